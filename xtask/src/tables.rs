@@ -1,0 +1,262 @@
+//! Our own generated tables: the module trees that include prost's output,
+//! the per-method table (HTTP rules, long-running operation types, paging,
+//! request ids, routing fields) and the registry that gives `Any` its JSON.
+
+use std::fmt::Write as _;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, MethodDescriptor, Value};
+
+use crate::schema::PACKAGES;
+
+/// The services we generate tables for, in the order they are listed.
+const SERVICES: &[&str] = &[
+    "google.cloud.channel.v1.CloudChannelService",
+    "google.cloud.channel.v1.CloudChannelReportsService",
+    "google.longrunning.Operations",
+];
+
+/// The module tree of channel-types' generated code.
+pub(crate) fn types_mod() -> String {
+    let mut s = String::from("//! Messages compiled from the schema, with their proto3 JSON.\n\n");
+    s += "pub mod google {\n";
+    s += "    pub mod cloud {\n        pub mod channel {\n            pub mod v1 {\n";
+    s += "                include!(\"google.cloud.channel.v1.rs\");\n";
+    s += "                include!(\"google.cloud.channel.v1.serde.rs\");\n";
+    s += "            }\n        }\n    }\n";
+    for (module, package) in [("longrunning", "google.longrunning"), ("rpc", "google.rpc"), ("r#type", "google.r#type")] {
+        let _ = writeln!(s, "    pub mod {module} {{");
+        let _ = writeln!(s, "        include!(\"{package}.rs\");");
+        let _ = writeln!(s, "        include!(\"{package}.serde.rs\");");
+        s += "    }\n";
+    }
+    s += "}\n\npub mod any_registry;\npub mod methods;\n";
+    s
+}
+
+/// The module tree of the gRPC stub crates.
+pub(crate) fn stubs_mod() -> String {
+    let mut s = String::from("//! gRPC stubs compiled from the schema.\n\n");
+    s += "pub mod google {\n";
+    s += "    pub mod cloud {\n        pub mod channel {\n            pub mod v1 {\n";
+    s += "                include!(\"google.cloud.channel.v1.rs\");\n";
+    s += "            }\n        }\n    }\n";
+    s += "    pub mod longrunning {\n        include!(\"google.longrunning.rs\");\n    }\n}\n";
+    s
+}
+
+fn rust_package(package: &str) -> &'static str {
+    match package {
+        "google.cloud.channel.v1" => "crate::model",
+        "google.longrunning" => "crate::longrunning",
+        "google.rpc" => "crate::rpc",
+        "google.type" => "crate::r#type",
+        "google.protobuf" => "crate::wkt",
+        _ => panic!("no Rust module for package {package}"),
+    }
+}
+
+/// The Rust path of a message type, as prost names it.
+fn rust_path(message: &MessageDescriptor) -> String {
+    let package = message.package_name();
+    let relative = &message.full_name()[package.len() + 1..];
+    let mut parts: Vec<&str> = relative.split('.').collect();
+    let last = parts.pop().unwrap_or_default();
+    let mut path = rust_package(package).to_string();
+    for parent in parts {
+        path.push_str("::");
+        path.push_str(&parent.to_snake_case());
+    }
+    path.push_str("::");
+    path.push_str(&last.to_upper_camel_case());
+    path
+}
+
+/// The `Any` registry: every message of our packages by full name, sorted
+/// for binary search, with the functions converting it between the binary
+/// and JSON forms.
+pub(crate) fn any_registry(pool: &DescriptorPool) -> String {
+    let mut entries: Vec<(String, String)> = pool
+        .all_messages()
+        .filter(|m| PACKAGES.contains(&m.package_name()) && !m.is_map_entry())
+        .map(|m| (m.full_name().to_string(), rust_path(&m)))
+        .collect();
+    entries.sort();
+    let mut s = String::from("//! Every message type of the schema, for `Any` in proto3 JSON.\n\n");
+    s += "use crate::wkt::any::{AnyCodec, codec};\n\n";
+    s += "/// Message codecs by full name, sorted by name.\n";
+    let _ = writeln!(s, "pub static MESSAGES: [(&str, AnyCodec); {}] = [", entries.len());
+    for (name, path) in entries {
+        let _ = writeln!(s, "    (\"{name}\", codec::<{path}>()),");
+    }
+    s += "];\n";
+    s
+}
+
+/// The per-method table in channel-types.
+pub(crate) fn methods(pool: &DescriptorPool) -> Result<String, String> {
+    let http = extension(pool, "google.api.http")?;
+    let operation_info = extension(pool, "google.longrunning.operation_info")?;
+    let mut s = String::from("//! One entry per RPC of the schema.\n\n");
+    s += "use crate::methods::{HttpBinding, HttpVerb, LroTypes, Method, Paging};\n";
+    let mut all = Vec::new();
+    for service_name in SERVICES {
+        let service = pool
+            .get_service_by_name(service_name)
+            .ok_or_else(|| format!("service {service_name} is not in the schema"))?;
+        let module = service.name().to_snake_case();
+        let _ = writeln!(s, "\n/// The methods of `{service_name}`.");
+        let _ = writeln!(s, "pub mod {module} {{");
+        let _ = writeln!(s, "    use super::*;");
+        let mut consts = Vec::new();
+        for method in service.methods() {
+            let constant = method.name().to_snake_case().to_uppercase();
+            let _ = writeln!(s, "\n    /// `{}`.", method.full_name());
+            let _ = writeln!(s, "    pub const {constant}: Method = Method {{");
+            method_fields(&mut s, &method, &http, &operation_info)?;
+            s += "    };\n";
+            consts.push(format!("{module}::{constant}"));
+            all.push(format!("{module}::{constant}"));
+        }
+        let _ = writeln!(s, "\n    /// Every method of `{service_name}`, in schema order.");
+        let _ = writeln!(s, "    pub const ALL: &[&Method] = &[");
+        for c in &consts {
+            let name = c.rsplit("::").next().unwrap_or_default();
+            let _ = writeln!(s, "        &{name},");
+        }
+        s += "    ];\n}\n";
+    }
+    s += "\n/// Every method of every service, in schema order.\n";
+    s += "pub const ALL: &[&Method] = &[\n";
+    for c in &all {
+        let _ = writeln!(s, "    &{c},");
+    }
+    s += "];\n";
+    Ok(s)
+}
+
+fn extension(pool: &DescriptorPool, name: &str) -> Result<prost_reflect::ExtensionDescriptor, String> {
+    pool.get_extension_by_name(name)
+        .ok_or_else(|| format!("extension {name} is not in the schema"))
+}
+
+fn string_field(message: &prost_reflect::DynamicMessage, name: &str) -> String {
+    match message.get_field_by_name(name).as_deref() {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn binding(rule: &prost_reflect::DynamicMessage) -> Result<(String, String, String), String> {
+    for verb in ["get", "put", "post", "delete", "patch"] {
+        if rule.has_field_by_name(verb) {
+            return Ok((verb.to_upper_camel_case(), string_field(rule, verb), string_field(rule, "body")));
+        }
+    }
+    Err("an HTTP rule without a verb".into())
+}
+
+/// The `{field}` / `{field=pattern}` variables of a path template.
+fn path_variables(path: &str) -> Vec<String> {
+    let mut vars = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        let inner = &rest[start + 1..end];
+        vars.push(inner.split('=').next().unwrap_or_default().to_string());
+        rest = &rest[end.min(rest.len())..];
+    }
+    vars
+}
+
+fn method_fields(
+    s: &mut String,
+    method: &MethodDescriptor,
+    http: &prost_reflect::ExtensionDescriptor,
+    operation_info: &prost_reflect::ExtensionDescriptor,
+) -> Result<(), String> {
+    let input = method.input();
+    let output = method.output();
+    let options = method.options();
+    let service = method.parent_service();
+    let _ = writeln!(s, "        service: \"{}\",", service.full_name());
+    let _ = writeln!(s, "        name: \"{}\",", method.name());
+    let _ = writeln!(s, "        grpc_path: \"/{}/{}\",", service.full_name(), method.name());
+    let _ = writeln!(s, "        input: \"{}\",", input.full_name());
+    let _ = writeln!(s, "        output: \"{}\",", output.full_name());
+
+    let mut rules = Vec::new();
+    if let Value::Message(rule) = options.get_extension(http).as_ref() {
+        rules.push(binding(rule)?);
+        if let Some(Value::List(more)) = rule.get_field_by_name("additional_bindings").as_deref() {
+            for extra in more {
+                if let Value::Message(extra) = extra {
+                    rules.push(binding(extra)?);
+                }
+            }
+        }
+    }
+    if rules.is_empty() {
+        return Err(format!("{} has no HTTP rule", method.full_name()));
+    }
+    s.push_str("        http: &[\n");
+    let mut routing: Vec<String> = Vec::new();
+    for (verb, path, body) in &rules {
+        let body = if body.is_empty() { "None".to_string() } else { format!("Some(\"{body}\")") };
+        let _ = writeln!(
+            s,
+            "            HttpBinding {{ verb: HttpVerb::{verb}, path: \"{path}\", body: {body} }},"
+        );
+        for var in path_variables(path) {
+            if !routing.contains(&var) {
+                routing.push(var);
+            }
+        }
+    }
+    s.push_str("        ],\n");
+
+    if options.has_extension(operation_info) {
+        let Value::Message(info) = options.get_extension(operation_info).into_owned() else {
+            return Err(format!("{}: malformed operation_info", method.full_name()));
+        };
+        let qualify = |name: String| {
+            if name.contains('.') { name } else { format!("{}.{name}", service.package_name()) }
+        };
+        let response = qualify(string_field(&info, "response_type"));
+        let metadata = qualify(string_field(&info, "metadata_type"));
+        let _ = writeln!(
+            s,
+            "        lro: Some(LroTypes {{ response: \"{response}\", metadata: \"{metadata}\" }}),"
+        );
+    } else {
+        s.push_str("        lro: None,\n");
+    }
+
+    let paged = input.get_field_by_name("page_size").is_some()
+        && input.get_field_by_name("page_token").is_some()
+        && output.get_field_by_name("next_page_token").is_some();
+    let items = output.fields().filter(|f| f.is_list()).min_by_key(|f| f.number());
+    match (paged, items) {
+        (true, Some(items)) => {
+            let item_type = match items.kind() {
+                Kind::Message(m) => m.full_name().to_string(),
+                other => format!("{other:?}").to_lowercase(),
+            };
+            let _ = writeln!(
+                s,
+                "        paging: Some(Paging {{ page_size: \"page_size\", page_token: \"page_token\", \
+                 next_page_token: \"next_page_token\", items: \"{}\", item_type: \"{item_type}\" }}),",
+                items.name()
+            );
+        }
+        _ => s.push_str("        paging: None,\n"),
+    }
+    let request_id = input.get_field_by_name("request_id").is_some();
+    let _ = writeln!(s, "        request_id: {request_id},");
+    s.push_str("        routing: &[");
+    s.push_str(&routing.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "));
+    s.push_str("],\n");
+    let deprecated = method.method_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+    let _ = writeln!(s, "        deprecated: {deprecated},");
+    Ok(())
+}
