@@ -30,6 +30,9 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// The prefix of the type URLs this crate writes.
+pub const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
+
 /// A packed message and the URL naming its type.
 #[derive(Clone, PartialEq, Eq, Hash, Message)]
 pub struct Any {
@@ -79,7 +82,10 @@ impl std::error::Error for AnyError {}
 impl Any {
     /// Packs a message.
     pub fn from_msg<M: Message + Name>(message: &M) -> Result<Self, AnyError> {
-        Ok(Any { type_url: M::type_url(), value: message.encode_to_vec() })
+        Ok(Any {
+            type_url: format!("{TYPE_URL_PREFIX}{}", M::full_name()),
+            value: message.encode_to_vec(),
+        })
     }
 
     /// Unpacks the message, checking that it is of type `M`.
@@ -206,8 +212,8 @@ static WELL_KNOWN: [(&str, AnyCodec); 5] = [
     ("google.protobuf.Any", wrapped_codec::<Any>()),
     ("google.protobuf.Duration", wrapped_codec::<pbjson_types::Duration>()),
     ("google.protobuf.Empty", codec::<pbjson_types::Empty>()),
-    ("google.protobuf.FieldMask", wrapped_codec::<pbjson_types::FieldMask>()),
-    ("google.protobuf.Timestamp", wrapped_codec::<pbjson_types::Timestamp>()),
+    ("google.protobuf.FieldMask", wrapped_codec::<super::FieldMask>()),
+    ("google.protobuf.Timestamp", wrapped_codec::<super::Timestamp>()),
 ];
 
 fn lookup(full_name: &str) -> Option<AnyCodec> {
@@ -236,7 +242,7 @@ mod tests {
 
     #[test]
     fn well_known_types_nest_under_value() {
-        let t = pbjson_types::Timestamp { seconds: 1_700_000_000, nanos: 0 };
+        let t = super::super::Timestamp { seconds: 1_700_000_000, nanos: 0 };
         let json = serde_json::to_value(Any::from_msg(&t).unwrap()).unwrap();
         assert_eq!(
             json,
@@ -246,7 +252,7 @@ mod tests {
             })
         );
         let back: Any = serde_json::from_value(json).unwrap();
-        assert_eq!(back.to_msg::<pbjson_types::Timestamp>().unwrap(), t);
+        assert_eq!(back.to_msg::<super::super::Timestamp>().unwrap(), t);
     }
 
     #[test]
