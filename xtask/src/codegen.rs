@@ -80,6 +80,11 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
         .build(&schema::PACKAGES.iter().map(|p| format!(".{p}")).collect::<Vec<_>>())
         .map_err(|e| format!("pbjson-build: {e}"))?;
     collect(&dir, "crates/channel-types/src/generated", &mut out)?;
+    for (path, text) in out.iter_mut() {
+        if path.ends_with(".serde.rs") {
+            *text = open_enums(text);
+        }
+    }
     out.insert(
         "crates/channel-types/src/generated/mod.rs".into(),
         tables::types_mod(),
@@ -147,6 +152,38 @@ fn rustfmt(text: &str) -> Result<String, String> {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
     String::from_utf8(output.stdout).map_err(|e| e.to_string())
+}
+
+/// proto3 enums are open: a value outside the enum (from a newer server, say)
+/// must be written as its number, not fail the whole message as pbjson's
+/// output does. Route every enum field through `wkt::OpenEnum`.
+fn open_enums(text: &str) -> String {
+    let pattern = regex::Regex::new(
+        r#"([A-Za-z_][A-Za-z0-9_:]*)::try_from\(([^()]*)\)\s*\.map_err\(\|_\| serde::ser::Error::custom\(format!\("Invalid variant \{\}", [^()]*\)\)\)"#,
+    )
+    .expect("valid pattern");
+    let text = pattern.replace_all(text, "Ok::<_, S::Error>(crate::wkt::OpenEnum::<$1>::new($2))");
+    // Reading: accept numbers outside the enum as well as names.
+    let rules = [
+        (
+            r#"next_value::<([A-Za-z_][A-Za-z0-9_:]*)>\(\)\? as i32"#,
+            "next_value::<crate::wkt::OpenEnum<$1>>()?.value()",
+        ),
+        (
+            r#"next_value::<Vec<([A-Za-z_][A-Za-z0-9_:]*)>>\(\)\?\.into_iter\(\)\.map\(\|x\| x as i32\)"#,
+            "next_value::<Vec<crate::wkt::OpenEnum<$1>>>()?.into_iter().map(|x| x.value())",
+        ),
+        (
+            r#"next_value::<::std::option::Option<([A-Za-z_][A-Za-z0-9_:]*)>>\(\)\?\.map\(\|x\| ([A-Za-z_][A-Za-z0-9_:]*)\(x as i32\)\)"#,
+            "next_value::<::std::option::Option<crate::wkt::OpenEnum<$1>>>()?.map(|x| $2(x.value()))",
+        ),
+    ];
+    let mut text = text.into_owned();
+    for (from, to) in rules {
+        let re = regex::Regex::new(from).expect("valid pattern");
+        text = re.replace_all(&text, to).into_owned();
+    }
+    text
 }
 
 fn fresh_dir(dir: &Path) -> Result<PathBuf, String> {

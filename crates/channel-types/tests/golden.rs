@@ -156,3 +156,22 @@ fn bad_json_is_an_error_not_a_panic() {
     }
     assert!(serde_json::from_str::<channel_types::r#type::Money>(r#"{"units": "12x"}"#).is_err());
 }
+
+#[test]
+fn enum_values_outside_the_schema_pass_through_as_numbers() {
+    let json = serde_json::json!({"operationType": 6});
+    let meta: OperationMetadata = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(meta.operation_type, 6);
+    assert_eq!(serde_json::to_value(&meta).unwrap(), json);
+    let e: Entitlement =
+        serde_json::from_value(serde_json::json!({"suspensionReasons": ["TRIAL_ENDED", 42]})).unwrap();
+    assert_eq!(e.suspension_reasons, [2, 42]);
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        serde_json::json!({"suspensionReasons": ["TRIAL_ENDED", 42]})
+    );
+    // Numbers for known values are read too, and written back by name.
+    let meta: OperationMetadata = serde_json::from_value(serde_json::json!({"operationType": 1})).unwrap();
+    assert_eq!(serde_json::to_value(&meta).unwrap(), serde_json::json!({"operationType": "CREATE_ENTITLEMENT"}));
+    assert!(serde_json::from_value::<OperationMetadata>(serde_json::json!({"operationType": 1e20})).is_err());
+}

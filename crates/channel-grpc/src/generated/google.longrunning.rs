@@ -13,6 +13,7 @@ pub mod operations_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
+    /// Manages long-running operations of the Cloud Channel API.
     #[derive(Debug, Clone)]
     pub struct OperationsClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -82,6 +83,7 @@ pub mod operations_client {
             self.inner = self.inner.max_encoding_message_size(limit);
             self
         }
+        /// Lists operations under a name, with an optional filter.
         pub async fn list_operations(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -110,6 +112,7 @@ pub mod operations_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Returns the latest state of an operation, for polling.
         pub async fn get_operation(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -138,6 +141,7 @@ pub mod operations_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Drops an operation record; the task itself is not stopped.
         pub async fn delete_operation(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -166,6 +170,7 @@ pub mod operations_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Asks for an operation to stop; success is not guaranteed.
         pub async fn cancel_operation(
             &mut self,
             request: impl tonic::IntoRequest<

@@ -15,6 +15,7 @@ pub mod operations_server {
     /// Generated trait containing gRPC methods that should be implemented for use with OperationsServer.
     #[async_trait]
     pub trait Operations: std::marker::Send + std::marker::Sync + 'static {
+        /// Lists operations under a name, with an optional filter.
         async fn list_operations(
             &self,
             request: tonic::Request<::channel_types::longrunning::ListOperationsRequest>,
@@ -22,6 +23,7 @@ pub mod operations_server {
             tonic::Response<::channel_types::longrunning::ListOperationsResponse>,
             tonic::Status,
         >;
+        /// Returns the latest state of an operation, for polling.
         async fn get_operation(
             &self,
             request: tonic::Request<::channel_types::longrunning::GetOperationRequest>,
@@ -29,6 +31,7 @@ pub mod operations_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Drops an operation record; the task itself is not stopped.
         async fn delete_operation(
             &self,
             request: tonic::Request<::channel_types::longrunning::DeleteOperationRequest>,
@@ -36,6 +39,7 @@ pub mod operations_server {
             tonic::Response<::channel_types::wkt::Empty>,
             tonic::Status,
         >;
+        /// Asks for an operation to stop; success is not guaranteed.
         async fn cancel_operation(
             &self,
             request: tonic::Request<::channel_types::longrunning::CancelOperationRequest>,
@@ -44,6 +48,7 @@ pub mod operations_server {
             tonic::Status,
         >;
     }
+    /// Manages long-running operations of the Cloud Channel API.
     #[derive(Debug)]
     pub struct OperationsServer<T> {
         inner: Arc<T>,

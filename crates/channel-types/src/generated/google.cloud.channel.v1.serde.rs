@@ -1385,8 +1385,7 @@ impl serde::Serialize for ChannelPartnerLink {
             struct_ser.serialize_field("resellerCloudIdentityId", &self.reseller_cloud_identity_id)?;
         }
         if self.link_state != 0 {
-            let v = ChannelPartnerLinkState::try_from(self.link_state)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.link_state)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<ChannelPartnerLinkState>::new(self.link_state))?;
             struct_ser.serialize_field("linkState", &v)?;
         }
         if !self.invite_link_uri.is_empty() {
@@ -1516,7 +1515,7 @@ impl<'de> serde::Deserialize<'de> for ChannelPartnerLink {
                             if link_state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("linkState"));
                             }
-                            link_state__ = Some(map_.next_value::<ChannelPartnerLinkState>()? as i32);
+                            link_state__ = Some(map_.next_value::<crate::wkt::OpenEnum<ChannelPartnerLinkState>>()?.value());
                         }
                         GeneratedField::InviteLinkUri => {
                             if invite_link_uri__.is_some() {
@@ -2119,8 +2118,7 @@ impl serde::Serialize for CloudIdentityCustomerAccount {
             struct_ser.serialize_field("customerCloudIdentityId", &self.customer_cloud_identity_id)?;
         }
         if self.customer_type != 0 {
-            let v = cloud_identity_info::CustomerType::try_from(self.customer_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.customer_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<cloud_identity_info::CustomerType>::new(self.customer_type))?;
             struct_ser.serialize_field("customerType", &v)?;
         }
         if !self.channel_partner_cloud_identity_id.is_empty() {
@@ -2239,7 +2237,7 @@ impl<'de> serde::Deserialize<'de> for CloudIdentityCustomerAccount {
                             if customer_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerType"));
                             }
-                            customer_type__ = Some(map_.next_value::<cloud_identity_info::CustomerType>()? as i32);
+                            customer_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>()?.value());
                         }
                         GeneratedField::ChannelPartnerCloudIdentityId => {
                             if channel_partner_cloud_identity_id__.is_some() {
@@ -2299,8 +2297,7 @@ impl serde::Serialize for CloudIdentityInfo {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.CloudIdentityInfo", len)?;
         if self.customer_type != 0 {
-            let v = cloud_identity_info::CustomerType::try_from(self.customer_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.customer_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<cloud_identity_info::CustomerType>::new(self.customer_type))?;
             struct_ser.serialize_field("customerType", &v)?;
         }
         if !self.primary_domain.is_empty() {
@@ -2425,7 +2422,7 @@ impl<'de> serde::Deserialize<'de> for CloudIdentityInfo {
                             if customer_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerType"));
                             }
-                            customer_type__ = Some(map_.next_value::<cloud_identity_info::CustomerType>()? as i32);
+                            customer_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>()?.value());
                         }
                         GeneratedField::PrimaryDomain => {
                             if primary_domain__.is_some() {
@@ -2588,8 +2585,7 @@ impl serde::Serialize for Column {
             struct_ser.serialize_field("displayName", &self.display_name)?;
         }
         if self.data_type != 0 {
-            let v = column::DataType::try_from(self.data_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.data_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<column::DataType>::new(self.data_type))?;
             struct_ser.serialize_field("dataType", &v)?;
         }
         struct_ser.end()
@@ -2680,7 +2676,7 @@ impl<'de> serde::Deserialize<'de> for Column {
                             if data_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("dataType"));
                             }
-                            data_type__ = Some(map_.next_value::<column::DataType>()? as i32);
+                            data_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<column::DataType>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2937,8 +2933,7 @@ impl serde::Serialize for ConditionalOverride {
             struct_ser.serialize_field("adjustment", v)?;
         }
         if self.rebilling_basis != 0 {
-            let v = RebillingBasis::try_from(self.rebilling_basis)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.rebilling_basis)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<RebillingBasis>::new(self.rebilling_basis))?;
             struct_ser.serialize_field("rebillingBasis", &v)?;
         }
         if let Some(v) = self.repricing_condition.as_ref() {
@@ -3025,7 +3020,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalOverride {
                             if rebilling_basis__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("rebillingBasis"));
                             }
-                            rebilling_basis__ = Some(map_.next_value::<RebillingBasis>()? as i32);
+                            rebilling_basis__ = Some(map_.next_value::<crate::wkt::OpenEnum<RebillingBasis>>()?.value());
                         }
                         GeneratedField::RepricingCondition => {
                             if repricing_condition__.is_some() {
@@ -3999,8 +3994,7 @@ impl serde::Serialize for Customer {
             struct_ser.serialize_field("correlationId", &self.correlation_id)?;
         }
         if self.customer_attestation_state != 0 {
-            let v = customer::CustomerAttestationState::try_from(self.customer_attestation_state)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.customer_attestation_state)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<customer::CustomerAttestationState>::new(self.customer_attestation_state))?;
             struct_ser.serialize_field("customerAttestationState", &v)?;
         }
         struct_ser.end()
@@ -4210,7 +4204,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
                             if customer_attestation_state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerAttestationState"));
                             }
-                            customer_attestation_state__ = Some(map_.next_value::<customer::CustomerAttestationState>()? as i32);
+                            customer_attestation_state__ = Some(map_.next_value::<crate::wkt::OpenEnum<customer::CustomerAttestationState>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -4335,15 +4329,13 @@ impl serde::Serialize for CustomerConstraints {
         }
         if !self.allowed_customer_types.is_empty() {
             let v = self.allowed_customer_types.iter().cloned().map(|v| {
-                cloud_identity_info::CustomerType::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(crate::wkt::OpenEnum::<cloud_identity_info::CustomerType>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("allowedCustomerTypes", &v)?;
         }
         if !self.promotional_order_types.is_empty() {
             let v = self.promotional_order_types.iter().cloned().map(|v| {
-                PromotionalOrderType::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(crate::wkt::OpenEnum::<PromotionalOrderType>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("promotionalOrderTypes", &v)?;
         }
@@ -4429,13 +4421,13 @@ impl<'de> serde::Deserialize<'de> for CustomerConstraints {
                             if allowed_customer_types__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("allowedCustomerTypes"));
                             }
-                            allowed_customer_types__ = Some(map_.next_value::<Vec<cloud_identity_info::CustomerType>>()?.into_iter().map(|x| x as i32).collect());
+                            allowed_customer_types__ = Some(map_.next_value::<Vec<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>>()?.into_iter().map(|x| x.value()).collect());
                         }
                         GeneratedField::PromotionalOrderTypes => {
                             if promotional_order_types__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("promotionalOrderTypes"));
                             }
-                            promotional_order_types__ = Some(map_.next_value::<Vec<PromotionalOrderType>>()?.into_iter().map(|x| x as i32).collect());
+                            promotional_order_types__ = Some(map_.next_value::<Vec<crate::wkt::OpenEnum<PromotionalOrderType>>>()?.into_iter().map(|x| x.value()).collect());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -4471,8 +4463,7 @@ impl serde::Serialize for CustomerEvent {
             struct_ser.serialize_field("customer", &self.customer)?;
         }
         if self.event_type != 0 {
-            let v = customer_event::Type::try_from(self.event_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.event_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<customer_event::Type>::new(self.event_type))?;
             struct_ser.serialize_field("eventType", &v)?;
         }
         struct_ser.end()
@@ -4551,7 +4542,7 @@ impl<'de> serde::Deserialize<'de> for CustomerEvent {
                             if event_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("eventType"));
                             }
-                            event_type__ = Some(map_.next_value::<customer_event::Type>()? as i32);
+                            event_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<customer_event::Type>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -5223,8 +5214,7 @@ impl serde::Serialize for DiscountComponent {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.DiscountComponent", len)?;
         if self.discount_type != 0 {
-            let v = DiscountType::try_from(self.discount_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.discount_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<DiscountType>::new(self.discount_type))?;
             struct_ser.serialize_field("discountType", &v)?;
         }
         if let Some(v) = self.discount_value.as_ref() {
@@ -5312,7 +5302,7 @@ impl<'de> serde::Deserialize<'de> for DiscountComponent {
                             if discount_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("discountType"));
                             }
-                            discount_type__ = Some(map_.next_value::<DiscountType>()? as i32);
+                            discount_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<DiscountType>>()?.value());
                         }
                         GeneratedField::DiscountPercentage => {
                             if discount_value__.is_some() {
@@ -5443,13 +5433,11 @@ impl serde::Serialize for EduData {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.EduData", len)?;
         if self.institute_type != 0 {
-            let v = edu_data::InstituteType::try_from(self.institute_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.institute_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<edu_data::InstituteType>::new(self.institute_type))?;
             struct_ser.serialize_field("instituteType", &v)?;
         }
         if self.institute_size != 0 {
-            let v = edu_data::InstituteSize::try_from(self.institute_size)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.institute_size)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<edu_data::InstituteSize>::new(self.institute_size))?;
             struct_ser.serialize_field("instituteSize", &v)?;
         }
         if !self.website.is_empty() {
@@ -5530,13 +5518,13 @@ impl<'de> serde::Deserialize<'de> for EduData {
                             if institute_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("instituteType"));
                             }
-                            institute_type__ = Some(map_.next_value::<edu_data::InstituteType>()? as i32);
+                            institute_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<edu_data::InstituteType>>()?.value());
                         }
                         GeneratedField::InstituteSize => {
                             if institute_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("instituteSize"));
                             }
-                            institute_size__ = Some(map_.next_value::<edu_data::InstituteSize>()? as i32);
+                            institute_size__ = Some(map_.next_value::<crate::wkt::OpenEnum<edu_data::InstituteSize>>()?.value());
                         }
                         GeneratedField::Website => {
                             if website__.is_some() {
@@ -5789,8 +5777,7 @@ impl serde::Serialize for Entitlement {
             struct_ser.serialize_field("commitmentSettings", v)?;
         }
         if self.provisioning_state != 0 {
-            let v = entitlement::ProvisioningState::try_from(self.provisioning_state)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.provisioning_state)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement::ProvisioningState>::new(self.provisioning_state))?;
             struct_ser.serialize_field("provisioningState", &v)?;
         }
         if let Some(v) = self.provisioned_service.as_ref() {
@@ -5798,8 +5785,7 @@ impl serde::Serialize for Entitlement {
         }
         if !self.suspension_reasons.is_empty() {
             let v = self.suspension_reasons.iter().cloned().map(|v| {
-                entitlement::SuspensionReason::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement::SuspensionReason>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("suspensionReasons", &v)?;
         }
@@ -5979,7 +5965,7 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             if provisioning_state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("provisioningState"));
                             }
-                            provisioning_state__ = Some(map_.next_value::<entitlement::ProvisioningState>()? as i32);
+                            provisioning_state__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement::ProvisioningState>>()?.value());
                         }
                         GeneratedField::ProvisionedService => {
                             if provisioned_service__.is_some() {
@@ -5991,7 +5977,7 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             if suspension_reasons__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("suspensionReasons"));
                             }
-                            suspension_reasons__ = Some(map_.next_value::<Vec<entitlement::SuspensionReason>>()?.into_iter().map(|x| x as i32).collect());
+                            suspension_reasons__ = Some(map_.next_value::<Vec<crate::wkt::OpenEnum<entitlement::SuspensionReason>>>()?.into_iter().map(|x| x.value()).collect());
                         }
                         GeneratedField::PurchaseOrderId => {
                             if purchase_order_id__.is_some() {
@@ -6258,16 +6244,14 @@ impl serde::Serialize for EntitlementChange {
             struct_ser.serialize_field("provisionedService", v)?;
         }
         if self.change_type != 0 {
-            let v = entitlement_change::ChangeType::try_from(self.change_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.change_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement_change::ChangeType>::new(self.change_type))?;
             struct_ser.serialize_field("changeType", &v)?;
         }
         if let Some(v) = self.create_time.as_ref() {
             struct_ser.serialize_field("createTime", v)?;
         }
         if self.operator_type != 0 {
-            let v = entitlement_change::OperatorType::try_from(self.operator_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.operator_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement_change::OperatorType>::new(self.operator_type))?;
             struct_ser.serialize_field("operatorType", &v)?;
         }
         if !self.parameters.is_empty() {
@@ -6279,18 +6263,15 @@ impl serde::Serialize for EntitlementChange {
         if let Some(v) = self.change_reason.as_ref() {
             match v {
                 entitlement_change::ChangeReason::SuspensionReason(v) => {
-                    let v = entitlement::SuspensionReason::try_from(*v)
-                        .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", *v)))?;
+                    let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement::SuspensionReason>::new(*v))?;
                     struct_ser.serialize_field("suspensionReason", &v)?;
                 }
                 entitlement_change::ChangeReason::CancellationReason(v) => {
-                    let v = entitlement_change::CancellationReason::try_from(*v)
-                        .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", *v)))?;
+                    let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement_change::CancellationReason>::new(*v))?;
                     struct_ser.serialize_field("cancellationReason", &v)?;
                 }
                 entitlement_change::ChangeReason::ActivationReason(v) => {
-                    let v = entitlement_change::ActivationReason::try_from(*v)
-                        .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", *v)))?;
+                    let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement_change::ActivationReason>::new(*v))?;
                     struct_ser.serialize_field("activationReason", &v)?;
                 }
                 entitlement_change::ChangeReason::OtherChangeReason(v) => {
@@ -6430,7 +6411,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementChange {
                             if change_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("changeType"));
                             }
-                            change_type__ = Some(map_.next_value::<entitlement_change::ChangeType>()? as i32);
+                            change_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement_change::ChangeType>>()?.value());
                         }
                         GeneratedField::CreateTime => {
                             if create_time__.is_some() {
@@ -6442,7 +6423,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementChange {
                             if operator_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("operatorType"));
                             }
-                            operator_type__ = Some(map_.next_value::<entitlement_change::OperatorType>()? as i32);
+                            operator_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement_change::OperatorType>>()?.value());
                         }
                         GeneratedField::Parameters => {
                             if parameters__.is_some() {
@@ -6460,19 +6441,19 @@ impl<'de> serde::Deserialize<'de> for EntitlementChange {
                             if change_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("suspensionReason"));
                             }
-                            change_reason__ = map_.next_value::<::std::option::Option<entitlement::SuspensionReason>>()?.map(|x| entitlement_change::ChangeReason::SuspensionReason(x as i32));
+                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement::SuspensionReason>>>()?.map(|x| entitlement_change::ChangeReason::SuspensionReason(x.value()));
                         }
                         GeneratedField::CancellationReason => {
                             if change_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("cancellationReason"));
                             }
-                            change_reason__ = map_.next_value::<::std::option::Option<entitlement_change::CancellationReason>>()?.map(|x| entitlement_change::ChangeReason::CancellationReason(x as i32));
+                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::CancellationReason>>>()?.map(|x| entitlement_change::ChangeReason::CancellationReason(x.value()));
                         }
                         GeneratedField::ActivationReason => {
                             if change_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("activationReason"));
                             }
-                            change_reason__ = map_.next_value::<::std::option::Option<entitlement_change::ActivationReason>>()?.map(|x| entitlement_change::ChangeReason::ActivationReason(x as i32));
+                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::ActivationReason>>>()?.map(|x| entitlement_change::ChangeReason::ActivationReason(x.value()));
                         }
                         GeneratedField::OtherChangeReason => {
                             if change_reason__.is_some() {
@@ -6867,8 +6848,7 @@ impl serde::Serialize for EntitlementEvent {
             struct_ser.serialize_field("entitlement", &self.entitlement)?;
         }
         if self.event_type != 0 {
-            let v = entitlement_event::Type::try_from(self.event_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.event_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<entitlement_event::Type>::new(self.event_type))?;
             struct_ser.serialize_field("eventType", &v)?;
         }
         struct_ser.end()
@@ -6947,7 +6927,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementEvent {
                             if event_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("eventType"));
                             }
-                            event_type__ = Some(map_.next_value::<entitlement_event::Type>()? as i32);
+                            event_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement_event::Type>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7369,8 +7349,7 @@ impl serde::Serialize for GetChannelPartnerLinkRequest {
             struct_ser.serialize_field("name", &self.name)?;
         }
         if self.view != 0 {
-            let v = ChannelPartnerLinkView::try_from(self.view)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.view)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<ChannelPartnerLinkView>::new(self.view))?;
             struct_ser.serialize_field("view", &v)?;
         }
         struct_ser.end()
@@ -7448,7 +7427,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelPartnerLinkRequest {
                             if view__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("view"));
                             }
-                            view__ = Some(map_.next_value::<ChannelPartnerLinkView>()? as i32);
+                            view__ = Some(map_.next_value::<crate::wkt::OpenEnum<ChannelPartnerLinkView>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -8088,8 +8067,7 @@ impl serde::Serialize for ListChannelPartnerLinksRequest {
             struct_ser.serialize_field("pageToken", &self.page_token)?;
         }
         if self.view != 0 {
-            let v = ChannelPartnerLinkView::try_from(self.view)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.view)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<ChannelPartnerLinkView>::new(self.view))?;
             struct_ser.serialize_field("view", &v)?;
         }
         struct_ser.end()
@@ -8191,7 +8169,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerLinksRequest {
                             if view__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("view"));
                             }
-                            view__ = Some(map_.next_value::<ChannelPartnerLinkView>()? as i32);
+                            view__ = Some(map_.next_value::<crate::wkt::OpenEnum<ChannelPartnerLinkView>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -10940,8 +10918,7 @@ impl serde::Serialize for list_purchasable_skus_request::ChangeOfferPurchase {
             struct_ser.serialize_field("entitlement", &self.entitlement)?;
         }
         if self.change_type != 0 {
-            let v = list_purchasable_skus_request::change_offer_purchase::ChangeType::try_from(self.change_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.change_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<list_purchasable_skus_request::change_offer_purchase::ChangeType>::new(self.change_type))?;
             struct_ser.serialize_field("changeType", &v)?;
         }
         struct_ser.end()
@@ -11020,7 +10997,7 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_skus_request::ChangeOffer
                             if change_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("changeType"));
                             }
-                            change_type__ = Some(map_.next_value::<list_purchasable_skus_request::change_offer_purchase::ChangeType>()? as i32);
+                            change_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<list_purchasable_skus_request::change_offer_purchase::ChangeType>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -13543,8 +13520,7 @@ impl serde::Serialize for Media {
             struct_ser.serialize_field("content", &self.content)?;
         }
         if self.r#type != 0 {
-            let v = MediaType::try_from(self.r#type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.r#type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<MediaType>::new(self.r#type))?;
             struct_ser.serialize_field("type", &v)?;
         }
         struct_ser.end()
@@ -13632,7 +13608,7 @@ impl<'de> serde::Deserialize<'de> for Media {
                             if r#type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("type"));
                             }
-                            r#type__ = Some(map_.next_value::<MediaType>()? as i32);
+                            r#type__ = Some(map_.next_value::<crate::wkt::OpenEnum<MediaType>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -13987,8 +13963,7 @@ impl serde::Serialize for OperationMetadata {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.OperationMetadata", len)?;
         if self.operation_type != 0 {
-            let v = operation_metadata::OperationType::try_from(self.operation_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.operation_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<operation_metadata::OperationType>::new(self.operation_type))?;
             struct_ser.serialize_field("operationType", &v)?;
         }
         struct_ser.end()
@@ -14057,7 +14032,7 @@ impl<'de> serde::Deserialize<'de> for OperationMetadata {
                             if operation_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("operationType"));
                             }
-                            operation_type__ = Some(map_.next_value::<operation_metadata::OperationType>()? as i32);
+                            operation_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<operation_metadata::OperationType>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -14333,8 +14308,7 @@ impl serde::Serialize for ParameterDefinition {
             struct_ser.serialize_field("name", &self.name)?;
         }
         if self.parameter_type != 0 {
-            let v = parameter_definition::ParameterType::try_from(self.parameter_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.parameter_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<parameter_definition::ParameterType>::new(self.parameter_type))?;
             struct_ser.serialize_field("parameterType", &v)?;
         }
         if let Some(v) = self.min_value.as_ref() {
@@ -14444,7 +14418,7 @@ impl<'de> serde::Deserialize<'de> for ParameterDefinition {
                             if parameter_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parameterType"));
                             }
-                            parameter_type__ = Some(map_.next_value::<parameter_definition::ParameterType>()? as i32);
+                            parameter_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<parameter_definition::ParameterType>>()?.value());
                         }
                         GeneratedField::MinValue => {
                             if min_value__.is_some() {
@@ -14839,8 +14813,7 @@ impl serde::Serialize for Period {
             struct_ser.serialize_field("duration", &self.duration)?;
         }
         if self.period_type != 0 {
-            let v = PeriodType::try_from(self.period_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.period_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<PeriodType>::new(self.period_type))?;
             struct_ser.serialize_field("periodType", &v)?;
         }
         struct_ser.end()
@@ -14921,7 +14894,7 @@ impl<'de> serde::Deserialize<'de> for Period {
                             if period_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("periodType"));
                             }
-                            period_type__ = Some(map_.next_value::<PeriodType>()? as i32);
+                            period_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<PeriodType>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -15039,13 +15012,11 @@ impl serde::Serialize for Plan {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.Plan", len)?;
         if self.payment_plan != 0 {
-            let v = PaymentPlan::try_from(self.payment_plan)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.payment_plan)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<PaymentPlan>::new(self.payment_plan))?;
             struct_ser.serialize_field("paymentPlan", &v)?;
         }
         if self.payment_type != 0 {
-            let v = PaymentType::try_from(self.payment_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.payment_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<PaymentType>::new(self.payment_type))?;
             struct_ser.serialize_field("paymentType", &v)?;
         }
         if let Some(v) = self.payment_cycle.as_ref() {
@@ -15143,13 +15114,13 @@ impl<'de> serde::Deserialize<'de> for Plan {
                             if payment_plan__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("paymentPlan"));
                             }
-                            payment_plan__ = Some(map_.next_value::<PaymentPlan>()? as i32);
+                            payment_plan__ = Some(map_.next_value::<crate::wkt::OpenEnum<PaymentPlan>>()?.value());
                         }
                         GeneratedField::PaymentType => {
                             if payment_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("paymentType"));
                             }
-                            payment_type__ = Some(map_.next_value::<PaymentType>()? as i32);
+                            payment_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<PaymentType>>()?.value());
                         }
                         GeneratedField::PaymentCycle => {
                             if payment_cycle__.is_some() {
@@ -15392,8 +15363,7 @@ impl serde::Serialize for PriceByResource {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.PriceByResource", len)?;
         if self.resource_type != 0 {
-            let v = ResourceType::try_from(self.resource_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.resource_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<ResourceType>::new(self.resource_type))?;
             struct_ser.serialize_field("resourceType", &v)?;
         }
         if let Some(v) = self.price.as_ref() {
@@ -15477,7 +15447,7 @@ impl<'de> serde::Deserialize<'de> for PriceByResource {
                             if resource_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("resourceType"));
                             }
-                            resource_type__ = Some(map_.next_value::<ResourceType>()? as i32);
+                            resource_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<ResourceType>>()?.value());
                         }
                         GeneratedField::Price => {
                             if price__.is_some() {
@@ -15531,8 +15501,7 @@ impl serde::Serialize for PricePhase {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.PricePhase", len)?;
         if self.period_type != 0 {
-            let v = PeriodType::try_from(self.period_type)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.period_type)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<PeriodType>::new(self.period_type))?;
             struct_ser.serialize_field("periodType", &v)?;
         }
         if self.first_period != 0 {
@@ -15632,7 +15601,7 @@ impl<'de> serde::Deserialize<'de> for PricePhase {
                             if period_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("periodType"));
                             }
-                            period_type__ = Some(map_.next_value::<PeriodType>()? as i32);
+                            period_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<PeriodType>>()?.value());
                         }
                         GeneratedField::FirstPeriod => {
                             if first_period__.is_some() {
@@ -17027,8 +16996,7 @@ impl serde::Serialize for RenewalSettings {
             struct_ser.serialize_field("resizeUnitCount", &self.resize_unit_count)?;
         }
         if self.payment_plan != 0 {
-            let v = PaymentPlan::try_from(self.payment_plan)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.payment_plan)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<PaymentPlan>::new(self.payment_plan))?;
             struct_ser.serialize_field("paymentPlan", &v)?;
         }
         if let Some(v) = self.payment_cycle.as_ref() {
@@ -17127,7 +17095,7 @@ impl<'de> serde::Deserialize<'de> for RenewalSettings {
                             if payment_plan__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("paymentPlan"));
                             }
-                            payment_plan__ = Some(map_.next_value::<PaymentPlan>()? as i32);
+                            payment_plan__ = Some(map_.next_value::<crate::wkt::OpenEnum<PaymentPlan>>()?.value());
                         }
                         GeneratedField::PaymentCycle => {
                             if payment_cycle__.is_some() {
@@ -17583,8 +17551,7 @@ impl serde::Serialize for ReportStatus {
         }
         let mut struct_ser = serializer.serialize_struct("google.cloud.channel.v1.ReportStatus", len)?;
         if self.state != 0 {
-            let v = report_status::State::try_from(self.state)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.state)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<report_status::State>::new(self.state))?;
             struct_ser.serialize_field("state", &v)?;
         }
         if let Some(v) = self.start_time.as_ref() {
@@ -17668,7 +17635,7 @@ impl<'de> serde::Deserialize<'de> for ReportStatus {
                             if state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("state"));
                             }
-                            state__ = Some(map_.next_value::<report_status::State>()? as i32);
+                            state__ = Some(map_.next_value::<crate::wkt::OpenEnum<report_status::State>>()?.value());
                         }
                         GeneratedField::StartTime => {
                             if start_time__.is_some() {
@@ -18181,8 +18148,7 @@ impl serde::Serialize for RepricingConfig {
             struct_ser.serialize_field("adjustment", v)?;
         }
         if self.rebilling_basis != 0 {
-            let v = RebillingBasis::try_from(self.rebilling_basis)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.rebilling_basis)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<RebillingBasis>::new(self.rebilling_basis))?;
             struct_ser.serialize_field("rebillingBasis", &v)?;
         }
         if !self.conditional_overrides.is_empty() {
@@ -18299,7 +18265,7 @@ impl<'de> serde::Deserialize<'de> for RepricingConfig {
                             if rebilling_basis__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("rebillingBasis"));
                             }
-                            rebilling_basis__ = Some(map_.next_value::<RebillingBasis>()? as i32);
+                            rebilling_basis__ = Some(map_.next_value::<crate::wkt::OpenEnum<RebillingBasis>>()?.value());
                         }
                         GeneratedField::ConditionalOverrides => {
                             if conditional_overrides__.is_some() {
@@ -19787,8 +19753,7 @@ impl serde::Serialize for TransferEligibility {
             struct_ser.serialize_field("description", &self.description)?;
         }
         if self.ineligibility_reason != 0 {
-            let v = transfer_eligibility::Reason::try_from(self.ineligibility_reason)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.ineligibility_reason)))?;
+            let v = Ok::<_, S::Error>(crate::wkt::OpenEnum::<transfer_eligibility::Reason>::new(self.ineligibility_reason))?;
             struct_ser.serialize_field("ineligibilityReason", &v)?;
         }
         struct_ser.end()
@@ -19878,7 +19843,7 @@ impl<'de> serde::Deserialize<'de> for TransferEligibility {
                             if ineligibility_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("ineligibilityReason"));
                             }
-                            ineligibility_reason__ = Some(map_.next_value::<transfer_eligibility::Reason>()? as i32);
+                            ineligibility_reason__ = Some(map_.next_value::<crate::wkt::OpenEnum<transfer_eligibility::Reason>>()?.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;

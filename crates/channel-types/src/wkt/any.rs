@@ -61,8 +61,11 @@ pub enum AnyError {
     },
     /// The type URL names a type this crate does not know.
     UnknownType(String),
-    /// The packed bytes do not decode as the named type.
+    /// The packed bytes, or the JSON given, do not decode as the named type.
     Decode(String),
+    /// The packed message decodes but has no JSON form (e.g. a timestamp
+    /// out of range).
+    Convert(String),
 }
 
 impl fmt::Display for AnyError {
@@ -73,6 +76,7 @@ impl fmt::Display for AnyError {
             }
             AnyError::UnknownType(url) => write!(f, "Any holds an unknown type: {url:?}"),
             AnyError::Decode(e) => write!(f, "Any value does not decode: {e}"),
+            AnyError::Convert(e) => write!(f, "Any value has no JSON form: {e}"),
         }
     }
 }
@@ -108,7 +112,7 @@ impl Any {
     pub fn to_json(&self) -> Result<Value, AnyError> {
         let codec = lookup(self.type_name())
             .ok_or_else(|| AnyError::UnknownType(self.type_url.clone()))?;
-        let inner = (codec.to_json)(&self.value).map_err(AnyError::Decode)?;
+        let inner = (codec.to_json)(&self.value).map_err(AnyError::Convert)?;
         let mut object = Map::new();
         object.insert("@type".into(), Value::String(self.type_url.clone()));
         match inner {
@@ -198,7 +202,7 @@ where
 }
 
 fn encode_json<T: Message + Default + Serialize>(bytes: &[u8]) -> Result<Value, String> {
-    let message = T::decode(bytes).map_err(|e| e.to_string())?;
+    let message = T::decode(bytes).map_err(|e| format!("binary decode: {e}"))?;
     serde_json::to_value(&message).map_err(|e| e.to_string())
 }
 
