@@ -13,6 +13,7 @@ pub mod cloud_channel_reports_service_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
+    /// Deprecated service for running partner reports and reading their results.
     #[derive(Debug, Clone)]
     pub struct CloudChannelReportsServiceClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -84,6 +85,7 @@ pub mod cloud_channel_reports_service_client {
             self.inner = self.inner.max_encoding_message_size(limit);
             self
         }
+        /// Deprecated. Starts a report run; runs as a long-running operation.
         #[deprecated]
         pub async fn run_report_job(
             &mut self,
@@ -114,6 +116,7 @@ pub mod cloud_channel_reports_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Deprecated. Reads rows from a finished report job.
         #[deprecated]
         pub async fn fetch_report_results(
             &mut self,
@@ -146,6 +149,7 @@ pub mod cloud_channel_reports_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Deprecated. Lists the reports an account can run.
         #[deprecated]
         pub async fn list_reports(
             &mut self,
@@ -189,6 +193,7 @@ pub mod cloud_channel_service_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
+    /// Lets resellers and distributors manage customers, entitlements, offers and channel partners.
     #[derive(Debug, Clone)]
     pub struct CloudChannelServiceClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -258,6 +263,7 @@ pub mod cloud_channel_service_client {
             self.inner = self.inner.max_encoding_message_size(limit);
             self
         }
+        /// Lists the customers of a reseller or of one of its channel partners.
         pub async fn list_customers(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -289,6 +295,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Returns one customer.
         pub async fn get_customer(
             &mut self,
             request: impl tonic::IntoRequest<::channel_types::model::GetCustomerRequest>,
@@ -318,6 +325,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Checks whether Cloud Identity accounts already exist for a domain.
         pub async fn check_cloud_identity_accounts_exist(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -351,6 +359,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Creates a customer for a reseller or for one of its channel partners.
         pub async fn create_customer(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -382,6 +391,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Changes an existing customer.
         pub async fn update_customer(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -413,6 +423,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Deletes a customer.
         pub async fn delete_customer(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -444,6 +455,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Imports an existing Cloud Identity as a customer.
         pub async fn import_customer(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -475,6 +487,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Creates a Cloud Identity for a customer; runs as a long-running operation.
         pub async fn provision_cloud_identity(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -506,6 +519,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the entitlements of a customer.
         pub async fn list_entitlements(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -537,6 +551,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists a customer's SKUs that could be moved to this reseller.
         pub async fn list_transferable_skus(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -568,6 +583,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the offers available when moving a SKU to this reseller.
         pub async fn list_transferable_offers(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -599,6 +615,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Returns one entitlement.
         pub async fn get_entitlement(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -630,6 +647,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Buys an offer for a customer; runs as a long-running operation that yields the entitlement.
         pub async fn create_entitlement(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -661,6 +679,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Changes parameters of an entitlement, such as seats; runs as a long-running operation.
         pub async fn change_parameters(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -692,6 +711,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Changes the renewal settings of an entitlement; runs as a long-running operation.
         pub async fn change_renewal_settings(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -723,6 +743,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Moves an entitlement to another offer; runs as a long-running operation.
         pub async fn change_offer(
             &mut self,
             request: impl tonic::IntoRequest<::channel_types::model::ChangeOfferRequest>,
@@ -752,6 +773,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Ends a trial and starts paid service; runs as a long-running operation.
         pub async fn start_paid_service(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -783,6 +805,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Suspends an entitlement; runs as a long-running operation.
         pub async fn suspend_entitlement(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -814,6 +837,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Cancels an entitlement; runs as a long-running operation.
         pub async fn cancel_entitlement(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -845,6 +869,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Reactivates a suspended entitlement; runs as a long-running operation.
         pub async fn activate_entitlement(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -876,6 +901,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Moves a customer's entitlements to this reseller; runs as a long-running operation.
         pub async fn transfer_entitlements(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -907,6 +933,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Hands a customer's entitlements back to Google; runs as a long-running operation.
         pub async fn transfer_entitlements_to_google(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -938,6 +965,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the channel partner links of a distributor.
         pub async fn list_channel_partner_links(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -969,6 +997,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Returns one channel partner link.
         pub async fn get_channel_partner_link(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1000,6 +1029,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Creates a channel partner link, which invites a reseller.
         pub async fn create_channel_partner_link(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1031,6 +1061,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Changes a channel partner link, for example to change its state.
         pub async fn update_channel_partner_link(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1062,6 +1093,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Returns one customer repricing config.
         pub async fn get_customer_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1093,6 +1125,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the repricing configs of a customer.
         pub async fn list_customer_repricing_configs(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1126,6 +1159,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Creates a repricing config for a customer.
         pub async fn create_customer_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1157,6 +1191,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Changes a customer repricing config.
         pub async fn update_customer_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1188,6 +1223,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Deletes a customer repricing config.
         pub async fn delete_customer_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1219,6 +1255,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Returns one channel partner repricing config.
         pub async fn get_channel_partner_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1250,6 +1287,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the repricing configs of a channel partner.
         pub async fn list_channel_partner_repricing_configs(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1283,6 +1321,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Creates a repricing config for a channel partner.
         pub async fn create_channel_partner_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1314,6 +1353,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Changes a channel partner repricing config.
         pub async fn update_channel_partner_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1345,6 +1385,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Deletes a channel partner repricing config.
         pub async fn delete_channel_partner_repricing_config(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1376,6 +1417,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the SKU groups an account can use.
         pub async fn list_sku_groups(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1407,6 +1449,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the billable SKUs in a SKU group.
         pub async fn list_sku_group_billable_skus(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1438,6 +1481,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Returns the offer that an entitlement was bought with.
         pub async fn lookup_offer(
             &mut self,
             request: impl tonic::IntoRequest<::channel_types::model::LookupOfferRequest>,
@@ -1467,6 +1511,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the products a reseller can sell.
         pub async fn list_products(
             &mut self,
             request: impl tonic::IntoRequest<::channel_types::model::ListProductsRequest>,
@@ -1496,6 +1541,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the SKUs of a product.
         pub async fn list_skus(
             &mut self,
             request: impl tonic::IntoRequest<::channel_types::model::ListSkusRequest>,
@@ -1525,6 +1571,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the offers a reseller can sell.
         pub async fn list_offers(
             &mut self,
             request: impl tonic::IntoRequest<::channel_types::model::ListOffersRequest>,
@@ -1554,6 +1601,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the SKUs a customer can buy, as a new purchase or as a change.
         pub async fn list_purchasable_skus(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1585,6 +1633,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the offers a customer can buy, as a new purchase or as a change.
         pub async fn list_purchasable_offers(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1616,6 +1665,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Finds which billing accounts can pay for a set of SKUs.
         pub async fn query_eligible_billing_accounts(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1649,6 +1699,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Subscribes a service account to the event topic of an account or integrator.
         pub async fn register_subscriber(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1680,6 +1731,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Removes a service account from the event topic of an account or integrator.
         pub async fn unregister_subscriber(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1711,6 +1763,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the service accounts subscribed to the event topic of an account or integrator.
         pub async fn list_subscribers(
             &mut self,
             request: impl tonic::IntoRequest<
@@ -1742,6 +1795,7 @@ pub mod cloud_channel_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        /// Lists the history of changes to an entitlement.
         pub async fn list_entitlement_changes(
             &mut self,
             request: impl tonic::IntoRequest<

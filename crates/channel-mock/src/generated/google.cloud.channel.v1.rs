@@ -15,6 +15,7 @@ pub mod cloud_channel_reports_service_server {
     /// Generated trait containing gRPC methods that should be implemented for use with CloudChannelReportsServiceServer.
     #[async_trait]
     pub trait CloudChannelReportsService: std::marker::Send + std::marker::Sync + 'static {
+        /// Deprecated. Starts a report run; runs as a long-running operation.
         async fn run_report_job(
             &self,
             request: tonic::Request<::channel_types::model::RunReportJobRequest>,
@@ -22,6 +23,7 @@ pub mod cloud_channel_reports_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Deprecated. Reads rows from a finished report job.
         async fn fetch_report_results(
             &self,
             request: tonic::Request<::channel_types::model::FetchReportResultsRequest>,
@@ -29,6 +31,7 @@ pub mod cloud_channel_reports_service_server {
             tonic::Response<::channel_types::model::FetchReportResultsResponse>,
             tonic::Status,
         >;
+        /// Deprecated. Lists the reports an account can run.
         async fn list_reports(
             &self,
             request: tonic::Request<::channel_types::model::ListReportsRequest>,
@@ -37,6 +40,7 @@ pub mod cloud_channel_reports_service_server {
             tonic::Status,
         >;
     }
+    /// Deprecated service for running partner reports and reading their results.
     #[derive(Debug)]
     pub struct CloudChannelReportsServiceServer<T> {
         inner: Arc<T>,
@@ -325,6 +329,7 @@ pub mod cloud_channel_service_server {
     /// Generated trait containing gRPC methods that should be implemented for use with CloudChannelServiceServer.
     #[async_trait]
     pub trait CloudChannelService: std::marker::Send + std::marker::Sync + 'static {
+        /// Lists the customers of a reseller or of one of its channel partners.
         async fn list_customers(
             &self,
             request: tonic::Request<::channel_types::model::ListCustomersRequest>,
@@ -332,6 +337,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListCustomersResponse>,
             tonic::Status,
         >;
+        /// Returns one customer.
         async fn get_customer(
             &self,
             request: tonic::Request<::channel_types::model::GetCustomerRequest>,
@@ -339,6 +345,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::Customer>,
             tonic::Status,
         >;
+        /// Checks whether Cloud Identity accounts already exist for a domain.
         async fn check_cloud_identity_accounts_exist(
             &self,
             request: tonic::Request<
@@ -350,6 +357,7 @@ pub mod cloud_channel_service_server {
             >,
             tonic::Status,
         >;
+        /// Creates a customer for a reseller or for one of its channel partners.
         async fn create_customer(
             &self,
             request: tonic::Request<::channel_types::model::CreateCustomerRequest>,
@@ -357,6 +365,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::Customer>,
             tonic::Status,
         >;
+        /// Changes an existing customer.
         async fn update_customer(
             &self,
             request: tonic::Request<::channel_types::model::UpdateCustomerRequest>,
@@ -364,6 +373,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::Customer>,
             tonic::Status,
         >;
+        /// Deletes a customer.
         async fn delete_customer(
             &self,
             request: tonic::Request<::channel_types::model::DeleteCustomerRequest>,
@@ -371,6 +381,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::wkt::Empty>,
             tonic::Status,
         >;
+        /// Imports an existing Cloud Identity as a customer.
         async fn import_customer(
             &self,
             request: tonic::Request<::channel_types::model::ImportCustomerRequest>,
@@ -378,6 +389,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::Customer>,
             tonic::Status,
         >;
+        /// Creates a Cloud Identity for a customer; runs as a long-running operation.
         async fn provision_cloud_identity(
             &self,
             request: tonic::Request<
@@ -387,6 +399,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Lists the entitlements of a customer.
         async fn list_entitlements(
             &self,
             request: tonic::Request<::channel_types::model::ListEntitlementsRequest>,
@@ -394,6 +407,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListEntitlementsResponse>,
             tonic::Status,
         >;
+        /// Lists a customer's SKUs that could be moved to this reseller.
         async fn list_transferable_skus(
             &self,
             request: tonic::Request<::channel_types::model::ListTransferableSkusRequest>,
@@ -401,6 +415,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListTransferableSkusResponse>,
             tonic::Status,
         >;
+        /// Lists the offers available when moving a SKU to this reseller.
         async fn list_transferable_offers(
             &self,
             request: tonic::Request<
@@ -410,6 +425,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListTransferableOffersResponse>,
             tonic::Status,
         >;
+        /// Returns one entitlement.
         async fn get_entitlement(
             &self,
             request: tonic::Request<::channel_types::model::GetEntitlementRequest>,
@@ -417,6 +433,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::Entitlement>,
             tonic::Status,
         >;
+        /// Buys an offer for a customer; runs as a long-running operation that yields the entitlement.
         async fn create_entitlement(
             &self,
             request: tonic::Request<::channel_types::model::CreateEntitlementRequest>,
@@ -424,6 +441,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Changes parameters of an entitlement, such as seats; runs as a long-running operation.
         async fn change_parameters(
             &self,
             request: tonic::Request<::channel_types::model::ChangeParametersRequest>,
@@ -431,6 +449,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Changes the renewal settings of an entitlement; runs as a long-running operation.
         async fn change_renewal_settings(
             &self,
             request: tonic::Request<::channel_types::model::ChangeRenewalSettingsRequest>,
@@ -438,6 +457,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Moves an entitlement to another offer; runs as a long-running operation.
         async fn change_offer(
             &self,
             request: tonic::Request<::channel_types::model::ChangeOfferRequest>,
@@ -445,6 +465,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Ends a trial and starts paid service; runs as a long-running operation.
         async fn start_paid_service(
             &self,
             request: tonic::Request<::channel_types::model::StartPaidServiceRequest>,
@@ -452,6 +473,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Suspends an entitlement; runs as a long-running operation.
         async fn suspend_entitlement(
             &self,
             request: tonic::Request<::channel_types::model::SuspendEntitlementRequest>,
@@ -459,6 +481,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Cancels an entitlement; runs as a long-running operation.
         async fn cancel_entitlement(
             &self,
             request: tonic::Request<::channel_types::model::CancelEntitlementRequest>,
@@ -466,6 +489,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Reactivates a suspended entitlement; runs as a long-running operation.
         async fn activate_entitlement(
             &self,
             request: tonic::Request<::channel_types::model::ActivateEntitlementRequest>,
@@ -473,6 +497,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Moves a customer's entitlements to this reseller; runs as a long-running operation.
         async fn transfer_entitlements(
             &self,
             request: tonic::Request<::channel_types::model::TransferEntitlementsRequest>,
@@ -480,6 +505,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Hands a customer's entitlements back to Google; runs as a long-running operation.
         async fn transfer_entitlements_to_google(
             &self,
             request: tonic::Request<
@@ -489,6 +515,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::longrunning::Operation>,
             tonic::Status,
         >;
+        /// Lists the channel partner links of a distributor.
         async fn list_channel_partner_links(
             &self,
             request: tonic::Request<
@@ -498,6 +525,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListChannelPartnerLinksResponse>,
             tonic::Status,
         >;
+        /// Returns one channel partner link.
         async fn get_channel_partner_link(
             &self,
             request: tonic::Request<::channel_types::model::GetChannelPartnerLinkRequest>,
@@ -505,6 +533,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ChannelPartnerLink>,
             tonic::Status,
         >;
+        /// Creates a channel partner link, which invites a reseller.
         async fn create_channel_partner_link(
             &self,
             request: tonic::Request<
@@ -514,6 +543,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ChannelPartnerLink>,
             tonic::Status,
         >;
+        /// Changes a channel partner link, for example to change its state.
         async fn update_channel_partner_link(
             &self,
             request: tonic::Request<
@@ -523,6 +553,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ChannelPartnerLink>,
             tonic::Status,
         >;
+        /// Returns one customer repricing config.
         async fn get_customer_repricing_config(
             &self,
             request: tonic::Request<
@@ -532,6 +563,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::CustomerRepricingConfig>,
             tonic::Status,
         >;
+        /// Lists the repricing configs of a customer.
         async fn list_customer_repricing_configs(
             &self,
             request: tonic::Request<
@@ -543,6 +575,7 @@ pub mod cloud_channel_service_server {
             >,
             tonic::Status,
         >;
+        /// Creates a repricing config for a customer.
         async fn create_customer_repricing_config(
             &self,
             request: tonic::Request<
@@ -552,6 +585,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::CustomerRepricingConfig>,
             tonic::Status,
         >;
+        /// Changes a customer repricing config.
         async fn update_customer_repricing_config(
             &self,
             request: tonic::Request<
@@ -561,6 +595,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::CustomerRepricingConfig>,
             tonic::Status,
         >;
+        /// Deletes a customer repricing config.
         async fn delete_customer_repricing_config(
             &self,
             request: tonic::Request<
@@ -570,6 +605,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::wkt::Empty>,
             tonic::Status,
         >;
+        /// Returns one channel partner repricing config.
         async fn get_channel_partner_repricing_config(
             &self,
             request: tonic::Request<
@@ -579,6 +615,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
             tonic::Status,
         >;
+        /// Lists the repricing configs of a channel partner.
         async fn list_channel_partner_repricing_configs(
             &self,
             request: tonic::Request<
@@ -590,6 +627,7 @@ pub mod cloud_channel_service_server {
             >,
             tonic::Status,
         >;
+        /// Creates a repricing config for a channel partner.
         async fn create_channel_partner_repricing_config(
             &self,
             request: tonic::Request<
@@ -599,6 +637,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
             tonic::Status,
         >;
+        /// Changes a channel partner repricing config.
         async fn update_channel_partner_repricing_config(
             &self,
             request: tonic::Request<
@@ -608,6 +647,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
             tonic::Status,
         >;
+        /// Deletes a channel partner repricing config.
         async fn delete_channel_partner_repricing_config(
             &self,
             request: tonic::Request<
@@ -617,6 +657,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::wkt::Empty>,
             tonic::Status,
         >;
+        /// Lists the SKU groups an account can use.
         async fn list_sku_groups(
             &self,
             request: tonic::Request<::channel_types::model::ListSkuGroupsRequest>,
@@ -624,6 +665,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListSkuGroupsResponse>,
             tonic::Status,
         >;
+        /// Lists the billable SKUs in a SKU group.
         async fn list_sku_group_billable_skus(
             &self,
             request: tonic::Request<
@@ -633,6 +675,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListSkuGroupBillableSkusResponse>,
             tonic::Status,
         >;
+        /// Returns the offer that an entitlement was bought with.
         async fn lookup_offer(
             &self,
             request: tonic::Request<::channel_types::model::LookupOfferRequest>,
@@ -640,6 +683,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::Offer>,
             tonic::Status,
         >;
+        /// Lists the products a reseller can sell.
         async fn list_products(
             &self,
             request: tonic::Request<::channel_types::model::ListProductsRequest>,
@@ -647,6 +691,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListProductsResponse>,
             tonic::Status,
         >;
+        /// Lists the SKUs of a product.
         async fn list_skus(
             &self,
             request: tonic::Request<::channel_types::model::ListSkusRequest>,
@@ -654,6 +699,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListSkusResponse>,
             tonic::Status,
         >;
+        /// Lists the offers a reseller can sell.
         async fn list_offers(
             &self,
             request: tonic::Request<::channel_types::model::ListOffersRequest>,
@@ -661,6 +707,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListOffersResponse>,
             tonic::Status,
         >;
+        /// Lists the SKUs a customer can buy, as a new purchase or as a change.
         async fn list_purchasable_skus(
             &self,
             request: tonic::Request<::channel_types::model::ListPurchasableSkusRequest>,
@@ -668,6 +715,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListPurchasableSkusResponse>,
             tonic::Status,
         >;
+        /// Lists the offers a customer can buy, as a new purchase or as a change.
         async fn list_purchasable_offers(
             &self,
             request: tonic::Request<::channel_types::model::ListPurchasableOffersRequest>,
@@ -675,6 +723,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListPurchasableOffersResponse>,
             tonic::Status,
         >;
+        /// Finds which billing accounts can pay for a set of SKUs.
         async fn query_eligible_billing_accounts(
             &self,
             request: tonic::Request<
@@ -686,6 +735,7 @@ pub mod cloud_channel_service_server {
             >,
             tonic::Status,
         >;
+        /// Subscribes a service account to the event topic of an account or integrator.
         async fn register_subscriber(
             &self,
             request: tonic::Request<::channel_types::model::RegisterSubscriberRequest>,
@@ -693,6 +743,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::RegisterSubscriberResponse>,
             tonic::Status,
         >;
+        /// Removes a service account from the event topic of an account or integrator.
         async fn unregister_subscriber(
             &self,
             request: tonic::Request<::channel_types::model::UnregisterSubscriberRequest>,
@@ -700,6 +751,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::UnregisterSubscriberResponse>,
             tonic::Status,
         >;
+        /// Lists the service accounts subscribed to the event topic of an account or integrator.
         async fn list_subscribers(
             &self,
             request: tonic::Request<::channel_types::model::ListSubscribersRequest>,
@@ -707,6 +759,7 @@ pub mod cloud_channel_service_server {
             tonic::Response<::channel_types::model::ListSubscribersResponse>,
             tonic::Status,
         >;
+        /// Lists the history of changes to an entitlement.
         async fn list_entitlement_changes(
             &self,
             request: tonic::Request<
@@ -717,6 +770,7 @@ pub mod cloud_channel_service_server {
             tonic::Status,
         >;
     }
+    /// Lets resellers and distributors manage customers, entitlements, offers and channel partners.
     #[derive(Debug)]
     pub struct CloudChannelServiceServer<T> {
         inner: Arc<T>,

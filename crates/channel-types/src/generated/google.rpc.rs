@@ -29,7 +29,6 @@ impl ::prost::Name for Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
 #[repr(i32)]
 pub enum Code {
-    /// The call succeeded.
     Ok = 0,
     Cancelled = 1,
     /// An error that fits no other code.
