@@ -68,7 +68,9 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
         .extern_path(".google.protobuf.Any", "crate::wkt::Any")
         .compile_well_known_types()
         .enable_type_names();
-    config.compile_fds(files.clone()).map_err(|e| format!("prost-build: {e}"))?;
+    config
+        .compile_fds(files.clone())
+        .map_err(|e| format!("prost-build: {e}"))?;
     let descriptors = files.encode_to_vec();
     pbjson_build::Builder::new()
         .register_descriptors(&descriptors)
@@ -77,7 +79,12 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
         .extern_path(".google.protobuf", "crate::wkt")
         .extern_path(".google.protobuf.Any", "crate::wkt::Any")
         .ignore_unknown_fields()
-        .build(&schema::PACKAGES.iter().map(|p| format!(".{p}")).collect::<Vec<_>>())
+        .build(
+            &schema::PACKAGES
+                .iter()
+                .map(|p| format!(".{p}"))
+                .collect::<Vec<_>>(),
+        )
         .map_err(|e| format!("pbjson-build: {e}"))?;
     collect(&dir, "crates/channel-types/src/generated", &mut out)?;
     for (path, text) in out.iter_mut() {
@@ -111,7 +118,9 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
         for (proto, rust) in EXTERN_MESSAGES {
             builder = builder.extern_path(*proto, *rust);
         }
-        builder.compile_fds(files.clone()).map_err(|e| format!("tonic: {e}"))?;
+        builder
+            .compile_fds(files.clone())
+            .map_err(|e| format!("tonic: {e}"))?;
         let target = format!("crates/{name}/src/generated");
         collect_services(&dir, &target, &mut out)?;
         out.insert(format!("{target}/mod.rs"), tables::stubs_mod());
@@ -147,7 +156,10 @@ fn rustfmt(text: &str) -> Result<String, String> {
     let input = text.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    writer.join().map_err(|_| "writer panicked")?.map_err(|e| e.to_string())?;
+    writer
+        .join()
+        .map_err(|_| "writer panicked")?
+        .map_err(|e| e.to_string())?;
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
@@ -162,7 +174,10 @@ fn open_enums(text: &str) -> String {
         r#"([A-Za-z_][A-Za-z0-9_:]*)::try_from\(([^()]*)\)\s*\.map_err\(\|_\| serde::ser::Error::custom\(format!\("Invalid variant \{\}", [^()]*\)\)\)"#,
     )
     .expect("valid pattern");
-    let text = pattern.replace_all(text, "Ok::<_, S::Error>(crate::wkt::OpenEnum::<$1>::new($2))");
+    let text = pattern.replace_all(
+        text,
+        "Ok::<_, S::Error>(crate::wkt::OpenEnum::<$1>::new($2))",
+    );
     // Reading: accept numbers outside the enum as well as names.
     let rules = [
         (
@@ -201,8 +216,12 @@ fn collect(dir: &Path, target: &str, out: &mut BTreeMap<String, String>) -> Resu
         .collect::<Result<_, _>>()?;
     entries.sort();
     for path in entries {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         out.insert(format!("{target}/{name}"), text);
     }
     Ok(())
@@ -210,10 +229,17 @@ fn collect(dir: &Path, target: &str, out: &mut BTreeMap<String, String>) -> Resu
 
 /// Like `collect`, keeping only the files that hold service code (with every
 /// message extern, the other packages come out empty).
-fn collect_services(dir: &Path, target: &str, out: &mut BTreeMap<String, String>) -> Result<(), String> {
+fn collect_services(
+    dir: &Path,
+    target: &str,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), String> {
     let mut all = BTreeMap::new();
     collect(dir, target, &mut all)?;
-    out.extend(all.into_iter().filter(|(_, text)| text.contains("pub mod ")));
+    out.extend(
+        all.into_iter()
+            .filter(|(_, text)| text.contains("pub mod ")),
+    );
     Ok(())
 }
 

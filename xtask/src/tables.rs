@@ -24,7 +24,11 @@ pub(crate) fn types_mod() -> String {
     s += "                include!(\"google.cloud.channel.v1.rs\");\n";
     s += "                include!(\"google.cloud.channel.v1.serde.rs\");\n";
     s += "            }\n        }\n    }\n";
-    for (module, package) in [("longrunning", "google.longrunning"), ("rpc", "google.rpc"), ("r#type", "google.r#type")] {
+    for (module, package) in [
+        ("longrunning", "google.longrunning"),
+        ("rpc", "google.rpc"),
+        ("r#type", "google.r#type"),
+    ] {
         let _ = writeln!(s, "    pub mod {module} {{");
         let _ = writeln!(s, "        include!(\"{package}.rs\");");
         let _ = writeln!(s, "        include!(\"{package}.serde.rs\");");
@@ -85,7 +89,11 @@ pub(crate) fn any_registry(pool: &DescriptorPool) -> String {
     let mut s = String::from("//! Every message type of the schema, for `Any` in proto3 JSON.\n\n");
     s += "use crate::wkt::any::{AnyCodec, codec};\n\n";
     s += "/// Message codecs by full name, sorted by name.\n";
-    let _ = writeln!(s, "pub static MESSAGES: [(&str, AnyCodec); {}] = [", entries.len());
+    let _ = writeln!(
+        s,
+        "pub static MESSAGES: [(&str, AnyCodec); {}] = [",
+        entries.len()
+    );
     for (name, path) in entries {
         let _ = writeln!(s, "    (\"{name}\", codec::<{path}>()),");
     }
@@ -118,7 +126,10 @@ pub(crate) fn methods(pool: &DescriptorPool) -> Result<String, String> {
             consts.push(format!("{module}::{constant}"));
             all.push(format!("{module}::{constant}"));
         }
-        let _ = writeln!(s, "\n    /// Every method of `{service_name}`, in schema order.");
+        let _ = writeln!(
+            s,
+            "\n    /// Every method of `{service_name}`, in schema order."
+        );
         let _ = writeln!(s, "    pub const ALL: &[&Method] = &[");
         for c in &consts {
             let name = c.rsplit("::").next().unwrap_or_default();
@@ -135,7 +146,10 @@ pub(crate) fn methods(pool: &DescriptorPool) -> Result<String, String> {
     Ok(s)
 }
 
-fn extension(pool: &DescriptorPool, name: &str) -> Result<prost_reflect::ExtensionDescriptor, String> {
+fn extension(
+    pool: &DescriptorPool,
+    name: &str,
+) -> Result<prost_reflect::ExtensionDescriptor, String> {
     pool.get_extension_by_name(name)
         .ok_or_else(|| format!("extension {name} is not in the schema"))
 }
@@ -150,7 +164,11 @@ fn string_field(message: &prost_reflect::DynamicMessage, name: &str) -> String {
 fn binding(rule: &prost_reflect::DynamicMessage) -> Result<(String, String, String), String> {
     for verb in ["get", "put", "post", "delete", "patch"] {
         if rule.has_field_by_name(verb) {
-            return Ok((verb.to_upper_camel_case(), string_field(rule, verb), string_field(rule, "body")));
+            return Ok((
+                verb.to_upper_camel_case(),
+                string_field(rule, verb),
+                string_field(rule, "body"),
+            ));
         }
     }
     Err("an HTTP rule without a verb".into())
@@ -181,7 +199,12 @@ fn method_fields(
     let service = method.parent_service();
     let _ = writeln!(s, "        service: \"{}\",", service.full_name());
     let _ = writeln!(s, "        name: \"{}\",", method.name());
-    let _ = writeln!(s, "        grpc_path: \"/{}/{}\",", service.full_name(), method.name());
+    let _ = writeln!(
+        s,
+        "        grpc_path: \"/{}/{}\",",
+        service.full_name(),
+        method.name()
+    );
     let _ = writeln!(s, "        input: \"{}\",", input.full_name());
     let _ = writeln!(s, "        output: \"{}\",", output.full_name());
 
@@ -202,7 +225,11 @@ fn method_fields(
     s.push_str("        http: &[\n");
     let mut routing: Vec<String> = Vec::new();
     for (verb, path, body) in &rules {
-        let body = if body.is_empty() { "None".to_string() } else { format!("Some(\"{body}\")") };
+        let body = if body.is_empty() {
+            "None".to_string()
+        } else {
+            format!("Some(\"{body}\")")
+        };
         let _ = writeln!(
             s,
             "            HttpBinding {{ verb: HttpVerb::{verb}, path: \"{path}\", body: {body} }},"
@@ -220,7 +247,11 @@ fn method_fields(
             return Err(format!("{}: malformed operation_info", method.full_name()));
         };
         let qualify = |name: String| {
-            if name.contains('.') { name } else { format!("{}.{name}", service.package_name()) }
+            if name.contains('.') {
+                name
+            } else {
+                format!("{}.{name}", service.package_name())
+            }
         };
         let response = qualify(string_field(&info, "response_type"));
         let metadata = qualify(string_field(&info, "metadata_type"));
@@ -235,7 +266,10 @@ fn method_fields(
     let paged = input.get_field_by_name("page_size").is_some()
         && input.get_field_by_name("page_token").is_some()
         && output.get_field_by_name("next_page_token").is_some();
-    let items = output.fields().filter(|f| f.is_list()).min_by_key(|f| f.number());
+    let items = output
+        .fields()
+        .filter(|f| f.is_list())
+        .min_by_key(|f| f.number());
     match (paged, items) {
         (true, Some(items)) => {
             let item_type = match items.kind() {
@@ -254,9 +288,19 @@ fn method_fields(
     let request_id = input.get_field_by_name("request_id").is_some();
     let _ = writeln!(s, "        request_id: {request_id},");
     s.push_str("        routing: &[");
-    s.push_str(&routing.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "));
+    s.push_str(
+        &routing
+            .iter()
+            .map(|r| format!("\"{r}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     s.push_str("],\n");
-    let deprecated = method.method_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+    let deprecated = method
+        .method_descriptor_proto()
+        .options
+        .as_ref()
+        .is_some_and(|o| o.deprecated());
     let _ = writeln!(s, "        deprecated: {deprecated},");
     Ok(())
 }

@@ -36,12 +36,11 @@
 mod generated;
 
 pub mod methods;
-#[cfg(any())]
 pub mod names;
 pub mod wkt;
 
 pub use generated::google::cloud::channel::v1 as model;
 pub use generated::google::longrunning;
-pub use generated::google::r#type;
 pub use generated::google::rpc;
+pub use generated::google::r#type;
 pub use prost;

@@ -128,13 +128,21 @@ mod tests {
 
     #[test]
     fn long_running_methods_and_request_ids() {
-        let lro: Vec<_> = ALL.iter().filter(|m| m.lro.is_some()).map(|m| m.name).collect();
+        let lro: Vec<_> = ALL
+            .iter()
+            .filter(|m| m.lro.is_some())
+            .map(|m| m.name)
+            .collect();
         assert_eq!(lro.len(), 12, "{lro:?}");
         let cancel = cloud_channel_service::CANCEL_ENTITLEMENT;
         assert_eq!(cancel.lro.unwrap().response, "google.protobuf.Empty");
-        assert_eq!(cancel.lro.unwrap().metadata, "google.cloud.channel.v1.OperationMetadata");
+        assert_eq!(
+            cancel.lro.unwrap().metadata,
+            "google.cloud.channel.v1.OperationMetadata"
+        );
         assert!(cancel.request_id);
-        assert!(!cloud_channel_service::GET_CUSTOMER.request_id);
+        let get = ALL.iter().find(|m| m.name == "GetCustomer").unwrap();
+        assert!(!get.request_id);
     }
 
     #[test]
@@ -153,7 +161,10 @@ mod tests {
         assert_eq!(get.http.len(), 2);
         assert_eq!(get.http[0].verb, HttpVerb::Get);
         assert_eq!(get.http[0].path, "/v1/{name=accounts/*/customers/*}");
-        assert_eq!(get.http[1].path, "/v1/{name=accounts/*/channelPartnerLinks/*/customers/*}");
+        assert_eq!(
+            get.http[1].path,
+            "/v1/{name=accounts/*/channelPartnerLinks/*/customers/*}"
+        );
         assert_eq!(get.routing, &["name"]);
         let update = cloud_channel_service::UPDATE_CUSTOMER;
         assert_eq!(update.http[0].verb, HttpVerb::Patch);

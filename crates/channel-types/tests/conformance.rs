@@ -25,7 +25,8 @@ fn contract_path() -> PathBuf {
     if let Some(path) = std::env::var_os("CHANNEL_CONTRACT") {
         return PathBuf::from(path);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cloudchannel-v1-contract.json")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/reference/cloudchannel-v1-contract.json")
 }
 
 fn compile_schema() -> DescriptorPool {
@@ -45,7 +46,9 @@ fn compile_schema() -> DescriptorPool {
     files.sort();
     let mut compiler = protox::Compiler::new([&root]).unwrap();
     compiler.include_imports(true);
-    compiler.open_files(&files).unwrap_or_else(|e| panic!("schema does not compile: {e:?}"));
+    compiler
+        .open_files(&files)
+        .unwrap_or_else(|e| panic!("schema does not compile: {e:?}"));
     compiler.descriptor_pool()
 }
 
@@ -56,16 +59,21 @@ struct Diff(Vec<String>);
 impl Diff {
     fn check(&mut self, what: impl std::fmt::Display, ours: &Json, theirs: &Json) {
         if ours != theirs {
-            self.0.push(format!("{what}: schema has {ours}, contract has {theirs}"));
+            self.0
+                .push(format!("{what}: schema has {ours}, contract has {theirs}"));
         }
     }
 
     fn sets(&mut self, kind: &str, ours: &BTreeSet<String>, theirs: &BTreeSet<String>) {
         for missing in theirs.difference(ours) {
-            self.0.push(format!("{kind} {missing}: in the contract, missing from the schema"));
+            self.0.push(format!(
+                "{kind} {missing}: in the contract, missing from the schema"
+            ));
         }
         for extra in ours.difference(theirs) {
-            self.0.push(format!("{kind} {extra}: in the schema, not in the contract"));
+            self.0.push(format!(
+                "{kind} {extra}: in the schema, not in the contract"
+            ));
         }
     }
 }
@@ -124,13 +132,24 @@ fn field_json(field: &FieldDescriptor, ext: &Extensions) -> Json {
     let mut out = serde_json::Map::new();
     out.insert("name".into(), field.name().into());
     out.insert("number".into(), field.number().into());
-    let ty = proto.r#type().as_str_name().trim_start_matches("TYPE_").to_lowercase();
+    let ty = proto
+        .r#type()
+        .as_str_name()
+        .trim_start_matches("TYPE_")
+        .to_lowercase();
     out.insert("type".into(), ty.into());
-    let label = proto.label().as_str_name().trim_start_matches("LABEL_").to_lowercase();
+    let label = proto
+        .label()
+        .as_str_name()
+        .trim_start_matches("LABEL_")
+        .to_lowercase();
     out.insert("label".into(), label.into());
     out.insert("json_name".into(), field.json_name().into());
     if proto.type_name.is_some() {
-        out.insert("type_name".into(), proto.type_name().trim_start_matches('.').into());
+        out.insert(
+            "type_name".into(),
+            proto.type_name().trim_start_matches('.').into(),
+        );
     }
     if let Some(oneof) = field.containing_oneof() {
         out.insert("oneof".into(), oneof.name().into());
@@ -159,12 +178,15 @@ fn field_json(field: &FieldDescriptor, ext: &Extensions) -> Json {
         };
         out.insert("behavior".into(), names.into());
     }
-    if options.has_extension(&ext.resource_reference) {
-        if let Value::Message(r) = options.get_extension(&ext.resource_reference).as_ref() {
-            let ty = string_of(r, "type");
-            let child = string_of(r, "child_type");
-            out.insert("resource_reference".into(), if ty.is_empty() { child } else { ty }.into());
-        }
+    if options.has_extension(&ext.resource_reference)
+        && let Value::Message(r) = options.get_extension(&ext.resource_reference).as_ref()
+    {
+        let ty = string_of(r, "type");
+        let child = string_of(r, "child_type");
+        out.insert(
+            "resource_reference".into(),
+            if ty.is_empty() { child } else { ty }.into(),
+        );
     }
     if proto.options.as_ref().is_some_and(|o| o.deprecated()) {
         out.insert("deprecated".into(), true.into());
@@ -174,7 +196,11 @@ fn field_json(field: &FieldDescriptor, ext: &Extensions) -> Json {
 
 fn compare_message(diff: &mut Diff, message: &MessageDescriptor, theirs: &Json, ext: &Extensions) {
     let name = message.full_name();
-    let ours_deprecated = message.descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+    let ours_deprecated = message
+        .descriptor_proto()
+        .options
+        .as_ref()
+        .is_some_and(|o| o.deprecated());
     diff.check(
         format_args!("message {name} deprecated"),
         &ours_deprecated.into(),
@@ -207,7 +233,12 @@ fn compare_message(diff: &mut Diff, message: &MessageDescriptor, theirs: &Json, 
         .as_array()
         .expect("fields")
         .iter()
-        .map(|f| (f["name"].as_str().expect("field name").to_string(), f.clone()))
+        .map(|f| {
+            (
+                f["name"].as_str().expect("field name").to_string(),
+                f.clone(),
+            )
+        })
         .collect();
     diff.sets(
         &format!("field of {name}:"),
@@ -215,7 +246,9 @@ fn compare_message(diff: &mut Diff, message: &MessageDescriptor, theirs: &Json, 
         &theirs.keys().cloned().collect(),
     );
     for (field, theirs) in &theirs {
-        let Some(ours) = ours.get(field) else { continue };
+        let Some(ours) = ours.get(field) else {
+            continue;
+        };
         let keys: BTreeSet<&String> = ours
             .as_object()
             .unwrap()
@@ -260,22 +293,27 @@ fn method_json(method: &prost_reflect::MethodDescriptor, ext: &Extensions) -> Js
         }
     }
     out.insert("http".into(), http.into());
-    if options.has_extension(&ext.operation_info) {
-        if let Value::Message(info) = options.get_extension(&ext.operation_info).as_ref() {
-            out.insert(
-                "lro".into(),
-                serde_json::json!({
-                    "response_type": string_of(info, "response_type"),
-                    "metadata_type": string_of(info, "metadata_type"),
-                }),
-            );
-        }
+    if options.has_extension(&ext.operation_info)
+        && let Value::Message(info) = options.get_extension(&ext.operation_info).as_ref()
+    {
+        out.insert(
+            "lro".into(),
+            serde_json::json!({
+                "response_type": string_of(info, "response_type"),
+                "metadata_type": string_of(info, "metadata_type"),
+            }),
+        );
     }
     let signatures = strings_of(&options.get_extension(&ext.method_signature));
     if !signatures.is_empty() {
         out.insert("method_signature".into(), signatures.into());
     }
-    if method.method_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated()) {
+    if method
+        .method_descriptor_proto()
+        .options
+        .as_ref()
+        .is_some_and(|o| o.deprecated())
+    {
         out.insert("deprecated".into(), true.into());
     }
     Json::Object(out)
@@ -299,7 +337,11 @@ fn conformance_differences(pool: &DescriptorPool, contract: &Json) -> Vec<String
         .map(|m| (m.full_name().to_string(), m))
         .collect();
     let theirs = contract["messages"].as_object().expect("messages");
-    diff.sets("message", &ours.keys().cloned().collect(), &theirs.keys().cloned().collect());
+    diff.sets(
+        "message",
+        &ours.keys().cloned().collect(),
+        &theirs.keys().cloned().collect(),
+    );
     for (name, theirs) in theirs {
         if let Some(message) = ours.get(name) {
             compare_message(&mut diff, message, theirs, &ext);
@@ -311,16 +353,26 @@ fn conformance_differences(pool: &DescriptorPool, contract: &Json) -> Vec<String
         .all_enums()
         .filter(|e| PACKAGES.contains(&e.package_name()))
         .map(|e| {
-            let values: Vec<Json> =
-                e.values().map(|v| serde_json::json!([v.name(), v.number()])).collect();
+            let values: Vec<Json> = e
+                .values()
+                .map(|v| serde_json::json!([v.name(), v.number()]))
+                .collect();
             (e.full_name().to_string(), by_number(&values.into()))
         })
         .collect();
     let theirs = contract["enums"].as_object().expect("enums");
-    diff.sets("enum", &ours.keys().cloned().collect(), &theirs.keys().cloned().collect());
+    diff.sets(
+        "enum",
+        &ours.keys().cloned().collect(),
+        &theirs.keys().cloned().collect(),
+    );
     for (name, theirs) in theirs {
         if let Some(values) = ours.get(name) {
-            diff.check(format_args!("enum {name} values"), values, &by_number(&theirs["values"]));
+            diff.check(
+                format_args!("enum {name} values"),
+                values,
+                &by_number(&theirs["values"]),
+            );
         }
     }
 
@@ -333,7 +385,9 @@ fn conformance_differences(pool: &DescriptorPool, contract: &Json) -> Vec<String
         .collect();
     diff.sets("service", &ours, &theirs.keys().cloned().collect());
     for (name, theirs) in theirs {
-        let Some(service) = pool.get_service_by_name(name) else { continue };
+        let Some(service) = pool.get_service_by_name(name) else {
+            continue;
+        };
         let ours: BTreeMap<String, Json> = service
             .methods()
             .map(|m| (m.name().to_string(), method_json(&m, &ext)))
@@ -342,7 +396,12 @@ fn conformance_differences(pool: &DescriptorPool, contract: &Json) -> Vec<String
             .as_array()
             .expect("methods")
             .iter()
-            .map(|m| (m["name"].as_str().expect("method name").to_string(), m.clone()))
+            .map(|m| {
+                (
+                    m["name"].as_str().expect("method name").to_string(),
+                    m.clone(),
+                )
+            })
             .collect();
         diff.sets(
             &format!("method of {name}:"),
@@ -370,7 +429,11 @@ fn conformance_differences(pool: &DescriptorPool, contract: &Json) -> Vec<String
                 .filter(|s| !s.is_empty())
                 .map(Json::from)
                 .collect();
-            diff.check(format_args!("service {name} oauth_scopes"), &ours_scopes.into(), scopes);
+            diff.check(
+                format_args!("service {name} oauth_scopes"),
+                &ours_scopes.into(),
+                scopes,
+            );
         }
     }
     diff.0
@@ -382,7 +445,10 @@ fn schema_matches_the_public_contract() {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if std::env::var_os("CI").is_none() => {
-            println!("skipped: no contract at {} ({e}); CI always runs this test", path.display());
+            eprintln!(
+                "skipped: no contract at {} ({e}); CI always runs this test",
+                path.display()
+            );
             return;
         }
         Err(e) => panic!("the contract is required under CI: {}: {e}", path.display()),
@@ -398,7 +464,11 @@ fn schema_matches_the_public_contract() {
     );
     // Guard against comparing two empty sets.
     assert_eq!(contract["messages"].as_object().map(|m| m.len()), Some(174));
-    assert_eq!(pool.get_service_by_name("google.cloud.channel.v1.CloudChannelService").map(|s| s.methods().len()), Some(49));
+    assert_eq!(
+        pool.get_service_by_name("google.cloud.channel.v1.CloudChannelService")
+            .map(|s| s.methods().len()),
+        Some(49)
+    );
 }
 
 #[test]
@@ -406,7 +476,7 @@ fn a_changed_schema_is_reported() {
     // The comparison itself must notice a difference: alter one fact of the
     // contract and expect exactly that fact back.
     let Ok(text) = std::fs::read_to_string(contract_path()) else {
-        println!("skipped: no contract");
+        eprintln!("skipped: no contract");
         return;
     };
     let mut contract: Json = serde_json::from_str(&text).unwrap();
@@ -414,9 +484,10 @@ fn a_changed_schema_is_reported() {
         .as_array_mut()
         .unwrap();
     fields[0]["number"] = 99.into();
-    contract["enums"]["google.cloud.channel.v1.Entitlement.ProvisioningState"]["values"][1][1] = 7.into();
-    contract["services"]["google.cloud.channel.v1.CloudChannelService"]["methods"][1]["http"][1]["path"] =
-        "/v1/{name=x/*}".into();
+    contract["enums"]["google.cloud.channel.v1.Entitlement.ProvisioningState"]["values"][1][1] =
+        7.into();
+    contract["services"]["google.cloud.channel.v1.CloudChannelService"]["methods"][1]["http"][1]
+        ["path"] = "/v1/{name=x/*}".into();
     let differences = conformance_differences(&compile_schema(), &contract);
     assert_eq!(differences.len(), 3, "{differences:#?}");
     assert!(differences[0].contains("google.cloud.channel.v1.Entitlement.name number"));

@@ -28,7 +28,11 @@ where
 {
     let doc = golden(name);
     let message: T = serde_json::from_value(doc.clone()).unwrap();
-    assert_eq!(serde_json::to_value(&message).unwrap(), doc, "{name} re-encodes differently");
+    assert_eq!(
+        serde_json::to_value(&message).unwrap(),
+        doc,
+        "{name} re-encodes differently"
+    );
     let binary = T::decode(message.encode_to_vec().as_slice()).unwrap();
     assert!(binary == message, "{name} changes through the binary form");
     message
@@ -38,25 +42,50 @@ where
 fn customer() {
     let c: Customer = round_trip("customer.json");
     assert_eq!(c.name, "accounts/C01abc/customers/S9x7");
-    assert_eq!(c.org_postal_address.as_ref().unwrap().address_lines, ["1 Example Way", "Suite 200"]);
-    assert_eq!(c.primary_contact_info.as_ref().unwrap().email, "ada@harbor.example");
+    assert_eq!(
+        c.org_postal_address.as_ref().unwrap().address_lines,
+        ["1 Example Way", "Suite 200"]
+    );
+    assert_eq!(
+        c.primary_contact_info.as_ref().unwrap().email,
+        "ada@harbor.example"
+    );
     let info = c.cloud_identity_info.as_ref().unwrap();
     assert!(info.is_domain_verified);
-    assert_eq!(info.customer_type(), channel_types::model::cloud_identity_info::CustomerType::Domain);
+    assert_eq!(
+        info.customer_type(),
+        channel_types::model::cloud_identity_info::CustomerType::Domain
+    );
     let updated = c.update_time.unwrap();
-    assert_eq!((updated.seconds, updated.nanos), (1_772_445_600, 250_000_000));
-    assert_eq!(c.customer_attestation_state(), channel_types::model::customer::CustomerAttestationState::Exempt);
+    assert_eq!(
+        (updated.seconds, updated.nanos),
+        (1_772_445_600, 250_000_000)
+    );
+    assert_eq!(
+        c.customer_attestation_state(),
+        channel_types::model::customer::CustomerAttestationState::Exempt
+    );
 }
 
 #[test]
 fn entitlement_with_parameters_commitment_and_trial() {
     let e: Entitlement = round_trip("entitlement.json");
-    assert_eq!(e.provisioning_state(), entitlement::ProvisioningState::Suspended);
+    assert_eq!(
+        e.provisioning_state(),
+        entitlement::ProvisioningState::Suspended
+    );
     assert_eq!(
         e.suspension_reasons().collect::<Vec<_>>(),
-        [entitlement::SuspensionReason::ResellerInitiated, entitlement::SuspensionReason::PendingTosAcceptance]
+        [
+            entitlement::SuspensionReason::ResellerInitiated,
+            entitlement::SuspensionReason::PendingTosAcceptance
+        ]
     );
-    let kinds: Vec<_> = e.parameters.iter().map(|p| p.value.as_ref().unwrap().kind.clone().unwrap()).collect();
+    let kinds: Vec<_> = e
+        .parameters
+        .iter()
+        .map(|p| p.value.as_ref().unwrap().kind.clone().unwrap())
+        .collect();
     // Above 2^53: only a string keeps this value exact in JSON.
     assert_eq!(kinds[0], value::Kind::Int64Value(9_007_199_254_740_993));
     assert_eq!(kinds[1], value::Kind::Int64Value(-25));
@@ -64,9 +93,18 @@ fn entitlement_with_parameters_commitment_and_trial() {
     assert_eq!(kinds[3], value::Kind::DoubleValue(0.125));
     assert_eq!(kinds[4], value::Kind::BoolValue(false));
     assert!(e.parameters[0].editable);
-    let renewal = e.commitment_settings.as_ref().unwrap().renewal_settings.as_ref().unwrap();
+    let renewal = e
+        .commitment_settings
+        .as_ref()
+        .unwrap()
+        .renewal_settings
+        .as_ref()
+        .unwrap();
     assert_eq!(renewal.payment_plan(), PaymentPlan::Commitment);
-    assert_eq!(renewal.payment_cycle.as_ref().unwrap().period_type(), PeriodType::Year);
+    assert_eq!(
+        renewal.payment_cycle.as_ref().unwrap().period_type(),
+        PeriodType::Year
+    );
     let trial = e.trial_settings.as_ref().unwrap();
     assert!(trial.trial);
     assert_eq!(trial.end_time.unwrap().seconds, 1_774_915_200);
@@ -77,12 +115,24 @@ fn offer_with_money_prices() {
     let o: Offer = round_trip("offer.json");
     let price = o.price_by_resources[0].price.as_ref().unwrap();
     let base = price.base_price.as_ref().unwrap();
-    assert_eq!((base.currency_code.as_str(), base.units, base.nanos), ("USD", 144, 500_000_000));
+    assert_eq!(
+        (base.currency_code.as_str(), base.units, base.nanos),
+        ("USD", 144, 500_000_000)
+    );
     assert_eq!(price.discount, 0.1);
     let phase = &o.price_by_resources[0].price_phases[0];
     let negative = phase.price.as_ref().unwrap().base_price.as_ref().unwrap();
     assert_eq!((negative.units, negative.nanos), (-1, -750_000_000));
-    assert_eq!(o.plan.as_ref().unwrap().trial_period.as_ref().unwrap().duration, 14);
+    assert_eq!(
+        o.plan
+            .as_ref()
+            .unwrap()
+            .trial_period
+            .as_ref()
+            .unwrap()
+            .duration,
+        14
+    );
     let max = o.parameter_definitions[0].max_value.as_ref().unwrap();
     assert_eq!(max.kind, Some(value::Kind::Int64Value(300)));
 }
@@ -92,13 +142,22 @@ fn operation_with_any_metadata_and_response() {
     let op: Operation = round_trip("operation.json");
     assert!(op.done);
     let meta: OperationMetadata = op.metadata.as_ref().unwrap().to_msg().unwrap();
-    assert_eq!(meta.operation_type(), operation_metadata::OperationType::CreateEntitlement);
+    assert_eq!(
+        meta.operation_type(),
+        operation_metadata::OperationType::CreateEntitlement
+    );
     let Some(operation::Result::Response(any)) = &op.result else {
         panic!("expected a response, got {:?}", op.result);
     };
     let e: Entitlement = any.to_msg().unwrap();
-    assert_eq!(e.provisioning_state(), entitlement::ProvisioningState::Active);
-    assert_eq!(e.parameters[0].value.as_ref().unwrap().kind, Some(value::Kind::Int64Value(20)));
+    assert_eq!(
+        e.provisioning_state(),
+        entitlement::ProvisioningState::Active
+    );
+    assert_eq!(
+        e.parameters[0].value.as_ref().unwrap().kind,
+        Some(value::Kind::Int64Value(20))
+    );
 }
 
 #[test]
@@ -108,9 +167,15 @@ fn status_with_error_details() {
     let info: ErrorInfo = status.details[0].to_msg().unwrap();
     assert_eq!(info.reason, "NOT_SUSPENDED");
     assert_eq!(info.domain, "cloudchannel.googleapis.com");
-    assert_eq!(info.metadata["entitlement"], "accounts/C01abc/customers/S9x7/entitlements/E5q2");
+    assert_eq!(
+        info.metadata["entitlement"],
+        "accounts/C01abc/customers/S9x7/entitlements/E5q2"
+    );
     let bad: BadRequest = status.details[1].to_msg().unwrap();
-    assert_eq!(bad.field_violations[0].field, "entitlement.parameters[0].value");
+    assert_eq!(
+        bad.field_violations[0].field,
+        "entitlement.parameters[0].value"
+    );
     let retry: RetryInfo = status.details[2].to_msg().unwrap();
     let delay = retry.retry_delay.unwrap();
     assert_eq!((delay.seconds, delay.nanos), (1, 500_000_000));
@@ -126,21 +191,40 @@ fn input_accepts_proto_names_numbers_for_int64_and_unknown_fields() {
     let c: Customer = serde_json::from_value(lenient).unwrap();
     assert_eq!(c.org_display_name, "Harbor");
     let info = c.cloud_identity_info.unwrap();
-    assert_eq!(info.customer_type(), channel_types::model::cloud_identity_info::CustomerType::Team);
+    assert_eq!(
+        info.customer_type(),
+        channel_types::model::cloud_identity_info::CustomerType::Team
+    );
 
-    let money: channel_types::r#type::Money =
-        serde_json::from_value(serde_json::json!({"currency_code": "EUR", "units": 12, "nanos": 5})).unwrap();
+    let money: channel_types::r#type::Money = serde_json::from_value(
+        serde_json::json!({"currency_code": "EUR", "units": 12, "nanos": 5}),
+    )
+    .unwrap();
     assert_eq!((money.units, money.nanos), (12, 5));
     let out = serde_json::to_value(&money).unwrap();
-    assert_eq!(out, serde_json::json!({"currencyCode": "EUR", "units": "12", "nanos": 5}));
+    assert_eq!(
+        out,
+        serde_json::json!({"currencyCode": "EUR", "units": "12", "nanos": 5})
+    );
 }
 
 #[test]
 fn defaults_are_omitted_and_empty_is_an_object() {
     assert_eq!(serde_json::to_string(&Customer::default()).unwrap(), "{}");
-    assert_eq!(serde_json::to_string(&channel_types::wkt::Empty {}).unwrap(), "{}");
-    let mask = channel_types::wkt::FieldMask { paths: vec!["org_display_name".into(), "primary_contact_info.email".into()] };
-    assert_eq!(serde_json::to_value(&mask).unwrap(), "orgDisplayName,primaryContactInfo.email");
+    assert_eq!(
+        serde_json::to_string(&channel_types::wkt::Empty {}).unwrap(),
+        "{}"
+    );
+    let mask = channel_types::wkt::FieldMask {
+        paths: vec![
+            "org_display_name".into(),
+            "primary_contact_info.email".into(),
+        ],
+    };
+    assert_eq!(
+        serde_json::to_value(&mask).unwrap(),
+        "orgDisplayName,primaryContactInfo.email"
+    );
 }
 
 #[test]
@@ -152,7 +236,10 @@ fn bad_json_is_an_error_not_a_panic() {
         r#"{"orgDisplayName": "x""#,
         r#"[]"#,
     ] {
-        assert!(serde_json::from_str::<Customer>(bad).is_err(), "{bad} was accepted");
+        assert!(
+            serde_json::from_str::<Customer>(bad).is_err(),
+            "{bad} was accepted"
+        );
     }
     assert!(serde_json::from_str::<channel_types::r#type::Money>(r#"{"units": "12x"}"#).is_err());
 }
@@ -162,16 +249,24 @@ fn enum_values_outside_the_schema_pass_through_as_numbers() {
     let json = serde_json::json!({"operationType": 6});
     let meta: OperationMetadata = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(meta.operation_type, 6);
-    assert_eq!(serde_json::to_value(&meta).unwrap(), json);
+    assert_eq!(serde_json::to_value(meta).unwrap(), json);
     let e: Entitlement =
-        serde_json::from_value(serde_json::json!({"suspensionReasons": ["TRIAL_ENDED", 42]})).unwrap();
+        serde_json::from_value(serde_json::json!({"suspensionReasons": ["TRIAL_ENDED", 42]}))
+            .unwrap();
     assert_eq!(e.suspension_reasons, [2, 42]);
     assert_eq!(
         serde_json::to_value(&e).unwrap(),
         serde_json::json!({"suspensionReasons": ["TRIAL_ENDED", 42]})
     );
     // Numbers for known values are read too, and written back by name.
-    let meta: OperationMetadata = serde_json::from_value(serde_json::json!({"operationType": 1})).unwrap();
-    assert_eq!(serde_json::to_value(&meta).unwrap(), serde_json::json!({"operationType": "CREATE_ENTITLEMENT"}));
-    assert!(serde_json::from_value::<OperationMetadata>(serde_json::json!({"operationType": 1e20})).is_err());
+    let meta: OperationMetadata =
+        serde_json::from_value(serde_json::json!({"operationType": 1})).unwrap();
+    assert_eq!(
+        serde_json::to_value(meta).unwrap(),
+        serde_json::json!({"operationType": "CREATE_ENTITLEMENT"})
+    );
+    assert!(
+        serde_json::from_value::<OperationMetadata>(serde_json::json!({"operationType": 1e20}))
+            .is_err()
+    );
 }

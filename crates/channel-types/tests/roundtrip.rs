@@ -8,8 +8,8 @@ use channel_types::model::{
 };
 use channel_types::rpc::{ErrorInfo, Status};
 use channel_types::wkt::{Any, Timestamp};
-use prost::Message;
 use proptest::prelude::*;
+use prost::Message;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -29,79 +29,134 @@ fn value() -> impl Strategy<Value = Value> {
         finite().prop_map(value::Kind::DoubleValue),
         any::<bool>().prop_map(value::Kind::BoolValue),
         any::<i32>().prop_map(|t| value::Kind::ProtoValue(
-            Any::from_msg(&OperationMetadata { operation_type: t.rem_euclid(17) }).unwrap()
+            Any::from_msg(&OperationMetadata {
+                operation_type: t.rem_euclid(17)
+            })
+            .unwrap()
         )),
     ]
     .prop_map(|kind| Value { kind: Some(kind) })
 }
 
 fn period() -> impl Strategy<Value = Period> {
-    (any::<i32>(), 0i32..4).prop_map(|(duration, period_type)| Period { duration, period_type })
+    (any::<i32>(), 0i32..4).prop_map(|(duration, period_type)| Period {
+        duration,
+        period_type,
+    })
 }
 
 fn entitlement() -> impl Strategy<Value = Entitlement> {
     (
-        (any::<String>(), proptest::option::of(timestamp()), any::<String>()),
+        (
+            any::<String>(),
+            proptest::option::of(timestamp()),
+            any::<String>(),
+        ),
         proptest::option::of((
             proptest::option::of(timestamp()),
             any::<bool>(),
             0i32..6,
             proptest::option::of(period()),
         )),
-        prop::collection::vec(prop_oneof![Just(1i32), Just(2), Just(3), Just(4), Just(100)], 0..3),
-        prop::collection::vec((any::<String>(), proptest::option::of(value()), any::<bool>()), 0..4),
+        prop::collection::vec(
+            prop_oneof![Just(1i32), Just(2), Just(3), Just(4), Just(100)],
+            0..3,
+        ),
+        prop::collection::vec(
+            (
+                any::<String>(),
+                proptest::option::of(value()),
+                any::<bool>(),
+            ),
+            0..4,
+        ),
         proptest::option::of((any::<bool>(), proptest::option::of(timestamp()))),
         prop_oneof![Just(0i32), Just(1), Just(5)],
     )
-        .prop_map(|((name, created, offer), commitment, reasons, params, trial, state)| Entitlement {
-            name,
-            create_time: created,
-            offer,
-            commitment_settings: commitment.map(|(start, renew, plan, cycle)| CommitmentSettings {
-                start_time: start,
-                end_time: None,
-                renewal_settings: Some(RenewalSettings {
-                    enable_renewal: renew,
-                    resize_unit_count: !renew,
-                    payment_plan: plan,
-                    payment_cycle: cycle,
+        .prop_map(
+            |((name, created, offer), commitment, reasons, params, trial, state)| Entitlement {
+                name,
+                create_time: created,
+                offer,
+                commitment_settings: commitment.map(|(start, renew, plan, cycle)| {
+                    CommitmentSettings {
+                        start_time: start,
+                        end_time: None,
+                        renewal_settings: Some(RenewalSettings {
+                            enable_renewal: renew,
+                            resize_unit_count: !renew,
+                            payment_plan: plan,
+                            payment_cycle: cycle,
+                        }),
+                    }
                 }),
-            }),
-            suspension_reasons: reasons,
-            parameters: params
-                .into_iter()
-                .map(|(name, value, editable)| Parameter { name, value, editable })
-                .collect(),
-            trial_settings: trial.map(|(trial, end_time)| TrialSettings { trial, end_time }),
-            provisioning_state: state,
-            ..Default::default()
-        })
+                suspension_reasons: reasons,
+                parameters: params
+                    .into_iter()
+                    .map(|(name, value, editable)| Parameter {
+                        name,
+                        value,
+                        editable,
+                    })
+                    .collect(),
+                trial_settings: trial.map(|(trial, end_time)| TrialSettings { trial, end_time }),
+                provisioning_state: state,
+                ..Default::default()
+            },
+        )
 }
 
 fn customer() -> impl Strategy<Value = Customer> {
-    (any::<String>(), any::<String>(), any::<String>(), any::<bool>(), 0i32..3, proptest::option::of(timestamp()))
-        .prop_map(|(name, org, email, verified, customer_type, updated)| Customer {
-            name,
-            org_display_name: org.clone(),
-            primary_contact_info: Some(ContactInfo { email: email.clone(), ..Default::default() }),
-            alternate_email: email,
-            cloud_identity_info: Some(CloudIdentityInfo {
-                customer_type,
-                is_domain_verified: verified,
-                primary_domain: org,
+    (
+        any::<String>(),
+        any::<String>(),
+        any::<String>(),
+        any::<bool>(),
+        0i32..3,
+        proptest::option::of(timestamp()),
+    )
+        .prop_map(
+            |(name, org, email, verified, customer_type, updated)| Customer {
+                name,
+                org_display_name: org.clone(),
+                primary_contact_info: Some(ContactInfo {
+                    email: email.clone(),
+                    ..Default::default()
+                }),
+                alternate_email: email,
+                cloud_identity_info: Some(CloudIdentityInfo {
+                    customer_type,
+                    is_domain_verified: verified,
+                    primary_domain: org,
+                    ..Default::default()
+                }),
+                update_time: updated,
                 ..Default::default()
-            }),
-            update_time: updated,
-            ..Default::default()
-        })
+            },
+        )
 }
 
 fn operation() -> impl Strategy<Value = Operation> {
-    (any::<String>(), any::<bool>(), entitlement(), any::<i32>(), any::<String>(), any::<bool>()).prop_map(
-        |(name, done, e, code, message, failed)| {
+    (
+        any::<String>(),
+        any::<bool>(),
+        entitlement(),
+        any::<i32>(),
+        any::<String>(),
+        any::<bool>(),
+    )
+        .prop_map(|(name, done, e, code, message, failed)| {
             let result = if failed {
-                let info = ErrorInfo { reason: message.clone(), domain: "cloudchannel.googleapis.com".into(), ..Default::default() };
-                operation::Result::Error(Status { code, message, details: vec![Any::from_msg(&info).unwrap()] })
+                let info = ErrorInfo {
+                    reason: message.clone(),
+                    domain: "cloudchannel.googleapis.com".into(),
+                    ..Default::default()
+                };
+                operation::Result::Error(Status {
+                    code,
+                    message,
+                    details: vec![Any::from_msg(&info).unwrap()],
+                })
             } else {
                 operation::Result::Response(Any::from_msg(&e).unwrap())
             };
@@ -111,8 +166,7 @@ fn operation() -> impl Strategy<Value = Operation> {
                 done,
                 result: Some(result),
             }
-        },
-    )
+        })
 }
 
 fn both_wires<T>(message: &T) -> Result<(), TestCaseError>

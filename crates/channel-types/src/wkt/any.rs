@@ -110,8 +110,8 @@ impl Any {
 
     /// The packed message as a proto3 JSON object, `"@type"` included.
     pub fn to_json(&self) -> Result<Value, AnyError> {
-        let codec = lookup(self.type_name())
-            .ok_or_else(|| AnyError::UnknownType(self.type_url.clone()))?;
+        let codec =
+            lookup(self.type_name()).ok_or_else(|| AnyError::UnknownType(self.type_url.clone()))?;
         let inner = (codec.to_json)(&self.value).map_err(AnyError::Convert)?;
         let mut object = Map::new();
         object.insert("@type".into(), Value::String(self.type_url.clone()));
@@ -130,15 +130,20 @@ impl Any {
             return Err(AnyError::Decode("an Any must be a JSON object".into()));
         };
         let Some(Value::String(type_url)) = object.remove("@type") else {
-            return Err(AnyError::Decode("an Any must have a string \"@type\"".into()));
+            return Err(AnyError::Decode(
+                "an Any must have a string \"@type\"".into(),
+            ));
         };
         if !type_url.contains('/') {
-            return Err(AnyError::Decode(format!("type URL without '/': {type_url:?}")));
+            return Err(AnyError::Decode(format!(
+                "type URL without '/': {type_url:?}"
+            )));
         }
         let name = type_url.rsplit('/').next().unwrap_or_default();
         let codec = lookup(name).ok_or_else(|| AnyError::UnknownType(type_url.clone()))?;
         // Empty has no special form, but some writers wrap it all the same.
-        let wrapped = codec.wrapped || (name == "google.protobuf.Empty" && object.contains_key("value"));
+        let wrapped =
+            codec.wrapped || (name == "google.protobuf.Empty" && object.contains_key("value"));
         let inner = if wrapped {
             object.remove("value").ok_or_else(|| {
                 AnyError::Decode(format!("an Any of {name} must have a \"value\" member"))
@@ -191,14 +196,22 @@ pub const fn codec<T>() -> AnyCodec
 where
     T: Message + Default + Serialize + DeserializeOwned,
 {
-    AnyCodec { to_json: encode_json::<T>, from_json: decode_json::<T>, wrapped: false }
+    AnyCodec {
+        to_json: encode_json::<T>,
+        from_json: decode_json::<T>,
+        wrapped: false,
+    }
 }
 
 const fn wrapped_codec<T>() -> AnyCodec
 where
     T: Message + Default + Serialize + DeserializeOwned,
 {
-    AnyCodec { to_json: encode_json::<T>, from_json: decode_json::<T>, wrapped: true }
+    AnyCodec {
+        to_json: encode_json::<T>,
+        from_json: decode_json::<T>,
+        wrapped: true,
+    }
 }
 
 fn encode_json<T: Message + Default + Serialize>(bytes: &[u8]) -> Result<Value, String> {
@@ -214,10 +227,19 @@ fn decode_json<T: Message + DeserializeOwned>(value: Value) -> Result<Vec<u8>, S
 /// The well-known types an `Any` in this API may hold, sorted by name.
 static WELL_KNOWN: [(&str, AnyCodec); 5] = [
     ("google.protobuf.Any", wrapped_codec::<Any>()),
-    ("google.protobuf.Duration", wrapped_codec::<pbjson_types::Duration>()),
+    (
+        "google.protobuf.Duration",
+        wrapped_codec::<pbjson_types::Duration>(),
+    ),
     ("google.protobuf.Empty", codec::<pbjson_types::Empty>()),
-    ("google.protobuf.FieldMask", wrapped_codec::<super::FieldMask>()),
-    ("google.protobuf.Timestamp", wrapped_codec::<super::Timestamp>()),
+    (
+        "google.protobuf.FieldMask",
+        wrapped_codec::<super::FieldMask>(),
+    ),
+    (
+        "google.protobuf.Timestamp",
+        wrapped_codec::<super::Timestamp>(),
+    ),
 ];
 
 fn lookup(full_name: &str) -> Option<AnyCodec> {
@@ -239,14 +261,20 @@ mod tests {
 
     #[test]
     fn registries_are_sorted_for_binary_search() {
-        for table in [&WELL_KNOWN[..], &crate::generated::any_registry::MESSAGES[..]] {
+        for table in [
+            &WELL_KNOWN[..],
+            &crate::generated::any_registry::MESSAGES[..],
+        ] {
             assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
         }
     }
 
     #[test]
     fn well_known_types_nest_under_value() {
-        let t = super::super::Timestamp { seconds: 1_700_000_000, nanos: 0 };
+        let t = super::super::Timestamp {
+            seconds: 1_700_000_000,
+            nanos: 0,
+        };
         let json = serde_json::to_value(Any::from_msg(&t).unwrap()).unwrap();
         assert_eq!(
             json,
@@ -273,8 +301,16 @@ mod tests {
 
     #[test]
     fn unknown_and_malformed_types_are_errors() {
-        let unknown = Any { type_url: "type.googleapis.com/x.Y".into(), value: vec![] };
-        assert!(serde_json::to_value(&unknown).unwrap_err().to_string().contains("x.Y"));
+        let unknown = Any {
+            type_url: "type.googleapis.com/x.Y".into(),
+            value: vec![],
+        };
+        assert!(
+            serde_json::to_value(&unknown)
+                .unwrap_err()
+                .to_string()
+                .contains("x.Y")
+        );
         for bad in [
             serde_json::json!({"@type": "type.googleapis.com/x.Y"}),
             serde_json::json!({"reason": "R"}),
@@ -283,7 +319,11 @@ mod tests {
         ] {
             assert!(serde_json::from_value::<Any>(bad).is_err());
         }
-        let info = Any::from_msg(&ErrorInfo { reason: "R".into(), ..Default::default() }).unwrap();
+        let info = Any::from_msg(&ErrorInfo {
+            reason: "R".into(),
+            ..Default::default()
+        })
+        .unwrap();
         let err = info.to_msg::<crate::rpc::Status>().unwrap_err();
         assert!(matches!(err, AnyError::TypeMismatch { .. }));
     }

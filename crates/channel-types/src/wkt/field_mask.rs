@@ -24,13 +24,16 @@ impl Name for FieldMask {
 impl FieldMask {
     /// A mask of the given snake_case paths.
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(paths: I) -> Self {
-        FieldMask { paths: paths.into_iter().map(Into::into).collect() }
+        FieldMask {
+            paths: paths.into_iter().map(Into::into).collect(),
+        }
     }
 
     /// Whether `path` (snake_case) is in the mask, directly or under a masked parent.
     pub fn covers(&self, path: &str) -> bool {
         self.paths.iter().any(|p| {
-            path == p || (path.starts_with(p.as_str()) && path.as_bytes().get(p.len()) == Some(&b'.'))
+            path == p
+                || (path.starts_with(p.as_str()) && path.as_bytes().get(p.len()) == Some(&b'.'))
         })
     }
 }
@@ -106,7 +109,10 @@ mod tests {
         let json = serde_json::to_value(&mask).unwrap();
         assert_eq!(json, "orgDisplayName,primaryContactInfo.email");
         assert_eq!(serde_json::from_value::<FieldMask>(json).unwrap(), mask);
-        assert_eq!(serde_json::from_str::<FieldMask>("\"\"").unwrap(), FieldMask::default());
+        assert_eq!(
+            serde_json::from_str::<FieldMask>("\"\"").unwrap(),
+            FieldMask::default()
+        );
     }
 
     #[test]

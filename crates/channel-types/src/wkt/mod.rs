@@ -27,7 +27,10 @@ pub struct OpenEnum<E> {
 impl<E> OpenEnum<E> {
     /// Wraps a raw enum value.
     pub fn new(value: i32) -> Self {
-        OpenEnum { value, kind: std::marker::PhantomData }
+        OpenEnum {
+            value,
+            kind: std::marker::PhantomData,
+        }
     }
 }
 

@@ -51,7 +51,13 @@ impl Timestamp {
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
         let err = |why: &str| TimestampError(format!("{text:?}: {why}"));
         let b = text.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return Err(err("expected YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM)"));
         }
         let num = |range: std::ops::Range<usize>| -> Result<i64, TimestampError> {
@@ -76,7 +82,10 @@ impl Timestamp {
             if digits == 0 || digits > 9 {
                 return Err(err("1 to 9 fractional digits expected"));
             }
-            nanos = fraction[..digits].parse::<i64>().map_err(|_| err("bad fraction"))? * 10i64.pow(9 - digits as u32);
+            nanos = fraction[..digits]
+                .parse::<i64>()
+                .map_err(|_| err("bad fraction"))?
+                * 10i64.pow(9 - digits as u32);
             rest = &fraction[digits..];
         }
         let offset = match rest.as_bytes() {
@@ -92,15 +101,24 @@ impl Timestamp {
                     return Err(err("bad offset"));
                 }
                 let minutes = h * 60 + m;
-                if *sign == b'+' { minutes * 60 } else { -minutes * 60 }
+                if *sign == b'+' {
+                    minutes * 60
+                } else {
+                    -minutes * 60
+                }
             }
             _ => return Err(err("expected Z or an offset like +01:00")),
         };
-        let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+        let seconds =
+            days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+                - offset;
         if !(MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
             return Err(err("outside years 0001 to 9999"));
         }
-        Ok(Timestamp { seconds, nanos: nanos as i32 })
+        Ok(Timestamp {
+            seconds,
+            nanos: nanos as i32,
+        })
     }
 }
 
@@ -110,7 +128,13 @@ impl fmt::Display for Timestamp {
         let days = self.seconds.div_euclid(86_400);
         let secs = self.seconds.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
-        write!(f, "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)?;
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )?;
         let nanos = self.nanos;
         if nanos != 0 {
             if nanos % 1_000_000 == 0 {
@@ -141,7 +165,10 @@ impl std::str::FromStr for Timestamp {
 impl From<SystemTime> for Timestamp {
     fn from(t: SystemTime) -> Self {
         match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => Timestamp { seconds: d.as_secs() as i64, nanos: d.subsec_nanos() as i32 },
+            Ok(d) => Timestamp {
+                seconds: d.as_secs() as i64,
+                nanos: d.subsec_nanos() as i32,
+            },
             Err(e) => {
                 let d = e.duration();
                 let (mut seconds, mut nanos) = (-(d.as_secs() as i64), -(d.subsec_nanos() as i32));
@@ -168,7 +195,9 @@ impl From<Timestamp> for SystemTime {
 
 impl Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !(MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds) || !(0..1_000_000_000).contains(&self.nanos) {
+        if !(MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds)
+            || !(0..1_000_000_000).contains(&self.nanos)
+        {
             return Err(serde::ser::Error::custom(format!(
                 "timestamp out of range: {} s, {} ns",
                 self.seconds, self.nanos
@@ -214,7 +243,8 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * mp + 2) / 5 + 1;
@@ -252,9 +282,17 @@ mod tests {
         assert_eq!(Timestamp::parse("2026-03-01T10:30:00+01:00").unwrap(), utc);
         assert_eq!(Timestamp::parse("2026-03-01T04:00:00-05:30").unwrap(), utc);
         for bad in [
-            "", "2026-03-01", "2026-03-01T09:30:00", "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
-            "2026-03-01T24:00:00Z", "2026-03-01T09:30:00.Z", "2026-03-01T09:30:00.1234567890Z",
-            "2026-03-01T09:30:00+1:00", "20x6-03-01T09:30:00Z", "2026-03-01T09:30:00Zjunk",
+            "",
+            "2026-03-01",
+            "2026-03-01T09:30:00",
+            "2026-02-30T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-03-01T24:00:00Z",
+            "2026-03-01T09:30:00.Z",
+            "2026-03-01T09:30:00.1234567890Z",
+            "2026-03-01T09:30:00+1:00",
+            "20x6-03-01T09:30:00Z",
+            "2026-03-01T09:30:00Zjunk",
             "0000-12-31T23:59:59Z",
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad} was accepted");
@@ -263,7 +301,10 @@ mod tests {
 
     #[test]
     fn system_time_round_trip() {
-        let t = Timestamp { seconds: -5, nanos: 250 };
+        let t = Timestamp {
+            seconds: -5,
+            nanos: 250,
+        };
         assert_eq!(Timestamp::from(SystemTime::from(t)), t);
         let now = Timestamp::now();
         assert_eq!(Timestamp::from(SystemTime::from(now)), now);
@@ -271,9 +312,15 @@ mod tests {
 
     #[test]
     fn out_of_range_does_not_serialize() {
-        let t = Timestamp { seconds: MAX_SECONDS + 1, nanos: 0 };
+        let t = Timestamp {
+            seconds: MAX_SECONDS + 1,
+            nanos: 0,
+        };
         assert!(serde_json::to_string(&t).is_err());
-        let t = Timestamp { seconds: 0, nanos: -1 };
+        let t = Timestamp {
+            seconds: 0,
+            nanos: -1,
+        };
         assert!(serde_json::to_string(&t).is_err());
     }
 }

@@ -1,0 +1,141 @@
+//! Property tests of the resource names, and a check that the borrowed
+//! parser allocates nothing (a counting global allocator watches it).
+
+// A global allocator is the one way to count allocations; it only forwards.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use channel_types::names::{
+    Account, BillingAccount, ChannelPartnerLink, ChannelPartnerRepricingConfig, Customer,
+    CustomerRef, CustomerRepricingConfig, Entitlement, EntitlementRef, Location, Offer, Operation,
+    Product, Report, ReportJob, Sku, SkuGroup,
+};
+use proptest::prelude::*;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    // Other tests run on other threads at the same time: count only the
+    // allocations of the thread that asked for it.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+// SAFETY: every call forwards unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn borrowed_parse_allocates_nothing() {
+    let good = "accounts/C01abc/customers/S9x7/entitlements/E5q2";
+    let bad = "accounts/C01abc/customers//entitlements/E5q2";
+    let nested = "accounts/C01/channelPartnerLinks/L1/customers/S2";
+    // Warm up anything lazily initialised by the test harness first.
+    let _ = EntitlementRef::parse(good);
+    COUNTING.with(|c| c.set(true));
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let mut seen = 0usize;
+    for _ in 0..1000 {
+        let name = EntitlementRef::parse(std::hint::black_box(good)).unwrap();
+        seen += name.entitlement().len() + name.parent().customer().len();
+        let err = EntitlementRef::parse(std::hint::black_box(bad)).unwrap_err();
+        seen += err.offset();
+        let customer = CustomerRef::parse(std::hint::black_box(nested)).unwrap();
+        seen += customer.channel_partner_link().map_or(0, str::len);
+    }
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    COUNTING.with(|c| c.set(false));
+    assert_eq!(after - before, 0, "the borrowed parser allocated");
+    assert!(seen > 0);
+}
+
+/// A valid segment value: non-empty, no `/`, whitespace or control characters.
+fn segment() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9._~%@:+*=-]{1,24}"
+}
+
+macro_rules! round_trips {
+    ($test:ident, $ty:ty, $($seg:ident),+) => {
+        proptest! {
+            #[test]
+            fn $test($($seg in segment()),+) {
+                let name = <$ty>::new($($seg.clone()),+).unwrap();
+                let text = name.to_string();
+                let parsed: $ty = text.parse().unwrap();
+                prop_assert_eq!(&parsed, &name);
+                prop_assert_eq!(parsed.to_string(), text);
+            }
+        }
+    };
+}
+
+round_trips!(account_round_trips, Account, a);
+round_trips!(customer_round_trips, Customer, a, c);
+round_trips!(entitlement_round_trips, Entitlement, a, c, e);
+round_trips!(offer_round_trips, Offer, a, o);
+round_trips!(product_round_trips, Product, p);
+round_trips!(sku_round_trips, Sku, p, s);
+round_trips!(link_round_trips, ChannelPartnerLink, a, l);
+round_trips!(
+    customer_repricing_round_trips,
+    CustomerRepricingConfig,
+    a,
+    c,
+    r
+);
+round_trips!(
+    partner_repricing_round_trips,
+    ChannelPartnerRepricingConfig,
+    a,
+    l,
+    r
+);
+round_trips!(sku_group_round_trips, SkuGroup, a, g);
+round_trips!(billing_account_round_trips, BillingAccount, a, b);
+round_trips!(report_round_trips, Report, a, r);
+round_trips!(report_job_round_trips, ReportJob, a, r);
+round_trips!(operation_round_trips, Operation, o);
+round_trips!(location_round_trips, Location, p, l);
+
+proptest! {
+    #[test]
+    fn partner_customers_round_trip(a in segment(), l in segment(), c in segment()) {
+        let name = Customer::for_channel_partner(a, l.clone(), c).unwrap();
+        let parsed: Customer = name.to_string().parse().unwrap();
+        prop_assert_eq!(parsed.channel_partner_link(), Some(l.as_str()));
+        prop_assert_eq!(parsed, name);
+    }
+
+    #[test]
+    fn random_text_never_panics(text in "\\PC{0,80}", slashes in "[a-z/]{0,40}") {
+        for input in [text.as_str(), slashes.as_str()] {
+            let _ = Entitlement::parse(input);
+            let _ = CustomerRef::parse(input);
+            let _ = input.parse::<ChannelPartnerRepricingConfig>();
+            let _ = input.parse::<Location>();
+        }
+    }
+
+    #[test]
+    fn a_slash_inside_a_segment_is_refused(a in segment(), b in segment()) {
+        let joined = format!("{a}/{b}");
+        prop_assert!(Customer::new(joined.clone(), "x").is_err());
+        prop_assert!(Entitlement::new("x", "y", joined).is_err());
+    }
+}
