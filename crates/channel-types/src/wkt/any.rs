@@ -229,9 +229,9 @@ static WELL_KNOWN: [(&str, AnyCodec); 5] = [
     ("google.protobuf.Any", wrapped_codec::<Any>()),
     (
         "google.protobuf.Duration",
-        wrapped_codec::<pbjson_types::Duration>(),
+        wrapped_codec::<super::Duration>(),
     ),
-    ("google.protobuf.Empty", codec::<pbjson_types::Empty>()),
+    ("google.protobuf.Empty", codec::<super::Empty>()),
     (
         "google.protobuf.FieldMask",
         wrapped_codec::<super::FieldMask>(),

@@ -1,18 +1,22 @@
 //! The protobuf well-known types the schema uses.
 //!
-//! `Duration` (`"1.500s"`) and `Empty` (`{}`) come from pbjson-types.
-//! [`Timestamp`] and [`FieldMask`] are our own, because the proto3 JSON spec
-//! asks for `Z`-normalized RFC 3339 and a comma-separated camelCase string,
-//! which pbjson-types does not write. [`Any`] is our own too: its JSON form
-//! needs to know every message type it can hold, and this crate does.
+//! Each has its binary form (prost), its `prost::Name` (so it can be packed
+//! in an [`Any`] and named in operation types), and its special proto3 JSON
+//! form: [`Timestamp`] as `Z`-normalized RFC 3339, [`Duration`] as `"1.500s"`,
+//! [`FieldMask`] as one comma-separated camelCase string, [`Empty`] as `{}`,
+//! and [`Any`] as the packed message's JSON plus `"@type"`, which needs to
+//! know every message type it can hold: this crate does.
 
 pub mod any;
+mod duration;
+mod empty;
 mod field_mask;
 mod timestamp;
 
 pub use any::{Any, AnyError};
+pub use duration::Duration;
+pub use empty::Empty;
 pub use field_mask::FieldMask;
-pub use pbjson_types::{Duration, Empty};
 pub use timestamp::{Timestamp, TimestampError};
 
 /// Writes an enum field's JSON form: the value's name when the enum knows

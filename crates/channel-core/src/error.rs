@@ -1,0 +1,381 @@
+//! The one error type of the client: an RPC status with its decoded details,
+//! or a failure that never reached the server (transport, timeout,
+//! authentication, decoding, a request refused before sending).
+
+use std::fmt;
+use std::time::Duration;
+
+use channel_types::rpc::{
+    BadRequest, Code, DebugInfo, ErrorInfo, Help, LocalizedMessage, PreconditionFailure,
+    QuotaFailure, RequestInfo, ResourceInfo, RetryInfo, Status,
+};
+use channel_types::wkt::Any;
+use prost::Name;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The server answered with a non-OK status.
+    Rpc,
+    /// The request or response was lost on the way: connection refused or
+    /// reset, TLS failure, a stream cut short.
+    Transport,
+    /// The call's deadline passed (on the client side).
+    Timeout,
+    /// Credentials could not produce a token.
+    Authentication,
+    /// A response arrived but could not be decoded.
+    Decode,
+    /// The request was refused before sending: a malformed field, a path
+    /// variable that matches no HTTP binding, an invalid request id.
+    InvalidRequest,
+}
+
+/// One decoded entry of `google.rpc.Status.details`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorDetail {
+    /// Why the call failed, as a machine-readable reason (e.g. `NOT_SUSPENDED`).
+    ErrorInfo(ErrorInfo),
+    /// Which request fields were wrong.
+    BadRequest(BadRequest),
+    /// Which preconditions failed.
+    PreconditionFailure(PreconditionFailure),
+    /// Which quotas were exceeded.
+    QuotaFailure(QuotaFailure),
+    /// How long to wait before retrying.
+    RetryInfo(RetryInfo),
+    /// The resource the error is about.
+    ResourceInfo(ResourceInfo),
+    /// The server's id for the request.
+    RequestInfo(RequestInfo),
+    /// Links to documentation.
+    Help(Help),
+    /// A message translated for the end user.
+    LocalizedMessage(LocalizedMessage),
+    /// Server-side debugging data.
+    DebugInfo(DebugInfo),
+    /// A detail of a type this crate does not decode, kept as it came.
+    Other(Any),
+}
+
+impl ErrorDetail {
+    /// Decodes one `Any` from `Status.details`; unknown or undecodable types
+    /// are kept as [`ErrorDetail::Other`], never dropped.
+    pub fn from_any(any: Any) -> Self {
+        fn unpack<M: prost::Message + Name + Default>(any: &Any) -> Option<M> {
+            any.to_msg::<M>().ok()
+        }
+        let decoded = match any.type_name() {
+            n if n == ErrorInfo::full_name() => unpack(&any).map(ErrorDetail::ErrorInfo),
+            n if n == BadRequest::full_name() => unpack(&any).map(ErrorDetail::BadRequest),
+            n if n == PreconditionFailure::full_name() => {
+                unpack(&any).map(ErrorDetail::PreconditionFailure)
+            }
+            n if n == QuotaFailure::full_name() => unpack(&any).map(ErrorDetail::QuotaFailure),
+            n if n == RetryInfo::full_name() => unpack(&any).map(ErrorDetail::RetryInfo),
+            n if n == ResourceInfo::full_name() => unpack(&any).map(ErrorDetail::ResourceInfo),
+            n if n == RequestInfo::full_name() => unpack(&any).map(ErrorDetail::RequestInfo),
+            n if n == Help::full_name() => unpack(&any).map(ErrorDetail::Help),
+            n if n == LocalizedMessage::full_name() => {
+                unpack(&any).map(ErrorDetail::LocalizedMessage)
+            }
+            n if n == DebugInfo::full_name() => unpack(&any).map(ErrorDetail::DebugInfo),
+            _ => None,
+        };
+        decoded.unwrap_or(ErrorDetail::Other(any))
+    }
+
+    /// Packs the detail back into an `Any`.
+    pub fn to_any(&self) -> Any {
+        let packed = match self {
+            ErrorDetail::ErrorInfo(m) => Any::from_msg(m),
+            ErrorDetail::BadRequest(m) => Any::from_msg(m),
+            ErrorDetail::PreconditionFailure(m) => Any::from_msg(m),
+            ErrorDetail::QuotaFailure(m) => Any::from_msg(m),
+            ErrorDetail::RetryInfo(m) => Any::from_msg(m),
+            ErrorDetail::ResourceInfo(m) => Any::from_msg(m),
+            ErrorDetail::RequestInfo(m) => Any::from_msg(m),
+            ErrorDetail::Help(m) => Any::from_msg(m),
+            ErrorDetail::LocalizedMessage(m) => Any::from_msg(m),
+            ErrorDetail::DebugInfo(m) => Any::from_msg(m),
+            ErrorDetail::Other(any) => return any.clone(),
+        };
+        packed.unwrap_or_default()
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error from a Cloud Channel call.
+///
+/// Every error has a gRPC [`Code`] (errors that never reached the server get
+/// the code a Google client would report: `UNAVAILABLE` for transport
+/// failures, `DEADLINE_EXCEEDED` for timeouts, and so on), a message, the
+/// decoded details of the server's status, and a [`kind`](Error::kind).
+///
+/// ```
+/// use channel_core::{Error, ErrorKind};
+/// use channel_types::rpc::Code;
+///
+/// let err = Error::rpc(Code::FailedPrecondition, "Entitlement is not suspended.")
+///     .with_reason("NOT_SUSPENDED", "cloudchannel.googleapis.com");
+/// assert_eq!(err.kind(), ErrorKind::Rpc);
+/// assert_eq!(err.reason(), Some("NOT_SUSPENDED"));
+/// assert_eq!(
+///     err.to_string(),
+///     "FAILED_PRECONDITION: Entitlement is not suspended. (reason: NOT_SUSPENDED)"
+/// );
+/// assert!(!err.is_retryable());
+/// ```
+pub struct Error {
+    kind: ErrorKind,
+    code: Code,
+    message: String,
+    details: Vec<ErrorDetail>,
+    source: Option<BoxError>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, code: Code, message: impl Into<String>) -> Self {
+        Error { kind, code, message: message.into(), details: Vec::new(), source: None }
+    }
+
+    /// An error status returned by the server.
+    pub fn rpc(code: Code, message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Rpc, code, message)
+    }
+
+    /// A `google.rpc.Status` from the server, its details decoded.
+    pub fn from_status(status: Status) -> Self {
+        let code = Code::try_from(status.code).unwrap_or(Code::Unknown);
+        let mut err = Error::rpc(code, status.message);
+        err.details = status.details.into_iter().map(ErrorDetail::from_any).collect();
+        err
+    }
+
+    /// A failure to reach the server or to read its answer; retryable
+    /// (`UNAVAILABLE`).
+    pub fn transport(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Error::new(ErrorKind::Transport, Code::Unavailable, message).with_source(source)
+    }
+
+    /// The call's deadline passed.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Timeout, Code::DeadlineExceeded, message)
+    }
+
+    /// Credentials failed to produce a token.
+    pub fn authentication(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Error::new(ErrorKind::Authentication, Code::Unauthenticated, message).with_source(source)
+    }
+
+    /// A response that could not be decoded.
+    pub fn decode(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Error::new(ErrorKind::Decode, Code::Internal, message).with_source(source)
+    }
+
+    /// A request refused before sending; `field` names the offending field.
+    pub fn invalid_request(field: &str, description: impl Into<String>) -> Self {
+        let description = description.into();
+        let mut err =
+            Error::new(ErrorKind::InvalidRequest, Code::InvalidArgument, format!("{field}: {description}"));
+        err.details.push(ErrorDetail::BadRequest(BadRequest {
+            field_violations: vec![channel_types::rpc::bad_request::FieldViolation {
+                field: field.to_string(),
+                description,
+                ..Default::default()
+            }],
+        }));
+        err
+    }
+
+    /// Adds an `ErrorInfo` detail with this reason and domain.
+    pub fn with_reason(mut self, reason: impl Into<String>, domain: impl Into<String>) -> Self {
+        self.details.push(ErrorDetail::ErrorInfo(ErrorInfo {
+            reason: reason.into(),
+            domain: domain.into(),
+            ..Default::default()
+        }));
+        self
+    }
+
+    /// Adds a decoded detail.
+    pub fn with_detail(mut self, detail: ErrorDetail) -> Self {
+        self.details.push(detail);
+        self
+    }
+
+    /// Sets the underlying cause.
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The gRPC status code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The message (from the server for RPC errors).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The decoded status details.
+    pub fn details(&self) -> &[ErrorDetail] {
+        &self.details
+    }
+
+    /// The first `ErrorInfo` detail.
+    pub fn error_info(&self) -> Option<&ErrorInfo> {
+        self.details.iter().find_map(|d| match d {
+            ErrorDetail::ErrorInfo(info) => Some(info),
+            _ => None,
+        })
+    }
+
+    /// The `ErrorInfo` reason, e.g. `Some("NOT_SUSPENDED")`.
+    pub fn reason(&self) -> Option<&str> {
+        self.error_info().map(|i| i.reason.as_str()).filter(|r| !r.is_empty())
+    }
+
+    /// The field violations of a `BadRequest` detail.
+    pub fn field_violations(&self) -> &[channel_types::rpc::bad_request::FieldViolation] {
+        self.details
+            .iter()
+            .find_map(|d| match d {
+                ErrorDetail::BadRequest(b) => Some(b.field_violations.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// The delay the server asked for in a `RetryInfo` detail.
+    pub fn retry_delay(&self) -> Option<Duration> {
+        self.details.iter().find_map(|d| match d {
+            ErrorDetail::RetryInfo(r) => r.retry_delay.and_then(|d| d.try_into().ok()),
+            _ => None,
+        })
+    }
+
+    /// Whether retrying the same request may succeed: `UNAVAILABLE` from the
+    /// server or the network. Whether a given call is retried also depends on
+    /// its retry policy and, for operations, on a request id.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.kind, ErrorKind::Rpc | ErrorKind::Transport) && self.code == Code::Unavailable
+    }
+
+    /// The error as a `google.rpc.Status`, details included.
+    pub fn to_status(&self) -> Status {
+        Status {
+            code: self.code as i32,
+            message: self.message.clone(),
+            details: self.details.iter().map(ErrorDetail::to_any).collect(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str_name(), self.message)?;
+        if let Some(reason) = self.reason() {
+            write!(f, " (reason: {reason})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("details", &self.details)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    fn status_with_details() -> Status {
+        let info = ErrorInfo {
+            reason: "NOT_SUSPENDED".into(),
+            domain: "cloudchannel.googleapis.com".into(),
+            metadata: [("entitlement".to_string(), "accounts/A/customers/C/entitlements/E".to_string())].into(),
+        };
+        let bad = BadRequest {
+            field_violations: vec![channel_types::rpc::bad_request::FieldViolation {
+                field: "name".into(),
+                description: "required".into(),
+                ..Default::default()
+            }],
+        };
+        let retry = RetryInfo { retry_delay: Some(channel_types::wkt::Duration { seconds: 2, nanos: 0 }) };
+        let unknown = Any { type_url: "type.googleapis.com/x.Unknown".into(), value: vec![1, 2] };
+        Status {
+            code: Code::FailedPrecondition as i32,
+            message: "not suspended".into(),
+            details: vec![
+                Any::from_msg(&info).unwrap(),
+                Any::from_msg(&bad).unwrap(),
+                Any::from_msg(&retry).unwrap(),
+                unknown,
+            ],
+        }
+    }
+
+    #[test]
+    fn status_details_are_decoded_and_kept() {
+        let status = status_with_details();
+        let err = Error::from_status(status.clone());
+        assert_eq!(err.code(), Code::FailedPrecondition);
+        assert_eq!(err.reason(), Some("NOT_SUSPENDED"));
+        assert_eq!(err.error_info().unwrap().metadata["entitlement"], "accounts/A/customers/C/entitlements/E");
+        assert_eq!(err.field_violations()[0].field, "name");
+        assert_eq!(err.retry_delay(), Some(Duration::from_secs(2)));
+        assert!(matches!(err.details()[3], ErrorDetail::Other(_)));
+        // Nothing is lost on the way back.
+        assert_eq!(err.to_status(), status);
+        assert_eq!(err.to_string(), "FAILED_PRECONDITION: not suspended (reason: NOT_SUSPENDED)");
+    }
+
+    #[test]
+    fn kinds_codes_and_retryability() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let t = Error::transport("connection reset", io);
+        assert_eq!((t.kind(), t.code()), (ErrorKind::Transport, Code::Unavailable));
+        assert!(t.is_retryable());
+        assert_eq!(t.source().unwrap().to_string(), "reset by peer");
+        assert!(Error::rpc(Code::Unavailable, "try later").is_retryable());
+        assert!(!Error::rpc(Code::NotFound, "gone").is_retryable());
+        assert!(!Error::timeout("60s passed").is_retryable());
+        assert_eq!(Error::timeout("x").code(), Code::DeadlineExceeded);
+        let invalid = Error::invalid_request("request_id", "not a UUID");
+        assert_eq!((invalid.kind(), invalid.code()), (ErrorKind::InvalidRequest, Code::InvalidArgument));
+        assert_eq!(invalid.field_violations()[0].field, "request_id");
+        assert!(!invalid.is_retryable());
+        let unknown_code = Error::from_status(Status { code: 99, message: "?".into(), details: vec![] });
+        assert_eq!(unknown_code.code(), Code::Unknown);
+    }
+}
