@@ -81,9 +81,9 @@ impl fmt::Display for Duration {
         let nanos = self.nanos.unsigned_abs();
         write!(f, "{}", self.seconds.unsigned_abs())?;
         if nanos != 0 {
-            if nanos % 1_000_000 == 0 {
+            if nanos.is_multiple_of(1_000_000) {
                 write!(f, ".{:03}", nanos / 1_000_000)?;
-            } else if nanos % 1_000 == 0 {
+            } else if nanos.is_multiple_of(1_000) {
                 write!(f, ".{:06}", nanos / 1_000)?;
             } else {
                 write!(f, ".{nanos:09}")?;
