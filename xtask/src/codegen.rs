@@ -34,6 +34,7 @@ const OUTPUT_DIRS: &[&str] = &[
     "crates/channel-types/src/generated",
     "crates/channel-grpc/src/generated",
     "crates/channel-mock/src/generated",
+    "crates/channel-core/src/generated",
 ];
 
 pub(crate) fn run(mode: Mode) -> Result<(), String> {
@@ -103,6 +104,22 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
     out.insert(
         "crates/channel-types/src/generated/any_registry.rs".into(),
         tables::any_registry(&schema.pool),
+    );
+
+    // The service traits, client methods and paging accessors of channel-core.
+    let core = "crates/channel-core/src/generated";
+    out.insert(format!("{core}/mod.rs"), tables::core_mod());
+    out.insert(
+        format!("{core}/traits.rs"),
+        tables::core_traits(&schema.pool)?,
+    );
+    out.insert(
+        format!("{core}/client.rs"),
+        tables::core_client(&schema.pool)?,
+    );
+    out.insert(
+        format!("{core}/paging.rs"),
+        tables::core_paging(&schema.pool)?,
     );
 
     // gRPC client stubs for channel-grpc and server stubs for channel-mock.

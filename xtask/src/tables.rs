@@ -51,22 +51,23 @@ pub(crate) fn stubs_mod() -> String {
 
 fn rust_package(package: &str) -> &'static str {
     match package {
-        "google.cloud.channel.v1" => "crate::model",
-        "google.longrunning" => "crate::longrunning",
-        "google.rpc" => "crate::rpc",
-        "google.type" => "crate::r#type",
-        "google.protobuf" => "crate::wkt",
+        "google.cloud.channel.v1" => "model",
+        "google.longrunning" => "longrunning",
+        "google.rpc" => "rpc",
+        "google.type" => "r#type",
+        "google.protobuf" => "wkt",
         _ => panic!("no Rust module for package {package}"),
     }
 }
 
-/// The Rust path of a message type, as prost names it.
-fn rust_path(message: &MessageDescriptor) -> String {
+/// The Rust path of a message type, as prost names it, below `root`
+/// (`crate` inside channel-types, `::channel_types` elsewhere).
+fn rust_path_in(root: &str, message: &MessageDescriptor) -> String {
     let package = message.package_name();
     let relative = &message.full_name()[package.len() + 1..];
     let mut parts: Vec<&str> = relative.split('.').collect();
     let last = parts.pop().unwrap_or_default();
-    let mut path = rust_package(package).to_string();
+    let mut path = format!("{root}::{}", rust_package(package));
     for parent in parts {
         path.push_str("::");
         path.push_str(&parent.to_snake_case());
@@ -83,7 +84,7 @@ pub(crate) fn any_registry(pool: &DescriptorPool) -> String {
     let mut entries: Vec<(String, String)> = pool
         .all_messages()
         .filter(|m| PACKAGES.contains(&m.package_name()) && !m.is_map_entry())
-        .map(|m| (m.full_name().to_string(), rust_path(&m)))
+        .map(|m| (m.full_name().to_string(), rust_path_in("crate", &m)))
         .collect();
     entries.sort();
     let mut s = String::from("//! Every message type of the schema, for `Any` in proto3 JSON.\n\n");
@@ -303,4 +304,225 @@ fn method_fields(
         .is_some_and(|o| o.deprecated());
     let _ = writeln!(s, "        deprecated: {deprecated},");
     Ok(())
+}
+
+/// Rust path of a message type as other crates name it.
+fn external_path(message: &MessageDescriptor) -> String {
+    rust_path_in("::channel_types", message)
+}
+
+struct CoreMethod {
+    service_field: &'static str,
+    table: String,
+    snake: String,
+    summary: String,
+    input: String,
+    output: String,
+    lro: Option<(String, String)>,
+    request_id: bool,
+    deprecated: bool,
+}
+
+fn core_methods(pool: &DescriptorPool) -> Result<Vec<(String, Vec<CoreMethod>)>, String> {
+    let http = extension(pool, "google.api.http")?;
+    let operation_info = extension(pool, "google.longrunning.operation_info")?;
+    let mut services = Vec::new();
+    for service_name in SERVICES {
+        let service = pool
+            .get_service_by_name(service_name)
+            .ok_or_else(|| format!("service {service_name} is not in the schema"))?;
+        let service_field = match service.name() {
+            "CloudChannelService" => "channel",
+            "CloudChannelReportsService" => "reports",
+            _ => "operations",
+        };
+        let module = service.name().to_snake_case();
+        let mut methods = Vec::new();
+        for method in service.methods() {
+            let options = method.options();
+            let summary = match options.get_extension(&http).as_ref() {
+                Value::Message(rule) => {
+                    let (verb, path, _) = binding(rule)?;
+                    format!("`{}`: `{} {}`.", method.name(), verb.to_uppercase(), path)
+                }
+                _ => format!("`{}`.", method.name()),
+            };
+            let lro = if options.has_extension(&operation_info) {
+                let Value::Message(info) = options.get_extension(&operation_info).into_owned()
+                else {
+                    return Err(format!("{}: malformed operation_info", method.full_name()));
+                };
+                let resolve = |name: String| {
+                    let full = if name.contains('.') {
+                        name
+                    } else {
+                        format!("{}.{name}", service.package_name())
+                    };
+                    pool.get_message_by_name(&full)
+                        .map(|m| external_path(&m))
+                        .ok_or_else(|| {
+                            format!("{}: unknown operation type {full}", method.full_name())
+                        })
+                };
+                Some((
+                    resolve(string_field(&info, "response_type"))?,
+                    resolve(string_field(&info, "metadata_type"))?,
+                ))
+            } else {
+                None
+            };
+            methods.push(CoreMethod {
+                service_field,
+                table: format!("{module}::{}", method.name().to_snake_case().to_uppercase()),
+                snake: method.name().to_snake_case(),
+                summary,
+                input: external_path(&method.input()),
+                output: external_path(&method.output()),
+                lro,
+                request_id: method.input().get_field_by_name("request_id").is_some(),
+                deprecated: method
+                    .method_descriptor_proto()
+                    .options
+                    .as_ref()
+                    .is_some_and(|o| o.deprecated()),
+            });
+        }
+        services.push((service.full_name().to_string(), methods));
+    }
+    Ok(services)
+}
+
+/// channel-core: one async trait per service, every method defaulting to an
+/// `UNIMPLEMENTED` error so that fakes implement only what they need.
+pub(crate) fn core_traits(pool: &DescriptorPool) -> Result<String, String> {
+    let mut s = String::from(
+        "//! The service traits: transports, the emulator and mocks implement them.\n\n",
+    );
+    s += "use channel_types::methods;\n\nuse crate::{BoxFuture, CallOptions, Result};\n";
+    for (service, methods) in core_methods(pool)? {
+        let trait_name = service.rsplit('.').next().unwrap_or_default();
+        let _ = writeln!(s, "\n/// `{service}`.");
+        let _ = writeln!(
+            s,
+            "///\n/// Every method takes the request and the options of this attempt (its deadline"
+        );
+        let _ = writeln!(
+            s,
+            "/// included); a method left unimplemented answers `UNIMPLEMENTED`."
+        );
+        let _ = writeln!(s, "pub trait {trait_name}: Send + Sync {{");
+        for m in methods {
+            let _ = writeln!(s, "    /// {}", m.summary);
+            if m.deprecated {
+                s += "    #[deprecated(note = \"deprecated in the Cloud Channel API\")]\n";
+            }
+            let _ = writeln!(
+                s,
+                "    fn {}(&self, request: {}, options: CallOptions) -> BoxFuture<'_, Result<{}>> {{",
+                m.snake, m.input, m.output
+            );
+            s += "        let _ = (request, options);\n";
+            let _ = writeln!(
+                s,
+                "        crate::call::unimplemented(&methods::{})",
+                m.table
+            );
+            s += "    }\n";
+        }
+        s += "}\n";
+    }
+    Ok(s)
+}
+
+/// channel-core: a method of `Client` per RPC.
+pub(crate) fn core_client(pool: &DescriptorPool) -> Result<String, String> {
+    let mut s = String::from("//! One `Client` method per RPC.\n\n");
+    s += "use channel_types::methods;\n\nuse crate::{Call, Client, LroCall};\n\nimpl Client {\n";
+    for (_, methods) in core_methods(pool)? {
+        for m in methods {
+            let _ = writeln!(s, "    /// {}", m.summary);
+            if m.request_id {
+                s += "    ///\n    /// An empty `request_id` is filled with a random UUID, the same on every retry.\n";
+            }
+            if m.deprecated {
+                s += "    #[deprecated(note = \"deprecated in the Cloud Channel API\")]\n";
+            }
+            let ret = match &m.lro {
+                Some((r, meta)) => format!("LroCall<{}, {r}, {meta}>", m.input),
+                None => format!("Call<{}, {}>", m.input, m.output),
+            };
+            let _ = writeln!(
+                s,
+                "    pub fn {}(&self, request: {}) -> {ret} {{",
+                m.snake, m.input
+            );
+            let _ = writeln!(
+                s,
+                "        self.call(&methods::{}, request, |stubs, request, options| stubs.{}.{}(request, options))",
+                m.table, m.service_field, m.snake
+            );
+            if m.request_id {
+                s += "            .with_request_id_field(|request| &mut request.request_id)\n";
+            }
+            if m.lro.is_some() {
+                s += "            .into_operation()\n";
+            }
+            s += "    }\n\n";
+        }
+    }
+    s += "}\n";
+    Ok(s)
+}
+
+/// channel-core: the paging traits for every list method's request and response.
+pub(crate) fn core_paging(pool: &DescriptorPool) -> Result<String, String> {
+    let mut s = String::from("//! Paging accessors of every list method.\n\n");
+    s += "use crate::pagination::{PageRequest, PageResponse};\n";
+    let mut done = std::collections::BTreeSet::new();
+    for service_name in SERVICES {
+        let Some(service) = pool.get_service_by_name(service_name) else {
+            continue;
+        };
+        for method in service.methods() {
+            let (input, output) = (method.input(), method.output());
+            let paged = input.get_field_by_name("page_size").is_some()
+                && input.get_field_by_name("page_token").is_some()
+                && output.get_field_by_name("next_page_token").is_some();
+            let Some(items) = output
+                .fields()
+                .filter(|f| f.is_list())
+                .min_by_key(|f| f.number())
+            else {
+                continue;
+            };
+            if !paged || !done.insert(output.full_name().to_string()) {
+                continue;
+            }
+            let item = match items.kind() {
+                Kind::Message(m) => external_path(&m),
+                Kind::String => "String".to_string(),
+                other => return Err(format!("unsupported page item kind {other:?}")),
+            };
+            let req = external_path(&input);
+            let resp = external_path(&output);
+            let _ = writeln!(s, "\nimpl PageRequest for {req} {{");
+            s += "    fn page_token(&self) -> &str {\n        &self.page_token\n    }\n";
+            s += "    fn set_page_token(&mut self, token: String) {\n        self.page_token = token;\n    }\n}\n";
+            let _ = writeln!(s, "\nimpl PageResponse for {resp} {{");
+            let _ = writeln!(s, "    type Item = {item};");
+            s += "    fn next_page_token(&self) -> &str {\n        &self.next_page_token\n    }\n";
+            let _ = writeln!(
+                s,
+                "    fn into_items(self) -> Vec<Self::Item> {{\n        self.{}\n    }}\n}}",
+                items.name()
+            );
+        }
+    }
+    Ok(s)
+}
+
+/// channel-core's generated module tree.
+pub(crate) fn core_mod() -> String {
+    "//! Code generated from the schema.\n\npub mod client;\npub mod paging;\npub mod traits;\n"
+        .to_string()
 }

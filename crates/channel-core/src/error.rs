@@ -142,7 +142,13 @@ pub struct Error {
 
 impl Error {
     fn new(kind: ErrorKind, code: Code, message: impl Into<String>) -> Self {
-        Error { kind, code, message: message.into(), details: Vec::new(), source: None }
+        Error {
+            kind,
+            code,
+            message: message.into(),
+            details: Vec::new(),
+            source: None,
+        }
     }
 
     /// An error status returned by the server.
@@ -154,7 +160,11 @@ impl Error {
     pub fn from_status(status: Status) -> Self {
         let code = Code::try_from(status.code).unwrap_or(Code::Unknown);
         let mut err = Error::rpc(code, status.message);
-        err.details = status.details.into_iter().map(ErrorDetail::from_any).collect();
+        err.details = status
+            .details
+            .into_iter()
+            .map(ErrorDetail::from_any)
+            .collect();
         err
     }
 
@@ -182,8 +192,11 @@ impl Error {
     /// A request refused before sending; `field` names the offending field.
     pub fn invalid_request(field: &str, description: impl Into<String>) -> Self {
         let description = description.into();
-        let mut err =
-            Error::new(ErrorKind::InvalidRequest, Code::InvalidArgument, format!("{field}: {description}"));
+        let mut err = Error::new(
+            ErrorKind::InvalidRequest,
+            Code::InvalidArgument,
+            format!("{field}: {description}"),
+        );
         err.details.push(ErrorDetail::BadRequest(BadRequest {
             field_violations: vec![channel_types::rpc::bad_request::FieldViolation {
                 field: field.to_string(),
@@ -246,7 +259,9 @@ impl Error {
 
     /// The `ErrorInfo` reason, e.g. `Some("NOT_SUSPENDED")`.
     pub fn reason(&self) -> Option<&str> {
-        self.error_info().map(|i| i.reason.as_str()).filter(|r| !r.is_empty())
+        self.error_info()
+            .map(|i| i.reason.as_str())
+            .filter(|r| !r.is_empty())
     }
 
     /// The field violations of a `BadRequest` detail.
@@ -309,7 +324,9 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -322,7 +339,11 @@ mod tests {
         let info = ErrorInfo {
             reason: "NOT_SUSPENDED".into(),
             domain: "cloudchannel.googleapis.com".into(),
-            metadata: [("entitlement".to_string(), "accounts/A/customers/C/entitlements/E".to_string())].into(),
+            metadata: [(
+                "entitlement".to_string(),
+                "accounts/A/customers/C/entitlements/E".to_string(),
+            )]
+            .into(),
         };
         let bad = BadRequest {
             field_violations: vec![channel_types::rpc::bad_request::FieldViolation {
@@ -331,8 +352,16 @@ mod tests {
                 ..Default::default()
             }],
         };
-        let retry = RetryInfo { retry_delay: Some(channel_types::wkt::Duration { seconds: 2, nanos: 0 }) };
-        let unknown = Any { type_url: "type.googleapis.com/x.Unknown".into(), value: vec![1, 2] };
+        let retry = RetryInfo {
+            retry_delay: Some(channel_types::wkt::Duration {
+                seconds: 2,
+                nanos: 0,
+            }),
+        };
+        let unknown = Any {
+            type_url: "type.googleapis.com/x.Unknown".into(),
+            value: vec![1, 2],
+        };
         Status {
             code: Code::FailedPrecondition as i32,
             message: "not suspended".into(),
@@ -351,20 +380,29 @@ mod tests {
         let err = Error::from_status(status.clone());
         assert_eq!(err.code(), Code::FailedPrecondition);
         assert_eq!(err.reason(), Some("NOT_SUSPENDED"));
-        assert_eq!(err.error_info().unwrap().metadata["entitlement"], "accounts/A/customers/C/entitlements/E");
+        assert_eq!(
+            err.error_info().unwrap().metadata["entitlement"],
+            "accounts/A/customers/C/entitlements/E"
+        );
         assert_eq!(err.field_violations()[0].field, "name");
         assert_eq!(err.retry_delay(), Some(Duration::from_secs(2)));
         assert!(matches!(err.details()[3], ErrorDetail::Other(_)));
         // Nothing is lost on the way back.
         assert_eq!(err.to_status(), status);
-        assert_eq!(err.to_string(), "FAILED_PRECONDITION: not suspended (reason: NOT_SUSPENDED)");
+        assert_eq!(
+            err.to_string(),
+            "FAILED_PRECONDITION: not suspended (reason: NOT_SUSPENDED)"
+        );
     }
 
     #[test]
     fn kinds_codes_and_retryability() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
         let t = Error::transport("connection reset", io);
-        assert_eq!((t.kind(), t.code()), (ErrorKind::Transport, Code::Unavailable));
+        assert_eq!(
+            (t.kind(), t.code()),
+            (ErrorKind::Transport, Code::Unavailable)
+        );
         assert!(t.is_retryable());
         assert_eq!(t.source().unwrap().to_string(), "reset by peer");
         assert!(Error::rpc(Code::Unavailable, "try later").is_retryable());
@@ -372,10 +410,17 @@ mod tests {
         assert!(!Error::timeout("60s passed").is_retryable());
         assert_eq!(Error::timeout("x").code(), Code::DeadlineExceeded);
         let invalid = Error::invalid_request("request_id", "not a UUID");
-        assert_eq!((invalid.kind(), invalid.code()), (ErrorKind::InvalidRequest, Code::InvalidArgument));
+        assert_eq!(
+            (invalid.kind(), invalid.code()),
+            (ErrorKind::InvalidRequest, Code::InvalidArgument)
+        );
         assert_eq!(invalid.field_violations()[0].field, "request_id");
         assert!(!invalid.is_retryable());
-        let unknown_code = Error::from_status(Status { code: 99, message: "?".into(), details: vec![] });
+        let unknown_code = Error::from_status(Status {
+            code: 99,
+            message: "?".into(),
+            details: vec![],
+        });
         assert_eq!(unknown_code.code(), Code::Unknown);
     }
 }

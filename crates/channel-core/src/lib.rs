@@ -1,8 +1,65 @@
-//! The transport-agnostic runtime of the Cloud Channel client: service
-//! traits, the client with retries and deadlines, long-running operations,
-//! pagination, errors and credentials.
+//! The transport-agnostic runtime of the Cloud Channel client.
 //!
-//! It re-exports the schema crate so that transports and users see one set
-//! of types.
+//! - [`Client`]: every RPC as a method returning a [`Call`], with the
+//!   service's defaults (60 s timeout; `UNAVAILABLE` retried up to 5 attempts
+//!   with exponential backoff and jitter), request ids filled in for
+//!   idempotent retries, typed [`Operation`] handles for long-running
+//!   methods, and [`pages`](Call::pages) / [`items`](Call::items) streams for
+//!   list methods.
+//! - The service traits [`CloudChannelService`], [`CloudChannelReportsService`]
+//!   and [`Operations`]: what transports, the emulator and mocks implement.
+//! - [`Error`]: the gRPC code, message and decoded status details, whichever
+//!   wire it came from.
+//! - [`credentials`]: anonymous, static token, service account (with a subject
+//!   for domain-wide delegation) and Application Default Credentials.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use channel_core::{BoxFuture, CallOptions, Client, CloudChannelService, Result, Stubs};
+//! use channel_types::model::{Customer, GetCustomerRequest};
+//!
+//! // A tiny in-memory service: only GetCustomer is implemented.
+//! struct Fake;
+//! impl CloudChannelService for Fake {
+//!     fn get_customer(&self, request: GetCustomerRequest, _: CallOptions) -> BoxFuture<'_, Result<Customer>> {
+//!         Box::pin(async move { Ok(Customer { name: request.name, ..Default::default() }) })
+//!     }
+//! }
+//! impl channel_core::CloudChannelReportsService for Fake {}
+//! impl channel_core::Operations for Fake {}
+//!
+//! # tokio_test_block_on(async {
+//! let client = Client::new(Stubs::from_backend(Arc::new(Fake)));
+//! let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
+//! let customer = client.get_customer(request).await?;
+//! assert_eq!(customer.name, "accounts/A1/customers/C1");
+//! # Ok::<(), channel_core::Error>(()) }).unwrap();
+//! # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
+//! # }
+//! ```
+
+mod call;
+mod client;
+pub mod credentials;
+mod error;
+mod operation;
+mod options;
+pub mod pagination;
+mod retry;
+
+#[allow(missing_docs, unreachable_pub, deprecated, clippy::all)]
+mod generated;
+
+pub use call::{BoxFuture, Call, LroCall};
+pub use client::{
+    Client, ClientBuilder, ClientConfig, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, EMULATOR_HOST_ENV,
+    Stubs,
+};
+pub use error::{Error, ErrorDetail, ErrorKind, Result};
+pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
+pub use operation::{Operation, PollingPolicy};
+pub use options::CallOptions;
+pub use retry::RetryPolicy;
 
 pub use channel_types as types;

@@ -1,0 +1,294 @@
+//! One RPC on its way: the request, its options, and the loop that sends it
+//! with retries inside the deadline.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use channel_types::longrunning;
+use channel_types::methods::Method;
+use channel_types::rpc::Code;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::operation::Operation;
+use crate::{CallOptions, Client, Error, Result, RetryPolicy, Stubs};
+
+/// A boxed, sendable future: what the service traits return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How a call reaches its service: a method of [`Stubs`].
+pub(crate) type Invoke<Req, Resp> =
+    for<'a> fn(&'a Stubs, Req, CallOptions) -> BoxFuture<'a, Result<Resp>>;
+
+/// Turns the response into what the caller gets (an operation handle, say).
+type Finish<Resp, Out> = fn(&Client, Resp) -> Out;
+
+/// The default of a trait method nobody implemented.
+pub(crate) fn unimplemented<T: Send + 'static>(
+    method: &'static Method,
+) -> BoxFuture<'static, Result<T>> {
+    Box::pin(std::future::ready(Err(Error::rpc(
+        Code::Unimplemented,
+        format!("{} is not implemented by this service", method.grpc_path),
+    ))))
+}
+
+/// A call ready to send: `.await` it, or set options first.
+///
+/// ```no_run
+/// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+/// use std::time::Duration;
+/// use channel_types::model::GetCustomerRequest;
+///
+/// let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
+/// let customer = client
+///     .get_customer(request)
+///     .with_timeout(Duration::from_secs(5))
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<Req, Resp, Out = Resp> {
+    client: Client,
+    method: &'static Method,
+    request: Req,
+    options: CallOptions,
+    invoke: Invoke<Req, Resp>,
+    request_id: Option<fn(&mut Req) -> &mut String>,
+    finish: Finish<Resp, Out>,
+    output: PhantomData<fn() -> Out>,
+}
+
+/// A call that starts a long-running operation; it resolves to an
+/// [`Operation`] handle typed with the operation's result `R` and metadata `M`.
+pub type LroCall<Req, R, M> = Call<Req, longrunning::Operation, Operation<R, M>>;
+
+impl<Req, Resp> Call<Req, Resp, Resp> {
+    pub(crate) fn new(
+        client: Client,
+        method: &'static Method,
+        request: Req,
+        invoke: Invoke<Req, Resp>,
+    ) -> Self {
+        Call {
+            client,
+            method,
+            request,
+            options: CallOptions::new(),
+            invoke,
+            request_id: None,
+            finish: |_, response| response,
+            output: PhantomData,
+        }
+    }
+}
+
+impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
+    pub(crate) fn into_operation<R, M>(self) -> LroCall<Req, R, M> {
+        Call {
+            client: self.client,
+            method: self.method,
+            request: self.request,
+            options: self.options,
+            invoke: self.invoke,
+            request_id: self.request_id,
+            finish: |client, op| Operation::from_proto(client.clone(), op),
+            output: PhantomData,
+        }
+    }
+}
+
+impl<Req, Resp, Out> Call<Req, Resp, Out> {
+    pub(crate) fn with_request_id_field(mut self, field: fn(&mut Req) -> &mut String) -> Self {
+        self.request_id = Some(field);
+        self
+    }
+
+    /// Bounds the whole call, retries included (default 60 s).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.with_timeout(timeout);
+        self
+    }
+
+    /// Replaces the retry policy for this call.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.options = self.options.with_retry(retry);
+        self
+    }
+
+    /// Adds a request header for this call.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options = self.options.with_header(name, value);
+        self
+    }
+
+    /// Sets all options at once (options set before are replaced).
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The request as it will be sent.
+    pub fn request(&self) -> &Req {
+        &self.request
+    }
+
+    /// The method this call invokes.
+    pub fn method(&self) -> &'static Method {
+        self.method
+    }
+
+    /// A maker of calls like this one (same method and options) for another
+    /// request: the next page, say.
+    pub(crate) fn with_same_options(&self) -> impl FnOnce(Req) -> Self + Send + 'static
+    where
+        Req: 'static,
+        Resp: 'static,
+        Out: 'static,
+    {
+        let client = self.client.clone();
+        let (method, invoke, request_id, finish) =
+            (self.method, self.invoke, self.request_id, self.finish);
+        let options = self.options.clone();
+        move |request| Call {
+            client,
+            method,
+            request,
+            options,
+            invoke,
+            request_id,
+            finish,
+            output: PhantomData,
+        }
+    }
+}
+
+impl<Req, Resp, Out> Call<Req, Resp, Out>
+where
+    Req: Clone + Send + 'static,
+    Resp: Send + 'static,
+    Out: Send + 'static,
+{
+    /// Sends the request; the same as `.await`ing the call.
+    pub async fn send(self) -> Result<Out> {
+        let finish = self.finish;
+        let client = self.client.clone();
+        let (response, _) = self.send_raw().await?;
+        Ok(finish(&client, response))
+    }
+
+    /// Sends the request and returns the raw response with the request as
+    /// sent (request id filled in), for callers that page or poll further.
+    pub(crate) async fn send_raw(mut self) -> Result<(Resp, Req)> {
+        if let Some(field) = self.request_id {
+            fill_request_id(field(&mut self.request))?;
+        }
+        let options = self.options.clone().or(self.client.defaults());
+        // Starting an operation twice is only safe when the server can tell
+        // the second request is the first one again.
+        let retryable = self.method.lro.is_none() || self.request_id.is_some();
+        let retry = match options.retry() {
+            Some(policy) if retryable => policy.clone(),
+            _ => RetryPolicy::none(),
+        };
+        let timeout = options.timeout().unwrap_or(crate::client::DEFAULT_TIMEOUT);
+        let started = Instant::now();
+        let deadline = started + timeout;
+        let span = tracing::info_span!(
+            "cloudchannel.call",
+            method = self.method.name,
+            service = self.method.service,
+            attempts = tracing::field::Empty,
+            code = tracing::field::Empty,
+        );
+        let stubs = self.client.stubs().clone();
+        let method = self.method;
+        let invoke = self.invoke;
+        let request = self.request;
+        async move {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let attempt_started = Instant::now();
+                let outcome = tokio::time::timeout_at(
+                    deadline,
+                    invoke(&stubs, request.clone(), options.for_attempt(deadline, attempt))
+                        .instrument(tracing::debug_span!("cloudchannel.attempt", attempt)),
+                )
+                .await;
+                let error = match outcome {
+                    Ok(Ok(response)) => {
+                        tracing::Span::current().record("attempts", attempt).record("code", "OK");
+                        tracing::debug!(latency_ms = started.elapsed().as_millis() as u64, "call succeeded");
+                        return Ok((response, request));
+                    }
+                    Ok(Err(error)) => error,
+                    Err(_) => Error::timeout(format!(
+                        "{} did not finish within {timeout:?} ({attempt} attempt(s))",
+                        method.name
+                    )),
+                };
+                tracing::debug!(
+                    attempt,
+                    code = error.code().as_str_name(),
+                    latency_ms = attempt_started.elapsed().as_millis() as u64,
+                    "attempt failed"
+                );
+                if !retry.should_retry(&error, attempt) {
+                    tracing::Span::current()
+                        .record("attempts", attempt)
+                        .record("code", error.code().as_str_name());
+                    return Err(error);
+                }
+                let wake = Instant::now() + retry.delay(attempt, &error);
+                if wake >= deadline {
+                    tokio::time::sleep_until(deadline).await;
+                    return Err(Error::timeout(format!(
+                        "{} did not finish within {timeout:?}: no time left to retry after {attempt} attempt(s)",
+                        method.name
+                    ))
+                    .with_source(error));
+                }
+                tokio::time::sleep_until(wake).await;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// Fills an empty request id with a random UUID; refuses one that is not a
+/// valid, non-zero UUID (the server would refuse it, after a round trip).
+fn fill_request_id(id: &mut String) -> Result<()> {
+    if id.is_empty() {
+        *id = uuid::Uuid::new_v4().to_string();
+        return Ok(());
+    }
+    match uuid::Uuid::try_parse(id) {
+        Ok(parsed) if !parsed.is_nil() => Ok(()),
+        Ok(_) => Err(Error::invalid_request(
+            "request_id",
+            "must not be the all-zero UUID",
+        )),
+        Err(_) => Err(Error::invalid_request(
+            "request_id",
+            "must be a UUID, e.g. 8f6c1f3e-2d4b-4a8e-9c1d-5b7a3e2f1d0c",
+        )),
+    }
+}
+
+impl<Req, Resp, Out> IntoFuture for Call<Req, Resp, Out>
+where
+    Req: Clone + Send + 'static,
+    Resp: Send + 'static,
+    Out: Send + 'static,
+{
+    type Output = Result<Out>;
+    type IntoFuture = BoxFuture<'static, Result<Out>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

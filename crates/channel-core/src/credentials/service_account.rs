@@ -1,0 +1,586 @@
+//! Service account keys: tokens from the JSON key downloaded from the
+//! Google Cloud console, with optional domain-wide delegation.
+
+use std::fmt;
+use std::path::Path;
+
+use gcp_auth::TokenProvider as _;
+use serde_json::{Map, Value};
+
+use super::cache::{TokenCache, TokenSource};
+use super::{
+    AccessToken, BoxFuture, Credentials, CredentialsError, CredentialsErrorKind, DEFAULT_SCOPE,
+    from_gcp_token,
+};
+
+/// Credentials from a service account key file.
+///
+/// Tokens are requested with the given scopes (by default
+/// [`DEFAULT_SCOPE`]), cached, and refreshed before they expire. With
+/// [`with_subject`](Self::with_subject) the service account acts for a
+/// user of a Google Workspace domain that granted it domain-wide
+/// delegation, which is how resellers usually call the Cloud Channel API.
+///
+/// The key is checked when loaded; the private key itself is parsed at the
+/// first token request. It is never shown by `Debug` or in errors.
+pub struct ServiceAccount {
+    cache: TokenCache<ServiceAccountSource>,
+    quota_project: Option<String>,
+}
+
+impl ServiceAccount {
+    /// Reads the key from a JSON file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, CredentialsError> {
+        let path = path.as_ref();
+        let text = read_key_file(path)?;
+        let source = ServiceAccountSource::from_json(&text).map_err(|e| e.with_path(path))?;
+        Ok(Self::with_source(source))
+    }
+
+    /// Reads the key from JSON text.
+    pub fn from_json(json: &str) -> Result<Self, CredentialsError> {
+        Ok(Self::with_source(ServiceAccountSource::from_json(json)?))
+    }
+
+    fn with_source(source: ServiceAccountSource) -> Self {
+        ServiceAccount {
+            cache: TokenCache::new(source),
+            quota_project: None,
+        }
+    }
+
+    /// Replaces the OAuth scopes (default [`DEFAULT_SCOPE`]).
+    pub fn with_scopes<I>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let scopes = scopes.into_iter().map(Into::into).collect();
+        self.cache.source_mut().set_scopes(scopes);
+        self
+    }
+
+    /// Acts for `user` (an email address) through domain-wide delegation:
+    /// the token's `sub` claim.
+    pub fn with_subject(mut self, user: impl Into<String>) -> Self {
+        self.cache.source_mut().subject = Some(user.into());
+        self
+    }
+
+    /// Bills quota to project `id`.
+    pub fn with_quota_project(mut self, id: impl Into<String>) -> Self {
+        self.quota_project = Some(id.into());
+        self
+    }
+
+    /// The service account's email address.
+    pub fn client_email(&self) -> &str {
+        &self.cache.source().client_email
+    }
+
+    /// The project the key belongs to, if the key says.
+    pub fn project_id(&self) -> Option<&str> {
+        self.cache.source().project_id.as_deref()
+    }
+
+    /// The scopes tokens are requested for.
+    pub fn scopes(&self) -> &[String] {
+        &self.cache.source().scopes
+    }
+
+    /// The user acted for, if any.
+    pub fn subject(&self) -> Option<&str> {
+        self.cache.source().subject.as_deref()
+    }
+}
+
+impl fmt::Debug for ServiceAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = self.cache.source();
+        f.debug_struct("ServiceAccount")
+            .field("client_email", &source.client_email)
+            .field("project_id", &source.project_id)
+            .field("scopes", &source.scopes)
+            .field("subject", &source.subject)
+            .field("quota_project", &self.quota_project)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Credentials for ServiceAccount {
+    fn token(&self) -> BoxFuture<'_, Result<Option<AccessToken>, CredentialsError>> {
+        Box::pin(async move { self.cache.token().await.map(Some) })
+    }
+
+    fn quota_project(&self) -> Option<&str> {
+        self.quota_project.as_deref()
+    }
+}
+
+/// Reads a key file, turning failures into [`CredentialsError`]s that name
+/// the path.
+pub(super) fn read_key_file(path: &Path) -> Result<String, CredentialsError> {
+    std::fs::read_to_string(path).map_err(|err| {
+        CredentialsError::new(
+            CredentialsErrorKind::KeyFileUnreadable,
+            err.kind().to_string(),
+        )
+        .with_path(path)
+        .with_source(err)
+    })
+}
+
+/// Fetches tokens for one service account key.
+pub(super) struct ServiceAccountSource {
+    key: KeyText,
+    client_email: String,
+    project_id: Option<String>,
+    scopes: Vec<String>,
+    subject: Option<String>,
+}
+
+/// The key file's text; it holds the private key, so `Debug` hides it.
+struct KeyText(String);
+
+impl fmt::Debug for KeyText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"<redacted>\"")
+    }
+}
+
+impl ServiceAccountSource {
+    /// Checks the key and keeps it for signing token requests.
+    pub(super) fn from_json(json: &str) -> Result<Self, CredentialsError> {
+        let fields = check_key(json)?;
+        Ok(ServiceAccountSource {
+            key: KeyText(json.to_owned()),
+            client_email: fields.client_email,
+            project_id: fields.project_id,
+            scopes: vec![DEFAULT_SCOPE.to_owned()],
+            subject: None,
+        })
+    }
+
+    pub(super) fn set_scopes(&mut self, scopes: Vec<String>) {
+        self.scopes = scopes;
+    }
+}
+
+impl fmt::Debug for ServiceAccountSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceAccountSource")
+            .field("client_email", &self.client_email)
+            .field("scopes", &self.scopes)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSource for ServiceAccountSource {
+    fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, CredentialsError>> {
+        Box::pin(async move {
+            // A fresh gcp_auth account per fetch: its own cache would hand
+            // back the old token until seconds before expiry, defeating the
+            // earlier refresh of ours.
+            let mut account = gcp_auth::CustomServiceAccount::from_json(&self.key.0)
+                .map_err(account_setup_error)?;
+            if let Some(subject) = &self.subject {
+                account = account.with_subject(subject.clone());
+            }
+            let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+            let token = account.token(&scopes).await.map_err(|err| {
+                CredentialsError::token_request(
+                    format!(
+                        "requesting a token for service account {} failed",
+                        self.client_email
+                    ),
+                    err,
+                )
+            })?;
+            Ok(from_gcp_token(&token))
+        })
+    }
+}
+
+/// Maps a failure to build gcp_auth's account from an already checked key.
+fn account_setup_error(err: gcp_auth::Error) -> CredentialsError {
+    match err {
+        // Setting up the HTTPS client failed (e.g. no root certificates).
+        gcp_auth::Error::Io(..) => CredentialsError::token_request(
+            "preparing the HTTPS client for the token endpoint failed",
+            err,
+        ),
+        gcp_auth::Error::Json(..) => CredentialsError::new(
+            CredentialsErrorKind::MalformedKey,
+            "not a valid service account key",
+        ),
+        // Anything else is the private key failing to parse. Its error is
+        // not attached: it could echo part of the key.
+        _ => malformed(
+            "private_key",
+            "field `private_key` is not a valid PKCS#8 RSA private key",
+        ),
+    }
+}
+
+fn malformed(field: &'static str, message: impl Into<String>) -> CredentialsError {
+    CredentialsError::new(CredentialsErrorKind::MalformedKey, message).with_field(field)
+}
+
+/// The non-secret fields of a checked key.
+#[derive(Debug)]
+struct KeyFields {
+    client_email: String,
+    project_id: Option<String>,
+}
+
+/// Other credential file types, named in the error when one is given
+/// where a service account key is expected.
+const OTHER_TYPES: &[&str] = &[
+    "authorized_user",
+    "external_account",
+    "external_account_authorized_user",
+    "impersonated_service_account",
+    "gdch_service_account",
+];
+
+/// Checks that `json` is a service account key, without ever putting a
+/// value of it (other than a known `type`) in an error.
+fn check_key(json: &str) -> Result<KeyFields, CredentialsError> {
+    let value: Value = serde_json::from_str(json).map_err(|err| {
+        CredentialsError::new(
+            CredentialsErrorKind::MalformedKey,
+            format!(
+                "not valid JSON (error at line {} column {})",
+                err.line(),
+                err.column()
+            ),
+        )
+    })?;
+    let Value::Object(object) = value else {
+        return Err(CredentialsError::new(
+            CredentialsErrorKind::MalformedKey,
+            "not a JSON object",
+        ));
+    };
+
+    let kind = required_string(&object, "type")?;
+    if kind != "service_account" {
+        let message = match OTHER_TYPES.iter().find(|other| **other == kind) {
+            Some(other) => format!(
+                "field `type` is `{other}`, expected `service_account`: this is not a \
+                 service account key"
+            ),
+            None => "field `type` must be `service_account`".to_owned(),
+        };
+        return Err(malformed("type", message));
+    }
+
+    let client_email = required_string(&object, "client_email")?;
+    let private_key = required_string(&object, "private_key")?;
+    if !private_key.contains("-----BEGIN PRIVATE KEY-----")
+        || !private_key.contains("-----END PRIVATE KEY-----")
+    {
+        return Err(malformed(
+            "private_key",
+            "field `private_key` is not a PEM-encoded PKCS#8 private key",
+        ));
+    }
+    required_string(&object, "token_uri")?;
+    let project_id = match object.get("project_id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) => Some(id.clone()),
+        Some(_) => {
+            return Err(malformed(
+                "project_id",
+                "field `project_id` must be a string",
+            ));
+        }
+    };
+
+    Ok(KeyFields {
+        client_email: client_email.to_owned(),
+        project_id,
+    })
+}
+
+fn required_string<'a>(
+    object: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<&'a str, CredentialsError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Err(malformed(field, format!("missing field `{field}`"))),
+        Some(Value::String(text)) if text.trim().is_empty() => {
+            Err(malformed(field, format!("field `{field}` is empty")))
+        }
+        Some(Value::String(text)) => Ok(text),
+        Some(_) => Err(malformed(
+            field,
+            format!("field `{field}` must be a string"),
+        )),
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// The body of the fake private key; no output may contain it.
+    pub(crate) const FAKE_KEY_BODY: &str =
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDfakefakefakeFAKE";
+
+    fn fake_key() -> Value {
+        serde_json::json!({
+            "type": "service_account",
+            "project_id": "reseller-project",
+            "private_key_id": "0123456789abcdef",
+            "private_key": format!(
+                "-----BEGIN PRIVATE KEY-----\n{FAKE_KEY_BODY}\n-----END PRIVATE KEY-----\n"
+            ),
+            "client_email": "channel@reseller-project.iam.gserviceaccount.com",
+            "client_id": "123456789",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        })
+    }
+
+    pub(crate) fn key_json() -> String {
+        fake_key().to_string()
+    }
+
+    pub(crate) fn key_json_without(field: &str) -> String {
+        let mut key = fake_key();
+        key.as_object_mut().unwrap().remove(field);
+        key.to_string()
+    }
+
+    fn key_json_with(field: &str, value: Value) -> String {
+        let mut key = fake_key();
+        key.as_object_mut().unwrap().insert(field.to_owned(), value);
+        key.to_string()
+    }
+
+    /// Writes `text` to a new file in the temp directory.
+    pub(crate) fn temp_file(name: &str, text: &str) -> PathBuf {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "channel-creds-{}-{}-{name}.json",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn assert_no_secret(text: &str) {
+        assert!(!text.contains(FAKE_KEY_BODY), "private key leaked: {text}");
+        assert!(
+            !text.contains("BEGIN PRIVATE KEY"),
+            "private key leaked: {text}"
+        );
+    }
+
+    fn assert_malformed(json: &str, field: Option<&str>, wanted: &str) {
+        let err = ServiceAccount::from_json(json).unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::MalformedKey, "{err}");
+        assert_eq!(err.field(), field, "{err}");
+        let shown = err.to_string();
+        assert!(shown.contains(wanted), "{shown:?} lacks {wanted:?}");
+        assert_no_secret(&shown);
+        assert_no_secret(&format!("{err:?}"));
+    }
+
+    #[test]
+    fn builds_from_json_with_defaults() {
+        let account = ServiceAccount::from_json(&key_json()).unwrap();
+        assert_eq!(
+            account.client_email(),
+            "channel@reseller-project.iam.gserviceaccount.com"
+        );
+        assert_eq!(account.project_id(), Some("reseller-project"));
+        assert_eq!(account.scopes(), [DEFAULT_SCOPE]);
+        assert_eq!(account.subject(), None);
+        assert_eq!(account.quota_project(), None);
+    }
+
+    #[test]
+    fn builder_sets_scopes_subject_and_quota_project() {
+        let account = ServiceAccount::from_json(&key_json())
+            .unwrap()
+            .with_scopes([
+                "https://www.googleapis.com/auth/cloud-platform",
+                DEFAULT_SCOPE,
+            ])
+            .with_subject("admin@customer.example")
+            .with_quota_project("billing-project");
+        assert_eq!(
+            account.scopes(),
+            [
+                "https://www.googleapis.com/auth/cloud-platform",
+                DEFAULT_SCOPE
+            ]
+        );
+        assert_eq!(account.subject(), Some("admin@customer.example"));
+        assert_eq!(account.quota_project(), Some("billing-project"));
+    }
+
+    #[test]
+    fn debug_hides_private_key() {
+        let account = ServiceAccount::from_json(&key_json())
+            .unwrap()
+            .with_subject("admin@customer.example");
+        let shown = format!("{account:?}");
+        assert_no_secret(&shown);
+        assert_no_secret(&format!("{account:#?}"));
+        assert!(shown.contains("channel@reseller-project.iam.gserviceaccount.com"));
+        assert!(shown.contains("admin@customer.example"));
+
+        let source = ServiceAccountSource::from_json(&key_json()).unwrap();
+        assert_no_secret(&format!("{source:?}"));
+        assert_eq!(format!("{:?}", source.key), "\"<redacted>\"");
+    }
+
+    #[test]
+    fn reads_key_file() {
+        let path = temp_file("good", &key_json());
+        let account = ServiceAccount::from_file(&path);
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(account.unwrap().project_id(), Some("reseller-project"));
+    }
+
+    #[test]
+    fn unreadable_key_file_names_the_path() {
+        let path = std::env::temp_dir().join("channel-creds-no-such-dir/key.json");
+        let err = ServiceAccount::from_file(&path).unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::KeyFileUnreadable);
+        assert_eq!(err.path(), Some(path.as_path()));
+        let shown = err.to_string();
+        assert!(shown.contains(&path.display().to_string()), "{shown}");
+        assert!(shown.contains("not found"), "{shown}");
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn malformed_key_file_names_path_and_field() {
+        let path = temp_file("no-private-key", &key_json_without("private_key"));
+        let err = ServiceAccount::from_file(&path).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(err.kind(), CredentialsErrorKind::MalformedKey);
+        assert_eq!(err.field(), Some("private_key"));
+        assert_eq!(err.path(), Some(path.as_path()));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "malformed key file `{}`: missing field `private_key`",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn not_json() {
+        assert_malformed("this is not json", None, "not valid JSON");
+        // Broken JSON that contains the key must not echo it.
+        let broken = key_json().replacen('}', "", 1);
+        assert_malformed(&broken, None, "not valid JSON");
+        assert_malformed("[1, 2]", None, "not a JSON object");
+    }
+
+    #[test]
+    fn wrong_type() {
+        assert_malformed(
+            &key_json_with("type", Value::from("authorized_user")),
+            Some("type"),
+            "field `type` is `authorized_user`, expected `service_account`",
+        );
+        assert_malformed(
+            &key_json_with("type", Value::from("something-else")),
+            Some("type"),
+            "field `type` must be `service_account`",
+        );
+        assert_malformed(
+            &key_json_without("type"),
+            Some("type"),
+            "missing field `type`",
+        );
+    }
+
+    #[test]
+    fn missing_client_email() {
+        assert_malformed(
+            &key_json_without("client_email"),
+            Some("client_email"),
+            "missing field `client_email`",
+        );
+        assert_malformed(
+            &key_json_with("client_email", Value::from("")),
+            Some("client_email"),
+            "field `client_email` is empty",
+        );
+    }
+
+    #[test]
+    fn missing_private_key() {
+        assert_malformed(
+            &key_json_without("private_key"),
+            Some("private_key"),
+            "missing field `private_key`",
+        );
+        assert_malformed(
+            &key_json_with("private_key", Value::from(42)),
+            Some("private_key"),
+            "field `private_key` must be a string",
+        );
+        let pkcs1 = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{FAKE_KEY_BODY}\n-----END RSA PRIVATE KEY-----\n"
+        );
+        let err = ServiceAccount::from_json(&key_json_with("private_key", Value::from(pkcs1)))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("private_key"));
+        assert!(
+            err.to_string()
+                .contains("not a PEM-encoded PKCS#8 private key")
+        );
+        assert!(!err.to_string().contains(FAKE_KEY_BODY));
+    }
+
+    #[test]
+    fn missing_token_uri() {
+        assert_malformed(
+            &key_json_without("token_uri"),
+            Some("token_uri"),
+            "missing field `token_uri`",
+        );
+    }
+
+    #[test]
+    fn project_id_is_optional() {
+        let account = ServiceAccount::from_json(&key_json_without("project_id")).unwrap();
+        assert_eq!(account.project_id(), None);
+        assert_malformed(
+            &key_json_with("project_id", Value::from(7)),
+            Some("project_id"),
+            "field `project_id` must be a string",
+        );
+    }
+
+    #[tokio::test]
+    async fn unparsable_private_key_fails_at_fetch_without_echoing_it() {
+        let account = ServiceAccount::from_json(&key_json()).unwrap();
+        let err = account.token().await.unwrap_err();
+        assert_no_secret(&format!("{err:?}"));
+        if err.kind() == CredentialsErrorKind::TokenRequest {
+            // No system root certificates: the HTTPS client is set up
+            // before the key is parsed, so the key check is not reached.
+            assert!(err.to_string().contains("HTTPS client"), "{err}");
+            return;
+        }
+        assert_eq!(err.kind(), CredentialsErrorKind::MalformedKey, "{err}");
+        assert_eq!(err.field(), Some("private_key"));
+        assert_no_secret(&err.to_string());
+        assert_no_secret(&format!("{err:?}"));
+        assert!(std::error::Error::source(&err).is_none());
+    }
+}

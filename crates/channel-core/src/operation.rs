@@ -1,0 +1,303 @@
+//! Long-running operations: a typed handle over `google.longrunning.Operation`
+//! that polls, waits, cancels, deletes, reports progress, and can be resumed
+//! by name.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use channel_types::longrunning::{
+    self, CancelOperationRequest, DeleteOperationRequest, GetOperationRequest, operation,
+};
+use channel_types::wkt::Any;
+use futures_core::Stream;
+use prost::{Message, Name};
+use tokio::time::Instant;
+
+use crate::{Client, Error, Result};
+
+/// How an operation is polled while waited on: exponential intervals, and
+/// an overall limit after which waiting gives up (the operation itself goes
+/// on; it can be resumed by name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollingPolicy {
+    initial: Duration,
+    multiplier: f64,
+    max: Duration,
+    timeout: Duration,
+}
+
+impl Default for PollingPolicy {
+    /// 1 s, times 1.5 per poll, at most 30 s between polls; give up after 30 minutes.
+    fn default() -> Self {
+        PollingPolicy {
+            initial: Duration::from_secs(1),
+            multiplier: 1.5,
+            max: Duration::from_secs(30),
+            timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+impl PollingPolicy {
+    /// Sets the first interval, its multiplier and its ceiling.
+    pub fn with_intervals(mut self, initial: Duration, multiplier: f64, max: Duration) -> Self {
+        self.initial = initial;
+        self.multiplier = if multiplier.is_finite() && multiplier >= 1.0 {
+            multiplier
+        } else {
+            1.0
+        };
+        self.max = max.max(initial);
+        self
+    }
+
+    /// Sets how long waiting may take in all.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The interval before poll number `n` (1 for the first).
+    pub fn interval(&self, n: u32) -> Duration {
+        let exponent = n.saturating_sub(1).min(64) as i32;
+        let seconds = self.initial.as_secs_f64() * self.multiplier.powi(exponent);
+        Duration::from_secs_f64(seconds.min(self.max.as_secs_f64()))
+    }
+
+    /// How long waiting may take in all.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
+/// A long-running operation whose result is an `R` and whose metadata is an `M`.
+///
+/// ```no_run
+/// # async fn example(client: channel_core::Client, request: channel_types::model::CreateEntitlementRequest) -> channel_core::Result<()> {
+/// let operation = client.create_entitlement(request).await?;
+/// println!("started {}", operation.name());
+/// let entitlement = operation.wait().await?;
+/// # Ok(()) }
+/// ```
+pub struct Operation<R, M> {
+    client: Client,
+    proto: longrunning::Operation,
+    types: PhantomData<fn() -> (R, M)>,
+}
+
+impl<R, M> Clone for Operation<R, M> {
+    fn clone(&self) -> Self {
+        Operation {
+            client: self.client.clone(),
+            proto: self.proto.clone(),
+            types: PhantomData,
+        }
+    }
+}
+
+impl<R, M> fmt::Debug for Operation<R, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Operation")
+            .field("name", &self.proto.name)
+            .field("done", &self.proto.done)
+            .finish()
+    }
+}
+
+fn unpack<T: Message + Name + Default>(any: &Any) -> Result<T> {
+    any.to_msg::<T>()
+        .map_err(|e| Error::decode(format!("operation payload is not a {}", T::full_name()), e))
+}
+
+impl<R, M> Operation<R, M> {
+    pub(crate) fn from_proto(client: Client, proto: longrunning::Operation) -> Self {
+        Operation {
+            client,
+            proto,
+            types: PhantomData,
+        }
+    }
+
+    pub(crate) fn resume(client: Client, name: String) -> Self {
+        Self::from_proto(
+            client,
+            longrunning::Operation {
+                name,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// The operation's name, `operations/...`.
+    pub fn name(&self) -> &str {
+        &self.proto.name
+    }
+
+    /// Whether the operation has finished (with a result or an error).
+    pub fn done(&self) -> bool {
+        self.proto.done
+    }
+
+    /// The operation as last seen from the server.
+    pub fn raw(&self) -> &longrunning::Operation {
+        &self.proto
+    }
+}
+
+impl<R, M> Operation<R, M>
+where
+    R: Message + Name + Default + Send + 'static,
+    M: Message + Name + Default + Send + 'static,
+{
+    /// The metadata as last seen, decoded; `None` before the server sent any.
+    pub fn metadata(&self) -> Option<Result<M>> {
+        self.proto.metadata.as_ref().map(unpack)
+    }
+
+    /// The outcome once done: the result, or the operation's error with its
+    /// details; `None` while running.
+    pub fn result(&self) -> Option<Result<R>> {
+        if !self.proto.done {
+            return None;
+        }
+        Some(match &self.proto.result {
+            Some(operation::Result::Response(any)) => unpack(any),
+            Some(operation::Result::Error(status)) => Err(Error::from_status(status.clone())),
+            None => Err(Error::decode(
+                format!(
+                    "operation {} is done but has neither a response nor an error",
+                    self.proto.name
+                ),
+                "empty operation result",
+            )),
+        })
+    }
+
+    /// Fetches the operation's current state once (`GetOperation`).
+    pub async fn poll(&mut self) -> Result<()> {
+        let request = GetOperationRequest {
+            name: self.proto.name.clone(),
+        };
+        self.proto = self.client.get_operation(request).await?;
+        Ok(())
+    }
+
+    /// Polls until the operation is done and returns its result, under the
+    /// client's polling policy.
+    pub async fn wait(self) -> Result<R> {
+        let policy = self.client.polling_policy().clone();
+        self.wait_with(&policy).await
+    }
+
+    /// Like [`wait`](Self::wait) with another polling policy. Transient
+    /// failures to poll (`UNAVAILABLE`) are retried until the policy's timeout.
+    pub async fn wait_with(mut self, policy: &PollingPolicy) -> Result<R> {
+        let deadline = Instant::now() + policy.timeout();
+        let mut polls = 0;
+        loop {
+            if let Some(result) = self.result() {
+                return result;
+            }
+            polls += 1;
+            let wake = Instant::now() + policy.interval(polls);
+            if wake > deadline {
+                return Err(Error::timeout(format!(
+                    "operation {} was not done after {:?}; it goes on, resume it by name",
+                    self.proto.name,
+                    policy.timeout()
+                )));
+            }
+            tokio::time::sleep_until(wake).await;
+            match self.poll().await {
+                Ok(()) => {}
+                Err(e) if e.is_retryable() => {
+                    tracing::debug!(operation = %self.proto.name, error = %e, "polling failed, will poll again");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Asks the server to cancel the operation (`CancelOperation`).
+    pub async fn cancel(&self) -> Result<()> {
+        let request = CancelOperationRequest {
+            name: self.proto.name.clone(),
+        };
+        self.client.cancel_operation(request).await.map(drop)
+    }
+
+    /// Deletes the operation's record on the server (`DeleteOperation`).
+    pub async fn delete(&self) -> Result<()> {
+        let request = DeleteOperationRequest {
+            name: self.proto.name.clone(),
+        };
+        self.client.delete_operation(request).await.map(drop)
+    }
+
+    /// The operation's states as they are polled, for progress displays: the
+    /// current state first, then one per poll; the last has `done() == true`
+    /// (read its [`result`](Self::result)). A failure to poll other than
+    /// `UNAVAILABLE` is yielded and ends the stream.
+    pub fn updates(self) -> impl Stream<Item = Result<Operation<R, M>>> + Send + 'static {
+        let policy = self.client.polling_policy().clone();
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        let task = tokio::spawn(async move {
+            let mut current = self;
+            let mut polls = 0;
+            let deadline = Instant::now() + policy.timeout();
+            loop {
+                if sender.send(Ok(current.clone())).await.is_err() || current.done() {
+                    return;
+                }
+                polls += 1;
+                let wake = Instant::now() + policy.interval(polls);
+                if wake > deadline {
+                    let _ = sender
+                        .send(Err(Error::timeout(format!(
+                            "operation {} is still running",
+                            current.name()
+                        ))))
+                        .await;
+                    return;
+                }
+                tokio::time::sleep_until(wake).await;
+                loop {
+                    match current.poll().await {
+                        Ok(()) => break,
+                        Err(e) if e.is_retryable() && Instant::now() < deadline => {
+                            tokio::time::sleep(policy.interval(polls)).await;
+                        }
+                        Err(e) => {
+                            let _ = sender.send(Err(e)).await;
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Updates { receiver, task }
+    }
+}
+
+struct Updates<T> {
+    receiver: tokio::sync::mpsc::Receiver<Result<T>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl<T> Stream for Updates<T> {
+    type Item = Result<T>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.receiver.poll_recv(cx)
+    }
+}
+
+impl<T> Drop for Updates<T> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,163 @@
+//! Per-call options: timeout, retry policy and extra request headers.
+
+use std::fmt;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::retry::RetryPolicy;
+
+/// Options of one call, set on the call itself or as client defaults.
+///
+/// The timeout bounds the whole call, retries included. Transports receive
+/// the options of each attempt with [`deadline`](CallOptions::deadline) set
+/// to the point in time the whole call must end.
+///
+/// ```
+/// use std::time::Duration;
+/// use channel_core::{CallOptions, RetryPolicy};
+///
+/// let options = CallOptions::new()
+///     .with_timeout(Duration::from_secs(10))
+///     .with_retry(RetryPolicy::none())
+///     .with_header("x-goog-user-project", "billing-project");
+/// assert_eq!(options.timeout(), Some(Duration::from_secs(10)));
+/// ```
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    headers: Vec<(String, String)>,
+    deadline: Option<Instant>,
+    attempt: u32,
+}
+
+impl CallOptions {
+    /// Options that change nothing: the client's defaults apply.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Bounds the whole call, retries included.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Adds a request header (gRPC metadata) sent with every attempt.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers
+            .push((name.into().to_ascii_lowercase(), value.into()));
+        self
+    }
+
+    /// The timeout, if set.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The retry policy, if set.
+    pub fn retry(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
+    }
+
+    /// The extra headers, names lower-cased.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// When the whole call must end; set by the client for each attempt.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// Which attempt this is, from 1; set by the client.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The time left before the deadline, if there is one.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
+    }
+
+    /// Options set here win; the rest come from `defaults`.
+    pub(crate) fn or(mut self, defaults: &CallOptions) -> Self {
+        self.timeout = self.timeout.or(defaults.timeout);
+        if self.retry.is_none() {
+            self.retry.clone_from(&defaults.retry);
+        }
+        let mut headers = defaults.headers.clone();
+        headers.append(&mut self.headers);
+        self.headers = headers;
+        self
+    }
+
+    pub(crate) fn for_attempt(&self, deadline: Instant, attempt: u32) -> Self {
+        let mut options = self.clone();
+        options.deadline = Some(deadline);
+        options.attempt = attempt;
+        options
+    }
+
+    /// Options for a transport test or a hand-made attempt.
+    #[doc(hidden)]
+    pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    /// Header values are not printed: users pass credentials in them at times.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &names)
+            .field("attempt", &self.attempt)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_options_win_over_defaults() {
+        let defaults = CallOptions::new()
+            .with_timeout(Duration::from_secs(60))
+            .with_retry(RetryPolicy::default())
+            .with_header("x-default", "1");
+        let merged = CallOptions::new()
+            .with_timeout(Duration::from_secs(5))
+            .with_header("X-Call", "2")
+            .or(&defaults);
+        assert_eq!(merged.timeout(), Some(Duration::from_secs(5)));
+        assert_eq!(merged.retry().map(RetryPolicy::max_attempts), Some(5));
+        assert_eq!(
+            merged.headers(),
+            &[
+                ("x-default".into(), "1".into()),
+                ("x-call".into(), "2".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn debug_hides_header_values() {
+        let options = CallOptions::new().with_header("authorization", "Bearer secret-token");
+        let text = format!("{options:?}");
+        assert!(text.contains("authorization"));
+        assert!(!text.contains("secret-token"));
+    }
+}

@@ -1,0 +1,177 @@
+//! Retry policy: which failures to retry, how many times, and how long to
+//! wait between attempts (exponential backoff with jitter).
+
+use std::time::Duration;
+
+use channel_types::rpc::Code;
+
+use crate::Error;
+
+/// When and how often a failed call is tried again.
+///
+/// The default is the Cloud Channel service's own configuration: up to 5
+/// attempts, `UNAVAILABLE` only, backoff starting at 1 s, times 1.3 per
+/// retry, at most 10 s, with jitter.
+///
+/// ```
+/// use std::time::Duration;
+/// use channel_core::RetryPolicy;
+///
+/// let policy = RetryPolicy::default();
+/// assert_eq!(policy.max_attempts(), 5);
+/// assert_eq!(policy.backoff(1), Duration::from_secs(1));
+/// assert_eq!(policy.backoff(2), Duration::from_millis(1300));
+/// assert_eq!(policy.backoff(20), Duration::from_secs(10));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    multiplier: f64,
+    retryable: Vec<Code>,
+    jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(10),
+            multiplier: 1.3,
+            retryable: vec![Code::Unavailable],
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, no retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets how many attempts a call makes at most (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the first backoff, its multiplier and its ceiling.
+    pub fn with_backoff(mut self, initial: Duration, multiplier: f64, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.multiplier = if multiplier.is_finite() && multiplier >= 1.0 {
+            multiplier
+        } else {
+            1.0
+        };
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Sets the status codes worth retrying.
+    pub fn with_retryable_codes(mut self, codes: impl IntoIterator<Item = Code>) -> Self {
+        self.retryable = codes.into_iter().collect();
+        self
+    }
+
+    /// Turns jitter on or off (on by default; off gives exact, testable delays).
+    pub fn with_jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// The most attempts a call makes.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The codes that are retried.
+    pub fn retryable_codes(&self) -> &[Code] {
+        &self.retryable
+    }
+
+    /// The backoff before retry number `retry` (1 for the first retry),
+    /// without jitter.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(64) as i32;
+        let seconds = self.initial_backoff.as_secs_f64() * self.multiplier.powi(exponent);
+        Duration::from_secs_f64(seconds.min(self.max_backoff.as_secs_f64()))
+    }
+
+    /// The delay before retry number `retry`: the backoff, or with jitter a
+    /// random point between half of it and all of it. A delay the server asked
+    /// for (`RetryInfo`) is honoured when longer.
+    pub fn delay(&self, retry: u32, error: &Error) -> Duration {
+        let backoff = self.backoff(retry);
+        let delay = if self.jitter {
+            backoff.mul_f64(0.5 + fastrand::f64() * 0.5)
+        } else {
+            backoff
+        };
+        error.retry_delay().map_or(delay, |asked| asked.max(delay))
+    }
+
+    /// Whether `error`, the result of attempt number `attempt`, is retried.
+    pub fn should_retry(&self, error: &Error, attempt: u32) -> bool {
+        attempt < self.max_attempts
+            && matches!(
+                error.kind(),
+                crate::ErrorKind::Rpc | crate::ErrorKind::Transport
+            )
+            && self.retryable.contains(&error.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_schedule_follows_the_service_configuration() {
+        let policy = RetryPolicy::default().with_jitter(false);
+        let delays: Vec<u128> = (1..=10).map(|n| policy.backoff(n).as_millis()).collect();
+        assert_eq!(
+            delays,
+            [1000, 1300, 1690, 2197, 2856, 3712, 4826, 6274, 8157, 10000]
+        );
+        let unavailable = Error::rpc(Code::Unavailable, "busy");
+        assert!(policy.should_retry(&unavailable, 4));
+        assert!(!policy.should_retry(&unavailable, 5), "5 attempts at most");
+        assert!(!policy.should_retry(&Error::rpc(Code::Internal, "x"), 1));
+        assert!(!policy.should_retry(&Error::timeout("x"), 1));
+        assert!(policy.should_retry(&Error::transport("reset", "io"), 1));
+    }
+
+    #[test]
+    fn jitter_stays_within_half_and_whole_backoff() {
+        let policy = RetryPolicy::default();
+        let err = Error::rpc(Code::Unavailable, "busy");
+        for retry in 1..6 {
+            let full = policy.backoff(retry);
+            for _ in 0..100 {
+                let d = policy.delay(retry, &err);
+                assert!(d >= full / 2 && d <= full, "{d:?} outside {full:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn server_retry_delay_is_honoured() {
+        let asked = channel_types::rpc::RetryInfo {
+            retry_delay: Some(channel_types::wkt::Duration {
+                seconds: 7,
+                nanos: 0,
+            }),
+        };
+        let err = Error::rpc(Code::Unavailable, "slow down")
+            .with_detail(crate::ErrorDetail::RetryInfo(asked));
+        let policy = RetryPolicy::default().with_jitter(false);
+        assert_eq!(policy.delay(1, &err), Duration::from_secs(7));
+        assert_eq!(policy.with_max_attempts(0).max_attempts(), 1);
+    }
+}
