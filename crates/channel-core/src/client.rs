@@ -314,9 +314,15 @@ impl ClientBuilder {
 
     /// Builds the client over the given services.
     pub fn build_with_stubs(self, stubs: Stubs) -> Client {
+        let config = self.transport_config();
         let mut defaults = self.defaults;
-        if let Some(project) = &self.config.quota_project {
-            defaults = defaults.with_header("x-goog-user-project", project.clone());
+        // The builder's quota project wins over the one the credentials carry.
+        let project = config
+            .quota_project
+            .clone()
+            .or_else(|| config.credentials.quota_project().map(str::to_string));
+        if let Some(project) = project {
+            defaults = defaults.with_header("x-goog-user-project", project);
         }
         Client {
             inner: Arc::new(Inner {
@@ -355,6 +361,43 @@ mod tests {
                 .is_loopback()
         );
     }
+
+    #[test]
+    fn quota_project_becomes_a_default_header() {
+        use crate::credentials::StaticToken;
+        let stubs = || Stubs::from_backend(Arc::new(NoService));
+        let from_credentials = ClientBuilder::from_emulator_host(None)
+            .credentials(Arc::new(
+                StaticToken::new("t").with_quota_project("from-key"),
+            ))
+            .build_with_stubs(stubs());
+        assert_eq!(
+            from_credentials.defaults().headers(),
+            &[("x-goog-user-project".into(), "from-key".into())]
+        );
+        let explicit = ClientBuilder::from_emulator_host(None)
+            .credentials(Arc::new(
+                StaticToken::new("t").with_quota_project("from-key"),
+            ))
+            .quota_project("explicit")
+            .build_with_stubs(stubs());
+        assert_eq!(
+            explicit.defaults().headers(),
+            &[("x-goog-user-project".into(), "explicit".into())]
+        );
+        // An emulator from the environment is anonymous: no quota project either.
+        let emulator = ClientBuilder::from_emulator_host(Some("127.0.0.1:1".into()))
+            .credentials(Arc::new(
+                StaticToken::new("t").with_quota_project("from-key"),
+            ))
+            .build_with_stubs(stubs());
+        assert!(emulator.defaults().headers().is_empty());
+    }
+
+    struct NoService;
+    impl CloudChannelService for NoService {}
+    impl CloudChannelReportsService for NoService {}
+    impl Operations for NoService {}
 
     #[test]
     fn api_client_header_carries_the_version_and_agent() {
