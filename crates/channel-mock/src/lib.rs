@@ -1,10 +1,35 @@
-//! The Cloud Channel emulator.
+//! The Cloud Channel emulator: a local, in-memory Cloud Channel service.
 //!
-//! For now this crate holds the tonic server stubs generated from the schema
-//! (`cargo xtask codegen`); the emulator's gRPC server builds on them.
+//! [`Engine`] implements the service traits of `channel-core` with the API's
+//! documented rules: customers and Cloud Identity, entitlements and their
+//! state machine, channel partner links, repricing, the catalog, reports,
+//! long-running operations with request-id idempotency, paging with opaque
+//! tokens, and per-account access. Embed it in-process:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use channel_core::{Client, Stubs};
+//! use channel_mock::{Engine, EngineConfig};
+//! use channel_types::model::ListProductsRequest;
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+//! let engine = Engine::new(EngineConfig::default());
+//! let client = Client::new(Stubs::from_backend(Arc::new(engine)));
+//! let request = ListProductsRequest { account: "accounts/C0emulator".into(), ..Default::default() };
+//! let products = client.list_products(request).await.unwrap();
+//! assert!(products.products.iter().any(|p| p.name == "products/google-workspace"));
+//! # });
+//! ```
+
+pub(crate) mod catalog;
+mod engine;
 
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
 mod generated;
+
+pub use engine::{
+    AccountConfig, AccountKind, DEFAULT_ACCOUNT, Engine, EngineConfig, FaultConfig, State,
+};
 
 /// tonic server stubs, one module per service.
 pub mod stubs {

@@ -1,0 +1,516 @@
+//! The catalog as the API shows it: products, SKUs, offers, what a customer
+//! may buy or transfer, SKU groups and eligible billing accounts.
+
+use channel_core::Error;
+use channel_types::model::list_purchasable_offers_request as offers_purchase;
+use channel_types::model::list_purchasable_skus_request as skus_purchase;
+use channel_types::model::{
+    BillingAccount, BillingAccountPurchaseInfo, ListOffersRequest, ListOffersResponse,
+    ListProductsRequest, ListProductsResponse, ListPurchasableOffersRequest,
+    ListPurchasableOffersResponse, ListPurchasableSkusRequest, ListPurchasableSkusResponse,
+    ListSkuGroupBillableSkusRequest, ListSkuGroupBillableSkusResponse, ListSkuGroupsRequest,
+    ListSkuGroupsResponse, ListSkusRequest, ListSkusResponse, ListTransferableOffersRequest,
+    ListTransferableOffersResponse, ListTransferableSkusRequest, ListTransferableSkusResponse,
+    Offer, PurchasableOffer, PurchasableSku, QueryEligibleBillingAccountsRequest,
+    QueryEligibleBillingAccountsResponse, SkuGroup, SkuPurchaseGroup, TransferEligibility,
+    TransferableOffer, TransferableSku,
+};
+use channel_types::names::{AccountRef, EntitlementRef, ProductRef, SkuGroupRef};
+use channel_types::wkt::Timestamp;
+
+use super::customers::{check_customer_name, customer};
+use super::errors::{invalid, not_found, require};
+use super::paging::{PageLimits, page_size, page_vec};
+use super::{Caller, Engine};
+
+const CATALOG_LIMITS: PageLimits = PageLimits {
+    default: 100,
+    max: 1000,
+};
+
+fn account_id<'a>(caller: &Caller, field: &str, account: &'a str) -> Result<&'a str, Error> {
+    require(&[(field, account)])?;
+    let parsed = AccountRef::parse(account).map_err(|e| invalid(field, e.to_string()))?;
+    caller.check_account(parsed.account())?;
+    Ok(parsed.account())
+}
+
+impl Engine {
+    fn offers_page(
+        &self,
+        caller: &Caller,
+        offers: Vec<Offer>,
+        scope: &str,
+        token: &str,
+        size: i32,
+    ) -> Result<(Vec<Offer>, String), Error> {
+        let keyed: Vec<(String, Offer)> = offers.into_iter().map(|o| (o.name.clone(), o)).collect();
+        page_vec(
+            &keyed,
+            self.inner.tokens,
+            &format!("{scope}:{}", caller.account),
+            token,
+            page_size(size, CATALOG_LIMITS)?,
+        )
+    }
+
+    fn default_billing_account(&self, caller: &Caller) -> BillingAccount {
+        BillingAccount {
+            name: format!(
+                "{}/billingAccounts/{}-usd",
+                caller.account_name(),
+                caller.account.to_lowercase()
+            ),
+            display_name: "Emulator billing account (USD)".into(),
+            create_time: Some(Timestamp {
+                seconds: 1_704_067_200,
+                nanos: 0,
+            }),
+            currency_code: "USD".into(),
+            region_code: "US".into(),
+        }
+    }
+
+    pub(super) fn list_products(
+        &self,
+        caller: &Caller,
+        request: ListProductsRequest,
+    ) -> Result<ListProductsResponse, Error> {
+        account_id(caller, "account", &request.account)?;
+        let keyed: Vec<_> = self
+            .inner
+            .catalog
+            .products
+            .iter()
+            .map(|p| (p.name.clone(), p.clone()))
+            .collect();
+        let size = page_size(request.page_size, CATALOG_LIMITS)?;
+        let (products, next_page_token) = page_vec(
+            &keyed,
+            self.inner.tokens,
+            "products",
+            &request.page_token,
+            size,
+        )?;
+        Ok(ListProductsResponse {
+            products,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_skus(
+        &self,
+        caller: &Caller,
+        request: ListSkusRequest,
+    ) -> Result<ListSkusResponse, Error> {
+        account_id(caller, "account", &request.account)?;
+        require(&[("parent", &request.parent)])?;
+        // `products/-` lists the SKUs of every product.
+        let product = if request.parent == "products/-" {
+            None
+        } else {
+            let p =
+                ProductRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
+            self.inner
+                .catalog
+                .product(&request.parent)
+                .ok_or_else(|| not_found("product", &request.parent))?;
+            Some(p.product().to_string())
+        };
+        let keyed: Vec<_> = self
+            .inner
+            .catalog
+            .skus
+            .iter()
+            .filter(|s| {
+                product
+                    .as_deref()
+                    .is_none_or(|p| s.sku.name.starts_with(&format!("products/{p}/")))
+            })
+            .map(|s| (s.sku.name.clone(), s.sku.clone()))
+            .collect();
+        let size = page_size(request.page_size, CATALOG_LIMITS)?;
+        let (skus, next_page_token) = page_vec(
+            &keyed,
+            self.inner.tokens,
+            &format!("skus:{}", request.parent),
+            &request.page_token,
+            size,
+        )?;
+        Ok(ListSkusResponse {
+            skus,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_offers(
+        &self,
+        caller: &Caller,
+        request: ListOffersRequest,
+    ) -> Result<ListOffersResponse, Error> {
+        let account = account_id(caller, "parent", &request.parent)?;
+        let filter = request.filter.trim();
+        let (field, value) = match filter.split_once('=') {
+            None if filter.is_empty() => ("", ""),
+            Some((f, v)) if matches!(f.trim(), "sku.name" | "sku.product.name") => {
+                (f.trim(), v.trim().trim_matches('"'))
+            }
+            _ => {
+                return Err(invalid(
+                    "filter",
+                    format!(
+                        "unsupported filter {filter:?}; use sku.name=... or sku.product.name=..."
+                    ),
+                ));
+            }
+        };
+        let catalog = &self.inner.catalog;
+        let offers: Vec<Offer> = catalog
+            .offers
+            .iter()
+            .filter(|o| match field {
+                "sku.name" => o.sku == value,
+                "sku.product.name" => o.sku.starts_with(&format!("{value}/")),
+                _ => true,
+            })
+            .map(|o| o.to_offer(account, catalog))
+            .collect();
+        let size = page_size(
+            request.page_size,
+            PageLimits {
+                default: 500,
+                max: 1000,
+            },
+        )?;
+        let keyed: Vec<_> = offers.into_iter().map(|o| (o.name.clone(), o)).collect();
+        let (offers, next_page_token) = page_vec(
+            &keyed,
+            self.inner.tokens,
+            &format!("offers:{account}:{filter}"),
+            &request.page_token,
+            size,
+        )?;
+        Ok(ListOffersResponse {
+            offers,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_purchasable_skus(
+        &self,
+        caller: &Caller,
+        request: ListPurchasableSkusRequest,
+    ) -> Result<ListPurchasableSkusResponse, Error> {
+        check_customer_name(caller, "customer", &request.customer)?;
+        let state = self.read();
+        customer(&state, &request.customer)?;
+        let catalog = &self.inner.catalog;
+        let families: Vec<&str> = match &request.purchase_option {
+            Some(skus_purchase::PurchaseOption::CreateEntitlementPurchase(p)) => {
+                require(&[("create_entitlement_purchase.product", &p.product)])?;
+                catalog
+                    .product(&p.product)
+                    .ok_or_else(|| not_found("product", &p.product))?;
+                let prefix = format!("{}/", p.product);
+                catalog
+                    .skus
+                    .iter()
+                    .filter(|s| s.sku.name.starts_with(&prefix))
+                    .map(|s| s.family)
+                    .collect()
+            }
+            Some(skus_purchase::PurchaseOption::ChangeOfferPurchase(p)) => {
+                require(&[("change_offer_purchase.entitlement", &p.entitlement)])?;
+                EntitlementRef::parse(&p.entitlement)
+                    .map_err(|e| invalid("change_offer_purchase.entitlement", e.to_string()))?;
+                let e = state
+                    .entitlements
+                    .get(&p.entitlement)
+                    .ok_or_else(|| not_found("entitlement", &p.entitlement))?;
+                let id = e.offer.rsplit('/').next().unwrap_or_default();
+                let family = catalog
+                    .offer(id)
+                    .and_then(|o| catalog.sku(o.sku))
+                    .map(|s| s.family)
+                    .unwrap_or_default();
+                vec![family]
+            }
+            None => {
+                return Err(invalid(
+                    "purchase_option",
+                    "one of create_entitlement_purchase or change_offer_purchase is required",
+                ));
+            }
+        };
+        let keyed: Vec<_> = catalog
+            .skus
+            .iter()
+            .filter(|s| families.contains(&s.family))
+            .map(|s| {
+                (
+                    s.sku.name.clone(),
+                    PurchasableSku {
+                        sku: Some(s.sku.clone()),
+                    },
+                )
+            })
+            .collect();
+        let size = page_size(request.page_size, CATALOG_LIMITS)?;
+        let (purchasable_skus, next_page_token) = page_vec(
+            &keyed,
+            self.inner.tokens,
+            &format!("psku:{}", request.customer),
+            &request.page_token,
+            size,
+        )?;
+        Ok(ListPurchasableSkusResponse {
+            purchasable_skus,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_purchasable_offers(
+        &self,
+        caller: &Caller,
+        request: ListPurchasableOffersRequest,
+    ) -> Result<ListPurchasableOffersResponse, Error> {
+        check_customer_name(caller, "customer", &request.customer)?;
+        let state = self.read();
+        customer(&state, &request.customer)?;
+        let catalog = &self.inner.catalog;
+        let sku = match &request.purchase_option {
+            Some(offers_purchase::PurchaseOption::CreateEntitlementPurchase(p)) => {
+                require(&[("create_entitlement_purchase.sku", &p.sku)])?;
+                p.sku.clone()
+            }
+            Some(offers_purchase::PurchaseOption::ChangeOfferPurchase(p)) => {
+                require(&[("change_offer_purchase.entitlement", &p.entitlement)])?;
+                let e = state
+                    .entitlements
+                    .get(&p.entitlement)
+                    .ok_or_else(|| not_found("entitlement", &p.entitlement))?;
+                if p.new_sku.is_empty() {
+                    let id = e.offer.rsplit('/').next().unwrap_or_default();
+                    catalog
+                        .offer(id)
+                        .map(|o| o.sku.to_string())
+                        .unwrap_or_default()
+                } else {
+                    p.new_sku.clone()
+                }
+            }
+            None => {
+                return Err(invalid(
+                    "purchase_option",
+                    "one of create_entitlement_purchase or change_offer_purchase is required",
+                ));
+            }
+        };
+        catalog.sku(&sku).ok_or_else(|| not_found("SKU", &sku))?;
+        let offers: Vec<Offer> = catalog
+            .offers_for_sku(&sku)
+            .map(|o| o.to_offer(&caller.account, catalog))
+            .collect();
+        let (offers, next_page_token) = self.offers_page(
+            caller,
+            offers,
+            &format!("poffer:{}", request.customer),
+            &request.page_token,
+            request.page_size,
+        )?;
+        let purchasable_offers = offers
+            .into_iter()
+            .map(|o| PurchasableOffer {
+                offer: Some(o),
+                price_reference_id: String::new(),
+            })
+            .collect();
+        Ok(ListPurchasableOffersResponse {
+            purchasable_offers,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_transferable_skus(
+        &self,
+        caller: &Caller,
+        request: ListTransferableSkusRequest,
+    ) -> Result<ListTransferableSkusResponse, Error> {
+        account_id(caller, "parent", &request.parent)?;
+        let catalog = &self.inner.catalog;
+        let keyed: Vec<_> = catalog
+            .skus
+            .iter()
+            .filter(|s| s.family.starts_with("workspace"))
+            .map(|s| {
+                let sku = TransferableSku {
+                    transfer_eligibility: Some(TransferEligibility {
+                        is_eligible: true,
+                        description: String::new(),
+                        ineligibility_reason: 0,
+                    }),
+                    sku: Some(s.sku.clone()),
+                    legacy_sku: None,
+                };
+                (s.sku.name.clone(), sku)
+            })
+            .collect();
+        let size = page_size(request.page_size, CATALOG_LIMITS)?;
+        let (transferable_skus, next_page_token) = page_vec(
+            &keyed,
+            self.inner.tokens,
+            &format!("tsku:{}", request.parent),
+            &request.page_token,
+            size,
+        )?;
+        Ok(ListTransferableSkusResponse {
+            transferable_skus,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_transferable_offers(
+        &self,
+        caller: &Caller,
+        request: ListTransferableOffersRequest,
+    ) -> Result<ListTransferableOffersResponse, Error> {
+        let account = account_id(caller, "parent", &request.parent)?;
+        require(&[("sku", &request.sku)])?;
+        let catalog = &self.inner.catalog;
+        catalog
+            .sku(&request.sku)
+            .ok_or_else(|| not_found("SKU", &request.sku))?;
+        let offers: Vec<Offer> = catalog
+            .offers_for_sku(&request.sku)
+            .map(|o| o.to_offer(account, catalog))
+            .collect();
+        let (offers, next_page_token) = self.offers_page(
+            caller,
+            offers,
+            &format!("toffer:{}", request.sku),
+            &request.page_token,
+            request.page_size,
+        )?;
+        let transferable_offers = offers
+            .into_iter()
+            .map(|o| TransferableOffer {
+                offer: Some(o),
+                price_reference_id: String::new(),
+            })
+            .collect();
+        Ok(ListTransferableOffersResponse {
+            transferable_offers,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_sku_groups(
+        &self,
+        caller: &Caller,
+        request: ListSkuGroupsRequest,
+    ) -> Result<ListSkuGroupsResponse, Error> {
+        let account = account_id(caller, "parent", &request.parent)?;
+        let keyed: Vec<_> = self
+            .inner
+            .catalog
+            .sku_groups
+            .iter()
+            .map(|g| {
+                let name = format!("accounts/{account}/skuGroups/{}", g.id);
+                (
+                    name.clone(),
+                    SkuGroup {
+                        name,
+                        display_name: g.display_name.into(),
+                    },
+                )
+            })
+            .collect();
+        let size = page_size(
+            request.page_size,
+            PageLimits {
+                default: 1000,
+                max: 1000,
+            },
+        )?;
+        let (sku_groups, next_page_token) = page_vec(
+            &keyed,
+            self.inner.tokens,
+            "skugroups",
+            &request.page_token,
+            size,
+        )?;
+        Ok(ListSkuGroupsResponse {
+            sku_groups,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn list_sku_group_billable_skus(
+        &self,
+        caller: &Caller,
+        request: ListSkuGroupBillableSkusRequest,
+    ) -> Result<ListSkuGroupBillableSkusResponse, Error> {
+        require(&[("parent", &request.parent)])?;
+        let group =
+            SkuGroupRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
+        caller.check_account(group.account())?;
+        let found = self
+            .inner
+            .catalog
+            .sku_groups
+            .iter()
+            .find(|g| g.id == group.sku_group())
+            .ok_or_else(|| not_found("SKU group", &request.parent))?;
+        let keyed: Vec<_> = found
+            .billable_skus
+            .iter()
+            .map(|b| (b.sku.clone(), b.clone()))
+            .collect();
+        let size = page_size(
+            request.page_size,
+            PageLimits {
+                default: 100_000,
+                max: 100_000,
+            },
+        )?;
+        let (billable_skus, next_page_token) = page_vec(
+            &keyed,
+            self.inner.tokens,
+            &format!("billable:{}", request.parent),
+            &request.page_token,
+            size,
+        )?;
+        Ok(ListSkuGroupBillableSkusResponse {
+            billable_skus,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn query_eligible_billing_accounts(
+        &self,
+        caller: &Caller,
+        request: QueryEligibleBillingAccountsRequest,
+    ) -> Result<QueryEligibleBillingAccountsResponse, Error> {
+        check_customer_name(caller, "customer", &request.customer)?;
+        if request.skus.is_empty() {
+            return Err(invalid("skus", "required field is missing"));
+        }
+        customer(&self.read(), &request.customer)?;
+        for sku in &request.skus {
+            self.inner
+                .catalog
+                .sku(sku)
+                .ok_or_else(|| not_found("SKU", sku))?;
+        }
+        let account = self.default_billing_account(caller);
+        Ok(QueryEligibleBillingAccountsResponse {
+            sku_purchase_groups: vec![SkuPurchaseGroup {
+                skus: request.skus,
+                billing_account_purchase_infos: vec![BillingAccountPurchaseInfo {
+                    billing_account: Some(account),
+                }],
+            }],
+        })
+    }
+}

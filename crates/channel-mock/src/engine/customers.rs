@@ -1,0 +1,534 @@
+//! Customers and their Cloud Identity.
+
+use channel_core::Error;
+use channel_types::model::{
+    CheckCloudIdentityAccountsExistRequest, CheckCloudIdentityAccountsExistResponse,
+    CloudIdentityCustomerAccount, CloudIdentityInfo, CreateCustomerRequest, Customer,
+    DeleteCustomerRequest, GetCustomerRequest, ImportCustomerRequest, ListCustomersRequest,
+    ListCustomersResponse, ProvisionCloudIdentityRequest, UpdateCustomerRequest,
+    cloud_identity_info::CustomerType, import_customer_request::CustomerIdentity,
+    operation_metadata::OperationType,
+};
+use channel_types::names::{AccountRef, ChannelPartnerLinkRef, CustomerRef};
+use channel_types::rpc::Code;
+use channel_types::wkt::{Empty, Timestamp};
+
+use super::errors::{invalid, not_found, reason, require};
+use super::paging::{PageLimits, page, page_size};
+use super::state::State;
+use super::{Caller, Engine};
+
+/// A customer's parent: the account, or a channel partner link of it.
+pub(super) fn check_customer_parent(
+    state: &State,
+    caller: &Caller,
+    parent: &str,
+) -> Result<(), Error> {
+    if let Ok(account) = AccountRef::parse(parent) {
+        return caller.check_account(account.account());
+    }
+    match ChannelPartnerLinkRef::parse(parent) {
+        Ok(link) => {
+            caller.check_account(link.account())?;
+            if state.links.contains_key(parent) {
+                Ok(())
+            } else {
+                Err(not_found("channel partner link", parent))
+            }
+        }
+        Err(_) => Err(invalid(
+            "parent",
+            format!(
+                "{parent:?} does not match accounts/{{account}} or accounts/{{account}}/channelPartnerLinks/{{link}}"
+            ),
+        )),
+    }
+}
+
+/// Parses a customer name and checks the caller may touch it.
+pub(super) fn check_customer_name(caller: &Caller, field: &str, name: &str) -> Result<(), Error> {
+    require(&[(field, name)])?;
+    let parsed = CustomerRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+    caller.check_account(parsed.account())
+}
+
+/// The stored customer, or NOT_FOUND.
+pub(super) fn customer<'s>(state: &'s State, name: &str) -> Result<&'s Customer, Error> {
+    state
+        .customers
+        .get(name)
+        .ok_or_else(|| not_found("customer", name))
+}
+
+fn email_domain(email: &str) -> Option<&str> {
+    email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+}
+
+/// Customers of a domain across all accounts: Cloud Identity is global.
+fn customers_with_domain<'s>(
+    state: &'s State,
+    domain: &'s str,
+) -> impl Iterator<Item = &'s Customer> + 's {
+    state
+        .customers
+        .values()
+        .filter(move |c| c.domain.eq_ignore_ascii_case(domain))
+}
+
+impl Engine {
+    pub(super) fn list_customers(
+        &self,
+        caller: &Caller,
+        request: ListCustomersRequest,
+    ) -> Result<ListCustomersResponse, Error> {
+        require(&[("parent", &request.parent)])?;
+        let size = page_size(
+            request.page_size,
+            PageLimits {
+                default: 10,
+                max: 50,
+            },
+        )?;
+        let domain_filter = parse_domain_filter(&request.filter)?;
+        let state = self.read();
+        check_customer_parent(&state, caller, &request.parent)?;
+        let prefix = format!("{}/customers/", request.parent);
+        let scope = format!("customers:{}:{}", request.parent, request.filter);
+        let (customers, next_page_token) = page(
+            &state.customers,
+            &prefix,
+            self.inner.tokens,
+            &scope,
+            &request.page_token,
+            size,
+            |key, c| {
+                let direct = !key[prefix.len()..].contains('/');
+                (direct
+                    && domain_filter
+                        .as_deref()
+                        .is_none_or(|d| c.domain.eq_ignore_ascii_case(d)))
+                .then(|| c.clone())
+            },
+        )?;
+        Ok(ListCustomersResponse {
+            customers,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn get_customer(
+        &self,
+        caller: &Caller,
+        request: GetCustomerRequest,
+    ) -> Result<Customer, Error> {
+        check_customer_name(caller, "name", &request.name)?;
+        let state = self.read();
+        customer(&state, &request.name).cloned()
+    }
+
+    pub(super) fn check_cloud_identity_accounts_exist(
+        &self,
+        caller: &Caller,
+        request: CheckCloudIdentityAccountsExistRequest,
+    ) -> Result<CheckCloudIdentityAccountsExistResponse, Error> {
+        require(&[("parent", &request.parent), ("domain", &request.domain)])?;
+        let state = self.read();
+        check_customer_parent(&state, caller, &request.parent)?;
+        let own = format!("{}/", caller.account_name());
+        let cloud_identity_accounts = customers_with_domain(&state, &request.domain)
+            .filter(|c| !c.cloud_identity_id.is_empty())
+            .map(|c| {
+                let owned = c.name.starts_with(&own);
+                CloudIdentityCustomerAccount {
+                    existing: true,
+                    owned,
+                    customer_name: if owned { c.name.clone() } else { String::new() },
+                    customer_cloud_identity_id: c.cloud_identity_id.clone(),
+                    customer_type: c
+                        .cloud_identity_info
+                        .as_ref()
+                        .map_or(0, |i| i.customer_type),
+                    channel_partner_cloud_identity_id: String::new(),
+                }
+            })
+            .collect();
+        Ok(CheckCloudIdentityAccountsExistResponse {
+            cloud_identity_accounts,
+        })
+    }
+
+    pub(super) fn create_customer(
+        &self,
+        caller: &Caller,
+        request: CreateCustomerRequest,
+    ) -> Result<Customer, Error> {
+        let input = request.customer.unwrap_or_default();
+        require(&[
+            ("parent", &request.parent),
+            ("customer.org_display_name", &input.org_display_name),
+            ("customer.domain", &input.domain),
+        ])?;
+        if input.org_postal_address.is_none() {
+            return Err(invalid(
+                "customer.org_postal_address",
+                "required field is missing",
+            ));
+        }
+        if let Some(contact) = &input.primary_contact_info {
+            if let Some(domain) = email_domain(&contact.email) {
+                if !domain.eq_ignore_ascii_case(&input.domain) {
+                    return Err(invalid(
+                        "customer.primary_contact_info.email",
+                        format!(
+                            "the primary email's domain {domain:?} does not match the customer's domain {:?}",
+                            input.domain
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut state = self.write();
+        check_customer_parent(&state, caller, &request.parent)?;
+        let now = Timestamp::now();
+        let id = state.new_id('S');
+        let name = format!("{}/customers/{id}", request.parent);
+        let channel_partner_id = ChannelPartnerLinkRef::parse(&request.parent)
+            .map(|l| l.channel_partner_link().to_string())
+            .unwrap_or_default();
+        let customer = Customer {
+            name: name.clone(),
+            org_display_name: input.org_display_name,
+            org_postal_address: input.org_postal_address,
+            primary_contact_info: input.primary_contact_info.map(|mut c| {
+                c.display_name = format!("{} {}", c.first_name, c.last_name)
+                    .trim()
+                    .to_string();
+                c
+            }),
+            alternate_email: input.alternate_email,
+            domain: input.domain,
+            create_time: Some(now),
+            update_time: Some(now),
+            // Set when Cloud Identity is provisioned.
+            cloud_identity_id: String::new(),
+            language_code: if input.language_code.is_empty() {
+                "en-US".into()
+            } else {
+                input.language_code
+            },
+            cloud_identity_info: None,
+            channel_partner_id,
+            correlation_id: input.correlation_id,
+            customer_attestation_state: input.customer_attestation_state,
+        };
+        state.customers.insert(name, customer.clone());
+        Ok(customer)
+    }
+
+    pub(super) fn update_customer(
+        &self,
+        caller: &Caller,
+        request: UpdateCustomerRequest,
+    ) -> Result<Customer, Error> {
+        let input = request
+            .customer
+            .ok_or_else(|| invalid("customer", "required field is missing"))?;
+        check_customer_name(caller, "customer.name", &input.name)?;
+        let paths: Vec<String> = match &request.update_mask {
+            Some(mask) if !mask.paths.is_empty() => mask.paths.clone(),
+            _ => [
+                "org_display_name",
+                "org_postal_address",
+                "primary_contact_info",
+                "alternate_email",
+                "language_code",
+                "correlation_id",
+                "customer_attestation_state",
+            ]
+            .map(String::from)
+            .to_vec(),
+        };
+        let mut state = self.write();
+        let stored = state
+            .customers
+            .get_mut(&input.name)
+            .ok_or_else(|| not_found("customer", &input.name))?;
+        for path in &paths {
+            match path.as_str() {
+                "org_display_name" => stored.org_display_name.clone_from(&input.org_display_name),
+                "org_postal_address" => stored
+                    .org_postal_address
+                    .clone_from(&input.org_postal_address),
+                "primary_contact_info" => stored
+                    .primary_contact_info
+                    .clone_from(&input.primary_contact_info),
+                "alternate_email" => stored.alternate_email.clone_from(&input.alternate_email),
+                "language_code" => stored.language_code.clone_from(&input.language_code),
+                "correlation_id" => stored.correlation_id.clone_from(&input.correlation_id),
+                "customer_attestation_state" => {
+                    stored.customer_attestation_state = input.customer_attestation_state
+                }
+                other => {
+                    return Err(invalid(
+                        "update_mask",
+                        format!("{other:?} is not a field that can be updated"),
+                    ));
+                }
+            }
+        }
+        stored.update_time = Some(Timestamp::now());
+        Ok(stored.clone())
+    }
+
+    pub(super) fn delete_customer(
+        &self,
+        caller: &Caller,
+        request: DeleteCustomerRequest,
+    ) -> Result<Empty, Error> {
+        check_customer_name(caller, "name", &request.name)?;
+        let mut state = self.write();
+        customer(&state, &request.name)?;
+        let prefix = format!("{}/entitlements/", request.name);
+        if state
+            .entitlements
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
+        {
+            return Err(Error::rpc(
+                Code::FailedPrecondition,
+                format!(
+                    "customer {} has entitlements; cancel or transfer them first",
+                    request.name
+                ),
+            ));
+        }
+        state.customers.remove(&request.name);
+        let repricing = format!("{}/customerRepricingConfigs/", request.name);
+        state
+            .customer_repricing
+            .retain(|k, _| !k.starts_with(&repricing));
+        Ok(Empty {})
+    }
+
+    pub(super) fn import_customer(
+        &self,
+        caller: &Caller,
+        request: ImportCustomerRequest,
+    ) -> Result<Customer, Error> {
+        require(&[("parent", &request.parent)])?;
+        let (domain, cloud_identity_id) = match &request.customer_identity {
+            Some(CustomerIdentity::Domain(d)) if !d.is_empty() => (d.clone(), String::new()),
+            Some(CustomerIdentity::CloudIdentityId(id)) if !id.is_empty() => {
+                (String::new(), id.clone())
+            }
+            Some(CustomerIdentity::PrimaryAdminEmail(email)) => match email_domain(email) {
+                Some(d) => (d.to_string(), String::new()),
+                None => return Err(invalid("primary_admin_email", "not an email address")),
+            },
+            _ => {
+                return Err(invalid(
+                    "customer_identity",
+                    "one of domain, cloud_identity_id or primary_admin_email is required",
+                ));
+            }
+        };
+        let mut state = self.write();
+        check_customer_parent(&state, caller, &request.parent)?;
+        let prefix = format!("{}/customers/", request.parent);
+        // The customer to import into: the one named, or the one already
+        // holding this identity, or a new one.
+        let existing = if request.customer.is_empty() {
+            state
+                .customers
+                .iter()
+                .find(|(k, c)| {
+                    k.starts_with(&prefix)
+                        && ((!domain.is_empty() && c.domain.eq_ignore_ascii_case(&domain))
+                            || (!cloud_identity_id.is_empty()
+                                && c.cloud_identity_id == cloud_identity_id))
+                })
+                .map(|(k, _)| k.clone())
+        } else {
+            if !request.customer.starts_with(&prefix) {
+                return Err(invalid(
+                    "customer",
+                    format!("must be a customer of {}", request.parent),
+                ));
+            }
+            customer(&state, &request.customer)?;
+            Some(request.customer.clone())
+        };
+        if let Some(name) = &existing {
+            let has_identity = state
+                .customers
+                .get(name)
+                .is_some_and(|c| !c.cloud_identity_id.is_empty());
+            if has_identity && !request.overwrite_if_exists {
+                return Err(reason(
+                    Code::AlreadyExists,
+                    "CUSTOMER_ALREADY_EXISTS",
+                    format!("customer {name} already exists"),
+                ));
+            }
+        }
+        let now = Timestamp::now();
+        let (name, mut customer) = match existing {
+            Some(name) => {
+                let current = state.customers.get(&name).cloned().unwrap_or_default();
+                (name, current)
+            }
+            None => {
+                let name = format!("{prefix}{}", state.new_id('S'));
+                (
+                    name,
+                    Customer {
+                        create_time: Some(now),
+                        ..Default::default()
+                    },
+                )
+            }
+        };
+        let cloud_identity_id = if cloud_identity_id.is_empty() {
+            state.new_id('C')
+        } else {
+            cloud_identity_id
+        };
+        let domain = if domain.is_empty() {
+            format!("{}.example", cloud_identity_id.to_lowercase())
+        } else {
+            domain
+        };
+        customer.name = name.clone();
+        customer.domain = domain.clone();
+        customer.cloud_identity_id = cloud_identity_id;
+        if customer.org_display_name.is_empty() {
+            customer.org_display_name = domain.clone();
+        }
+        if !request.channel_partner_id.is_empty() {
+            customer.channel_partner_id = request.channel_partner_id;
+        }
+        customer.cloud_identity_info = Some(CloudIdentityInfo {
+            customer_type: CustomerType::Domain as i32,
+            primary_domain: domain,
+            is_domain_verified: true,
+            ..Default::default()
+        });
+        customer.update_time = Some(now);
+        state.customers.insert(name, customer.clone());
+        Ok(customer)
+    }
+
+    pub(super) fn provision_cloud_identity(
+        &self,
+        caller: &Caller,
+        request: ProvisionCloudIdentityRequest,
+    ) -> Result<channel_types::longrunning::Operation, Error> {
+        check_customer_name(caller, "customer", &request.customer)?;
+        let info = request.cloud_identity_info.unwrap_or_default();
+        let user = request.user.unwrap_or_default();
+        if user.email.is_empty() {
+            return Err(invalid("user.email", "the admin user's email is required"));
+        }
+        // No request id on this method: it is never replayed.
+        self.run_operation(
+            caller,
+            "ProvisionCloudIdentity",
+            &request.customer,
+            "",
+            OperationType::ProvisionCloudIdentity,
+            |state| {
+                let current = customer(state, &request.customer)?.clone();
+                if !current.cloud_identity_id.is_empty() {
+                    return Err(reason(
+                        Code::AlreadyExists,
+                        "CLOUD_IDENTITY_ALREADY_PROVISIONED",
+                        format!(
+                            "customer {} already has Cloud Identity {}",
+                            current.name, current.cloud_identity_id
+                        ),
+                    ));
+                }
+                match email_domain(&user.email) {
+                    Some(d) if d.eq_ignore_ascii_case(&current.domain) => {}
+                    _ => {
+                        return Err(invalid(
+                            "user.email",
+                            format!(
+                                "the admin email must be in the customer's domain {:?}",
+                                current.domain
+                            ),
+                        ));
+                    }
+                }
+                if customers_with_domain(state, &current.domain)
+                    .any(|c| !c.cloud_identity_id.is_empty())
+                {
+                    return Err(reason(
+                        Code::AlreadyExists,
+                        "DOMAIN_ALREADY_EXISTS",
+                        format!(
+                            "a Cloud Identity already exists for domain {}",
+                            current.domain
+                        ),
+                    ));
+                }
+                if request.validate_only {
+                    return Ok(current);
+                }
+                let id = state.new_id('C');
+                let stored = state
+                    .customers
+                    .get_mut(&request.customer)
+                    .ok_or_else(|| not_found("customer", &request.customer))?;
+                stored.cloud_identity_id = id.clone();
+                stored.cloud_identity_info = Some(CloudIdentityInfo {
+                    customer_type: if info.customer_type == 0 {
+                        CustomerType::Domain as i32
+                    } else {
+                        info.customer_type
+                    },
+                    primary_domain: stored.domain.clone(),
+                    is_domain_verified: false,
+                    alternate_email: if info.alternate_email.is_empty() {
+                        stored.alternate_email.clone()
+                    } else {
+                        info.alternate_email
+                    },
+                    phone_number: info.phone_number,
+                    language_code: if info.language_code.is_empty() {
+                        stored.language_code.clone()
+                    } else {
+                        info.language_code
+                    },
+                    admin_console_uri: format!("https://admin.google.com/?cid={id}"),
+                    edu_data: info.edu_data,
+                });
+                stored.update_time = Some(Timestamp::now());
+                Ok(stored.clone())
+            },
+        )
+    }
+}
+
+fn parse_domain_filter(filter: &str) -> Result<Option<String>, Error> {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        return Ok(None);
+    }
+    let value = filter
+        .strip_prefix("domain")
+        .map(str::trim_start)
+        .and_then(|rest| rest.strip_prefix('='))
+        .map(|v| v.trim().trim_matches('"').to_string())
+        .filter(|v| !v.is_empty());
+    value.map(Some).ok_or_else(|| {
+        invalid(
+            "filter",
+            format!("unsupported filter {filter:?}; use domain=example.com"),
+        )
+    })
+}

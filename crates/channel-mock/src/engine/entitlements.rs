@@ -1,0 +1,866 @@
+//! Entitlements: buying offers, changing seats, plans and renewal, suspending,
+//! activating, cancelling, transferring, and the change history.
+
+use channel_core::Error;
+use channel_types::longrunning::Operation;
+use channel_types::model::entitlement::{ProvisioningState, SuspensionReason};
+use channel_types::model::entitlement_change::{
+    ActivationReason, CancellationReason, ChangeReason, ChangeType, OperatorType,
+};
+use channel_types::model::operation_metadata::OperationType;
+use channel_types::model::parameter_definition::ParameterType;
+use channel_types::model::{
+    ActivateEntitlementRequest, CancelEntitlementRequest, ChangeOfferRequest,
+    ChangeParametersRequest, ChangeRenewalSettingsRequest, CommitmentSettings,
+    CreateEntitlementRequest, Entitlement, EntitlementChange, GetEntitlementRequest,
+    ListEntitlementChangesRequest, ListEntitlementChangesResponse, ListEntitlementsRequest,
+    ListEntitlementsResponse, LookupOfferRequest, Offer, Parameter, PaymentPlan, Period,
+    PeriodType, ProvisionedService, RenewalSettings, StartPaidServiceRequest,
+    SuspendEntitlementRequest, TransferEntitlementsRequest, TransferEntitlementsResponse,
+    TransferEntitlementsToGoogleRequest, TrialSettings, value,
+};
+use channel_types::names::{CustomerRef, EntitlementRef, OfferRef};
+use channel_types::rpc::Code;
+use channel_types::wkt::{Empty, Timestamp};
+
+use super::customers::{check_customer_name, customer};
+use super::errors::{invalid, not_found, reason, require};
+use super::paging::{PageLimits, page, page_size};
+use super::state::State;
+use super::{Caller, Engine};
+use crate::catalog::{CatalogOffer, CatalogSku};
+
+const YEAR_SECONDS: i64 = 365 * 86_400;
+const TRIAL_SECONDS: i64 = 14 * 86_400;
+
+fn check_entitlement_name(caller: &Caller, field: &str, name: &str) -> Result<(), Error> {
+    require(&[(field, name)])?;
+    let parsed = EntitlementRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+    caller.check_account(parsed.account())
+}
+
+fn stored<'s>(state: &'s State, name: &str) -> Result<&'s Entitlement, Error> {
+    state
+        .entitlements
+        .get(name)
+        .ok_or_else(|| not_found("entitlement", name))
+}
+
+fn num_units(parameters: &[Parameter]) -> Option<i64> {
+    parameters
+        .iter()
+        .find(|p| p.name == "num_units")
+        .and_then(|p| match p.value.as_ref()?.kind.as_ref()? {
+            value::Kind::Int64Value(n) => Some(*n),
+            _ => None,
+        })
+}
+
+/// Checks parameters against the offer's definitions: known names, right
+/// types, required ones present, numbers within range.
+fn check_parameters(
+    offer: &CatalogOffer,
+    parameters: &[Parameter],
+    field: &str,
+) -> Result<(), Error> {
+    for p in parameters {
+        let Some(definition) = offer
+            .parameter_definitions
+            .iter()
+            .find(|d| d.name == p.name)
+        else {
+            return Err(invalid(
+                field,
+                format!("offer {} has no parameter {:?}", offer.id, p.name),
+            ));
+        };
+        let kind = p.value.as_ref().and_then(|v| v.kind.as_ref());
+        let type_ok = matches!(
+            (definition.parameter_type(), kind),
+            (ParameterType::Int64, Some(value::Kind::Int64Value(_)))
+                | (ParameterType::String, Some(value::Kind::StringValue(_)))
+                | (ParameterType::Double, Some(value::Kind::DoubleValue(_)))
+                | (ParameterType::Boolean, Some(value::Kind::BoolValue(_)))
+        );
+        if !type_ok {
+            return Err(invalid(
+                field,
+                format!(
+                    "parameter {:?} must be of type {:?}",
+                    p.name,
+                    definition.parameter_type()
+                ),
+            ));
+        }
+        if let Some(value::Kind::Int64Value(n)) = kind {
+            let bound = |v: &Option<channel_types::model::Value>| match v
+                .as_ref()
+                .and_then(|v| v.kind.as_ref())
+            {
+                Some(value::Kind::Int64Value(b)) => Some(*b),
+                _ => None,
+            };
+            if let Some(min) = bound(&definition.min_value) {
+                if *n < min {
+                    return Err(invalid(
+                        field,
+                        format!("{} = {n} is below the minimum {min}", p.name),
+                    ));
+                }
+            }
+            if let Some(max) = bound(&definition.max_value) {
+                if *n > max {
+                    return Err(invalid(
+                        field,
+                        format!("{} = {n} is above the maximum {max}", p.name),
+                    ));
+                }
+            }
+        }
+    }
+    for definition in &offer.parameter_definitions {
+        if !definition.optional && !parameters.iter().any(|p| p.name == definition.name) {
+            return Err(invalid(
+                field,
+                format!(
+                    "parameter {:?} is required by offer {}",
+                    definition.name, offer.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// The catalog offer an offer name points at, for the caller's account.
+    fn catalog_offer(
+        &self,
+        caller: &Caller,
+        field: &str,
+        name: &str,
+    ) -> Result<(&CatalogOffer, &CatalogSku), Error> {
+        require(&[(field, name)])?;
+        let parsed = OfferRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+        caller.check_account(parsed.account())?;
+        let catalog = &self.inner.catalog;
+        let offer = catalog
+            .offer(parsed.offer())
+            .ok_or_else(|| not_found("offer", name))?;
+        let sku = catalog
+            .sku(offer.sku)
+            .ok_or_else(|| not_found("SKU", offer.sku))?;
+        Ok((offer, sku))
+    }
+
+    fn offer_of(&self, entitlement: &Entitlement) -> Option<(&CatalogOffer, &CatalogSku)> {
+        let id = OfferRef::parse(&entitlement.offer)
+            .ok()?
+            .offer()
+            .to_string();
+        let offer = self.inner.catalog.offer(&id)?;
+        Some((offer, self.inner.catalog.sku(offer.sku)?))
+    }
+
+    fn record_change(
+        &self,
+        state: &mut State,
+        caller: &Caller,
+        e: &Entitlement,
+        change_type: ChangeType,
+        change_reason: Option<ChangeReason>,
+    ) {
+        let id = state.new_id('h');
+        let key = format!("{}/changes/{:020}{id}", e.name, state.next_id);
+        state.changes.insert(
+            key,
+            EntitlementChange {
+                entitlement: e.name.clone(),
+                offer: e.offer.clone(),
+                provisioned_service: e.provisioned_service.clone(),
+                change_type: change_type as i32,
+                create_time: Some(Timestamp::now()),
+                operator_type: OperatorType::Reseller as i32,
+                parameters: e.parameters.clone(),
+                operator: caller.account_name(),
+                change_reason,
+            },
+        );
+    }
+
+    pub(super) fn list_entitlements(
+        &self,
+        caller: &Caller,
+        request: ListEntitlementsRequest,
+    ) -> Result<ListEntitlementsResponse, Error> {
+        check_customer_name(caller, "parent", &request.parent)?;
+        let size = page_size(
+            request.page_size,
+            PageLimits {
+                default: 50,
+                max: 100,
+            },
+        )?;
+        let state = self.read();
+        customer(&state, &request.parent)?;
+        let prefix = format!("{}/entitlements/", request.parent);
+        let scope = format!("entitlements:{}", request.parent);
+        let (entitlements, next_page_token) = page(
+            &state.entitlements,
+            &prefix,
+            self.inner.tokens,
+            &scope,
+            &request.page_token,
+            size,
+            |_, e| Some(e.clone()),
+        )?;
+        Ok(ListEntitlementsResponse {
+            entitlements,
+            next_page_token,
+        })
+    }
+
+    pub(super) fn get_entitlement(
+        &self,
+        caller: &Caller,
+        request: GetEntitlementRequest,
+    ) -> Result<Entitlement, Error> {
+        check_entitlement_name(caller, "name", &request.name)?;
+        stored(&self.read(), &request.name).cloned()
+    }
+
+    pub(super) fn lookup_offer(
+        &self,
+        caller: &Caller,
+        request: LookupOfferRequest,
+    ) -> Result<Offer, Error> {
+        check_entitlement_name(caller, "entitlement", &request.entitlement)?;
+        let state = self.read();
+        let e = stored(&state, &request.entitlement)?;
+        let (offer, _) = self
+            .offer_of(e)
+            .ok_or_else(|| not_found("offer", &e.offer))?;
+        Ok(offer.to_offer(&caller.account, &self.inner.catalog))
+    }
+
+    /// Builds a new entitlement of `offer` for `customer_name`, checking the
+    /// purchase rules against what the customer already owns.
+    fn new_entitlement(
+        &self,
+        state: &mut State,
+        customer_name: &str,
+        input: &Entitlement,
+        offer: &CatalogOffer,
+        sku: &CatalogSku,
+    ) -> Result<Entitlement, Error> {
+        let owner = customer(state, customer_name)?;
+        if owner.cloud_identity_id.is_empty() {
+            return Err(reason(
+                Code::FailedPrecondition,
+                "CLOUD_IDENTITY_NOT_PROVISIONED",
+                format!("customer {customer_name} has no Cloud Identity yet; provision it first"),
+            ));
+        }
+        let team = owner
+            .cloud_identity_info
+            .as_ref()
+            .is_some_and(|i| i.customer_type == 2);
+        let prefix = format!("{customer_name}/entitlements/");
+        let owned: Vec<&CatalogSku> = state
+            .entitlements
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(_, e)| self.offer_of(e).map(|(_, s)| s))
+            .collect();
+        if owned.iter().any(|s| s.sku.name == sku.sku.name) {
+            return Err(reason(
+                Code::AlreadyExists,
+                "SKU_ALREADY_PURCHASED",
+                format!("the customer already owns {}", sku.sku.name),
+            ));
+        }
+        if let Some(other) = owned.iter().find(|s| s.family == sku.family) {
+            return Err(invalid(
+                "entitlement.offer",
+                format!(
+                    "the customer owns {} of the same product family; change its offer instead",
+                    other.sku.name
+                ),
+            ));
+        }
+        if let Some(base) = sku.requires_family {
+            if !owned.iter().any(|s| s.family == base) {
+                return Err(reason(
+                    Code::FailedPrecondition,
+                    "BASE_ENTITLEMENT_MISSING",
+                    format!(
+                        "{} is an add-on: the customer must first own a SKU of {base}",
+                        sku.sku.name
+                    ),
+                ));
+            }
+        }
+        if sku.needs_billing_account && input.billing_account.is_empty() {
+            return Err(invalid(
+                "entitlement.billing_account",
+                "this SKU is billed to a billing account; set one",
+            ));
+        }
+        check_parameters(offer, &input.parameters, "entitlement.parameters")?;
+        let plan = offer.plan.payment_plan();
+        let now = Timestamp::now();
+        let commitment_settings = (plan == PaymentPlan::Commitment).then(|| CommitmentSettings {
+            start_time: Some(now),
+            end_time: Some(Timestamp {
+                seconds: now.seconds + YEAR_SECONDS,
+                nanos: now.nanos,
+            }),
+            renewal_settings: Some(
+                input
+                    .commitment_settings
+                    .as_ref()
+                    .and_then(|c| c.renewal_settings.clone())
+                    .unwrap_or(RenewalSettings {
+                        enable_renewal: true,
+                        resize_unit_count: false,
+                        payment_plan: PaymentPlan::Commitment as i32,
+                        payment_cycle: Some(Period {
+                            duration: 1,
+                            period_type: PeriodType::Year as i32,
+                        }),
+                    }),
+            ),
+        });
+        let trial = plan == PaymentPlan::Trial;
+        let pending_tos = team && sku.family.starts_with("workspace");
+        let id = state.new_id('E');
+        Ok(Entitlement {
+            name: format!("{prefix}{id}"),
+            create_time: Some(now),
+            update_time: Some(now),
+            offer: input.offer.clone(),
+            commitment_settings,
+            provisioning_state: if pending_tos {
+                ProvisioningState::Suspended
+            } else {
+                ProvisioningState::Active
+            } as i32,
+            provisioned_service: Some(ProvisionedService {
+                provisioning_id: state.new_id('P'),
+                product_id: sku.provisioned_product_id.into(),
+                sku_id: sku.provisioned_sku_id.into(),
+            }),
+            suspension_reasons: if pending_tos {
+                vec![SuspensionReason::PendingTosAcceptance as i32]
+            } else {
+                Vec::new()
+            },
+            purchase_order_id: input.purchase_order_id.clone(),
+            trial_settings: Some(TrialSettings {
+                trial,
+                end_time: trial.then_some(Timestamp {
+                    seconds: now.seconds + TRIAL_SECONDS,
+                    nanos: now.nanos,
+                }),
+            }),
+            association_info: input.association_info.clone(),
+            parameters: input
+                .parameters
+                .iter()
+                .map(|p| Parameter {
+                    editable: true,
+                    ..p.clone()
+                })
+                .collect(),
+            billing_account: input.billing_account.clone(),
+            price_reference_id: input.price_reference_id.clone(),
+        })
+    }
+
+    pub(super) fn create_entitlement(
+        &self,
+        caller: &Caller,
+        request: CreateEntitlementRequest,
+    ) -> Result<Operation, Error> {
+        check_customer_name(caller, "parent", &request.parent)?;
+        let input = request.entitlement.unwrap_or_default();
+        let (offer, sku) = self.catalog_offer(caller, "entitlement.offer", &input.offer)?;
+        self.run_operation(
+            caller,
+            "CreateEntitlement",
+            &request.parent,
+            &request.request_id,
+            OperationType::CreateEntitlement,
+            |state| {
+                let e = self.new_entitlement(state, &request.parent, &input, offer, sku)?;
+                state.entitlements.insert(e.name.clone(), e.clone());
+                let change = if e.trial_settings.as_ref().is_some_and(|t| t.trial) {
+                    ChangeType::TrialStarted
+                } else {
+                    ChangeType::Created
+                };
+                self.record_change(state, caller, &e, change, None);
+                Ok(e)
+            },
+        )
+    }
+
+    /// Runs an operation that changes one stored entitlement.
+    fn change_entitlement(
+        &self,
+        caller: &Caller,
+        method: &'static str,
+        name: &str,
+        request_id: &str,
+        kind: OperationType,
+        change: impl FnOnce(
+            &Engine,
+            &mut Entitlement,
+        ) -> Result<(ChangeType, Option<ChangeReason>), Error>,
+    ) -> Result<Operation, Error> {
+        check_entitlement_name(caller, "name", name)?;
+        self.run_operation(caller, method, name, request_id, kind, |state| {
+            let mut e = stored(state, name)?.clone();
+            let (change_type, change_reason) = change(self, &mut e)?;
+            e.update_time = Some(Timestamp::now());
+            state.entitlements.insert(e.name.clone(), e.clone());
+            self.record_change(state, caller, &e, change_type, change_reason);
+            Ok(e)
+        })
+    }
+
+    pub(super) fn change_parameters(
+        &self,
+        caller: &Caller,
+        request: ChangeParametersRequest,
+    ) -> Result<Operation, Error> {
+        if request.parameters.is_empty() {
+            return Err(invalid("parameters", "required field is missing"));
+        }
+        self.change_entitlement(caller, "ChangeParameters", &request.name, &request.request_id, OperationType::ChangeParameters, |engine, e| {
+            let (offer, _) = engine.offer_of(e).ok_or_else(|| not_found("offer", &e.offer))?;
+            let mut merged = e.parameters.clone();
+            for p in &request.parameters {
+                match merged.iter_mut().find(|m| m.name == p.name) {
+                    Some(m) => m.value.clone_from(&p.value),
+                    None => merged.push(Parameter { editable: true, ..p.clone() }),
+                }
+            }
+            check_parameters(offer, &merged, "parameters")?;
+            if offer.plan.payment_plan() == PaymentPlan::Commitment {
+                if let (Some(old), Some(new)) = (num_units(&e.parameters), num_units(&merged)) {
+                    if new < old {
+                        return Err(invalid(
+                            "parameters",
+                            format!("seats can't be decreased on a commitment plan ({old} -> {new}) before it renews"),
+                        ));
+                    }
+                }
+            }
+            e.parameters = merged;
+            if !request.purchase_order_id.is_empty() {
+                e.purchase_order_id.clone_from(&request.purchase_order_id);
+            }
+            Ok((ChangeType::LicenseCapChanged, None))
+        })
+    }
+
+    pub(super) fn change_renewal_settings(
+        &self,
+        caller: &Caller,
+        request: ChangeRenewalSettingsRequest,
+    ) -> Result<Operation, Error> {
+        let settings = request
+            .renewal_settings
+            .clone()
+            .ok_or_else(|| invalid("renewal_settings", "required field is missing"))?;
+        self.change_entitlement(
+            caller,
+            "ChangeRenewalSettings",
+            &request.name,
+            &request.request_id,
+            OperationType::ChangeRenewalSettings,
+            |engine, e| {
+                let (offer, _) = engine
+                    .offer_of(e)
+                    .ok_or_else(|| not_found("offer", &e.offer))?;
+                if offer.plan.payment_plan() != PaymentPlan::Commitment {
+                    return Err(reason(
+                        Code::FailedPrecondition,
+                        "NOT_COMMITMENT_PLAN",
+                        format!("{} is not on a commitment plan", e.name),
+                    ));
+                }
+                e.commitment_settings
+                    .get_or_insert_with(Default::default)
+                    .renewal_settings = Some(settings);
+                Ok((ChangeType::RenewalSettingChanged, None))
+            },
+        )
+    }
+
+    pub(super) fn change_offer(
+        &self,
+        caller: &Caller,
+        request: ChangeOfferRequest,
+    ) -> Result<Operation, Error> {
+        let (new_offer, new_sku) = self.catalog_offer(caller, "offer", &request.offer)?;
+        self.change_entitlement(
+            caller,
+            "ChangeOffer",
+            &request.name,
+            &request.request_id,
+            OperationType::ChangeOffer,
+            |engine, e| {
+                let (_, old_sku) = engine
+                    .offer_of(e)
+                    .ok_or_else(|| not_found("offer", &e.offer))?;
+                if old_sku.family != new_sku.family {
+                    return Err(invalid(
+                        "offer",
+                        format!(
+                            "{} is not in the entitlement's product family",
+                            request.offer
+                        ),
+                    ));
+                }
+                if e.offer == request.offer {
+                    return Err(invalid("offer", "the entitlement is already on this offer"));
+                }
+                let parameters = if request.parameters.is_empty() {
+                    e.parameters.clone()
+                } else {
+                    request.parameters.clone()
+                };
+                check_parameters(new_offer, &parameters, "parameters")?;
+                let change = if old_sku.sku.name == new_sku.sku.name {
+                    ChangeType::PricePlanSwitched
+                } else {
+                    ChangeType::SkuChanged
+                };
+                e.offer.clone_from(&request.offer);
+                e.parameters = parameters;
+                let plan = new_offer.plan.payment_plan();
+                if plan != PaymentPlan::Commitment {
+                    e.commitment_settings = None;
+                } else if e.commitment_settings.is_none() {
+                    let now = Timestamp::now();
+                    e.commitment_settings = Some(CommitmentSettings {
+                        start_time: Some(now),
+                        end_time: Some(Timestamp {
+                            seconds: now.seconds + YEAR_SECONDS,
+                            nanos: now.nanos,
+                        }),
+                        renewal_settings: Some(RenewalSettings {
+                            enable_renewal: true,
+                            payment_plan: plan as i32,
+                            ..Default::default()
+                        }),
+                    });
+                }
+                e.trial_settings = Some(TrialSettings {
+                    trial: plan == PaymentPlan::Trial,
+                    end_time: None,
+                });
+                if !request.purchase_order_id.is_empty() {
+                    e.purchase_order_id.clone_from(&request.purchase_order_id);
+                }
+                if !request.billing_account.is_empty() {
+                    e.billing_account.clone_from(&request.billing_account);
+                }
+                Ok((change, None))
+            },
+        )
+    }
+
+    pub(super) fn start_paid_service(
+        &self,
+        caller: &Caller,
+        request: StartPaidServiceRequest,
+    ) -> Result<Operation, Error> {
+        self.change_entitlement(
+            caller,
+            "StartPaidService",
+            &request.name,
+            &request.request_id,
+            OperationType::StartPaidService,
+            |_, e| {
+                if !e.trial_settings.as_ref().is_some_and(|t| t.trial) {
+                    return Err(reason(
+                        Code::FailedPrecondition,
+                        "NOT_IN_TRIAL",
+                        format!("{} is not in a trial", e.name),
+                    ));
+                }
+                e.trial_settings = Some(TrialSettings {
+                    trial: false,
+                    end_time: None,
+                });
+                Ok((ChangeType::PaidSubscriptionStarted, None))
+            },
+        )
+    }
+
+    pub(super) fn suspend_entitlement(
+        &self,
+        caller: &Caller,
+        request: SuspendEntitlementRequest,
+    ) -> Result<Operation, Error> {
+        self.change_entitlement(
+            caller,
+            "SuspendEntitlement",
+            &request.name,
+            &request.request_id,
+            OperationType::SuspendEntitlement,
+            |_, e| {
+                if e.provisioning_state() != ProvisioningState::Active {
+                    return Err(reason(
+                        Code::FailedPrecondition,
+                        "NOT_ACTIVE",
+                        format!("{} is not active", e.name),
+                    ));
+                }
+                e.provisioning_state = ProvisioningState::Suspended as i32;
+                e.suspension_reasons = vec![SuspensionReason::ResellerInitiated as i32];
+                Ok((
+                    ChangeType::Suspended,
+                    Some(ChangeReason::SuspensionReason(
+                        SuspensionReason::ResellerInitiated as i32,
+                    )),
+                ))
+            },
+        )
+    }
+
+    pub(super) fn activate_entitlement(
+        &self,
+        caller: &Caller,
+        request: ActivateEntitlementRequest,
+    ) -> Result<Operation, Error> {
+        self.change_entitlement(
+            caller,
+            "ActivateEntitlement",
+            &request.name,
+            &request.request_id,
+            OperationType::ActivateEntitlement,
+            |_, e| {
+                if e.provisioning_state() == ProvisioningState::Active {
+                    return Err(reason(
+                        Code::FailedPrecondition,
+                        "NOT_SUSPENDED",
+                        format!("{} is not suspended", e.name),
+                    ));
+                }
+                if e.suspension_reasons
+                    .iter()
+                    .any(|r| *r != SuspensionReason::ResellerInitiated as i32)
+                {
+                    return Err(reason(
+                        Code::FailedPrecondition,
+                        "SUSPENSION_NOT_RESELLER_INITIATED",
+                        format!(
+                            "{} is suspended for a reason the reseller can't lift",
+                            e.name
+                        ),
+                    ));
+                }
+                e.provisioning_state = ProvisioningState::Active as i32;
+                e.suspension_reasons.clear();
+                Ok((
+                    ChangeType::Activated,
+                    Some(ChangeReason::ActivationReason(
+                        ActivationReason::ResellerRevokedSuspension as i32,
+                    )),
+                ))
+            },
+        )
+    }
+
+    pub(super) fn cancel_entitlement(
+        &self,
+        caller: &Caller,
+        request: CancelEntitlementRequest,
+    ) -> Result<Operation, Error> {
+        check_entitlement_name(caller, "name", &request.name)?;
+        self.run_operation(
+            caller,
+            "CancelEntitlement",
+            &request.name,
+            &request.request_id,
+            OperationType::CancelEntitlement,
+            |state| {
+                let e = stored(state, &request.name)?.clone();
+                let (_, sku) = self
+                    .offer_of(&e)
+                    .ok_or_else(|| not_found("offer", &e.offer))?;
+                if sku.cancel_forbidden {
+                    return Err(reason(
+                        Code::FailedPrecondition,
+                        "DELETION_TYPE_NOT_ALLOWED",
+                        format!(
+                            "{} can't be cancelled; transfer it or suspend it instead",
+                            sku.sku.name
+                        ),
+                    ));
+                }
+                state.entitlements.remove(&request.name);
+                self.record_change(
+                    state,
+                    caller,
+                    &e,
+                    ChangeType::Cancelled,
+                    Some(ChangeReason::CancellationReason(
+                        CancellationReason::ServiceTerminated as i32,
+                    )),
+                );
+                Ok(Empty {})
+            },
+        )
+    }
+
+    pub(super) fn transfer_entitlements(
+        &self,
+        caller: &Caller,
+        request: TransferEntitlementsRequest,
+    ) -> Result<Operation, Error> {
+        check_customer_name(caller, "parent", &request.parent)?;
+        if request.entitlements.is_empty() {
+            return Err(invalid("entitlements", "required field is missing"));
+        }
+        let mut offers = Vec::new();
+        for (i, e) in request.entitlements.iter().enumerate() {
+            offers.push(self.catalog_offer(
+                caller,
+                &format!("entitlements[{i}].offer"),
+                &e.offer,
+            )?);
+        }
+        self.run_operation(
+            caller,
+            "TransferEntitlements",
+            &request.parent,
+            &request.request_id,
+            OperationType::TransferEntitlements,
+            |state| {
+                // All or nothing: an entitlement that can't be made undoes the others.
+                let mut created: Vec<Entitlement> = Vec::new();
+                for (input, (offer, sku)) in request.entitlements.iter().zip(&offers) {
+                    match self.new_entitlement(state, &request.parent, input, offer, sku) {
+                        Ok(e) => {
+                            state.entitlements.insert(e.name.clone(), e.clone());
+                            created.push(e);
+                        }
+                        Err(error) => {
+                            for e in &created {
+                                state.entitlements.remove(&e.name);
+                            }
+                            return Err(error);
+                        }
+                    }
+                }
+                for e in &created {
+                    self.record_change(state, caller, e, ChangeType::Created, None);
+                }
+                Ok(TransferEntitlementsResponse {
+                    entitlements: created,
+                })
+            },
+        )
+    }
+
+    pub(super) fn transfer_entitlements_to_google(
+        &self,
+        caller: &Caller,
+        request: TransferEntitlementsToGoogleRequest,
+    ) -> Result<Operation, Error> {
+        check_customer_name(caller, "parent", &request.parent)?;
+        if request.entitlements.is_empty() {
+            return Err(invalid("entitlements", "required field is missing"));
+        }
+        self.run_operation(
+            caller,
+            "TransferEntitlementsToGoogle",
+            &request.parent,
+            &request.request_id,
+            OperationType::TransferEntitlementsToGoogle,
+            |state| {
+                let prefix = format!("{}/entitlements/", request.parent);
+                for (i, e) in request.entitlements.iter().enumerate() {
+                    if !e.name.starts_with(&prefix) || !state.entitlements.contains_key(&e.name) {
+                        return Err(not_found(
+                            "entitlement",
+                            &format!("{} (entitlements[{i}])", e.name),
+                        ));
+                    }
+                }
+                for e in &request.entitlements {
+                    if let Some(removed) = state.entitlements.remove(&e.name) {
+                        self.record_change(
+                            state,
+                            caller,
+                            &removed,
+                            ChangeType::Cancelled,
+                            Some(ChangeReason::CancellationReason(
+                                CancellationReason::RelationshipEnded as i32,
+                            )),
+                        );
+                    }
+                }
+                Ok(Empty {})
+            },
+        )
+    }
+
+    pub(super) fn list_entitlement_changes(
+        &self,
+        caller: &Caller,
+        request: ListEntitlementChangesRequest,
+    ) -> Result<ListEntitlementChangesResponse, Error> {
+        require(&[("parent", &request.parent)])?;
+        // `-` for the entitlement lists the changes of all the customer's entitlements.
+        let (customer_name, all) = match request.parent.strip_suffix("/entitlements/-") {
+            Some(customer_name) => (customer_name.to_string(), true),
+            None => {
+                let parsed = EntitlementRef::parse(&request.parent)
+                    .map_err(|e| invalid("parent", e.to_string()))?;
+                (parsed.parent().to_string(), false)
+            }
+        };
+        let customer_ref =
+            CustomerRef::parse(&customer_name).map_err(|e| invalid("parent", e.to_string()))?;
+        caller.check_account(customer_ref.account())?;
+        if !request.filter.trim().is_empty() {
+            return Err(invalid(
+                "filter",
+                "filters are not supported by this emulator",
+            ));
+        }
+        let size = page_size(
+            request.page_size,
+            PageLimits {
+                default: 10,
+                max: 50,
+            },
+        )?;
+        let state = self.read();
+        let prefix = if all {
+            format!("{customer_name}/entitlements/")
+        } else {
+            format!("{}/changes/", request.parent)
+        };
+        let scope = format!("changes:{}", request.parent);
+        let (entitlement_changes, next_page_token) = page(
+            &state.changes,
+            &prefix,
+            self.inner.tokens,
+            &scope,
+            &request.page_token,
+            size,
+            |_, c| Some(c.clone()),
+        )?;
+        Ok(ListEntitlementChangesResponse {
+            entitlement_changes,
+            next_page_token,
+        })
+    }
+}
