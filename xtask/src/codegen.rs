@@ -41,7 +41,19 @@ pub(crate) fn run(mode: Mode) -> Result<(), String> {
     let root = workspace_root();
     let schema = schema::load(&root.join("crates/channel-types/proto"))?;
     let scratch = root.join("target/xtask-codegen");
-    let outputs = generate(&schema, &scratch)?;
+    let mut outputs: BTreeMap<String, Vec<u8>> = generate(&schema, &scratch)?
+        .into_iter()
+        .map(|(path, text)| (path, text.into_bytes()))
+        .collect();
+    // The whole schema, for gRPC server reflection (comments left out).
+    let mut descriptors = schema.files.clone();
+    for file in &mut descriptors.file {
+        file.source_code_info = None;
+    }
+    outputs.insert(
+        "crates/channel-types/src/generated/file_descriptor_set.bin".into(),
+        descriptors.encode_to_vec(),
+    );
     match mode {
         Mode::Write => write(&root, &outputs),
         Mode::Check => check(&root, &outputs),
@@ -260,7 +272,7 @@ fn collect_services(
     Ok(())
 }
 
-fn write(root: &Path, outputs: &BTreeMap<String, String>) -> Result<(), String> {
+fn write(root: &Path, outputs: &BTreeMap<String, Vec<u8>>) -> Result<(), String> {
     for dir in OUTPUT_DIRS {
         let dir = root.join(dir);
         if dir.exists() {
@@ -278,10 +290,10 @@ fn write(root: &Path, outputs: &BTreeMap<String, String>) -> Result<(), String> 
     Ok(())
 }
 
-fn check(root: &Path, outputs: &BTreeMap<String, String>) -> Result<(), String> {
+fn check(root: &Path, outputs: &BTreeMap<String, Vec<u8>>) -> Result<(), String> {
     let mut stale = Vec::new();
     for (path, text) in outputs {
-        match std::fs::read_to_string(root.join(path)) {
+        match std::fs::read(root.join(path)) {
             Ok(current) if &current == text => {}
             Ok(_) => stale.push(format!("{path} (differs)")),
             Err(_) => stale.push(format!("{path} (missing)")),

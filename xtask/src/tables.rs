@@ -107,7 +107,7 @@ pub(crate) fn methods(pool: &DescriptorPool) -> Result<String, String> {
     let http = extension(pool, "google.api.http")?;
     let operation_info = extension(pool, "google.longrunning.operation_info")?;
     let mut s = String::from("//! One entry per RPC of the schema.\n\n");
-    s += "use crate::methods::{HttpBinding, HttpVerb, LroTypes, Method, Paging};\n";
+    s += "use crate::methods::{FieldKind, HttpBinding, HttpVerb, LroTypes, Method, Paging, QueryField};\n";
     let mut all = Vec::new();
     for service_name in SERVICES {
         let service = pool
@@ -303,7 +303,126 @@ fn method_fields(
         .as_ref()
         .is_some_and(|o| o.deprecated());
     let _ = writeln!(s, "        deprecated: {deprecated},");
+    s.push_str("        query: &[\n");
+    let mut fields = Vec::new();
+    query_fields(&input, "", "", &rules, &mut Vec::new(), &mut fields);
+    for f in fields {
+        let _ = writeln!(
+            s,
+            "            QueryField {{ field: \"{}\", json: \"{}\", kind: FieldKind::{}, repeated: {} }},",
+            f.field, f.json, f.kind, f.repeated
+        );
+    }
+    s.push_str("        ],\n");
     Ok(())
+}
+
+/// A request field that a URL query parameter can set.
+struct QueryField {
+    field: String,
+    json: String,
+    kind: &'static str,
+    repeated: bool,
+}
+
+/// The query kind of a scalar, enum or string-form well-known type; `None`
+/// for a message that has to be walked into (or cannot be bound at all).
+fn query_kind(kind: &Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::Double | Kind::Float => "Double",
+        Kind::Int32
+        | Kind::Sint32
+        | Kind::Sfixed32
+        | Kind::Uint32
+        | Kind::Fixed32
+        | Kind::Int64
+        | Kind::Sint64
+        | Kind::Sfixed64
+        | Kind::Uint64
+        | Kind::Fixed64 => "Int",
+        Kind::Bool => "Bool",
+        Kind::String => "String",
+        Kind::Bytes => "Bytes",
+        Kind::Enum(_) => "Enum",
+        Kind::Message(m) => match m.full_name() {
+            "google.protobuf.Timestamp"
+            | "google.protobuf.Duration"
+            | "google.protobuf.FieldMask"
+            | "google.protobuf.StringValue" => "String",
+            "google.protobuf.BytesValue" => "Bytes",
+            "google.protobuf.BoolValue" => "Bool",
+            "google.protobuf.DoubleValue" | "google.protobuf.FloatValue" => "Double",
+            "google.protobuf.Int32Value"
+            | "google.protobuf.Int64Value"
+            | "google.protobuf.UInt32Value"
+            | "google.protobuf.UInt64Value" => "Int",
+            _ => return None,
+        },
+    })
+}
+
+/// Whether one binding leaves the field at `path` to the query string: it
+/// has no body `*`, the field is not (under) the body field, and it is not a
+/// path variable.
+fn left_to_query(path: &str, rules: &[(String, String, String)]) -> bool {
+    rules.iter().any(|(_, template, body)| {
+        let in_body = body == "*"
+            || (!body.is_empty() && (path == body || path.starts_with(&format!("{body}."))));
+        let in_path = path_variables(template).iter().any(|v| v == path);
+        !in_body && !in_path
+    })
+}
+
+/// Walks a request message for the fields a query parameter can set:
+/// scalars, enums, repeated scalars and string-form well-known types, nested
+/// messages by their dotted paths. Maps, repeated messages and recursive
+/// messages are left out, as the HTTP rule spec says.
+fn query_fields(
+    message: &MessageDescriptor,
+    field_prefix: &str,
+    json_prefix: &str,
+    rules: &[(String, String, String)],
+    stack: &mut Vec<String>,
+    out: &mut Vec<QueryField>,
+) {
+    stack.push(message.full_name().to_string());
+    for field in message.fields() {
+        if field.is_map() {
+            continue;
+        }
+        let path = format!("{field_prefix}{}", field.name());
+        let json = format!("{json_prefix}{}", field.json_name());
+        let kind = field.kind();
+        match query_kind(&kind) {
+            Some(k) => {
+                if left_to_query(&path, rules) {
+                    out.push(QueryField {
+                        field: path,
+                        json,
+                        kind: k,
+                        repeated: field.is_list(),
+                    });
+                }
+            }
+            None => {
+                let Kind::Message(inner) = kind else { continue };
+                let walkable = !field.is_list()
+                    && !inner.full_name().starts_with("google.protobuf.")
+                    && !stack.iter().any(|m| m == inner.full_name());
+                if walkable {
+                    query_fields(
+                        &inner,
+                        &format!("{path}."),
+                        &format!("{json}."),
+                        rules,
+                        stack,
+                        out,
+                    );
+                }
+            }
+        }
+    }
+    stack.pop();
 }
 
 /// Rust path of a message type as other crates name it.

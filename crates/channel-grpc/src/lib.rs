@@ -1,10 +1,48 @@
 //! gRPC transport for the Cloud Channel client.
 //!
-//! For now this crate holds the tonic client stubs generated from the schema
-//! (`cargo xtask codegen`); the transport itself builds on them.
+//! [`GrpcTransport`] implements the service traits of `channel-core`
+//! ([`CloudChannelService`](channel_core::CloudChannelService),
+//! [`CloudChannelReportsService`](channel_core::CloudChannelReportsService)
+//! and [`Operations`](channel_core::Operations)) over one lazily connected
+//! tonic channel: HTTP/2 with TLS (rustls with the `ring` provider and the
+//! webpki root certificates), or plaintext for a local emulator. Hand it to
+//! a [`Client`](channel_core::Client) for retries, deadlines, operations and
+//! pagination:
+//!
+//! ```no_run
+//! # async fn example() -> channel_core::Result<()> {
+//! use channel_core::Client;
+//! use channel_grpc::GrpcTransport;
+//! use channel_types::model::GetCustomerRequest;
+//!
+//! let client = Client::builder().build_with(GrpcTransport::new)?;
+//! let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
+//! let customer = client.get_customer(request).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every call carries the credentials' bearer token, the
+//! `x-goog-request-params` routing header built from the request, the
+//! `x-goog-api-client` header, the headers of its call options, and its
+//! remaining time as `grpc-timeout`. A failed call becomes a
+//! [`channel_core::Error`]: the server's status with the details decoded from
+//! `grpc-status-details-bin`, or a retryable transport error (connection
+//! refused, reset, GOAWAY), a timeout, or a decode error.
+//!
+//! The tonic client stubs generated from the schema are in [`stubs`], for
+//! those who want raw tonic clients over their own channel.
+
+mod call;
+mod codec;
+mod error;
+mod routing;
+mod services;
+mod transport;
 
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
 mod generated;
+
+pub use transport::{DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, GrpcTransport, GrpcTransportBuilder};
 
 /// tonic client stubs, one module per service.
 pub mod stubs {

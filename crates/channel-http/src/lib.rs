@@ -1,4 +1,35 @@
 //! The REST/JSON transport of the Cloud Channel client, driven by the HTTP
 //! rules in [`channel_types::methods`].
+//!
+//! - [`HttpTransport`]: implements the service traits of [`channel_core`]
+//!   with reqwest over rustls (pooled connections, HTTP/1.1 and HTTP/2),
+//!   sending each RPC as the HTTP request its rule describes, with the
+//!   caller's token, `x-goog-api-client` and the call's headers, bounded by
+//!   the call's deadline and a response size cap.
+//! - [`transcoding`]: requests to HTTP and back, for the client and for a
+//!   REST server alike.
+//! - [`status`]: Google's JSON error envelope and the HTTP/gRPC code mapping.
+//!
+//! ```no_run
+//! use channel_core::Client;
+//! use channel_http::HttpTransport;
+//! use channel_types::model::ListCustomersRequest;
+//!
+//! # async fn example() -> channel_core::Result<()> {
+//! let client = Client::builder()
+//!     .quota_project("my-billing-project")
+//!     .build_with(HttpTransport::new)?;
+//! let request = ListCustomersRequest { parent: "accounts/A1".into(), ..Default::default() };
+//! let page = client.list_customers(request).await?;
+//! # Ok(()) }
+//! ```
 
+mod body;
+mod services;
+pub mod status;
+pub mod transcoding;
+mod transport;
+
+pub use body::ResponseTooLarge;
 pub use channel_types::methods::{HttpBinding, HttpVerb};
+pub use transport::{DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, HttpTransportBuilder};

@@ -23,6 +23,7 @@
 
 pub(crate) mod catalog;
 mod engine;
+mod server;
 
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
 mod generated;
@@ -30,6 +31,7 @@ mod generated;
 pub use engine::{
     AccountConfig, AccountKind, DEFAULT_ACCOUNT, Engine, EngineConfig, FaultConfig, State,
 };
+pub use server::{Emulator, EmulatorConfig, EmulatorError, load_state, save_state};
 
 /// tonic server stubs, one module per service.
 pub mod stubs {

@@ -44,3 +44,7 @@ pub use generated::google::longrunning;
 pub use generated::google::rpc;
 pub use generated::google::r#type;
 pub use prost;
+
+/// The encoded `google.protobuf.FileDescriptorSet` of the whole schema,
+/// imports included and comments left out: what gRPC server reflection serves.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");

@@ -43,6 +43,44 @@ pub struct Method {
     pub routing: &'static [&'static str],
     /// Whether the schema marks the method deprecated.
     pub deprecated: bool,
+    /// The request fields a URL query parameter can set in at least one
+    /// binding: scalars, enums, repeated scalars and the well-known types
+    /// with a string form, nested fields by their dotted paths. Fields that
+    /// every binding puts in the path or the body are left out; maps and
+    /// repeated messages cannot be query parameters at all. A REST server
+    /// reads this to give each query value its JSON type.
+    pub query: &'static [QueryField],
+}
+
+/// A request field that a URL query parameter can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryField {
+    /// The dotted field path with proto names, e.g. `change_offer_purchase.new_sku`.
+    pub field: &'static str,
+    /// The same path with proto3 JSON names, e.g. `changeOfferPurchase.newSku`.
+    pub json: &'static str,
+    /// What JSON value the query text stands for.
+    pub kind: FieldKind,
+    /// Whether the field is repeated (the parameter may be given many times).
+    pub repeated: bool,
+}
+
+/// The JSON type of a query-bindable field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKind {
+    /// A string, or a well-known type written as one (Timestamp, Duration,
+    /// FieldMask).
+    String,
+    /// `true` or `false`.
+    Bool,
+    /// An integer of any width (64-bit ones are JSON strings).
+    Int,
+    /// A `double` or `float`.
+    Double,
+    /// An enum, by value name (or number).
+    Enum,
+    /// Bytes, base64-encoded.
+    Bytes,
 }
 
 /// One HTTP mapping of an RPC.
@@ -175,5 +213,42 @@ mod tests {
             Some("CancelOperation")
         );
         assert!(by_grpc_path("/nope/Nope").is_none());
+    }
+
+    #[test]
+    fn query_fields() {
+        let field = |m: &Method, path: &str| m.query.iter().find(|f| f.field == path).copied();
+        let offers = cloud_channel_service::LIST_OFFERS;
+        let future = field(&offers, "show_future_offers").unwrap();
+        assert_eq!(
+            (future.json, future.kind),
+            ("showFutureOffers", FieldKind::Bool)
+        );
+        assert_eq!(field(&offers, "page_size").unwrap().kind, FieldKind::Int);
+        // Path variables are never query parameters.
+        assert!(field(&offers, "parent").is_none());
+        // Nested fields by their dotted paths, enums typed as such.
+        let skus = cloud_channel_service::LIST_PURCHASABLE_SKUS;
+        let change = field(&skus, "change_offer_purchase.change_type").unwrap();
+        assert_eq!(change.json, "changeOfferPurchase.changeType");
+        assert_eq!(change.kind, FieldKind::Enum);
+        // A body field's subtree is in the body; the update mask is not.
+        let update = cloud_channel_service::UPDATE_CUSTOMER;
+        assert!(
+            update
+                .query
+                .iter()
+                .all(|f| !f.field.starts_with("customer"))
+        );
+        assert_eq!(
+            field(&update, "update_mask").unwrap().kind,
+            FieldKind::String
+        );
+        // A body of `*` leaves nothing to the query string.
+        assert!(cloud_channel_service::CREATE_ENTITLEMENT.query.is_empty());
+        // Each binding of ListSubscribers puts a different field in the path.
+        let subscribers = cloud_channel_service::LIST_SUBSCRIBERS;
+        assert!(field(&subscribers, "account").is_some());
+        assert!(field(&subscribers, "integrator").is_some());
     }
 }

@@ -22,6 +22,7 @@ use std::time::Duration;
 use channel_core::{CallOptions, Error};
 use channel_types::rpc::Code;
 
+pub(crate) use service::is_dropped;
 pub use state::State;
 
 use crate::catalog::Catalog;

@@ -3,7 +3,7 @@
 
 //! One entry per RPC of the schema.
 
-use crate::methods::{HttpBinding, HttpVerb, LroTypes, Method, Paging};
+use crate::methods::{FieldKind, HttpBinding, HttpVerb, LroTypes, Method, Paging, QueryField};
 
 /// The methods of `google.cloud.channel.v1.CloudChannelService`.
 pub mod cloud_channel_service {
@@ -39,6 +39,26 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "filter",
+                json: "filter",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.GetCustomer`.
@@ -65,6 +85,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.CheckCloudIdentityAccountsExist`.
@@ -84,6 +105,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.CreateCustomer`.
@@ -110,6 +132,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.UpdateCustomer`.
@@ -136,6 +159,12 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["customer.name"],
         deprecated: false,
+        query: &[QueryField {
+            field: "update_mask",
+            json: "updateMask",
+            kind: FieldKind::String,
+            repeated: false,
+        }],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.DeleteCustomer`.
@@ -162,6 +191,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ImportCustomer`.
@@ -188,6 +218,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ProvisionCloudIdentity`.
@@ -210,6 +241,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["customer"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListEntitlements`.
@@ -235,6 +267,20 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListTransferableSkus`.
@@ -260,6 +306,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListTransferableOffers`.
@@ -285,6 +332,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.GetEntitlement`.
@@ -304,6 +352,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.CreateEntitlement`.
@@ -326,6 +375,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ChangeParameters`.
@@ -348,6 +398,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ChangeRenewalSettings`.
@@ -370,6 +421,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ChangeOffer`.
@@ -392,6 +444,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.StartPaidService`.
@@ -414,6 +467,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.SuspendEntitlement`.
@@ -436,6 +490,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.CancelEntitlement`.
@@ -458,6 +513,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ActivateEntitlement`.
@@ -480,6 +536,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.TransferEntitlements`.
@@ -502,6 +559,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.TransferEntitlementsToGoogle`.
@@ -524,6 +582,7 @@ pub mod cloud_channel_service {
         request_id: true,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListChannelPartnerLinks`.
@@ -549,6 +608,26 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "view",
+                json: "view",
+                kind: FieldKind::Enum,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.GetChannelPartnerLink`.
@@ -568,6 +647,12 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[QueryField {
+            field: "view",
+            json: "view",
+            kind: FieldKind::Enum,
+            repeated: false,
+        }],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.CreateChannelPartnerLink`.
@@ -587,6 +672,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.UpdateChannelPartnerLink`.
@@ -606,6 +692,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.GetCustomerRepricingConfig`.
@@ -625,6 +712,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListCustomerRepricingConfigs`.
@@ -650,6 +738,26 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "filter",
+                json: "filter",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.CreateCustomerRepricingConfig`.
@@ -669,6 +777,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.UpdateCustomerRepricingConfig`.
@@ -688,6 +797,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["customer_repricing_config.name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.DeleteCustomerRepricingConfig`.
@@ -707,6 +817,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.GetChannelPartnerRepricingConfig`.
@@ -726,6 +837,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListChannelPartnerRepricingConfigs`.
@@ -751,6 +863,26 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "filter",
+                json: "filter",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.CreateChannelPartnerRepricingConfig`.
@@ -770,6 +902,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.UpdateChannelPartnerRepricingConfig`.
@@ -789,6 +922,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["channel_partner_repricing_config.name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.DeleteChannelPartnerRepricingConfig`.
@@ -808,6 +942,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListSkuGroups`.
@@ -833,6 +968,20 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListSkuGroupBillableSkus`.
@@ -858,6 +1007,20 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.LookupOffer`.
@@ -877,6 +1040,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["entitlement"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListProducts`.
@@ -902,6 +1066,32 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &[],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "account",
+                json: "account",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "language_code",
+                json: "languageCode",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListSkus`.
@@ -927,6 +1117,32 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "account",
+                json: "account",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "language_code",
+                json: "languageCode",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListOffers`.
@@ -952,6 +1168,38 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "filter",
+                json: "filter",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "language_code",
+                json: "languageCode",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "show_future_offers",
+                json: "showFutureOffers",
+                kind: FieldKind::Bool,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListPurchasableSkus`.
@@ -977,6 +1225,44 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["customer"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "create_entitlement_purchase.product",
+                json: "createEntitlementPurchase.product",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "change_offer_purchase.entitlement",
+                json: "changeOfferPurchase.entitlement",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "change_offer_purchase.change_type",
+                json: "changeOfferPurchase.changeType",
+                kind: FieldKind::Enum,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "language_code",
+                json: "languageCode",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListPurchasableOffers`.
@@ -1002,6 +1288,56 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["customer"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "create_entitlement_purchase.sku",
+                json: "createEntitlementPurchase.sku",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "create_entitlement_purchase.billing_account",
+                json: "createEntitlementPurchase.billingAccount",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "change_offer_purchase.entitlement",
+                json: "changeOfferPurchase.entitlement",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "change_offer_purchase.new_sku",
+                json: "changeOfferPurchase.newSku",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "change_offer_purchase.billing_account",
+                json: "changeOfferPurchase.billingAccount",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "language_code",
+                json: "languageCode",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.QueryEligibleBillingAccounts`.
@@ -1021,6 +1357,12 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["customer"],
         deprecated: false,
+        query: &[QueryField {
+            field: "skus",
+            json: "skus",
+            kind: FieldKind::String,
+            repeated: true,
+        }],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.RegisterSubscriber`.
@@ -1047,6 +1389,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["account", "integrator"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.UnregisterSubscriber`.
@@ -1073,6 +1416,7 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["account", "integrator"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListSubscribers`.
@@ -1105,6 +1449,32 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["account", "integrator"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "account",
+                json: "account",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "integrator",
+                json: "integrator",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.cloud.channel.v1.CloudChannelService.ListEntitlementChanges`.
@@ -1130,6 +1500,26 @@ pub mod cloud_channel_service {
         request_id: false,
         routing: &["parent"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "filter",
+                json: "filter",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// Every method of `google.cloud.channel.v1.CloudChannelService`, in schema order.
@@ -1210,6 +1600,7 @@ pub mod cloud_channel_reports_service {
         request_id: false,
         routing: &["name"],
         deprecated: true,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelReportsService.FetchReportResults`.
@@ -1235,6 +1626,7 @@ pub mod cloud_channel_reports_service {
         request_id: false,
         routing: &["report_job"],
         deprecated: true,
+        query: &[],
     };
 
     /// `google.cloud.channel.v1.CloudChannelReportsService.ListReports`.
@@ -1260,6 +1652,26 @@ pub mod cloud_channel_reports_service {
         request_id: false,
         routing: &["parent"],
         deprecated: true,
+        query: &[
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "language_code",
+                json: "languageCode",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+        ],
     };
 
     /// Every method of `google.cloud.channel.v1.CloudChannelReportsService`, in schema order.
@@ -1293,6 +1705,32 @@ pub mod operations {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[
+            QueryField {
+                field: "filter",
+                json: "filter",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_size",
+                json: "pageSize",
+                kind: FieldKind::Int,
+                repeated: false,
+            },
+            QueryField {
+                field: "page_token",
+                json: "pageToken",
+                kind: FieldKind::String,
+                repeated: false,
+            },
+            QueryField {
+                field: "return_partial_success",
+                json: "returnPartialSuccess",
+                kind: FieldKind::Bool,
+                repeated: false,
+            },
+        ],
     };
 
     /// `google.longrunning.Operations.GetOperation`.
@@ -1312,6 +1750,7 @@ pub mod operations {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.longrunning.Operations.DeleteOperation`.
@@ -1331,6 +1770,7 @@ pub mod operations {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// `google.longrunning.Operations.CancelOperation`.
@@ -1350,6 +1790,7 @@ pub mod operations {
         request_id: false,
         routing: &["name"],
         deprecated: false,
+        query: &[],
     };
 
     /// Every method of `google.longrunning.Operations`, in schema order.

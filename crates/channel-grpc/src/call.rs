@@ -1,0 +1,259 @@
+//! One unary call: metadata, deadline, the request on the channel, and the
+//! answer or the error.
+
+use channel_core::credentials::AccessToken;
+use channel_core::{CallOptions, Error, Result};
+use channel_types::methods::Method;
+use tonic::codegen::http::uri::PathAndQuery;
+use tonic::metadata::{
+    AsciiMetadataKey, AsciiMetadataValue, BinaryMetadataKey, BinaryMetadataValue, MetadataMap,
+};
+
+use crate::codec::MessageCodec;
+use crate::transport::GrpcTransport;
+use crate::{error, routing};
+
+impl GrpcTransport {
+    /// Sends `request` to `method` and waits for its answer, within the
+    /// deadline of `options` (which also bounds fetching the token).
+    /// `request_params` is the routing header computed from the request.
+    pub(crate) async fn unary<Req, Resp>(
+        &self,
+        method: &'static Method,
+        request: Req,
+        request_params: Option<String>,
+        options: CallOptions,
+    ) -> Result<Resp>
+    where
+        Req: prost::Message + Send + Sync + 'static,
+        Resp: prost::Message + Default + Send + Sync + 'static,
+    {
+        let result = match options.deadline() {
+            Some(deadline) => {
+                let call = self.send(method, request, request_params, &options);
+                tokio::time::timeout_at(deadline, call)
+                    .await
+                    .unwrap_or_else(|_| Err(deadline_passed(method)))
+            }
+            None => self.send(method, request, request_params, &options).await,
+        };
+        if let Err(err) = &result {
+            tracing::debug!(
+                method = method.grpc_path,
+                attempt = options.attempt(),
+                kind = ?err.kind(),
+                code = err.code().as_str_name(),
+                "gRPC call failed"
+            );
+        }
+        result
+    }
+
+    async fn send<Req, Resp>(
+        &self,
+        method: &'static Method,
+        request: Req,
+        request_params: Option<String>,
+        options: &CallOptions,
+    ) -> Result<Resp>
+    where
+        Req: prost::Message + Send + Sync + 'static,
+        Resp: prost::Message + Default + Send + Sync + 'static,
+    {
+        let token = self.credentials.token().await.map_err(|err| {
+            Error::authentication("the credentials could not produce an access token", err)
+        })?;
+        let mut request = tonic::Request::new(request);
+        set_metadata(
+            request.metadata_mut(),
+            token.as_ref(),
+            &self.api_client,
+            request_params,
+            options.headers(),
+        )?;
+        if let Some(remaining) = options.remaining() {
+            if remaining.is_zero() {
+                return Err(deadline_passed(method));
+            }
+            request.set_timeout(remaining);
+        }
+
+        let mut grpc = self.grpc.clone();
+        grpc.ready()
+            .await
+            .map_err(|err| Error::transport("the gRPC channel is closed", err))?;
+        let path = PathAndQuery::from_static(method.grpc_path);
+        match grpc
+            .unary(request, path, MessageCodec::<Req, Resp>::default())
+            .await
+        {
+            Ok(response) => Ok(response.into_inner()),
+            Err(status) => {
+                let passed = options.remaining().is_some_and(|left| left.is_zero());
+                Err(error::from_status(status, passed))
+            }
+        }
+    }
+}
+
+fn deadline_passed(method: &Method) -> Error {
+    Error::timeout(format!("the deadline of {} passed", method.name))
+}
+
+/// Fills in the metadata of one call. Headers of the call options replace
+/// those computed here when they have the same name; header values are
+/// never part of an error (they may hold credentials).
+fn set_metadata(
+    metadata: &mut MetadataMap,
+    token: Option<&AccessToken>,
+    api_client: &AsciiMetadataValue,
+    request_params: Option<String>,
+    headers: &[(String, String)],
+) -> Result<()> {
+    if let Some(token) = token {
+        let mut value = AsciiMetadataValue::try_from(token.header_value()).map_err(|_| {
+            Error::authentication(
+                "the access token cannot be sent as a header",
+                "it holds characters that are not visible ASCII",
+            )
+        })?;
+        value.set_sensitive(true);
+        metadata.insert("authorization", value);
+    }
+    metadata.insert("x-goog-api-client", api_client.clone());
+    if let Some(params) = request_params {
+        // Percent-encoding leaves only visible ASCII: this cannot fail.
+        if let Ok(value) = AsciiMetadataValue::try_from(params) {
+            metadata.insert(routing::HEADER, value);
+        }
+    }
+    for (index, (name, value)) in headers.iter().enumerate() {
+        let first = !headers[..index].iter().any(|(seen, _)| seen == name);
+        if name.ends_with("-bin") {
+            let key = BinaryMetadataKey::from_bytes(name.as_bytes())
+                .map_err(|_| invalid_header(name, "not a valid gRPC metadata name"))?;
+            let value = BinaryMetadataValue::from_bytes(value.as_bytes());
+            if first {
+                metadata.remove_bin(key.as_str());
+            }
+            metadata.append_bin(key, value);
+        } else {
+            let key = AsciiMetadataKey::from_bytes(name.as_bytes())
+                .map_err(|_| invalid_header(name, "not a valid gRPC metadata name"))?;
+            let value = AsciiMetadataValue::try_from(value.as_str())
+                .map_err(|_| invalid_header(name, "the value is not visible ASCII"))?;
+            if first {
+                metadata.remove(key.as_str());
+            }
+            metadata.append(key, value);
+        }
+    }
+    Ok(())
+}
+
+fn invalid_header(name: &str, description: &str) -> Error {
+    Error::invalid_request(&format!("header `{name}`"), description)
+}
+
+#[cfg(test)]
+mod tests {
+    use channel_core::ErrorKind;
+
+    use super::*;
+
+    fn values<'a>(metadata: &'a MetadataMap, name: &str) -> Vec<&'a str> {
+        metadata
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn metadata_of_a_call() {
+        let mut metadata = MetadataMap::new();
+        let token = AccessToken::new("ya29.secret", None);
+        let api_client = AsciiMetadataValue::from_static("gl-rust/unknown gccl/0.1.0");
+        set_metadata(
+            &mut metadata,
+            Some(&token),
+            &api_client,
+            Some("parent=accounts%2FA1".into()),
+            &[
+                ("x-goog-user-project".into(), "billing".into()),
+                ("x-extra".into(), "1".into()),
+                ("x-extra".into(), "2".into()),
+                ("x-trace-bin".into(), "\u{1}raw".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(values(&metadata, "authorization"), ["Bearer ya29.secret"]);
+        assert!(metadata.get("authorization").unwrap().is_sensitive());
+        assert_eq!(
+            values(&metadata, "x-goog-api-client"),
+            ["gl-rust/unknown gccl/0.1.0"]
+        );
+        assert_eq!(
+            values(&metadata, "x-goog-request-params"),
+            ["parent=accounts%2FA1"]
+        );
+        assert_eq!(values(&metadata, "x-goog-user-project"), ["billing"]);
+        assert_eq!(values(&metadata, "x-extra"), ["1", "2"]);
+        assert_eq!(
+            metadata.get_bin("x-trace-bin").unwrap().to_bytes().unwrap(),
+            b"\x01raw"[..]
+        );
+    }
+
+    #[test]
+    fn anonymous_calls_and_overridden_headers() {
+        let mut metadata = MetadataMap::new();
+        let api_client = AsciiMetadataValue::from_static("gl-rust/unknown gccl/0.1.0");
+        set_metadata(
+            &mut metadata,
+            None,
+            &api_client,
+            None,
+            &[("x-goog-request-params".into(), "name=custom".into())],
+        )
+        .unwrap();
+        assert!(metadata.get("authorization").is_none());
+        assert_eq!(values(&metadata, "x-goog-request-params"), ["name=custom"]);
+    }
+
+    #[test]
+    fn bad_headers_and_tokens_are_errors_without_their_values() {
+        let api_client = AsciiMetadataValue::from_static("x");
+        let err = set_metadata(
+            &mut MetadataMap::new(),
+            None,
+            &api_client,
+            None,
+            &[("x-note".into(), "secret\nvalue".into())],
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(!format!("{err:?}").contains("secret"));
+        let err = set_metadata(
+            &mut MetadataMap::new(),
+            None,
+            &api_client,
+            None,
+            &[("bad name".into(), "v".into())],
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+
+        let token = AccessToken::new("ya29.line\nbreak", None);
+        let err = set_metadata(
+            &mut MetadataMap::new(),
+            Some(&token),
+            &api_client,
+            None,
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Authentication);
+        assert!(!format!("{err:?}").contains("ya29"));
+    }
+}

@@ -1,0 +1,218 @@
+//! From a tonic `Status` to the client's [`Error`].
+//!
+//! tonic reports two very different things as a `Status`: the status the
+//! server sent in its trailers, and a failure on this side (the connection
+//! refused or reset, a GOAWAY, a local timeout, a response that would not
+//! decode), which tonic dresses up as `UNAVAILABLE`, `UNKNOWN`, `INTERNAL`
+//! or `CANCELLED`. The second kind always carries the underlying error as its
+//! source, while a status read from trailers never has one: that is how the
+//! two are told apart here.
+
+use std::error::Error as StdError;
+
+use channel_core::Error;
+use prost::Message;
+use tonic::{Code, Status};
+
+/// Converts the status of a failed call. `deadline_passed` tells whether
+/// the call's own deadline is over by now.
+pub(crate) fn from_status(status: Status, deadline_passed: bool) -> Error {
+    if let Some(source) = StdError::source(&status) {
+        if caused_by::<tonic::TimeoutExpired>(source) {
+            return Error::timeout("the call's deadline passed before the server answered");
+        }
+        if caused_by::<prost::DecodeError>(source) {
+            let message = status.message().to_string();
+            return Error::decode(message, status);
+        }
+        let root = root_cause(source).to_string();
+        let message = if root == status.message() {
+            root
+        } else {
+            format!("{}: {root}", status.message())
+        };
+        return Error::transport(
+            format!("the connection to the server failed: {message}"),
+            status,
+        );
+    }
+    if status.code() == Code::DeadlineExceeded && deadline_passed {
+        return Error::timeout(format!("deadline exceeded: {}", status.message()));
+    }
+    Error::from_status(rpc_status(&status))
+}
+
+/// The `google.rpc.Status` of a status from the server: code and message
+/// from the trailers, details from `grpc-status-details-bin`.
+fn rpc_status(status: &Status) -> channel_types::rpc::Status {
+    let mut rpc = channel_types::rpc::Status {
+        code: i32::from(status.code()),
+        message: status.message().to_string(),
+        details: Vec::new(),
+    };
+    if status.details().is_empty() {
+        return rpc;
+    }
+    match channel_types::rpc::Status::decode(status.details()) {
+        Ok(detailed) => {
+            if rpc.message.is_empty() {
+                rpc.message = detailed.message;
+            }
+            rpc.details = detailed.details;
+        }
+        Err(err) => {
+            tracing::debug!(error = %err, "grpc-status-details-bin is not a google.rpc.Status");
+        }
+    }
+    rpc
+}
+
+/// The innermost error of `err`'s source chain (the OS error, say).
+fn root_cause<'a>(err: &'a (dyn StdError + 'static)) -> &'a (dyn StdError + 'static) {
+    let mut root = err;
+    // Source chains are short; the bound guards against a cyclic one.
+    for _ in 0..32 {
+        match root.source() {
+            Some(next) => root = next,
+            None => break,
+        }
+    }
+    root
+}
+
+/// Whether `err` or one of its sources is an `E`.
+fn caused_by<E: StdError + 'static>(err: &(dyn StdError + 'static)) -> bool {
+    let mut next = Some(err);
+    // Source chains are short; the bound guards against a cyclic one.
+    for _ in 0..32 {
+        match next {
+            Some(err) if err.is::<E>() => return true,
+            Some(err) => next = err.source(),
+            None => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use channel_core::{ErrorDetail, ErrorKind};
+    use channel_types::rpc::{BadRequest, ErrorInfo, bad_request::FieldViolation};
+    use channel_types::wkt::Any;
+
+    use super::*;
+
+    fn details() -> channel_types::rpc::Status {
+        channel_types::rpc::Status {
+            code: Code::FailedPrecondition as i32,
+            message: "not suspended".into(),
+            details: vec![
+                Any::from_msg(&ErrorInfo {
+                    reason: "NOT_SUSPENDED".into(),
+                    domain: "cloudchannel.googleapis.com".into(),
+                    ..Default::default()
+                })
+                .unwrap(),
+                Any::from_msg(&BadRequest {
+                    field_violations: vec![FieldViolation {
+                        field: "name".into(),
+                        description: "required".into(),
+                        ..Default::default()
+                    }],
+                })
+                .unwrap(),
+            ],
+        }
+    }
+
+    #[test]
+    fn server_status_keeps_code_message_and_details() {
+        let status = Status::with_details(
+            Code::FailedPrecondition,
+            "Entitlement is not suspended.",
+            details().encode_to_vec().into(),
+        );
+        let err = from_status(status, false);
+        assert_eq!(err.kind(), ErrorKind::Rpc);
+        assert_eq!(err.code(), channel_types::rpc::Code::FailedPrecondition);
+        assert_eq!(err.message(), "Entitlement is not suspended.");
+        assert_eq!(err.reason(), Some("NOT_SUSPENDED"));
+        assert_eq!(err.field_violations()[0].field, "name");
+        assert_eq!(err.details().len(), 2);
+    }
+
+    #[test]
+    fn status_without_details_or_with_garbage_details() {
+        let err = from_status(Status::not_found("no such customer"), false);
+        assert_eq!(
+            (err.kind(), err.code(), err.message()),
+            (
+                ErrorKind::Rpc,
+                channel_types::rpc::Code::NotFound,
+                "no such customer"
+            )
+        );
+        assert!(err.details().is_empty());
+        let garbage = Status::with_details(Code::Internal, "boom", vec![0xff, 0xff, 0xff].into());
+        let err = from_status(garbage, false);
+        assert_eq!(err.code(), channel_types::rpc::Code::Internal);
+        assert!(err.details().is_empty());
+        // Details whose own message is the only message.
+        let quiet = Status::with_details(
+            Code::FailedPrecondition,
+            "",
+            details().encode_to_vec().into(),
+        );
+        assert_eq!(from_status(quiet, false).message(), "not suspended");
+    }
+
+    #[test]
+    fn local_failures_become_transport_timeout_or_decode() {
+        let mut reset = Status::unknown("h2 protocol error");
+        reset.set_source(Arc::new(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "reset",
+        )));
+        let err = from_status(reset, false);
+        assert_eq!(err.kind(), ErrorKind::Transport);
+        assert_eq!(
+            err.message(),
+            "the connection to the server failed: h2 protocol error: reset"
+        );
+        assert!(err.is_retryable());
+
+        let mut timeout = Status::cancelled("Timeout expired");
+        timeout.set_source(Arc::new(tonic::TimeoutExpired(())));
+        assert_eq!(from_status(timeout, true).kind(), ErrorKind::Timeout);
+
+        let decode_error = channel_types::model::Customer::decode(&[0x0a, 0x05][..]).unwrap_err();
+        let mut malformed = Status::internal("malformed response message");
+        malformed.set_source(Arc::new(decode_error));
+        let err = from_status(malformed, false);
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn deadline_exceeded_is_a_timeout_only_once_the_deadline_passed() {
+        let late = from_status(Status::deadline_exceeded("too slow"), true);
+        assert_eq!(late.kind(), ErrorKind::Timeout);
+        let early = from_status(Status::deadline_exceeded("server gave up"), false);
+        assert_eq!(early.kind(), ErrorKind::Rpc);
+        assert_eq!(early.code(), channel_types::rpc::Code::DeadlineExceeded);
+        assert!(matches!(
+            from_status(
+                Status::with_details(
+                    Code::FailedPrecondition,
+                    "x",
+                    details().encode_to_vec().into()
+                ),
+                false
+            )
+            .details()[0],
+            ErrorDetail::ErrorInfo(_)
+        ));
+    }
+}

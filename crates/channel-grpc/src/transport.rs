@@ -1,0 +1,310 @@
+//! [`GrpcTransport`] and its builder: where the channel connects, over
+//! TLS or plaintext, and with which limits.
+
+use std::fmt;
+use std::sync::Arc;
+
+use channel_core::credentials::Credentials;
+use channel_core::{ClientConfig, Error, Result};
+use tonic::client::Grpc;
+use tonic::codec::CompressionEncoding;
+use tonic::metadata::{AsciiMetadataValue, MetadataValue};
+use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+
+/// The largest response message accepted by default: 32 MiB.
+pub const DEFAULT_MAX_RECEIVE_MESSAGE_SIZE: usize = 32 * 1024 * 1024;
+
+/// The gRPC transport: implements [`CloudChannelService`],
+/// [`CloudChannelReportsService`] and [`Operations`] over one HTTP/2
+/// channel.
+///
+/// The channel connects on the first call, not when the transport is built,
+/// and carries every concurrent call of the transport (and of its clones)
+/// as streams of one connection, reconnecting when that connection drops.
+/// Each call sends the bearer token of the configured credentials, the
+/// `x-goog-request-params` routing header, `x-goog-api-client`, the
+/// headers of its [`CallOptions`](channel_core::CallOptions) and its
+/// remaining time as `grpc-timeout`.
+///
+/// TLS (rustls, with the webpki root certificates) is used for `https://`
+/// endpoints and endpoints without a scheme. Plaintext `http://` is accepted
+/// only for a loopback address, for an emulator found through
+/// `CHANNEL_EMULATOR_HOST`, or after [`GrpcTransportBuilder::allow_insecure`].
+///
+/// The transport must be built inside a tokio runtime: the channel's
+/// background task is spawned there.
+///
+/// ```no_run
+/// # async fn example() -> channel_core::Result<()> {
+/// use channel_core::Client;
+/// use channel_grpc::GrpcTransport;
+///
+/// let client = Client::builder().build_with(GrpcTransport::new)?;
+/// # Ok(()) }
+/// ```
+///
+/// [`CloudChannelService`]: channel_core::CloudChannelService
+/// [`CloudChannelReportsService`]: channel_core::CloudChannelReportsService
+/// [`Operations`]: channel_core::Operations
+#[derive(Clone)]
+pub struct GrpcTransport {
+    pub(crate) grpc: Grpc<Channel>,
+    pub(crate) credentials: Arc<dyn Credentials>,
+    pub(crate) api_client: AsciiMetadataValue,
+    endpoint: String,
+    tls: bool,
+    gzip: bool,
+}
+
+impl GrpcTransport {
+    /// A transport with the default settings for `config`.
+    pub fn new(config: &ClientConfig) -> Result<Self> {
+        Self::builder(config).build()
+    }
+
+    /// A builder for a transport to `config`'s endpoint.
+    pub fn builder(config: &ClientConfig) -> GrpcTransportBuilder {
+        GrpcTransportBuilder {
+            config: config.clone(),
+            allow_insecure: false,
+            gzip: false,
+            max_receive_message_size: DEFAULT_MAX_RECEIVE_MESSAGE_SIZE,
+        }
+    }
+
+    /// The endpoint the channel connects to.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Whether the channel uses TLS.
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+}
+
+impl fmt::Debug for GrpcTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GrpcTransport")
+            .field("endpoint", &self.endpoint)
+            .field("tls", &self.tls)
+            .field("gzip", &self.gzip)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`GrpcTransport`].
+///
+/// ```no_run
+/// # async fn example() -> channel_core::Result<()> {
+/// use channel_core::ClientBuilder;
+/// use channel_grpc::GrpcTransport;
+///
+/// let builder = ClientBuilder::new().endpoint("http://emulator.internal:8790");
+/// let transport = GrpcTransport::builder(&builder.transport_config())
+///     .allow_insecure(true)
+///     .gzip(true)
+///     .build()?;
+/// assert!(!transport.is_tls());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct GrpcTransportBuilder {
+    config: ClientConfig,
+    allow_insecure: bool,
+    gzip: bool,
+    max_receive_message_size: usize,
+}
+
+impl GrpcTransportBuilder {
+    /// Allows a plaintext `http://` endpoint that is neither a loopback
+    /// address nor an emulator. Tokens then travel unencrypted.
+    pub fn allow_insecure(mut self, allow: bool) -> Self {
+        self.allow_insecure = allow;
+        self
+    }
+
+    /// Compresses requests with gzip and accepts gzip-compressed responses.
+    pub fn gzip(mut self, enabled: bool) -> Self {
+        self.gzip = enabled;
+        self
+    }
+
+    /// Sets the largest response message accepted, in bytes (default
+    /// [`DEFAULT_MAX_RECEIVE_MESSAGE_SIZE`]).
+    pub fn max_receive_message_size(mut self, limit: usize) -> Self {
+        self.max_receive_message_size = limit;
+        self
+    }
+
+    /// Checks the endpoint and sets up the channel; nothing connects until
+    /// the first call. Fails on a malformed endpoint, on plaintext that was
+    /// not allowed, and outside a tokio runtime.
+    pub fn build(self) -> Result<GrpcTransport> {
+        let config = &self.config;
+        let (url, tls) = endpoint_url(config, self.allow_insecure)?;
+        let mut endpoint = Endpoint::from_shared(url.clone())
+            .map_err(|e| invalid_endpoint(format!("`{url}` is not a valid URL ({e})")))?;
+        if tls {
+            let tls_config = ClientTlsConfig::new().with_webpki_roots();
+            endpoint = endpoint
+                .tls_config(tls_config)
+                .map_err(|e| invalid_endpoint(format!("cannot use TLS with `{url}` ({e})")))?;
+        }
+        if let Some(agent) = &config.user_agent {
+            endpoint = endpoint.user_agent(agent.as_str()).map_err(|_| {
+                Error::invalid_request("user_agent", "not a valid HTTP header value")
+            })?;
+        }
+        let api_client = MetadataValue::try_from(config.api_client_header())
+            .map_err(|_| Error::invalid_request("user_agent", "not a valid gRPC metadata value"))?;
+        if let Err(err) = tokio::runtime::Handle::try_current() {
+            return Err(Error::transport(
+                "the gRPC transport must be built inside a tokio runtime",
+                err,
+            ));
+        }
+        let mut grpc = Grpc::new(endpoint.connect_lazy())
+            .max_decoding_message_size(self.max_receive_message_size);
+        if self.gzip {
+            grpc = grpc
+                .send_compressed(CompressionEncoding::Gzip)
+                .accept_compressed(CompressionEncoding::Gzip);
+        }
+        Ok(GrpcTransport {
+            grpc,
+            credentials: config.credentials.clone(),
+            api_client,
+            endpoint: url,
+            tls,
+            gzip: self.gzip,
+        })
+    }
+}
+
+/// The URL to connect to and whether it is TLS; plaintext only where allowed.
+fn endpoint_url(config: &ClientConfig, allow_insecure: bool) -> Result<(String, bool)> {
+    let endpoint = config.endpoint.trim();
+    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("https", endpoint));
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.is_empty() {
+        return Err(invalid_endpoint(format!("`{endpoint}` names no host")));
+    }
+    if authority.contains(['/', '?', '#']) {
+        return Err(invalid_endpoint(format!(
+            "`{endpoint}` has a path; a gRPC endpoint is only `https://host[:port]`"
+        )));
+    }
+    let tls = match scheme.to_ascii_lowercase().as_str() {
+        "https" => true,
+        "http" if config.is_loopback() || config.emulator || allow_insecure => false,
+        "http" => {
+            return Err(invalid_endpoint(format!(
+                "plaintext `{endpoint}` is only allowed for a loopback address or an emulator \
+                 (CHANNEL_EMULATOR_HOST); use https:// or allow it with \
+                 GrpcTransportBuilder::allow_insecure(true)"
+            )));
+        }
+        other => {
+            return Err(invalid_endpoint(format!(
+                "unsupported scheme `{other}` in `{endpoint}`; use https:// (or http:// for a \
+                 local emulator)"
+            )));
+        }
+    };
+    let scheme = if tls { "https" } else { "http" };
+    Ok((format!("{scheme}://{authority}"), tls))
+}
+
+fn invalid_endpoint(description: String) -> Error {
+    Error::invalid_request("endpoint", description)
+}
+
+#[cfg(test)]
+mod tests {
+    use channel_core::{ClientBuilder, ErrorKind};
+
+    use super::*;
+
+    fn config(endpoint: &str) -> ClientConfig {
+        ClientBuilder::new().endpoint(endpoint).transport_config()
+    }
+
+    #[test]
+    fn tls_unless_plaintext_is_local_or_allowed() {
+        let url = |endpoint: &str, insecure: bool| endpoint_url(&config(endpoint), insecure);
+        assert_eq!(
+            url("https://cloudchannel.googleapis.com", false).unwrap(),
+            ("https://cloudchannel.googleapis.com".into(), true)
+        );
+        assert_eq!(
+            url("cloudchannel.googleapis.com:443", false).unwrap(),
+            ("https://cloudchannel.googleapis.com:443".into(), true)
+        );
+        assert_eq!(
+            url("http://127.0.0.1:8790/", false).unwrap(),
+            ("http://127.0.0.1:8790".into(), false)
+        );
+        assert_eq!(
+            url("http://[::1]:8790", false).unwrap(),
+            ("http://[::1]:8790".into(), false)
+        );
+        assert_eq!(
+            url("http://localhost:8790", false).unwrap(),
+            ("http://localhost:8790".into(), false)
+        );
+        let refused = url("http://10.1.2.3:8790", false).unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::InvalidRequest);
+        assert!(refused.message().contains("allow_insecure"), "{refused}");
+        assert_eq!(
+            url("http://10.1.2.3:8790", true).unwrap(),
+            ("http://10.1.2.3:8790".into(), false)
+        );
+        let mut emulator = config("http://emulator.internal:8790");
+        emulator.emulator = true;
+        assert_eq!(
+            endpoint_url(&emulator, false).unwrap(),
+            ("http://emulator.internal:8790".into(), false)
+        );
+    }
+
+    #[test]
+    fn malformed_endpoints_are_refused() {
+        for bad in [
+            "ftp://example.com",
+            "https://",
+            "https://example.com/v1",
+            "https://example.com?x=1",
+            "",
+        ] {
+            let err = endpoint_url(&config(bad), true).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad}");
+            assert_eq!(err.field_violations()[0].field, "endpoint");
+        }
+    }
+
+    #[test]
+    fn building_outside_a_runtime_is_an_error_not_a_panic() {
+        let err = GrpcTransport::new(&config("http://127.0.0.1:1")).unwrap_err();
+        assert!(err.message().contains("tokio runtime"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn build_sets_up_without_connecting() {
+        let transport = GrpcTransport::builder(&config("https://cloudchannel.googleapis.com"))
+            .gzip(true)
+            .build()
+            .unwrap();
+        assert!(transport.is_tls());
+        assert_eq!(transport.endpoint(), "https://cloudchannel.googleapis.com");
+        let shown = format!("{transport:?}");
+        assert!(shown.contains("gzip: true"), "{shown}");
+
+        let local = GrpcTransport::new(&config("http://127.0.0.1:1")).unwrap();
+        assert!(!local.is_tls());
+        let err = GrpcTransport::new(&config("http://192.0.2.1:80")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        let err = GrpcTransport::new(&config("https://bad host")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    }
+}

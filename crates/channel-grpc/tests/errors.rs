@@ -1,0 +1,350 @@
+//! How calls fail: statuses with details, deadlines, connections that drop
+//! or never open, malformed responses, credentials that fail; and the
+//! channel's limits, compression and multiplexing.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use channel_core::credentials::{
+    AccessToken, Credentials, CredentialsError, CredentialsErrorKind, StaticToken,
+};
+use channel_core::{BoxFuture, CallOptions, ClientBuilder, CloudChannelService, ErrorKind};
+use channel_grpc::GrpcTransport;
+use channel_types::model::{self, GetCustomerRequest, ListCustomersRequest};
+use channel_types::rpc::{BadRequest, Code, ErrorInfo, Status, bad_request::FieldViolation};
+use channel_types::wkt::Any;
+use prost::Message;
+use support::{Reply, TestServer};
+use tokio::time::Instant;
+
+fn transport(endpoint: String) -> GrpcTransport {
+    let config = ClientBuilder::new()
+        .endpoint(endpoint)
+        .credentials(Arc::new(StaticToken::new("ya29.secret-token")))
+        .transport_config();
+    GrpcTransport::new(&config).unwrap()
+}
+
+fn get_customer() -> GetCustomerRequest {
+    GetCustomerRequest {
+        name: "accounts/A1/customers/C1".into(),
+    }
+}
+
+fn within(timeout: Duration) -> CallOptions {
+    CallOptions::new().with_deadline(Instant::now() + timeout)
+}
+
+fn not_suspended() -> Status {
+    Status {
+        code: Code::FailedPrecondition as i32,
+        message: "Entitlement is not suspended.".into(),
+        details: vec![
+            Any::from_msg(&ErrorInfo {
+                reason: "NOT_SUSPENDED".into(),
+                domain: "cloudchannel.googleapis.com".into(),
+                metadata: [("entitlement".to_string(), "E1".to_string())].into(),
+            })
+            .unwrap(),
+            Any::from_msg(&BadRequest {
+                field_violations: vec![FieldViolation {
+                    field: "name".into(),
+                    description: "must name a suspended entitlement".into(),
+                    ..Default::default()
+                }],
+            })
+            .unwrap(),
+        ],
+    }
+}
+
+#[tokio::test]
+async fn status_details_are_decoded() {
+    for trailers_only in [false, true] {
+        let server = TestServer::start(move |_| Reply::Status {
+            code: Code::FailedPrecondition as i32,
+            message: "Entitlement is not suspended.".into(),
+            details: Some(not_suspended().encode_to_vec()),
+            trailers_only,
+        })
+        .await;
+        let err = transport(server.endpoint())
+            .get_customer(get_customer(), within(Duration::from_secs(30)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Rpc);
+        assert_eq!(err.code(), Code::FailedPrecondition);
+        assert_eq!(err.message(), "Entitlement is not suspended.");
+        assert_eq!(err.reason(), Some("NOT_SUSPENDED"));
+        assert_eq!(err.error_info().unwrap().metadata["entitlement"], "E1");
+        assert_eq!(err.field_violations()[0].field, "name");
+        assert!(!err.is_retryable());
+        assert!(!format!("{err:?}").contains("secret-token"));
+    }
+}
+
+#[tokio::test]
+async fn status_without_details_keeps_code_and_message() {
+    let server = TestServer::start(|call| {
+        if call.path.ends_with("/GetCustomer") {
+            Reply::status(Code::NotFound as i32, "Customer ‘C1’ not found: 100%", None)
+        } else {
+            Reply::status(Code::Unavailable as i32, "try again", Some(vec![0xff; 3]))
+        }
+    })
+    .await;
+    let t = transport(server.endpoint());
+    let err = t
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Rpc, Code::NotFound));
+    assert_eq!(err.message(), "Customer ‘C1’ not found: 100%");
+    assert!(err.details().is_empty());
+
+    // Details that do not decode are dropped; the status stays.
+    let err = t
+        .list_customers(ListCustomersRequest::default(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Rpc, Code::Unavailable)
+    );
+    assert!(err.is_retryable());
+    assert!(err.details().is_empty());
+}
+
+#[tokio::test]
+async fn deadline_goes_to_the_server_and_a_silent_server_times_out() {
+    let server = TestServer::start(|_| Reply::Hang).await;
+    let t = transport(server.endpoint());
+    let err = t
+        .get_customer(get_customer(), within(Duration::from_millis(300)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert_eq!(err.code(), Code::DeadlineExceeded);
+    assert!(!err.is_retryable());
+
+    let timeout = server
+        .last_call()
+        .header("grpc-timeout")
+        .unwrap()
+        .to_string();
+    let (digits, unit) = timeout.split_at(timeout.len() - 1);
+    let value: u64 = digits.parse().unwrap();
+    let sent = match unit {
+        "n" => Duration::from_nanos(value),
+        "u" => Duration::from_micros(value),
+        "m" => Duration::from_millis(value),
+        "S" => Duration::from_secs(value),
+        other => panic!("unexpected grpc-timeout unit {other}"),
+    };
+    assert!(
+        sent > Duration::ZERO && sent <= Duration::from_millis(300),
+        "{timeout}"
+    );
+}
+
+#[tokio::test]
+async fn a_deadline_already_past_sends_nothing() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let t = transport(server.endpoint());
+    let err = t
+        .get_customer(
+            get_customer(),
+            CallOptions::new().with_deadline(Instant::now()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(server.calls().is_empty());
+}
+
+#[tokio::test]
+async fn server_gone_mid_call_is_a_retryable_transport_error_and_the_channel_recovers() {
+    let server = TestServer::start(|call| {
+        if call.path.ends_with("/GetCustomer") {
+            Reply::DropConnection
+        } else {
+            Reply::Message(Vec::new())
+        }
+    })
+    .await;
+    let t = transport(server.endpoint());
+    let err = t
+        .get_customer(get_customer(), within(Duration::from_secs(30)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert_eq!(err.code(), Code::Unavailable);
+    assert!(err.is_retryable());
+    assert!(std::error::Error::source(&err).is_some());
+    assert!(!format!("{err:?}").contains("secret-token"));
+
+    // The next call reconnects.
+    t.list_customers(
+        ListCustomersRequest::default(),
+        within(Duration::from_secs(30)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_retryable_transport_error() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let t = transport(format!("http://{addr}"));
+    let err = t
+        .get_customer(get_customer(), within(Duration::from_secs(30)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert_eq!(err.code(), Code::Unavailable);
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_malformed_response_is_a_decode_error() {
+    // Field 1 (name) claims 16 bytes and has 2.
+    let server = TestServer::start(|_| Reply::Message(vec![0x0a, 0x10, b'a', b'b'])).await;
+    let err = transport(server.endpoint())
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err:?}");
+    assert!(!err.is_retryable());
+}
+
+#[derive(Debug)]
+struct BrokenCredentials;
+
+impl Credentials for BrokenCredentials {
+    fn token(&self) -> BoxFuture<'_, Result<Option<AccessToken>, CredentialsError>> {
+        Box::pin(async {
+            Err(CredentialsError::new(
+                CredentialsErrorKind::TokenRequest,
+                "the token endpoint said no",
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn failing_credentials_are_an_authentication_error_and_send_nothing() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let config = ClientBuilder::new()
+        .endpoint(server.endpoint())
+        .credentials(Arc::new(BrokenCredentials))
+        .transport_config();
+    let err = GrpcTransport::new(&config)
+        .unwrap()
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert!(server.calls().is_empty());
+}
+
+#[tokio::test]
+async fn large_responses_up_to_the_limit() {
+    // Above tonic's default 4 MiB, below the transport's 32 MiB.
+    let token = "t".repeat(5 * 1024 * 1024);
+    let response = model::ListCustomersResponse {
+        customers: Vec::new(),
+        next_page_token: token.clone(),
+    }
+    .encode_to_vec();
+    let server = TestServer::start(move |_| Reply::Message(response.clone())).await;
+    let page = transport(server.endpoint())
+        .list_customers(ListCustomersRequest::default(), CallOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(page.next_page_token.len(), token.len());
+
+    let config = ClientBuilder::new()
+        .endpoint(server.endpoint())
+        .transport_config();
+    let small = GrpcTransport::builder(&config)
+        .max_receive_message_size(1024)
+        .build()
+        .unwrap();
+    let err = small
+        .list_customers(ListCustomersRequest::default(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_ne!(err.code(), Code::Ok);
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn gzip_compresses_requests_when_enabled() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let config = ClientBuilder::new()
+        .endpoint(server.endpoint())
+        .transport_config();
+    let t = GrpcTransport::builder(&config).gzip(true).build().unwrap();
+    t.get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap();
+    let seen = server.last_call();
+    assert_eq!(seen.header("grpc-encoding"), Some("gzip"));
+    assert!(
+        seen.header("grpc-accept-encoding")
+            .is_some_and(|v| v.contains("gzip"))
+    );
+    assert!(seen.compressed);
+    assert_ne!(seen.message, get_customer().encode_to_vec());
+
+    // Off by default.
+    transport(server.endpoint())
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap();
+    let seen = server.last_call();
+    assert!(seen.header("grpc-encoding").is_none());
+    assert_eq!(seen.message, get_customer().encode_to_vec());
+}
+
+#[tokio::test]
+async fn concurrent_calls_share_one_connection() {
+    let answered = Arc::new(AtomicUsize::new(0));
+    let counter = answered.clone();
+    let server = TestServer::start(move |call| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let request = GetCustomerRequest::decode(call.message.clone()).unwrap_or_default();
+        Reply::Message(
+            model::Customer {
+                name: request.name,
+                ..Default::default()
+            }
+            .encode_to_vec(),
+        )
+    })
+    .await;
+    let t = transport(server.endpoint());
+    let calls = (0..16).map(|i| {
+        let t = t.clone();
+        tokio::spawn(async move {
+            let name = format!("accounts/A1/customers/C{i}");
+            let request = GetCustomerRequest { name: name.clone() };
+            let customer = t
+                .get_customer(request, within(Duration::from_secs(30)))
+                .await
+                .unwrap();
+            assert_eq!(customer.name, name);
+        })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        call.unwrap();
+    }
+    assert_eq!(answered.load(Ordering::SeqCst), 16);
+    assert_eq!(server.connections(), 1);
+}

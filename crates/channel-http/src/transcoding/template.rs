@@ -1,0 +1,402 @@
+//! URL path templates of HTTP rules: parsing, matching a field value against
+//! a variable's pattern (client side), and matching a request path against
+//! the whole template (server side).
+//!
+//! The grammar is the one of `google.api.http`:
+//!
+//! ```text
+//! Template = "/" Segments [ ":" Verb ] ;
+//! Segments = Segment { "/" Segment } ;
+//! Segment  = "*" | "**" | LITERAL | "{" FieldPath [ "=" Segments ] "}" ;
+//! ```
+//!
+//! `*` matches one non-empty segment and `**` one or more (the spec allows
+//! zero, but then `GET /v1/operations` would match both `ListOperations` and
+//! `GetOperation`); `{field}` alone means `{field=*}`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use percent_encoding::percent_decode_str;
+
+use super::fields::FieldPath;
+
+/// One segment of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// A fixed segment, e.g. `accounts`.
+    Literal(String),
+    /// `*`: one segment.
+    Star,
+    /// `**`: one or more segments.
+    DoubleStar,
+}
+
+/// A `{field=pattern}` variable: the field it binds and its segments.
+#[derive(Debug, Clone)]
+pub(crate) struct Variable {
+    /// The bound field.
+    pub(crate) field: FieldPath,
+    /// The pattern's segments, `[Star]` for a bare `{field}`.
+    pub(crate) pattern: Vec<Segment>,
+    /// The pattern as written, e.g. `accounts/*/customers/*`.
+    pub(crate) pattern_text: String,
+}
+
+/// A top-level piece of a template: a plain segment or a variable.
+#[derive(Debug, Clone)]
+enum Piece {
+    Segment(Segment),
+    Variable(usize),
+}
+
+/// A parsed URL template.
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    pieces: Vec<Piece>,
+    variables: Vec<Variable>,
+    verb: Option<String>,
+    literals: usize,
+    has_double_star: bool,
+}
+
+/// Why a template did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TemplateError(String);
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn parse_segment(text: &str, template: &str) -> Result<Segment, TemplateError> {
+    match text {
+        "" => Err(TemplateError(format!("empty segment in {template:?}"))),
+        "*" => Ok(Segment::Star),
+        "**" => Ok(Segment::DoubleStar),
+        s if s.contains(['{', '}', '=', '*']) => {
+            Err(TemplateError(format!("bad segment {s:?} in {template:?}")))
+        }
+        s => Ok(Segment::Literal(s.to_string())),
+    }
+}
+
+/// Splits `text` at `sep` where it is not inside braces.
+fn split_outside_braces(text: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            c if c == sep && depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+impl Template {
+    /// Parses a template such as `/v1/{name=accounts/*/customers/*}:cancel`.
+    pub(crate) fn parse(template: &str) -> Result<Template, TemplateError> {
+        let rest = template
+            .strip_prefix('/')
+            .ok_or_else(|| TemplateError(format!("{template:?} does not start with '/'")))?;
+        let mut colon = split_outside_braces(rest, ':');
+        let verb = match colon.len() {
+            1 => None,
+            2 => colon.pop().map(str::to_string),
+            _ => return Err(TemplateError(format!("more than one verb in {template:?}"))),
+        };
+        if verb
+            .as_deref()
+            .is_some_and(|v| v.is_empty() || v.contains('/'))
+        {
+            return Err(TemplateError(format!("bad verb in {template:?}")));
+        }
+        let mut pieces = Vec::new();
+        let mut variables = Vec::new();
+        for part in split_outside_braces(colon[0], '/') {
+            if let Some(inner) = part.strip_prefix('{') {
+                let inner = inner
+                    .strip_suffix('}')
+                    .ok_or_else(|| TemplateError(format!("unclosed variable in {template:?}")))?;
+                let (field, pattern_text) = inner.split_once('=').unwrap_or((inner, "*"));
+                if field.is_empty()
+                    || !field.split('.').all(|s| {
+                        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                {
+                    return Err(TemplateError(format!(
+                        "bad field path {field:?} in {template:?}"
+                    )));
+                }
+                let pattern = pattern_text
+                    .split('/')
+                    .map(|s| parse_segment(s, template))
+                    .collect::<Result<Vec<_>, _>>()?;
+                pieces.push(Piece::Variable(variables.len()));
+                variables.push(Variable {
+                    field: FieldPath::new(field),
+                    pattern,
+                    pattern_text: pattern_text.to_string(),
+                });
+            } else {
+                pieces.push(Piece::Segment(parse_segment(part, template)?));
+            }
+        }
+        let segments = || {
+            pieces.iter().flat_map(|p| match p {
+                Piece::Segment(s) => std::slice::from_ref(s),
+                Piece::Variable(i) => variables[*i].pattern.as_slice(),
+            })
+        };
+        let literals = segments()
+            .filter(|s| matches!(s, Segment::Literal(_)))
+            .count();
+        let double_stars = segments()
+            .filter(|s| matches!(s, Segment::DoubleStar))
+            .count();
+        let last_is_double_star = segments().last() == Some(&Segment::DoubleStar);
+        if double_stars > 1 || (double_stars == 1 && !last_is_double_star) {
+            return Err(TemplateError(format!(
+                "'**' must be the last segment of {template:?}"
+            )));
+        }
+        Ok(Template {
+            pieces,
+            variables,
+            literals: literals + usize::from(verb.is_some()),
+            verb,
+            has_double_star: double_stars == 1,
+        })
+    }
+
+    /// The variables, in template order.
+    pub(crate) fn variables(&self) -> &[Variable] {
+        &self.variables
+    }
+
+    /// How many literal segments the template has, its verb counted as one:
+    /// more is more specific.
+    pub(crate) fn literal_count(&self) -> usize {
+        self.literals
+    }
+
+    /// Whether the template ends in `**`: less specific than one that does not.
+    pub(crate) fn has_double_star(&self) -> bool {
+        self.has_double_star
+    }
+
+    /// Writes the path for these variable values (one per variable, already
+    /// checked against their patterns), each segment percent-encoded.
+    pub(crate) fn render(&self, values: &[&str]) -> String {
+        let mut path = String::with_capacity(64);
+        for piece in &self.pieces {
+            path.push('/');
+            match piece {
+                Piece::Segment(Segment::Literal(s)) => path.push_str(s),
+                // Only variables bind wildcards in the schema; a bare one has
+                // no value to write.
+                Piece::Segment(_) => path.push('_'),
+                Piece::Variable(i) => {
+                    let value = values.get(*i).copied().unwrap_or_default();
+                    for (n, segment) in value.split('/').enumerate() {
+                        if n > 0 {
+                            path.push('/');
+                        }
+                        path.extend(super::query::encode_component(segment));
+                    }
+                }
+            }
+        }
+        if let Some(verb) = &self.verb {
+            path.push(':');
+            path.push_str(verb);
+        }
+        path
+    }
+
+    /// Matches a request path (percent-encoded, no query string) and returns
+    /// the decoded value of each variable.
+    pub(crate) fn match_path(&self, path: &str) -> Option<Vec<String>> {
+        let rest = path.strip_prefix('/')?;
+        let rest = match &self.verb {
+            Some(verb) => {
+                let head = rest.strip_suffix(verb.as_str())?.strip_suffix(':')?;
+                if head.is_empty() {
+                    return None;
+                }
+                head
+            }
+            None => rest,
+        };
+        let raw: Vec<&str> = rest.split('/').collect();
+        let mut decoded = Vec::with_capacity(raw.len());
+        for segment in &raw {
+            decoded.push(percent_decode_str(segment).decode_utf8().ok()?);
+        }
+        let mut values = vec![String::new(); self.variables.len()];
+        let mut at = 0;
+        for piece in &self.pieces {
+            match piece {
+                Piece::Segment(segment) => {
+                    at = match_segments(std::slice::from_ref(segment), &decoded, at)?;
+                }
+                Piece::Variable(i) => {
+                    let end = match_segments(&self.variables[*i].pattern, &decoded, at)?;
+                    values[*i] = join(&decoded[at..end]);
+                    at = end;
+                }
+            }
+        }
+        (at == decoded.len()).then_some(values)
+    }
+}
+
+fn join(segments: &[Cow<'_, str>]) -> String {
+    let mut out = String::new();
+    for (n, s) in segments.iter().enumerate() {
+        if n > 0 {
+            out.push('/');
+        }
+        out.push_str(s);
+    }
+    out
+}
+
+/// Matches `pattern` against `segments[start..]`; returns where the match
+/// ends. `**` only ever comes last, so it takes every remaining segment.
+fn match_segments<S: AsRef<str>>(
+    pattern: &[Segment],
+    segments: &[S],
+    start: usize,
+) -> Option<usize> {
+    let mut at = start;
+    for p in pattern {
+        match p {
+            Segment::Literal(lit) => {
+                if segments.get(at)?.as_ref() != lit {
+                    return None;
+                }
+                at += 1;
+            }
+            Segment::Star => {
+                if segments.get(at)?.as_ref().is_empty() {
+                    return None;
+                }
+                at += 1;
+            }
+            Segment::DoubleStar => {
+                let rest = segments.get(at..)?;
+                if rest.is_empty() || rest.iter().any(|s| s.as_ref().is_empty()) {
+                    return None;
+                }
+                at = segments.len();
+            }
+        }
+    }
+    Some(at)
+}
+
+impl Variable {
+    /// Whether a field value fits this variable's pattern.
+    pub(crate) fn matches(&self, value: &str) -> bool {
+        let segments: Vec<&str> = value.split('/').collect();
+        match_segments(&self.pattern, &segments, 0) == Some(segments.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_variables_verbs_and_patterns() {
+        let t = Template::parse("/v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer")
+            .unwrap();
+        assert_eq!(t.verb.as_deref(), Some("changeOffer"));
+        assert_eq!(t.variables().len(), 1);
+        assert_eq!(t.variables()[0].field.proto(), "name");
+        assert_eq!(
+            t.variables()[0].pattern_text,
+            "accounts/*/customers/*/entitlements/*"
+        );
+        assert_eq!(t.literal_count(), 5);
+        let t = Template::parse("/v1/{customer_repricing_config.name=accounts/*}").unwrap();
+        assert_eq!(
+            t.variables()[0].field.json(),
+            "customerRepricingConfig.name"
+        );
+        let bare = Template::parse("/v1/{name}").unwrap();
+        assert!(bare.variables()[0].matches("x"));
+        assert!(!bare.variables()[0].matches("x/y"));
+        for bad in [
+            "v1/x",
+            "/v1/{name",
+            "/v1/{=x}",
+            "/v1/**/x",
+            "/v1//x",
+            "/v1/x:",
+        ] {
+            assert!(Template::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn values_match_patterns() {
+        let t = Template::parse("/v1/{name=accounts/*/customers/*}").unwrap();
+        let v = &t.variables()[0];
+        assert!(v.matches("accounts/A1/customers/C1"));
+        assert!(!v.matches("accounts/A1/customers"));
+        assert!(!v.matches("accounts/A1/customers/C1/x"));
+        assert!(!v.matches("accounts//customers/C1"));
+        assert!(!v.matches("accounts/A1/channelPartnerLinks/L/customers/C1"));
+        assert!(!v.matches(""));
+        let ops = Template::parse("/v1/{name=operations/**}").unwrap();
+        assert!(ops.variables()[0].matches("operations/a"));
+        assert!(ops.variables()[0].matches("operations/a/b/c"));
+        assert!(!ops.variables()[0].matches("operations"));
+        let fixed = Template::parse("/v1/{name=operations}").unwrap();
+        assert!(fixed.variables()[0].matches("operations"));
+        assert!(!fixed.variables()[0].matches("operations/x"));
+    }
+
+    #[test]
+    fn renders_and_matches_paths() {
+        let t = Template::parse("/v1/{name=accounts/*/customers/*}:provision").unwrap();
+        let path = t.render(&["accounts/A 1/customers/C:1"]);
+        assert_eq!(path, "/v1/accounts/A%201/customers/C%3A1:provision");
+        assert_eq!(
+            t.match_path(&path),
+            Some(vec!["accounts/A 1/customers/C:1".to_string()])
+        );
+        assert_eq!(t.match_path("/v1/accounts/A/customers/C"), None);
+        assert_eq!(t.match_path("/v1/accounts/A/customers/C:other"), None);
+        assert_eq!(t.match_path("/v2/accounts/A/customers/C:provision"), None);
+        let ops = Template::parse("/v1/{name=operations/**}").unwrap();
+        assert_eq!(
+            ops.match_path("/v1/operations/a/b"),
+            Some(vec!["operations/a/b".to_string()])
+        );
+        assert_eq!(ops.match_path("/v1/operations"), None);
+        assert_eq!(ops.match_path("/v1/operations/a//b"), None);
+        // Invalid UTF-8 after decoding is no match, not a panic.
+        assert_eq!(ops.match_path("/v1/operations/%FF"), None);
+        let list = Template::parse("/v1/{parent=accounts/*}/customers").unwrap();
+        assert_eq!(
+            list.match_path("/v1/accounts/A/customers"),
+            Some(vec!["accounts/A".to_string()])
+        );
+        assert_eq!(list.match_path("/v1/accounts/A/customers/"), None);
+        let products = Template::parse("/v1/products").unwrap();
+        assert_eq!(products.match_path("/v1/products"), Some(vec![]));
+        assert_eq!(products.render(&[]), "/v1/products");
+    }
+}

@@ -1,0 +1,363 @@
+//! The transport: one reqwest client (rustls, pooled connections, HTTP/1.1
+//! and HTTP/2) sending each RPC as the HTTP request its rule describes.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use channel_core::credentials::Credentials;
+use channel_core::{CallOptions, ClientConfig, Error, Result};
+use channel_types::methods::{HttpVerb, Method};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::body::{self, BodyError};
+use crate::{status, transcoding};
+
+/// The default cap on a response body: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// How much of an error response is read to decode it.
+const MAX_ERROR_BYTES: usize = 1024 * 1024;
+
+const API_CLIENT: HeaderName = HeaderName::from_static("x-goog-api-client");
+
+/// The REST/JSON transport: implements the service traits of
+/// [`channel_core`] over HTTPS.
+///
+/// Cheap to clone; clones share one connection pool.
+///
+/// ```no_run
+/// use channel_core::Client;
+/// use channel_http::HttpTransport;
+/// use channel_types::model::GetCustomerRequest;
+///
+/// # async fn example() -> channel_core::Result<()> {
+/// let client = Client::builder().build_with(HttpTransport::new)?;
+/// let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
+/// let customer = client.get_customer(request).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct HttpTransport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoint: String,
+    credentials: Arc<dyn Credentials>,
+    api_client: HeaderValue,
+    user_agent: HeaderValue,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("endpoint", &self.inner.endpoint)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`HttpTransport`]: response size cap, a custom
+/// `reqwest::Client`, plaintext to a remote host.
+///
+/// ```
+/// use channel_core::ClientBuilder;
+/// use channel_http::HttpTransport;
+///
+/// let config = ClientBuilder::new().endpoint("https://cloudchannel.googleapis.com").transport_config();
+/// let transport = HttpTransport::builder(&config)
+///     .max_response_size(8 * 1024 * 1024)
+///     .build()?;
+/// assert_eq!(transport.endpoint(), "https://cloudchannel.googleapis.com");
+/// # Ok::<(), channel_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct HttpTransportBuilder {
+    config: ClientConfig,
+    http: Option<reqwest::Client>,
+    max_response_bytes: usize,
+    allow_insecure: bool,
+}
+
+impl HttpTransportBuilder {
+    /// Caps the size of a response body (default [`DEFAULT_MAX_RESPONSE_BYTES`]);
+    /// larger responses fail with a decode error without being read whole.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Sends through this client instead of one built here (its TLS, proxy
+    /// and pool settings apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Allows an `http://` endpoint on another machine. Requests and tokens
+    /// then cross the network unencrypted; meant for test setups only.
+    pub fn allow_insecure(mut self, allow: bool) -> Self {
+        self.allow_insecure = allow;
+        self
+    }
+
+    /// Checks the endpoint and builds the transport.
+    pub fn build(self) -> Result<HttpTransport> {
+        let config = self.config;
+        let endpoint = config.endpoint.trim().trim_end_matches('/').to_string();
+        let url = reqwest::Url::parse(&endpoint).map_err(|e| {
+            Error::invalid_request("endpoint", format!("{endpoint:?} is not a URL: {e}"))
+        })?;
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(Error::invalid_request(
+                "endpoint",
+                format!("{endpoint:?} has no host"),
+            ));
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if config.is_loopback() || config.emulator || self.allow_insecure => {}
+            "http" => {
+                return Err(Error::invalid_request(
+                    "endpoint",
+                    format!(
+                        "{endpoint:?} is plaintext HTTP to a host that is not this machine; \
+                         use https://, or allow_insecure(true) for a test setup"
+                    ),
+                ));
+            }
+            other => {
+                return Err(Error::invalid_request(
+                    "endpoint",
+                    format!("unsupported scheme {other:?} in {endpoint:?}; use https://"),
+                ));
+            }
+        }
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .use_rustls_tls()
+                .tcp_nodelay(true)
+                .pool_idle_timeout(Duration::from_secs(90))
+                .http2_adaptive_window(true)
+                .build()
+                .map_err(|e| Error::transport("could not set up the HTTP client", e))?,
+        };
+        let api_client = HeaderValue::from_str(&config.api_client_header())
+            .map_err(|_| Error::invalid_request("user_agent", "not a valid HTTP header value"))?;
+        let mut agent = format!("channel-rust/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(extra) = &config.user_agent {
+            agent.push(' ');
+            agent.push_str(extra);
+        }
+        let user_agent = HeaderValue::from_str(&agent)
+            .map_err(|_| Error::invalid_request("user_agent", "not a valid HTTP header value"))?;
+        Ok(HttpTransport {
+            inner: Arc::new(Inner {
+                http,
+                endpoint,
+                credentials: config.credentials.clone(),
+                api_client,
+                user_agent,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+fn reqwest_method(verb: HttpVerb) -> reqwest::Method {
+    match verb {
+        HttpVerb::Get => reqwest::Method::GET,
+        HttpVerb::Put => reqwest::Method::PUT,
+        HttpVerb::Post => reqwest::Method::POST,
+        HttpVerb::Delete => reqwest::Method::DELETE,
+        HttpVerb::Patch => reqwest::Method::PATCH,
+    }
+}
+
+impl HttpTransport {
+    /// A transport for this configuration with the default settings.
+    ///
+    /// Fails when the endpoint is not a URL, or is plaintext `http://` to a
+    /// host other than this machine (unless the configuration is an
+    /// emulator found through `CHANNEL_EMULATOR_HOST`).
+    pub fn new(config: &ClientConfig) -> Result<Self> {
+        Self::builder(config).build()
+    }
+
+    /// A builder starting from this configuration.
+    pub fn builder(config: &ClientConfig) -> HttpTransportBuilder {
+        HttpTransportBuilder {
+            config: config.clone(),
+            http: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure: false,
+        }
+    }
+
+    /// The endpoint calls go to, without a trailing `/`.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    /// Sends one attempt of `method` and decodes its response: what every
+    /// service trait method does, open to any request and response that have
+    /// a proto3 JSON form (`serde_json::Value` included).
+    ///
+    /// The attempt ends by the options' deadline: the remaining time bounds
+    /// the token fetch, the request and reading the response, and running
+    /// out is a [`Timeout`](channel_core::ErrorKind::Timeout) error.
+    pub async fn unary<Req, Resp>(
+        &self,
+        method: &'static Method,
+        request: &Req,
+        options: CallOptions,
+    ) -> Result<Resp>
+    where
+        Req: Serialize + ?Sized,
+        Resp: DeserializeOwned,
+    {
+        // Refused before anything is sent, deadline or not.
+        let encoded = transcoding::encode(method, request)?;
+        let remaining = options.remaining();
+        if remaining == Some(Duration::ZERO) {
+            return Err(deadline_error(method, remaining));
+        }
+        let attempt = self.send(method, encoded, &options, remaining);
+        match remaining {
+            Some(limit) => tokio::time::timeout(limit, attempt)
+                .await
+                .unwrap_or_else(|_| Err(deadline_error(method, remaining))),
+            None => attempt.await,
+        }
+    }
+
+    async fn send<Resp: DeserializeOwned>(
+        &self,
+        method: &'static Method,
+        mut encoded: transcoding::EncodedRequest,
+        options: &CallOptions,
+        remaining: Option<Duration>,
+    ) -> Result<Resp> {
+        let inner = &*self.inner;
+        let token = inner
+            .credentials
+            .token()
+            .await
+            .map_err(|e| Error::authentication("could not get an access token", e))?;
+
+        let mut headers = HeaderMap::new();
+        headers.insert(API_CLIENT, inner.api_client.clone());
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Some(token) = token {
+            let mut value = HeaderValue::from_str(&token.header_value()).map_err(|_| {
+                Error::authentication(
+                    "the access token is not a valid header value",
+                    "invalid characters in the token",
+                )
+            })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        // Call options come last: a header set there replaces a default.
+        for (name, value) in options.headers() {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid_request(name, "not a valid HTTP header name"))?;
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid_request(name.as_str(), "not a valid HTTP header value")
+            })?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+
+        let url = format!("{}{}", inner.endpoint, encoded.path_and_query());
+        let mut builder = inner
+            .http
+            .request(reqwest_method(encoded.verb()), url)
+            .headers(headers);
+        if let Some(body) = encoded.take_body() {
+            let bytes = serde_json::to_vec(&body).map_err(|e| {
+                Error::invalid_request("request", format!("cannot be written as JSON: {e}"))
+            })?;
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(bytes);
+        }
+        if let Some(limit) = remaining {
+            builder = builder.timeout(limit);
+        }
+
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| send_error(method, remaining, e))?;
+        let http_status = response.status();
+        tracing::debug!(
+            method = method.name,
+            status = http_status.as_u16(),
+            "response"
+        );
+        if !http_status.is_success() {
+            let limit = inner.max_response_bytes.min(MAX_ERROR_BYTES);
+            let bytes = body::read_prefix(response, limit).await;
+            return Err(status::error_from_response(http_status.as_u16(), &bytes));
+        }
+        let bytes = body::read_capped(response, inner.max_response_bytes)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge(too_large) => {
+                    Error::decode(format!("{}: {too_large}", method.name), too_large)
+                }
+                BodyError::Read(e) if e.is_timeout() => deadline_error(method, remaining),
+                BodyError::Read(e) => {
+                    Error::transport(format!("{}: the response was cut short", method.name), e)
+                }
+            })?;
+        let text: &[u8] = if bytes.trim_ascii().is_empty() && http_status.as_u16() == 204 {
+            b"{}"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(text).map_err(|e| {
+            Error::decode(
+                format!(
+                    "{}: the response is not a valid {}: {e}",
+                    method.name, method.output
+                ),
+                e,
+            )
+        })
+    }
+}
+
+fn deadline_error(method: &Method, limit: Option<Duration>) -> Error {
+    match limit {
+        Some(limit) if !limit.is_zero() => Error::timeout(format!(
+            "{}: no response within the {limit:?} left before the deadline",
+            method.name
+        )),
+        _ => Error::timeout(format!("{}: the deadline has passed", method.name)),
+    }
+}
+
+fn send_error(method: &Method, remaining: Option<Duration>, e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        deadline_error(method, remaining)
+    } else if e.is_connect() {
+        Error::transport(format!("{}: could not connect", method.name), e)
+    } else if e.is_builder() {
+        Error::invalid_request(
+            "request",
+            format!("the HTTP request could not be built: {e}"),
+        )
+    } else {
+        Error::transport(format!("{}: the request failed", method.name), e)
+    }
+}

@@ -1,0 +1,1027 @@
+//! The gRPC face of the emulator: tonic's generated server traits, each
+//! method handing its request and metadata to the engine.
+
+use std::time::Duration;
+
+use channel_core::{CallOptions, Error, Result};
+use prost::Message;
+
+use crate::engine::Engine;
+use crate::stubs::{
+    cloud_channel_reports_service_server, cloud_channel_service_server, operations_server,
+};
+
+/// The engine behind tonic's server traits.
+#[derive(Clone, Debug)]
+pub(crate) struct GrpcService {
+    pub(crate) engine: Engine,
+}
+
+/// Request metadata becomes the call's headers (the engine reads the bearer
+/// token from them); `grpc-timeout` becomes its deadline.
+fn options<T>(request: &tonic::Request<T>) -> CallOptions {
+    let mut options = CallOptions::new();
+    for (name, value) in request.metadata().clone().into_headers().iter() {
+        if let Ok(value) = value.to_str() {
+            options = options.with_header(name.as_str(), value);
+        }
+    }
+    if let Some(timeout) = request
+        .metadata()
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_timeout)
+    {
+        options = options.with_deadline(tokio::time::Instant::now() + timeout);
+    }
+    options
+}
+
+/// `grpc-timeout`: up to 8 digits and a unit (H, M, S, m, u, n).
+fn parse_timeout(text: &str) -> Option<Duration> {
+    let (digits, unit) = text.split_at(text.len().checked_sub(1)?);
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n.saturating_mul(3600)),
+        "M" => Duration::from_secs(n.saturating_mul(60)),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    })
+}
+
+/// The engine's error as a gRPC status, details in `grpc-status-details-bin`.
+pub(crate) fn status(error: &Error) -> tonic::Status {
+    if crate::engine::is_dropped(error) {
+        // The change was applied; the client sees what a cut connection gives.
+        return tonic::Status::unavailable("connection dropped");
+    }
+    let code = tonic::Code::from_i32(error.code() as i32);
+    let details = error.to_status().encode_to_vec();
+    tonic::Status::with_details(code, error.message(), details.into())
+}
+
+fn reply<T>(result: Result<T>) -> std::result::Result<tonic::Response<T>, tonic::Status> {
+    result.map(tonic::Response::new).map_err(|e| status(&e))
+}
+
+#[tonic::async_trait]
+#[allow(deprecated)]
+impl cloud_channel_service_server::CloudChannelService for GrpcService {
+    async fn list_customers(
+        &self,
+        request: tonic::Request<::channel_types::model::ListCustomersRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListCustomersResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_customers(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn get_customer(
+        &self,
+        request: tonic::Request<::channel_types::model::GetCustomerRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::get_customer(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn check_cloud_identity_accounts_exist(
+        &self,
+        request: tonic::Request<::channel_types::model::CheckCloudIdentityAccountsExistRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::CheckCloudIdentityAccountsExistResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::check_cloud_identity_accounts_exist(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn create_customer(
+        &self,
+        request: tonic::Request<::channel_types::model::CreateCustomerRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::create_customer(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn update_customer(
+        &self,
+        request: tonic::Request<::channel_types::model::UpdateCustomerRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::update_customer(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn delete_customer(
+        &self,
+        request: tonic::Request<::channel_types::model::DeleteCustomerRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::delete_customer(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn import_customer(
+        &self,
+        request: tonic::Request<::channel_types::model::ImportCustomerRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::import_customer(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn provision_cloud_identity(
+        &self,
+        request: tonic::Request<::channel_types::model::ProvisionCloudIdentityRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::provision_cloud_identity(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_entitlements(
+        &self,
+        request: tonic::Request<::channel_types::model::ListEntitlementsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListEntitlementsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_entitlements(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_transferable_skus(
+        &self,
+        request: tonic::Request<::channel_types::model::ListTransferableSkusRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListTransferableSkusResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_transferable_skus(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_transferable_offers(
+        &self,
+        request: tonic::Request<::channel_types::model::ListTransferableOffersRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListTransferableOffersResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_transferable_offers(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn get_entitlement(
+        &self,
+        request: tonic::Request<::channel_types::model::GetEntitlementRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::model::Entitlement>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::get_entitlement(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn create_entitlement(
+        &self,
+        request: tonic::Request<::channel_types::model::CreateEntitlementRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::create_entitlement(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn change_parameters(
+        &self,
+        request: tonic::Request<::channel_types::model::ChangeParametersRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::change_parameters(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn change_renewal_settings(
+        &self,
+        request: tonic::Request<::channel_types::model::ChangeRenewalSettingsRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::change_renewal_settings(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn change_offer(
+        &self,
+        request: tonic::Request<::channel_types::model::ChangeOfferRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::change_offer(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn start_paid_service(
+        &self,
+        request: tonic::Request<::channel_types::model::StartPaidServiceRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::start_paid_service(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn suspend_entitlement(
+        &self,
+        request: tonic::Request<::channel_types::model::SuspendEntitlementRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::suspend_entitlement(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn cancel_entitlement(
+        &self,
+        request: tonic::Request<::channel_types::model::CancelEntitlementRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::cancel_entitlement(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn activate_entitlement(
+        &self,
+        request: tonic::Request<::channel_types::model::ActivateEntitlementRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::activate_entitlement(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn transfer_entitlements(
+        &self,
+        request: tonic::Request<::channel_types::model::TransferEntitlementsRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::transfer_entitlements(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn transfer_entitlements_to_google(
+        &self,
+        request: tonic::Request<::channel_types::model::TransferEntitlementsToGoogleRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::transfer_entitlements_to_google(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_channel_partner_links(
+        &self,
+        request: tonic::Request<::channel_types::model::ListChannelPartnerLinksRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListChannelPartnerLinksResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_channel_partner_links(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn get_channel_partner_link(
+        &self,
+        request: tonic::Request<::channel_types::model::GetChannelPartnerLinkRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ChannelPartnerLink>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::get_channel_partner_link(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn create_channel_partner_link(
+        &self,
+        request: tonic::Request<::channel_types::model::CreateChannelPartnerLinkRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ChannelPartnerLink>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::create_channel_partner_link(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn update_channel_partner_link(
+        &self,
+        request: tonic::Request<::channel_types::model::UpdateChannelPartnerLinkRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ChannelPartnerLink>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::update_channel_partner_link(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn get_customer_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::GetCustomerRepricingConfigRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::CustomerRepricingConfig>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::get_customer_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_customer_repricing_configs(
+        &self,
+        request: tonic::Request<::channel_types::model::ListCustomerRepricingConfigsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListCustomerRepricingConfigsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_customer_repricing_configs(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn create_customer_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::CreateCustomerRepricingConfigRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::CustomerRepricingConfig>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::create_customer_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn update_customer_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::UpdateCustomerRepricingConfigRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::CustomerRepricingConfig>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::update_customer_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn delete_customer_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::DeleteCustomerRepricingConfigRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::delete_customer_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn get_channel_partner_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::GetChannelPartnerRepricingConfigRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::get_channel_partner_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_channel_partner_repricing_configs(
+        &self,
+        request: tonic::Request<::channel_types::model::ListChannelPartnerRepricingConfigsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListChannelPartnerRepricingConfigsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_channel_partner_repricing_configs(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn create_channel_partner_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::CreateChannelPartnerRepricingConfigRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::create_channel_partner_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn update_channel_partner_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::UpdateChannelPartnerRepricingConfigRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::update_channel_partner_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn delete_channel_partner_repricing_config(
+        &self,
+        request: tonic::Request<::channel_types::model::DeleteChannelPartnerRepricingConfigRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::delete_channel_partner_repricing_config(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_sku_groups(
+        &self,
+        request: tonic::Request<::channel_types::model::ListSkuGroupsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListSkuGroupsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_sku_groups(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_sku_group_billable_skus(
+        &self,
+        request: tonic::Request<::channel_types::model::ListSkuGroupBillableSkusRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListSkuGroupBillableSkusResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_sku_group_billable_skus(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn lookup_offer(
+        &self,
+        request: tonic::Request<::channel_types::model::LookupOfferRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::model::Offer>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::lookup_offer(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_products(
+        &self,
+        request: tonic::Request<::channel_types::model::ListProductsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListProductsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_products(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_skus(
+        &self,
+        request: tonic::Request<::channel_types::model::ListSkusRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::model::ListSkusResponse>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_skus(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_offers(
+        &self,
+        request: tonic::Request<::channel_types::model::ListOffersRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListOffersResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_offers(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_purchasable_skus(
+        &self,
+        request: tonic::Request<::channel_types::model::ListPurchasableSkusRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListPurchasableSkusResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_purchasable_skus(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_purchasable_offers(
+        &self,
+        request: tonic::Request<::channel_types::model::ListPurchasableOffersRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListPurchasableOffersResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_purchasable_offers(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn query_eligible_billing_accounts(
+        &self,
+        request: tonic::Request<::channel_types::model::QueryEligibleBillingAccountsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::QueryEligibleBillingAccountsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::query_eligible_billing_accounts(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn register_subscriber(
+        &self,
+        request: tonic::Request<::channel_types::model::RegisterSubscriberRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::RegisterSubscriberResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::register_subscriber(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn unregister_subscriber(
+        &self,
+        request: tonic::Request<::channel_types::model::UnregisterSubscriberRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::UnregisterSubscriberResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::unregister_subscriber(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_subscribers(
+        &self,
+        request: tonic::Request<::channel_types::model::ListSubscribersRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListSubscribersResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_subscribers(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_entitlement_changes(
+        &self,
+        request: tonic::Request<::channel_types::model::ListEntitlementChangesRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListEntitlementChangesResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelService::list_entitlement_changes(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+}
+
+#[tonic::async_trait]
+#[allow(deprecated)]
+impl cloud_channel_reports_service_server::CloudChannelReportsService for GrpcService {
+    async fn run_report_job(
+        &self,
+        request: tonic::Request<::channel_types::model::RunReportJobRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelReportsService::run_report_job(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn fetch_report_results(
+        &self,
+        request: tonic::Request<::channel_types::model::FetchReportResultsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::FetchReportResultsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelReportsService::fetch_report_results(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+
+    async fn list_reports(
+        &self,
+        request: tonic::Request<::channel_types::model::ListReportsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::model::ListReportsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::CloudChannelReportsService::list_reports(
+                &self.engine,
+                request.into_inner(),
+                options,
+            )
+            .await,
+        )
+    }
+}
+
+#[tonic::async_trait]
+#[allow(deprecated)]
+impl operations_server::Operations for GrpcService {
+    async fn list_operations(
+        &self,
+        request: tonic::Request<::channel_types::longrunning::ListOperationsRequest>,
+    ) -> std::result::Result<
+        tonic::Response<::channel_types::longrunning::ListOperationsResponse>,
+        tonic::Status,
+    > {
+        let options = options(&request);
+        reply(
+            channel_core::Operations::list_operations(&self.engine, request.into_inner(), options)
+                .await,
+        )
+    }
+
+    async fn get_operation(
+        &self,
+        request: tonic::Request<::channel_types::longrunning::GetOperationRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
+    {
+        let options = options(&request);
+        reply(
+            channel_core::Operations::get_operation(&self.engine, request.into_inner(), options)
+                .await,
+        )
+    }
+
+    async fn delete_operation(
+        &self,
+        request: tonic::Request<::channel_types::longrunning::DeleteOperationRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::Operations::delete_operation(&self.engine, request.into_inner(), options)
+                .await,
+        )
+    }
+
+    async fn cancel_operation(
+        &self,
+        request: tonic::Request<::channel_types::longrunning::CancelOperationRequest>,
+    ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
+        let options = options(&request);
+        reply(
+            channel_core::Operations::cancel_operation(&self.engine, request.into_inner(), options)
+                .await,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_timeouts() {
+        assert_eq!(parse_timeout("5S"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_timeout("250m"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_timeout("2H"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_timeout("x"), None);
+        assert_eq!(parse_timeout(""), None);
+        assert_eq!(parse_timeout("10Q"), None);
+    }
+}

@@ -1,0 +1,581 @@
+//! The REST face of the emulator: Google's HTTP/JSON mapping of every RPC,
+//! decoded with the same transcoding rules the REST client encodes with,
+//! and errors in Google's JSON envelope.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use channel_core::{CallOptions, Error, Result};
+use channel_http::status::{error_envelope, http_status};
+use channel_http::transcoding::{RouteMatch, decode, match_route, verb_of};
+use channel_types::rpc::Code;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::engine::Engine;
+
+/// The axum router serving every RPC's REST binding.
+pub(crate) fn router(engine: Engine) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(engine)
+}
+
+fn json<T: Serialize>(message: T) -> Result<Value> {
+    serde_json::to_value(&message).map_err(|e| {
+        Error::rpc(
+            Code::Internal,
+            format!("the response has no JSON form: {e}"),
+        )
+    })
+}
+
+fn reply(result: Result<Value>) -> Response {
+    match result {
+        Ok(value) => (
+            [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+            value.to_string(),
+        )
+            .into_response(),
+        Err(error) if crate::engine::is_dropped(&error) => {
+            // The change was applied; answer as a proxy would for a cut connection.
+            (StatusCode::SERVICE_UNAVAILABLE, "").into_response()
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(http_status(error.code()))
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (
+                status,
+                [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+                error_envelope(&error).to_string(),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn handle(
+    State(engine): State<Engine>,
+    method: HttpMethod,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let route = verb_of(&method).and_then(|verb| match_route(verb, uri.path()));
+    let Some(route) = route else {
+        return reply(Err(Error::rpc(
+            Code::NotFound,
+            format!("no Cloud Channel method answers {method} {}", uri.path()),
+        )));
+    };
+    let mut options = CallOptions::new();
+    for (name, value) in &headers {
+        if let Ok(value) = value.to_str() {
+            options = options.with_header(name.as_str(), value);
+        }
+    }
+    reply(dispatch(&engine, &route, uri.query(), &body, options).await)
+}
+
+#[allow(deprecated)]
+async fn dispatch(
+    engine: &Engine,
+    route: &RouteMatch,
+    query: Option<&str>,
+    body: &[u8],
+    options: CallOptions,
+) -> Result<Value> {
+    match route.method().name {
+        "ListCustomers" => json(
+            channel_core::CloudChannelService::list_customers(
+                engine,
+                decode::<::channel_types::model::ListCustomersRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "GetCustomer" => json(
+            channel_core::CloudChannelService::get_customer(
+                engine,
+                decode::<::channel_types::model::GetCustomerRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "CheckCloudIdentityAccountsExist" => json(
+            channel_core::CloudChannelService::check_cloud_identity_accounts_exist(
+                engine,
+                decode::<::channel_types::model::CheckCloudIdentityAccountsExistRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "CreateCustomer" => json(
+            channel_core::CloudChannelService::create_customer(
+                engine,
+                decode::<::channel_types::model::CreateCustomerRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "UpdateCustomer" => json(
+            channel_core::CloudChannelService::update_customer(
+                engine,
+                decode::<::channel_types::model::UpdateCustomerRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "DeleteCustomer" => json(
+            channel_core::CloudChannelService::delete_customer(
+                engine,
+                decode::<::channel_types::model::DeleteCustomerRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ImportCustomer" => json(
+            channel_core::CloudChannelService::import_customer(
+                engine,
+                decode::<::channel_types::model::ImportCustomerRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ProvisionCloudIdentity" => json(
+            channel_core::CloudChannelService::provision_cloud_identity(
+                engine,
+                decode::<::channel_types::model::ProvisionCloudIdentityRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "ListEntitlements" => json(
+            channel_core::CloudChannelService::list_entitlements(
+                engine,
+                decode::<::channel_types::model::ListEntitlementsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListTransferableSkus" => json(
+            channel_core::CloudChannelService::list_transferable_skus(
+                engine,
+                decode::<::channel_types::model::ListTransferableSkusRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListTransferableOffers" => json(
+            channel_core::CloudChannelService::list_transferable_offers(
+                engine,
+                decode::<::channel_types::model::ListTransferableOffersRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "GetEntitlement" => json(
+            channel_core::CloudChannelService::get_entitlement(
+                engine,
+                decode::<::channel_types::model::GetEntitlementRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "CreateEntitlement" => json(
+            channel_core::CloudChannelService::create_entitlement(
+                engine,
+                decode::<::channel_types::model::CreateEntitlementRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ChangeParameters" => json(
+            channel_core::CloudChannelService::change_parameters(
+                engine,
+                decode::<::channel_types::model::ChangeParametersRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ChangeRenewalSettings" => json(
+            channel_core::CloudChannelService::change_renewal_settings(
+                engine,
+                decode::<::channel_types::model::ChangeRenewalSettingsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ChangeOffer" => json(
+            channel_core::CloudChannelService::change_offer(
+                engine,
+                decode::<::channel_types::model::ChangeOfferRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "StartPaidService" => json(
+            channel_core::CloudChannelService::start_paid_service(
+                engine,
+                decode::<::channel_types::model::StartPaidServiceRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "SuspendEntitlement" => json(
+            channel_core::CloudChannelService::suspend_entitlement(
+                engine,
+                decode::<::channel_types::model::SuspendEntitlementRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "CancelEntitlement" => json(
+            channel_core::CloudChannelService::cancel_entitlement(
+                engine,
+                decode::<::channel_types::model::CancelEntitlementRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ActivateEntitlement" => json(
+            channel_core::CloudChannelService::activate_entitlement(
+                engine,
+                decode::<::channel_types::model::ActivateEntitlementRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "TransferEntitlements" => json(
+            channel_core::CloudChannelService::transfer_entitlements(
+                engine,
+                decode::<::channel_types::model::TransferEntitlementsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "TransferEntitlementsToGoogle" => json(
+            channel_core::CloudChannelService::transfer_entitlements_to_google(
+                engine,
+                decode::<::channel_types::model::TransferEntitlementsToGoogleRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "ListChannelPartnerLinks" => json(
+            channel_core::CloudChannelService::list_channel_partner_links(
+                engine,
+                decode::<::channel_types::model::ListChannelPartnerLinksRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "GetChannelPartnerLink" => json(
+            channel_core::CloudChannelService::get_channel_partner_link(
+                engine,
+                decode::<::channel_types::model::GetChannelPartnerLinkRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "CreateChannelPartnerLink" => json(
+            channel_core::CloudChannelService::create_channel_partner_link(
+                engine,
+                decode::<::channel_types::model::CreateChannelPartnerLinkRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "UpdateChannelPartnerLink" => json(
+            channel_core::CloudChannelService::update_channel_partner_link(
+                engine,
+                decode::<::channel_types::model::UpdateChannelPartnerLinkRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "GetCustomerRepricingConfig" => json(
+            channel_core::CloudChannelService::get_customer_repricing_config(
+                engine,
+                decode::<::channel_types::model::GetCustomerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "ListCustomerRepricingConfigs" => json(
+            channel_core::CloudChannelService::list_customer_repricing_configs(
+                engine,
+                decode::<::channel_types::model::ListCustomerRepricingConfigsRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "CreateCustomerRepricingConfig" => json(
+            channel_core::CloudChannelService::create_customer_repricing_config(
+                engine,
+                decode::<::channel_types::model::CreateCustomerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "UpdateCustomerRepricingConfig" => json(
+            channel_core::CloudChannelService::update_customer_repricing_config(
+                engine,
+                decode::<::channel_types::model::UpdateCustomerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "DeleteCustomerRepricingConfig" => json(
+            channel_core::CloudChannelService::delete_customer_repricing_config(
+                engine,
+                decode::<::channel_types::model::DeleteCustomerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "GetChannelPartnerRepricingConfig" => json(
+            channel_core::CloudChannelService::get_channel_partner_repricing_config(
+                engine,
+                decode::<::channel_types::model::GetChannelPartnerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "ListChannelPartnerRepricingConfigs" => json(
+            channel_core::CloudChannelService::list_channel_partner_repricing_configs(
+                engine,
+                decode::<::channel_types::model::ListChannelPartnerRepricingConfigsRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "CreateChannelPartnerRepricingConfig" => json(
+            channel_core::CloudChannelService::create_channel_partner_repricing_config(
+                engine,
+                decode::<::channel_types::model::CreateChannelPartnerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "UpdateChannelPartnerRepricingConfig" => json(
+            channel_core::CloudChannelService::update_channel_partner_repricing_config(
+                engine,
+                decode::<::channel_types::model::UpdateChannelPartnerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "DeleteChannelPartnerRepricingConfig" => json(
+            channel_core::CloudChannelService::delete_channel_partner_repricing_config(
+                engine,
+                decode::<::channel_types::model::DeleteChannelPartnerRepricingConfigRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "ListSkuGroups" => json(
+            channel_core::CloudChannelService::list_sku_groups(
+                engine,
+                decode::<::channel_types::model::ListSkuGroupsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListSkuGroupBillableSkus" => json(
+            channel_core::CloudChannelService::list_sku_group_billable_skus(
+                engine,
+                decode::<::channel_types::model::ListSkuGroupBillableSkusRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "LookupOffer" => json(
+            channel_core::CloudChannelService::lookup_offer(
+                engine,
+                decode::<::channel_types::model::LookupOfferRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListProducts" => json(
+            channel_core::CloudChannelService::list_products(
+                engine,
+                decode::<::channel_types::model::ListProductsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListSkus" => json(
+            channel_core::CloudChannelService::list_skus(
+                engine,
+                decode::<::channel_types::model::ListSkusRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListOffers" => json(
+            channel_core::CloudChannelService::list_offers(
+                engine,
+                decode::<::channel_types::model::ListOffersRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListPurchasableSkus" => json(
+            channel_core::CloudChannelService::list_purchasable_skus(
+                engine,
+                decode::<::channel_types::model::ListPurchasableSkusRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListPurchasableOffers" => json(
+            channel_core::CloudChannelService::list_purchasable_offers(
+                engine,
+                decode::<::channel_types::model::ListPurchasableOffersRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "QueryEligibleBillingAccounts" => json(
+            channel_core::CloudChannelService::query_eligible_billing_accounts(
+                engine,
+                decode::<::channel_types::model::QueryEligibleBillingAccountsRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "RegisterSubscriber" => json(
+            channel_core::CloudChannelService::register_subscriber(
+                engine,
+                decode::<::channel_types::model::RegisterSubscriberRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "UnregisterSubscriber" => json(
+            channel_core::CloudChannelService::unregister_subscriber(
+                engine,
+                decode::<::channel_types::model::UnregisterSubscriberRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListSubscribers" => json(
+            channel_core::CloudChannelService::list_subscribers(
+                engine,
+                decode::<::channel_types::model::ListSubscribersRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListEntitlementChanges" => json(
+            channel_core::CloudChannelService::list_entitlement_changes(
+                engine,
+                decode::<::channel_types::model::ListEntitlementChangesRequest>(
+                    route, query, body,
+                )?,
+                options,
+            )
+            .await?,
+        ),
+        "RunReportJob" => json(
+            channel_core::CloudChannelReportsService::run_report_job(
+                engine,
+                decode::<::channel_types::model::RunReportJobRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "FetchReportResults" => json(
+            channel_core::CloudChannelReportsService::fetch_report_results(
+                engine,
+                decode::<::channel_types::model::FetchReportResultsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListReports" => json(
+            channel_core::CloudChannelReportsService::list_reports(
+                engine,
+                decode::<::channel_types::model::ListReportsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "ListOperations" => json(
+            channel_core::Operations::list_operations(
+                engine,
+                decode::<::channel_types::longrunning::ListOperationsRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "GetOperation" => json(
+            channel_core::Operations::get_operation(
+                engine,
+                decode::<::channel_types::longrunning::GetOperationRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "DeleteOperation" => json(
+            channel_core::Operations::delete_operation(
+                engine,
+                decode::<::channel_types::longrunning::DeleteOperationRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        "CancelOperation" => json(
+            channel_core::Operations::cancel_operation(
+                engine,
+                decode::<::channel_types::longrunning::CancelOperationRequest>(route, query, body)?,
+                options,
+            )
+            .await?,
+        ),
+        other => Err(Error::rpc(
+            Code::Unimplemented,
+            format!("{other} has no REST handler"),
+        )),
+    }
+}
