@@ -23,6 +23,8 @@
 
 pub(crate) mod catalog;
 mod engine;
+#[cfg(feature = "mocks")]
+pub mod mocks;
 mod server;
 
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
