@@ -36,6 +36,16 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool) -> Error {
             status,
         );
     }
+    // tonic refuses a response above the receive limit with a status of its
+    // own, without a source; it is a response this side could not read.
+    if status.code() == Code::OutOfRange
+        && status
+            .message()
+            .starts_with("Error, decoded message length too large")
+    {
+        let message = format!("response refused: {}", status.message());
+        return Error::decode(message, status);
+    }
     if status.code() == Code::DeadlineExceeded && deadline_passed {
         return Error::timeout(format!("deadline exceeded: {}", status.message()));
     }

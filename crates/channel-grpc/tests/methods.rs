@@ -479,3 +479,27 @@ async fn anonymous_calls_send_no_authorization() {
     assert!(seen.header("grpc-timeout").is_none());
     assert!(seen.header("x-goog-api-client").is_some());
 }
+
+#[tokio::test]
+async fn user_agent_goes_into_both_headers() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let config = ClientBuilder::new()
+        .endpoint(server.endpoint())
+        .user_agent("reseller-sync/2.1")
+        .transport_config();
+    let t = GrpcTransport::new(&config).unwrap();
+    t.get_customer(model::GetCustomerRequest::default(), CallOptions::new())
+        .await
+        .unwrap();
+    let seen = server.last_call();
+    assert!(
+        seen.header("user-agent")
+            .is_some_and(|v| v.starts_with("reseller-sync/2.1")),
+        "{:?}",
+        seen.headers
+    );
+    assert!(
+        seen.header("x-goog-api-client")
+            .is_some_and(|v| v.ends_with(" reseller-sync/2.1"))
+    );
+}

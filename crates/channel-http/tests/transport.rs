@@ -1,0 +1,522 @@
+//! The transport against a local server: headers, binding choice through
+//! the client, requests refused before sending, every shape of error
+//! response, deadlines, refused connections, size caps, endpoint checks and
+//! HTTP/2.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use channel_core::credentials::StaticToken;
+use channel_core::{
+    CallOptions, Client, CloudChannelService, ErrorDetail, ErrorKind, Operations, RetryPolicy,
+};
+use channel_http::{HttpTransport, ResponseTooLarge};
+use channel_types::methods::cloud_channel_service as ccs;
+use channel_types::model::{Customer, GetCustomerRequest, ListCustomersRequest};
+use channel_types::rpc::Code;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use support::{Reply, TestServer, config_for};
+
+fn get_customer(name: &str) -> GetCustomerRequest {
+    GetCustomerRequest { name: name.into() }
+}
+
+#[tokio::test]
+async fn client_sends_token_api_client_quota_project_and_call_headers() {
+    let server = TestServer::start().await;
+    server.reply(Reply::Json(
+        200,
+        json!({"name": "accounts/A1/customers/C1", "orgDisplayName": "Org"}),
+    ));
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .credentials(Arc::new(StaticToken::new("secret-token")))
+        .quota_project("billing-project")
+        .user_agent("my-tool/1.2")
+        .default_retry(RetryPolicy::none())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let customer: Customer = client
+        .get_customer(get_customer("accounts/A1/customers/C1"))
+        .with_header("x-extra", "yes")
+        .await
+        .unwrap();
+    assert_eq!(customer.org_display_name, "Org");
+    let seen = server.take_one();
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.path, "/v1/accounts/A1/customers/C1");
+    assert_eq!(seen.header("authorization"), Some("Bearer secret-token"));
+    assert_eq!(seen.header("x-goog-user-project"), Some("billing-project"));
+    assert_eq!(seen.header("x-extra"), Some("yes"));
+    let api_client = seen.header("x-goog-api-client").unwrap();
+    assert!(api_client.starts_with("gl-rust/"), "{api_client}");
+    assert!(api_client.ends_with(" my-tool/1.2"), "{api_client}");
+    assert!(seen.header("user-agent").unwrap().contains("my-tool/1.2"));
+    assert_eq!(seen.header("content-type"), None);
+    assert!(seen.body.is_empty());
+}
+
+#[tokio::test]
+async fn anonymous_calls_send_no_authorization() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let _ = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap();
+    let seen = server.take_one();
+    assert_eq!(seen.header("authorization"), None);
+    assert!(seen.header("x-goog-api-client").is_some());
+}
+
+#[tokio::test]
+async fn a_call_header_replaces_a_default_of_the_same_name() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let options = CallOptions::new()
+        .with_header("x-goog-user-project", "default")
+        .with_header("x-goog-user-project", "per-call");
+    let _ = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), options)
+        .await
+        .unwrap();
+    let seen = server.take_one();
+    let values: Vec<_> = seen.headers.get_all("x-goog-user-project").iter().collect();
+    assert_eq!(values, ["per-call"]);
+    let bad = CallOptions::new().with_header("x-bad", "line\nbreak");
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), bad)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(!err.to_string().contains("line"), "{err}");
+    assert!(server.take().is_empty());
+}
+
+#[tokio::test]
+async fn the_binding_follows_the_name_pattern() {
+    let server = TestServer::start().await;
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let name = "accounts/A1/channelPartnerLinks/L1/customers/C1";
+    server.reply(Reply::Json(200, json!({"name": name})));
+    let customer = client.get_customer(get_customer(name)).await.unwrap();
+    assert_eq!(customer.name, name);
+    assert_eq!(server.take_one().path, format!("/v1/{name}"));
+    let list = ListCustomersRequest {
+        parent: "accounts/A1/channelPartnerLinks/L1".into(),
+        page_size: 2,
+        ..Default::default()
+    };
+    server.reply(Reply::Json(200, json!({"customers": [{"name": name}]})));
+    let page = client.list_customers(list).await.unwrap();
+    assert_eq!(page.customers.len(), 1);
+    let seen = server.take_one();
+    assert_eq!(
+        seen.path,
+        "/v1/accounts/A1/channelPartnerLinks/L1/customers"
+    );
+    assert_eq!(seen.query.as_deref(), Some("pageSize=2"));
+}
+
+#[tokio::test]
+async fn a_field_matching_no_binding_is_refused_without_sending() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let err = transport
+        .get_customer(get_customer("customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(err.field_violations()[0].field, "name");
+    let text = err.to_string();
+    assert!(text.contains("accounts/*/customers/*"), "{text}");
+    assert!(
+        text.contains("accounts/*/channelPartnerLinks/*/customers/*"),
+        "{text}"
+    );
+    let err = transport
+        .get_operation(
+            channel_types::longrunning::GetOperationRequest::default(),
+            CallOptions::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("operations/**"), "{err}");
+    // Nothing reached the server, not even with a passed deadline.
+    let expired = CallOptions::new().with_deadline(Instant::now());
+    let err = transport
+        .get_customer(get_customer(""), expired)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(server.take().is_empty());
+}
+
+#[tokio::test]
+async fn json_error_envelope_keeps_code_message_and_details() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    server.reply(Reply::Json(
+        400,
+        json!({"error": {
+            "code": 400,
+            "message": "Entitlement is not suspended.",
+            "status": "FAILED_PRECONDITION",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "NOT_SUSPENDED",
+                    "domain": "cloudchannel.googleapis.com",
+                    "metadata": {"entitlement": "accounts/A1/customers/C1/entitlements/E1"}
+                },
+                {
+                    "@type": "type.googleapis.com/google.rpc.BadRequest",
+                    "fieldViolations": [{"field": "name", "description": "is wrong"}]
+                }
+            ]
+        }}),
+    ));
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rpc);
+    assert_eq!(err.code(), Code::FailedPrecondition);
+    assert_eq!(err.message(), "Entitlement is not suspended.");
+    assert_eq!(err.reason(), Some("NOT_SUSPENDED"));
+    assert_eq!(
+        err.error_info().unwrap().metadata["entitlement"],
+        "accounts/A1/customers/C1/entitlements/E1"
+    );
+    assert_eq!(err.field_violations()[0].description, "is wrong");
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn an_unknown_detail_type_is_skipped_and_the_rest_kept() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    server.reply(Reply::Json(
+        404,
+        json!({"error": {
+            "code": 404,
+            "message": "Customer not found.",
+            "status": "NOT_FOUND",
+            "details": [
+                {"@type": "type.googleapis.com/vendor.FutureDetail", "anything": [1, 2]},
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "CUSTOMER_NOT_FOUND"},
+                "not even an object"
+            ]
+        }}),
+    ));
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    assert_eq!(err.reason(), Some("CUSTOMER_NOT_FOUND"));
+    assert_eq!(err.details().len(), 1);
+    assert!(matches!(err.details()[0], ErrorDetail::ErrorInfo(_)));
+}
+
+#[tokio::test]
+async fn non_json_error_bodies_map_the_http_status() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>",
+        "é".repeat(2000)
+    );
+    server.reply(Reply::Raw(502, "text/html", Bytes::from(page)));
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unavailable);
+    assert!(err.is_retryable());
+    assert!(
+        err.message()
+            .starts_with("HTTP 502: <!DOCTYPE html> <html>"),
+        "{err}"
+    );
+    assert!(err.message().contains("502 Bad Gateway"));
+    assert!(err.message().len() < 600, "{}", err.message().len());
+
+    server.reply(Reply::Raw(503, "text/plain", Bytes::new()));
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unavailable);
+    assert_eq!(err.message(), "HTTP 503 with an empty body");
+
+    for (status, code) in [
+        (401, Code::Unauthenticated),
+        (403, Code::PermissionDenied),
+        (409, Code::Aborted),
+        (429, Code::ResourceExhausted),
+        (501, Code::Unimplemented),
+        (418, Code::Unknown),
+    ] {
+        server.reply(Reply::Raw(
+            status,
+            "text/plain",
+            Bytes::from_static(b"nope"),
+        ));
+        let err = transport
+            .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), code, "{status}");
+        assert_eq!(err.kind(), ErrorKind::Rpc);
+    }
+}
+
+#[tokio::test]
+async fn invalid_or_truncated_json_in_a_success_is_a_decode_error() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    for body in [
+        &b"{\"name\": \"accounts/A1/cust"[..],
+        b"<html>ok</html>",
+        b"",
+        b"{\"name\": 5}",
+    ] {
+        server.reply(Reply::Raw(
+            200,
+            "application/json",
+            Bytes::from_static(body),
+        ));
+        let err = transport
+            .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert!(err.message().contains("GetCustomer"), "{err}");
+    }
+    // No content is an empty message.
+    server.reply(Reply::Raw(204, "application/json", Bytes::new()));
+    let empty = transport
+        .delete_customer(
+            channel_types::model::DeleteCustomerRequest {
+                name: "accounts/A1/customers/C1".into(),
+            },
+            CallOptions::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(empty, channel_types::wkt::Empty {});
+}
+
+#[tokio::test]
+async fn bodies_over_the_cap_are_refused() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::builder(&server.config())
+        .max_response_size(64 * 1024)
+        .build()
+        .unwrap();
+    // Announced by Content-Length.
+    let big = format!("{{\"name\": \"{}\"}}", "x".repeat(100 * 1024));
+    server.reply(Reply::Raw(200, "application/json", Bytes::from(big)));
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("65536"), "{err}");
+    let source = std::error::Error::source(&err).unwrap();
+    let too_large = source.downcast_ref::<ResponseTooLarge>().unwrap();
+    assert_eq!(too_large.limit, 64 * 1024);
+    // Streamed without a length: reading stops at the cap, long before the end.
+    server.reply(Reply::Chunks {
+        count: 16 * 1024,
+        size: 1024,
+    });
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    let source = std::error::Error::source(&err).unwrap();
+    assert_eq!(
+        source.downcast_ref::<ResponseTooLarge>().unwrap().announced,
+        None
+    );
+    // Just under the cap is fine.
+    let fits = format!("{{\"name\": \"{}\"}}", "x".repeat(60 * 1024));
+    server.reply(Reply::Raw(200, "application/json", Bytes::from(fits)));
+    let customer = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(customer.name.len(), 60 * 1024);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_deadline() {
+    let server = TestServer::start().await;
+    server.reply(Reply::Never);
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let options = CallOptions::new().with_deadline(Instant::now() + Duration::from_millis(200));
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), options)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(err.code(), Code::DeadlineExceeded);
+    assert!(!err.is_retryable());
+    assert_eq!(server.take().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_retryable_transport_error() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let config = config_for(
+        &format!("http://{addr}"),
+        Arc::new(StaticToken::new("secret-token")),
+    );
+    let transport = HttpTransport::new(&config).unwrap();
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(err.code(), Code::Unavailable);
+    assert!(err.is_retryable());
+    assert!(!format!("{err} {err:?}").contains("secret-token"));
+}
+
+#[tokio::test]
+async fn endpoints_need_tls_unless_local_or_allowed() {
+    let anonymous = || -> Arc<dyn channel_core::credentials::Credentials> {
+        Arc::new(channel_core::credentials::Anonymous)
+    };
+    let remote = config_for("http://10.1.2.3:8080", anonymous());
+    let err = HttpTransport::new(&remote).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.field_violations()[0].field, "endpoint");
+    assert!(err.to_string().contains("allow_insecure"), "{err}");
+    assert!(
+        HttpTransport::builder(&remote)
+            .allow_insecure(true)
+            .build()
+            .is_ok()
+    );
+    let mut emulator = remote.clone();
+    emulator.emulator = true;
+    assert!(HttpTransport::new(&emulator).is_ok());
+    for ok in [
+        "http://127.0.0.1:1",
+        "http://localhost:8080/",
+        "http://[::1]:9",
+        "https://cloudchannel.googleapis.com",
+    ] {
+        let transport = HttpTransport::new(&config_for(ok, anonymous()));
+        assert!(transport.is_ok(), "{ok}");
+    }
+    assert_eq!(
+        HttpTransport::new(&config_for("http://localhost:8080/", anonymous()))
+            .unwrap()
+            .endpoint(),
+        "http://localhost:8080"
+    );
+    for bad in ["ftp://example.com", "not a url", "https://"] {
+        assert!(
+            HttpTransport::new(&config_for(bad, anonymous())).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_custom_client_can_speak_http2() {
+    let server = TestServer::start().await;
+    let http2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    let transport = HttpTransport::builder(&server.config())
+        .http_client(http2)
+        .build()
+        .unwrap();
+    server.reply(Reply::Json(
+        200,
+        json!({"name": "accounts/A1/customers/C1"}),
+    ));
+    let customer = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(customer.name, "accounts/A1/customers/C1");
+    let request = json!({"parent": "accounts/A1", "customer": {"orgDisplayName": "New"}});
+    let created: Value = transport
+        .unary(&ccs::CREATE_CUSTOMER, &request, CallOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(created["name"], "accounts/A1/customers/C1");
+    let seen = server.take();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].json(), Some(json!({"orgDisplayName": "New"})));
+}
+
+#[tokio::test]
+async fn one_transport_serves_concurrent_calls() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let calls = (0..16).map(|i| {
+        let transport = transport.clone();
+        async move {
+            transport
+                .get_customer(
+                    get_customer(&format!("accounts/A1/customers/C{i}")),
+                    CallOptions::new(),
+                )
+                .await
+        }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    assert!(results.iter().all(Result::is_ok));
+    let mut paths: Vec<String> = server.take().into_iter().map(|s| s.path).collect();
+    paths.sort();
+    assert_eq!(paths.len(), 16);
+    assert!(paths.contains(&"/v1/accounts/A1/customers/C15".to_string()));
+}
+
+#[tokio::test]
+async fn operations_and_reports_go_through_the_same_transport() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    server.reply(Reply::Json(
+        200,
+        json!({"operations": [{"name": "operations/o1", "done": true}], "nextPageToken": "n"}),
+    ));
+    let page = transport
+        .list_operations(
+            channel_types::longrunning::ListOperationsRequest {
+                name: "operations".into(),
+                page_size: 1,
+                ..Default::default()
+            },
+            CallOptions::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.operations[0].name, "operations/o1");
+    assert_eq!(page.next_page_token, "n");
+    let seen = server.take_one();
+    assert_eq!(
+        (seen.path.as_str(), seen.query.as_deref()),
+        ("/v1/operations", Some("pageSize=1"))
+    );
+}

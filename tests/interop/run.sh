@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Interoperability test: Google's official Python clients (GAPIC over gRPC,
+# discovery over REST) run a reseller workflow against channel-emulator.
+#
+#   bash tests/interop/run.sh
+#
+# Environment:
+#   INTEROP_VENV      virtualenv folder (default: target/interop-venv under the workspace)
+#   PYTHON            interpreter for the venv (default: python3.11, else python3)
+#   CARGO_TARGET_DIR  honoured by the cargo build
+#   INTEROP_WIRES     wires to run (default: "grpc rest")
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+REQUIREMENTS="$HERE/requirements.txt"
+WIRES="${INTEROP_WIRES:-grpc rest}"
+
+READY_TIMEOUT_S=60
+WORKFLOW_TIMEOUT_S=300
+STOP_TIMEOUT_S=10
+PIP_TIMEOUT_S=1200
+BUILD_TIMEOUT_S=3600
+
+log() { printf 'interop: %s\n' "$*" >&2; }
+
+venv="${INTEROP_VENV:-target/interop-venv}"
+case "$venv" in
+    /*) ;;
+    *) venv="$ROOT/$venv" ;;
+esac
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/interop.XXXXXX")"
+emulator_pid=""
+
+# Stops the running emulator, if any: SIGTERM, then SIGKILL after a bounded wait.
+stop_emulator() {
+    local pid="$emulator_pid"
+    emulator_pid=""
+    [ -n "$pid" ] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        local waited=0
+        while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((STOP_TIMEOUT_S * 10)) ]; do
+            sleep 0.1
+            waited=$((waited + 1))
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "emulator $pid did not stop within ${STOP_TIMEOUT_S}s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    stop_emulator
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- (a) the Python environment -------------------------------------------
+python="${PYTHON:-}"
+if [ -z "$python" ]; then
+    if command -v python3.11 >/dev/null 2>&1; then
+        python=python3.11
+    else
+        python=python3
+    fi
+fi
+stamp="$venv/interop-requirements.txt"
+if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && cmp -s "$REQUIREMENTS" "$stamp"; then
+    log "venv $venv is up to date"
+else
+    log "creating venv $venv with $("$python" --version 2>&1)"
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    "$python" -m venv "$venv"
+    log "installing $REQUIREMENTS"
+    timeout "$PIP_TIMEOUT_S" "$venv/bin/python" -m pip install --quiet \
+        --disable-pip-version-check --no-input --timeout 60 -r "$REQUIREMENTS"
+    cp "$REQUIREMENTS" "$stamp"
+fi
+py="$venv/bin/python"
+
+# --- (b) the emulator --------------------------------------------------------
+log "building channel-emulator"
+(
+    cd "$ROOT"
+    timeout "$BUILD_TIMEOUT_S" cargo build -p channel-mock --bin channel-emulator \
+        --message-format=json-render-diagnostics
+) >"$work/build.json"
+emulator="$("$py" - "$work/build.json" <<'PY'
+import json, sys
+path = ""
+for line in open(sys.argv[1], encoding="utf-8"):
+    try:
+        msg = json.loads(line)
+    except ValueError:
+        continue
+    if (msg.get("reason") == "compiler-artifact"
+            and msg.get("target", {}).get("name") == "channel-emulator"
+            and msg.get("executable")):
+        path = msg["executable"]
+print(path)
+PY
+)"
+if [ -z "$emulator" ]; then
+    emulator="${CARGO_TARGET_DIR:-$ROOT/target}/debug/channel-emulator"
+fi
+if [ ! -x "$emulator" ]; then
+    log "no emulator binary at $emulator"
+    exit 1
+fi
+log "emulator: $emulator"
+
+# --- (c) one emulator and one workflow per wire -----------------------------
+# Starts the emulator on free loopback ports and waits for its ready line;
+# sets ready_line. Returns non-zero if it exits or stays silent too long.
+start_emulator() {
+    local out="$1" err="$2"
+    : >"$out"
+    "$emulator" --grpc 127.0.0.1:0 --http 127.0.0.1:0 >"$out" 2>"$err" &
+    emulator_pid=$!
+    local waited=0
+    while [ "$waited" -lt $((READY_TIMEOUT_S * 10)) ]; do
+        if IFS= read -r ready_line <"$out" && [ -n "$ready_line" ]; then
+            return 0
+        fi
+        if ! kill -0 "$emulator_pid" 2>/dev/null; then
+            log "the emulator exited before it was ready; its stderr:"
+            sed 's/^/    /' "$err" >&2 || true
+            emulator_pid=""
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    log "the emulator printed no ready line within ${READY_TIMEOUT_S}s"
+    return 1
+}
+
+# Reads one key of the ready line's JSON.
+ready_field() {
+    "$py" -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$ready_line" "$1"
+}
+
+passed=0
+failed=0
+for wire in $WIRES; do
+    log "=== $wire ==="
+    ready_line=""
+    if ! start_emulator "$work/$wire.out" "$work/$wire.err"; then
+        stop_emulator
+        log "$wire: FAILED (emulator did not start)"
+        failed=$((failed + 1))
+        continue
+    fi
+    log "ready: $ready_line"
+    case "$wire" in
+        grpc) endpoint="$(ready_field grpc)" ;;
+        rest) endpoint="$(ready_field http)" ;;
+        *) log "unknown wire $wire"; stop_emulator; failed=$((failed + 1)); continue ;;
+    esac
+    account="$(ready_field account)"
+    status=0
+    timeout "$WORKFLOW_TIMEOUT_S" "$py" "$HERE/workflow.py" \
+        --wire "$wire" --endpoint "$endpoint" --account "$account" || status=$?
+    stop_emulator
+    if [ "$status" -eq 0 ]; then
+        log "$wire: passed"
+        passed=$((passed + 1))
+    else
+        if [ "$status" -eq 124 ]; then
+            log "$wire: workflow timed out after ${WORKFLOW_TIMEOUT_S}s"
+        fi
+        log "$wire: FAILED (exit $status); emulator stderr:"
+        sed 's/^/    /' "$work/$wire.err" >&2 || true
+        failed=$((failed + 1))
+    fi
+done
+
+# --- (d) the summary ---------------------------------------------------------
+echo "interop: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
