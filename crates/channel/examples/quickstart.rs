@@ -1,0 +1,254 @@
+//! The reseller workflow, end to end: pick a Google Workspace offer, create
+//! a customer, provision its Cloud Identity, buy seats, wait for the
+//! operations (with progress), and list what was created.
+//!
+//! Runs against an embedded emulator by default (no Google account needed):
+//!
+//!     cargo run --example quickstart
+//!
+//! Against the real API, as a reseller admin through domain-wide delegation:
+//!
+//!     cargo run --example quickstart -- --credentials key.json \
+//!         --subject admin@reseller.example --account accounts/C012345
+
+#![allow(clippy::print_stdout)]
+
+use std::sync::Arc;
+
+use channel::credentials::ServiceAccount;
+use channel::model::{
+    AdminUser, CheckCloudIdentityAccountsExistRequest, ContactInfo, CreateCustomerRequest,
+    CreateEntitlementRequest, Customer, Entitlement, ListCustomersRequest, ListEntitlementsRequest,
+    ListOffersRequest, Parameter, PaymentPlan, ProvisionCloudIdentityRequest, Value, value,
+};
+use channel::r#type::PostalAddress;
+use channel::{Client, ClientBuilderExt, Operation};
+use futures_util::StreamExt;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+struct Args {
+    credentials: Option<String>,
+    subject: Option<String>,
+    account: Option<String>,
+}
+
+fn args() -> Result<Args, BoxError> {
+    let mut parsed = Args {
+        credentials: None,
+        subject: None,
+        account: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--credentials" => parsed.credentials = Some(value()?),
+            "--subject" => parsed.subject = Some(value()?),
+            "--account" => parsed.account = Some(value()?),
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; see the comment at the top of quickstart.rs"
+                )
+                .into());
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+/// Waits for an operation, printing each state it goes through.
+async fn wait_with_progress<R, M>(what: &str, operation: Operation<R, M>) -> Result<R, BoxError>
+where
+    R: prost::Message + prost::Name + Default + Send + 'static,
+    M: prost::Message + prost::Name + Default + Send + 'static,
+{
+    println!("  {what}: operation {}", operation.name());
+    let mut updates = Box::pin(operation.updates());
+    let mut last = None;
+    while let Some(state) = updates.next().await {
+        let state = state?;
+        println!("    {}", if state.done() { "done" } else { "running..." });
+        last = Some(state);
+    }
+    let last = last.ok_or("the operation reported nothing")?;
+    Ok(last
+        .result()
+        .ok_or("the operation ended without a result")??)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let args = args()?;
+    let mut _emulator = None;
+    let (client, account) = match (&args.credentials, &args.account) {
+        (Some(key), Some(account)) => {
+            let mut credentials = ServiceAccount::from_file(key)?;
+            if let Some(subject) = &args.subject {
+                credentials = credentials.with_subject(subject.clone());
+            }
+            println!("Using the Cloud Channel API as {account}");
+            (
+                Client::builder()
+                    .credentials(Arc::new(credentials))
+                    .build_http()?,
+                account.clone(),
+            )
+        }
+        (None, None) => {
+            let emulator =
+                channel_mock::Emulator::start(channel_mock::EmulatorConfig::default()).await?;
+            let client = Client::builder()
+                .endpoint(emulator.http_endpoint())
+                .build_http()?;
+            println!(
+                "Started an embedded emulator: REST {} / gRPC {}",
+                emulator.http_endpoint(),
+                emulator.grpc_endpoint()
+            );
+            _emulator = Some(emulator);
+            (client, "accounts/C0emulator".to_string())
+        }
+        _ => return Err("--credentials and --account go together".into()),
+    };
+
+    // 1. Pick an offer: Google Workspace Business Standard, flexible plan.
+    let mut offers = Box::pin(
+        client
+            .list_offers(ListOffersRequest {
+                parent: account.clone(),
+                ..Default::default()
+            })
+            .items(),
+    );
+    let mut chosen = None;
+    while let Some(offer) = offers.next().await {
+        let offer = offer?;
+        let name = offer
+            .sku
+            .as_ref()
+            .and_then(|s| s.marketing_info.as_ref())
+            .map(|m| m.display_name.as_str())
+            .unwrap_or_default();
+        if name == "Google Workspace Business Standard"
+            && offer
+                .plan
+                .as_ref()
+                .is_some_and(|p| p.payment_plan() == PaymentPlan::Flexible)
+        {
+            chosen = Some(offer);
+            break;
+        }
+    }
+    let offer = chosen.ok_or("no flexible Google Workspace Business Standard offer")?;
+    println!("1. Offer: {}", offer.name);
+
+    // 2. A new customer, on a domain nobody holds yet.
+    let domain = format!("quickstart-{}.example", std::process::id());
+    let check = CheckCloudIdentityAccountsExistRequest {
+        parent: account.clone(),
+        domain: domain.clone(),
+        primary_admin_email: String::new(),
+    };
+    let existing = client
+        .check_cloud_identity_accounts_exist(check)
+        .await?
+        .cloud_identity_accounts;
+    println!(
+        "2. Cloud Identity accounts for {domain}: {}",
+        existing.len()
+    );
+    let customer = client
+        .create_customer(CreateCustomerRequest {
+            parent: account.clone(),
+            customer: Some(Customer {
+                org_display_name: "Quickstart Analytics".into(),
+                org_postal_address: Some(PostalAddress {
+                    region_code: "US".into(),
+                    postal_code: "94043".into(),
+                    address_lines: vec!["1 Example Way".into()],
+                    ..Default::default()
+                }),
+                primary_contact_info: Some(ContactInfo {
+                    first_name: "Ada".into(),
+                    last_name: "Ngata".into(),
+                    email: format!("ada@{domain}"),
+                    ..Default::default()
+                }),
+                domain: domain.clone(),
+                ..Default::default()
+            }),
+        })
+        .await?;
+    println!("3. Customer: {}", customer.name);
+
+    // 3. Its Cloud Identity, a long-running operation.
+    let operation = client
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+            customer: customer.name.clone(),
+            user: Some(AdminUser {
+                email: format!("admin@{domain}"),
+                given_name: "Ada".into(),
+                family_name: "Ngata".into(),
+            }),
+            ..Default::default()
+        })
+        .await?;
+    let customer = wait_with_progress("4. Provisioning Cloud Identity", operation).await?;
+    println!("   Cloud Identity id: {}", customer.cloud_identity_id);
+
+    // 4. Ten seats.
+    let seats = Parameter {
+        name: "num_units".into(),
+        value: Some(Value {
+            kind: Some(value::Kind::Int64Value(10)),
+        }),
+        editable: false,
+    };
+    let operation = client
+        .create_entitlement(CreateEntitlementRequest {
+            parent: customer.name.clone(),
+            entitlement: Some(Entitlement {
+                offer: offer.name.clone(),
+                parameters: vec![seats],
+                ..Default::default()
+            }),
+            request_id: String::new(),
+        })
+        .await?;
+    let entitlement = wait_with_progress("5. Buying 10 seats", operation).await?;
+    println!(
+        "   Entitlement: {} ({:?})",
+        entitlement.name,
+        entitlement.provisioning_state()
+    );
+
+    // 5. What the account has now.
+    let customers = client
+        .list_customers(ListCustomersRequest {
+            parent: account.clone(),
+            ..Default::default()
+        })
+        .collect_items()
+        .await?;
+    println!("6. The account has {} customer(s):", customers.len());
+    for c in &customers {
+        let entitlements = client
+            .list_entitlements(ListEntitlementsRequest {
+                parent: c.name.clone(),
+                ..Default::default()
+            })
+            .collect_items()
+            .await?;
+        println!(
+            "   {} ({}): {} entitlement(s)",
+            c.name,
+            c.domain,
+            entitlements.len()
+        );
+        for e in entitlements {
+            println!("     {} -> {}", e.name, e.offer);
+        }
+    }
+    Ok(())
+}
