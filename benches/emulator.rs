@@ -18,7 +18,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 const CALLERS: usize = 64;
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
 }
 
 async fn seed(client: &Client) -> String {
@@ -26,17 +30,30 @@ async fn seed(client: &Client) -> String {
         parent: "accounts/C0emulator".into(),
         customer: Some(Customer {
             org_display_name: "Bench".into(),
-            org_postal_address: Some(PostalAddress { region_code: "US".into(), ..Default::default() }),
+            org_postal_address: Some(PostalAddress {
+                region_code: "US".into(),
+                ..Default::default()
+            }),
             domain: "bench.example".into(),
             ..Default::default()
         }),
     };
-    client.create_customer(request).await.expect("seed customer").name
+    client
+        .create_customer(request)
+        .await
+        .expect("seed customer")
+        .name
 }
 
 /// 64 GetCustomer calls at once.
 async fn burst(client: &Client, name: &str) {
-    let calls = (0..CALLERS).map(|_| client.get_customer(GetCustomerRequest { name: name.to_string() }).send());
+    let calls = (0..CALLERS).map(|_| {
+        client
+            .get_customer(GetCustomerRequest {
+                name: name.to_string(),
+            })
+            .send()
+    });
     for result in futures_util::future::join_all(calls).await {
         result.expect("GetCustomer");
     }
@@ -44,11 +61,32 @@ async fn burst(client: &Client, name: &str) {
 
 fn get_customer(c: &mut Criterion) {
     let rt = runtime();
-    let emulator = rt.block_on(Emulator::start(EmulatorConfig::default())).expect("emulator");
+    let emulator = rt
+        .block_on(Emulator::start(EmulatorConfig::default()))
+        .expect("emulator");
     let clients = [
-        ("in_process", Client::new(Stubs::from_backend(Arc::new(emulator.engine().clone())))),
-        ("rest", rt.block_on(async { Client::builder().endpoint(emulator.http_endpoint()).build_with(HttpTransport::new) }).expect("REST client")),
-        ("grpc", rt.block_on(async { Client::builder().endpoint(emulator.grpc_endpoint()).build_with(GrpcTransport::new) }).expect("gRPC client")),
+        (
+            "in_process",
+            Client::new(Stubs::from_backend(Arc::new(emulator.engine().clone()))),
+        ),
+        (
+            "rest",
+            rt.block_on(async {
+                Client::builder()
+                    .endpoint(emulator.http_endpoint())
+                    .build_with(HttpTransport::new)
+            })
+            .expect("REST client"),
+        ),
+        (
+            "grpc",
+            rt.block_on(async {
+                Client::builder()
+                    .endpoint(emulator.grpc_endpoint())
+                    .build_with(GrpcTransport::new)
+            })
+            .expect("gRPC client"),
+        ),
     ];
     let name = rt.block_on(seed(&clients[0].1));
     let mut group = c.benchmark_group("emulator_get_customer_64_callers");

@@ -23,7 +23,10 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
     let engine = Engine::new(EngineConfig::default());
     let client = Client::new(Stubs::from_backend(Arc::new(engine.clone())));
     let before = resident_kib();
@@ -50,7 +53,10 @@ fn main() {
                     ..Default::default()
                 }),
             };
-            client.create_customer(request).await.expect("create customer");
+            client
+                .create_customer(request)
+                .await
+                .expect("create customer");
         }
     });
     let after = resident_kib();
@@ -62,7 +68,9 @@ fn main() {
                 "emulator_memory: {stored} customers stored; resident {before} KiB before, {after} KiB after, {:.0} bytes per customer",
                 (after.saturating_sub(before) as f64 * 1024.0) / CUSTOMERS as f64
             ),
-            _ => println!("emulator_memory: {stored} customers stored; VmRSS is not available on this system"),
+            _ => println!(
+                "emulator_memory: {stored} customers stored; VmRSS is not available on this system"
+            ),
         }
     }
 }

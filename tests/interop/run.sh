@@ -5,7 +5,8 @@
 #   bash tests/interop/run.sh
 #
 # Environment:
-#   INTEROP_VENV      virtualenv folder (default: target/interop-venv under the workspace)
+#   INTEROP_VENV      virtualenv folder; a relative path is taken from the
+#                     workspace root (default: target/interop-venv)
 #   PYTHON            interpreter for the venv (default: python3.11, else python3)
 #   CARGO_TARGET_DIR  honoured by the cargo build
 #   INTEROP_WIRES     wires to run (default: "grpc rest")
@@ -77,21 +78,30 @@ else
     log "creating venv $venv with $("$python" --version 2>&1)"
     rm -rf "$venv"
     mkdir -p "$(dirname "$venv")"
-    "$python" -m venv "$venv"
+    if ! "$python" -m venv "$venv"; then
+        log "could not create a venv with $python"
+        exit 1
+    fi
     log "installing $REQUIREMENTS"
-    timeout "$PIP_TIMEOUT_S" "$venv/bin/python" -m pip install --quiet \
-        --disable-pip-version-check --no-input --timeout 60 -r "$REQUIREMENTS"
+    if ! timeout "$PIP_TIMEOUT_S" "$venv/bin/python" -m pip install --quiet \
+        --disable-pip-version-check --no-input --timeout 60 -r "$REQUIREMENTS"; then
+        log "pip install failed"
+        exit 1
+    fi
     cp "$REQUIREMENTS" "$stamp"
 fi
 py="$venv/bin/python"
 
 # --- (b) the emulator --------------------------------------------------------
 log "building channel-emulator"
-(
+if ! (
     cd "$ROOT"
     timeout "$BUILD_TIMEOUT_S" cargo build -p channel-mock --bin channel-emulator \
         --message-format=json-render-diagnostics
-) >"$work/build.json"
+) >"$work/build.json"; then
+    log "cargo build failed"
+    exit 1
+fi
 emulator="$("$py" - "$work/build.json" <<'PY'
 import json, sys
 path = ""

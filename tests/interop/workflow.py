@@ -359,34 +359,23 @@ def run_grpc(endpoint, account, steps):
 
 
 def run_rest(endpoint, account, steps):
-    import httplib2
+    import socket
+
     from google.auth.credentials import AnonymousCredentials
-    from google_auth_httplib2 import AuthorizedHttp
     from googleapiclient import discovery
     from googleapiclient.errors import HttpError
 
     base = endpoint if "://" in endpoint else f"http://{endpoint}"
-    http = AuthorizedHttp(AnonymousCredentials(), http=httplib2.Http(timeout=CALL_TIMEOUT_S))
-    try:
-        service = discovery.build(
-            "cloudchannel",
-            "v1",
-            http=http,
-            client_options={"api_endpoint": base},
-            static_discovery=True,
-            cache_discovery=False,
-        )
-    except Exception:
-        # Older or newer releases may refuse http= next to client_options;
-        # fall back to credentials= (no explicit socket timeout then).
-        service = discovery.build(
-            "cloudchannel",
-            "v1",
-            credentials=AnonymousCredentials(),
-            client_options={"api_endpoint": base},
-            static_discovery=True,
-            cache_discovery=False,
-        )
+    # The client's sockets take this default, so no call waits longer.
+    socket.setdefaulttimeout(CALL_TIMEOUT_S)
+    service = discovery.build(
+        "cloudchannel",
+        "v1",
+        credentials=AnonymousCredentials(),
+        client_options={"api_endpoint": base},
+        static_discovery=True,
+        cache_discovery=False,
+    )
     accounts = service.accounts()
     customers = accounts.customers()
     entitlements = customers.entitlements()
@@ -644,9 +633,16 @@ def run_rest(endpoint, account, steps):
 
         # 8. Hand the entitlement over to Google.
         steps.start("transfer the entitlement to Google and wait")
+        # The stored entitlement, as a plain message (the operation's copy
+        # carries "@type", which an Entitlement field does not accept).
+        current = entitlements.get(name=ent_name).execute()
+        check(
+            current.get("provisioningState") == "SUSPENDED",
+            f"get entitlement after suspend: {current.get('provisioningState')!r}",
+        )
         operation = customers.transferEntitlementsToGoogle(
             parent=name,
-            body={"entitlements": [suspended], "requestId": str(uuid.uuid4())},
+            body={"entitlements": [current], "requestId": str(uuid.uuid4())},
         ).execute()
         done = wait(operation, "transfer entitlements to Google")
         check(

@@ -398,6 +398,33 @@ async fn a_refused_connection_is_a_retryable_transport_error() {
 }
 
 #[tokio::test]
+async fn a_connection_closed_before_answering_is_a_retryable_transport_error() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Accept a few connections and hang up on each without a word.
+    tokio::spawn(async move {
+        for _ in 0..4 {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            drop(socket);
+        }
+    });
+    let config = config_for(
+        &format!("http://{addr}"),
+        Arc::new(channel_core::credentials::Anonymous),
+    );
+    let transport = HttpTransport::new(&config).unwrap();
+    let err = transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert_eq!(err.code(), Code::Unavailable);
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
 async fn endpoints_need_tls_unless_local_or_allowed() {
     let anonymous = || -> Arc<dyn channel_core::credentials::Credentials> {
         Arc::new(channel_core::credentials::Anonymous)

@@ -742,3 +742,53 @@ async fn access_is_per_account() {
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
 }
+
+#[tokio::test]
+async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
+    let (_, client) = engine(instant());
+    let created = client
+        .create_customer(new_customer("mask.example"))
+        .await
+        .unwrap();
+    let mut input = created.clone();
+    input.org_display_name = "Renamed".into();
+    input.primary_contact_info.as_mut().unwrap().email = "grace@mask.example".into();
+    input.alternate_email = "not-masked@elsewhere.example".into();
+    let request = |paths: &[&str], input: &Customer| channel_types::model::UpdateCustomerRequest {
+        customer: Some(input.clone()),
+        update_mask: Some(FieldMask::new(paths.iter().copied())),
+    };
+    let err = client
+        .update_customer(request(&["org_display_name", "cloud_identity_id"], &input))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let unchanged = client
+        .get_customer(GetCustomerRequest {
+            name: created.name.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        unchanged.org_display_name, created.org_display_name,
+        "nothing applied"
+    );
+
+    let updated = client
+        .update_customer(request(
+            &["org_display_name", "primary_contact_info.email"],
+            &input,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(updated.org_display_name, "Renamed");
+    let contact = updated.primary_contact_info.unwrap();
+    assert_eq!(
+        (contact.email.as_str(), contact.first_name.as_str()),
+        ("grace@mask.example", "Ada")
+    );
+    assert_eq!(
+        updated.alternate_email, created.alternate_email,
+        "unmasked fields stay"
+    );
+}

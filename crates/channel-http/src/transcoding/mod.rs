@@ -152,8 +152,12 @@ pub fn encode<Req: Serialize + ?Sized>(method: &Method, request: &Req) -> Result
 
 /// Why a binding's path variable does not fit a request.
 struct Misfit {
+    /// The variable's field, proto names.
     field: String,
+    /// What is wrong with its value, e.g. `"x" does not match`.
     problem: String,
+    /// The pattern the value had to match.
+    pattern: String,
 }
 
 /// Encodes a request given in its proto3 JSON form (camelCase or proto field
@@ -166,8 +170,8 @@ pub fn encode_json(method: &Method, mut request: Value) -> Result<EncodedRequest
         ));
     }
     let mut chosen = None;
-    // Per binding, the first variable that does not fit: (field, problem, patterns).
-    let mut misfits: Vec<(Misfit, String)> = Vec::new();
+    // Per binding tried, the first variable that does not fit.
+    let mut misfits: Vec<Misfit> = Vec::new();
     for binding in method.http {
         let template = template_of(method, binding)?;
         let mut values = Vec::with_capacity(template.variables().len());
@@ -184,13 +188,11 @@ pub fn encode_json(method: &Method, mut request: Value) -> Result<EncodedRequest
                         Some(Value::String(s)) => format!("{s:?} does not match"),
                         Some(_) => "is not a string; it must match".to_string(),
                     };
-                    misfit = Some((
-                        Misfit {
-                            field: var.field.proto().to_string(),
-                            problem,
-                        },
-                        var.pattern_text.clone(),
-                    ));
+                    misfit = Some(Misfit {
+                        field: var.field.proto().to_string(),
+                        problem,
+                        pattern: var.pattern_text.clone(),
+                    });
                     break;
                 }
             }
@@ -239,21 +241,23 @@ pub fn encode_json(method: &Method, mut request: Value) -> Result<EncodedRequest
     })
 }
 
-fn no_binding_fits(misfits: Vec<(Misfit, String)>) -> Error {
+/// The error naming the field (or fields, when bindings differ in which
+/// field they route on) and every pattern it could have matched.
+fn no_binding_fits(misfits: Vec<Misfit>) -> Error {
     let Some(first) = misfits.first() else {
         return Error::invalid_request("request", "the method has no HTTP binding");
     };
-    let field = first.0.field.clone();
-    if misfits.iter().all(|(m, _)| m.field == field) {
-        let patterns: Vec<&str> = misfits.iter().map(|(_, p)| p.as_str()).collect();
+    let field = first.field.clone();
+    if misfits.iter().all(|m| m.field == field) {
+        let patterns: Vec<&str> = misfits.iter().map(|m| m.pattern.as_str()).collect();
         return Error::invalid_request(
             &field,
-            format!("{} {}", first.0.problem, patterns.join(" or ")),
+            format!("{} {}", first.problem, patterns.join(" or ")),
         );
     }
     let clauses: Vec<String> = misfits
         .iter()
-        .map(|(m, p)| format!("{} {} {p}", m.field, m.problem))
+        .map(|m| format!("{} {} {}", m.field, m.problem, m.pattern))
         .collect();
     Error::invalid_request(
         &field,
@@ -354,29 +358,6 @@ pub fn match_route(verb: HttpVerb, path: &str) -> Option<RouteMatch> {
     })
 }
 
-/// Whether the field at `path` (proto names) is left to the query string by
-/// this binding: not (under) the body field and not a path variable.
-fn query_allowed(route: &RouteMatch, field: &str) -> Result<(), &'static str> {
-    match route.binding.body {
-        Some("*") => return Err("the request body carries every field"),
-        Some(body)
-            if field == body || field.strip_prefix(body).is_some_and(|r| r.starts_with('.')) =>
-        {
-            return Err("the request body carries it");
-        }
-        _ => {}
-    }
-    if route
-        .template
-        .variables()
-        .iter()
-        .any(|v| v.field.proto() == field)
-    {
-        return Err("the URL path sets it");
-    }
-    Ok(())
-}
-
 /// Rebuilds a request in its proto3 JSON form from a matched route, the raw
 /// query string (without `?`) and the body; see [`decode`].
 pub fn decode_json(route: &RouteMatch, query_string: Option<&str>, body: &[u8]) -> Result<Value> {
@@ -405,7 +386,7 @@ pub fn decode_json(route: &RouteMatch, query_string: Option<&str>, body: &[u8]) 
             }
         }
         // No body where one is expected leaves the fields unset; a body where
-        // none is expected is ignored, as Google's frontends do.
+        // none is expected is ignored.
         _ => {}
     }
 
@@ -416,15 +397,34 @@ pub fn decode_json(route: &RouteMatch, query_string: Option<&str>, body: &[u8]) 
         if SYSTEM_PARAMETERS.contains(&name.as_str()) {
             continue;
         }
+        // Either spelling, even mixed along the path, names the same field.
+        let json_path = name
+            .split('.')
+            .map(fields::json_name)
+            .collect::<Vec<_>>()
+            .join(".");
         let in_path = route
             .template
             .variables()
             .iter()
-            .any(|v| v.field.proto() == name || v.field.json() == name);
+            .any(|v| v.field.json() == json_path);
+        let in_body = match route.binding.body {
+            Some("*") => true,
+            Some(body) => {
+                let body = FieldPath::new(body);
+                json_path == body.json()
+                    || json_path
+                        .strip_prefix(body.json())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            }
+            None => false,
+        };
         let why = if route.binding.body == Some("*") {
             Some("the request body carries every field")
         } else if in_path {
             Some("the URL path sets it")
+        } else if in_body {
+            Some("the request body carries it")
         } else {
             None
         };
@@ -434,22 +434,12 @@ pub fn decode_json(route: &RouteMatch, query_string: Option<&str>, body: &[u8]) 
                 format!("{name} cannot be a query parameter here: {why}"),
             ));
         }
-        let Some(field) = method
-            .query
-            .iter()
-            .find(|f| f.json == name.as_str() || f.field == name.as_str())
-        else {
+        let Some(field) = method.query.iter().find(|f| f.json == json_path) else {
             return Err(Error::invalid_request(
                 name,
                 format!("unknown query parameter {name:?} for {}", method.name),
             ));
         };
-        if let Err(why) = query_allowed(route, field.field) {
-            return Err(Error::invalid_request(
-                name,
-                format!("{name} cannot be a query parameter here: {why}"),
-            ));
-        }
         let value = query::typed_value(field, name, text)?;
         match gathered.iter_mut().find(|(f, _, _)| f.field == field.field) {
             Some((f, _, values)) if f.repeated => values.push(value),
@@ -635,7 +625,7 @@ mod tests {
         );
         let json = decode_json(
             &r,
-            Some("changeOfferPurchase.changeType=UPGRADE&change_offer_purchase.entitlement=e"),
+            Some("change_offer_purchase.changeType=UPGRADE&changeOfferPurchase.entitlement=e&language_code=en"),
             b"",
         )
         .unwrap();
@@ -643,6 +633,7 @@ mod tests {
             json["changeOfferPurchase"],
             json!({"changeType": "UPGRADE", "entitlement": "e"})
         );
+        assert_eq!(json["languageCode"], "en");
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub const SYSTEM_PARAMETERS: &[&str] = &[
     "quotaUser",
     "$.xgafv",
     "access_token",
+    "oauth_token",
     "callback",
     "uploadType",
     "upload_protocol",

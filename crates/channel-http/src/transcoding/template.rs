@@ -12,7 +12,8 @@
 //!
 //! `*` matches one non-empty segment and `**` one or more (the spec allows
 //! zero, but then `GET /v1/operations` would match both `ListOperations` and
-//! `GetOperation`); `{field}` alone means `{field=*}`.
+//! `GetOperation`); `{field}` alone means `{field=*}`. Wildcards must sit
+//! inside a variable: a client has no value to write for a bare one.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -43,10 +44,10 @@ pub(crate) struct Variable {
     pub(crate) pattern_text: String,
 }
 
-/// A top-level piece of a template: a plain segment or a variable.
+/// A top-level piece of a template: a fixed segment or a variable.
 #[derive(Debug, Clone)]
 enum Piece {
-    Segment(Segment),
+    Literal(String),
     Variable(usize),
 }
 
@@ -148,22 +149,32 @@ impl Template {
                     pattern_text: pattern_text.to_string(),
                 });
             } else {
-                pieces.push(Piece::Segment(parse_segment(part, template)?));
+                match parse_segment(part, template)? {
+                    Segment::Literal(literal) => pieces.push(Piece::Literal(literal)),
+                    // The client would have no value to write for it.
+                    _ => {
+                        return Err(TemplateError(format!(
+                            "a wildcard outside a variable in {template:?}"
+                        )));
+                    }
+                }
             }
         }
-        let segments = || {
-            pieces.iter().flat_map(|p| match p {
-                Piece::Segment(s) => std::slice::from_ref(s),
-                Piece::Variable(i) => variables[*i].pattern.as_slice(),
-            })
-        };
-        let literals = segments()
-            .filter(|s| matches!(s, Segment::Literal(_)))
-            .count();
-        let double_stars = segments()
+        let in_variables = || variables.iter().flat_map(|v| v.pattern.iter());
+        let literals = pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Literal(_)))
+            .count()
+            + in_variables()
+                .filter(|s| matches!(s, Segment::Literal(_)))
+                .count();
+        let double_stars = in_variables()
             .filter(|s| matches!(s, Segment::DoubleStar))
             .count();
-        let last_is_double_star = segments().last() == Some(&Segment::DoubleStar);
+        let last_is_double_star = match pieces.last() {
+            Some(Piece::Variable(i)) => variables[*i].pattern.last() == Some(&Segment::DoubleStar),
+            _ => false,
+        };
         if double_stars > 1 || (double_stars == 1 && !last_is_double_star) {
             return Err(TemplateError(format!(
                 "'**' must be the last segment of {template:?}"
@@ -201,10 +212,7 @@ impl Template {
         for piece in &self.pieces {
             path.push('/');
             match piece {
-                Piece::Segment(Segment::Literal(s)) => path.push_str(s),
-                // Only variables bind wildcards in the schema; a bare one has
-                // no value to write.
-                Piece::Segment(_) => path.push('_'),
+                Piece::Literal(s) => path.push_str(s),
                 Piece::Variable(i) => {
                     let value = values.get(*i).copied().unwrap_or_default();
                     for (n, segment) in value.split('/').enumerate() {
@@ -246,8 +254,11 @@ impl Template {
         let mut at = 0;
         for piece in &self.pieces {
             match piece {
-                Piece::Segment(segment) => {
-                    at = match_segments(std::slice::from_ref(segment), &decoded, at)?;
+                Piece::Literal(literal) => {
+                    if decoded.get(at)? != literal {
+                        return None;
+                    }
+                    at += 1;
                 }
                 Piece::Variable(i) => {
                     let end = match_segments(&self.variables[*i].pattern, &decoded, at)?;

@@ -177,18 +177,17 @@ impl Engine {
                 "required field is missing",
             ));
         }
-        if let Some(contact) = &input.primary_contact_info {
-            if let Some(domain) = email_domain(&contact.email) {
-                if !domain.eq_ignore_ascii_case(&input.domain) {
-                    return Err(invalid(
-                        "customer.primary_contact_info.email",
-                        format!(
-                            "the primary email's domain {domain:?} does not match the customer's domain {:?}",
-                            input.domain
-                        ),
-                    ));
-                }
-            }
+        if let Some(contact) = &input.primary_contact_info
+            && let Some(domain) = email_domain(&contact.email)
+            && !domain.eq_ignore_ascii_case(&input.domain)
+        {
+            return Err(invalid(
+                "customer.primary_contact_info.email",
+                format!(
+                    "the primary email's domain {domain:?} does not match the customer's domain {:?}",
+                    input.domain
+                ),
+            ));
         }
         let mut state = self.write();
         check_customer_parent(&state, caller, &request.parent)?;
@@ -239,48 +238,20 @@ impl Engine {
         check_customer_name(caller, "customer.name", &input.name)?;
         let paths: Vec<String> = match &request.update_mask {
             Some(mask) if !mask.paths.is_empty() => mask.paths.clone(),
-            _ => [
-                "org_display_name",
-                "org_postal_address",
-                "primary_contact_info",
-                "alternate_email",
-                "language_code",
-                "correlation_id",
-                "customer_attestation_state",
-            ]
-            .map(String::from)
-            .to_vec(),
+            _ => UPDATABLE.iter().map(|p| (*p).to_string()).collect(),
         };
         let mut state = self.write();
         let stored = state
             .customers
-            .get_mut(&input.name)
+            .get(&input.name)
             .ok_or_else(|| not_found("customer", &input.name))?;
-        for path in &paths {
-            match path.as_str() {
-                "org_display_name" => stored.org_display_name.clone_from(&input.org_display_name),
-                "org_postal_address" => stored
-                    .org_postal_address
-                    .clone_from(&input.org_postal_address),
-                "primary_contact_info" => stored
-                    .primary_contact_info
-                    .clone_from(&input.primary_contact_info),
-                "alternate_email" => stored.alternate_email.clone_from(&input.alternate_email),
-                "language_code" => stored.language_code.clone_from(&input.language_code),
-                "correlation_id" => stored.correlation_id.clone_from(&input.correlation_id),
-                "customer_attestation_state" => {
-                    stored.customer_attestation_state = input.customer_attestation_state
-                }
-                other => {
-                    return Err(invalid(
-                        "update_mask",
-                        format!("{other:?} is not a field that can be updated"),
-                    ));
-                }
-            }
-        }
-        stored.update_time = Some(Timestamp::now());
-        Ok(stored.clone())
+        // Applied to a copy: a refused path leaves the customer as it was.
+        let mut updated = apply_mask(stored, &input, &paths)?;
+        updated.update_time = Some(Timestamp::now());
+        state
+            .customers
+            .insert(updated.name.clone(), updated.clone());
+        Ok(updated)
     }
 
     pub(super) fn delete_customer(
@@ -512,6 +483,92 @@ impl Engine {
             },
         )
     }
+}
+
+/// The customer fields an update may change (and their sub-fields).
+const UPDATABLE: &[&str] = &[
+    "org_display_name",
+    "org_postal_address",
+    "primary_contact_info",
+    "alternate_email",
+    "language_code",
+    "correlation_id",
+    "customer_attestation_state",
+];
+
+fn camel(path: &str) -> Vec<String> {
+    path.split('.')
+        .map(|segment| {
+            let mut out = String::new();
+            let mut upper = false;
+            for c in segment.chars() {
+                if c == '_' {
+                    upper = true;
+                } else if upper {
+                    out.push(c.to_ascii_uppercase());
+                    upper = false;
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Copies each masked path (top-level or nested, e.g.
+/// `primary_contact_info.email`) from `input` onto a copy of `stored`,
+/// through the messages' JSON form so any nesting works the same way.
+fn apply_mask(stored: &Customer, input: &Customer, paths: &[String]) -> Result<Customer, Error> {
+    let to_json = |c: &Customer| {
+        serde_json::to_value(c).map_err(|e| Error::rpc(Code::Internal, e.to_string()))
+    };
+    let mut target = to_json(stored)?;
+    let source = to_json(input)?;
+    for path in paths {
+        let root = path.split('.').next().unwrap_or_default();
+        if !UPDATABLE.contains(&root) {
+            return Err(invalid(
+                "update_mask",
+                format!("{path:?} is not a field that can be updated"),
+            ));
+        }
+        let keys = camel(path);
+        let mut from = Some(&source);
+        for key in &keys {
+            from = from.and_then(|v| v.get(key));
+        }
+        let (last, parents) = keys
+            .split_last()
+            .ok_or_else(|| invalid("update_mask", "empty path"))?;
+        let mut node = &mut target;
+        for key in parents {
+            let object = node
+                .as_object_mut()
+                .ok_or_else(|| invalid("update_mask", format!("{path:?} does not name a field")))?;
+            node = object
+                .entry(key.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        }
+        let object = node
+            .as_object_mut()
+            .ok_or_else(|| invalid("update_mask", format!("{path:?} does not name a field")))?;
+        match from {
+            Some(value) => {
+                object.insert(last.clone(), value.clone());
+            }
+            // Masked but unset in the input: cleared.
+            None => {
+                object.remove(last);
+            }
+        }
+    }
+    serde_json::from_value(target).map_err(|e| {
+        invalid(
+            "update_mask",
+            format!("the update does not fit a customer: {e}"),
+        )
+    })
 }
 
 fn parse_domain_filter(filter: &str) -> Result<Option<String>, Error> {

@@ -100,21 +100,21 @@ fn check_parameters(
                 Some(value::Kind::Int64Value(b)) => Some(*b),
                 _ => None,
             };
-            if let Some(min) = bound(&definition.min_value) {
-                if *n < min {
-                    return Err(invalid(
-                        field,
-                        format!("{} = {n} is below the minimum {min}", p.name),
-                    ));
-                }
+            if let Some(min) = bound(&definition.min_value)
+                && *n < min
+            {
+                return Err(invalid(
+                    field,
+                    format!("{} = {n} is below the minimum {min}", p.name),
+                ));
             }
-            if let Some(max) = bound(&definition.max_value) {
-                if *n > max {
-                    return Err(invalid(
-                        field,
-                        format!("{} = {n} is above the maximum {max}", p.name),
-                    ));
-                }
+            if let Some(max) = bound(&definition.max_value)
+                && *n > max
+            {
+                return Err(invalid(
+                    field,
+                    format!("{} = {n} is above the maximum {max}", p.name),
+                ));
             }
         }
     }
@@ -288,17 +288,17 @@ impl Engine {
                 ),
             ));
         }
-        if let Some(base) = sku.requires_family {
-            if !owned.iter().any(|s| s.family == base) {
-                return Err(reason(
-                    Code::FailedPrecondition,
-                    "BASE_ENTITLEMENT_MISSING",
-                    format!(
-                        "{} is an add-on: the customer must first own a SKU of {base}",
-                        sku.sku.name
-                    ),
-                ));
-            }
+        if let Some(base) = sku.requires_family
+            && !owned.iter().any(|s| s.family == base)
+        {
+            return Err(reason(
+                Code::FailedPrecondition,
+                "BASE_ENTITLEMENT_MISSING",
+                format!(
+                    "{} is an add-on: the customer must first own a SKU of {base}",
+                    sku.sku.name
+                ),
+            ));
         }
         if sku.needs_billing_account && input.billing_account.is_empty() {
             return Err(invalid(
@@ -319,7 +319,7 @@ impl Engine {
                 input
                     .commitment_settings
                     .as_ref()
-                    .and_then(|c| c.renewal_settings.clone())
+                    .and_then(|c| c.renewal_settings)
                     .unwrap_or(RenewalSettings {
                         enable_renewal: true,
                         resize_unit_count: false,
@@ -447,16 +447,14 @@ impl Engine {
                 }
             }
             check_parameters(offer, &merged, "parameters")?;
-            if offer.plan.payment_plan() == PaymentPlan::Commitment {
-                if let (Some(old), Some(new)) = (num_units(&e.parameters), num_units(&merged)) {
-                    if new < old {
+            if offer.plan.payment_plan() == PaymentPlan::Commitment
+                && let (Some(old), Some(new)) = (num_units(&e.parameters), num_units(&merged))
+                    && new < old {
                         return Err(invalid(
                             "parameters",
                             format!("seats can't be decreased on a commitment plan ({old} -> {new}) before it renews"),
                         ));
                     }
-                }
-            }
             e.parameters = merged;
             if !request.purchase_order_id.is_empty() {
                 e.purchase_order_id.clone_from(&request.purchase_order_id);
@@ -472,7 +470,6 @@ impl Engine {
     ) -> Result<Operation, Error> {
         let settings = request
             .renewal_settings
-            .clone()
             .ok_or_else(|| invalid("renewal_settings", "required field is missing"))?;
         self.change_entitlement(
             caller,

@@ -68,12 +68,11 @@ impl Engine {
             parent: parent.to_string(),
             request_id: request_id.to_string(),
         });
-        if let Some(key) = &key {
-            if let Some((name, _)) = state.request_ids.get(key) {
-                if let Some(record) = state.operations.get(name) {
-                    return Ok(view(record, now));
-                }
-            }
+        if let Some(key) = &key
+            && let Some((name, _)) = state.request_ids.get(key)
+            && let Some(record) = state.operations.get(name)
+        {
+            return Ok(view(record, now));
         }
         let response = apply(&mut state)?;
         let name = format!("operations/{}", state.new_id('o'));
@@ -197,17 +196,17 @@ impl Engine {
         let mut state = self.write();
         self.operation_record(&state, caller, &request.name)?;
         let now = Instant::now();
-        if let Some(record) = state.operations.get_mut(&request.name) {
-            if now < record.ready_at {
-                // Not done yet: it ends now, cancelled. (Its change was already
-                // made; the emulator does not roll it back.)
-                record.finished.result = Some(operation::Result::Error(Status {
-                    code: Code::Cancelled as i32,
-                    message: "the operation was cancelled".into(),
-                    details: Vec::new(),
-                }));
-                record.ready_at = now;
-            }
+        if let Some(record) = state.operations.get_mut(&request.name)
+            && now < record.ready_at
+        {
+            // Not done yet: it ends now, cancelled. (Its change was already
+            // made; the emulator does not roll it back.)
+            record.finished.result = Some(operation::Result::Error(Status {
+                code: Code::Cancelled as i32,
+                message: "the operation was cancelled".into(),
+                details: Vec::new(),
+            }));
+            record.ready_at = now;
         }
         Ok(Empty {})
     }

@@ -1,0 +1,513 @@
+//! The message schema, read from the descriptor set compiled into
+//! `channel-types`: field names (proto and JSON), types, enums, and field
+//! behaviors. The CLI uses it to type `-r key=value` settings, to accept
+//! field names in any of their spellings, and to describe requests in help.
+//!
+//! The descriptor messages are declared here with only the fields the CLI
+//! reads (prost skips the others), which also gives access to the
+//! `google.api.field_behavior` option (extension 1052 of `FieldOptions`).
+
+use std::collections::HashMap;
+
+use prost::Message as _;
+
+/// `google.protobuf.FileDescriptorSet`, as far as read here.
+#[derive(Clone, PartialEq, prost::Message)]
+struct FileDescriptorSet {
+    #[prost(message, repeated, tag = "1")]
+    file: Vec<FileDescriptorProto>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct FileDescriptorProto {
+    #[prost(string, optional, tag = "2")]
+    package: Option<String>,
+    #[prost(message, repeated, tag = "4")]
+    message_type: Vec<DescriptorProto>,
+    #[prost(message, repeated, tag = "5")]
+    enum_type: Vec<EnumDescriptorProto>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct DescriptorProto {
+    #[prost(string, optional, tag = "1")]
+    name: Option<String>,
+    #[prost(message, repeated, tag = "2")]
+    field: Vec<FieldDescriptorProto>,
+    #[prost(message, repeated, tag = "3")]
+    nested_type: Vec<DescriptorProto>,
+    #[prost(message, repeated, tag = "4")]
+    enum_type: Vec<EnumDescriptorProto>,
+    #[prost(message, optional, tag = "7")]
+    options: Option<MessageOptions>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct MessageOptions {
+    #[prost(bool, optional, tag = "7")]
+    map_entry: Option<bool>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct FieldDescriptorProto {
+    #[prost(string, optional, tag = "1")]
+    name: Option<String>,
+    #[prost(int32, optional, tag = "4")]
+    label: Option<i32>,
+    #[prost(int32, optional, tag = "5")]
+    r#type: Option<i32>,
+    #[prost(string, optional, tag = "6")]
+    type_name: Option<String>,
+    #[prost(message, optional, tag = "8")]
+    options: Option<FieldOptions>,
+    #[prost(int32, optional, tag = "9")]
+    oneof_index: Option<i32>,
+    #[prost(string, optional, tag = "10")]
+    json_name: Option<String>,
+    #[prost(bool, optional, tag = "17")]
+    proto3_optional: Option<bool>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct FieldOptions {
+    #[prost(int32, repeated, packed = "false", tag = "1052")]
+    field_behavior: Vec<i32>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct EnumDescriptorProto {
+    #[prost(string, optional, tag = "1")]
+    name: Option<String>,
+    #[prost(message, repeated, tag = "2")]
+    value: Vec<EnumValueDescriptorProto>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct EnumValueDescriptorProto {
+    #[prost(string, optional, tag = "1")]
+    name: Option<String>,
+    #[prost(int32, optional, tag = "2")]
+    number: Option<i32>,
+}
+
+/// `google.api.FieldBehavior.REQUIRED`.
+const REQUIRED: i32 = 2;
+/// `google.api.FieldBehavior.OUTPUT_ONLY`.
+const OUTPUT_ONLY: i32 = 3;
+
+/// The type of a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `double` or `float`.
+    Float,
+    /// A 32-bit signed integer (`int32`, `sint32`, `sfixed32`).
+    Int32,
+    /// A 32-bit unsigned integer (`uint32`, `fixed32`).
+    Uint32,
+    /// A 64-bit signed integer: a string in JSON.
+    Int64,
+    /// A 64-bit unsigned integer: a string in JSON.
+    Uint64,
+    /// `bool`.
+    Bool,
+    /// `string`.
+    String,
+    /// `bytes`: base64 in JSON.
+    Bytes,
+    /// An enum, by full name.
+    Enum(String),
+    /// A message, by full name.
+    Message(String),
+}
+
+impl Kind {
+    fn from_descriptor(field: &FieldDescriptorProto) -> Kind {
+        let type_name = || {
+            field
+                .type_name
+                .as_deref()
+                .unwrap_or_default()
+                .trim_start_matches('.')
+                .to_string()
+        };
+        match field.r#type.unwrap_or_default() {
+            1 | 2 => Kind::Float,
+            3 | 16 | 18 => Kind::Int64,
+            4 | 6 => Kind::Uint64,
+            5 | 15 | 17 => Kind::Int32,
+            7 | 13 => Kind::Uint32,
+            8 => Kind::Bool,
+            12 => Kind::Bytes,
+            14 => Kind::Enum(type_name()),
+            10 | 11 => Kind::Message(type_name()),
+            _ => Kind::String,
+        }
+    }
+
+    /// A short description for help and messages: `string`, `int64`,
+    /// `enum ChangeType`, `Customer`.
+    pub(crate) fn describe(&self) -> String {
+        let short = |name: &str| name.rsplit('.').next().unwrap_or(name).to_string();
+        match self {
+            Kind::Float => "number".into(),
+            Kind::Int32 => "int32".into(),
+            Kind::Uint32 => "uint32".into(),
+            Kind::Int64 => "int64".into(),
+            Kind::Uint64 => "uint64".into(),
+            Kind::Bool => "bool".into(),
+            Kind::String => "string".into(),
+            Kind::Bytes => "bytes (base64)".into(),
+            Kind::Enum(name) => format!("enum {}", short(name)),
+            Kind::Message(name) => match scalar_form(name) {
+                Some(form) => form.into(),
+                None => short(name),
+            },
+        }
+    }
+}
+
+/// The JSON form of a well-known message type written as a scalar, if it
+/// is one: a description for help.
+pub(crate) fn scalar_form(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "google.protobuf.Timestamp" => "timestamp (RFC 3339)",
+        "google.protobuf.Duration" => "duration (e.g. 3.5s)",
+        "google.protobuf.FieldMask" => "field mask (a,b.c)",
+        "google.protobuf.Int32Value" => "int32",
+        "google.protobuf.UInt32Value" => "uint32",
+        "google.protobuf.Int64Value" => "int64",
+        "google.protobuf.UInt64Value" => "uint64",
+        "google.protobuf.DoubleValue" | "google.protobuf.FloatValue" => "number",
+        "google.protobuf.BoolValue" => "bool",
+        "google.protobuf.StringValue" => "string",
+        "google.protobuf.BytesValue" => "bytes (base64)",
+        "google.protobuf.Value" | "google.protobuf.Struct" | "google.protobuf.ListValue" => "JSON",
+        "google.protobuf.Any" => "JSON with @type",
+        "google.protobuf.Empty" => "{}",
+        _ => return None,
+    })
+}
+
+/// One field of a message.
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    /// The proto name, `org_display_name`.
+    pub(crate) name: String,
+    /// The JSON name, `orgDisplayName`.
+    pub(crate) json_name: String,
+    /// The type; for a map, the type of its values.
+    pub(crate) kind: Kind,
+    /// Whether the field is repeated (and not a map).
+    pub(crate) repeated: bool,
+    /// For a map: the type of its keys.
+    pub(crate) map_key: Option<Kind>,
+    /// Marked `REQUIRED`.
+    pub(crate) required: bool,
+    /// Marked `OUTPUT_ONLY`: set by the server, ignored in requests.
+    pub(crate) output_only: bool,
+    /// The oneof the field belongs to, if any (synthetic ones excluded).
+    pub(crate) oneof: Option<usize>,
+}
+
+impl Field {
+    /// The field's type for help: `string`, `repeated Parameter`,
+    /// `map<string, string>`.
+    pub(crate) fn describe(&self) -> String {
+        match (&self.map_key, self.repeated) {
+            (Some(key), _) => format!("map<{}, {}>", key.describe(), self.kind.describe()),
+            (None, true) => format!("repeated {}", self.kind.describe()),
+            (None, false) => self.kind.describe(),
+        }
+    }
+
+    /// The full name of the field's message type, unless it is a
+    /// well-known type with a scalar form.
+    pub(crate) fn message_type(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Message(name) if scalar_form(name).is_none() => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// A message type.
+#[derive(Debug, Clone)]
+pub(crate) struct MessageType {
+    /// The full name, `google.cloud.channel.v1.Customer`.
+    pub(crate) full_name: String,
+    /// The fields, in declaration order.
+    pub(crate) fields: Vec<Field>,
+    map_entry: bool,
+}
+
+/// Squeezes a field name to compare spellings: `org_display_name`,
+/// `orgDisplayName` and `org-display-name` all become `orgdisplayname`.
+fn squeeze(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl MessageType {
+    /// The short name, `Customer`.
+    pub(crate) fn short_name(&self) -> &str {
+        self.full_name.rsplit('.').next().unwrap_or(&self.full_name)
+    }
+
+    /// Finds a field by its proto name, JSON name or kebab-case name.
+    pub(crate) fn field(&self, name: &str) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name || f.json_name == name)
+            .or_else(|| {
+                let wanted = squeeze(name);
+                self.fields.iter().find(|f| squeeze(&f.name) == wanted)
+            })
+    }
+
+    /// The names of the fields a request can set, for error messages.
+    pub(crate) fn field_names(&self) -> String {
+        let names: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|f| !f.output_only)
+            .map(|f| f.name.as_str())
+            .collect();
+        if names.is_empty() {
+            "(none)".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+/// An enum type.
+#[derive(Debug, Clone)]
+pub(crate) struct EnumType {
+    /// The values: name and number.
+    pub(crate) values: Vec<(String, i32)>,
+}
+
+/// Every message and enum of the schema, by full name.
+#[derive(Debug, Default)]
+pub(crate) struct Schema {
+    messages: HashMap<String, MessageType>,
+    enums: HashMap<String, EnumType>,
+}
+
+/// `snake_case` -> `lowerCamelCase`, the JSON name protoc would derive.
+fn json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Schema {
+    /// Reads the schema compiled into `channel-types`.
+    pub(crate) fn load() -> Result<Schema, String> {
+        Schema::decode(channel_types::FILE_DESCRIPTOR_SET)
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Schema, String> {
+        let set = FileDescriptorSet::decode(bytes)
+            .map_err(|e| format!("the compiled schema cannot be read: {e}"))?;
+        let mut schema = Schema::default();
+        for file in &set.file {
+            let package = file.package.as_deref().unwrap_or_default();
+            for message in &file.message_type {
+                schema.add_message(package, message);
+            }
+            for e in &file.enum_type {
+                schema.add_enum(package, e);
+            }
+        }
+        // Map fields: the value type of the entry message, keyed by its key type.
+        let entries: HashMap<String, (Kind, Kind)> = schema
+            .messages
+            .values()
+            .filter(|m| m.map_entry && m.fields.len() == 2)
+            .map(|m| {
+                (
+                    m.full_name.clone(),
+                    (m.fields[0].kind.clone(), m.fields[1].kind.clone()),
+                )
+            })
+            .collect();
+        for message in schema.messages.values_mut() {
+            for field in &mut message.fields {
+                if let Kind::Message(name) = &field.kind {
+                    if let Some((key, value)) = entries.get(name) {
+                        field.map_key = Some(key.clone());
+                        field.kind = value.clone();
+                        field.repeated = false;
+                    }
+                }
+            }
+        }
+        Ok(schema)
+    }
+
+    fn add_message(&mut self, scope: &str, message: &DescriptorProto) {
+        let full_name = qualify(scope, message.name.as_deref().unwrap_or_default());
+        let fields = message
+            .field
+            .iter()
+            .map(|f| {
+                let name = f.name.clone().unwrap_or_default();
+                let behavior = f
+                    .options
+                    .as_ref()
+                    .map(|o| o.field_behavior.as_slice())
+                    .unwrap_or_default();
+                Field {
+                    json_name: f.json_name.clone().unwrap_or_else(|| json_name(&name)),
+                    name,
+                    kind: Kind::from_descriptor(f),
+                    repeated: f.label == Some(3),
+                    map_key: None,
+                    required: behavior.contains(&REQUIRED),
+                    output_only: behavior.contains(&OUTPUT_ONLY),
+                    oneof: f
+                        .oneof_index
+                        .filter(|_| !f.proto3_optional.unwrap_or(false))
+                        .and_then(|i| usize::try_from(i).ok()),
+                }
+            })
+            .collect();
+        for nested in &message.nested_type {
+            self.add_message(&full_name, nested);
+        }
+        for e in &message.enum_type {
+            self.add_enum(&full_name, e);
+        }
+        let map_entry = message
+            .options
+            .as_ref()
+            .and_then(|o| o.map_entry)
+            .unwrap_or(false);
+        self.messages.insert(
+            full_name.clone(),
+            MessageType {
+                full_name,
+                fields,
+                map_entry,
+            },
+        );
+    }
+
+    fn add_enum(&mut self, scope: &str, e: &EnumDescriptorProto) {
+        let values = e
+            .value
+            .iter()
+            .map(|v| (v.name.clone().unwrap_or_default(), v.number.unwrap_or(0)))
+            .collect();
+        self.enums.insert(
+            qualify(scope, e.name.as_deref().unwrap_or_default()),
+            EnumType { values },
+        );
+    }
+
+    /// A message by full name (`google.cloud.channel.v1.Customer`).
+    pub(crate) fn message(&self, full_name: &str) -> Option<&MessageType> {
+        self.messages.get(full_name)
+    }
+
+    /// An enum by full name.
+    pub(crate) fn enumeration(&self, full_name: &str) -> Option<&EnumType> {
+        self.enums.get(full_name)
+    }
+
+    /// The JSON spelling of a dotted path of proto field names, starting
+    /// at message `root`: `customer.org_display_name` ->
+    /// `customer.orgDisplayName`. Unknown parts are left as they are.
+    pub(crate) fn json_path(&self, root: &str, path: &str) -> Vec<String> {
+        let mut message = self.message(root);
+        path.split('.')
+            .map(|part| {
+                let field = message.and_then(|m| m.field(part));
+                message = field
+                    .and_then(Field::message_type)
+                    .and_then(|t| self.message(t));
+                field.map_or_else(|| part.to_string(), |f| f.json_name.clone())
+            })
+            .collect()
+    }
+}
+
+fn qualify(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("{scope}.{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compiled_schema_is_complete() {
+        let schema = Schema::load().unwrap();
+        for method in channel_types::methods::ALL {
+            assert!(schema.message(method.input).is_some(), "{}", method.input);
+            assert!(schema.message(method.output).is_some(), "{}", method.output);
+        }
+        let customer = schema.message("google.cloud.channel.v1.Customer").unwrap();
+        let name = customer.field("orgDisplayName").unwrap();
+        assert_eq!(
+            (name.name.as_str(), name.json_name.as_str()),
+            ("org_display_name", "orgDisplayName")
+        );
+        assert!(customer.field("org-display-name").is_some());
+        assert!(customer.field("create_time").unwrap().output_only);
+        assert!(customer.field("nope").is_none());
+    }
+
+    #[test]
+    fn field_behaviors_types_and_maps() {
+        let schema = Schema::load().unwrap();
+        let create = schema
+            .message("google.cloud.channel.v1.CreateEntitlementRequest")
+            .unwrap();
+        assert!(create.field("parent").unwrap().required);
+        let entitlement = schema
+            .message("google.cloud.channel.v1.Entitlement")
+            .unwrap();
+        let parameters = entitlement.field("parameters").unwrap();
+        assert!(parameters.repeated);
+        assert_eq!(
+            parameters.message_type(),
+            Some("google.cloud.channel.v1.Parameter")
+        );
+        let value = schema.message("google.cloud.channel.v1.Value").unwrap();
+        let int = value.field("int64_value").unwrap();
+        assert_eq!((int.kind.clone(), int.oneof), (Kind::Int64, Some(0)));
+        let info = schema.message("google.rpc.ErrorInfo").unwrap();
+        let metadata = info.field("metadata").unwrap();
+        assert_eq!(metadata.describe(), "map<string, string>");
+        assert!(!metadata.repeated);
+        let state = schema
+            .enumeration("google.cloud.channel.v1.Entitlement.ProvisioningState")
+            .unwrap();
+        assert!(state.values.iter().any(|(n, _)| n == "ACTIVE"));
+        assert_eq!(
+            schema.json_path(
+                "google.cloud.channel.v1.UpdateCustomerRequest",
+                "customer.org_display_name"
+            ),
+            ["customer", "orgDisplayName"]
+        );
+    }
+}
