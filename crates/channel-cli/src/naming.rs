@@ -23,7 +23,7 @@
 //! (`accounts channel-partner-links-customers-get` for GetCustomer), or a
 //! command of their own otherwise (`integrators list-subscribers`).
 
-use channel_types::methods::{ALL, HttpBinding, HttpVerb, Method};
+use channel::methods::{ALL, HttpBinding, HttpVerb, Method};
 
 /// A path variable of an HTTP binding: a request field and the pattern its
 /// value must match.
@@ -123,14 +123,10 @@ pub(crate) fn parse_template(path: &'static str) -> Template {
     let mut words = Vec::new();
     let mut vars = Vec::new();
     for (i, segment) in segments.into_iter().enumerate() {
-        if i == 0 && segment.starts_with('v') && segment[1..].chars().all(|c| c.is_ascii_digit())
-        {
+        if i == 0 && segment.starts_with('v') && segment[1..].chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
-        if let Some(inner) = segment
-            .strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'))
-        {
+        if let Some(inner) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             let (field, pattern) = inner.split_once('=').unwrap_or((inner, "*"));
             vars.push(PathVar { field, pattern });
             words.extend(

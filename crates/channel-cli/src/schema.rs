@@ -1,6 +1,5 @@
 //! The message schema, read from the descriptor set compiled into
-//! `channel-types`: field names (proto and JSON), types, enums, and field
-//! behaviors. The CLI uses it to type `-r key=value` settings, to accept
+//! `channel-types`: field names (proto and JSON), types, oneofs and enums. The CLI uses it to type `-r key=value` settings, to accept
 //! field names in any of their spellings, and to describe requests in help.
 //!
 //! The descriptor messages are declared here with only the fields the CLI
@@ -58,20 +57,12 @@ struct FieldDescriptorProto {
     r#type: Option<i32>,
     #[prost(string, optional, tag = "6")]
     type_name: Option<String>,
-    #[prost(message, optional, tag = "8")]
-    options: Option<FieldOptions>,
     #[prost(int32, optional, tag = "9")]
     oneof_index: Option<i32>,
     #[prost(string, optional, tag = "10")]
     json_name: Option<String>,
     #[prost(bool, optional, tag = "17")]
     proto3_optional: Option<bool>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct FieldOptions {
-    #[prost(int32, repeated, packed = "false", tag = "1052")]
-    field_behavior: Vec<i32>,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -89,11 +80,6 @@ struct EnumValueDescriptorProto {
     #[prost(int32, optional, tag = "2")]
     number: Option<i32>,
 }
-
-/// `google.api.FieldBehavior.REQUIRED`.
-const REQUIRED: i32 = 2;
-/// `google.api.FieldBehavior.OUTPUT_ONLY`.
-const OUTPUT_ONLY: i32 = 3;
 
 /// The type of a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,10 +187,6 @@ pub(crate) struct Field {
     pub(crate) repeated: bool,
     /// For a map: the type of its keys.
     pub(crate) map_key: Option<Kind>,
-    /// Marked `REQUIRED`.
-    pub(crate) required: bool,
-    /// Marked `OUTPUT_ONLY`: set by the server, ignored in requests.
-    pub(crate) output_only: bool,
     /// The oneof the field belongs to, if any (synthetic ones excluded).
     pub(crate) oneof: Option<usize>,
 }
@@ -266,14 +248,9 @@ impl MessageType {
             })
     }
 
-    /// The names of the fields a request can set, for error messages.
+    /// The names of the fields, for error messages.
     pub(crate) fn field_names(&self) -> String {
-        let names: Vec<&str> = self
-            .fields
-            .iter()
-            .filter(|f| !f.output_only)
-            .map(|f| f.name.as_str())
-            .collect();
+        let names: Vec<&str> = self.fields.iter().map(|f| f.name.as_str()).collect();
         if names.is_empty() {
             "(none)".into()
         } else {
@@ -297,7 +274,7 @@ pub(crate) struct Schema {
 }
 
 /// `snake_case` -> `lowerCamelCase`, the JSON name protoc would derive.
-fn json_name(name: &str) -> String {
+pub(crate) fn json_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for c in name.chars() {
@@ -346,12 +323,12 @@ impl Schema {
             .collect();
         for message in schema.messages.values_mut() {
             for field in &mut message.fields {
-                if let Kind::Message(name) = &field.kind {
-                    if let Some((key, value)) = entries.get(name) {
-                        field.map_key = Some(key.clone());
-                        field.kind = value.clone();
-                        field.repeated = false;
-                    }
+                if let Kind::Message(name) = &field.kind
+                    && let Some((key, value)) = entries.get(name)
+                {
+                    field.map_key = Some(key.clone());
+                    field.kind = value.clone();
+                    field.repeated = false;
                 }
             }
         }
@@ -365,19 +342,12 @@ impl Schema {
             .iter()
             .map(|f| {
                 let name = f.name.clone().unwrap_or_default();
-                let behavior = f
-                    .options
-                    .as_ref()
-                    .map(|o| o.field_behavior.as_slice())
-                    .unwrap_or_default();
                 Field {
                     json_name: f.json_name.clone().unwrap_or_else(|| json_name(&name)),
                     name,
                     kind: Kind::from_descriptor(f),
                     repeated: f.label == Some(3),
                     map_key: None,
-                    required: behavior.contains(&REQUIRED),
-                    output_only: behavior.contains(&OUTPUT_ONLY),
                     oneof: f
                         .oneof_index
                         .filter(|_| !f.proto3_optional.unwrap_or(false))
@@ -460,7 +430,7 @@ mod tests {
     #[test]
     fn the_compiled_schema_is_complete() {
         let schema = Schema::load().unwrap();
-        for method in channel_types::methods::ALL {
+        for method in channel::methods::ALL {
             assert!(schema.message(method.input).is_some(), "{}", method.input);
             assert!(schema.message(method.output).is_some(), "{}", method.output);
         }
@@ -471,17 +441,16 @@ mod tests {
             ("org_display_name", "orgDisplayName")
         );
         assert!(customer.field("org-display-name").is_some());
-        assert!(customer.field("create_time").unwrap().output_only);
+        assert_eq!(
+            customer.field("create_time").unwrap().describe(),
+            "timestamp (RFC 3339)"
+        );
         assert!(customer.field("nope").is_none());
     }
 
     #[test]
-    fn field_behaviors_types_and_maps() {
+    fn types_oneofs_and_maps() {
         let schema = Schema::load().unwrap();
-        let create = schema
-            .message("google.cloud.channel.v1.CreateEntitlementRequest")
-            .unwrap();
-        assert!(create.field("parent").unwrap().required);
         let entitlement = schema
             .message("google.cloud.channel.v1.Entitlement")
             .unwrap();

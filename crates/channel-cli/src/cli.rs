@@ -1,0 +1,578 @@
+//! The command line: the clap command built from the method table (one
+//! subcommand per method, under its group), its help texts and examples,
+//! and what a parsed command line asks for.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
+
+use crate::connect::GlobalArgs;
+use crate::failure::EXIT_STATUS_HELP;
+use crate::naming::{Entry, PathVar, groups};
+use crate::schema::{Field, MessageType, Schema};
+
+/// clap takes `'static` names; commands are built once per run.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+const ROOT_HELP: &str = "\
+Examples:
+  cloudchannel --emulator products list -r account=accounts/C0emulator --format table
+  cloudchannel accounts customers-list accounts/C012345 --all
+  cloudchannel accounts customers-entitlements-create accounts/C012345/customers/S0123456 \\
+      -r .entitlement offer=accounts/C012345/offers/ws-business-starter-flexible \\
+      -r .entitlement.parameters name=num_units value.int64_value=5
+  cloudchannel --credentials key.json --subject admin@reseller.example \\
+      accounts customers-get accounts/C012345/customers/S0123456 --format yaml
+
+Commands are named after the REST resource and verb of each method, as in the
+cloudchannel1 CLI: GROUP is the first collection of the method's HTTP path,
+COMMAND the other collections followed by the verb (list, get, create, patch,
+delete, or the custom verb, e.g. customers-entitlements-suspend). The path
+variables are positional arguments; every other request field is set with -r.
+
+Request fields (-r, as in cloudchannel1):
+  -r key=value       set a field relative to the cursor (dotted paths work;
+                     a leading . starts from the top); appends to a list
+  -r .field.sub      move the cursor to a message field, from the top
+  -r field           move the cursor, relative to where it is
+  -r ..  /  -r .     up one level / back to the top
+  Entering a repeated message field starts a new element. Values are typed by
+  the schema: numbers, true/false, enum values by name. Field names may be
+  snake_case, camelCase or kebab-case. --json '{...}' or --json-file FILE|-
+  gives a whole body first; -r settings and positionals then override it.
+
+Credentials: --credentials KEY.json [--subject EMAIL], --access-token TOKEN, or
+Application Default Credentials. Emulators (--emulator, CHANNEL_EMULATOR_HOST=
+host:port) and plaintext http:// endpoints are called anonymously.
+";
+
+/// The whole command line.
+pub(crate) fn command(entries: &[Entry], schema: &Schema) -> Command {
+    // The flags first: their derive would otherwise set the about text.
+    let root = GlobalArgs::augment_args(Command::new("cloudchannel"))
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("A command line for the Google Cloud Channel API (v1)")
+        .long_about(
+            "A command line for the Google Cloud Channel API (v1): every method of \
+             CloudChannelService, CloudChannelReportsService and Operations, over REST or \
+             gRPC, against Google or a local emulator.",
+        )
+        .after_help(leak(format!("{ROOT_HELP}\n{EXIT_STATUS_HELP}")))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand_value_name("GROUP")
+        .subcommand_help_heading("Groups");
+    let mut root = root.subcommand(
+        Command::new("completions")
+            .about("Print a shell completion script")
+            .arg(
+                clap::Arg::new("shell")
+                    .required(true)
+                    .value_parser(["bash", "zsh", "fish"])
+                    .help("The shell to complete for"),
+            )
+            .after_help(
+                "Example:\n  cloudchannel completions bash > /etc/bash_completion.d/cloudchannel",
+            ),
+    );
+    for group in groups(entries) {
+        let members: Vec<&Entry> = entries.iter().filter(|e| e.group == group).collect();
+        let example = members
+            .first()
+            .map(|e| example_lines(e).join("\n  "))
+            .unwrap_or_default();
+        let mut sub = Command::new(leak(group.to_string()))
+            .about(leak(format!(
+                "Methods on {group} resources ({} commands)",
+                members.len()
+            )))
+            .after_help(leak(format!("Example:\n  {example}")))
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+            .subcommand_value_name("COMMAND");
+        for entry in members {
+            sub = sub.subcommand(method_command(entry, schema));
+        }
+        root = root.subcommand(sub);
+    }
+    root
+}
+
+/// The subcommand of one method.
+fn method_command(entry: &Entry, schema: &Schema) -> Command {
+    let method = entry.method;
+    let binding = entry.binding;
+    let mut about = format!(
+        "{}: {} {}",
+        method.name,
+        binding.verb.as_str(),
+        binding.path
+    );
+    if method.deprecated {
+        about.push_str(" (deprecated)");
+    }
+    let mut long = vec![about.clone()];
+    let others: Vec<String> = method
+        .http
+        .iter()
+        .filter(|b| !std::ptr::eq(*b, binding))
+        .map(|b| format!("{} {}", b.verb.as_str(), b.path))
+        .collect();
+    if !others.is_empty() {
+        long.push(format!("Also bound to: {}.", others.join(", ")));
+    }
+    long.push(format!(
+        "Request: {}. Response: {}.",
+        method.input, method.output
+    ));
+    if let Some(lro) = method.lro {
+        long.push(format!(
+            "Long-running: waits for the operation and prints its result ({}); \
+             --no-wait prints the operation instead. Progress goes to stderr when it is a \
+             terminal.",
+            lro.response
+        ));
+    }
+    if let Some(paging) = method.paging {
+        long.push(format!(
+            "Paged: prints one page and its `next page token` on stderr \
+             (continue with -r page_token=TOKEN); --all prints every item ({}) of every \
+             page.",
+            paging.items
+        ));
+    }
+    if method.deprecated {
+        long.push("Deprecated in the Cloud Channel API.".into());
+    }
+    let examples = example_lines(entry);
+    let example_text = format!(
+        "Example{}:\n  {}",
+        if examples.len() > 1 { "s" } else { "" },
+        examples.join("\n  ")
+    );
+    let fields = schema
+        .message(method.input)
+        .map(|m| field_help(schema, m))
+        .unwrap_or_default();
+    let mut cmd = Command::new(leak(entry.name.clone()))
+        .about(leak(about))
+        .long_about(leak(long.join("\n\n")))
+        .after_help(leak(example_text.clone()))
+        .after_long_help(leak(format!(
+            "{example_text}\n\nRequest fields (-r KEY=VALUE; -r .FIELD to move into a \
+             message):\n{fields}"
+        )));
+    for alias in &entry.aliases {
+        cmd = cmd.visible_alias(leak(alias.clone()));
+    }
+    for var in &entry.vars {
+        let patterns: Vec<&str> = entry
+            .patterns(var.field)
+            .iter()
+            .map(|v| v.pattern)
+            .collect();
+        let mut arg = Arg::new(leak(var.field.to_string()))
+            .value_name(leak(value_name(var)))
+            .help(leak(format!(
+                "The request's {} field: {}",
+                var.field,
+                patterns.join(" or ")
+            )));
+        arg = match var.fixed() {
+            Some(fixed) => arg.required(false).default_value(fixed),
+            None => arg.required(true),
+        };
+        cmd = cmd.arg(arg);
+    }
+    cmd = cmd
+        .arg(
+            Arg::new("request")
+                .short('r')
+                .value_name("KV")
+                .num_args(1..)
+                .action(ArgAction::Append)
+                .help(
+                    "Set a field (key=value, relative to the cursor; .key from the top) or move \
+                     the cursor (.field, field, .., .); takes every value up to the next flag, \
+                     so put positionals first",
+                ),
+        )
+        .arg(
+            Arg::new("json")
+                .long("json")
+                .value_name("JSON")
+                .conflicts_with("json_file")
+                .help("The request body as JSON, before -r settings and positionals"),
+        )
+        .arg(
+            Arg::new("json_file")
+                .long("json-file")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Read the --json body from FILE (- for stdin)"),
+        );
+    if method.paging.is_some() {
+        cmd = cmd.arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Fetch every page and print every item"),
+        );
+    }
+    if method.lro.is_some() {
+        cmd = cmd.arg(
+            Arg::new("no_wait")
+                .long("no-wait")
+                .action(ArgAction::SetTrue)
+                .help("Print the started operation instead of waiting for its result"),
+        );
+    }
+    cmd
+}
+
+/// `customer.name` -> `CUSTOMER_NAME`.
+fn value_name(var: &PathVar) -> String {
+    var.field.replace('.', "_").to_ascii_uppercase()
+}
+
+/// A made-up id for a collection, for examples.
+fn sample_id(collection: &str) -> &'static str {
+    match collection {
+        "accounts" => "C012345",
+        "customers" => "S0123456",
+        "entitlements" => "E0123456",
+        "channelPartnerLinks" => "L0123456",
+        "customerRepricingConfigs" => "CR012345",
+        "channelPartnerRepricingConfigs" => "PR012345",
+        "skuGroups" => "G012345",
+        "products" => "google-workspace",
+        "reports" => "R012345",
+        "reportJobs" => "J012345",
+        "integrators" => "I012345",
+        "operations" => "op-0123456",
+        _ => "ID",
+    }
+}
+
+/// A value for a path variable, e.g. `accounts/C012345/customers/S0123456`.
+pub(crate) fn sample_value(pattern: &str) -> String {
+    let mut previous = "";
+    let parts: Vec<&str> = pattern
+        .split('/')
+        .map(|part| {
+            let value = match part {
+                "*" | "**" => sample_id(previous),
+                literal => literal,
+            };
+            previous = part;
+            value
+        })
+        .collect();
+    parts.join("/")
+}
+
+/// Settings that make a useful example of a method.
+fn example_settings(method: &str) -> &'static str {
+    match method {
+        "CheckCloudIdentityAccountsExist" => "-r domain=example.com",
+        "CreateCustomer" => {
+            "-r .customer org_display_name='Example Org' domain=example.com \
+             -r .customer.org_postal_address region_code=US postal_code=94043"
+        }
+        "UpdateCustomer" => {
+            "-r .customer org_display_name='New Name' -r .update_mask=orgDisplayName"
+        }
+        "ImportCustomer" => "-r domain=example.com -r overwrite_if_exists=false",
+        "ProvisionCloudIdentity" => {
+            "-r .cloud_identity_info language_code=en-US -r .user email=admin@example.com"
+        }
+        "ListEntitlements" | "ListCustomers" | "ListOffers" => "--format table",
+        "ListTransferableSkus" => "-r cloud_identity_id=C0123abc -r auth_token=TOKEN",
+        "ListTransferableOffers" => {
+            "-r cloud_identity_id=C0123abc -r sku=products/google-workspace/skus/business-starter"
+        }
+        "CreateEntitlement" => {
+            "-r .entitlement offer=accounts/C012345/offers/ws-business-starter-flexible \
+             -r .entitlement.parameters name=num_units value.int64_value=5"
+        }
+        "ChangeParameters" => "-r .parameters name=num_units value.int64_value=10",
+        "ChangeRenewalSettings" => {
+            "-r .renewal_settings enable_renewal=true payment_plan=COMMITMENT"
+        }
+        "ChangeOffer" => {
+            "-r offer=accounts/C012345/offers/ws-business-standard-flexible \
+             -r .parameters name=num_units value.int64_value=5"
+        }
+        "SuspendEntitlement" | "CancelEntitlement" => "--no-wait",
+        "TransferEntitlements" => {
+            "-r auth_token=TOKEN -r .entitlements offer=accounts/C012345/offers/ws-business-starter-flexible \
+             -r .entitlements.parameters name=num_units value.int64_value=5"
+        }
+        "TransferEntitlementsToGoogle" => {
+            "-r .entitlements name=accounts/C012345/customers/S0123456/entitlements/E0123456"
+        }
+        "CreateChannelPartnerLink" => {
+            "-r .channel_partner_link reseller_cloud_identity_id=C0123abc link_state=INVITED"
+        }
+        "UpdateChannelPartnerLink" => {
+            "-r .channel_partner_link link_state=SUSPENDED -r .update_mask=link_state"
+        }
+        "CreateCustomerRepricingConfig" => {
+            "-r .customer_repricing_config.repricing_config rebilling_basis=DIRECT_CUSTOMER_COST \
+             -r effective_invoice_month.year=2030 effective_invoice_month.month=1 \
+             -r .customer_repricing_config.repricing_config.entitlement_granularity \
+             entitlement=accounts/C012345/customers/S0123456/entitlements/E0123456 \
+             -r .customer_repricing_config.repricing_config.adjustment.percentage_adjustment.percentage \
+             value=-5"
+        }
+        "ListProducts" | "ListSkus" => "-r account=accounts/C012345",
+        "ListPurchasableSkus" => {
+            "-r .create_entitlement_purchase product=products/google-workspace"
+        }
+        "ListPurchasableOffers" => {
+            "-r .create_entitlement_purchase sku=products/google-workspace/skus/business-starter"
+        }
+        "QueryEligibleBillingAccounts" => "-r skus=products/google-workspace/skus/business-starter",
+        "RegisterSubscriber" | "UnregisterSubscriber" => {
+            "-r service_account=listener@my-project.iam.gserviceaccount.com"
+        }
+        "ListEntitlementChanges" | "ListSkuGroups" | "ListReports" | "ListOperations" => "--all",
+        "RunReportJob" => {
+            "-r .date_range.invoice_start_date year=2030 month=1 day=1 \
+             -r .date_range.invoice_end_date year=2030 month=1 day=31"
+        }
+        _ => "",
+    }
+}
+
+/// Example command lines of a command.
+pub(crate) fn example_lines(entry: &Entry) -> Vec<String> {
+    let mut line = format!("cloudchannel {} {}", entry.group, entry.name);
+    for var in &entry.vars {
+        if var.fixed().is_none() {
+            line.push(' ');
+            line.push_str(&sample_value(var.pattern));
+        }
+    }
+    let settings = example_settings(entry.method.name);
+    if !settings.is_empty() {
+        line.push(' ');
+        line.push_str(settings);
+    }
+    let mut lines = vec![line];
+    if entry.method.name == "ListCustomers" && entry.is_primary() {
+        lines.push(format!(
+            "cloudchannel --emulator {} {} accounts/C0emulator",
+            entry.group, entry.name
+        ));
+    }
+    lines
+}
+
+/// The request fields of a method, indented by nesting.
+fn field_help(schema: &Schema, message: &MessageType) -> String {
+    let mut rows = Vec::new();
+    let mut stack = vec![message.full_name.clone()];
+    collect_fields(schema, message, 1, &mut stack, &mut rows);
+    let width = rows
+        .iter()
+        .map(|(left, _)| left.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(44);
+    let mut out = String::new();
+    for (left, right) in rows {
+        let pad = width.saturating_sub(left.chars().count()) + 2;
+        out.push_str(&left);
+        out.extend(std::iter::repeat_n(' ', pad));
+        out.push_str(&right);
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    out
+}
+
+fn collect_fields(
+    schema: &Schema,
+    message: &MessageType,
+    depth: usize,
+    stack: &mut Vec<String>,
+    rows: &mut Vec<(String, String)>,
+) {
+    const MAX_DEPTH: usize = 3;
+    for field in &message.fields {
+        let left = format!("{}{}", "  ".repeat(depth), field.name);
+        rows.push((left, describe(field)));
+        let inner = field.message_type().and_then(|t| schema.message(t));
+        if let Some(inner) = inner
+            && depth < MAX_DEPTH
+            && !stack.contains(&inner.full_name)
+        {
+            stack.push(inner.full_name.clone());
+            collect_fields(schema, inner, depth + 1, stack, rows);
+            stack.pop();
+        }
+    }
+}
+
+fn describe(field: &Field) -> String {
+    let mut text = field.describe();
+    if field.oneof.is_some() {
+        text.push_str(" (oneof)");
+    }
+    text
+}
+
+/// What a parsed command line asks for.
+#[derive(Debug)]
+pub(crate) struct Invocation {
+    /// The connection and output flags.
+    pub(crate) globals: GlobalArgs,
+    /// The command's index in the entries.
+    pub(crate) entry: usize,
+    /// The positional path variables: request field and value.
+    pub(crate) positionals: Vec<(&'static str, String)>,
+    /// The `-r` items, in order.
+    pub(crate) settings: Vec<String>,
+    /// `--json`.
+    pub(crate) json: Option<String>,
+    /// `--json-file`.
+    pub(crate) json_file: Option<PathBuf>,
+    /// `--all`.
+    pub(crate) all: bool,
+    /// `--no-wait`.
+    pub(crate) no_wait: bool,
+}
+
+/// Parses a command line against the entries.
+pub(crate) fn parse<I, T>(
+    entries: &[Entry],
+    schema: &Schema,
+    args: I,
+) -> Result<Invocation, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = command(entries, schema).try_get_matches_from(args)?;
+    let (group, group_matches) = matches
+        .subcommand()
+        .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingSubcommand))?;
+    let (name, leaf) = group_matches
+        .subcommand()
+        .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingSubcommand))?;
+    let index = entries
+        .iter()
+        .position(|e| e.group == group && e.name == name)
+        .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
+    let entry = &entries[index];
+    let globals = GlobalArgs::from_arg_matches(leaf)?;
+    let positionals = entry
+        .vars
+        .iter()
+        .filter_map(|var| {
+            leaf.get_one::<String>(var.field)
+                .map(|value| (var.field, value.clone()))
+        })
+        .collect();
+    Ok(Invocation {
+        globals,
+        entry: index,
+        positionals,
+        settings: strings(leaf, "request"),
+        json: leaf.get_one::<String>("json").cloned(),
+        json_file: leaf.get_one::<PathBuf>("json_file").cloned(),
+        all: entry.method.paging.is_some() && leaf.get_flag("all"),
+        no_wait: entry.method.lro.is_some() && leaf.get_flag("no_wait"),
+    })
+}
+
+fn strings(matches: &ArgMatches, id: &str) -> Vec<String> {
+    matches
+        .get_many::<String>(id)
+        .map(|values| values.cloned().collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::entries;
+
+    #[test]
+    fn the_command_is_well_formed() {
+        let schema = Schema::load().unwrap();
+        command(&entries(), &schema).debug_assert();
+    }
+
+    #[test]
+    fn samples_match_their_patterns() {
+        for entry in entries() {
+            for var in &entry.vars {
+                assert!(
+                    var.matches(&sample_value(var.pattern)),
+                    "{} {}",
+                    entry.name,
+                    var.pattern
+                );
+            }
+        }
+        assert_eq!(
+            sample_value("accounts/*/customers/*"),
+            "accounts/C012345/customers/S0123456"
+        );
+    }
+
+    #[test]
+    fn globals_work_before_and_after_the_command() {
+        let schema = Schema::load().unwrap();
+        let entries = entries();
+        let parsed = parse(
+            &entries,
+            &schema,
+            [
+                "cloudchannel",
+                "--format",
+                "table",
+                "accounts",
+                "customers-list",
+                "accounts/C1",
+                "--all",
+                "--timeout",
+                "5",
+                "-r",
+                "page_size=2",
+                "filter=x",
+            ],
+        )
+        .unwrap();
+        assert_eq!(entries[parsed.entry].method.name, "ListCustomers");
+        assert_eq!(parsed.globals.format, crate::output::Format::Table);
+        assert_eq!(
+            parsed.globals.timeout,
+            Some(std::time::Duration::from_secs(5))
+        );
+        assert_eq!(parsed.positionals, [("parent", "accounts/C1".to_string())]);
+        assert_eq!(parsed.settings, ["page_size=2", "filter=x"]);
+        assert!(parsed.all);
+        let alias = parse(
+            &entries,
+            &schema,
+            [
+                "cloudchannel",
+                "accounts",
+                "channel-partner-links-customers-get",
+                "accounts/C1/channelPartnerLinks/L1/customers/S1",
+            ],
+        )
+        .unwrap();
+        assert_eq!(entries[alias.entry].method.name, "GetCustomer");
+        let operations = parse(&entries, &schema, ["cloudchannel", "operations", "list"]).unwrap();
+        assert_eq!(operations.positionals, [("name", "operations".to_string())]);
+    }
+}

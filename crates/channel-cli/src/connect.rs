@@ -1,0 +1,323 @@
+//! The connection flags and the client they make: endpoint, transport,
+//! credentials, quota project, timeout, and the in-process emulator of
+//! `--emulator`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use channel::credentials::{ApplicationDefault, Credentials, ServiceAccount, StaticToken};
+use channel::emulator::{Emulator, EmulatorConfig};
+use channel::grpc::GrpcTransport;
+use channel::http::HttpTransport;
+use channel::{Client, ClientBuilder, PollingPolicy};
+
+use crate::failure::Failure;
+use crate::output::Format;
+
+/// The wire a call travels on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Transport {
+    /// REST with JSON bodies.
+    Http,
+    /// gRPC.
+    Grpc,
+}
+
+/// The flags every command takes.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Connection and output")]
+pub(crate) struct GlobalArgs {
+    /// `--endpoint`: the service's address.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "The service's address, e.g. https://cloudchannel.googleapis.com (the default) \
+                or http://127.0.0.1:8790 for a local emulator"
+    )]
+    pub(crate) endpoint: Option<String>,
+
+    /// The wire protocol
+    #[arg(long, global = true, value_enum, default_value = "http")]
+    pub(crate) transport: Transport,
+
+    /// A service account key file (JSON) to call as
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) credentials: Option<PathBuf>,
+
+    /// With --credentials: the user the service account acts for
+    /// (domain-wide delegation), e.g. admin@reseller.example
+    #[arg(long, global = true, value_name = "EMAIL")]
+    pub(crate) subject: Option<String>,
+
+    /// A bearer token to send as is (e.g. from `gcloud auth print-access-token`)
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub(crate) access_token: Option<String>,
+
+    /// The project billed for quota (x-goog-user-project)
+    #[arg(long, global = true, value_name = "ID")]
+    pub(crate) quota_project: Option<String>,
+
+    /// Start a throwaway in-process emulator and call it (account
+    /// accounts/C0emulator; its state ends with the command)
+    #[arg(long, global = true)]
+    pub(crate) emulator: bool,
+
+    /// Seconds each call may take, retries included (default 60); also
+    /// bounds the wait for a long-running operation
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub(crate) timeout: Option<Duration>,
+
+    /// How to print responses
+    #[arg(long, global = true, value_enum, default_value = "json")]
+    pub(crate) format: Format,
+
+    /// Write the response to FILE instead of stdout
+    #[arg(short = 'o', long = "output", global = true, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// `--timeout`: a positive number of seconds.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!("expected a positive number of seconds, e.g. 30 or 2.5, got '{text}'")
+        })
+}
+
+/// A client, and the emulator it calls if `--emulator` started one (the
+/// emulator stops when this is dropped).
+#[derive(Debug)]
+pub(crate) struct Connection {
+    /// The client.
+    pub(crate) client: Client,
+    /// The in-process emulator, kept running while the client needs it.
+    pub(crate) emulator: Option<Emulator>,
+}
+
+/// Checks the connection flags for combinations that make no sense.
+pub(crate) fn check(args: &GlobalArgs) -> Result<(), Failure> {
+    let conflict = |a: &str, b: &str| Failure::Usage(format!("{a} cannot be used with {b}"));
+    if args.emulator {
+        if args.endpoint.is_some() {
+            return Err(conflict("--emulator", "--endpoint"));
+        }
+        if args.credentials.is_some() {
+            return Err(conflict("--emulator", "--credentials"));
+        }
+        if args.access_token.is_some() {
+            return Err(conflict("--emulator", "--access-token"));
+        }
+    }
+    if let Some(endpoint) = &args.endpoint {
+        check_endpoint(endpoint)?;
+    }
+    if args.credentials.is_some() && args.access_token.is_some() {
+        return Err(conflict("--credentials", "--access-token"));
+    }
+    if args.subject.is_some() && args.credentials.is_none() {
+        return Err(Failure::Usage(
+            "--subject needs --credentials: the service account key that acts for the user".into(),
+        ));
+    }
+    if let Some(subject) = &args.subject
+        && !subject.contains('@')
+    {
+        return Err(Failure::Usage(format!(
+            "--subject: expected a user's email address, got '{subject}'"
+        )));
+    }
+    Ok(())
+}
+
+/// `--endpoint`: `https://host[:port]`, `http://` for a local emulator,
+/// or (for gRPC) a bare `host:port`.
+fn check_endpoint(endpoint: &str) -> Result<(), Failure> {
+    let refuse = |problem: String| Failure::Usage(format!("--endpoint: {problem}"));
+    let rest = match endpoint.split_once("://") {
+        Some(("https" | "http", rest)) => rest,
+        Some((scheme, _)) => {
+            return Err(refuse(format!(
+                "unsupported scheme '{scheme}' in '{endpoint}'; use https:// \
+                 (or http:// for a local emulator)"
+            )));
+        }
+        None => endpoint,
+    };
+    if rest.split(['/', '?', '#']).next().is_none_or(str::is_empty) {
+        return Err(refuse(format!(
+            "'{endpoint}' names no host; expected e.g. https://cloudchannel.googleapis.com"
+        )));
+    }
+    Ok(())
+}
+
+/// Builds the client the flags describe (starting the emulator first for
+/// `--emulator`).
+pub(crate) async fn connect(args: &GlobalArgs) -> Result<Connection, Failure> {
+    check(args)?;
+    let mut builder =
+        Client::builder().user_agent(format!("cloudchannel-cli/{}", env!("CARGO_PKG_VERSION")));
+    let mut polling = PollingPolicy::default().with_intervals(
+        Duration::from_millis(500),
+        1.5,
+        Duration::from_secs(15),
+    );
+    if let Some(timeout) = args.timeout {
+        builder = builder.default_timeout(timeout);
+        polling = polling.with_timeout(timeout);
+    }
+    builder = builder.polling_policy(polling);
+    if let Some(project) = &args.quota_project {
+        builder = builder.quota_project(project);
+    }
+    let emulator = if args.emulator {
+        let emulator = Emulator::start(EmulatorConfig::default())
+            .await
+            .map_err(|e| Failure::Other(format!("--emulator: cannot start the emulator: {e}")))?;
+        let endpoint = match args.transport {
+            Transport::Http => emulator.http_endpoint(),
+            Transport::Grpc => emulator.grpc_endpoint(),
+        };
+        builder = builder.endpoint(endpoint);
+        Some(emulator)
+    } else {
+        if let Some(endpoint) = &args.endpoint {
+            builder = builder.endpoint(endpoint);
+        }
+        None
+    };
+    if let Some(credentials) = credentials(args, &builder).await? {
+        builder = builder.credentials(credentials);
+    }
+    let client = match args.transport {
+        Transport::Http => builder.build_with(HttpTransport::new)?,
+        Transport::Grpc => builder.build_with(GrpcTransport::new)?,
+    };
+    Ok(Connection { client, emulator })
+}
+
+/// The credentials the flags ask for; `None` to call anonymously.
+///
+/// Without `--credentials` or `--access-token`, emulators (`--emulator`,
+/// `CHANNEL_EMULATOR_HOST`) and plaintext `http://` endpoints are called
+/// anonymously, and anything else with Application Default Credentials.
+async fn credentials(
+    args: &GlobalArgs,
+    builder: &ClientBuilder,
+) -> Result<Option<Arc<dyn Credentials>>, Failure> {
+    if let Some(path) = &args.credentials {
+        let mut key = ServiceAccount::from_file(path)
+            .map_err(|e| Failure::Credentials(format!("--credentials {}: {e}", path.display())))?;
+        if let Some(subject) = &args.subject {
+            key = key.with_subject(subject);
+        }
+        return Ok(Some(Arc::new(key)));
+    }
+    if let Some(token) = &args.access_token {
+        return Ok(Some(Arc::new(StaticToken::new(token.trim()))));
+    }
+    let config = builder.config();
+    if args.emulator || config.emulator || config.endpoint.starts_with("http://") {
+        return Ok(None);
+    }
+    let adc = ApplicationDefault::new().await.map_err(|e| {
+        Failure::Credentials(format!(
+            "no credentials: {e}\n  pass --credentials KEY.json (with --subject for domain-wide \
+             delegation), set GOOGLE_APPLICATION_CREDENTIALS, run \
+             `gcloud auth application-default login`, or try --emulator"
+        ))
+    })?;
+    Ok(Some(Arc::new(adc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args() -> GlobalArgs {
+        GlobalArgs {
+            endpoint: None,
+            transport: Transport::Http,
+            credentials: None,
+            subject: None,
+            access_token: None,
+            quota_project: None,
+            emulator: false,
+            timeout: None,
+            format: Format::Json,
+            output: None,
+        }
+    }
+
+    #[test]
+    fn seconds() {
+        assert_eq!(parse_seconds("2.5"), Ok(Duration::from_millis(2500)));
+        assert!(parse_seconds("0").unwrap_err().contains("positive number"));
+        assert!(parse_seconds("soon").is_err());
+        assert!(parse_seconds("NaN").is_err());
+    }
+
+    #[test]
+    fn conflicting_flags_are_refused() {
+        let mut a = args();
+        a.emulator = true;
+        a.endpoint = Some("http://127.0.0.1:1".into());
+        assert_eq!(
+            check(&a).unwrap_err().to_string(),
+            "error: --emulator cannot be used with --endpoint"
+        );
+        let mut a = args();
+        a.subject = Some("admin@example.com".into());
+        assert!(
+            check(&a)
+                .unwrap_err()
+                .to_string()
+                .contains("--subject needs --credentials")
+        );
+        let mut a = args();
+        a.credentials = Some("key.json".into());
+        a.subject = Some("admin".into());
+        assert!(
+            check(&a)
+                .unwrap_err()
+                .to_string()
+                .contains("expected a user's email")
+        );
+        assert!(check(&args()).is_ok());
+        for (endpoint, ok) in [
+            ("https://cloudchannel.googleapis.com", true),
+            ("http://127.0.0.1:8790/", true),
+            ("localhost:8790", true),
+            ("ftp://example.com", false),
+            ("https://", false),
+            ("", false),
+        ] {
+            let mut a = args();
+            a.endpoint = Some(endpoint.into());
+            assert_eq!(check(&a).is_ok(), ok, "{endpoint}");
+        }
+    }
+
+    #[test]
+    fn a_missing_key_file_is_a_credentials_failure() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut a = args();
+        a.credentials = Some("/nonexistent/key.json".into());
+        let err = runtime.block_on(connect(&a)).unwrap_err();
+        assert_eq!(err.exit_status(), 5);
+        assert!(
+            err.to_string()
+                .starts_with("error: --credentials /nonexistent/key.json"),
+            "{err}"
+        );
+    }
+}

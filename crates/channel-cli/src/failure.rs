@@ -1,0 +1,196 @@
+//! Why a command failed, how that is reported on stderr, and the exit
+//! status each kind of failure gets.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use channel::rpc::Code;
+use channel::{Error, ErrorKind};
+
+/// Writes to stderr; a closed stderr is no reason to fail (or to panic,
+/// as `eprintln!` would).
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use note;
+
+/// The exit statuses, as documented in `cloudchannel --help`.
+pub(crate) mod exit {
+    /// Success.
+    pub(crate) const OK: u8 = 0;
+    /// Any failure not listed below.
+    pub(crate) const OTHER: u8 = 1;
+    /// Bad arguments: the request never left the machine.
+    pub(crate) const USAGE: u8 = 2;
+    /// The service refused the request as it stands.
+    pub(crate) const REFUSED: u8 = 3;
+    /// A resource named in the request does not exist.
+    pub(crate) const NOT_FOUND: u8 = 4;
+    /// Not allowed, or not authenticated.
+    pub(crate) const DENIED: u8 = 5;
+    /// The service could not be reached, or did not answer in time.
+    pub(crate) const UNREACHABLE: u8 = 6;
+}
+
+/// The exit-status section of `cloudchannel --help`.
+pub(crate) const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  success
+  1  any other failure: INTERNAL, UNKNOWN, UNIMPLEMENTED, CANCELLED, DATA_LOSS,
+     a response that cannot be read, output that cannot be written
+  2  bad arguments: unknown command or flag, a missing or malformed value,
+     a request that does not fit the method (nothing was sent)
+  3  the service refused the request: INVALID_ARGUMENT, FAILED_PRECONDITION,
+     OUT_OF_RANGE, ALREADY_EXISTS, ABORTED
+  4  NOT_FOUND
+  5  PERMISSION_DENIED, UNAUTHENTICATED, or no usable credentials
+  6  the service could not be reached or did not answer in time: UNAVAILABLE,
+     DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, connection and TLS failures";
+
+/// A failed command.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Bad arguments, found before anything was sent.
+    Usage(String),
+    /// The call failed (or could not be set up): an API error.
+    Api(Error),
+    /// No credentials could be loaded.
+    Credentials(String),
+    /// Anything else: writing the output, starting the emulator.
+    Other(String),
+    /// Nobody reads stdout any more (a closed pipe): stop quietly.
+    Quiet,
+}
+
+impl Failure {
+    /// The exit status of this failure.
+    pub(crate) fn exit_status(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => exit::USAGE,
+            Failure::Credentials(_) => exit::DENIED,
+            Failure::Other(_) => exit::OTHER,
+            Failure::Quiet => exit::OK,
+            Failure::Api(error) => api_exit_status(error),
+        }
+    }
+
+    /// Prints the failure on stderr and returns its exit status.
+    pub(crate) fn report(self) -> ExitCode {
+        let status = self.exit_status();
+        if !matches!(self, Failure::Quiet) {
+            note!("{self}\n");
+        }
+        ExitCode::from(status)
+    }
+}
+
+/// The exit status of an API error, by kind and then by code.
+pub(crate) fn api_exit_status(error: &Error) -> u8 {
+    match error.kind() {
+        ErrorKind::InvalidRequest => exit::USAGE,
+        ErrorKind::Authentication => exit::DENIED,
+        ErrorKind::Transport | ErrorKind::Timeout => exit::UNREACHABLE,
+        ErrorKind::Decode => exit::OTHER,
+        _ => code_exit_status(error.code()),
+    }
+}
+
+/// The exit status of a status code returned by the service.
+pub(crate) fn code_exit_status(code: Code) -> u8 {
+    match code {
+        Code::Ok => exit::OK,
+        Code::InvalidArgument
+        | Code::FailedPrecondition
+        | Code::OutOfRange
+        | Code::AlreadyExists
+        | Code::Aborted => exit::REFUSED,
+        Code::NotFound => exit::NOT_FOUND,
+        Code::PermissionDenied | Code::Unauthenticated => exit::DENIED,
+        Code::Unavailable | Code::DeadlineExceeded | Code::ResourceExhausted => exit::UNREACHABLE,
+        Code::Unknown | Code::Internal | Code::Unimplemented | Code::Cancelled | Code::DataLoss => {
+            exit::OTHER
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(message) | Failure::Credentials(message) | Failure::Other(message) => {
+                write!(f, "error: {message}")
+            }
+            Failure::Quiet => Ok(()),
+            Failure::Api(error) => {
+                write!(f, "error: {error}")?;
+                if error.kind() == ErrorKind::Rpc {
+                    for violation in error.field_violations() {
+                        write!(f, "\n  {}: {}", violation.field, violation.description)?;
+                    }
+                }
+                let mut source = std::error::Error::source(error);
+                while let Some(cause) = source {
+                    write!(f, "\n  caused by: {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Api(error)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::Quiet
+        } else {
+            Failure::Other(format!("cannot write the output: {error}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_statuses_by_kind_and_code() {
+        let rpc = |code| Failure::Api(Error::rpc(code, "m")).exit_status();
+        assert_eq!(rpc(Code::InvalidArgument), 3);
+        assert_eq!(rpc(Code::FailedPrecondition), 3);
+        assert_eq!(rpc(Code::NotFound), 4);
+        assert_eq!(rpc(Code::PermissionDenied), 5);
+        assert_eq!(rpc(Code::Unauthenticated), 5);
+        assert_eq!(rpc(Code::Unavailable), 6);
+        assert_eq!(rpc(Code::Internal), 1);
+        let io = std::io::Error::other("refused");
+        assert_eq!(Failure::Api(Error::transport("down", io)).exit_status(), 6);
+        assert_eq!(Failure::Api(Error::timeout("slow")).exit_status(), 6);
+        assert_eq!(
+            Failure::Api(Error::invalid_request("endpoint", "bad")).exit_status(),
+            2
+        );
+        assert_eq!(Failure::Usage("x".into()).exit_status(), 2);
+        assert_eq!(Failure::Credentials("x".into()).exit_status(), 5);
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        assert_eq!(Failure::from(pipe).exit_status(), 0);
+    }
+
+    #[test]
+    fn api_errors_print_code_message_and_reason() {
+        let error = Error::rpc(Code::FailedPrecondition, "Entitlement is not suspended.")
+            .with_reason("NOT_SUSPENDED", "cloudchannel.googleapis.com");
+        assert_eq!(
+            Failure::Api(error).to_string(),
+            "error: FAILED_PRECONDITION: Entitlement is not suspended. (reason: NOT_SUSPENDED)"
+        );
+    }
+}

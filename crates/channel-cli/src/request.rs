@@ -1,0 +1,755 @@
+//! Request bodies from the command line: `--json`/`--json-file`, then the
+//! `-r` settings with their field cursor, then the positional path
+//! variables, all merged into one proto3 JSON value that the method's
+//! request type then decodes (and so checks).
+//!
+//! The `-r` syntax is that of the `cloudchannel1` CLI:
+//!
+//! - `-r key=value` sets a field relative to the cursor; `key` may be a
+//!   dotted path (`value.int64_value=5`), and starts from the top with a
+//!   leading `.`. On a repeated field it appends.
+//! - `-r .field.sub` moves the cursor to a message field from the top,
+//!   `-r field` from the cursor, `-r .` back to the top, `-r ..` up one
+//!   level (`...` two, and so on).
+//! - Moving into a repeated message field starts a new element; a path
+//!   that passes through one continues its last element.
+//!
+//! Values are typed by the schema: numbers, `true`/`false`, enum values by
+//! name, 64-bit integers as JSON strings, timestamps and field masks as
+//! strings. Field names are accepted in snake_case, camelCase or kebab-case.
+
+use serde_json::{Map, Value};
+
+use crate::schema::{Field, Kind, MessageType, Schema, json_name};
+
+/// What the cursor points at.
+#[derive(Debug, Clone, Copy)]
+enum Node<'s> {
+    /// A message.
+    Message(&'s MessageType),
+    /// The entries of a map field.
+    Map(&'s Field),
+}
+
+/// One step from the top of the request to the cursor.
+#[derive(Debug, Clone)]
+struct Step<'s> {
+    /// The JSON key (a field's JSON name, or a map key).
+    key: String,
+    /// The element, for a repeated field.
+    index: Option<usize>,
+    /// What the step arrives at.
+    node: Node<'s>,
+}
+
+/// Builds the JSON of one request.
+#[derive(Debug)]
+pub(crate) struct RequestBuilder<'s> {
+    schema: &'s Schema,
+    root: &'s MessageType,
+    body: Value,
+    cursor: Vec<Step<'s>>,
+}
+
+/// Why a setting was refused: the message names the flag and the setting.
+pub(crate) type Refusal = String;
+
+impl<'s> RequestBuilder<'s> {
+    /// An empty request of message type `root` (a full name).
+    pub(crate) fn new(schema: &'s Schema, root: &str) -> Result<Self, Refusal> {
+        let root = schema
+            .message(root)
+            .ok_or_else(|| format!("the schema has no message {root}"))?;
+        Ok(RequestBuilder {
+            schema,
+            root,
+            body: Value::Object(Map::new()),
+            cursor: Vec::new(),
+        })
+    }
+
+    /// Starts from a whole request body given with `flag` (`--json`),
+    /// its field names brought to their JSON spelling.
+    pub(crate) fn with_body(mut self, flag: &str, body: Value) -> Result<Self, Refusal> {
+        if !body.is_object() {
+            return Err(format!(
+                "{flag}: expected a JSON object (the {} request), got {}",
+                self.root.short_name(),
+                json_type(&body)
+            ));
+        }
+        self.body = normalize(self.schema, self.root, body, "")
+            .map_err(|problem| format!("{flag}: {problem}"))?;
+        Ok(self)
+    }
+
+    /// Applies one `-r` item.
+    pub(crate) fn apply(&mut self, item: &str) -> Result<(), Refusal> {
+        let refuse = |problem: String| {
+            let mut message = format!("-r '{item}': {problem}");
+            if item.contains('/') && !item.contains('=') {
+                message.push_str(
+                    " (a resource name? positional arguments go before -r, \
+                     or after `--`)",
+                );
+            }
+            message
+        };
+        match item.split_once('=') {
+            Some((key, value)) => self.set(key, value).map_err(refuse),
+            None => self.move_cursor(item).map_err(refuse),
+        }
+    }
+
+    /// Sets a field at a dotted path of proto names from the top, as a
+    /// string: what a positional path variable does.
+    pub(crate) fn set_path(&mut self, path: &str, value: &str) -> Result<(), Refusal> {
+        let saved = std::mem::take(&mut self.cursor);
+        let outcome = self.set(&format!(".{path}"), value);
+        self.cursor = saved;
+        outcome
+    }
+
+    /// The request as JSON.
+    pub(crate) fn finish(self) -> Value {
+        self.body
+    }
+
+    fn move_cursor(&mut self, path: &str) -> Result<(), String> {
+        if path.is_empty() {
+            return Err("expected key=value, or a field to move the cursor to".into());
+        }
+        if path == "." {
+            self.cursor.clear();
+            return Ok(());
+        }
+        if path.chars().all(|c| c == '.') {
+            let up = path.len() - 1;
+            if up > self.cursor.len() {
+                return Err(format!(
+                    "cannot go up {up} level(s): the cursor is {} level(s) deep",
+                    self.cursor.len()
+                ));
+            }
+            self.cursor.truncate(self.cursor.len() - up);
+            return Ok(());
+        }
+        let (base, rest) = match path.strip_prefix('.') {
+            Some(rest) => (Vec::new(), rest),
+            None => (self.cursor.clone(), path),
+        };
+        let parts = split_path(rest)?;
+        self.cursor = self.walk(base, &parts, true)?;
+        Ok(())
+    }
+
+    fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
+        let (base, rest) = match key.strip_prefix('.') {
+            Some(rest) => (Vec::new(), rest),
+            None => (self.cursor.clone(), key),
+        };
+        let parts = split_path(rest)?;
+        let Some((last, through)) = parts.split_last() else {
+            return Err("the key before `=` is empty".into());
+        };
+        let steps = self.walk(base, through, false)?;
+        let node = steps
+            .last()
+            .map_or(Node::Message(self.root), |step| step.node);
+        let (json_key, value, append) = match node {
+            Node::Map(field) => (last.to_string(), self.scalar(field, text)?, false),
+            Node::Message(message) => {
+                let field = find(message, last)?;
+                if field.map_key.is_some() {
+                    return Err(format!(
+                        "{} is a map ({}): set its entries with {}.KEY=VALUE",
+                        field.name,
+                        field.describe(),
+                        field.name
+                    ));
+                }
+                if let Some(inner) = field.message_type() {
+                    return Err(format!(
+                        "{} is a message ({}): move the cursor into it with -r {}, \
+                         then set its fields",
+                        field.name,
+                        inner,
+                        dotted(&steps, &field.name)
+                    ));
+                }
+                (
+                    field.json_name.clone(),
+                    self.scalar(field, text)?,
+                    field.repeated,
+                )
+            }
+        };
+        let target = locate(&mut self.body, &steps)?;
+        let object = target
+            .as_object_mut()
+            .ok_or_else(|| "the target is not a JSON object".to_string())?;
+        if append {
+            match object
+                .entry(json_key)
+                .or_insert_with(|| Value::Array(Vec::new()))
+            {
+                Value::Array(items) => items.push(value),
+                other => {
+                    return Err(format!(
+                        "{last} already holds {} from --json, not a list",
+                        json_type(other)
+                    ));
+                }
+            }
+        } else {
+            object.insert(json_key, value);
+        }
+        Ok(())
+    }
+
+    /// Follows `parts` from `steps`; for the last part, `start_new` makes
+    /// a repeated message field get a new element rather than its last.
+    fn walk(
+        &mut self,
+        mut steps: Vec<Step<'s>>,
+        parts: &[&str],
+        start_new: bool,
+    ) -> Result<Vec<Step<'s>>, String> {
+        for (i, part) in parts.iter().enumerate() {
+            let node = steps
+                .last()
+                .map_or(Node::Message(self.root), |step| step.node);
+            let step = match node {
+                Node::Map(field) => {
+                    let inner = field
+                        .message_type()
+                        .and_then(|t| self.schema.message(t))
+                        .ok_or_else(|| {
+                            format!(
+                                "the values of map {} are not messages: \
+                                 set its entries with {}.KEY=VALUE",
+                                field.name, field.name
+                            )
+                        })?;
+                    Step {
+                        key: part.to_string(),
+                        index: None,
+                        node: Node::Message(inner),
+                    }
+                }
+                Node::Message(message) => {
+                    let field = find(message, part)?;
+                    if field.map_key.is_some() {
+                        Step {
+                            key: field.json_name.clone(),
+                            index: None,
+                            node: Node::Map(field),
+                        }
+                    } else {
+                        let inner = field
+                            .message_type()
+                            .and_then(|t| self.schema.message(t))
+                            .ok_or_else(|| {
+                                format!(
+                                    "{} is of type {}, not a message: set it with {}=VALUE",
+                                    field.name,
+                                    field.describe(),
+                                    field.name
+                                )
+                            })?;
+                        let index = if field.repeated {
+                            let parent = locate(&mut self.body, &steps)?;
+                            let len = match parent.get(&field.json_name) {
+                                Some(Value::Array(items)) => items.len(),
+                                None | Some(Value::Null) => 0,
+                                Some(other) => {
+                                    return Err(format!(
+                                        "{} already holds {} from --json, not a list",
+                                        field.name,
+                                        json_type(other)
+                                    ));
+                                }
+                            };
+                            let last = i == parts.len() - 1;
+                            Some(if (last && start_new) || len == 0 {
+                                len
+                            } else {
+                                len - 1
+                            })
+                        } else {
+                            None
+                        };
+                        Step {
+                            key: field.json_name.clone(),
+                            index,
+                            node: Node::Message(inner),
+                        }
+                    }
+                }
+            };
+            steps.push(step);
+            // Create the element or object now, so that a cursor always
+            // points at something and a new element is really new.
+            locate(&mut self.body, &steps)?;
+        }
+        Ok(steps)
+    }
+
+    /// The JSON value of `text` for a field of `field`'s type.
+    fn scalar(&self, field: &Field, text: &str) -> Result<Value, String> {
+        scalar(self.schema, &field.kind, text).map_err(|expected| {
+            format!(
+                "{} expects {expected}, got '{text}'",
+                if field.map_key.is_some() {
+                    format!("an entry of map {}", field.name)
+                } else {
+                    field.name.clone()
+                }
+            )
+        })
+    }
+}
+
+/// The field `name` of `message`, or an error listing the fields there are.
+fn find<'m>(message: &'m MessageType, name: &str) -> Result<&'m Field, String> {
+    message.field(name).ok_or_else(|| {
+        format!(
+            "{} has no field '{name}'; its fields are: {}",
+            message.short_name(),
+            message.field_names()
+        )
+    })
+}
+
+/// `.a.b.name`: the absolute `-r` path of a field below the steps.
+fn dotted(steps: &[Step<'_>], field: &str) -> String {
+    let mut path = String::new();
+    for step in steps {
+        path.push('.');
+        path.push_str(&step.key);
+    }
+    path.push('.');
+    path.push_str(field);
+    path
+}
+
+fn split_path(path: &str) -> Result<Vec<&str>, String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!("'{path}' has an empty field name"));
+    }
+    Ok(parts)
+}
+
+/// The JSON object the steps lead to, created on the way where missing.
+fn locate<'v>(body: &'v mut Value, steps: &[Step<'_>]) -> Result<&'v mut Value, String> {
+    let mut current = body;
+    for step in steps {
+        if current.is_null() {
+            *current = Value::Object(Map::new());
+        }
+        let object = current
+            .as_object_mut()
+            .ok_or_else(|| format!("{} is not a JSON object", step.key))?;
+        let entry = object.entry(step.key.clone()).or_insert(Value::Null);
+        current = match step.index {
+            None => entry,
+            Some(index) => {
+                if entry.is_null() {
+                    *entry = Value::Array(Vec::new());
+                }
+                let items = entry
+                    .as_array_mut()
+                    .ok_or_else(|| format!("{} is not a list", step.key))?;
+                while items.len() <= index {
+                    items.push(Value::Object(Map::new()));
+                }
+                &mut items[index]
+            }
+        };
+    }
+    if current.is_null() {
+        *current = Value::Object(Map::new());
+    }
+    if !current.is_object() {
+        return Err(format!("{} is not a JSON object", json_type(current)));
+    }
+    Ok(current)
+}
+
+/// The JSON value of `text` for a field of type `kind`, or what was expected.
+pub(crate) fn scalar(schema: &Schema, kind: &Kind, text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    match kind {
+        Kind::String | Kind::Bytes => Ok(Value::String(text.to_string())),
+        Kind::Bool => match trimmed.to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err("true or false".into()),
+        },
+        Kind::Int32 => trimmed
+            .parse::<i32>()
+            .map(Value::from)
+            .map_err(|_| "a 32-bit integer".into()),
+        Kind::Uint32 => trimmed
+            .parse::<u32>()
+            .map(Value::from)
+            .map_err(|_| "a non-negative 32-bit integer".into()),
+        Kind::Int64 => trimmed
+            .parse::<i64>()
+            .map(|n| Value::String(n.to_string()))
+            .map_err(|_| "a 64-bit integer".into()),
+        Kind::Uint64 => trimmed
+            .parse::<u64>()
+            .map(|n| Value::String(n.to_string()))
+            .map_err(|_| "a non-negative 64-bit integer".into()),
+        Kind::Float => match trimmed {
+            "NaN" | "Infinity" | "-Infinity" => Ok(Value::String(trimmed.into())),
+            _ => trimmed
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .ok_or_else(|| "a number".into()),
+        },
+        Kind::Enum(name) => enum_value(schema, name, trimmed),
+        Kind::Message(name) => match name.as_str() {
+            "google.protobuf.Timestamp" | "google.protobuf.Duration" => {
+                Ok(Value::String(text.to_string()))
+            }
+            // The JSON form of a mask is camelCase; accept the proto names too.
+            "google.protobuf.FieldMask" => Ok(Value::String(
+                text.split(',')
+                    .map(|path| {
+                        let parts: Vec<String> = path.trim().split('.').map(json_name).collect();
+                        parts.join(".")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )),
+            "google.protobuf.Int32Value" => scalar(schema, &Kind::Int32, text),
+            "google.protobuf.UInt32Value" => scalar(schema, &Kind::Uint32, text),
+            "google.protobuf.Int64Value" => scalar(schema, &Kind::Int64, text),
+            "google.protobuf.UInt64Value" => scalar(schema, &Kind::Uint64, text),
+            "google.protobuf.DoubleValue" | "google.protobuf.FloatValue" => {
+                scalar(schema, &Kind::Float, text)
+            }
+            "google.protobuf.BoolValue" => scalar(schema, &Kind::Bool, text),
+            "google.protobuf.StringValue" | "google.protobuf.BytesValue" => {
+                Ok(Value::String(text.to_string()))
+            }
+            "google.protobuf.Value" => {
+                Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into())))
+            }
+            "google.protobuf.Struct" | "google.protobuf.Any" | "google.protobuf.Empty" => {
+                match serde_json::from_str::<Value>(text) {
+                    Ok(value @ Value::Object(_)) => Ok(value),
+                    _ => Err("a JSON object".into()),
+                }
+            }
+            "google.protobuf.ListValue" => match serde_json::from_str::<Value>(text) {
+                Ok(value @ Value::Array(_)) => Ok(value),
+                _ => Err("a JSON array".into()),
+            },
+            other => Err(format!("a {other} message, which is not a single value")),
+        },
+    }
+}
+
+/// An enum value by name (any case, `-` for `_`) or number.
+fn enum_value(schema: &Schema, name: &str, text: &str) -> Result<Value, String> {
+    let Some(e) = schema.enumeration(name) else {
+        return Ok(Value::String(text.to_string()));
+    };
+    let wanted = text.replace('-', "_");
+    if let Some((value, _)) = e.values.iter().find(|(v, _)| *v == wanted).or_else(|| {
+        e.values
+            .iter()
+            .find(|(v, _)| v.eq_ignore_ascii_case(&wanted))
+    }) {
+        return Ok(Value::String(value.clone()));
+    }
+    if let Ok(number) = text.parse::<i32>()
+        && e.values.iter().any(|(_, n)| *n == number)
+    {
+        return Ok(Value::from(number));
+    }
+    let names: Vec<&str> = e.values.iter().map(|(v, _)| v.as_str()).collect();
+    Err(format!(
+        "a value of enum {} ({})",
+        name.rsplit('.').next().unwrap_or(name),
+        names.join(", ")
+    ))
+}
+
+/// Brings the field names of a JSON request to their JSON spelling,
+/// checking that each names a field. `at` is the path so far, for messages.
+fn normalize(
+    schema: &Schema,
+    message: &MessageType,
+    value: Value,
+    at: &str,
+) -> Result<Value, String> {
+    let Value::Object(object) = value else {
+        return Ok(value);
+    };
+    let mut out = Map::new();
+    for (key, value) in object {
+        let field = message.field(&key).ok_or_else(|| {
+            format!(
+                "{}{} has no field '{key}'; its fields are: {}",
+                message.short_name(),
+                if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (at {at})")
+                },
+                message.field_names()
+            )
+        })?;
+        let path = if at.is_empty() {
+            field.name.clone()
+        } else {
+            format!("{at}.{}", field.name)
+        };
+        let inner = field.message_type().and_then(|t| schema.message(t));
+        let value = match (inner, value) {
+            (Some(inner), Value::Array(items)) if field.repeated => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| normalize(schema, inner, item, &format!("{path}[{i}]")))
+                    .collect::<Result<_, _>>()?,
+            ),
+            (Some(inner), Value::Object(entries)) if field.map_key.is_some() => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let at = format!("{path}[{k}]");
+                        normalize(schema, inner, v, &at).map(|v| (k, v))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            (Some(inner), value @ Value::Object(_)) if field.map_key.is_none() => {
+                normalize(schema, inner, value, &path)?
+            }
+            (_, value) => value,
+        };
+        out.insert(field.json_name.clone(), value);
+    }
+    Ok(Value::Object(out))
+}
+
+/// `an object`, `a string`...: for messages about JSON values.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const CREATE_ENTITLEMENT: &str = "google.cloud.channel.v1.CreateEntitlementRequest";
+
+    fn build(root: &str, items: &[&str]) -> Result<Value, String> {
+        let schema = Schema::load().unwrap();
+        let mut builder = RequestBuilder::new(&schema, root)?;
+        for item in items {
+            builder.apply(item)?;
+        }
+        Ok(builder.finish())
+    }
+
+    #[test]
+    fn cursor_moves_and_typed_values() {
+        let body = build(
+            CREATE_ENTITLEMENT,
+            &[
+                ".entitlement",
+                "offer=accounts/A/offers/O",
+                "purchase_order_id=PO-1",
+                ".entitlement.parameters",
+                "name=num_units",
+                "value.int64_value=5",
+                "..",
+                "parameters",
+                "name=max_units",
+                "value.int64Value=20",
+                ".",
+                "request-id=8f6c1f3e-2d4b-4a8e-9c1d-5b7a3e2f1d0c",
+                ".entitlement.commitment_settings.renewal_settings",
+                "enable_renewal=true",
+                "payment_plan=flexible",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "entitlement": {
+                    "offer": "accounts/A/offers/O",
+                    "purchaseOrderId": "PO-1",
+                    "parameters": [
+                        {"name": "num_units", "value": {"int64Value": "5"}},
+                        {"name": "max_units", "value": {"int64Value": "20"}},
+                    ],
+                    "commitmentSettings": {"renewalSettings": {
+                        "enableRenewal": true, "paymentPlan": "FLEXIBLE"
+                    }},
+                },
+                "requestId": "8f6c1f3e-2d4b-4a8e-9c1d-5b7a3e2f1d0c",
+            })
+        );
+        let request: channel::model::CreateEntitlementRequest =
+            serde_json::from_value(body).unwrap();
+        assert_eq!(request.entitlement.unwrap().parameters.len(), 2);
+    }
+
+    #[test]
+    fn absolute_keys_repeated_scalars_and_paths_through_lists() {
+        let body = build(
+            "google.cloud.channel.v1.TransferEntitlementsRequest",
+            &[
+                ".entitlements",
+                "offer=o1",
+                ".entitlements",
+                "offer=o2",
+                ".entitlements.parameters",
+                "name=num_units",
+                ".auth_token=t",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "entitlements": [
+                    {"offer": "o1"},
+                    {"offer": "o2", "parameters": [{"name": "num_units"}]},
+                ],
+                "authToken": "t",
+            })
+        );
+        let body = build(
+            "google.cloud.channel.v1.QueryEligibleBillingAccountsRequest",
+            &["skus=a", "skus=b"],
+        )
+        .unwrap();
+        assert_eq!(body, json!({"skus": ["a", "b"]}));
+    }
+
+    #[test]
+    fn bad_settings_say_what_was_expected() {
+        let err = |items: &[&str]| build(CREATE_ENTITLEMENT, items).unwrap_err();
+        let e = err(&["nope=1"]);
+        assert!(
+            e.starts_with("-r 'nope=1': CreateEntitlementRequest has no field 'nope'"),
+            "{e}"
+        );
+        assert!(e.contains("parent, entitlement"), "{e}");
+        let e = err(&[".entitlement.parameters", "value.int64_value=many"]);
+        assert_eq!(
+            e,
+            "-r 'value.int64_value=many': int64_value expects a 64-bit integer, got 'many'"
+        );
+        let e = err(&["entitlement=x"]);
+        assert!(
+            e.contains("move the cursor into it with -r .entitlement"),
+            "{e}"
+        );
+        let e = err(&[".parent"]);
+        assert!(e.contains("parent is of type string, not a message"), "{e}");
+        let e = err(&[".."]);
+        assert!(e.contains("cannot go up 1 level(s)"), "{e}");
+        let e = err(&["=x"]);
+        assert!(e.contains("empty field name"), "{e}");
+        let e = err(&["accounts/C1/customers/S1"]);
+        assert!(e.contains("positional arguments go before -r"), "{e}");
+        let e = build(
+            "google.cloud.channel.v1.ListPurchasableSkusRequest",
+            &[".change_offer_purchase", "change_type=SIDEWAYS"],
+        )
+        .unwrap_err();
+        assert!(
+            e.contains(
+                "expects a value of enum ChangeType (CHANGE_TYPE_UNSPECIFIED, UPGRADE, DOWNGRADE)"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_bodies_are_normalized_and_checked() {
+        let schema = Schema::load().unwrap();
+        let body = json!({"entitlement": {"offer": "o", "purchase_order_id": "p",
+            "parameters": [{"name": "num_units", "value": {"int64_value": 3}}]}});
+        let mut builder = RequestBuilder::new(&schema, CREATE_ENTITLEMENT)
+            .unwrap()
+            .with_body("--json", body)
+            .unwrap();
+        builder.apply(".entitlement").unwrap();
+        builder.apply("offer=o2").unwrap();
+        builder.apply(".entitlement.parameters").unwrap();
+        builder.apply("name=max_units").unwrap();
+        builder
+            .set_path("parent", "accounts/A/customers/C")
+            .unwrap();
+        let body = builder.finish();
+        assert_eq!(
+            body,
+            json!({
+                "entitlement": {"offer": "o2", "purchaseOrderId": "p", "parameters": [
+                    {"name": "num_units", "value": {"int64Value": 3}},
+                    {"name": "max_units"},
+                ]},
+                "parent": "accounts/A/customers/C",
+            })
+        );
+        let e = RequestBuilder::new(&schema, CREATE_ENTITLEMENT)
+            .unwrap()
+            .with_body("--json", json!({"entitlement": {"ofer": "o"}}))
+            .unwrap_err();
+        assert!(
+            e.starts_with("--json: Entitlement (at entitlement) has no field 'ofer'"),
+            "{e}"
+        );
+        let e = RequestBuilder::new(&schema, CREATE_ENTITLEMENT)
+            .unwrap()
+            .with_body("--json", json!([1]))
+            .unwrap_err();
+        assert!(e.contains("expected a JSON object"), "{e}");
+    }
+
+    #[test]
+    fn maps_and_well_known_types() {
+        let body = build(
+            "google.rpc.ErrorInfo",
+            &["metadata.a=1", ".metadata", "b=2"],
+        )
+        .unwrap();
+        assert_eq!(body, json!({"metadata": {"a": "1", "b": "2"}}));
+        let body = build(
+            "google.cloud.channel.v1.UpdateCustomerRequest",
+            &["update_mask=orgDisplayName, org_postal_address.region_code"],
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({"updateMask": "orgDisplayName,orgPostalAddress.regionCode"})
+        );
+        let body = build(
+            "google.cloud.channel.v1.Value",
+            &["double_value=1.5", "bool_value=TRUE"],
+        )
+        .unwrap();
+        assert_eq!(body, json!({"doubleValue": 1.5, "boolValue": true}));
+    }
+}
