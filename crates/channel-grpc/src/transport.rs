@@ -144,7 +144,8 @@ impl GrpcTransportBuilder {
         let config = &self.config;
         let (url, tls) = endpoint_url(config, self.allow_insecure)?;
         let mut endpoint = Endpoint::from_shared(url.clone())
-            .map_err(|e| invalid_endpoint(format!("`{url}` is not a valid URL ({e})")))?;
+            .map_err(|e| invalid_endpoint(format!("`{url}` is not a valid URL ({e})")))?
+            .tcp_nodelay(true);
         if tls {
             let tls_config = ClientTlsConfig::new().with_webpki_roots();
             endpoint = endpoint

@@ -166,7 +166,9 @@ impl Emulator {
             .add_service(health)
             .add_optional_service(reflection);
         let grpc_task = tokio::spawn(async move {
-            let incoming = tonic::transport::server::TcpIncoming::from(grpc_listener);
+            // No Nagle: small responses must not wait for the peer's delayed ACK.
+            let incoming =
+                tonic::transport::server::TcpIncoming::from(grpc_listener).with_nodelay(Some(true));
             let signal = async move {
                 let _ = grpc_stop.wait_for(|s| *s).await;
             };
