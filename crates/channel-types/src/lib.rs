@@ -4,7 +4,7 @@
 //! crate of the project; take it alone when models and names are all you need.
 //!
 //! - [`model`]: the `google.cloud.channel.v1` messages and enums, and
-//!   [`longrunning`], [`rpc`] and [`type@r#type`] for the common types they use.
+//!   [`longrunning`], [`rpc`] and `r#type` for the common types they use.
 //!   Every message encodes to the binary wire with [`prost`] and to proto3
 //!   JSON with serde (camelCase names, 64-bit integers as strings, enums by
 //!   name, well-known types in their special forms).
