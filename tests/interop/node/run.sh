@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Interoperability test: Google's Node.js client stack (google-gax over
+# @grpc/grpc-js) runs a reseller workflow against channel-emulator over gRPC.
+#
+#   bash tests/interop/node/run.sh
+#
+# Needs Node 20+ with npm, and cargo. Environment:
+#   CARGO_TARGET_DIR  honoured by the cargo build
+#   NODE              node binary (default: node)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../../.." && pwd)"
+NODE="${NODE:-node}"
+
+READY_TIMEOUT_S=60
+WORKFLOW_TIMEOUT_S=300
+STOP_TIMEOUT_S=10
+NPM_TIMEOUT_S=1200
+BUILD_TIMEOUT_S=3600
+
+log() { printf 'interop-node: %s\n' "$*" >&2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/interop-node.XXXXXX")"
+emulator_pid=""
+
+# Stops the running emulator, if any: SIGTERM, then SIGKILL after a bounded wait.
+stop_emulator() {
+    local pid="$emulator_pid"
+    emulator_pid=""
+    [ -n "$pid" ] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        local waited=0
+        while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((STOP_TIMEOUT_S * 10)) ]; do
+            sleep 0.1
+            waited=$((waited + 1))
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "emulator $pid did not stop within ${STOP_TIMEOUT_S}s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    stop_emulator
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- (a) the Node packages ---------------------------------------------------
+if ! command -v "$NODE" >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    log "node and npm are needed"
+    exit 1
+fi
+node_major="$("$NODE" -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+    log "Node 20 or later is needed, found $("$NODE" --version)"
+    exit 1
+fi
+# A copy of the lockfile inside node_modules records what was installed.
+stamp="$HERE/node_modules/.interop-package-lock.json"
+if [ -f "$stamp" ] && cmp -s "$HERE/package-lock.json" "$stamp"; then
+    log "node_modules is up to date"
+else
+    log "installing packages with npm ci ($("$NODE" --version), npm $(npm --version 2>/dev/null))"
+    if ! (
+        cd "$HERE"
+        timeout "$NPM_TIMEOUT_S" npm ci --quiet --no-audit --no-fund --ignore-scripts \
+            --loglevel=error
+    ) >"$work/npm.log" 2>&1; then
+        log "npm ci failed:"
+        sed 's/^/    /' "$work/npm.log" >&2 || true
+        exit 1
+    fi
+    cp "$HERE/package-lock.json" "$stamp"
+fi
+
+# --- (b) the emulator --------------------------------------------------------
+log "building channel-emulator"
+if ! (
+    cd "$ROOT"
+    timeout "$BUILD_TIMEOUT_S" cargo build -p channel-mock --bin channel-emulator \
+        --message-format=json-render-diagnostics
+) >"$work/build.json"; then
+    log "cargo build failed"
+    exit 1
+fi
+emulator="$("$NODE" -e '
+let path = "";
+for (const line of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
+  let msg;
+  try { msg = JSON.parse(line); } catch { continue; }
+  if (msg.reason === "compiler-artifact" && msg.target?.name === "channel-emulator" && msg.executable) {
+    path = msg.executable;
+  }
+}
+console.log(path);
+' "$work/build.json")"
+if [ -z "$emulator" ]; then
+    emulator="${CARGO_TARGET_DIR:-$ROOT/target}/debug/channel-emulator"
+fi
+if [ ! -x "$emulator" ]; then
+    log "no emulator binary at $emulator"
+    exit 1
+fi
+log "emulator: $emulator"
+
+# --- (c) the emulator on loopback, and the workflow against it ---------------
+# Starts the emulator on free loopback ports and waits for its ready line;
+# sets ready_line. Returns non-zero if it exits or stays silent too long.
+start_emulator() {
+    local out="$1" err="$2"
+    : >"$out"
+    "$emulator" --grpc 127.0.0.1:0 --http 127.0.0.1:0 >"$out" 2>"$err" &
+    emulator_pid=$!
+    local waited=0
+    while [ "$waited" -lt $((READY_TIMEOUT_S * 10)) ]; do
+        if IFS= read -r ready_line <"$out" && [ -n "$ready_line" ]; then
+            return 0
+        fi
+        if ! kill -0 "$emulator_pid" 2>/dev/null; then
+            log "the emulator exited before it was ready; its stderr:"
+            sed 's/^/    /' "$err" >&2 || true
+            emulator_pid=""
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    log "the emulator printed no ready line within ${READY_TIMEOUT_S}s"
+    return 1
+}
+
+# Reads one key of the ready line's JSON.
+ready_field() {
+    "$NODE" -e 'const v = JSON.parse(process.argv[1])[process.argv[2]];
+if (typeof v !== "string" || !v) process.exit(1);
+console.log(v);' "$ready_line" "$1"
+}
+
+passed=0
+failed=0
+ready_line=""
+if ! start_emulator "$work/emulator.out" "$work/emulator.err"; then
+    stop_emulator
+    log "grpc: FAILED (emulator did not start)"
+    failed=$((failed + 1))
+else
+    log "ready: $ready_line"
+    status=0
+    if ! endpoint="$(ready_field grpc)" || ! account="$(ready_field account)"; then
+        log "the ready line lacks grpc or account: $ready_line"
+        status=1
+    else
+        timeout "$WORKFLOW_TIMEOUT_S" "$NODE" "$HERE/workflow.js" \
+            --endpoint "$endpoint" --account "$account" || status=$?
+    fi
+    stop_emulator
+    if [ "$status" -eq 0 ]; then
+        log "grpc: passed"
+        passed=$((passed + 1))
+    else
+        if [ "$status" -eq 124 ]; then
+            log "grpc: workflow timed out after ${WORKFLOW_TIMEOUT_S}s"
+        fi
+        log "grpc: FAILED (exit $status); emulator stderr:"
+        sed 's/^/    /' "$work/emulator.err" >&2 || true
+        failed=$((failed + 1))
+    fi
+fi
+
+# --- (d) the summary ---------------------------------------------------------
+echo "interop-node: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
