@@ -333,3 +333,81 @@ fn the_binary_prints_its_addresses_and_saves_state_on_sigterm() {
         assert!(text.contains(flag), "--help documents {flag}");
     }
 }
+
+/// One HTTP/1.1 request on a fresh connection; the status code and body.
+async fn http_call(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn the_rest_server_refuses_unknown_fields_like_google() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let path = "/v1/accounts/C0emulator/customers?alt=json";
+    let unknown = r#"{"orgDisplayName": "X", "orgPostalAddress": {"regionCode": "US", "bogus": 1}, "domain": "x.example"}"#;
+    let (status, body) = http_call(emulator.http_addr(), "POST", path, unknown).await;
+    assert_eq!(status, 400, "{body}");
+    let envelope: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(envelope["error"]["status"], "INVALID_ARGUMENT");
+    assert!(
+        envelope["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("org_postal_address.bogus")
+            || envelope["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("orgPostalAddress.bogus"),
+        "{body}"
+    );
+
+    // Proto field names, defaults and enum names are all fine.
+    let known = r#"{"org_display_name": "X", "org_postal_address": {"region_code": "US", "revision": 0}, "domain": "x.example", "customerAttestationState": "CUSTOMER_ATTESTATION_STATE_UNSPECIFIED"}"#;
+    let (status, body) = http_call(emulator.http_addr(), "POST", path, known).await;
+    assert_eq!(status, 200, "{body}");
+    let created: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        created["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("accounts/C0emulator/customers/")
+    );
+
+    let (status, _) = http_call(
+        emulator.http_addr(),
+        "GET",
+        "/v1/accounts/C0emulator/customers?pageSize=2&bogus=1",
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "unknown query parameters too");
+    emulator.shutdown().await.unwrap();
+}

@@ -8,9 +8,10 @@ use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use channel_core::{CallOptions, Error, Result};
 use channel_http::status::{error_envelope, http_status};
-use channel_http::transcoding::{RouteMatch, decode, match_route, verb_of};
+use channel_http::transcoding::{RouteMatch, decode_json, match_route, verb_of};
 use channel_types::rpc::Code;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::engine::Engine;
@@ -18,6 +19,98 @@ use crate::engine::Engine;
 /// The axum router serving every RPC's REST binding.
 pub(crate) fn router(engine: Engine) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(engine)
+}
+
+/// Decodes a request as Google's REST servers do: like the client's reader,
+/// but a member that names no field is refused (the shared message types
+/// ignore unknown fields, which a client needs and a server must not do).
+fn decode<Req: DeserializeOwned + Serialize>(
+    route: &RouteMatch,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Req> {
+    let input = decode_json(route, query, body)?;
+    let request: Req = serde_json::from_value(input.clone()).map_err(|e| {
+        Error::invalid_request(
+            "request",
+            format!("not a valid {}: {e}", route.method().input),
+        )
+    })?;
+    let known =
+        serde_json::to_value(&request).map_err(|e| Error::rpc(Code::Internal, e.to_string()))?;
+    match unknown_member(&input, &known, "") {
+        Some(path) => Err(Error::invalid_request(
+            &path,
+            format!(
+                "Invalid JSON payload received. Unknown name {:?}: Cannot find field.",
+                path.rsplit('.').next().unwrap_or(&path)
+            ),
+        )),
+        None => Ok(request),
+    }
+}
+
+/// The first member of `input` that the decoded message does not hold, as a
+/// dotted path. Members holding a default value vanish on re-encoding, so
+/// they are not counted as unknown.
+fn unknown_member(input: &Value, known: &Value, path: &str) -> Option<String> {
+    match (input, known) {
+        (Value::Object(members), _) => {
+            for (name, value) in members {
+                if name.starts_with('@') {
+                    continue;
+                }
+                let here = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                match known.get(camel_case(name)) {
+                    Some(inner) => {
+                        if let Some(found) = unknown_member(value, inner, &here) {
+                            return Some(found);
+                        }
+                    }
+                    None if is_default(value) => {}
+                    None => return Some(here),
+                }
+            }
+            None
+        }
+        (Value::Array(items), Value::Array(known_items)) => items
+            .iter()
+            .zip(known_items)
+            .enumerate()
+            .find_map(|(i, (item, known))| unknown_member(item, known, &format!("{path}[{i}]"))),
+        _ => None,
+    }
+}
+
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_default(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty() || s == "0" || s.ends_with("_UNSPECIFIED"),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(members) => members.values().all(is_default),
+    }
 }
 
 fn json<T: Serialize>(message: T) -> Result<Value> {
