@@ -32,27 +32,8 @@ case "$venv" in
 esac
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/interop.XXXXXX")"
-emulator_pid=""
-
-# Stops the running emulator, if any: SIGTERM, then SIGKILL after a bounded wait.
-stop_emulator() {
-    local pid="$emulator_pid"
-    emulator_pid=""
-    [ -n "$pid" ] || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local waited=0
-        while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((STOP_TIMEOUT_S * 10)) ]; do
-            sleep 0.1
-            waited=$((waited + 1))
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            log "emulator $pid did not stop within ${STOP_TIMEOUT_S}s; killing it"
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=tests/interop/emulator.sh
+source "$HERE/emulator.sh"
 
 cleanup() {
     stop_emulator
@@ -93,65 +74,9 @@ fi
 py="$venv/bin/python"
 
 # --- (b) the emulator --------------------------------------------------------
-log "building channel-emulator"
-if ! (
-    cd "$ROOT"
-    timeout "$BUILD_TIMEOUT_S" cargo build -p channel-mock --bin channel-emulator \
-        --message-format=json-render-diagnostics
-) >"$work/build.json"; then
-    log "cargo build failed"
-    exit 1
-fi
-emulator="$("$py" - "$work/build.json" <<'PY'
-import json, sys
-path = ""
-for line in open(sys.argv[1], encoding="utf-8"):
-    try:
-        msg = json.loads(line)
-    except ValueError:
-        continue
-    if (msg.get("reason") == "compiler-artifact"
-            and msg.get("target", {}).get("name") == "channel-emulator"
-            and msg.get("executable")):
-        path = msg["executable"]
-print(path)
-PY
-)"
-if [ -z "$emulator" ]; then
-    emulator="${CARGO_TARGET_DIR:-$ROOT/target}/debug/channel-emulator"
-fi
-if [ ! -x "$emulator" ]; then
-    log "no emulator binary at $emulator"
-    exit 1
-fi
-log "emulator: $emulator"
+build_emulator || exit 1
 
 # --- (c) one emulator and one workflow per wire -----------------------------
-# Starts the emulator on free loopback ports and waits for its ready line;
-# sets ready_line. Returns non-zero if it exits or stays silent too long.
-start_emulator() {
-    local out="$1" err="$2"
-    : >"$out"
-    "$emulator" --grpc 127.0.0.1:0 --http 127.0.0.1:0 >"$out" 2>"$err" &
-    emulator_pid=$!
-    local waited=0
-    while [ "$waited" -lt $((READY_TIMEOUT_S * 10)) ]; do
-        if IFS= read -r ready_line <"$out" && [ -n "$ready_line" ]; then
-            return 0
-        fi
-        if ! kill -0 "$emulator_pid" 2>/dev/null; then
-            log "the emulator exited before it was ready; its stderr:"
-            sed 's/^/    /' "$err" >&2 || true
-            emulator_pid=""
-            return 1
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    log "the emulator printed no ready line within ${READY_TIMEOUT_S}s"
-    return 1
-}
-
 # Reads one key of the ready line's JSON.
 ready_field() {
     "$py" -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$ready_line" "$1"

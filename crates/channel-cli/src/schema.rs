@@ -267,27 +267,12 @@ pub(crate) struct EnumType {
 }
 
 /// Every message and enum of the schema, by full name.
+pub(crate) use channel_types::json_name;
+
 #[derive(Debug, Default)]
 pub(crate) struct Schema {
     messages: HashMap<String, MessageType>,
     enums: HashMap<String, EnumType>,
-}
-
-/// `snake_case` -> `lowerCamelCase`, the JSON name protoc would derive.
-pub(crate) fn json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl Schema {

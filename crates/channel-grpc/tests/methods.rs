@@ -78,25 +78,12 @@ fn sample(pattern: &str, counter: &mut u32) -> String {
         .join("/")
 }
 
-fn camel_case(field: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Sets the dotted proto field path in a proto3 JSON object.
 fn set_json(json: &mut Value, path: &str, value: &str) {
-    let names: Vec<String> = path.split('.').map(camel_case).collect();
+    let names: Vec<String> = channel_types::json_name(path)
+        .split('.')
+        .map(str::to_string)
+        .collect();
     let (last, parents) = names.split_last().unwrap();
     let mut node = json;
     for name in parents {

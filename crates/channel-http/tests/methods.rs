@@ -134,27 +134,13 @@ fn sample(pattern: &str, n: &mut usize) -> String {
     segments.join("/")
 }
 
-/// A proto field name in its JSON spelling.
-fn camel(proto: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in proto.chars() {
-        match c {
-            '_' => upper = true,
-            c if upper => {
-                out.push(c.to_ascii_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Sets a value at a dotted proto field path, with JSON names.
 fn set(root: &mut Value, path: &str, value: Value) {
     let mut at = root;
-    let steps: Vec<String> = path.split('.').map(camel).collect();
+    let steps: Vec<String> = channel_types::json_name(path)
+        .split('.')
+        .map(str::to_string)
+        .collect();
     for step in &steps[..steps.len() - 1] {
         at = at
             .as_object_mut()
@@ -224,13 +210,15 @@ fn case_for(m: &Method) -> Case {
                     "{}: nested path field with body *",
                     m.name
                 );
-                body.as_object_mut().unwrap().remove(&camel(field));
+                body.as_object_mut()
+                    .unwrap()
+                    .remove(&channel_types::json_name(field));
             }
             query.clear();
             Some(body)
         }
         Some(field) => {
-            let key = camel(field);
+            let key = channel_types::json_name(field);
             if request.get(&key).is_none() {
                 request[&key] = json!({"name": "body-name"});
             }

@@ -48,3 +48,26 @@ pub use prost;
 /// The encoded `google.protobuf.FileDescriptorSet` of the whole schema,
 /// imports included and comments left out: what gRPC server reflection serves.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
+
+/// A proto field name in its proto3 JSON spelling: `snake_case` to
+/// `lowerCamelCase`, as protoc derives `json_name` (`org_display_name` ->
+/// `orgDisplayName`). Dots are kept, so a field path converts in one call.
+///
+/// ```
+/// assert_eq!(channel_types::json_name("primary_contact_info.email"), "primaryContactInfo.email");
+/// ```
+pub fn json_name(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -15,32 +15,12 @@ pub(crate) struct FieldPath {
     json: String,
 }
 
-/// The proto3 JSON name of a proto field name: underscores dropped, the
-/// letter after each one upper-cased.
-pub(crate) fn json_name(proto: &str) -> String {
-    let mut out = String::with_capacity(proto.len());
-    let mut upper = false;
-    for c in proto.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use channel_types::json_name;
 
 impl FieldPath {
     /// A path from its proto spelling, e.g. `customer_repricing_config.name`.
     pub(crate) fn new(proto: &str) -> Self {
-        let json = proto
-            .split('.')
-            .map(json_name)
-            .collect::<Vec<_>>()
-            .join(".");
+        let json = json_name(proto);
         FieldPath {
             proto: proto.to_string(),
             json,

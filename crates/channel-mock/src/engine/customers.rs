@@ -496,26 +496,6 @@ const UPDATABLE: &[&str] = &[
     "customer_attestation_state",
 ];
 
-fn camel(path: &str) -> Vec<String> {
-    path.split('.')
-        .map(|segment| {
-            let mut out = String::new();
-            let mut upper = false;
-            for c in segment.chars() {
-                if c == '_' {
-                    upper = true;
-                } else if upper {
-                    out.push(c.to_ascii_uppercase());
-                    upper = false;
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        })
-        .collect()
-}
-
 /// Copies each masked path (top-level or nested, e.g.
 /// `primary_contact_info.email`) from `input` onto a copy of `stored`,
 /// through the messages' JSON form so any nesting works the same way.
@@ -533,7 +513,10 @@ fn apply_mask(stored: &Customer, input: &Customer, paths: &[String]) -> Result<C
                 format!("{path:?} is not a field that can be updated"),
             ));
         }
-        let keys = camel(path);
+        let keys: Vec<String> = channel_types::json_name(path)
+            .split('.')
+            .map(str::to_string)
+            .collect();
         let mut from = Some(&source);
         for key in &keys {
             from = from.and_then(|v| v.get(key));

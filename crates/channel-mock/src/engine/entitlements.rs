@@ -170,8 +170,8 @@ impl Engine {
         change_type: ChangeType,
         change_reason: Option<ChangeReason>,
     ) {
-        let id = state.new_id('h');
-        let key = format!("{}/changes/{:020}{id}", e.name, state.next_id);
+        // Zero-padded, so the changes of an entitlement list in the order made.
+        let key = format!("{}/changes/{:020}", e.name, state.next_sequence());
         state.changes.insert(
             key,
             EntitlementChange {

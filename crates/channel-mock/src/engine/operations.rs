@@ -20,6 +20,9 @@ use super::paging::{PageLimits, page, page_size};
 use super::state::{OperationRecord, RequestKey, State};
 use super::{Caller, Engine};
 
+/// How often expired operations and request ids are swept away.
+const SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn pack<M: prost::Message + Name>(message: &M) -> Any {
     Any::from_msg(message).unwrap_or_default()
 }
@@ -55,13 +58,17 @@ impl Engine {
         let now = Instant::now();
         let config = &self.inner.config;
         let mut state = self.write();
-        // Forget what is too old to matter.
-        state
-            .operations
-            .retain(|_, r| r.ready_at + config.operation_retention > now);
-        state
-            .request_ids
-            .retain(|_, (_, at)| *at + config.request_id_window > now);
+        // Forget what is too old to matter: a full sweep at most once a
+        // second, not on every call.
+        if state.next_sweep.is_none_or(|at| now >= at) {
+            state
+                .operations
+                .retain(|_, r| r.ready_at + config.operation_retention > now);
+            state
+                .request_ids
+                .retain(|_, (_, at)| *at + config.request_id_window > now);
+            state.next_sweep = Some(now + SWEEP_INTERVAL);
+        }
 
         let key = (!request_id.is_empty()).then(|| RequestKey {
             method,
@@ -69,7 +76,8 @@ impl Engine {
             request_id: request_id.to_string(),
         });
         if let Some(key) = &key
-            && let Some((name, _)) = state.request_ids.get(key)
+            && let Some((name, at)) = state.request_ids.get(key)
+            && *at + config.request_id_window > now
             && let Some(record) = state.operations.get(name)
         {
             return Ok(view(record, now));

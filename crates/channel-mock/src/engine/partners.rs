@@ -20,10 +20,12 @@ use channel_types::names::{
     CustomerRepricingConfigRef,
 };
 use channel_types::wkt::{Empty, Timestamp};
+use std::collections::BTreeMap;
 
 use super::customers::customer;
 use super::errors::{invalid, not_found, require};
 use super::paging::{PageLimits, page, page_size};
+use super::state::State;
 use super::{Caller, Engine};
 
 /// Checks the parts of a repricing config the service requires.
@@ -86,7 +88,111 @@ fn check_repricing(
     Ok(())
 }
 
+/// The two kinds of repricing config (a customer's and a channel partner's):
+/// the same record under different parents, kept in different maps.
+trait RepricingRecord: Clone + Sized {
+    /// The collection word under the parent, e.g. `customerRepricingConfigs`.
+    const COLLECTION: &'static str;
+    /// What an error calls it.
+    const WHAT: &'static str;
+    fn new(name: String, config: Option<RepricingConfig>) -> Self;
+    fn name(&self) -> &str;
+    fn set_config(&mut self, config: Option<RepricingConfig>);
+    fn map(state: &mut State) -> &mut BTreeMap<String, Self>;
+    fn map_ref(state: &State) -> &BTreeMap<String, Self>;
+}
+
+impl RepricingRecord for CustomerRepricingConfig {
+    const COLLECTION: &'static str = "customerRepricingConfigs";
+    const WHAT: &'static str = "customer repricing config";
+    fn new(name: String, repricing_config: Option<RepricingConfig>) -> Self {
+        CustomerRepricingConfig {
+            name,
+            repricing_config,
+            update_time: Some(Timestamp::now()),
+        }
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn set_config(&mut self, config: Option<RepricingConfig>) {
+        self.repricing_config = config;
+        self.update_time = Some(Timestamp::now());
+    }
+    fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
+        &mut state.customer_repricing
+    }
+    fn map_ref(state: &State) -> &BTreeMap<String, Self> {
+        &state.customer_repricing
+    }
+}
+
+impl RepricingRecord for ChannelPartnerRepricingConfig {
+    const COLLECTION: &'static str = "channelPartnerRepricingConfigs";
+    const WHAT: &'static str = "channel partner repricing config";
+    fn new(name: String, repricing_config: Option<RepricingConfig>) -> Self {
+        ChannelPartnerRepricingConfig {
+            name,
+            repricing_config,
+            update_time: Some(Timestamp::now()),
+        }
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn set_config(&mut self, config: Option<RepricingConfig>) {
+        self.repricing_config = config;
+        self.update_time = Some(Timestamp::now());
+    }
+    fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
+        &mut state.partner_repricing
+    }
+    fn map_ref(state: &State) -> &BTreeMap<String, Self> {
+        &state.partner_repricing
+    }
+}
+
 impl Engine {
+    /// Stores a new config under `parent` with a server-assigned id.
+    fn store_new_config<T: RepricingRecord>(
+        &self,
+        parent: &str,
+        config: Option<RepricingConfig>,
+    ) -> T {
+        let mut state = self.write();
+        let id = state.new_id('R');
+        let record = T::new(format!("{parent}/{}/{id}", T::COLLECTION), config);
+        T::map(&mut state).insert(record.name().to_string(), record.clone());
+        record
+    }
+
+    fn stored_config<T: RepricingRecord>(&self, name: &str) -> Result<T, Error> {
+        T::map_ref(&self.read())
+            .get(name)
+            .cloned()
+            .ok_or_else(|| not_found(T::WHAT, name))
+    }
+
+    fn replace_config<T: RepricingRecord>(
+        &self,
+        name: &str,
+        config: Option<RepricingConfig>,
+    ) -> Result<T, Error> {
+        let mut state = self.write();
+        let stored = T::map(&mut state)
+            .get_mut(name)
+            .ok_or_else(|| not_found(T::WHAT, name))?;
+        stored.set_config(config);
+        Ok(stored.clone())
+    }
+
+    fn remove_config<T: RepricingRecord>(&self, name: &str) -> Result<Empty, Error> {
+        T::map(&mut self.write())
+            .remove(name)
+            .map(|_| Empty {})
+            .ok_or_else(|| not_found(T::WHAT, name))
+    }
+
     fn link_parent(&self, caller: &Caller, method: &str, parent: &str) -> Result<(), Error> {
         caller.check_distributor(method)?;
         require(&[("parent", parent)])?;
@@ -322,11 +428,7 @@ impl Engine {
         let parsed = CustomerRepricingConfigRef::parse(&request.name)
             .map_err(|e| invalid("name", e.to_string()))?;
         caller.check_account(parsed.account())?;
-        self.read()
-            .customer_repricing
-            .get(&request.name)
-            .cloned()
-            .ok_or_else(|| not_found("customer repricing config", &request.name))
+        self.stored_config(&request.name)
     }
 
     pub(super) fn create_customer_repricing_config(
@@ -341,17 +443,7 @@ impl Engine {
             "customer_repricing_config.repricing_config",
             Some(&request.parent),
         )?;
-        let mut state = self.write();
-        let id = state.new_id('R');
-        let config = CustomerRepricingConfig {
-            name: format!("{}/customerRepricingConfigs/{id}", request.parent),
-            repricing_config: input.repricing_config,
-            update_time: Some(Timestamp::now()),
-        };
-        state
-            .customer_repricing
-            .insert(config.name.clone(), config.clone());
-        Ok(config)
+        Ok(self.store_new_config(&request.parent, input.repricing_config))
     }
 
     pub(super) fn update_customer_repricing_config(
@@ -370,14 +462,7 @@ impl Engine {
             "customer_repricing_config.repricing_config",
             Some(&customer_name),
         )?;
-        let mut state = self.write();
-        let stored = state
-            .customer_repricing
-            .get_mut(&input.name)
-            .ok_or_else(|| not_found("customer repricing config", &input.name))?;
-        stored.repricing_config = input.repricing_config;
-        stored.update_time = Some(Timestamp::now());
-        Ok(stored.clone())
+        self.replace_config(&input.name, input.repricing_config)
     }
 
     pub(super) fn delete_customer_repricing_config(
@@ -389,11 +474,7 @@ impl Engine {
         let parsed = CustomerRepricingConfigRef::parse(&request.name)
             .map_err(|e| invalid("name", e.to_string()))?;
         caller.check_account(parsed.account())?;
-        self.write()
-            .customer_repricing
-            .remove(&request.name)
-            .map(|_| Empty {})
-            .ok_or_else(|| not_found("customer repricing config", &request.name))
+        self.remove_config::<CustomerRepricingConfig>(&request.name)
     }
 
     fn partner_config_parent(
@@ -476,11 +557,7 @@ impl Engine {
             "name",
             &request.name,
         )?;
-        self.read()
-            .partner_repricing
-            .get(&request.name)
-            .cloned()
-            .ok_or_else(|| not_found("channel partner repricing config", &request.name))
+        self.stored_config(&request.name)
     }
 
     pub(super) fn create_channel_partner_repricing_config(
@@ -499,17 +576,7 @@ impl Engine {
             "channel_partner_repricing_config.repricing_config",
             None,
         )?;
-        let mut state = self.write();
-        let id = state.new_id('R');
-        let config = ChannelPartnerRepricingConfig {
-            name: format!("{}/channelPartnerRepricingConfigs/{id}", request.parent),
-            repricing_config: input.repricing_config,
-            update_time: Some(Timestamp::now()),
-        };
-        state
-            .partner_repricing
-            .insert(config.name.clone(), config.clone());
-        Ok(config)
+        Ok(self.store_new_config(&request.parent, input.repricing_config))
     }
 
     pub(super) fn update_channel_partner_repricing_config(
@@ -529,14 +596,7 @@ impl Engine {
             "channel_partner_repricing_config.repricing_config",
             None,
         )?;
-        let mut state = self.write();
-        let stored = state
-            .partner_repricing
-            .get_mut(&input.name)
-            .ok_or_else(|| not_found("channel partner repricing config", &input.name))?;
-        stored.repricing_config = input.repricing_config;
-        stored.update_time = Some(Timestamp::now());
-        Ok(stored.clone())
+        self.replace_config(&input.name, input.repricing_config)
     }
 
     pub(super) fn delete_channel_partner_repricing_config(
@@ -550,10 +610,6 @@ impl Engine {
             "name",
             &request.name,
         )?;
-        self.write()
-            .partner_repricing
-            .remove(&request.name)
-            .map(|_| Empty {})
-            .ok_or_else(|| not_found("channel partner repricing config", &request.name))
+        self.remove_config::<ChannelPartnerRepricingConfig>(&request.name)
     }
 }

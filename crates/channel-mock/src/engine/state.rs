@@ -41,6 +41,9 @@ pub struct State {
     pub(crate) operations: BTreeMap<String, OperationRecord>,
     #[serde(skip)]
     pub(crate) request_ids: HashMap<RequestKey, (String, Instant)>,
+    /// When expired operations and request ids are next swept away.
+    #[serde(skip)]
+    pub(crate) next_sweep: Option<Instant>,
 }
 
 /// A long-running operation: its outcome is decided when it starts and
@@ -66,9 +69,8 @@ pub(crate) struct RequestKey {
 impl State {
     /// A new id with a prefix letter: `S` for customers, `E` for entitlements...
     pub(crate) fn new_id(&mut self, prefix: char) -> String {
-        self.next_id += 1;
         // Base-36, so ids look like the service's opaque ones but stay short.
-        let mut n = self.next_id * 7919 + 104_729;
+        let mut n = self.next_sequence() * 7919 + 104_729;
         let mut digits = Vec::new();
         while n > 0 {
             let d = (n % 36) as u8;
@@ -77,6 +79,12 @@ impl State {
         }
         digits.reverse();
         format!("{prefix}{}", String::from_utf8_lossy(&digits))
+    }
+
+    /// The next number of the one counter behind every server-assigned id.
+    pub(crate) fn next_sequence(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
     }
 
     /// Counts of stored resources, for diagnostics.

@@ -30,7 +30,7 @@ fn decode<Req: DeserializeOwned + Serialize>(
     body: &[u8],
 ) -> Result<Req> {
     let input = decode_json(route, query, body)?;
-    let request: Req = serde_json::from_value(input.clone()).map_err(|e| {
+    let request = Req::deserialize(&input).map_err(|e| {
         Error::invalid_request(
             "request",
             format!("not a valid {}: {e}", route.method().input),
@@ -65,7 +65,7 @@ fn unknown_member(input: &Value, known: &Value, path: &str) -> Option<String> {
                 } else {
                     format!("{path}.{name}")
                 };
-                match known.get(camel_case(name)) {
+                match known.get(channel_types::json_name(name)) {
                     Some(inner) => {
                         if let Some(found) = unknown_member(value, inner, &here) {
                             return Some(found);
@@ -84,22 +84,6 @@ fn unknown_member(input: &Value, known: &Value, path: &str) -> Option<String> {
             .find_map(|(i, (item, known))| unknown_member(item, known, &format!("{path}[{i}]"))),
         _ => None,
     }
-}
-
-fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn is_default(value: &Value) -> bool {

@@ -39,22 +39,10 @@ impl FieldMask {
 }
 
 fn to_camel(path: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(path.len());
-    let mut upper = false;
-    for c in path.chars() {
-        if c.is_ascii_uppercase() {
-            return Err(format!("field mask path {path:?} is not snake_case"));
-        }
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
+    if path.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(format!("field mask path {path:?} is not snake_case"));
     }
-    Ok(out)
+    Ok(crate::json_name(path))
 }
 
 fn to_snake(path: &str) -> Result<String, String> {
