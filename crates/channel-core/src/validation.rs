@@ -55,7 +55,11 @@ struct Misfit {
     pattern: &'static str,
 }
 
-fn check_path<R: RequestFields + ?Sized>(method: &Method, request: &R) -> Result<()> {
+/// Checks only the path variables: every variable of one of the method's
+/// HTTP bindings fits its pattern, with no empty, `.` or `..` segment and no
+/// control character. What a transport used on its own checks; the client
+/// runs the whole of [`check_request`].
+pub fn check_path<R: RequestFields + ?Sized>(method: &Method, request: &R) -> Result<()> {
     let mut misfits = Vec::new();
     for binding in method.http {
         match binding
