@@ -198,10 +198,15 @@ struct Required {
 }
 
 /// Whether a field is marked `(google.api.field_behavior) = REQUIRED`.
-fn is_required(field: &prost_reflect::FieldDescriptor, behavior: &prost_reflect::ExtensionDescriptor) -> bool {
+fn is_required(
+    field: &prost_reflect::FieldDescriptor,
+    behavior: &prost_reflect::ExtensionDescriptor,
+) -> bool {
     const REQUIRED: i32 = 2;
     match field.options().get_extension(behavior).as_ref() {
-        Value::List(values) => values.iter().any(|v| matches!(v, Value::EnumNumber(REQUIRED))),
+        Value::List(values) => values
+            .iter()
+            .any(|v| matches!(v, Value::EnumNumber(REQUIRED))),
         _ => false,
     }
 }
@@ -213,7 +218,10 @@ fn presence_visible(field: &prost_reflect::FieldDescriptor) -> bool {
     field.is_list()
         || field.is_map()
         || field.supports_presence()
-        || matches!(field.kind(), Kind::String | Kind::Bytes | Kind::Enum(_) | Kind::Message(_))
+        || matches!(
+            field.kind(),
+            Kind::String | Kind::Bytes | Kind::Enum(_) | Kind::Message(_)
+        )
 }
 
 /// The top-level `REQUIRED` fields of a request whose absence can be seen;

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use channel_types::methods::Method;
 
+use crate::EndpointUrl;
 use crate::call::{Call, Invoke};
 use crate::credentials::{Anonymous, Credentials};
 use crate::operation::{Operation, PollingPolicy};
 use crate::validation::RequestFields;
-use crate::EndpointUrl;
 use crate::{
     CallOptions, CloudChannelReportsService, CloudChannelService, Operations, RetryPolicy,
 };

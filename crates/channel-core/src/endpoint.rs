@@ -57,8 +57,8 @@ impl EndpointUrl {
                 )));
             }
         };
-        let url = Url::parse(&full)
-            .map_err(|e| invalid(format!("{text:?} is not a valid URL ({e})")))?;
+        let url =
+            Url::parse(&full).map_err(|e| invalid(format!("{text:?} is not a valid URL ({e})")))?;
         match url.scheme() {
             "http" | "https" => {}
             other => {
@@ -188,8 +188,8 @@ mod tests {
 
     #[test]
     fn the_origin_is_rebuilt_from_the_parts() {
-        let url = EndpointUrl::parse("  HTTPS://CloudChannel.GoogleAPIs.com:8443/v1/ ", None)
-            .unwrap();
+        let url =
+            EndpointUrl::parse("  HTTPS://CloudChannel.GoogleAPIs.com:8443/v1/ ", None).unwrap();
         assert_eq!(url.origin(), "https://cloudchannel.googleapis.com:8443");
         assert_eq!(url.base(), "https://cloudchannel.googleapis.com:8443/v1");
         assert!(url.is_tls());

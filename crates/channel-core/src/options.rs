@@ -133,9 +133,7 @@ impl fmt::Debug for CallOptions {
 /// timer or header should have to carry more.
 pub(crate) fn deadline_after(start: Instant, timeout: Duration) -> Instant {
     const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
-    start
-        .checked_add(timeout.min(FAR))
-        .unwrap_or(start)
+    start.checked_add(timeout.min(FAR)).unwrap_or(start)
 }
 
 #[cfg(test)]

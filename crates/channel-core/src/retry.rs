@@ -99,7 +99,12 @@ impl RetryPolicy {
     /// without jitter. It never exceeds the ceiling, however large the
     /// numbers: the arithmetic saturates instead of overflowing.
     pub fn backoff(&self, retry: u32) -> Duration {
-        exponential(self.initial_backoff, self.multiplier, self.max_backoff, retry)
+        exponential(
+            self.initial_backoff,
+            self.multiplier,
+            self.max_backoff,
+            retry,
+        )
     }
 
     /// The delay before retry number `retry`: the backoff, or with jitter a

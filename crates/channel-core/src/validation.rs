@@ -20,7 +20,9 @@
 //! assert!(err.message().contains("operations/**"), "{err}");
 //! ```
 
-use channel_types::methods::{Method, PathVariable, RequiredField, matches_pattern, segment_problem};
+use channel_types::methods::{
+    Method, PathVariable, RequiredField, matches_pattern, segment_problem,
+};
 
 use crate::{Error, Result};
 
@@ -104,7 +106,10 @@ fn misfit(var: &PathVariable, value: Option<&str>) -> Option<Misfit> {
     let problem = if value.is_empty() {
         "is required and must match".to_string()
     } else if let Some(why) = value.split('/').find_map(segment_problem) {
-        format!("{:?} is not a valid resource name ({why}); it must match", value)
+        format!(
+            "{:?} is not a valid resource name ({why}); it must match",
+            value
+        )
     } else {
         format!("{value:?} does not match")
     };
@@ -186,7 +191,10 @@ mod tests {
         );
         let empty = ListOperationsRequest::default();
         let err = check_request(&operations::LIST_OPERATIONS, &empty).unwrap_err();
-        assert_eq!(violation(&err), ("name", "is required and must match operations"));
+        assert_eq!(
+            violation(&err),
+            ("name", "is required and must match operations")
+        );
     }
 
     #[test]
@@ -211,8 +219,8 @@ mod tests {
             ..Default::default()
         };
         assert!(check_request(&ccs::LIST_SUBSCRIBERS, &by_integrator).is_ok());
-        let err = check_request(&ccs::LIST_SUBSCRIBERS, &ListSubscribersRequest::default())
-            .unwrap_err();
+        let err =
+            check_request(&ccs::LIST_SUBSCRIBERS, &ListSubscribersRequest::default()).unwrap_err();
         assert!(err.message().contains("no HTTP binding fits"), "{err}");
     }
 

@@ -473,7 +473,10 @@ async fn an_operation_without_a_request_id_is_not_sent_again_after_a_lost_answer
         ..Fake::default()
     };
     let (client, fake) = client(fake);
-    let err = client.provision_cloud_identity(provision()).await.unwrap_err();
+    let err = client
+        .provision_cloud_identity(provision())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert!(err.is_outcome_unknown() && !err.is_retryable());
     assert_eq!(fake.seen("ProvisionCloudIdentity").len(), 1);
@@ -523,7 +526,10 @@ async fn reads_and_requests_with_a_request_id_are_retried_after_a_lost_answer() 
         .await
         .unwrap();
     assert_eq!(fake.seen("GetCustomer").len(), 2);
-    client.create_entitlement(create_entitlement()).await.unwrap();
+    client
+        .create_entitlement(create_entitlement())
+        .await
+        .unwrap();
     let seen = fake.seen("CreateEntitlement");
     assert_eq!(seen.len(), 3);
     assert!(seen.iter().all(|s| s.request_id == seen[0].request_id));
@@ -559,9 +565,15 @@ async fn a_request_that_fails_its_checks_is_never_sent() {
     let err = client.create_entitlement(missing).await.unwrap_err();
     assert_eq!(err.field_violations()[0].field, "entitlement");
     assert_eq!(err.field_violations()[0].description, "is required");
-    let err = client.get_customer(get("accounts/A/customers/")).await.unwrap_err();
+    let err = client
+        .get_customer(get("accounts/A/customers/"))
+        .await
+        .unwrap_err();
     assert_eq!(err.field_violations()[0].field, "name");
-    assert!(fake.seen.lock().unwrap().is_empty(), "nothing reached the service");
+    assert!(
+        fake.seen.lock().unwrap().is_empty(),
+        "nothing reached the service"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -596,7 +608,10 @@ async fn huge_backoffs_end_at_the_deadline_instead_of_panicking() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
-    assert!(!err.is_outcome_unknown(), "the server answered every attempt");
+    assert!(
+        !err.is_outcome_unknown(),
+        "the server answered every attempt"
+    );
     assert_eq!(started.elapsed(), Duration::from_secs(3));
     assert_eq!(fake.seen("GetCustomer").len(), 1);
 }

@@ -44,7 +44,10 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool, receive_limit: 
             format!("{}: {root}", status.message())
         };
         if caused_by::<tonic::ConnectError>(source) {
-            return Error::transport(format!("could not connect to the server: {message}"), status);
+            return Error::transport(
+                format!("could not connect to the server: {message}"),
+                status,
+            );
         }
         return Error::outcome_unknown(
             format!("the connection to the server failed before it answered: {message}"),
@@ -218,10 +221,9 @@ mod tests {
         assert!(err.is_outcome_unknown() && !err.is_retryable());
 
         let mut refused = Status::unavailable("tcp connect error");
-        refused.set_source(Arc::new(tonic::ConnectError(Box::new(std::io::Error::new(
-            std::io::ErrorKind::ConnectionRefused,
-            "connection refused",
-        )))));
+        refused.set_source(Arc::new(tonic::ConnectError(Box::new(
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused"),
+        ))));
         let err = from_status(refused, false, LIMIT);
         assert_eq!(err.kind(), ErrorKind::Transport);
         assert!(err.is_retryable() && !err.is_outcome_unknown());

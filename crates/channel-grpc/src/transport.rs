@@ -217,7 +217,8 @@ fn endpoint_url(config: &ClientConfig, allow_insecure: bool) -> Result<(String, 
         )));
     }
     let tls = url.is_tls();
-    if !tls && !(url.is_loopback() || config.emulator || allow_insecure) {
+    let plaintext_allowed = url.is_loopback() || config.emulator || allow_insecure;
+    if !(tls || plaintext_allowed) {
         return Err(invalid_endpoint(format!(
             "plaintext to {:?} is only allowed for a loopback address or an emulator \
              (CHANNEL_EMULATOR_HOST); use https:// or allow it with \

@@ -353,9 +353,11 @@ async fn concurrent_calls_share_one_connection() {
 }
 
 fn quick_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .with_jitter(false)
-        .with_backoff(Duration::from_millis(5), 1.0, Duration::from_millis(5))
+    RetryPolicy::default().with_jitter(false).with_backoff(
+        Duration::from_millis(5),
+        1.0,
+        Duration::from_millis(5),
+    )
 }
 
 fn client(endpoint: String, retry: RetryPolicy) -> Client {
@@ -484,7 +486,11 @@ async fn a_timeout_of_duration_max_is_sent_as_a_grpc_timeout_of_decades() {
         .with_timeout(Duration::MAX)
         .await
         .unwrap();
-    let timeout = server.last_call().header("grpc-timeout").unwrap().to_string();
+    let timeout = server
+        .last_call()
+        .header("grpc-timeout")
+        .unwrap()
+        .to_string();
     // Saturated at about 30 years: in minutes, within the header's 8 digits.
     let minutes: u64 = timeout.strip_suffix('M').unwrap().parse().unwrap();
     assert!(minutes > 20 * 365 * 24 * 60, "{timeout}");

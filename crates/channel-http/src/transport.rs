@@ -135,7 +135,8 @@ impl HttpTransportBuilder {
     pub fn build(self) -> Result<HttpTransport> {
         let config = self.config;
         let url = EndpointUrl::parse(&config.endpoint, None)?;
-        if !url.is_tls() && !(url.is_loopback() || config.emulator || self.allow_insecure) {
+        let plaintext_allowed = url.is_loopback() || config.emulator || self.allow_insecure;
+        if !(url.is_tls() || plaintext_allowed) {
             return Err(Error::invalid_request(
                 "endpoint",
                 format!(
@@ -398,7 +399,10 @@ fn send_error(method: &Method, remaining: Option<Duration>, e: reqwest::Error) -
         )
     } else {
         Error::outcome_unknown(
-            format!("{}: the connection failed before the answer came", method.name),
+            format!(
+                "{}: the connection failed before the answer came",
+                method.name
+            ),
             e,
         )
     }
@@ -414,7 +418,10 @@ fn http_error(http: u16, error: Error) -> Error {
         413 if error.code() == Code::Unknown => {
             let mut too_large = Error::rpc(
                 Code::ResourceExhausted,
-                format!("the server refused the request as too large: {}", error.message()),
+                format!(
+                    "the server refused the request as too large: {}",
+                    error.message()
+                ),
             );
             for detail in error.details() {
                 too_large = too_large.with_detail(detail.clone());

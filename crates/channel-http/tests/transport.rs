@@ -265,7 +265,10 @@ async fn non_json_error_bodies_map_the_http_status() {
         .unwrap_err();
     assert_eq!(err.code(), Code::Unavailable);
     assert_eq!(err.message(), "HTTP 503 with an empty body");
-    assert!(err.is_retryable(), "503: the server did not take the request");
+    assert!(
+        err.is_retryable(),
+        "503: the server did not take the request"
+    );
 
     for (status, code) in [
         (401, Code::Unauthenticated),
@@ -451,15 +454,13 @@ async fn read_then_hang_up() -> (String, Arc<AtomicUsize>) {
                 let mut buffer = Vec::new();
                 let mut chunk = [0u8; 4096];
                 loop {
-                    let n = match tokio::time::timeout(
-                        Duration::from_secs(5),
-                        socket.read(&mut chunk),
-                    )
-                    .await
-                    {
-                        Ok(Ok(n)) if n > 0 => n,
-                        _ => return,
-                    };
+                    let n =
+                        match tokio::time::timeout(Duration::from_secs(5), socket.read(&mut chunk))
+                            .await
+                        {
+                            Ok(Ok(n)) if n > 0 => n,
+                            _ => return,
+                        };
                     buffer.extend_from_slice(&chunk[..n]);
                     let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
                         continue;
@@ -482,9 +483,11 @@ async fn read_then_hang_up() -> (String, Arc<AtomicUsize>) {
 }
 
 fn quick_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .with_jitter(false)
-        .with_backoff(Duration::from_millis(5), 1.0, Duration::from_millis(5))
+    RetryPolicy::default().with_jitter(false).with_backoff(
+        Duration::from_millis(5),
+        1.0,
+        Duration::from_millis(5),
+    )
 }
 
 #[tokio::test]

@@ -360,7 +360,12 @@ mod tests {
             identity.one_of,
             ["domain", "cloud_identity_id", "primary_admin_email"]
         );
-        assert!(import.required.iter().all(|r| r.field != "overwrite_if_exists"));
+        assert!(
+            import
+                .required
+                .iter()
+                .all(|r| r.field != "overwrite_if_exists")
+        );
         assert!(operations::GET_OPERATION.required.is_empty());
     }
 
