@@ -777,3 +777,24 @@ async fn operations_and_reports_go_through_the_same_transport() {
         ("/v1/operations", Some("pageSize=1"))
     );
 }
+
+#[tokio::test]
+async fn a_timeout_of_duration_max_is_no_timeout() {
+    let server = TestServer::start().await;
+    server.reply(Reply::Json(
+        200,
+        json!({"name": "accounts/A1/customers/C1"}),
+    ));
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let customer = client
+        .get_customer(get_customer("accounts/A1/customers/C1"))
+        .with_timeout(Duration::MAX)
+        .with_retry(RetryPolicy::default().with_backoff(Duration::MAX, f64::MAX, Duration::MAX))
+        .await
+        .unwrap();
+    assert_eq!(customer.name, "accounts/A1/customers/C1");
+    assert_eq!(server.take().len(), 1);
+}
