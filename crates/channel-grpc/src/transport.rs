@@ -33,8 +33,14 @@ pub const DEFAULT_MAX_SEND_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 ///
 /// TLS (rustls, with the webpki root certificates) is used for `https://`
 /// endpoints and endpoints without a scheme. Plaintext `http://` is accepted
-/// only for a loopback address, for an emulator found through
-/// `CHANNEL_EMULATOR_HOST`, or after [`GrpcTransportBuilder::allow_insecure`].
+/// only for a loopback address (decided on the host a URL parser finds;
+/// an endpoint with user information is refused), for an emulator found
+/// through `CHANNEL_EMULATOR_HOST`, or after
+/// [`GrpcTransportBuilder::allow_insecure`].
+///
+/// A request larger than [`DEFAULT_MAX_SEND_MESSAGE_SIZE`] (or the limit
+/// set with [`GrpcTransportBuilder::max_send_message_size`]) fails before
+/// sending with `RESOURCE_EXHAUSTED`.
 ///
 /// The transport must be built inside a tokio runtime: the channel's
 /// background task is spawned there.

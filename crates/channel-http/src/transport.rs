@@ -193,9 +193,10 @@ fn reqwest_method(verb: HttpVerb) -> reqwest::Method {
 impl HttpTransport {
     /// A transport for this configuration with the default settings.
     ///
-    /// Fails when the endpoint is not a URL, or is plaintext `http://` to a
-    /// host other than this machine (unless the configuration is an
-    /// emulator found through `CHANNEL_EMULATOR_HOST`).
+    /// Fails when the endpoint is not a URL, carries user information
+    /// (`user@host`), or is plaintext `http://` to a host other than this
+    /// machine (unless the configuration is an emulator found through
+    /// `CHANNEL_EMULATOR_HOST`).
     pub fn new(config: &ClientConfig) -> Result<Self> {
         Self::builder(config).build()
     }
