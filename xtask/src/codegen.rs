@@ -133,6 +133,10 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
         format!("{core}/paging.rs"),
         tables::core_paging(&schema.pool)?,
     );
+    out.insert(
+        format!("{core}/fields.rs"),
+        tables::core_fields(&schema.pool)?,
+    );
 
     // gRPC client stubs for channel-grpc and server stubs for channel-mock.
     for (name, client, server) in [("channel-grpc", true, false), ("channel-mock", false, true)] {

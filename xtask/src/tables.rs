@@ -106,8 +106,9 @@ pub(crate) fn any_registry(pool: &DescriptorPool) -> String {
 pub(crate) fn methods(pool: &DescriptorPool) -> Result<String, String> {
     let http = extension(pool, "google.api.http")?;
     let operation_info = extension(pool, "google.longrunning.operation_info")?;
+    let behavior = extension(pool, "google.api.field_behavior")?;
     let mut s = String::from("//! One entry per RPC of the schema.\n\n");
-    s += "use crate::methods::{FieldKind, HttpBinding, HttpVerb, LroTypes, Method, Paging, QueryField};\n";
+    s += "use crate::methods::{\n    FieldKind, HttpBinding, HttpVerb, LroTypes, Method, Paging, PathVariable, QueryField,\n    RequiredField,\n};\n";
     let mut all = Vec::new();
     for service_name in SERVICES {
         let service = pool
@@ -122,7 +123,7 @@ pub(crate) fn methods(pool: &DescriptorPool) -> Result<String, String> {
             let constant = method.name().to_snake_case().to_uppercase();
             let _ = writeln!(s, "\n    /// `{}`.", method.full_name());
             let _ = writeln!(s, "    pub const {constant}: Method = Method {{");
-            method_fields(&mut s, &method, &http, &operation_info)?;
+            method_fields(&mut s, &method, &http, &operation_info, &behavior)?;
             s += "    };\n";
             consts.push(format!("{module}::{constant}"));
             all.push(format!("{module}::{constant}"));
@@ -175,6 +176,82 @@ fn binding(rule: &prost_reflect::DynamicMessage) -> Result<(String, String, Stri
     Err("an HTTP rule without a verb".into())
 }
 
+/// The variables of a path template with their patterns: `{name}` alone
+/// stands for `{name=*}`.
+fn path_patterns(path: &str) -> Vec<(String, String)> {
+    let mut vars = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        let inner = &rest[start + 1..end];
+        let (field, pattern) = inner.split_once('=').unwrap_or((inner, "*"));
+        vars.push((field.to_string(), pattern.to_string()));
+        rest = &rest[end.min(rest.len())..];
+    }
+    vars
+}
+
+/// A `REQUIRED` field of a request, or a oneof whose members are.
+struct Required {
+    field: String,
+    one_of: Vec<String>,
+}
+
+/// Whether a field is marked `(google.api.field_behavior) = REQUIRED`.
+fn is_required(
+    field: &prost_reflect::FieldDescriptor,
+    behavior: &prost_reflect::ExtensionDescriptor,
+) -> bool {
+    const REQUIRED: i32 = 2;
+    match field.options().get_extension(behavior).as_ref() {
+        Value::List(values) => values
+            .iter()
+            .any(|v| matches!(v, Value::EnumNumber(REQUIRED))),
+        _ => false,
+    }
+}
+
+/// Whether leaving a field out can be told from sending its default: a
+/// proto3 `bool` or number without presence reads the same either way, so
+/// it cannot be checked.
+fn presence_visible(field: &prost_reflect::FieldDescriptor) -> bool {
+    field.is_list()
+        || field.is_map()
+        || field.supports_presence()
+        || matches!(
+            field.kind(),
+            Kind::String | Kind::Bytes | Kind::Enum(_) | Kind::Message(_)
+        )
+}
+
+/// The top-level `REQUIRED` fields of a request whose absence can be seen;
+/// the members of a oneof count as one group, any member of which will do.
+fn required_fields(
+    input: &MessageDescriptor,
+    behavior: &prost_reflect::ExtensionDescriptor,
+) -> Vec<Required> {
+    let mut out: Vec<Required> = Vec::new();
+    for field in input.fields() {
+        if !is_required(&field, behavior) || !presence_visible(&field) {
+            continue;
+        }
+        match field.containing_oneof().filter(|o| !o.is_synthetic()) {
+            Some(oneof) => match out.iter_mut().find(|r| r.field == oneof.name()) {
+                Some(group) => group.one_of.push(field.name().to_string()),
+                None => out.push(Required {
+                    field: oneof.name().to_string(),
+                    one_of: vec![field.name().to_string()],
+                }),
+            },
+            None => out.push(Required {
+                field: field.name().to_string(),
+                one_of: Vec::new(),
+            }),
+        }
+    }
+    out
+}
+
 /// The `{field}` / `{field=pattern}` variables of a path template.
 fn path_variables(path: &str) -> Vec<String> {
     let mut vars = Vec::new();
@@ -193,6 +270,7 @@ fn method_fields(
     method: &MethodDescriptor,
     http: &prost_reflect::ExtensionDescriptor,
     operation_info: &prost_reflect::ExtensionDescriptor,
+    behavior: &prost_reflect::ExtensionDescriptor,
 ) -> Result<(), String> {
     let input = method.input();
     let output = method.output();
@@ -231,9 +309,16 @@ fn method_fields(
         } else {
             format!("Some(\"{body}\")")
         };
+        let variables: Vec<String> = path_patterns(path)
+            .into_iter()
+            .map(|(field, pattern)| {
+                format!("PathVariable {{ field: \"{field}\", pattern: \"{pattern}\" }}")
+            })
+            .collect();
         let _ = writeln!(
             s,
-            "            HttpBinding {{ verb: HttpVerb::{verb}, path: \"{path}\", body: {body} }},"
+            "            HttpBinding {{ verb: HttpVerb::{verb}, path: \"{path}\", body: {body}, variables: &[{}] }},",
+            variables.join(", ")
         );
         for var in path_variables(path) {
             if !routing.contains(&var) {
@@ -288,6 +373,21 @@ fn method_fields(
     }
     let request_id = input.get_field_by_name("request_id").is_some();
     let _ = writeln!(s, "        request_id: {request_id},");
+    s.push_str("        required: &[\n");
+    for group in required_fields(&input, behavior) {
+        let members = group
+            .one_of
+            .iter()
+            .map(|m| format!("\"{m}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            s,
+            "            RequiredField {{ field: \"{}\", one_of: &[{members}] }},",
+            group.field
+        );
+    }
+    s.push_str("        ],\n");
     s.push_str("        routing: &[");
     s.push_str(
         &routing
@@ -642,6 +742,153 @@ pub(crate) fn core_paging(pool: &DescriptorPool) -> Result<String, String> {
 
 /// channel-core's generated module tree.
 pub(crate) fn core_mod() -> String {
-    "//! Code generated from the schema.\n\npub mod client;\npub mod paging;\npub mod traits;\n"
+    "//! Code generated from the schema.\n\npub mod client;\npub mod fields;\npub mod paging;\npub mod traits;\n"
         .to_string()
+}
+
+/// A field's name as prost writes it in Rust: keywords are raw identifiers.
+fn rust_field(name: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "box", "break", "const", "continue", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+        "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe",
+        "use", "where", "while", "yield",
+    ];
+    if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The Rust expression (a `&str`) reading the string field at a dotted
+/// path of `message`, empty when a message on the way is unset.
+fn text_expression(message: &MessageDescriptor, path: &str) -> Result<String, String> {
+    let steps: Vec<&str> = path.split('.').collect();
+    let mut at = message.clone();
+    let mut chain = String::from("self");
+    let mut optional = false;
+    for (n, step) in steps.iter().enumerate() {
+        let field = at
+            .get_field_by_name(step)
+            .ok_or_else(|| format!("{} has no field {path}", message.full_name()))?;
+        let last = n + 1 == steps.len();
+        match (last, field.kind()) {
+            (true, Kind::String) if !field.is_list() => {
+                let access = if field.supports_presence() {
+                    format!(".{}.as_deref().unwrap_or_default()", rust_field(step))
+                } else {
+                    format!(".{}.as_str()", rust_field(step))
+                };
+                return Ok(if optional {
+                    format!("{chain}.map_or(\"\", |m| m{access})")
+                } else {
+                    format!("{chain}{access}")
+                });
+            }
+            (false, Kind::Message(inner)) if !field.is_list() => {
+                chain = if optional {
+                    format!("{chain}.and_then(|m| m.{}.as_ref())", rust_field(step))
+                } else {
+                    format!("{chain}.{}.as_ref()", rust_field(step))
+                };
+                optional = true;
+                at = inner;
+            }
+            _ => {
+                return Err(format!(
+                    "{}: {path} is not a string field reached through messages",
+                    message.full_name()
+                ));
+            }
+        }
+    }
+    Err(format!("{}: empty field path", message.full_name()))
+}
+
+/// The Rust expression (a `bool`) telling whether a required field, or one
+/// member of a required oneof, is set.
+fn presence_expression(message: &MessageDescriptor, required: &Required) -> Result<String, String> {
+    if !required.one_of.is_empty() {
+        return Ok(format!("self.{}.is_some()", rust_field(&required.field)));
+    }
+    let field = message
+        .get_field_by_name(&required.field)
+        .ok_or_else(|| format!("{} has no field {}", message.full_name(), required.field))?;
+    let name = rust_field(field.name());
+    Ok(if field.is_list() || field.is_map() {
+        format!("!self.{name}.is_empty()")
+    } else if field.supports_presence() {
+        format!("self.{name}.is_some()")
+    } else {
+        match field.kind() {
+            Kind::Enum(_) => format!("self.{name} != 0"),
+            _ => format!("!self.{name}.is_empty()"),
+        }
+    })
+}
+
+/// channel-core: how the request checks read each request's path fields and
+/// required fields, without reflection.
+pub(crate) fn core_fields(pool: &DescriptorPool) -> Result<String, String> {
+    let behavior = extension(pool, "google.api.field_behavior")?;
+    let http = extension(pool, "google.api.http")?;
+    let mut s = String::from(
+        "//! The fields the request checks read: each request's path variables and required fields.\n\n",
+    );
+    s += "use crate::validation::RequestFields;\n";
+    let mut done = std::collections::BTreeSet::new();
+    for service_name in SERVICES {
+        let service = pool
+            .get_service_by_name(service_name)
+            .ok_or_else(|| format!("service {service_name} is not in the schema"))?;
+        for method in service.methods() {
+            let input = method.input();
+            if !done.insert(input.full_name().to_string()) {
+                continue;
+            }
+            let mut paths: Vec<String> = Vec::new();
+            if let Value::Message(rule) = method.options().get_extension(&http).as_ref() {
+                let mut rules = vec![binding(rule)?];
+                if let Some(Value::List(more)) =
+                    rule.get_field_by_name("additional_bindings").as_deref()
+                {
+                    for extra in more {
+                        if let Value::Message(extra) = extra {
+                            rules.push(binding(extra)?);
+                        }
+                    }
+                }
+                for (_, path, _) in rules {
+                    for var in path_variables(&path) {
+                        if !paths.contains(&var) {
+                            paths.push(var);
+                        }
+                    }
+                }
+            }
+            let required = required_fields(&input, &behavior);
+            let _ = writeln!(s, "\nimpl RequestFields for {} {{", external_path(&input));
+            s += "    fn text(&self, path: &str) -> Option<&str> {\n        match path {\n";
+            for path in &paths {
+                let _ = writeln!(
+                    s,
+                    "            \"{path}\" => Some({}),",
+                    text_expression(&input, path)?
+                );
+            }
+            s += "            _ => None,\n        }\n    }\n";
+            s += "    fn is_set(&self, field: &str) -> Option<bool> {\n        match field {\n";
+            for r in &required {
+                let _ = writeln!(
+                    s,
+                    "            \"{}\" => Some({}),",
+                    r.field,
+                    presence_expression(&input, r)?
+                );
+            }
+            s += "            _ => None,\n        }\n    }\n}\n";
+        }
+    }
+    Ok(s)
 }

@@ -7,13 +7,15 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use channel_types::longrunning;
-use channel_types::methods::Method;
+use channel_types::methods::{HttpVerb, Method};
 use channel_types::rpc::Code;
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::operation::Operation;
-use crate::{CallOptions, Client, Error, Result, RetryPolicy, Stubs};
+use crate::options::deadline_after;
+use crate::validation::{self, RequestFields};
+use crate::{CallOptions, Client, Error, ErrorKind, Result, RetryPolicy, Stubs};
 
 /// A boxed, sendable future: what the service traits return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -24,6 +26,9 @@ pub(crate) type Invoke<Req, Resp> =
 
 /// Turns the response into what the caller gets (an operation handle, say).
 type Finish<Resp, Out> = fn(&Client, Resp) -> Out;
+
+/// Checks the request before anything is sent (see [`validation`]).
+type Check<Req> = fn(&Method, &Req) -> Result<()>;
 
 /// The default of a trait method nobody implemented.
 pub(crate) fn unimplemented<T: Send + 'static>(
@@ -36,6 +41,15 @@ pub(crate) fn unimplemented<T: Send + 'static>(
 }
 
 /// A call ready to send: `.await` it, or set options first.
+///
+/// Before anything is sent, the request is checked against its method
+/// (path variables match their patterns, required fields are set; see
+/// [`validation`](crate::validation)). A failed attempt is retried under the
+/// call's [`RetryPolicy`] when the server answered with a retryable status
+/// or the request never left; when it was sent and no answer came
+/// ([`ErrorKind::OutcomeUnknown`]), only an idempotent method is retried: a
+/// read (its HTTP binding is a `GET`) or one whose request carries a
+/// `request_id`, which the server uses to recognise a repeat.
 ///
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
@@ -56,6 +70,7 @@ pub struct Call<Req, Resp, Out = Resp> {
     request: Req,
     options: CallOptions,
     invoke: Invoke<Req, Resp>,
+    check: Check<Req>,
     request_id: Option<fn(&mut Req) -> &mut String>,
     finish: Finish<Resp, Out>,
     output: PhantomData<fn() -> Out>,
@@ -65,7 +80,7 @@ pub struct Call<Req, Resp, Out = Resp> {
 /// [`Operation`] handle typed with the operation's result `R` and metadata `M`.
 pub type LroCall<Req, R, M> = Call<Req, longrunning::Operation, Operation<R, M>>;
 
-impl<Req, Resp> Call<Req, Resp, Resp> {
+impl<Req: RequestFields, Resp> Call<Req, Resp, Resp> {
     pub(crate) fn new(
         client: Client,
         method: &'static Method,
@@ -78,6 +93,7 @@ impl<Req, Resp> Call<Req, Resp, Resp> {
             request,
             options: CallOptions::new(),
             invoke,
+            check: validation::check_request::<Req>,
             request_id: None,
             finish: |_, response| response,
             output: PhantomData,
@@ -93,6 +109,7 @@ impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
             request: self.request,
             options: self.options,
             invoke: self.invoke,
+            check: self.check,
             request_id: self.request_id,
             finish: |client, op| Operation::from_proto(client.clone(), op),
             output: PhantomData,
@@ -149,8 +166,13 @@ impl<Req, Resp, Out> Call<Req, Resp, Out> {
         Out: 'static,
     {
         let client = self.client.clone();
-        let (method, invoke, request_id, finish) =
-            (self.method, self.invoke, self.request_id, self.finish);
+        let (method, invoke, check, request_id, finish) = (
+            self.method,
+            self.invoke,
+            self.check,
+            self.request_id,
+            self.finish,
+        );
         let options = self.options.clone();
         move |request| Call {
             client,
@@ -158,10 +180,22 @@ impl<Req, Resp, Out> Call<Req, Resp, Out> {
             request,
             options,
             invoke,
+            check,
             request_id,
             finish,
             output: PhantomData,
         }
+    }
+
+    /// Whether sending the request twice cannot apply it twice: a read, or
+    /// a request with a `request_id` (always filled in before sending).
+    fn is_idempotent(&self) -> bool {
+        self.request_id.is_some()
+            || self
+                .method
+                .http
+                .first()
+                .is_some_and(|binding| binding.verb == HttpVerb::Get)
     }
 }
 
@@ -182,20 +216,16 @@ where
     /// Sends the request and returns the raw response with the request as
     /// sent (request id filled in), for callers that page or poll further.
     pub(crate) async fn send_raw(mut self) -> Result<(Resp, Req)> {
+        (self.check)(self.method, &self.request)?;
         if let Some(field) = self.request_id {
             fill_request_id(field(&mut self.request))?;
         }
         let options = self.options.clone().or(self.client.defaults());
-        // Starting an operation twice is only safe when the server can tell
-        // the second request is the first one again.
-        let retryable = self.method.lro.is_none() || self.request_id.is_some();
-        let retry = match options.retry() {
-            Some(policy) if retryable => policy.clone(),
-            _ => RetryPolicy::none(),
-        };
+        let idempotent = self.is_idempotent();
+        let retry = options.retry().cloned().unwrap_or_else(RetryPolicy::none);
         let timeout = options.timeout().unwrap_or(crate::client::DEFAULT_TIMEOUT);
         let started = Instant::now();
-        let deadline = started + timeout;
+        let deadline = deadline_after(started, timeout);
         let span = tracing::info_span!(
             "cloudchannel.call",
             method = self.method.name,
@@ -236,22 +266,29 @@ where
                     latency_ms = attempt_started.elapsed().as_millis() as u64,
                     "attempt failed"
                 );
-                if !retry.should_retry(&error, attempt) {
+                // A request that may have been applied is sent again only
+                // when that cannot apply it twice.
+                let may_duplicate = error.kind() == ErrorKind::OutcomeUnknown && !idempotent;
+                if may_duplicate || !retry.should_retry(&error, attempt) {
                     tracing::Span::current()
                         .record("attempts", attempt)
                         .record("code", error.code().as_str_name());
                     return Err(error);
                 }
-                let wake = Instant::now() + retry.delay(attempt, &error);
-                if wake >= deadline {
-                    tokio::time::sleep_until(deadline).await;
-                    return Err(Error::timeout(format!(
-                        "{} did not finish within {timeout:?}: no time left to retry after {attempt} attempt(s)",
-                        method.name
-                    ))
-                    .with_source(error));
+                let wake = Instant::now().checked_add(retry.delay(attempt, &error));
+                match wake {
+                    Some(wake) if wake < deadline => tokio::time::sleep_until(wake).await,
+                    _ => {
+                        tokio::time::sleep_until(deadline).await;
+                        let unknown = error.is_outcome_unknown();
+                        return Err(Error::timeout(format!(
+                            "{} did not finish within {timeout:?}: no time left to retry after {attempt} attempt(s)",
+                            method.name
+                        ))
+                        .with_source(error)
+                        .with_outcome_unknown(unknown));
+                    }
                 }
-                tokio::time::sleep_until(wake).await;
             }
         }
         .instrument(span)

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use channel_types::methods::Method;
 
+use crate::EndpointUrl;
 use crate::call::{Call, Invoke};
 use crate::credentials::{Anonymous, Credentials};
 use crate::operation::{Operation, PollingPolicy};
+use crate::validation::RequestFields;
 use crate::{
     CallOptions, CloudChannelReportsService, CloudChannelService, Operations, RetryPolicy,
 };
@@ -121,7 +123,7 @@ impl Client {
         Operation::resume(self.clone(), name.into())
     }
 
-    pub(crate) fn call<Req, Resp>(
+    pub(crate) fn call<Req: RequestFields, Resp>(
         &self,
         method: &'static Method,
         request: Req,
@@ -159,21 +161,11 @@ impl ClientConfig {
         value
     }
 
-    /// Whether the endpoint is on this machine (plaintext is allowed only there).
+    /// Whether the endpoint is on this machine (plaintext is allowed only
+    /// there), decided on the host a URL parser finds; an endpoint that does
+    /// not parse, or that carries user information, is not.
     pub fn is_loopback(&self) -> bool {
-        let rest = self
-            .endpoint
-            .split_once("://")
-            .map_or(self.endpoint.as_str(), |(_, r)| r);
-        let host = rest.split(['/', '?']).next().unwrap_or_default();
-        let host = match host.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or_default(),
-            None => host.rsplit_once(':').map_or(host, |(h, _)| h),
-        };
-        host == "localhost"
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
+        EndpointUrl::parse(&self.endpoint, Some("https")).is_ok_and(|url| url.is_loopback())
     }
 }
 
@@ -360,6 +352,14 @@ mod tests {
                 .config()
                 .is_loopback()
         );
+    }
+
+    #[test]
+    fn user_information_never_makes_an_endpoint_local() {
+        for endpoint in ["http://localhost:@192.0.2.1/", "http://[::1]@192.0.2.1"] {
+            let b = ClientBuilder::from_emulator_host(None).endpoint(endpoint);
+            assert!(!b.config().is_loopback(), "{endpoint}");
+        }
     }
 
     #[test]

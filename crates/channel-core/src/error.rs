@@ -21,9 +21,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum ErrorKind {
     /// The server answered with a non-OK status.
     Rpc,
-    /// The request or response was lost on the way: connection refused or
-    /// reset, TLS failure, a stream cut short.
+    /// The server could not be reached and the request was not sent:
+    /// connection refused, name resolution or TLS failure, a closed channel.
+    /// Retrying is always safe.
     Transport,
+    /// The request was sent, or may have been, and no answer came: the
+    /// connection was reset or closed, a gateway got no answer from the
+    /// server (HTTP 502 or 504), the response was cut short. The server may
+    /// have applied it. Such a call is retried only when the method is
+    /// idempotent (a read, or a request carrying a `request_id`); otherwise
+    /// the caller gets this error and should look at the resource before
+    /// trying again. See [`Error::is_outcome_unknown`].
+    OutcomeUnknown,
     /// The call's deadline passed (on the client side).
     Timeout,
     /// Credentials could not produce a token.
@@ -31,7 +40,9 @@ pub enum ErrorKind {
     /// A response arrived but could not be decoded.
     Decode,
     /// The request was refused before sending: a malformed field, a path
-    /// variable that matches no HTTP binding, an invalid request id.
+    /// variable that matches no HTTP binding, a missing required field, an
+    /// invalid request id (`INVALID_ARGUMENT`), or a request larger than the
+    /// transport's limit (`RESOURCE_EXHAUSTED`). Never retried.
     InvalidRequest,
 }
 
@@ -138,6 +149,7 @@ pub struct Error {
     message: String,
     details: Vec<ErrorDetail>,
     source: Option<BoxError>,
+    outcome_unknown: bool,
 }
 
 impl Error {
@@ -148,6 +160,7 @@ impl Error {
             message: message.into(),
             details: Vec::new(),
             source: None,
+            outcome_unknown: kind == ErrorKind::OutcomeUnknown,
         }
     }
 
@@ -168,15 +181,50 @@ impl Error {
         err
     }
 
-    /// A failure to reach the server or to read its answer; retryable
-    /// (`UNAVAILABLE`).
+    /// A failure to reach the server before the request was sent
+    /// (`UNAVAILABLE`); always safe to retry.
     pub fn transport(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
         Error::new(ErrorKind::Transport, Code::Unavailable, message).with_source(source)
     }
 
-    /// The call's deadline passed.
+    /// A request that was sent, or may have been, without an answer
+    /// (`UNAVAILABLE`): see [`ErrorKind::OutcomeUnknown`].
+    pub fn outcome_unknown(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Error::new(ErrorKind::OutcomeUnknown, Code::Unavailable, message).with_source(source)
+    }
+
+    /// The same error, marked as leaving the outcome unknown (kind
+    /// [`ErrorKind::OutcomeUnknown`], code, message and details kept): for a
+    /// status that came from a gateway rather than the server, such as
+    /// HTTP 502 or 504.
+    pub fn into_outcome_unknown(mut self) -> Self {
+        self.kind = ErrorKind::OutcomeUnknown;
+        self.outcome_unknown = true;
+        self
+    }
+
+    /// The call's deadline passed while the request may have been on its
+    /// way: [`is_outcome_unknown`](Self::is_outcome_unknown) is true.
     pub fn timeout(message: impl Into<String>) -> Self {
+        let mut err = Error::new(ErrorKind::Timeout, Code::DeadlineExceeded, message);
+        err.outcome_unknown = true;
+        err
+    }
+
+    /// The call's deadline passed before the request was sent.
+    pub fn timeout_before_sending(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Timeout, Code::DeadlineExceeded, message)
+    }
+
+    /// A request larger than the transport's limit, refused before sending
+    /// (`RESOURCE_EXHAUSTED`, kind [`ErrorKind::InvalidRequest`]): sending it
+    /// would only have the server refuse it, and retrying cannot help.
+    pub fn request_too_large(size: usize, limit: usize) -> Self {
+        Error::new(
+            ErrorKind::InvalidRequest,
+            Code::ResourceExhausted,
+            format!("the request is {size} bytes, more than the limit of {limit} bytes"),
+        )
     }
 
     /// Credentials failed to produce a token.
@@ -283,11 +331,39 @@ impl Error {
         })
     }
 
-    /// Whether retrying the same request may succeed: `UNAVAILABLE` from the
-    /// server or the network. Whether a given call is retried also depends on
-    /// its retry policy and, for operations, on a request id.
+    /// Whether retrying the same request may succeed and cannot apply it
+    /// twice: `UNAVAILABLE` from the server, or a request that was never
+    /// sent. An [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) error is not
+    /// retryable in this sense: the request may have been applied.
     pub fn is_retryable(&self) -> bool {
         matches!(self.kind, ErrorKind::Rpc | ErrorKind::Transport) && self.code == Code::Unavailable
+    }
+
+    /// Whether the request may have been applied although the call failed:
+    /// an [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) error, or a
+    /// [`Timeout`](ErrorKind::Timeout) that struck once the request may have
+    /// left. For a call that changes something, look at the resource before
+    /// trying again (or send the same `request_id` again, where the method
+    /// has one).
+    ///
+    /// ```
+    /// use channel_core::Error;
+    ///
+    /// let reset = Error::outcome_unknown("connection reset after sending", "reset");
+    /// assert!(reset.is_outcome_unknown() && !reset.is_retryable());
+    /// assert!(!Error::transport("connection refused", "refused").is_outcome_unknown());
+    /// assert!(Error::timeout("60 s passed").is_outcome_unknown());
+    /// assert!(!Error::timeout_before_sending("no time left").is_outcome_unknown());
+    /// ```
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.outcome_unknown
+    }
+
+    /// Carries the outcome of the error this one wraps (a timeout after a
+    /// failed attempt knows no more than that attempt did).
+    pub(crate) fn with_outcome_unknown(mut self, unknown: bool) -> Self {
+        self.outcome_unknown = unknown;
+        self
     }
 
     /// The error as a `google.rpc.Status`, details included.
@@ -318,6 +394,7 @@ impl fmt::Debug for Error {
             .field("message", &self.message)
             .field("details", &self.details)
             .field("source", &self.source)
+            .field("outcome_unknown", &self.outcome_unknown)
             .finish()
     }
 }
@@ -416,6 +493,21 @@ mod tests {
         );
         assert_eq!(invalid.field_violations()[0].field, "request_id");
         assert!(!invalid.is_retryable());
+        let lost = Error::outcome_unknown("reset after sending", "reset");
+        assert_eq!(
+            (lost.kind(), lost.code()),
+            (ErrorKind::OutcomeUnknown, Code::Unavailable)
+        );
+        assert!(lost.is_outcome_unknown() && !lost.is_retryable());
+        let gateway = Error::rpc(Code::Unavailable, "HTTP 502").into_outcome_unknown();
+        assert_eq!(gateway.kind(), ErrorKind::OutcomeUnknown);
+        assert_eq!(gateway.message(), "HTTP 502");
+        assert!(!Error::rpc(Code::Unavailable, "busy").is_outcome_unknown());
+        let big = Error::request_too_large(9, 8);
+        assert_eq!(
+            (big.kind(), big.code()),
+            (ErrorKind::InvalidRequest, Code::ResourceExhausted)
+        );
         let unknown_code = Error::from_status(Status {
             code: 99,
             message: "?".into(),

@@ -9,7 +9,12 @@
 //! - The service traits [`CloudChannelService`], [`CloudChannelReportsService`]
 //!   and [`Operations`]: what transports, the emulator and mocks implement.
 //! - [`Error`]: the gRPC code, message and decoded status details, whichever
-//!   wire it came from.
+//!   wire it came from; [`ErrorKind::OutcomeUnknown`] (and
+//!   [`Error::is_outcome_unknown`]) for a request that may have been applied
+//!   although no answer came.
+//! - [`validation`]: the checks every request passes before it is sent
+//!   (resource names against their patterns, required fields).
+//! - [`EndpointUrl`]: endpoints parsed by a URL parser, for the transports.
 //! - [`credentials`]: anonymous, static token, service account (with a subject
 //!   for domain-wide delegation) and Application Default Credentials.
 //!
@@ -42,11 +47,13 @@
 mod call;
 mod client;
 pub mod credentials;
+mod endpoint;
 mod error;
 mod operation;
 mod options;
 pub mod pagination;
 mod retry;
+pub mod validation;
 
 #[allow(missing_docs, unreachable_pub, deprecated, clippy::all)]
 mod generated;
@@ -56,6 +63,7 @@ pub use client::{
     Client, ClientBuilder, ClientConfig, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, EMULATOR_HOST_ENV,
     Stubs,
 };
+pub use endpoint::EndpointUrl;
 pub use error::{Error, ErrorDetail, ErrorKind, Result};
 pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
 pub use operation::{Operation, PollingPolicy};

@@ -14,7 +14,14 @@ use futures_core::Stream;
 use prost::{Message, Name};
 use tokio::time::Instant;
 
-use crate::{Client, Error, Result};
+use crate::options::deadline_after;
+use crate::{Client, Error, ErrorKind, Result};
+
+/// Whether a failed poll is worth another: polling is a read, so a lost
+/// answer is as good as no answer.
+fn poll_again(error: &Error) -> bool {
+    error.is_retryable() || error.kind() == ErrorKind::OutcomeUnknown
+}
 
 /// How an operation is polled while waited on: exponential intervals, and
 /// an overall limit after which waiting gives up (the operation itself goes
@@ -58,11 +65,10 @@ impl PollingPolicy {
         self
     }
 
-    /// The interval before poll number `n` (1 for the first).
+    /// The interval before poll number `n` (1 for the first); it saturates
+    /// at the ceiling, however large the numbers.
     pub fn interval(&self, n: u32) -> Duration {
-        let exponent = n.saturating_sub(1).min(64) as i32;
-        let seconds = self.initial.as_secs_f64() * self.multiplier.powi(exponent);
-        Duration::from_secs_f64(seconds.min(self.max.as_secs_f64()))
+        crate::retry::exponential(self.initial, self.multiplier, self.max, n)
     }
 
     /// How long waiting may take in all.
@@ -193,14 +199,14 @@ where
     /// Like [`wait`](Self::wait) with another polling policy. Transient
     /// failures to poll (`UNAVAILABLE`) are retried until the policy's timeout.
     pub async fn wait_with(mut self, policy: &PollingPolicy) -> Result<R> {
-        let deadline = Instant::now() + policy.timeout();
-        let mut polls = 0;
+        let deadline = deadline_after(Instant::now(), policy.timeout());
+        let mut polls = 0u32;
         loop {
             if let Some(result) = self.result() {
                 return result;
             }
-            polls += 1;
-            let wake = Instant::now() + policy.interval(polls);
+            polls = polls.saturating_add(1);
+            let wake = deadline_after(Instant::now(), policy.interval(polls));
             if wake > deadline {
                 return Err(Error::timeout(format!(
                     "operation {} was not done after {:?}; it goes on, resume it by name",
@@ -211,7 +217,7 @@ where
             tokio::time::sleep_until(wake).await;
             match self.poll().await {
                 Ok(()) => {}
-                Err(e) if e.is_retryable() => {
+                Err(e) if poll_again(&e) => {
                     tracing::debug!(operation = %self.proto.name, error = %e, "polling failed, will poll again");
                 }
                 Err(e) => return Err(e),
@@ -244,14 +250,14 @@ where
         let (sender, receiver) = tokio::sync::mpsc::channel(1);
         let task = tokio::spawn(async move {
             let mut current = self;
-            let mut polls = 0;
-            let deadline = Instant::now() + policy.timeout();
+            let mut polls = 0u32;
+            let deadline = deadline_after(Instant::now(), policy.timeout());
             loop {
                 if sender.send(Ok(current.clone())).await.is_err() || current.done() {
                     return;
                 }
-                polls += 1;
-                let wake = Instant::now() + policy.interval(polls);
+                polls = polls.saturating_add(1);
+                let wake = deadline_after(Instant::now(), policy.interval(polls));
                 if wake > deadline {
                     let _ = sender
                         .send(Err(Error::timeout(format!(
@@ -265,7 +271,7 @@ where
                 loop {
                     match current.poll().await {
                         Ok(()) => break,
-                        Err(e) if e.is_retryable() && Instant::now() < deadline => {
+                        Err(e) if poll_again(&e) && Instant::now() < deadline => {
                             tokio::time::sleep(policy.interval(polls)).await;
                         }
                         Err(e) => {

@@ -128,9 +128,28 @@ impl fmt::Debug for CallOptions {
     }
 }
 
+/// `start + timeout`, or a point about 30 years ahead when the sum does not
+/// fit (`Duration::MAX`, say): a timeout that long means no timeout, and no
+/// timer or header should have to carry more.
+pub(crate) fn deadline_after(start: Instant, timeout: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
+    start.checked_add(timeout.min(FAR)).unwrap_or(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deadlines_saturate_instead_of_overflowing() {
+        let now = Instant::now();
+        let far = deadline_after(now, Duration::MAX);
+        assert!(far > now + Duration::from_secs(365 * 24 * 3600));
+        assert_eq!(
+            deadline_after(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
+    }
 
     #[test]
     fn call_options_win_over_defaults() {

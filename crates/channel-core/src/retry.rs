@@ -96,11 +96,15 @@ impl RetryPolicy {
     }
 
     /// The backoff before retry number `retry` (1 for the first retry),
-    /// without jitter.
+    /// without jitter. It never exceeds the ceiling, however large the
+    /// numbers: the arithmetic saturates instead of overflowing.
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exponent = retry.saturating_sub(1).min(64) as i32;
-        let seconds = self.initial_backoff.as_secs_f64() * self.multiplier.powi(exponent);
-        Duration::from_secs_f64(seconds.min(self.max_backoff.as_secs_f64()))
+        exponential(
+            self.initial_backoff,
+            self.multiplier,
+            self.max_backoff,
+            retry,
+        )
     }
 
     /// The delay before retry number `retry`: the backoff, or with jitter a
@@ -109,22 +113,49 @@ impl RetryPolicy {
     pub fn delay(&self, retry: u32, error: &Error) -> Duration {
         let backoff = self.backoff(retry);
         let delay = if self.jitter {
-            backoff.mul_f64(0.5 + fastrand::f64() * 0.5)
+            scale(backoff, 0.5 + fastrand::f64() * 0.5)
         } else {
             backoff
         };
         error.retry_delay().map_or(delay, |asked| asked.max(delay))
     }
 
-    /// Whether `error`, the result of attempt number `attempt`, is retried.
+    /// Whether `error`, the result of attempt number `attempt`, may be
+    /// retried under this policy: attempts are left and its code is one of
+    /// the retryable codes. `RESOURCE_EXHAUSTED` counts only with a
+    /// `RetryInfo` delay (a quota that refills), never for a request that
+    /// is too large. A call adds one more rule: an
+    /// [`OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown) error is retried
+    /// only for an idempotent method (see [`Call`](crate::Call)).
     pub fn should_retry(&self, error: &Error, attempt: u32) -> bool {
+        use crate::ErrorKind;
         attempt < self.max_attempts
             && matches!(
                 error.kind(),
-                crate::ErrorKind::Rpc | crate::ErrorKind::Transport
+                ErrorKind::Rpc | ErrorKind::Transport | ErrorKind::OutcomeUnknown
             )
             && self.retryable.contains(&error.code())
+            && (error.code() != Code::ResourceExhausted || error.retry_delay().is_some())
     }
+}
+
+/// `initial * multiplier^(n-1)`, capped at `max`, in saturating arithmetic.
+pub(crate) fn exponential(initial: Duration, multiplier: f64, max: Duration, n: u32) -> Duration {
+    let exponent = n.saturating_sub(1).min(64) as i32;
+    let seconds = initial.as_secs_f64() * multiplier.powi(exponent);
+    // NaN comes only from a zero start times an infinite factor: zero.
+    if seconds.is_nan() {
+        return Duration::ZERO;
+    }
+    if seconds >= max.as_secs_f64() {
+        return max;
+    }
+    Duration::try_from_secs_f64(seconds).map_or(max, |d| d.min(max))
+}
+
+/// `d * factor` for a factor in [0, 1], never panicking.
+fn scale(d: Duration, factor: f64) -> Duration {
+    Duration::try_from_secs_f64(d.as_secs_f64() * factor).map_or(d, |scaled| scaled.min(d))
 }
 
 #[cfg(test)]
@@ -158,6 +189,36 @@ mod tests {
                 assert!(d >= full / 2 && d <= full, "{d:?} outside {full:?}");
             }
         }
+    }
+
+    #[test]
+    fn huge_backoffs_saturate_instead_of_panicking() {
+        let policy = RetryPolicy::default().with_backoff(Duration::MAX, 1e300, Duration::MAX);
+        let err = Error::rpc(Code::Unavailable, "busy");
+        for retry in [1, 2, 64, u32::MAX] {
+            assert_eq!(policy.backoff(retry), Duration::MAX);
+            assert!(policy.delay(retry, &err) <= Duration::MAX);
+        }
+        let zero = RetryPolicy::default().with_backoff(Duration::ZERO, f64::MAX, Duration::MAX);
+        assert_eq!(zero.backoff(100), Duration::ZERO);
+    }
+
+    #[test]
+    fn resource_exhausted_is_retried_only_with_a_retry_delay() {
+        let policy = RetryPolicy::default()
+            .with_retryable_codes([Code::Unavailable, Code::ResourceExhausted]);
+        let too_large = Error::rpc(Code::ResourceExhausted, "HTTP 413");
+        assert!(!policy.should_retry(&too_large, 1));
+        assert!(!policy.should_retry(&Error::request_too_large(9, 8), 1));
+        let quota = Error::rpc(Code::ResourceExhausted, "quota").with_detail(
+            crate::ErrorDetail::RetryInfo(channel_types::rpc::RetryInfo {
+                retry_delay: Some(channel_types::wkt::Duration {
+                    seconds: 1,
+                    nanos: 0,
+                }),
+            }),
+        );
+        assert!(policy.should_retry(&quota, 1));
     }
 
     #[test]

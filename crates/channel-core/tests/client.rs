@@ -13,8 +13,9 @@ use channel_types::longrunning::{
     self, CancelOperationRequest, DeleteOperationRequest, GetOperationRequest, operation,
 };
 use channel_types::model::{
-    CreateEntitlementRequest, Customer, Entitlement, GetCustomerRequest, ListCustomersRequest,
-    ListCustomersResponse, OperationMetadata, ProvisionCloudIdentityRequest, operation_metadata,
+    CreateCustomerRequest, CreateEntitlementRequest, Customer, Entitlement, GetCustomerRequest,
+    ListCustomersRequest, ListCustomersResponse, ListProductsRequest, OperationMetadata,
+    ProvisionCloudIdentityRequest, operation_metadata,
 };
 use channel_types::rpc::{Code, ErrorInfo, Status};
 use channel_types::wkt::{Any, Empty};
@@ -133,6 +134,19 @@ impl CloudChannelService for Fake {
         })
     }
 
+    fn create_customer(
+        &self,
+        request: CreateCustomerRequest,
+        options: CallOptions,
+    ) -> BoxFuture<'_, Result<Customer>> {
+        self.record("CreateCustomer", "", "", &options);
+        let result = Fake::pop(&self.customers).map(|mut c| {
+            c.name = format!("{}/customers/C1", request.parent);
+            c
+        });
+        Box::pin(std::future::ready(result))
+    }
+
     fn create_entitlement(
         &self,
         request: CreateEntitlementRequest,
@@ -212,6 +226,33 @@ fn script<T>(items: impl IntoIterator<Item = Result<T>>) -> Script<T> {
 
 fn get(name: &str) -> GetCustomerRequest {
     GetCustomerRequest { name: name.into() }
+}
+
+fn create_entitlement() -> CreateEntitlementRequest {
+    CreateEntitlementRequest {
+        parent: "accounts/A/customers/C".into(),
+        entitlement: Some(Entitlement::default()),
+        ..Default::default()
+    }
+}
+
+fn create_customer() -> CreateCustomerRequest {
+    CreateCustomerRequest {
+        parent: "accounts/A".into(),
+        customer: Some(Customer::default()),
+    }
+}
+
+fn provision() -> ProvisionCloudIdentityRequest {
+    ProvisionCloudIdentityRequest {
+        customer: "accounts/A/customers/C".into(),
+        ..Default::default()
+    }
+}
+
+/// The error of a request that reached the server but whose answer was lost.
+fn lost() -> Error {
+    Error::outcome_unknown("connection reset after sending", "reset by peer")
 }
 
 #[tokio::test(start_paused = true)]
@@ -320,6 +361,8 @@ async fn a_hanging_call_ends_at_its_timeout() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
+    // The request was on its way when time ran out.
+    assert!(err.is_outcome_unknown());
     assert_eq!(started.elapsed(), Duration::from_millis(1500));
 }
 
@@ -375,7 +418,7 @@ async fn operations_are_retried_with_one_generated_request_id() {
     };
     let (client, fake) = client(fake);
     let op = client
-        .create_entitlement(CreateEntitlementRequest::default())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     assert_eq!(op.name(), "operations/op-1");
@@ -399,7 +442,7 @@ async fn a_user_request_id_is_kept_and_a_bad_one_refused_before_sending() {
     let id = "1b4e28ba-2fa1-4d2c-883f-0016d3cca427";
     let request = CreateEntitlementRequest {
         request_id: id.into(),
-        ..Default::default()
+        ..create_entitlement()
     };
     client.create_entitlement(request).await.unwrap();
     assert_eq!(fake.seen("CreateEntitlement")[0].request_id, id);
@@ -407,7 +450,7 @@ async fn a_user_request_id_is_kept_and_a_bad_one_refused_before_sending() {
     for bad in ["not-a-uuid", "00000000-0000-0000-0000-000000000000"] {
         let request = CreateEntitlementRequest {
             request_id: bad.into(),
-            ..Default::default()
+            ..create_entitlement()
         };
         let err = client.create_entitlement(request).await.unwrap_err();
         assert_eq!(
@@ -424,18 +467,169 @@ async fn a_user_request_id_is_kept_and_a_bad_one_refused_before_sending() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn operations_without_a_request_id_are_not_retried() {
+async fn an_operation_without_a_request_id_is_not_sent_again_after_a_lost_answer() {
     let fake = Fake {
-        operations_started: script([Err(unavailable()), Ok(running_operation())]),
+        operations_started: script([Err(lost()), Ok(running_operation())]),
         ..Fake::default()
     };
     let (client, fake) = client(fake);
     let err = client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest::default())
+        .provision_cloud_identity(provision())
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Code::Unavailable);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+    assert!(err.is_outcome_unknown() && !err.is_retryable());
     assert_eq!(fake.seen("ProvisionCloudIdentity").len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_status_the_server_returned_is_retried_for_every_method() {
+    // UNAVAILABLE from the server says the request was not carried out.
+    let fake = Fake {
+        operations_started: script([Err(unavailable()), Ok(running_operation())]),
+        customers: script([Err(unavailable()), Ok(Customer::default())]),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    client.provision_cloud_identity(provision()).await.unwrap();
+    assert_eq!(fake.seen("ProvisionCloudIdentity").len(), 2);
+    let customer = client.create_customer(create_customer()).await.unwrap();
+    assert_eq!(customer.name, "accounts/A/customers/C1");
+    assert_eq!(fake.seen("CreateCustomer").len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_create_whose_answer_was_lost_is_reported_as_outcome_unknown() {
+    let fake = Fake {
+        customers: script([Err(lost()), Ok(Customer::default())]),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    let err = client.create_customer(create_customer()).await.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::OutcomeUnknown, Code::Unavailable)
+    );
+    assert_eq!(fake.seen("CreateCustomer").len(), 1, "never sent twice");
+}
+
+#[tokio::test(start_paused = true)]
+async fn reads_and_requests_with_a_request_id_are_retried_after_a_lost_answer() {
+    let fake = Fake {
+        customers: script([Err(lost()), Ok(Customer::default())]),
+        operations_started: script([Err(lost()), Err(lost()), Ok(running_operation())]),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    client
+        .get_customer(get("accounts/A/customers/C"))
+        .await
+        .unwrap();
+    assert_eq!(fake.seen("GetCustomer").len(), 2);
+    client
+        .create_entitlement(create_entitlement())
+        .await
+        .unwrap();
+    let seen = fake.seen("CreateEntitlement");
+    assert_eq!(seen.len(), 3);
+    assert!(seen.iter().all(|s| s.request_id == seen[0].request_id));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_that_fails_its_checks_is_never_sent() {
+    let (client, fake) = client(Fake::default());
+    let traversal = "operations/../accounts/A/customers/C";
+    let err = client
+        .delete_operation(DeleteOperationRequest {
+            name: traversal.into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::InvalidRequest, Code::InvalidArgument)
+    );
+    assert_eq!(err.field_violations()[0].field, "name");
+    assert!(err.message().contains("operations/**"), "{err}");
+    let err = client
+        .get_operation(GetOperationRequest {
+            name: traversal.into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    let missing = CreateEntitlementRequest {
+        entitlement: None,
+        ..create_entitlement()
+    };
+    let err = client.create_entitlement(missing).await.unwrap_err();
+    assert_eq!(err.field_violations()[0].field, "entitlement");
+    assert_eq!(err.field_violations()[0].description, "is required");
+    let err = client
+        .get_customer(get("accounts/A/customers/"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_violations()[0].field, "name");
+    assert!(
+        fake.seen.lock().unwrap().is_empty(),
+        "nothing reached the service"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_of_duration_max_means_no_timeout() {
+    let fake = Fake {
+        customers: script([Err(unavailable()), Ok(Customer::default())]),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    client
+        .get_customer(get("accounts/A/customers/C"))
+        .with_timeout(Duration::MAX)
+        .await
+        .unwrap();
+    let seen = fake.seen("GetCustomer");
+    assert_eq!(seen.len(), 2);
+    assert!(seen[0].deadline_left.unwrap() > Duration::from_secs(20 * 365 * 24 * 3600));
+}
+
+#[tokio::test(start_paused = true)]
+async fn huge_backoffs_end_at_the_deadline_instead_of_panicking() {
+    let fake = Fake {
+        customers: script((0..3).map(|_| Err(unavailable()))),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    let started = Instant::now();
+    let err = client
+        .get_customer(get("accounts/A/customers/C"))
+        .with_retry(RetryPolicy::default().with_backoff(Duration::MAX, f64::MAX, Duration::MAX))
+        .with_timeout(Duration::from_secs(3))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(
+        !err.is_outcome_unknown(),
+        "the server answered every attempt"
+    );
+    assert_eq!(started.elapsed(), Duration::from_secs(3));
+    assert_eq!(fake.seen("GetCustomer").len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn huge_polling_intervals_and_timeouts_do_not_panic() {
+    let fake = Fake {
+        operation_states: script([Ok(finished("accounts/A/customers/C/entitlements/E"))]),
+        ..Fake::default()
+    };
+    let (client, _fake) = client(fake);
+    let policy = PollingPolicy::default()
+        .with_intervals(Duration::MAX, f64::MAX, Duration::MAX)
+        .with_timeout(Duration::MAX);
+    assert_eq!(policy.interval(u32::MAX), Duration::MAX);
+    let op = client.operation::<Entitlement, OperationMetadata>("operations/op-1");
+    let entitlement = op.wait_with(&policy).await.unwrap();
+    assert_eq!(entitlement.name, "accounts/A/customers/C/entitlements/E");
 }
 
 #[tokio::test(start_paused = true)]
@@ -451,7 +645,7 @@ async fn an_operation_is_polled_to_its_result() {
     };
     let (client, fake) = client(fake);
     let op = client
-        .create_entitlement(CreateEntitlementRequest::default())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     assert!(!op.done());
@@ -493,7 +687,7 @@ async fn an_operation_that_fails_returns_its_error_with_details() {
     };
     let (client, _fake) = client(fake);
     let op = client
-        .create_entitlement(CreateEntitlementRequest::default())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     let err = op.wait().await.unwrap_err();
@@ -665,7 +859,11 @@ async fn a_repeated_page_token_ends_the_stream_with_an_error() {
 #[tokio::test(start_paused = true)]
 async fn unimplemented_methods_say_so() {
     let (client, _fake) = client(Fake::default());
-    let err = client.list_products(Default::default()).await.unwrap_err();
+    let request = ListProductsRequest {
+        account: "accounts/A".into(),
+        ..Default::default()
+    };
+    let err = client.list_products(request).await.unwrap_err();
     assert_eq!(err.code(), Code::Unimplemented);
     assert!(
         err.message()

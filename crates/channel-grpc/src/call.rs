@@ -1,6 +1,8 @@
 //! One unary call: metadata, deadline, the request on the channel, and the
 //! answer or the error.
 
+use std::time::Duration;
+
 use channel_core::credentials::AccessToken;
 use channel_core::{CallOptions, Error, Result};
 use channel_types::methods::Method;
@@ -28,6 +30,11 @@ impl GrpcTransport {
         Req: prost::Message + Send + Sync + 'static,
         Resp: prost::Message + Default + Send + Sync + 'static,
     {
+        // Too large for the server to take: refused here, never sent.
+        let size = request.encoded_len();
+        if size > self.max_send_message_size {
+            return Err(Error::request_too_large(size, self.max_send_message_size));
+        }
         let result = match options.deadline() {
             Some(deadline) => {
                 let call = self.send(method, request, request_params, &options);
@@ -73,9 +80,13 @@ impl GrpcTransport {
         )?;
         if let Some(remaining) = options.remaining() {
             if remaining.is_zero() {
-                return Err(deadline_passed(method));
+                return Err(Error::timeout_before_sending(format!(
+                    "the deadline of {} passed before it was sent",
+                    method.name
+                )));
             }
-            request.set_timeout(remaining);
+            // grpc-timeout holds at most 8 digits of hours; more is no limit.
+            request.set_timeout(remaining.min(MAX_GRPC_TIMEOUT));
         }
 
         let mut grpc = self.grpc.clone();
@@ -90,11 +101,18 @@ impl GrpcTransport {
             Ok(response) => Ok(response.into_inner()),
             Err(status) => {
                 let passed = options.remaining().is_some_and(|left| left.is_zero());
-                Err(error::from_status(status, passed))
+                Err(error::from_status(
+                    status,
+                    passed,
+                    self.max_receive_message_size,
+                ))
             }
         }
     }
 }
+
+/// The longest `grpc-timeout` the header can carry: 99,999,999 hours.
+const MAX_GRPC_TIMEOUT: Duration = Duration::from_secs(99_999_999 * 3600);
 
 fn deadline_passed(method: &Method) -> Error {
     Error::timeout(format!("the deadline of {} passed", method.name))

@@ -7,6 +7,17 @@
 //! or `CANCELLED`. The second kind always carries the underlying error as its
 //! source, while a status read from trailers never has one: that is how the
 //! two are told apart here.
+//!
+//! Among local failures, only a failure to connect (tonic's `ConnectError`
+//! in the source chain) proves the request never left: it is a
+//! [`Transport`](channel_core::ErrorKind::Transport) error, safe to retry.
+//! Any other lost connection may have carried the request to a server that
+//! applied it: [`OutcomeUnknown`](channel_core::ErrorKind::OutcomeUnknown).
+//!
+//! One status exists on both sides: tonic refuses a message over its size
+//! limit with `OUT_OF_RANGE` "decoded message length too large", on the
+//! client for a response and on a tonic server for a request. Ours names our
+//! own receive limit; any other is the server's answer and stays its status.
 
 use std::error::Error as StdError;
 
@@ -15,8 +26,9 @@ use prost::Message;
 use tonic::{Code, Status};
 
 /// Converts the status of a failed call. `deadline_passed` tells whether
-/// the call's own deadline is over by now.
-pub(crate) fn from_status(status: Status, deadline_passed: bool) -> Error {
+/// the call's own deadline is over by now; `receive_limit` is this side's
+/// limit on a response message.
+pub(crate) fn from_status(status: Status, deadline_passed: bool, receive_limit: usize) -> Error {
     if let Some(source) = StdError::source(&status) {
         if caused_by::<tonic::TimeoutExpired>(source) {
             return Error::timeout("the call's deadline passed before the server answered");
@@ -31,18 +43,18 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool) -> Error {
         } else {
             format!("{}: {root}", status.message())
         };
-        return Error::transport(
-            format!("the connection to the server failed: {message}"),
+        if caused_by::<tonic::ConnectError>(source) {
+            return Error::transport(
+                format!("could not connect to the server: {message}"),
+                status,
+            );
+        }
+        return Error::outcome_unknown(
+            format!("the connection to the server failed before it answered: {message}"),
             status,
         );
     }
-    // tonic refuses a response above the receive limit with a status of its
-    // own, without a source; it is a response this side could not read.
-    if status.code() == Code::OutOfRange
-        && status
-            .message()
-            .starts_with("Error, decoded message length too large")
-    {
+    if is_own_size_refusal(&status, receive_limit) {
         let message = format!("response refused: {}", status.message());
         return Error::decode(message, status);
     }
@@ -50,6 +62,19 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool) -> Error {
         return Error::timeout(format!("deadline exceeded: {}", status.message()));
     }
     Error::from_status(rpc_status(&status))
+}
+
+/// Whether a status is tonic refusing a response over this side's limit
+/// (it has no source, so only its words and our limit tell it from the same
+/// refusal sent by a tonic server about our request).
+fn is_own_size_refusal(status: &Status, receive_limit: usize) -> bool {
+    status.code() == Code::OutOfRange
+        && status
+            .message()
+            .starts_with("Error, decoded message length too large")
+        && status
+            .message()
+            .ends_with(&format!("the limit is: {receive_limit} bytes"))
 }
 
 /// The `google.rpc.Status` of a status from the server: code and message
@@ -114,6 +139,8 @@ mod tests {
 
     use super::*;
 
+    const LIMIT: usize = 32 * 1024 * 1024;
+
     fn details() -> channel_types::rpc::Status {
         channel_types::rpc::Status {
             code: Code::FailedPrecondition as i32,
@@ -144,7 +171,7 @@ mod tests {
             "Entitlement is not suspended.",
             details().encode_to_vec().into(),
         );
-        let err = from_status(status, false);
+        let err = from_status(status, false, LIMIT);
         assert_eq!(err.kind(), ErrorKind::Rpc);
         assert_eq!(err.code(), channel_types::rpc::Code::FailedPrecondition);
         assert_eq!(err.message(), "Entitlement is not suspended.");
@@ -155,7 +182,7 @@ mod tests {
 
     #[test]
     fn status_without_details_or_with_garbage_details() {
-        let err = from_status(Status::not_found("no such customer"), false);
+        let err = from_status(Status::not_found("no such customer"), false, LIMIT);
         assert_eq!(
             (err.kind(), err.code(), err.message()),
             (
@@ -166,7 +193,7 @@ mod tests {
         );
         assert!(err.details().is_empty());
         let garbage = Status::with_details(Code::Internal, "boom", vec![0xff, 0xff, 0xff].into());
-        let err = from_status(garbage, false);
+        let err = from_status(garbage, false, LIMIT);
         assert_eq!(err.code(), channel_types::rpc::Code::Internal);
         assert!(err.details().is_empty());
         // Details whose own message is the only message.
@@ -175,7 +202,7 @@ mod tests {
             "",
             details().encode_to_vec().into(),
         );
-        assert_eq!(from_status(quiet, false).message(), "not suspended");
+        assert_eq!(from_status(quiet, false, LIMIT).message(), "not suspended");
     }
 
     #[test]
@@ -185,31 +212,65 @@ mod tests {
             std::io::ErrorKind::ConnectionReset,
             "reset",
         )));
-        let err = from_status(reset, false);
-        assert_eq!(err.kind(), ErrorKind::Transport);
+        let err = from_status(reset, false, LIMIT);
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
         assert_eq!(
             err.message(),
-            "the connection to the server failed: h2 protocol error: reset"
+            "the connection to the server failed before it answered: h2 protocol error: reset"
         );
-        assert!(err.is_retryable());
+        assert!(err.is_outcome_unknown() && !err.is_retryable());
+
+        let mut refused = Status::unavailable("tcp connect error");
+        refused.set_source(Arc::new(tonic::ConnectError(Box::new(
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused"),
+        ))));
+        let err = from_status(refused, false, LIMIT);
+        assert_eq!(err.kind(), ErrorKind::Transport);
+        assert!(err.is_retryable() && !err.is_outcome_unknown());
 
         let mut timeout = Status::cancelled("Timeout expired");
         timeout.set_source(Arc::new(tonic::TimeoutExpired(())));
-        assert_eq!(from_status(timeout, true).kind(), ErrorKind::Timeout);
+        assert_eq!(from_status(timeout, true, LIMIT).kind(), ErrorKind::Timeout);
 
         let decode_error = channel_types::model::Customer::decode(&[0x0a, 0x05][..]).unwrap_err();
         let mut malformed = Status::internal("malformed response message");
         malformed.set_source(Arc::new(decode_error));
-        let err = from_status(malformed, false);
+        let err = from_status(malformed, false, LIMIT);
         assert_eq!(err.kind(), ErrorKind::Decode);
         assert!(!err.is_retryable());
     }
 
     #[test]
+    fn a_size_refusal_is_ours_only_when_it_names_our_limit() {
+        let ours = Status::out_of_range(format!(
+            "Error, decoded message length too large: found 40000000 bytes, the limit is: {LIMIT} bytes"
+        ));
+        assert_eq!(from_status(ours, false, LIMIT).kind(), ErrorKind::Decode);
+        // A tonic server refusing our request says the same words with its
+        // own limit: that is the server's status.
+        let theirs = Status::out_of_range(
+            "Error, decoded message length too large: found 5000000 bytes, the limit is: 4194304 bytes",
+        );
+        let err = from_status(theirs, false, LIMIT);
+        assert_eq!(
+            (err.kind(), err.code()),
+            (ErrorKind::Rpc, channel_types::rpc::Code::OutOfRange)
+        );
+        let grpc_go = Status::resource_exhausted(
+            "grpc: received message larger than max (5000000 vs. 4194304)",
+        );
+        let err = from_status(grpc_go, false, LIMIT);
+        assert_eq!(
+            (err.kind(), err.code()),
+            (ErrorKind::Rpc, channel_types::rpc::Code::ResourceExhausted)
+        );
+    }
+
+    #[test]
     fn deadline_exceeded_is_a_timeout_only_once_the_deadline_passed() {
-        let late = from_status(Status::deadline_exceeded("too slow"), true);
+        let late = from_status(Status::deadline_exceeded("too slow"), true, LIMIT);
         assert_eq!(late.kind(), ErrorKind::Timeout);
-        let early = from_status(Status::deadline_exceeded("server gave up"), false);
+        let early = from_status(Status::deadline_exceeded("server gave up"), false, LIMIT);
         assert_eq!(early.kind(), ErrorKind::Rpc);
         assert_eq!(early.code(), channel_types::rpc::Code::DeadlineExceeded);
         assert!(matches!(
@@ -219,7 +280,8 @@ mod tests {
                     "x",
                     details().encode_to_vec().into()
                 ),
-                false
+                false,
+                LIMIT
             )
             .details()[0],
             ErrorDetail::ErrorInfo(_)

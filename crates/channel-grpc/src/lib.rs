@@ -42,7 +42,10 @@ mod transport;
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
 mod generated;
 
-pub use transport::{DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, GrpcTransport, GrpcTransportBuilder};
+pub use transport::{
+    DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, DEFAULT_MAX_SEND_MESSAGE_SIZE, GrpcTransport,
+    GrpcTransportBuilder,
+};
 
 /// tonic client stubs, one module per service.
 pub mod stubs {

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use channel_core::credentials::Credentials;
-use channel_core::{ClientConfig, Error, Result};
+use channel_core::{ClientConfig, EndpointUrl, Error, Result};
 use tonic::client::Grpc;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::{AsciiMetadataValue, MetadataValue};
@@ -13,6 +13,11 @@ use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 
 /// The largest response message accepted by default: 32 MiB.
 pub const DEFAULT_MAX_RECEIVE_MESSAGE_SIZE: usize = 32 * 1024 * 1024;
+
+/// The largest request message sent by default: 4 MiB, what gRPC servers
+/// accept by default. A larger request fails before sending with
+/// `RESOURCE_EXHAUSTED` and is never retried.
+pub const DEFAULT_MAX_SEND_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
 /// The gRPC transport: implements [`CloudChannelService`],
 /// [`CloudChannelReportsService`] and [`Operations`] over one HTTP/2
@@ -28,8 +33,14 @@ pub const DEFAULT_MAX_RECEIVE_MESSAGE_SIZE: usize = 32 * 1024 * 1024;
 ///
 /// TLS (rustls, with the webpki root certificates) is used for `https://`
 /// endpoints and endpoints without a scheme. Plaintext `http://` is accepted
-/// only for a loopback address, for an emulator found through
-/// `CHANNEL_EMULATOR_HOST`, or after [`GrpcTransportBuilder::allow_insecure`].
+/// only for a loopback address (decided on the host a URL parser finds;
+/// an endpoint with user information is refused), for an emulator found
+/// through `CHANNEL_EMULATOR_HOST`, or after
+/// [`GrpcTransportBuilder::allow_insecure`].
+///
+/// A request larger than [`DEFAULT_MAX_SEND_MESSAGE_SIZE`] (or the limit
+/// set with [`GrpcTransportBuilder::max_send_message_size`]) fails before
+/// sending with `RESOURCE_EXHAUSTED`.
 ///
 /// The transport must be built inside a tokio runtime: the channel's
 /// background task is spawned there.
@@ -51,6 +62,8 @@ pub struct GrpcTransport {
     pub(crate) grpc: Grpc<Channel>,
     pub(crate) credentials: Arc<dyn Credentials>,
     pub(crate) api_client: AsciiMetadataValue,
+    pub(crate) max_send_message_size: usize,
+    pub(crate) max_receive_message_size: usize,
     endpoint: String,
     tls: bool,
     gzip: bool,
@@ -69,6 +82,7 @@ impl GrpcTransport {
             allow_insecure: false,
             gzip: false,
             max_receive_message_size: DEFAULT_MAX_RECEIVE_MESSAGE_SIZE,
+            max_send_message_size: DEFAULT_MAX_SEND_MESSAGE_SIZE,
         }
     }
 
@@ -114,6 +128,7 @@ pub struct GrpcTransportBuilder {
     allow_insecure: bool,
     gzip: bool,
     max_receive_message_size: usize,
+    max_send_message_size: usize,
 }
 
 impl GrpcTransportBuilder {
@@ -134,6 +149,14 @@ impl GrpcTransportBuilder {
     /// [`DEFAULT_MAX_RECEIVE_MESSAGE_SIZE`]).
     pub fn max_receive_message_size(mut self, limit: usize) -> Self {
         self.max_receive_message_size = limit;
+        self
+    }
+
+    /// Sets the largest request message sent, in bytes (default
+    /// [`DEFAULT_MAX_SEND_MESSAGE_SIZE`]); a larger request fails before
+    /// sending with `RESOURCE_EXHAUSTED`.
+    pub fn max_send_message_size(mut self, limit: usize) -> Self {
+        self.max_send_message_size = limit;
         self
     }
 
@@ -166,7 +189,8 @@ impl GrpcTransportBuilder {
             ));
         }
         let mut grpc = Grpc::new(endpoint.connect_lazy())
-            .max_decoding_message_size(self.max_receive_message_size);
+            .max_decoding_message_size(self.max_receive_message_size)
+            .max_encoding_message_size(self.max_send_message_size);
         if self.gzip {
             grpc = grpc
                 .send_compressed(CompressionEncoding::Gzip)
@@ -176,6 +200,8 @@ impl GrpcTransportBuilder {
             grpc,
             credentials: config.credentials.clone(),
             api_client,
+            max_send_message_size: self.max_send_message_size,
+            max_receive_message_size: self.max_receive_message_size,
             endpoint: url,
             tls,
             gzip: self.gzip,
@@ -183,38 +209,30 @@ impl GrpcTransportBuilder {
     }
 }
 
-/// The URL to connect to and whether it is TLS; plaintext only where allowed.
+/// The URL to connect to and whether it is TLS; plaintext only where
+/// allowed. The endpoint is parsed by a URL parser ([`EndpointUrl`]; text
+/// without a scheme is `https://`), user information is refused, plaintext
+/// is allowed on the parsed host alone, and the channel connects to the URL
+/// rebuilt from the parsed parts.
 fn endpoint_url(config: &ClientConfig, allow_insecure: bool) -> Result<(String, bool)> {
-    let endpoint = config.endpoint.trim();
-    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("https", endpoint));
-    let authority = rest.strip_suffix('/').unwrap_or(rest);
-    if authority.is_empty() {
-        return Err(invalid_endpoint(format!("`{endpoint}` names no host")));
-    }
-    if authority.contains(['/', '?', '#']) {
+    let url = EndpointUrl::parse(&config.endpoint, Some("https"))?;
+    if !url.path().is_empty() {
         return Err(invalid_endpoint(format!(
-            "`{endpoint}` has a path; a gRPC endpoint is only `https://host[:port]`"
+            "`{}` has a path; a gRPC endpoint is only `https://host[:port]`",
+            config.endpoint.trim()
         )));
     }
-    let tls = match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" if config.is_loopback() || config.emulator || allow_insecure => false,
-        "http" => {
-            return Err(invalid_endpoint(format!(
-                "plaintext `{endpoint}` is only allowed for a loopback address or an emulator \
-                 (CHANNEL_EMULATOR_HOST); use https:// or allow it with \
-                 GrpcTransportBuilder::allow_insecure(true)"
-            )));
-        }
-        other => {
-            return Err(invalid_endpoint(format!(
-                "unsupported scheme `{other}` in `{endpoint}`; use https:// (or http:// for a \
-                 local emulator)"
-            )));
-        }
-    };
-    let scheme = if tls { "https" } else { "http" };
-    Ok((format!("{scheme}://{authority}"), tls))
+    let tls = url.is_tls();
+    let plaintext_allowed = url.is_loopback() || config.emulator || allow_insecure;
+    if !(tls || plaintext_allowed) {
+        return Err(invalid_endpoint(format!(
+            "plaintext to {:?} is only allowed for a loopback address or an emulator \
+             (CHANNEL_EMULATOR_HOST); use https:// or allow it with \
+             GrpcTransportBuilder::allow_insecure(true)",
+            url.host()
+        )));
+    }
+    Ok((url.origin(), tls))
 }
 
 fn invalid_endpoint(description: String) -> Error {
@@ -238,9 +256,14 @@ mod tests {
             url("https://cloudchannel.googleapis.com", false).unwrap(),
             ("https://cloudchannel.googleapis.com".into(), true)
         );
+        // 443 is https's own port: the URL says the same without it.
         assert_eq!(
             url("cloudchannel.googleapis.com:443", false).unwrap(),
-            ("https://cloudchannel.googleapis.com:443".into(), true)
+            ("https://cloudchannel.googleapis.com".into(), true)
+        );
+        assert_eq!(
+            url("cloudchannel.googleapis.com:8443", false).unwrap(),
+            ("https://cloudchannel.googleapis.com:8443".into(), true)
         );
         assert_eq!(
             url("http://127.0.0.1:8790/", false).unwrap(),
@@ -267,6 +290,23 @@ mod tests {
             endpoint_url(&emulator, false).unwrap(),
             ("http://emulator.internal:8790".into(), false)
         );
+    }
+
+    #[test]
+    fn user_information_is_refused_and_never_makes_a_host_local() {
+        // 192.0.2.1 is a documentation address; nothing connects to it.
+        for endpoint in [
+            "http://localhost:@192.0.2.1/",
+            "http://127.0.0.1@192.0.2.1:80",
+            "localhost:secret@192.0.2.1:443",
+        ] {
+            for insecure in [false, true] {
+                let err = endpoint_url(&config(endpoint), insecure).unwrap_err();
+                assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{endpoint}");
+                assert!(err.message().contains("user information"), "{err}");
+                assert!(!err.message().contains("secret"), "{err}");
+            }
+        }
     }
 
     #[test]

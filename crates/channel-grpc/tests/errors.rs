@@ -11,7 +11,9 @@ use std::time::Duration;
 use channel_core::credentials::{
     AccessToken, Credentials, CredentialsError, CredentialsErrorKind, StaticToken,
 };
-use channel_core::{BoxFuture, CallOptions, ClientBuilder, CloudChannelService, ErrorKind};
+use channel_core::{
+    BoxFuture, CallOptions, Client, ClientBuilder, CloudChannelService, ErrorKind, RetryPolicy,
+};
 use channel_grpc::GrpcTransport;
 use channel_types::model::{self, GetCustomerRequest, ListCustomersRequest};
 use channel_types::rpc::{BadRequest, Code, ErrorInfo, Status, bad_request::FieldViolation};
@@ -166,7 +168,7 @@ async fn a_deadline_already_past_sends_nothing() {
 }
 
 #[tokio::test]
-async fn server_gone_mid_call_is_a_retryable_transport_error_and_the_channel_recovers() {
+async fn server_gone_mid_call_leaves_the_outcome_unknown_and_the_channel_recovers() {
     let server = TestServer::start(|call| {
         if call.path.ends_with("/GetCustomer") {
             Reply::DropConnection
@@ -180,9 +182,10 @@ async fn server_gone_mid_call_is_a_retryable_transport_error_and_the_channel_rec
         .get_customer(get_customer(), within(Duration::from_secs(30)))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    // The server read the whole request before it went away.
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
     assert_eq!(err.code(), Code::Unavailable);
-    assert!(err.is_retryable());
+    assert!(err.is_outcome_unknown() && !err.is_retryable());
     assert!(std::error::Error::source(&err).is_some());
     assert!(!format!("{err:?}").contains("secret-token"));
 
@@ -347,4 +350,149 @@ async fn concurrent_calls_share_one_connection() {
     }
     assert_eq!(answered.load(Ordering::SeqCst), 16);
     assert_eq!(server.connections(), 1);
+}
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default().with_jitter(false).with_backoff(
+        Duration::from_millis(5),
+        1.0,
+        Duration::from_millis(5),
+    )
+}
+
+fn client(endpoint: String, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .endpoint(endpoint)
+        .default_retry(retry)
+        .build_with(GrpcTransport::new)
+        .unwrap()
+}
+
+fn create_customer(display_name: &str) -> model::CreateCustomerRequest {
+    model::CreateCustomerRequest {
+        parent: "accounts/A1".into(),
+        customer: Some(model::Customer {
+            org_display_name: display_name.into(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn calls_to(server: &TestServer, method: &str) -> usize {
+    server
+        .calls()
+        .iter()
+        .filter(|c| c.path.ends_with(method))
+        .count()
+}
+
+#[tokio::test]
+async fn a_create_read_then_dropped_is_sent_once_and_reported_as_outcome_unknown() {
+    let server = TestServer::start(|_| Reply::DropConnection).await;
+    let client = client(server.endpoint(), quick_retries());
+    let err = client
+        .create_customer(create_customer("Org"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
+    assert!(err.is_outcome_unknown());
+    assert_eq!(calls_to(&server, "/CreateCustomer"), 1, "sent exactly once");
+
+    // A read cannot be applied twice: it is tried the policy's 5 times.
+    let err = client.get_customer(get_customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+    assert_eq!(calls_to(&server, "/GetCustomer"), 5);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_a_create() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = client(format!("http://{addr}"), quick_retries());
+    let started = Instant::now();
+    let err = client
+        .create_customer(create_customer("Org"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert!(!err.is_outcome_unknown());
+    // Four 5 ms backoffs: every attempt was made.
+    assert!(started.elapsed() >= Duration::from_millis(20));
+}
+
+#[tokio::test]
+async fn an_oversize_request_fails_before_sending() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let config = ClientBuilder::new()
+        .endpoint(server.endpoint())
+        .transport_config();
+    let small = GrpcTransport::builder(&config)
+        .max_send_message_size(1024)
+        .build()
+        .unwrap();
+    let err = small
+        .create_customer(create_customer(&"x".repeat(2000)), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::InvalidRequest, Code::ResourceExhausted)
+    );
+    assert!(err.message().contains("1024"), "{err}");
+    assert!(server.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_size_refusal_from_the_server_is_its_status_and_is_not_retried() {
+    let server = TestServer::start(|call| {
+        if call.path.ends_with("/CreateCustomer") {
+            Reply::status(
+                Code::ResourceExhausted as i32,
+                "grpc: received message larger than max (5000000 vs. 4194304)",
+                None,
+            )
+        } else {
+            Reply::status(
+                Code::OutOfRange as i32,
+                "Error, decoded message length too large: found 5000000 bytes, the limit is: 4194304 bytes",
+                None,
+            )
+        }
+    })
+    .await;
+    let retry = quick_retries().with_retryable_codes([Code::Unavailable, Code::ResourceExhausted]);
+    let client = client(server.endpoint(), retry);
+    let err = client
+        .create_customer(create_customer("Org"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Rpc, Code::ResourceExhausted)
+    );
+    assert_eq!(calls_to(&server, "/CreateCustomer"), 1);
+    let err = client.get_customer(get_customer()).await.unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Rpc, Code::OutOfRange));
+    assert!(err.message().contains("4194304"), "{err}");
+}
+
+#[tokio::test]
+async fn a_timeout_of_duration_max_is_sent_as_a_grpc_timeout_of_decades() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let client = client(server.endpoint(), RetryPolicy::none());
+    client
+        .get_customer(get_customer())
+        .with_timeout(Duration::MAX)
+        .await
+        .unwrap();
+    let timeout = server
+        .last_call()
+        .header("grpc-timeout")
+        .unwrap()
+        .to_string();
+    // Saturated at about 30 years: in minutes, within the header's 8 digits.
+    let minutes: u64 = timeout.strip_suffix('M').unwrap().parse().unwrap();
+    assert!(minutes > 20 * 365 * 24 * 60, "{timeout}");
+    assert!(timeout.len() <= 9, "{timeout}");
 }

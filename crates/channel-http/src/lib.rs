@@ -32,4 +32,6 @@ mod transport;
 
 pub use body::ResponseTooLarge;
 pub use channel_types::methods::{HttpBinding, HttpVerb};
-pub use transport::{DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, HttpTransportBuilder};
+pub use transport::{
+    DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, HttpTransportBuilder,
+};

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use channel_core::credentials::Credentials;
-use channel_core::{CallOptions, ClientConfig, Error, Result};
+use channel_core::{CallOptions, ClientConfig, EndpointUrl, Error, Result};
 use channel_types::methods::{HttpVerb, Method};
+use channel_types::rpc::Code;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
@@ -19,6 +20,11 @@ use crate::{status, transcoding};
 
 /// The default cap on a response body: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The default cap on a request body: 4 MiB, the gRPC transport's default
+/// too, so that a request one wire takes the other takes as well. A larger
+/// request fails before sending with `RESOURCE_EXHAUSTED`.
+pub const DEFAULT_MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 /// How much of an error response is read to decode it.
 const MAX_ERROR_BYTES: usize = 1024 * 1024;
@@ -53,6 +59,7 @@ struct Inner {
     api_client: HeaderValue,
     user_agent: HeaderValue,
     max_response_bytes: usize,
+    max_request_bytes: usize,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -60,6 +67,7 @@ impl fmt::Debug for HttpTransport {
         f.debug_struct("HttpTransport")
             .field("endpoint", &self.inner.endpoint)
             .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("max_request_bytes", &self.inner.max_request_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +91,7 @@ pub struct HttpTransportBuilder {
     config: ClientConfig,
     http: Option<reqwest::Client>,
     max_response_bytes: usize,
+    max_request_bytes: usize,
     allow_insecure: bool,
 }
 
@@ -91,6 +100,14 @@ impl HttpTransportBuilder {
     /// larger responses fail with a decode error without being read whole.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Caps the size of a request body (default [`DEFAULT_MAX_REQUEST_BYTES`]);
+    /// a larger request fails before sending with `RESOURCE_EXHAUSTED` and
+    /// is never retried.
+    pub fn max_request_size(mut self, bytes: usize) -> Self {
+        self.max_request_bytes = bytes;
         self
     }
 
@@ -109,37 +126,27 @@ impl HttpTransportBuilder {
     }
 
     /// Checks the endpoint and builds the transport.
+    ///
+    /// The endpoint is parsed by a URL parser ([`EndpointUrl`]): user
+    /// information is refused, plaintext `http://` is allowed only when the
+    /// parsed host is this machine (or for an emulator found through
+    /// `CHANNEL_EMULATOR_HOST`, or after `allow_insecure`), and requests go
+    /// to the URL rebuilt from the parsed parts.
     pub fn build(self) -> Result<HttpTransport> {
         let config = self.config;
-        let endpoint = config.endpoint.trim().trim_end_matches('/').to_string();
-        let url = reqwest::Url::parse(&endpoint).map_err(|e| {
-            Error::invalid_request("endpoint", format!("{endpoint:?} is not a URL: {e}"))
-        })?;
-        if url.host_str().is_none_or(str::is_empty) {
+        let url = EndpointUrl::parse(&config.endpoint, None)?;
+        let plaintext_allowed = url.is_loopback() || config.emulator || self.allow_insecure;
+        if !(url.is_tls() || plaintext_allowed) {
             return Err(Error::invalid_request(
                 "endpoint",
-                format!("{endpoint:?} has no host"),
+                format!(
+                    "plaintext HTTP to {:?}, a host that is not this machine; \
+                     use https://, or allow_insecure(true) for a test setup",
+                    url.host()
+                ),
             ));
         }
-        match url.scheme() {
-            "https" => {}
-            "http" if config.is_loopback() || config.emulator || self.allow_insecure => {}
-            "http" => {
-                return Err(Error::invalid_request(
-                    "endpoint",
-                    format!(
-                        "{endpoint:?} is plaintext HTTP to a host that is not this machine; \
-                         use https://, or allow_insecure(true) for a test setup"
-                    ),
-                ));
-            }
-            other => {
-                return Err(Error::invalid_request(
-                    "endpoint",
-                    format!("unsupported scheme {other:?} in {endpoint:?}; use https://"),
-                ));
-            }
-        }
+        let endpoint = url.base();
         let http = match self.http {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -167,6 +174,7 @@ impl HttpTransportBuilder {
                 api_client,
                 user_agent,
                 max_response_bytes: self.max_response_bytes,
+                max_request_bytes: self.max_request_bytes,
             }),
         })
     }
@@ -185,9 +193,10 @@ fn reqwest_method(verb: HttpVerb) -> reqwest::Method {
 impl HttpTransport {
     /// A transport for this configuration with the default settings.
     ///
-    /// Fails when the endpoint is not a URL, or is plaintext `http://` to a
-    /// host other than this machine (unless the configuration is an
-    /// emulator found through `CHANNEL_EMULATOR_HOST`).
+    /// Fails when the endpoint is not a URL, carries user information
+    /// (`user@host`), or is plaintext `http://` to a host other than this
+    /// machine (unless the configuration is an emulator found through
+    /// `CHANNEL_EMULATOR_HOST`).
     pub fn new(config: &ClientConfig) -> Result<Self> {
         Self::builder(config).build()
     }
@@ -198,6 +207,7 @@ impl HttpTransport {
             config: config.clone(),
             http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             allow_insecure: false,
         }
     }
@@ -225,12 +235,30 @@ impl HttpTransport {
         Resp: DeserializeOwned,
     {
         // Refused before anything is sent, deadline or not.
-        let encoded = transcoding::encode(method, request)?;
+        let mut encoded = transcoding::encode(method, request)?;
+        let body = match encoded.take_body() {
+            Some(body) => {
+                let bytes = serde_json::to_vec(&body).map_err(|e| {
+                    Error::invalid_request("request", format!("cannot be written as JSON: {e}"))
+                })?;
+                if bytes.len() > self.inner.max_request_bytes {
+                    return Err(Error::request_too_large(
+                        bytes.len(),
+                        self.inner.max_request_bytes,
+                    ));
+                }
+                Some(bytes)
+            }
+            None => None,
+        };
         let remaining = options.remaining();
         if remaining == Some(Duration::ZERO) {
-            return Err(deadline_error(method, remaining));
+            return Err(Error::timeout_before_sending(format!(
+                "{}: the deadline has passed",
+                method.name
+            )));
         }
-        let attempt = self.send(method, encoded, &options, remaining);
+        let attempt = self.send(method, encoded, body, &options, remaining);
         match remaining {
             Some(limit) => tokio::time::timeout(limit, attempt)
                 .await
@@ -242,7 +270,8 @@ impl HttpTransport {
     async fn send<Resp: DeserializeOwned>(
         &self,
         method: &'static Method,
-        mut encoded: transcoding::EncodedRequest,
+        encoded: transcoding::EncodedRequest,
+        body: Option<Vec<u8>>,
         options: &CallOptions,
         remaining: Option<Duration>,
     ) -> Result<Resp> {
@@ -282,10 +311,7 @@ impl HttpTransport {
             .http
             .request(reqwest_method(encoded.verb()), url)
             .headers(headers);
-        if let Some(body) = encoded.take_body() {
-            let bytes = serde_json::to_vec(&body).map_err(|e| {
-                Error::invalid_request("request", format!("cannot be written as JSON: {e}"))
-            })?;
+        if let Some(bytes) = body {
             builder = builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes);
@@ -307,7 +333,10 @@ impl HttpTransport {
         if !http_status.is_success() {
             let limit = inner.max_response_bytes.min(MAX_ERROR_BYTES);
             let bytes = body::read_prefix(response, limit).await;
-            return Err(status::error_from_response(http_status.as_u16(), &bytes));
+            return Err(http_error(
+                http_status.as_u16(),
+                status::error_from_response(http_status.as_u16(), &bytes),
+            ));
         }
         let bytes = body::read_capped(response, inner.max_response_bytes)
             .await
@@ -316,9 +345,12 @@ impl HttpTransport {
                     Error::decode(format!("{}: {too_large}", method.name), too_large)
                 }
                 BodyError::Read(e) if e.is_timeout() => deadline_error(method, remaining),
-                BodyError::Read(e) => {
-                    Error::transport(format!("{}: the response was cut short", method.name), e)
-                }
+                // The server answered, so the request was carried out (or
+                // refused) there; only the answer is missing.
+                BodyError::Read(e) => Error::outcome_unknown(
+                    format!("{}: the response was cut short", method.name),
+                    e,
+                ),
             })?;
         let text: &[u8] = if bytes.trim_ascii().is_empty() && http_status.as_u16() == 204 {
             b"{}"
@@ -347,8 +379,17 @@ fn deadline_error(method: &Method, limit: Option<Duration>) -> Error {
     }
 }
 
+/// The error of a request that got no response. Only a failure to connect
+/// proves the request never left; anything later (a reset, a connection
+/// closed before the answer, a timeout after connecting) leaves the outcome
+/// unknown.
 fn send_error(method: &Method, remaining: Option<Duration>, e: reqwest::Error) -> Error {
-    if e.is_timeout() {
+    if e.is_connect() && e.is_timeout() {
+        Error::timeout_before_sending(format!(
+            "{}: no connection to the server within the time left",
+            method.name
+        ))
+    } else if e.is_timeout() {
         deadline_error(method, remaining)
     } else if e.is_connect() {
         Error::transport(format!("{}: could not connect", method.name), e)
@@ -358,6 +399,37 @@ fn send_error(method: &Method, remaining: Option<Duration>, e: reqwest::Error) -
             format!("the HTTP request could not be built: {e}"),
         )
     } else {
-        Error::transport(format!("{}: the request failed", method.name), e)
+        Error::outcome_unknown(
+            format!(
+                "{}: the connection failed before the answer came",
+                method.name
+            ),
+            e,
+        )
+    }
+}
+
+/// Adjusts the error of a non-2xx response for what its HTTP status says
+/// beyond the code: 413 is a request too large (`RESOURCE_EXHAUSTED`, which
+/// is not retried without a `RetryInfo`), and 502 or 504 come from a
+/// gateway that forwarded the request and got no answer, so the server may
+/// have applied it.
+fn http_error(http: u16, error: Error) -> Error {
+    match http {
+        413 if error.code() == Code::Unknown => {
+            let mut too_large = Error::rpc(
+                Code::ResourceExhausted,
+                format!(
+                    "the server refused the request as too large: {}",
+                    error.message()
+                ),
+            );
+            for detail in error.details() {
+                too_large = too_large.with_detail(detail.clone());
+            }
+            too_large
+        }
+        502 | 504 => error.into_outcome_unknown(),
+        _ => error,
     }
 }

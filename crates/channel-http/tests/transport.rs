@@ -6,6 +6,7 @@
 mod support;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,6 +19,7 @@ use channel_types::methods::cloud_channel_service as ccs;
 use channel_types::model::{Customer, GetCustomerRequest, ListCustomersRequest};
 use channel_types::rpc::Code;
 use serde_json::{Value, json};
+use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
 
 use support::{Reply, TestServer, config_for};
@@ -241,8 +243,13 @@ async fn non_json_error_bodies_map_the_http_status() {
         .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Code::Unavailable);
-    assert!(err.is_retryable());
+    // A gateway forwarded the request and got no answer: the server may
+    // have applied it.
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::OutcomeUnknown, Code::Unavailable)
+    );
+    assert!(!err.is_retryable() && err.is_outcome_unknown());
     assert!(
         err.message()
             .starts_with("HTTP 502: <!DOCTYPE html> <html>"),
@@ -258,6 +265,10 @@ async fn non_json_error_bodies_map_the_http_status() {
         .unwrap_err();
     assert_eq!(err.code(), Code::Unavailable);
     assert_eq!(err.message(), "HTTP 503 with an empty body");
+    assert!(
+        err.is_retryable(),
+        "503: the server did not take the request"
+    );
 
     for (status, code) in [
         (401, Code::Unauthenticated),
@@ -398,7 +409,7 @@ async fn a_refused_connection_is_a_retryable_transport_error() {
 }
 
 #[tokio::test]
-async fn a_connection_closed_before_answering_is_a_retryable_transport_error() {
+async fn a_connection_closed_before_answering_leaves_the_outcome_unknown() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     // Accept a few connections and hang up on each without a word.
@@ -419,9 +430,228 @@ async fn a_connection_closed_before_answering_is_a_retryable_transport_error() {
         .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    // The request was written before the hang-up was seen.
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
     assert_eq!(err.code(), Code::Unavailable);
-    assert!(err.is_retryable());
+    assert!(err.is_outcome_unknown());
+}
+
+/// A server that reads each request whole, then hangs up without a word:
+/// what a server looks like that applied a request and lost its answer.
+/// It counts the requests it read; it serves at most 20 connections.
+async fn read_then_hang_up() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let read = count.clone();
+    tokio::spawn(async move {
+        for _ in 0..20 {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let read = read.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let n =
+                        match tokio::time::timeout(Duration::from_secs(5), socket.read(&mut chunk))
+                            .await
+                        {
+                            Ok(Ok(n)) if n > 0 => n,
+                            _ => return,
+                        };
+                    buffer.extend_from_slice(&chunk[..n]);
+                    let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+                    let length = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if buffer.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+                read.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+    });
+    (endpoint, count)
+}
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default().with_jitter(false).with_backoff(
+        Duration::from_millis(5),
+        1.0,
+        Duration::from_millis(5),
+    )
+}
+
+#[tokio::test]
+async fn a_create_read_then_dropped_is_sent_once_and_reported_as_outcome_unknown() {
+    let (endpoint, read) = read_then_hang_up().await;
+    let client = Client::builder()
+        .endpoint(endpoint)
+        .default_retry(quick_retries())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let request = channel_types::model::CreateCustomerRequest {
+        parent: "accounts/A1".into(),
+        customer: Some(Customer {
+            org_display_name: "Org".into(),
+            ..Default::default()
+        }),
+    };
+    let err = client.create_customer(request).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
+    assert!(err.is_outcome_unknown());
+    assert_eq!(read.load(Ordering::SeqCst), 1, "sent exactly once");
+
+    // A read cannot be applied twice: it is tried the policy's 5 times.
+    let err = client
+        .get_customer(get_customer("accounts/A1/customers/C1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+    assert_eq!(read.load(Ordering::SeqCst), 1 + 5);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_a_create() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = Client::builder()
+        .endpoint(format!("http://{addr}"))
+        .default_retry(quick_retries())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let request = channel_types::model::CreateCustomerRequest {
+        parent: "accounts/A1".into(),
+        customer: Some(Customer::default()),
+    };
+    let started = Instant::now();
+    let err = client.create_customer(request).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert!(!err.is_outcome_unknown());
+    // Four 5 ms backoffs: every attempt was made.
+    assert!(started.elapsed() >= Duration::from_millis(20));
+}
+
+#[tokio::test]
+async fn an_oversize_request_fails_before_sending_and_a_413_is_not_retried() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::builder(&server.config())
+        .max_request_size(1024)
+        .build()
+        .unwrap();
+    let big = channel_types::model::CreateCustomerRequest {
+        parent: "accounts/A1".into(),
+        customer: Some(Customer {
+            org_display_name: "x".repeat(2000),
+            ..Default::default()
+        }),
+    };
+    let err = transport
+        .create_customer(big.clone(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::InvalidRequest, Code::ResourceExhausted)
+    );
+    assert!(err.message().contains("1024"), "{err}");
+    assert!(server.take().is_empty(), "nothing was sent");
+
+    // The server's own refusal: RESOURCE_EXHAUSTED, and never sent again,
+    // even under a policy that retries RESOURCE_EXHAUSTED.
+    server.reply(Reply::Raw(
+        413,
+        "text/plain",
+        Bytes::from_static(b"Payload Too Large"),
+    ));
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .default_retry(
+            quick_retries().with_retryable_codes([Code::Unavailable, Code::ResourceExhausted]),
+        )
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let err = client.create_customer(big).await.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Rpc, Code::ResourceExhausted)
+    );
+    assert!(err.message().contains("Payload Too Large"), "{err}");
+    assert_eq!(server.take().len(), 1);
+}
+
+#[tokio::test]
+async fn dot_segments_are_refused_and_other_characters_encoded() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let traversal = "operations/../accounts/A/customers/C";
+    let err = transport
+        .delete_operation(
+            channel_types::longrunning::DeleteOperationRequest {
+                name: traversal.into(),
+            },
+            CallOptions::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.field_violations()[0].field, "name");
+    let err = transport
+        .get_operation(
+            channel_types::longrunning::GetOperationRequest {
+                name: traversal.into(),
+            },
+            CallOptions::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(server.take().is_empty());
+
+    server.reply(Reply::Json(200, json!({"name": "operations/a%b?c#d"})));
+    transport
+        .get_operation(
+            channel_types::longrunning::GetOperationRequest {
+                name: "operations/a%b?c#d".into(),
+            },
+            CallOptions::new(),
+        )
+        .await
+        .unwrap();
+    let seen = server.take_one();
+    assert_eq!(seen.path, "/v1/operations/a%25b%3Fc%23d");
+    assert_eq!(seen.query, None);
+}
+
+#[tokio::test]
+async fn user_information_in_the_endpoint_is_refused_before_connecting() {
+    // 192.0.2.1 is a documentation address: nothing is ever sent there.
+    let credentials = || -> Arc<dyn channel_core::credentials::Credentials> {
+        Arc::new(StaticToken::new("secret-token"))
+    };
+    for endpoint in [
+        "http://localhost:@192.0.2.1/",
+        "http://127.0.0.1@192.0.2.1:80",
+        "https://localhost:secret@192.0.2.1",
+    ] {
+        let config = config_for(endpoint, credentials());
+        let err = HttpTransport::new(&config).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{endpoint}");
+        assert_eq!(err.field_violations()[0].field, "endpoint");
+        assert!(err.message().contains("user information"), "{err}");
+        assert!(!err.message().contains("secret"), "{err}");
+        let allowed = HttpTransport::builder(&config).allow_insecure(true).build();
+        assert!(allowed.is_err(), "{endpoint}");
+    }
 }
 
 #[tokio::test]
@@ -546,4 +776,25 @@ async fn operations_and_reports_go_through_the_same_transport() {
         (seen.path.as_str(), seen.query.as_deref()),
         ("/v1/operations", Some("pageSize=1"))
     );
+}
+
+#[tokio::test]
+async fn a_timeout_of_duration_max_is_no_timeout() {
+    let server = TestServer::start().await;
+    server.reply(Reply::Json(
+        200,
+        json!({"name": "accounts/A1/customers/C1"}),
+    ));
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let customer = client
+        .get_customer(get_customer("accounts/A1/customers/C1"))
+        .with_timeout(Duration::MAX)
+        .with_retry(RetryPolicy::default().with_backoff(Duration::MAX, f64::MAX, Duration::MAX))
+        .await
+        .unwrap();
+    assert_eq!(customer.name, "accounts/A1/customers/C1");
+    assert_eq!(server.take().len(), 1);
 }

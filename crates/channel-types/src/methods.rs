@@ -38,6 +38,10 @@ pub struct Method {
     pub paging: Option<Paging>,
     /// Whether the request has a `request_id` field (idempotent retries).
     pub request_id: bool,
+    /// The request's top-level fields marked `REQUIRED` in the schema whose
+    /// absence can be seen (a proto3 `bool` or number cannot be told from
+    /// its default, so it is left out).
+    pub required: &'static [RequiredField],
     /// The request fields bound in the URL paths, as dotted field paths; they
     /// route the call and make up `x-goog-request-params`.
     pub routing: &'static [&'static str],
@@ -93,6 +97,96 @@ pub struct HttpBinding {
     /// `Some("*")` for the whole request as body, `Some(field)` for one field,
     /// `None` when every field not in the path goes to the query string.
     pub body: Option<&'static str>,
+    /// The path variables, in template order.
+    pub variables: &'static [PathVariable],
+}
+
+/// A `{field=pattern}` variable of a URL template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathVariable {
+    /// The dotted field path, proto names, e.g. `customer.name`.
+    pub field: &'static str,
+    /// The pattern the value must match, e.g. `accounts/*/customers/*`
+    /// (`*` for a bare `{field}`).
+    pub pattern: &'static str,
+}
+
+impl PathVariable {
+    /// Whether `value` fits the pattern: literal segments equal, `*` one
+    /// segment, `**` (last only) one or more, and every segment passes
+    /// [`segment_problem`].
+    ///
+    /// ```
+    /// use channel_types::methods::PathVariable;
+    ///
+    /// let var = PathVariable { field: "name", pattern: "operations/**" };
+    /// assert!(var.matches("operations/a/b"));
+    /// assert!(!var.matches("operations/../accounts/A/customers/C"));
+    /// assert!(!var.matches("operations"));
+    /// ```
+    pub fn matches(&self, value: &str) -> bool {
+        matches_pattern(self.pattern, value)
+    }
+}
+
+/// A `REQUIRED` request field, or a oneof whose members are all `REQUIRED`
+/// (any one of them will do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequiredField {
+    /// The field's proto name, or the oneof's name.
+    pub field: &'static str,
+    /// For a oneof, the members' proto names; empty for a plain field.
+    pub one_of: &'static [&'static str],
+}
+
+/// What is wrong with one segment of a resource name, if anything: an empty
+/// segment, `.` or `..` (a URL library would collapse them and the request
+/// would reach another resource), or a control character.
+///
+/// ```
+/// use channel_types::methods::segment_problem;
+///
+/// assert_eq!(segment_problem("C1"), None);
+/// assert!(segment_problem("..").is_some());
+/// assert!(segment_problem("a\nb").is_some());
+/// ```
+pub fn segment_problem(segment: &str) -> Option<&'static str> {
+    if segment.is_empty() {
+        Some("a segment is empty")
+    } else if segment == "." || segment == ".." {
+        Some("a segment may not be \".\" or \"..\"")
+    } else if segment.chars().any(char::is_control) {
+        Some("a segment may not contain control characters")
+    } else {
+        None
+    }
+}
+
+/// Whether `value` matches a variable's pattern such as
+/// `accounts/*/customers/*` or `operations/**`; see [`PathVariable::matches`].
+pub fn matches_pattern(pattern: &str, value: &str) -> bool {
+    let mut segments = value.split('/');
+    let mut parts = pattern.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if part == "**" {
+            // One or more segments, to the end of the value.
+            let mut any = false;
+            for segment in segments.by_ref() {
+                if segment_problem(segment).is_some() {
+                    return false;
+                }
+                any = true;
+            }
+            return any && parts.peek().is_none();
+        }
+        let Some(segment) = segments.next() else {
+            return false;
+        };
+        if segment_problem(segment).is_some() || (part != "*" && part != segment) {
+            return false;
+        }
+    }
+    segments.next().is_none()
 }
 
 /// The HTTP verbs the schema uses.
@@ -213,6 +307,66 @@ mod tests {
             Some("CancelOperation")
         );
         assert!(by_grpc_path("/nope/Nope").is_none());
+    }
+
+    #[test]
+    fn path_variables_and_required_fields() {
+        let get = cloud_channel_service::GET_CUSTOMER;
+        assert_eq!(
+            get.http[0].variables,
+            &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*"
+            }]
+        );
+        let bare = PathVariable {
+            field: "name",
+            pattern: "*",
+        };
+        assert!(bare.matches("x") && !bare.matches("x/y") && !bare.matches(""));
+        let customer = get.http[0].variables[0];
+        assert!(customer.matches("accounts/A1/customers/C1"));
+        for bad in [
+            "accounts/A1/customers",
+            "accounts/A1/customers/C1/x",
+            "accounts//customers/C1",
+            "accounts/./customers/C1",
+            "accounts/A1/customers/..",
+            "accounts/A\u{7f}/customers/C1",
+            "",
+        ] {
+            assert!(!customer.matches(bad), "{bad:?}");
+        }
+        let ops = operations::GET_OPERATION.http[0].variables[0];
+        assert_eq!(ops.pattern, "operations/**");
+        assert!(ops.matches("operations/a/b%3F"));
+        assert!(!ops.matches("operations/a//b"));
+        assert!(!ops.matches("operations/../accounts/A/customers/C"));
+        let list = operations::LIST_OPERATIONS.http[0].variables[0];
+        assert!(list.matches("operations") && !list.matches("operations/x"));
+
+        let create = cloud_channel_service::CREATE_CUSTOMER;
+        let names: Vec<&str> = create.required.iter().map(|r| r.field).collect();
+        assert_eq!(names, ["parent", "customer"]);
+        // A oneof whose members are required is one group; a required bool
+        // cannot be told from false, so it is not listed.
+        let import = cloud_channel_service::IMPORT_CUSTOMER;
+        let identity = import
+            .required
+            .iter()
+            .find(|r| r.field == "customer_identity")
+            .unwrap();
+        assert_eq!(
+            identity.one_of,
+            ["domain", "cloud_identity_id", "primary_admin_email"]
+        );
+        assert!(
+            import
+                .required
+                .iter()
+                .all(|r| r.field != "overwrite_if_exists")
+        );
+        assert!(operations::GET_OPERATION.required.is_empty());
     }
 
     #[test]

@@ -453,7 +453,9 @@ fn from_gcp_token(token: &gcp_auth::Token) -> AccessToken {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     let left_ms = token.expires_at().timestamp_millis().saturating_sub(now_ms);
     let left = Duration::from_millis(u64::try_from(left_ms).unwrap_or(0));
-    AccessToken::new(token.as_str(), Some(Instant::now() + left))
+    // A lifetime past what an instant can hold saturates instead of panicking.
+    let expires_at = crate::options::deadline_after(Instant::now(), left);
+    AccessToken::new(token.as_str(), Some(expires_at))
 }
 
 #[cfg(test)]

@@ -4,5 +4,6 @@
 //! Code generated from the schema.
 
 pub mod client;
+pub mod fields;
 pub mod paging;
 pub mod traits;

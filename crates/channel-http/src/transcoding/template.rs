@@ -14,10 +14,16 @@
 //! zero, but then `GET /v1/operations` would match both `ListOperations` and
 //! `GetOperation`); `{field}` alone means `{field=*}`. Wildcards must sit
 //! inside a variable: a client has no value to write for a bare one.
+//!
+//! A wildcard never matches a `.` or `..` segment or one with a control
+//! character ([`segment_problem`]), on either side: URL libraries collapse
+//! dot segments, so such a name would reach another resource, and a server
+//! must not take `%2E%2E` for a name either.
 
 use std::borrow::Cow;
 use std::fmt;
 
+use channel_types::methods::segment_problem;
 use percent_encoding::percent_decode_str;
 
 use super::fields::FieldPath;
@@ -299,14 +305,14 @@ fn match_segments<S: AsRef<str>>(
                 at += 1;
             }
             Segment::Star => {
-                if segments.get(at)?.as_ref().is_empty() {
+                if segment_problem(segments.get(at)?.as_ref()).is_some() {
                     return None;
                 }
                 at += 1;
             }
             Segment::DoubleStar => {
                 let rest = segments.get(at..)?;
-                if rest.is_empty() || rest.iter().any(|s| s.as_ref().is_empty()) {
+                if rest.is_empty() || rest.iter().any(|s| segment_problem(s.as_ref()).is_some()) {
                     return None;
                 }
                 at = segments.len();
@@ -370,6 +376,8 @@ mod tests {
         assert!(!v.matches("accounts//customers/C1"));
         assert!(!v.matches("accounts/A1/channelPartnerLinks/L/customers/C1"));
         assert!(!v.matches(""));
+        assert!(!v.matches("accounts/../customers/C1"));
+        assert!(!v.matches("accounts/A1/customers/."));
         let ops = Template::parse("/v1/{name=operations/**}").unwrap();
         assert!(ops.variables()[0].matches("operations/a"));
         assert!(ops.variables()[0].matches("operations/a/b/c"));
@@ -384,6 +392,14 @@ mod tests {
         let t = Template::parse("/v1/{name=accounts/*/customers/*}:provision").unwrap();
         let path = t.render(&["accounts/A 1/customers/C:1"]);
         assert_eq!(path, "/v1/accounts/A%201/customers/C%3A1:provision");
+        // What a URL library could read as a query, a fragment or an escape
+        // is encoded.
+        let odd = t.render(&["accounts/A%2F/customers/C?x#y"]);
+        assert_eq!(odd, "/v1/accounts/A%252F/customers/C%3Fx%23y:provision");
+        assert_eq!(
+            t.match_path(&odd),
+            Some(vec!["accounts/A%2F/customers/C?x#y".to_string()])
+        );
         assert_eq!(
             t.match_path(&path),
             Some(vec!["accounts/A 1/customers/C:1".to_string()])
@@ -400,6 +416,14 @@ mod tests {
         assert_eq!(ops.match_path("/v1/operations/a//b"), None);
         // Invalid UTF-8 after decoding is no match, not a panic.
         assert_eq!(ops.match_path("/v1/operations/%FF"), None);
+        // Dot segments are no name, written plainly or encoded.
+        assert_eq!(
+            ops.match_path("/v1/operations/../accounts/A/customers/C"),
+            None
+        );
+        assert_eq!(ops.match_path("/v1/operations/%2E%2E/x"), None);
+        assert_eq!(ops.match_path("/v1/operations/a/%2e"), None);
+        assert_eq!(ops.match_path("/v1/operations/a%0Ab"), None);
         let list = Template::parse("/v1/{parent=accounts/*}/customers").unwrap();
         assert_eq!(
             list.match_path("/v1/accounts/A/customers"),

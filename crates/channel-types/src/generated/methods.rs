@@ -3,7 +3,10 @@
 
 //! One entry per RPC of the schema.
 
-use crate::methods::{FieldKind, HttpBinding, HttpVerb, LroTypes, Method, Paging, QueryField};
+use crate::methods::{
+    FieldKind, HttpBinding, HttpVerb, LroTypes, Method, Paging, PathVariable, QueryField,
+    RequiredField,
+};
 
 /// The methods of `google.cloud.channel.v1.CloudChannelService`.
 pub mod cloud_channel_service {
@@ -21,11 +24,19 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Get,
                 path: "/v1/{parent=accounts/*}/customers",
                 body: None,
+                variables: &[PathVariable {
+                    field: "parent",
+                    pattern: "accounts/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Get,
                 path: "/v1/{parent=accounts/*/channelPartnerLinks/*}/customers",
                 body: None,
+                variables: &[PathVariable {
+                    field: "parent",
+                    pattern: "accounts/*/channelPartnerLinks/*",
+                }],
             },
         ],
         lro: None,
@@ -37,6 +48,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.Customer",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -73,16 +88,28 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Get,
                 path: "/v1/{name=accounts/*/customers/*}",
                 body: None,
+                variables: &[PathVariable {
+                    field: "name",
+                    pattern: "accounts/*/customers/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Get,
                 path: "/v1/{name=accounts/*/channelPartnerLinks/*/customers/*}",
                 body: None,
+                variables: &[PathVariable {
+                    field: "name",
+                    pattern: "accounts/*/channelPartnerLinks/*/customers/*",
+                }],
             },
         ],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -99,10 +126,24 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*}:checkCloudIdentityAccountsExist",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "domain",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -120,16 +161,34 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Post,
                 path: "/v1/{parent=accounts/*}/customers",
                 body: Some("customer"),
+                variables: &[PathVariable {
+                    field: "parent",
+                    pattern: "accounts/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Post,
                 path: "/v1/{parent=accounts/*/channelPartnerLinks/*}/customers",
                 body: Some("customer"),
+                variables: &[PathVariable {
+                    field: "parent",
+                    pattern: "accounts/*/channelPartnerLinks/*",
+                }],
             },
         ],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "customer",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -147,16 +206,28 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Patch,
                 path: "/v1/{customer.name=accounts/*/customers/*}",
                 body: Some("customer"),
+                variables: &[PathVariable {
+                    field: "customer.name",
+                    pattern: "accounts/*/customers/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Patch,
                 path: "/v1/{customer.name=accounts/*/channelPartnerLinks/*/customers/*}",
                 body: Some("customer"),
+                variables: &[PathVariable {
+                    field: "customer.name",
+                    pattern: "accounts/*/channelPartnerLinks/*/customers/*",
+                }],
             },
         ],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "customer",
+            one_of: &[],
+        }],
         routing: &["customer.name"],
         deprecated: false,
         query: &[QueryField {
@@ -179,16 +250,28 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Delete,
                 path: "/v1/{name=accounts/*/customers/*}",
                 body: None,
+                variables: &[PathVariable {
+                    field: "name",
+                    pattern: "accounts/*/customers/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Delete,
                 path: "/v1/{name=accounts/*/channelPartnerLinks/*/customers/*}",
                 body: None,
+                variables: &[PathVariable {
+                    field: "name",
+                    pattern: "accounts/*/channelPartnerLinks/*/customers/*",
+                }],
             },
         ],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -206,16 +289,34 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Post,
                 path: "/v1/{parent=accounts/*}/customers:import",
                 body: Some("*"),
+                variables: &[PathVariable {
+                    field: "parent",
+                    pattern: "accounts/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Post,
                 path: "/v1/{parent=accounts/*/channelPartnerLinks/*}/customers:import",
                 body: Some("*"),
+                variables: &[PathVariable {
+                    field: "parent",
+                    pattern: "accounts/*/channelPartnerLinks/*",
+                }],
             },
         ],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "customer_identity",
+                one_of: &["domain", "cloud_identity_id", "primary_admin_email"],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -232,6 +333,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{customer=accounts/*/customers/*}:provisionCloudIdentity",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "customer",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Customer",
@@ -239,6 +344,10 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "customer",
+            one_of: &[],
+        }],
         routing: &["customer"],
         deprecated: false,
         query: &[],
@@ -255,6 +364,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*/customers/*}/entitlements",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -265,6 +378,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.Entitlement",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -294,6 +411,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*}:listTransferableSkus",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -304,6 +425,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.TransferableSku",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -320,6 +445,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*}:listTransferableOffers",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -330,6 +459,16 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.TransferableOffer",
         }),
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "sku",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -346,10 +485,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -366,6 +513,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*/customers/*}/entitlements",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Entitlement",
@@ -373,6 +524,16 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "entitlement",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -389,6 +550,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}:changeParameters",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Entitlement",
@@ -396,6 +561,16 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[
+            RequiredField {
+                field: "name",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "parameters",
+                one_of: &[],
+            },
+        ],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -412,6 +587,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}:changeRenewalSettings",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Entitlement",
@@ -419,6 +598,16 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[
+            RequiredField {
+                field: "name",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "renewal_settings",
+                one_of: &[],
+            },
+        ],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -435,6 +624,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Entitlement",
@@ -442,6 +635,16 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[
+            RequiredField {
+                field: "name",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "offer",
+                one_of: &[],
+            },
+        ],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -458,6 +661,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}:startPaidService",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Entitlement",
@@ -465,6 +672,10 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -481,6 +692,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}:suspend",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Entitlement",
@@ -488,6 +703,10 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -504,6 +723,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}:cancel",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.protobuf.Empty",
@@ -511,6 +734,10 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -527,6 +754,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/customers/*/entitlements/*}:activate",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.Entitlement",
@@ -534,6 +765,10 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -550,6 +785,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*/customers/*}:transferEntitlements",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.TransferEntitlementsResponse",
@@ -557,6 +796,16 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "entitlements",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -573,6 +822,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*/customers/*}:transferEntitlementsToGoogle",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.protobuf.Empty",
@@ -580,6 +833,16 @@ pub mod cloud_channel_service {
         }),
         paging: None,
         request_id: true,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "entitlements",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -596,6 +859,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*}/channelPartnerLinks",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -606,6 +873,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.ChannelPartnerLink",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -641,10 +912,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{name=accounts/*/channelPartnerLinks/*}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/channelPartnerLinks/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[QueryField {
@@ -666,10 +945,24 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*}/channelPartnerLinks",
             body: Some("channel_partner_link"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "channel_partner_link",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -686,10 +979,28 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Patch,
             path: "/v1/{name=accounts/*/channelPartnerLinks/*}",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/channelPartnerLinks/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "name",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "channel_partner_link",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "update_mask",
+                one_of: &[],
+            },
+        ],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -706,10 +1017,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/customerRepricingConfigs/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -726,6 +1045,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*/customers/*}/customerRepricingConfigs",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -736,6 +1059,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.CustomerRepricingConfig",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -771,10 +1098,24 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*/customers/*}/customerRepricingConfigs",
             body: Some("customer_repricing_config"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "customer_repricing_config",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -791,10 +1132,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Patch,
             path: "/v1/{customer_repricing_config.name=accounts/*/customers/*/customerRepricingConfigs/*}",
             body: Some("customer_repricing_config"),
+            variables: &[PathVariable {
+                field: "customer_repricing_config.name",
+                pattern: "accounts/*/customers/*/customerRepricingConfigs/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "customer_repricing_config",
+            one_of: &[],
+        }],
         routing: &["customer_repricing_config.name"],
         deprecated: false,
         query: &[],
@@ -811,10 +1160,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Delete,
             path: "/v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/customers/*/customerRepricingConfigs/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -831,10 +1188,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -851,6 +1216,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/channelPartnerLinks/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -861,6 +1230,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.ChannelPartnerRepricingConfig",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -896,10 +1269,24 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Post,
             path: "/v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs",
             body: Some("channel_partner_repricing_config"),
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/channelPartnerLinks/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "channel_partner_repricing_config",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[],
@@ -916,10 +1303,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Patch,
             path: "/v1/{channel_partner_repricing_config.name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}",
             body: Some("channel_partner_repricing_config"),
+            variables: &[PathVariable {
+                field: "channel_partner_repricing_config.name",
+                pattern: "accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "channel_partner_repricing_config",
+            one_of: &[],
+        }],
         routing: &["channel_partner_repricing_config.name"],
         deprecated: false,
         query: &[],
@@ -936,10 +1331,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Delete,
             path: "/v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -956,6 +1359,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*}/skuGroups",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -966,6 +1373,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.SkuGroup",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -995,6 +1406,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*/skuGroups/*}/billableSkus",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/skuGroups/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1005,6 +1420,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.BillableSku",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -1034,10 +1453,18 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{entitlement=accounts/*/customers/*/entitlements/*}:lookupOffer",
             body: None,
+            variables: &[PathVariable {
+                field: "entitlement",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "entitlement",
+            one_of: &[],
+        }],
         routing: &["entitlement"],
         deprecated: false,
         query: &[],
@@ -1054,6 +1481,7 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/products",
             body: None,
+            variables: &[],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1064,6 +1492,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.Product",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "account",
+            one_of: &[],
+        }],
         routing: &[],
         deprecated: false,
         query: &[
@@ -1105,6 +1537,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=products/*}/skus",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "products/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1115,6 +1551,16 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.Sku",
         }),
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "parent",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "account",
+                one_of: &[],
+            },
+        ],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -1156,6 +1602,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*}/offers",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1166,6 +1616,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.Offer",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -1213,6 +1667,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{customer=accounts/*/customers/*}:listPurchasableSkus",
             body: None,
+            variables: &[PathVariable {
+                field: "customer",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1223,6 +1681,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.PurchasableSku",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "customer",
+            one_of: &[],
+        }],
         routing: &["customer"],
         deprecated: false,
         query: &[
@@ -1276,6 +1738,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{customer=accounts/*/customers/*}:listPurchasableOffers",
             body: None,
+            variables: &[PathVariable {
+                field: "customer",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1286,6 +1752,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.PurchasableOffer",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "customer",
+            one_of: &[],
+        }],
         routing: &["customer"],
         deprecated: false,
         query: &[
@@ -1351,10 +1821,24 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{customer=accounts/*/customers/*}:queryEligibleBillingAccounts",
             body: None,
+            variables: &[PathVariable {
+                field: "customer",
+                pattern: "accounts/*/customers/*",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[
+            RequiredField {
+                field: "customer",
+                one_of: &[],
+            },
+            RequiredField {
+                field: "skus",
+                one_of: &[],
+            },
+        ],
         routing: &["customer"],
         deprecated: false,
         query: &[QueryField {
@@ -1377,16 +1861,28 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Post,
                 path: "/v1/{account=accounts/*}:register",
                 body: Some("*"),
+                variables: &[PathVariable {
+                    field: "account",
+                    pattern: "accounts/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Post,
                 path: "/v1/{integrator=integrators/*}:registerSubscriber",
                 body: Some("*"),
+                variables: &[PathVariable {
+                    field: "integrator",
+                    pattern: "integrators/*",
+                }],
             },
         ],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "service_account",
+            one_of: &[],
+        }],
         routing: &["account", "integrator"],
         deprecated: false,
         query: &[],
@@ -1404,16 +1900,28 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Post,
                 path: "/v1/{account=accounts/*}:unregister",
                 body: Some("*"),
+                variables: &[PathVariable {
+                    field: "account",
+                    pattern: "accounts/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Post,
                 path: "/v1/{integrator=integrators/*}:unregisterSubscriber",
                 body: Some("*"),
+                variables: &[PathVariable {
+                    field: "integrator",
+                    pattern: "integrators/*",
+                }],
             },
         ],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "service_account",
+            one_of: &[],
+        }],
         routing: &["account", "integrator"],
         deprecated: false,
         query: &[],
@@ -1431,11 +1939,19 @@ pub mod cloud_channel_service {
                 verb: HttpVerb::Get,
                 path: "/v1/{account=accounts/*}:listSubscribers",
                 body: None,
+                variables: &[PathVariable {
+                    field: "account",
+                    pattern: "accounts/*",
+                }],
             },
             HttpBinding {
                 verb: HttpVerb::Get,
                 path: "/v1/{integrator=integrators/*}:listSubscribers",
                 body: None,
+                variables: &[PathVariable {
+                    field: "integrator",
+                    pattern: "integrators/*",
+                }],
             },
         ],
         lro: None,
@@ -1447,6 +1963,7 @@ pub mod cloud_channel_service {
             item_type: "string",
         }),
         request_id: false,
+        required: &[],
         routing: &["account", "integrator"],
         deprecated: false,
         query: &[
@@ -1488,6 +2005,10 @@ pub mod cloud_channel_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*/customers/*/entitlements/*}:listEntitlementChanges",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*/customers/*/entitlements/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1498,6 +2019,10 @@ pub mod cloud_channel_service {
             item_type: "google.cloud.channel.v1.EntitlementChange",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: false,
         query: &[
@@ -1591,6 +2116,10 @@ pub mod cloud_channel_reports_service {
             verb: HttpVerb::Post,
             path: "/v1/{name=accounts/*/reports/*}:run",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "accounts/*/reports/*",
+            }],
         }],
         lro: Some(LroTypes {
             response: "google.cloud.channel.v1.RunReportJobResponse",
@@ -1598,6 +2127,10 @@ pub mod cloud_channel_reports_service {
         }),
         paging: None,
         request_id: false,
+        required: &[RequiredField {
+            field: "name",
+            one_of: &[],
+        }],
         routing: &["name"],
         deprecated: true,
         query: &[],
@@ -1614,6 +2147,10 @@ pub mod cloud_channel_reports_service {
             verb: HttpVerb::Post,
             path: "/v1/{report_job=accounts/*/reportJobs/*}:fetchReportResults",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "report_job",
+                pattern: "accounts/*/reportJobs/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1624,6 +2161,10 @@ pub mod cloud_channel_reports_service {
             item_type: "google.cloud.channel.v1.Row",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "report_job",
+            one_of: &[],
+        }],
         routing: &["report_job"],
         deprecated: true,
         query: &[],
@@ -1640,6 +2181,10 @@ pub mod cloud_channel_reports_service {
             verb: HttpVerb::Get,
             path: "/v1/{parent=accounts/*}/reports",
             body: None,
+            variables: &[PathVariable {
+                field: "parent",
+                pattern: "accounts/*",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1650,6 +2195,10 @@ pub mod cloud_channel_reports_service {
             item_type: "google.cloud.channel.v1.Report",
         }),
         request_id: false,
+        required: &[RequiredField {
+            field: "parent",
+            one_of: &[],
+        }],
         routing: &["parent"],
         deprecated: true,
         query: &[
@@ -1693,6 +2242,10 @@ pub mod operations {
             verb: HttpVerb::Get,
             path: "/v1/{name=operations}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "operations",
+            }],
         }],
         lro: None,
         paging: Some(Paging {
@@ -1703,6 +2256,7 @@ pub mod operations {
             item_type: "google.longrunning.Operation",
         }),
         request_id: false,
+        required: &[],
         routing: &["name"],
         deprecated: false,
         query: &[
@@ -1744,10 +2298,15 @@ pub mod operations {
             verb: HttpVerb::Get,
             path: "/v1/{name=operations/**}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "operations/**",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -1764,10 +2323,15 @@ pub mod operations {
             verb: HttpVerb::Delete,
             path: "/v1/{name=operations/**}",
             body: None,
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "operations/**",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[],
         routing: &["name"],
         deprecated: false,
         query: &[],
@@ -1784,10 +2348,15 @@ pub mod operations {
             verb: HttpVerb::Post,
             path: "/v1/{name=operations/**}:cancel",
             body: Some("*"),
+            variables: &[PathVariable {
+                field: "name",
+                pattern: "operations/**",
+            }],
         }],
         lro: None,
         paging: None,
         request_id: false,
+        required: &[],
         routing: &["name"],
         deprecated: false,
         query: &[],
