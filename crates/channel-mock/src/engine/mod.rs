@@ -9,12 +9,14 @@ mod catalog_rpc;
 mod customers;
 mod entitlements;
 pub(crate) mod errors;
+mod filter;
 mod operations;
 pub(crate) mod paging;
 mod partners;
 mod reports;
 mod service;
 mod state;
+mod validate;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
