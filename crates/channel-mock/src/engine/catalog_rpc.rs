@@ -21,7 +21,40 @@ use channel_types::wkt::Timestamp;
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, require};
 use super::paging::{PageLimits, page_size, page_vec};
+use super::filter::{EQUALITY, Filter, Key, ValueKind};
 use super::{Caller, Engine};
+
+/// The fields ListOffers filters on, as documented, with `=` and `!=`.
+const OFFER_FILTER: &[Key] = &[
+    Key {
+        name: "name",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+    Key {
+        name: "sku.name",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+    Key {
+        name: "sku.product.name",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+];
+
+fn offer_field(offer: &Offer, field: &str) -> String {
+    let sku = offer.sku.as_ref();
+    match field {
+        "name" => offer.name.clone(),
+        "sku.name" => sku.map(|s| s.name.clone()).unwrap_or_default(),
+        "sku.product.name" => sku
+            .and_then(|s| s.product.as_ref())
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
 
 const CATALOG_LIMITS: PageLimits = PageLimits {
     default: 100,
@@ -149,31 +182,13 @@ impl Engine {
         request: ListOffersRequest,
     ) -> Result<ListOffersResponse, Error> {
         let account = account_id(caller, "parent", &request.parent)?;
-        let filter = request.filter.trim();
-        let (field, value) = match filter.split_once('=') {
-            None if filter.is_empty() => ("", ""),
-            Some((f, v)) if matches!(f.trim(), "sku.name" | "sku.product.name") => {
-                (f.trim(), v.trim().trim_matches('"'))
-            }
-            _ => {
-                return Err(invalid(
-                    "filter",
-                    format!(
-                        "unsupported filter {filter:?}; use sku.name=... or sku.product.name=..."
-                    ),
-                ));
-            }
-        };
+        let filter = Filter::new(&request.filter, OFFER_FILTER)?;
         let catalog = &self.inner.catalog;
         let offers: Vec<Offer> = catalog
             .offers
             .iter()
-            .filter(|o| match field {
-                "sku.name" => o.sku == value,
-                "sku.product.name" => o.sku.starts_with(&format!("{value}/")),
-                _ => true,
-            })
             .map(|o| o.to_offer(account, catalog))
+            .filter(|o| filter.matches(&|field| offer_field(o, field)))
             .collect();
         let size = page_size(
             request.page_size,
@@ -186,7 +201,7 @@ impl Engine {
         let (offers, next_page_token) = page_vec(
             &keyed,
             self.inner.tokens,
-            &format!("offers:{account}:{filter}"),
+            &format!("offers:{account}:{}", request.filter),
             &request.page_token,
             size,
         )?;
