@@ -4,6 +4,7 @@
 use channel_core::Error;
 use channel_types::model::list_purchasable_offers_request as offers_purchase;
 use channel_types::model::list_purchasable_skus_request as skus_purchase;
+use channel_types::model::list_purchasable_skus_request::change_offer_purchase::ChangeType;
 use channel_types::model::{
     BillingAccount, BillingAccountPurchaseInfo, ListOffersRequest, ListOffersResponse,
     ListProductsRequest, ListProductsResponse, ListPurchasableOffersRequest,
@@ -19,6 +20,7 @@ use channel_types::names::{AccountRef, EntitlementRef, ProductRef, SkuGroupRef};
 use channel_types::wkt::Timestamp;
 
 use super::customers::{check_customer_name, customer};
+use crate::catalog::CatalogSku;
 use super::errors::{invalid, not_found, require};
 use super::paging::{PageLimits, page_size, page_vec};
 use super::filter::{EQUALITY, Filter, Key, ValueKind};
@@ -220,7 +222,7 @@ impl Engine {
         let state = self.read();
         customer(&state, &request.customer)?;
         let catalog = &self.inner.catalog;
-        let families: Vec<&str> = match &request.purchase_option {
+        let skus: Vec<&CatalogSku> = match &request.purchase_option {
             Some(skus_purchase::PurchaseOption::CreateEntitlementPurchase(p)) => {
                 require(&[("create_entitlement_purchase.product", &p.product)])?;
                 catalog
@@ -231,11 +233,20 @@ impl Engine {
                     .skus
                     .iter()
                     .filter(|s| s.sku.name.starts_with(&prefix))
-                    .map(|s| s.family)
                     .collect()
             }
             Some(skus_purchase::PurchaseOption::ChangeOfferPurchase(p)) => {
                 require(&[("change_offer_purchase.entitlement", &p.entitlement)])?;
+                let upgrade = match p.change_type() {
+                    ChangeType::Upgrade => true,
+                    ChangeType::Downgrade => false,
+                    ChangeType::Unspecified => {
+                        return Err(invalid(
+                            "change_offer_purchase.change_type",
+                            "required field is missing; use UPGRADE or DOWNGRADE",
+                        ));
+                    }
+                };
                 EntitlementRef::parse(&p.entitlement)
                     .map_err(|e| invalid("change_offer_purchase.entitlement", e.to_string()))?;
                 let e = state
@@ -243,12 +254,26 @@ impl Engine {
                     .get(&p.entitlement)
                     .ok_or_else(|| not_found("entitlement", &p.entitlement))?;
                 let id = e.offer.rsplit('/').next().unwrap_or_default();
-                let family = catalog
+                let current = catalog
                     .offer(id)
                     .and_then(|o| catalog.sku(o.sku))
-                    .map(|s| s.family)
+                    .ok_or_else(|| not_found("offer", &e.offer))?;
+                // A family lists its SKUs from the lowest edition up, so an
+                // upgrade is a SKU listed after the current one.
+                let family: Vec<&CatalogSku> = catalog
+                    .skus
+                    .iter()
+                    .filter(|s| s.family == current.family)
+                    .collect();
+                let at = family
+                    .iter()
+                    .position(|s| s.sku.name == current.sku.name)
                     .unwrap_or_default();
-                vec![family]
+                if upgrade {
+                    family[at + 1..].to_vec()
+                } else {
+                    family[..at].to_vec()
+                }
             }
             None => {
                 return Err(invalid(
@@ -257,10 +282,8 @@ impl Engine {
                 ));
             }
         };
-        let keyed: Vec<_> = catalog
-            .skus
+        let keyed: Vec<_> = skus
             .iter()
-            .filter(|s| families.contains(&s.family))
             .map(|s| {
                 (
                     s.sku.name.clone(),
@@ -274,7 +297,7 @@ impl Engine {
         let (purchasable_skus, next_page_token) = page_vec(
             &keyed,
             self.inner.tokens,
-            &format!("psku:{}", request.customer),
+            &format!("psku:{}:{:?}", request.customer, request.purchase_option),
             &request.page_token,
             size,
         )?;

@@ -19,6 +19,7 @@ use channel_types::wkt::Timestamp;
 use super::errors::{invalid, not_found, require};
 use super::filter::{ALL_OPS, Filter, Key, ValueKind};
 use super::paging::{PageLimits, page_size, page_vec};
+use super::validate;
 use super::{Caller, Engine};
 
 /// The one report the emulator offers: every entitlement of the account.
@@ -249,10 +250,13 @@ impl Engine {
     ) -> Result<RegisterSubscriberResponse, Error> {
         require(&[("service_account", &request.service_account)])?;
         let account = self.subscriber_account(caller, &request.account)?;
-        if !request.service_account.contains('@') {
+        if !validate::is_email(&request.service_account) {
             return Err(invalid(
                 "service_account",
-                "must be a service account email",
+                format!(
+                    "{:?} is not a service account email (expected e.g. name@project.iam.gserviceaccount.com)",
+                    validate::shorten(&request.service_account)
+                ),
             ));
         }
         self.write()
