@@ -14,9 +14,10 @@ mod operations;
 pub(crate) mod paging;
 mod partners;
 mod reports;
+pub(crate) mod schema;
 mod service;
 mod state;
-mod validate;
+pub(crate) mod validate;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;

@@ -3,16 +3,12 @@
 //! masks, and the one rule for quoting user input in an error message.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use channel_core::Error;
 use channel_types::r#type::Date;
 use channel_types::wkt::Timestamp;
-use prost::Message;
-use prost_types::field_descriptor_proto::{Label, Type};
-
 use super::errors::invalid;
+use super::schema::{FieldType, schema};
 
 /// The most characters of user input an error message quotes. Errors travel
 /// in gRPC trailers, which clients cap (8 KiB is common): an echoed
@@ -196,59 +192,6 @@ pub(crate) fn decimal(text: &str) -> Option<f64> {
     ok.then(|| text.parse().ok()).flatten()
 }
 
-/// The fields of every message of the API, from the descriptor set the
-/// types were generated from.
-struct Schema {
-    /// Full message name (no leading dot) -> its fields.
-    messages: HashMap<String, Vec<SchemaField>>,
-}
-
-struct SchemaField {
-    name: String,
-    /// The message type of a singular message field.
-    message: Option<String>,
-}
-
-fn schema() -> &'static Schema {
-    static SCHEMA: OnceLock<Schema> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        let mut messages = HashMap::new();
-        // The descriptor set is compiled in and checked by channel-types'
-        // own tests; a decoding failure leaves an empty schema, which
-        // refuses every mask path rather than panicking.
-        let set = prost_types::FileDescriptorSet::decode(channel_types::FILE_DESCRIPTOR_SET)
-            .unwrap_or_default();
-        for file in &set.file {
-            let package = file.package();
-            for message in &file.message_type {
-                add_message(&mut messages, package, message);
-            }
-        }
-        Schema { messages }
-    })
-}
-
-fn add_message(
-    messages: &mut HashMap<String, Vec<SchemaField>>,
-    scope: &str,
-    message: &prost_types::DescriptorProto,
-) {
-    let name = format!("{scope}.{}", message.name());
-    let fields = message
-        .field
-        .iter()
-        .map(|f| SchemaField {
-            name: f.name().to_string(),
-            message: (f.r#type() == Type::Message && f.label() != Label::Repeated)
-                .then(|| f.type_name().trim_start_matches('.').to_string()),
-        })
-        .collect();
-    for nested in &message.nested_type {
-        add_message(messages, &name, nested);
-    }
-    messages.insert(name, fields);
-}
-
 /// Checks every path of an update mask against `message` (a full name such
 /// as `google.cloud.channel.v1.Customer`): each segment must name a field,
 /// and only singular message fields have sub-fields.
@@ -259,7 +202,7 @@ pub(crate) fn mask_paths(message: &str, paths: &[String]) -> Result<(), Error> {
         for segment in path.split('.') {
             let field = current
                 .as_deref()
-                .and_then(|m| schema.messages.get(m))
+                .and_then(|m| schema.fields(m))
                 .and_then(|fields| fields.iter().find(|f| f.name == segment));
             let Some(field) = field else {
                 return Err(invalid(
@@ -271,7 +214,11 @@ pub(crate) fn mask_paths(message: &str, paths: &[String]) -> Result<(), Error> {
                     ),
                 ));
             };
-            current.clone_from(&field.message);
+            // Only a singular message has sub-fields to name.
+            current = match (&field.field_type, field.repeated) {
+                (FieldType::Message(m), false) => Some(m.clone()),
+                _ => None,
+            };
         }
     }
     Ok(())
