@@ -13,9 +13,7 @@ use channel_http::HttpTransport;
 use channel_mock::{AccountConfig, AccountKind, Emulator, EmulatorConfig, EngineConfig};
 use channel_types::longrunning::ListOperationsRequest;
 use channel_types::model::list_purchasable_skus_request::change_offer_purchase::ChangeType;
-use channel_types::model::list_purchasable_skus_request::{
-    ChangeOfferPurchase, PurchaseOption,
-};
+use channel_types::model::list_purchasable_skus_request::{ChangeOfferPurchase, PurchaseOption};
 use channel_types::model::repricing_config::{EntitlementGranularity, Granularity};
 use channel_types::model::*;
 use channel_types::rpc::Code;
@@ -208,9 +206,11 @@ fn repricing(entitlement: &str, month: Date, percentage: &str) -> RepricingConfi
         }),
         rebilling_basis: RebillingBasis::CostAtList as i32,
         conditional_overrides: Vec::new(),
-        granularity: Some(Granularity::EntitlementGranularity(EntitlementGranularity {
-            entitlement: entitlement.into(),
-        })),
+        granularity: Some(Granularity::EntitlementGranularity(
+            EntitlementGranularity {
+                entitlement: entitlement.into(),
+            },
+        )),
     }
 }
 
@@ -224,7 +224,12 @@ fn domains(customers: &[Customer]) -> Vec<String> {
 async fn customer_filters_match_as_documented_and_bad_ones_say_where() {
     let emulator = Emulator::start(config()).await.unwrap();
     let setup = local(&emulator, "r1");
-    for domain in ["a.example.com", "b.example.org", "acme.example", "other.example"] {
+    for domain in [
+        "a.example.com",
+        "b.example.org",
+        "acme.example",
+        "other.example",
+    ] {
         setup
             .create_customer(new_customer(RESELLER, domain))
             .await
@@ -319,7 +324,11 @@ async fn offer_filters_take_equality_and_inequality() {
             .await
             .unwrap()
             .offers;
-        assert!(expected > 0 && found.len() == expected, "{w}: {}", found.len());
+        assert!(
+            expected > 0 && found.len() == expected,
+            "{w}: {}",
+            found.len()
+        );
         let either = list(
             r#"sku.name = "products/google-workspace/skus/business-starter" OR sku.name = "products/google-cloud/skus/google-cloud-platform""#,
         )
@@ -327,7 +336,12 @@ async fn offer_filters_take_equality_and_inequality() {
         .unwrap()
         .offers;
         assert_eq!(either.len(), 4, "{w}");
-        refused(w, list("sku.name : \"x\"").await, Code::InvalidArgument, "filter");
+        refused(
+            w,
+            list("sku.name : \"x\"").await,
+            Code::InvalidArgument,
+            "filter",
+        );
         refused(w, list("price = 1").await, Code::InvalidArgument, "filter");
     }
     emulator.shutdown().await.unwrap();
@@ -393,7 +407,12 @@ async fn change_report_operation_and_repricing_filters() {
         assert_eq!(created.entitlement_changes.len(), 1, "{w}");
         let none = changes("change_type = SUSPENDED").await.unwrap();
         assert!(none.entitlement_changes.is_empty(), "{w}");
-        refused(w, changes("change_type = BOGUS").await, Code::InvalidArgument, "filter");
+        refused(
+            w,
+            changes("change_type = BOGUS").await,
+            Code::InvalidArgument,
+            "filter",
+        );
 
         let operations = |filter: &str| {
             wire.reseller.list_operations(ListOperationsRequest {
@@ -402,9 +421,28 @@ async fn change_report_operation_and_repricing_filters() {
                 ..Default::default()
             })
         };
-        assert!(!operations("done = true").await.unwrap().operations.is_empty(), "{w}");
-        assert!(operations("done = false").await.unwrap().operations.is_empty(), "{w}");
-        refused(w, operations("done = maybe").await, Code::InvalidArgument, "filter");
+        assert!(
+            !operations("done = true")
+                .await
+                .unwrap()
+                .operations
+                .is_empty(),
+            "{w}"
+        );
+        assert!(
+            operations("done = false")
+                .await
+                .unwrap()
+                .operations
+                .is_empty(),
+            "{w}"
+        );
+        refused(
+            w,
+            operations("done = maybe").await,
+            Code::InvalidArgument,
+            "filter",
+        );
 
         let configs = |parent: String, filter: String| {
             wire.reseller
@@ -417,7 +455,10 @@ async fn change_report_operation_and_repricing_filters() {
         let all = format!("{RESELLER}/customers/-");
         let found = configs(
             all.clone(),
-            format!("customer = {} OR customer = {RESELLER}/customers/nobody", customer.name),
+            format!(
+                "customer = {} OR customer = {RESELLER}/customers/nobody",
+                customer.name
+            ),
         )
         .await
         .unwrap();
@@ -431,7 +472,11 @@ async fn change_report_operation_and_repricing_filters() {
         assert_eq!(both.customer_repricing_configs.len(), 2, "{w}");
         refused(
             w,
-            configs(customer.name.clone(), format!("customer = {}", customer.name)).await,
+            configs(
+                customer.name.clone(),
+                format!("customer = {}", customer.name),
+            )
+            .await,
             Code::InvalidArgument,
             "filter",
         );
@@ -464,8 +509,17 @@ async fn change_report_operation_and_repricing_filters() {
         };
         let rows = |r: RunReportJobResponse| r.report_metadata.unwrap().row_count;
         assert_eq!(rows(report("num_units >= 5").await.unwrap()), 1, "{w}");
-        assert_eq!(rows(report("num_units < 5 OR num_units > 100").await.unwrap()), 1, "{w}");
-        refused(w, report("seats > 1").await, Code::InvalidArgument, "filter");
+        assert_eq!(
+            rows(report("num_units < 5 OR num_units > 100").await.unwrap()),
+            1,
+            "{w}"
+        );
+        refused(
+            w,
+            report("seats > 1").await,
+            Code::InvalidArgument,
+            "filter",
+        );
     }
     emulator.shutdown().await.unwrap();
 }
@@ -536,7 +590,10 @@ async fn request_ids_and_purchase_order_ids_are_checked_before_any_change() {
             .wait()
             .await
             .unwrap();
-        assert!(capped.parameters.iter().any(|p| p.name == "max_units"), "{w}");
+        assert!(
+            capped.parameters.iter().any(|p| p.name == "max_units"),
+            "{w}"
+        );
         refused(
             w,
             wire.reseller
@@ -646,7 +703,12 @@ async fn domains_emails_and_update_masks_are_checked() {
             Code::InvalidArgument,
             "update_mask",
         );
-        refused(w, update("bogus").await, Code::InvalidArgument, "update_mask");
+        refused(
+            w,
+            update("bogus").await,
+            Code::InvalidArgument,
+            "update_mask",
+        );
         let stored = wire
             .reseller
             .get_customer(GetCustomerRequest {
@@ -654,7 +716,10 @@ async fn domains_emails_and_update_masks_are_checked() {
             })
             .await
             .unwrap();
-        assert!(stored.primary_contact_info.is_none(), "{w}: no empty sub-message");
+        assert!(
+            stored.primary_contact_info.is_none(),
+            "{w}: no empty sub-message"
+        );
 
         let link = distributor
             .create_channel_partner_link(CreateChannelPartnerLinkRequest {
@@ -680,10 +745,26 @@ async fn domains_emails_and_update_masks_are_checked() {
                     }),
                 })
         };
-        refused(w, update_link("bogus").await, Code::InvalidArgument, "update_mask");
-        refused(w, update_link("public_id").await, Code::InvalidArgument, "update_mask");
-        let revoked = update_link("channel_partner_link.link_state").await.unwrap();
-        assert_eq!(revoked.link_state(), ChannelPartnerLinkState::Revoked, "{w}");
+        refused(
+            w,
+            update_link("bogus").await,
+            Code::InvalidArgument,
+            "update_mask",
+        );
+        refused(
+            w,
+            update_link("public_id").await,
+            Code::InvalidArgument,
+            "update_mask",
+        );
+        let revoked = update_link("channel_partner_link.link_state")
+            .await
+            .unwrap();
+        assert_eq!(
+            revoked.link_state(),
+            ChannelPartnerLinkState::Revoked,
+            "{w}"
+        );
     }
     emulator.shutdown().await.unwrap();
 }
@@ -899,7 +980,10 @@ async fn http_call(
         })
         .unwrap_or_default();
     // Bodies come chunked or sized; a chunked one is unwrapped here.
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         let mut out = String::new();
         let mut rest = body;
         while let Some((size, after)) = rest.split_once("\r\n") {
@@ -908,7 +992,7 @@ async fn http_call(
                 break;
             }
             out.push_str(&after[..size]);
-            rest = &after[size..].trim_start_matches("\r\n");
+            rest = after[size..].trim_start_matches("\r\n");
         }
         out
     } else {
@@ -1051,7 +1135,11 @@ async fn the_enum_encoding_parameter_of_generated_rest_clients_works_on_every_me
         if status != 200 {
             continue;
         }
-        assert!(content_type.starts_with("application/json"), "{}", method.name);
+        assert!(
+            content_type.starts_with("application/json"),
+            "{}",
+            method.name
+        );
         let expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
         let got: serde_json::Value = serde_json::from_str(&got).unwrap();
         let (mut before, mut after) = (Vec::new(), Vec::new());
@@ -1085,46 +1173,68 @@ async fn partial_responses_pretty_printing_callbacks_and_query_tokens() {
     let auth = "Authorization: Bearer r1\r\n";
     let list = "/v1/accounts/R1/customers";
 
-    let (status, _, body) =
-        http_call(addr, "GET", &format!("{list}?fields=customers(domain,orgPostalAddress/regionCode)"), auth, "").await;
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?fields=customers(domain,orgPostalAddress/regionCode)"),
+        auth,
+        "",
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let value: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
         value,
         serde_json::json!({"customers": [{"domain": "fields.example", "orgPostalAddress": {"regionCode": "US"}}]})
     );
-    let (status, _, body) = http_call(addr, "GET", &format!("{list}?fields=customers(bogus)"), auth, "").await;
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?fields=customers(bogus)"),
+        auth,
+        "",
+    )
+    .await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("bogus"), "{body}");
 
-    let (status, _, body) = http_call(addr, "GET", &format!("{list}?prettyPrint=true"), auth, "").await;
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?prettyPrint=true"), auth, "").await;
     assert_eq!(status, 200);
     assert!(body.contains("\n  "), "{body}");
 
     let (status, content_type, body) =
         http_call(addr, "GET", &format!("{list}?callback=handle"), auth, "").await;
     assert_eq!(status, 200);
-    assert!(content_type.starts_with("text/javascript"), "{content_type}");
+    assert!(
+        content_type.starts_with("text/javascript"),
+        "{content_type}"
+    );
     assert!(body.contains("handle({") && body.ends_with(");"), "{body}");
 
     let (status, _, body) = http_call(
         addr,
         "GET",
-        &format!("{list}?key=k&quotaUser=u&$.xgafv=2&upload_protocol=raw&uploadType=media&alt=json"),
+        &format!(
+            "{list}?key=k&quotaUser=u&$.xgafv=2&upload_protocol=raw&uploadType=media&alt=json"
+        ),
         auth,
         "",
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let (status, _, body) = http_call(addr, "GET", &format!("{list}?access_token=r1"), "", "").await;
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?access_token=r1"), "", "").await;
     assert_eq!(status, 200, "{body}");
-    let (status, _, body) = http_call(addr, "GET", &format!("{list}?oauth_token=nope"), "", "").await;
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?oauth_token=nope"), "", "").await;
     assert_eq!(status, 401, "{body}");
 
     let (status, _, body) = http_call(addr, "GET", &format!("{list}?bogus=1"), auth, "").await;
     assert_eq!(status, 400);
     assert!(body.contains("bogus"), "{body}");
-    let (status, _, body) = http_call(addr, "GET", &format!("{list}?alt=json&$alt=json"), auth, "").await;
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?alt=json&$alt=json"), auth, "").await;
     assert_eq!(status, 400, "{body}");
     emulator.shutdown().await.unwrap();
 }

@@ -20,11 +20,11 @@ use channel_types::names::{AccountRef, EntitlementRef, ProductRef, SkuGroupRef};
 use channel_types::wkt::Timestamp;
 
 use super::customers::{check_customer_name, customer};
-use crate::catalog::CatalogSku;
 use super::errors::{invalid, not_found, require};
-use super::paging::{PageLimits, page_size, page_vec};
 use super::filter::{EQUALITY, Filter, Key, ValueKind};
+use super::paging::{PageLimits, page_size, page_vec};
 use super::{Caller, Engine};
+use crate::catalog::CatalogSku;
 
 /// The fields ListOffers filters on, as documented, with `=` and `!=`.
 const OFFER_FILTER: &[Key] = &[

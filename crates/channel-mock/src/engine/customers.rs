@@ -413,10 +413,7 @@ impl Engine {
             return Err(invalid("user.email", "the admin user's email is required"));
         }
         validate::email("user.email", &user.email)?;
-        validate::email(
-            "cloud_identity_info.alternate_email",
-            &info.alternate_email,
-        )?;
+        validate::email("cloud_identity_info.alternate_email", &info.alternate_email)?;
         // No request id on this method: it is never replayed.
         self.run_operation(
             caller,
@@ -548,16 +545,22 @@ fn apply_mask(stored: &Customer, input: &Customer, paths: &[String]) -> Result<C
             .ok_or_else(|| invalid("update_mask", "empty path"))?;
         let mut node = &mut target;
         for key in parents {
-            let object = node
-                .as_object_mut()
-                .ok_or_else(|| invalid("update_mask", format!("{:?} does not name a field", shorten(path))))?;
+            let object = node.as_object_mut().ok_or_else(|| {
+                invalid(
+                    "update_mask",
+                    format!("{:?} does not name a field", shorten(path)),
+                )
+            })?;
             node = object
                 .entry(key.clone())
                 .or_insert_with(|| serde_json::Value::Object(Default::default()));
         }
-        let object = node
-            .as_object_mut()
-            .ok_or_else(|| invalid("update_mask", format!("{:?} does not name a field", shorten(path))))?;
+        let object = node.as_object_mut().ok_or_else(|| {
+            invalid(
+                "update_mask",
+                format!("{:?} does not name a field", shorten(path)),
+            )
+        })?;
         match from {
             Some(value) => {
                 object.insert(last.clone(), value.clone());

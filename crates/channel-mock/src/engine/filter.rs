@@ -385,9 +385,9 @@ fn check_keys(text: &str, expr: &Expr, keys: &[Key]) -> Result<(), FilterError> 
         kind,
     };
     match expr {
-        Expr::And(parts) | Expr::Or(parts) => parts
-            .iter()
-            .try_for_each(|p| check_keys(text, p, keys)),
+        Expr::And(parts) | Expr::Or(parts) => {
+            parts.iter().try_for_each(|p| check_keys(text, p, keys))
+        }
         Expr::Not(inner) => check_keys(text, inner, keys),
         Expr::Compare(r) => {
             let [field_at, op_at, value_at] = r.at;
@@ -722,15 +722,21 @@ mod tests {
             FilterErrorKind::UnsupportedComparator { .. }
         ));
         let e = refused("domain = \"unclosed");
+        assert_eq!((e.at, e.kind), (9, FilterErrorKind::UnterminatedString));
         assert_eq!(
-            (e.at, e.kind),
-            (9, FilterErrorKind::UnterminatedString)
+            refused("(domain = a").kind,
+            FilterErrorKind::UnclosedParenthesis
         );
-        assert_eq!(refused("(domain = a").kind, FilterErrorKind::UnclosedParenthesis);
-        assert_eq!(refused("domain a").kind, FilterErrorKind::ExpectedComparator);
+        assert_eq!(
+            refused("domain a").kind,
+            FilterErrorKind::ExpectedComparator
+        );
         assert_eq!(refused("domain =").kind, FilterErrorKind::ExpectedValue);
         assert_eq!(refused("= a").kind, FilterErrorKind::ExpectedField);
-        assert_eq!(refused("domain = a b").kind, FilterErrorKind::UnexpectedText);
+        assert_eq!(
+            refused("domain = a b").kind,
+            FilterErrorKind::UnexpectedText
+        );
         assert!(matches!(
             refused("done = maybe").kind,
             FilterErrorKind::InvalidValue { .. }

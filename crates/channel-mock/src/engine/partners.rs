@@ -12,9 +12,8 @@ use channel_types::model::{
     ListChannelPartnerLinksResponse, ListChannelPartnerRepricingConfigsRequest,
     ListChannelPartnerRepricingConfigsResponse, ListCustomerRepricingConfigsRequest,
     ListCustomerRepricingConfigsResponse, RepricingAdjustment, RepricingConfig,
-    UpdateChannelPartnerLinkRequest,
-    UpdateChannelPartnerRepricingConfigRequest, UpdateCustomerRepricingConfigRequest,
-    repricing_adjustment, repricing_config,
+    UpdateChannelPartnerLinkRequest, UpdateChannelPartnerRepricingConfigRequest,
+    UpdateCustomerRepricingConfigRequest, repricing_adjustment, repricing_config,
 };
 use channel_types::names::{
     AccountRef, ChannelPartnerLinkRef, ChannelPartnerRepricingConfigRef, CustomerRef,
@@ -37,10 +36,7 @@ const LOWEST_PERCENTAGE: f64 = -100.0;
 
 /// Checks an adjustment: a percentage in `google.type.Decimal` form, not
 /// below [`LOWEST_PERCENTAGE`].
-fn check_adjustment(
-    adjustment: Option<&RepricingAdjustment>,
-    field: &str,
-) -> Result<(), Error> {
+fn check_adjustment(adjustment: Option<&RepricingAdjustment>, field: &str) -> Result<(), Error> {
     let Some(repricing_adjustment::Adjustment::PercentageAdjustment(p)) =
         adjustment.and_then(|a| a.adjustment.as_ref())
     else {
@@ -154,9 +150,7 @@ fn repricing_filter(
     if filter.expr().is_some() && !across_all {
         return Err(invalid(
             "filter",
-            format!(
-                "a filter needs the parent accounts/{{account}}/{collection}/- (all of them)"
-            ),
+            format!("a filter needs the parent accounts/{{account}}/{collection}/- (all of them)"),
         ));
     }
     Ok(filter)

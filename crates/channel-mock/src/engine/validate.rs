@@ -4,11 +4,11 @@
 
 use std::borrow::Cow;
 
+use super::errors::invalid;
+use super::schema::{FieldType, schema};
 use channel_core::Error;
 use channel_types::r#type::Date;
 use channel_types::wkt::Timestamp;
-use super::errors::invalid;
-use super::schema::{FieldType, schema};
 
 /// The most characters of user input an error message quotes. Errors travel
 /// in gRPC trailers, which clients cap (8 KiB is common): an echoed
@@ -109,9 +109,13 @@ pub(crate) fn is_email(email: &str) -> bool {
         Some((local, domain)) => {
             !local.is_empty()
                 && local.len() <= 64
-                && local
-                    .chars()
-                    .all(|c| c.is_ascii_graphic() && !matches!(c, '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | ']' | '\\'))
+                && local.chars().all(|c| {
+                    c.is_ascii_graphic()
+                        && !matches!(
+                            c,
+                            '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | ']' | '\\'
+                        )
+                })
                 && !local.starts_with('.')
                 && !local.ends_with('.')
                 && !local.contains("..")
@@ -253,11 +257,25 @@ mod tests {
         for good in ["example.com", "a-b.example.co.uk", "xn--bcher-kva.example"] {
             assert!(is_domain(good), "{good}");
         }
-        for bad in ["", "localhost", "-a.com", "a..com", "a b.com", "a.com.", "a.123"] {
+        for bad in [
+            "",
+            "localhost",
+            "-a.com",
+            "a..com",
+            "a b.com",
+            "a.com.",
+            "a.123",
+        ] {
             assert!(!is_domain(bad), "{bad}");
         }
         assert!(is_email("first.last+tag@example.com"));
-        for bad in ["@example.com", "a@", "a@b", "a b@example.com", "a..b@example.com"] {
+        for bad in [
+            "@example.com",
+            "a@",
+            "a@b",
+            "a b@example.com",
+            "a..b@example.com",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

@@ -54,7 +54,11 @@ pub(crate) fn split(query: Option<&str>) -> Result<(Option<String>, SystemParams
     let mut params = SystemParams::default();
     let mut kept: Vec<&str> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
-    for part in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+    for part in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (raw_name, raw_value) = part.split_once('=').unwrap_or((part, ""));
         let name = decode(raw_name)?;
         let Some((canonical, _)) = NAMES
@@ -113,10 +117,8 @@ impl SystemParams {
                     _ => return Err(invalid(name, "must be true or false")),
                 }
             }
-            "$.xgafv" => {
-                if value != "1" && value != "2" {
-                    return Err(invalid(name, "the error format version must be 1 or 2"));
-                }
+            "$.xgafv" if value != "1" && value != "2" => {
+                return Err(invalid(name, "the error format version must be 1 or 2"));
             }
             "callback" => {
                 let ok = !value.is_empty()
@@ -158,7 +160,12 @@ impl SystemParams {
         } else {
             serde_json::to_string(&value)
         }
-        .map_err(|e| Error::rpc(Code::Internal, format!("the response has no JSON form: {e}")))?;
+        .map_err(|e| {
+            Error::rpc(
+                Code::Internal,
+                format!("the response has no JSON form: {e}"),
+            )
+        })?;
         Ok(match &self.callback {
             Some(callback) => (
                 [(header::CONTENT_TYPE, "text/javascript; charset=UTF-8")],
@@ -196,7 +203,10 @@ fn enums_to_numbers(value: &mut Value, message: &str) {
         return;
     };
     for (key, member) in members.iter_mut() {
-        let Some(field) = fields.iter().find(|f| f.json_name == *key || f.name == *key) else {
+        let Some(field) = fields
+            .iter()
+            .find(|f| f.json_name == *key || f.name == *key)
+        else {
             continue;
         };
         match &field.field_type {
@@ -288,7 +298,9 @@ impl Selection {
     fn check(&self, message: &str) -> Result<()> {
         let schema = schema();
         // Inside Any, Struct and the like the fields are not known ahead.
-        let Some(fields) = schema.fields(message).filter(|_| !message.starts_with("google.protobuf."))
+        let Some(fields) = schema
+            .fields(message)
+            .filter(|_| !message.starts_with("google.protobuf."))
         else {
             return Ok(());
         };
@@ -300,7 +312,10 @@ impl Selection {
                 .iter()
                 .find(|f| f.json_name == *name || f.name == *name)
                 .ok_or_else(|| {
-                    invalid("fields", format!("Invalid field selection {}", shorten(name)))
+                    invalid(
+                        "fields",
+                        format!("Invalid field selection {}", shorten(name)),
+                    )
                 })?;
             if !inner.fields.is_empty() {
                 match &field.field_type {
@@ -422,12 +437,16 @@ mod tests {
 
     #[test]
     fn system_parameters_are_taken_off_the_query() {
-        let (rest, params) =
-            split(Some("pageSize=2&%24alt=json%3Benum-encoding%3Dint&key=k&$.xgafv=2")).unwrap();
+        let (rest, params) = split(Some(
+            "pageSize=2&%24alt=json%3Benum-encoding%3Dint&key=k&$.xgafv=2",
+        ))
+        .unwrap();
         assert_eq!(rest.as_deref(), Some("pageSize=2"));
         assert!(params.enums_as_numbers);
-        let (rest, _) = split(Some("alt=json&quotaUser=u&upload_protocol=raw&uploadType=media"))
-            .unwrap();
+        let (rest, _) = split(Some(
+            "alt=json&quotaUser=u&upload_protocol=raw&uploadType=media",
+        ))
+        .unwrap();
         assert_eq!(rest, None);
     }
 
