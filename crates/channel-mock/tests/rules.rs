@@ -658,7 +658,7 @@ async fn domains_emails_and_update_masks_are_checked() {
             Code::InvalidArgument,
             "customer.primary_contact_info.email",
         );
-        refused(
+        let error = refused(
             w,
             wire.reseller
                 .check_cloud_identity_accounts_exist(CheckCloudIdentityAccountsExistRequest {
@@ -670,6 +670,7 @@ async fn domains_emails_and_update_masks_are_checked() {
             Code::InvalidArgument,
             "domain",
         );
+        assert_eq!(error.reason(), Some("INVALID_VALUE"), "{w}");
         refused(
             w,
             wire.reseller
@@ -751,12 +752,19 @@ async fn domains_emails_and_update_masks_are_checked() {
             Code::InvalidArgument,
             "update_mask",
         );
-        refused(
-            w,
-            update_link("public_id").await,
-            Code::InvalidArgument,
-            "update_mask",
-        );
+        for documented in [
+            "public_id",
+            "reseller_cloud_identity_id",
+            "invite_link_uri",
+            "name",
+        ] {
+            refused(
+                w,
+                update_link(documented).await,
+                Code::InvalidArgument,
+                "update_mask",
+            );
+        }
         let revoked = update_link("channel_partner_link.link_state")
             .await
             .unwrap();
@@ -1236,5 +1244,14 @@ async fn partial_responses_pretty_printing_callbacks_and_query_tokens() {
     let (status, _, body) =
         http_call(addr, "GET", &format!("{list}?alt=json&$alt=json"), auth, "").await;
     assert_eq!(status, 400, "{body}");
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?pageSize=1&pageSize=2"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "the same parameter twice: {body}");
     emulator.shutdown().await.unwrap();
 }

@@ -13,7 +13,7 @@ use channel_types::names::{AccountRef, ChannelPartnerLinkRef, CustomerRef};
 use channel_types::rpc::Code;
 use channel_types::wkt::{Empty, Timestamp};
 
-use super::errors::{invalid, not_found, reason, require};
+use super::errors::{DOMAIN, invalid, not_found, reason, require};
 use super::filter::{Filter, Key, Op, ValueKind};
 use super::paging::{PageLimits, page, page_size};
 use super::state::State;
@@ -134,7 +134,9 @@ impl Engine {
         request: CheckCloudIdentityAccountsExistRequest,
     ) -> Result<CheckCloudIdentityAccountsExistResponse, Error> {
         require(&[("parent", &request.parent), ("domain", &request.domain)])?;
-        validate::domain("domain", &request.domain)?;
+        // The reference names this refusal's reason.
+        validate::domain("domain", &request.domain)
+            .map_err(|e| e.with_reason("INVALID_VALUE", DOMAIN))?;
         let state = self.read();
         check_customer_parent(&state, caller, &request.parent)?;
         let own = format!("{}/", caller.account_name());
