@@ -1255,3 +1255,287 @@ async fn partial_responses_pretty_printing_callbacks_and_query_tokens() {
     assert_eq!(status, 400, "the same parameter twice: {body}");
     emulator.shutdown().await.unwrap();
 }
+
+/// Checks one documented refusal: the code, and the field or the reason
+/// when the reference names one.
+#[track_caller]
+fn documented(wire: &str, what: &str, result: Result<(), Error>, code: Code, detail: &str) {
+    let error = result.expect_err(&format!("{wire}: {what} should be refused"));
+    assert_eq!(error.code(), code, "{wire}: {what}: {error:?}");
+    if !detail.is_empty() {
+        let named = error.reason() == Some(detail)
+            || error.field_violations().iter().any(|v| v.field == detail);
+        assert!(named, "{wire}: {what}: expected {detail}: {error:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documented_refusals_of_each_method() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "refusals.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let other = customer_with_identity(&setup, "refusals-other.example").await;
+    let other_e = buy(&setup, &other.name, "ws-business-starter-flexible", 1).await;
+    let operations = setup
+        .list_operations(ListOperationsRequest {
+            name: "operations".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .operations;
+    let operation = operations[0].name.clone();
+    for wire in wires(&emulator) {
+        let (w, r, d) = (wire.name, &wire.reseller, &wire.distributor);
+        let link = d
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-refusals"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+        documented(
+            w,
+            "a second link to the same reseller",
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-refusals"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "",
+        );
+        for state in [
+            ChannelPartnerLinkState::Active,
+            ChannelPartnerLinkState::Suspended,
+        ] {
+            documented(
+                w,
+                "an invited link made active or suspended",
+                d.update_channel_partner_link(UpdateChannelPartnerLinkRequest {
+                    name: link.name.clone(),
+                    channel_partner_link: Some(ChannelPartnerLink {
+                        link_state: state as i32,
+                        ..Default::default()
+                    }),
+                    update_mask: Some(FieldMask {
+                        paths: vec!["link_state".into()],
+                    }),
+                })
+                .await
+                .map(drop),
+                Code::InvalidArgument,
+                "channel_partner_link.link_state",
+            );
+        }
+        documented(
+            w,
+            "a reseller listing links",
+            r.list_channel_partner_links(ListChannelPartnerLinksRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::PermissionDenied,
+            "",
+        );
+        documented(
+            w,
+            "importing a customer that has Cloud Identity",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
+                    "refusals.example".into(),
+                )),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "CUSTOMER_ALREADY_EXISTS",
+        );
+        documented(
+            w,
+            "importing without an identity",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "customer_identity",
+        );
+        documented(
+            w,
+            "deleting a customer with entitlements",
+            r.delete_customer(DeleteCustomerRequest {
+                name: customer.name.clone(),
+            })
+            .await
+            .map(drop),
+            Code::FailedPrecondition,
+            "",
+        );
+        documented(
+            w,
+            "changing to an offer of another product",
+            r.change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-vault-flexible"),
+                parameters: vec![units("num_units", 5)],
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "offer",
+        );
+        documented(
+            w,
+            "renewal settings of a flexible plan",
+            r.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: e.name.clone(),
+                renewal_settings: Some(RenewalSettings::default()),
+                request_id: String::new(),
+            })
+            .await
+            .map(drop),
+            Code::FailedPrecondition,
+            "NOT_COMMITMENT_PLAN",
+        );
+        documented(
+            w,
+            "transferring another customer's entitlement to Google",
+            r.transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![other_e.clone()],
+                request_id: String::new(),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "transferable offers without a SKU",
+            r.list_transferable_offers(ListTransferableOffersRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "sku",
+        );
+        documented(
+            w,
+            "transferable offers of an unknown SKU",
+            r.list_transferable_offers(ListTransferableOffersRequest {
+                parent: RESELLER.into(),
+                sku: "products/google-workspace/skus/nothing".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "purchasable offers without a purchase option",
+            r.list_purchasable_offers(ListPurchasableOffersRequest {
+                customer: customer.name.clone(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "purchase_option",
+        );
+        documented(
+            w,
+            "billing accounts for no SKU",
+            r.query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
+                customer: customer.name.clone(),
+                skus: Vec::new(),
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "skus",
+        );
+        documented(
+            w,
+            "an unknown SKU group",
+            r.list_sku_group_billable_skus(ListSkuGroupBillableSkusRequest {
+                parent: format!("{RESELLER}/skuGroups/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "an unknown customer repricing config",
+            r.get_customer_repricing_config(GetCustomerRepricingConfigRequest {
+                name: format!("{}/customerRepricingConfigs/nothing", customer.name),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "an unknown report job",
+            r.fetch_report_results(FetchReportResultsRequest {
+                report_job: format!("{RESELLER}/reportJobs/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "unregistering an unknown subscriber",
+            r.unregister_subscriber(UnregisterSubscriberRequest {
+                account: RESELLER.into(),
+                service_account: "nobody@project.iam.gserviceaccount.com".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "another account's operation",
+            d.get_operation(channel_types::longrunning::GetOperationRequest {
+                name: operation.clone(),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
