@@ -1527,6 +1527,189 @@ async fn the_documented_refusals_of_each_method() {
         );
         documented(
             w,
+            "a missing entitlement",
+            r.get_entitlement(GetEntitlementRequest {
+                name: format!("{}/entitlements/nothing", customer.name),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "the offer of a missing entitlement",
+            r.lookup_offer(LookupOfferRequest {
+                entitlement: format!("{}/entitlements/nothing", customer.name),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "entitlements of a missing customer",
+            r.list_entitlements(ListEntitlementsRequest {
+                parent: format!("{RESELLER}/customers/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "Cloud Identity provisioned twice",
+            r.provision_cloud_identity(ProvisionCloudIdentityRequest {
+                customer: customer.name.clone(),
+                user: Some(AdminUser {
+                    email: "admin@refusals.example".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "CLOUD_IDENTITY_ALREADY_PROVISIONED",
+        );
+        let fresh = r
+            .create_customer(new_customer(RESELLER, &format!("{w}-fresh.example")))
+            .await
+            .unwrap();
+        documented(
+            w,
+            "an admin outside the customer's domain",
+            r.provision_cloud_identity(ProvisionCloudIdentityRequest {
+                customer: fresh.name.clone(),
+                user: Some(AdminUser {
+                    email: "admin@elsewhere.example".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "user.email",
+        );
+        documented(
+            w,
+            "a link without a reseller",
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "channel_partner_link.reseller_cloud_identity_id",
+        );
+        documented(
+            w,
+            "a new link that is not INVITED",
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-active"),
+                    link_state: ChannelPartnerLinkState::Active as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "channel_partner_link.link_state",
+        );
+        documented(
+            w,
+            "another account's products",
+            r.list_products(ListProductsRequest {
+                account: DISTRIBUTOR.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::PermissionDenied,
+            "",
+        );
+        documented(
+            w,
+            "billing accounts for an unknown SKU",
+            r.query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
+                customer: customer.name.clone(),
+                skus: vec!["products/google-workspace/skus/nothing".into()],
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "a subscriber that is not an email",
+            r.register_subscriber(RegisterSubscriberRequest {
+                account: RESELLER.into(),
+                service_account: "not-an-email".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "service_account",
+        );
+        documented(
+            w,
+            "importing a malformed domain",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
+                    "not a domain".into(),
+                )),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "domain",
+        );
+        documented(
+            w,
+            "importing by a malformed admin email",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(
+                    import_customer_request::CustomerIdentity::PrimaryAdminEmail("admin@".into()),
+                ),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "primary_admin_email",
+        );
+        documented(
+            w,
+            "an 81-character purchase order on an offer change",
+            r.change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-business-standard-annual"),
+                parameters: vec![units("num_units", 5)],
+                purchase_order_id: "p".repeat(81),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "purchase_order_id",
+        );
+        documented(
+            w,
             "another account's operation",
             d.get_operation(channel_types::longrunning::GetOperationRequest {
                 name: operation.clone(),
