@@ -1710,6 +1710,71 @@ async fn the_documented_refusals_of_each_method() {
         );
         documented(
             w,
+            "purchasable offers of an unknown SKU",
+            r.list_purchasable_offers(ListPurchasableOffersRequest {
+                customer: customer.name.clone(),
+                purchase_option: Some(
+                    list_purchasable_offers_request::PurchaseOption::CreateEntitlementPurchase(
+                        list_purchasable_offers_request::CreateEntitlementPurchase {
+                            sku: "products/google-workspace/skus/nothing".into(),
+                            ..Default::default()
+                        },
+                    ),
+                ),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "another account's SKUs",
+            r.list_skus(ListSkusRequest {
+                parent: "products/google-workspace".into(),
+                account: DISTRIBUTOR.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::PermissionDenied,
+            "",
+        );
+        // The second entitlement is a SKU the customer owns: nothing is
+        // transferred, not even the first.
+        let transfer = |offer: &str| Entitlement {
+            offer: format!("{RESELLER}/offers/{offer}"),
+            parameters: vec![units("num_units", 1)],
+            ..Default::default()
+        };
+        documented(
+            w,
+            "a transfer with one entitlement that can't be made",
+            r.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![
+                    transfer("ws-vault-flexible"),
+                    transfer("ws-business-standard-annual"),
+                ],
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "SKU_ALREADY_PURCHASED",
+        );
+        let owned = r
+            .list_entitlements(ListEntitlementsRequest {
+                parent: customer.name.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .entitlements;
+        assert_eq!(owned.len(), 1, "{w}: the vault entitlement was rolled back");
+        documented(
+            w,
             "another account's operation",
             d.get_operation(channel_types::longrunning::GetOperationRequest {
                 name: operation.clone(),
