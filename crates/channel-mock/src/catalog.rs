@@ -29,6 +29,9 @@ const WORKSPACE_BASE: &str = "workspace-base";
 /// Name of the seat-count parameter of seat-based offers.
 const NUM_UNITS: &str = "num_units";
 
+/// Name of the optional cap on assignable units of flexible and trial offers.
+const MAX_UNITS: &str = "max_units";
+
 /// When every offer became available: 2024-01-01T00:00:00Z.
 const OFFERS_START: Timestamp = Timestamp {
     seconds: 1_704_067_200,
@@ -628,6 +631,16 @@ fn num_units(min: i64, max: i64) -> ParameterDefinition {
     }
 }
 
+/// The optional `max_units` parameter: the reference lets flexible and
+/// trial entitlements cap the units that may be assigned.
+fn max_units_cap(max: i64) -> ParameterDefinition {
+    ParameterDefinition {
+        name: MAX_UNITS.to_owned(),
+        optional: true,
+        ..num_units(1, max)
+    }
+}
+
 /// Constraints limiting an offer to the given customer types, in any region.
 fn customer_types(types: &[CustomerType]) -> Constraints {
     Constraints {
@@ -679,7 +692,7 @@ fn flexible_offer(
             "No commitment; add or remove units at any time, billed monthly.",
         ),
         price_by_resources: vec![list_price(resource_type, monthly_cents, PeriodType::Month)],
-        parameter_definitions: vec![num_units(1, max_units)],
+        parameter_definitions: vec![num_units(1, max_units), max_units_cap(max_units)],
         constraints,
     }
 }
@@ -734,7 +747,10 @@ fn trial_offer(id: &'static str, sku: &'static str, sku_display_name: &str) -> C
             "Free for 14 days, for up to 10 users.",
         ),
         price_by_resources: vec![list_price(ResourceType::Seat, 0, PeriodType::Month)],
-        parameter_definitions: vec![num_units(1, TRIAL_MAX_UNITS)],
+        parameter_definitions: vec![
+            num_units(1, TRIAL_MAX_UNITS),
+            max_units_cap(TRIAL_MAX_UNITS),
+        ],
         constraints: domain_only(),
     }
 }
@@ -894,6 +910,27 @@ mod tests {
                 yearly > monthly && yearly < 12 * monthly,
                 "annual is cheaper"
             );
+        }
+    }
+
+    #[test]
+    fn flexible_and_trial_offers_take_an_optional_max_units() {
+        let catalog = Catalog::standard();
+        for offer in &catalog.offers {
+            let cap = offer
+                .parameter_definitions
+                .iter()
+                .find(|d| d.name == MAX_UNITS);
+            let plan = plan_of(offer);
+            let seats = offer
+                .parameter_definitions
+                .iter()
+                .any(|d| d.name == NUM_UNITS);
+            if matches!(plan, PaymentPlan::Flexible | PaymentPlan::Trial) && seats {
+                assert!(cap.is_some_and(|d| d.optional), "{}", offer.id);
+            } else {
+                assert!(cap.is_none(), "{}", offer.id);
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 use channel_core::Error;
 use channel_types::model::list_purchasable_offers_request as offers_purchase;
 use channel_types::model::list_purchasable_skus_request as skus_purchase;
+use channel_types::model::list_purchasable_skus_request::change_offer_purchase::ChangeType;
 use channel_types::model::{
     BillingAccount, BillingAccountPurchaseInfo, ListOffersRequest, ListOffersResponse,
     ListProductsRequest, ListProductsResponse, ListPurchasableOffersRequest,
@@ -20,8 +21,42 @@ use channel_types::wkt::Timestamp;
 
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, require};
+use super::filter::{EQUALITY, Filter, Key, ValueKind};
 use super::paging::{PageLimits, page_size, page_vec};
 use super::{Caller, Engine};
+use crate::catalog::CatalogSku;
+
+/// The fields ListOffers filters on, as documented, with `=` and `!=`.
+const OFFER_FILTER: &[Key] = &[
+    Key {
+        name: "name",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+    Key {
+        name: "sku.name",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+    Key {
+        name: "sku.product.name",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+];
+
+fn offer_field(offer: &Offer, field: &str) -> String {
+    let sku = offer.sku.as_ref();
+    match field {
+        "name" => offer.name.clone(),
+        "sku.name" => sku.map(|s| s.name.clone()).unwrap_or_default(),
+        "sku.product.name" => sku
+            .and_then(|s| s.product.as_ref())
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
 
 const CATALOG_LIMITS: PageLimits = PageLimits {
     default: 100,
@@ -149,31 +184,13 @@ impl Engine {
         request: ListOffersRequest,
     ) -> Result<ListOffersResponse, Error> {
         let account = account_id(caller, "parent", &request.parent)?;
-        let filter = request.filter.trim();
-        let (field, value) = match filter.split_once('=') {
-            None if filter.is_empty() => ("", ""),
-            Some((f, v)) if matches!(f.trim(), "sku.name" | "sku.product.name") => {
-                (f.trim(), v.trim().trim_matches('"'))
-            }
-            _ => {
-                return Err(invalid(
-                    "filter",
-                    format!(
-                        "unsupported filter {filter:?}; use sku.name=... or sku.product.name=..."
-                    ),
-                ));
-            }
-        };
+        let filter = Filter::new(&request.filter, OFFER_FILTER)?;
         let catalog = &self.inner.catalog;
         let offers: Vec<Offer> = catalog
             .offers
             .iter()
-            .filter(|o| match field {
-                "sku.name" => o.sku == value,
-                "sku.product.name" => o.sku.starts_with(&format!("{value}/")),
-                _ => true,
-            })
             .map(|o| o.to_offer(account, catalog))
+            .filter(|o| filter.matches(&|field| offer_field(o, field)))
             .collect();
         let size = page_size(
             request.page_size,
@@ -186,7 +203,7 @@ impl Engine {
         let (offers, next_page_token) = page_vec(
             &keyed,
             self.inner.tokens,
-            &format!("offers:{account}:{filter}"),
+            &format!("offers:{account}:{}", request.filter),
             &request.page_token,
             size,
         )?;
@@ -205,7 +222,7 @@ impl Engine {
         let state = self.read();
         customer(&state, &request.customer)?;
         let catalog = &self.inner.catalog;
-        let families: Vec<&str> = match &request.purchase_option {
+        let skus: Vec<&CatalogSku> = match &request.purchase_option {
             Some(skus_purchase::PurchaseOption::CreateEntitlementPurchase(p)) => {
                 require(&[("create_entitlement_purchase.product", &p.product)])?;
                 catalog
@@ -216,11 +233,20 @@ impl Engine {
                     .skus
                     .iter()
                     .filter(|s| s.sku.name.starts_with(&prefix))
-                    .map(|s| s.family)
                     .collect()
             }
             Some(skus_purchase::PurchaseOption::ChangeOfferPurchase(p)) => {
                 require(&[("change_offer_purchase.entitlement", &p.entitlement)])?;
+                let upgrade = match p.change_type() {
+                    ChangeType::Upgrade => true,
+                    ChangeType::Downgrade => false,
+                    ChangeType::Unspecified => {
+                        return Err(invalid(
+                            "change_offer_purchase.change_type",
+                            "required field is missing; use UPGRADE or DOWNGRADE",
+                        ));
+                    }
+                };
                 EntitlementRef::parse(&p.entitlement)
                     .map_err(|e| invalid("change_offer_purchase.entitlement", e.to_string()))?;
                 let e = state
@@ -228,12 +254,26 @@ impl Engine {
                     .get(&p.entitlement)
                     .ok_or_else(|| not_found("entitlement", &p.entitlement))?;
                 let id = e.offer.rsplit('/').next().unwrap_or_default();
-                let family = catalog
+                let current = catalog
                     .offer(id)
                     .and_then(|o| catalog.sku(o.sku))
-                    .map(|s| s.family)
+                    .ok_or_else(|| not_found("offer", &e.offer))?;
+                // A family lists its SKUs from the lowest edition up, so an
+                // upgrade is a SKU listed after the current one.
+                let family: Vec<&CatalogSku> = catalog
+                    .skus
+                    .iter()
+                    .filter(|s| s.family == current.family)
+                    .collect();
+                let at = family
+                    .iter()
+                    .position(|s| s.sku.name == current.sku.name)
                     .unwrap_or_default();
-                vec![family]
+                if upgrade {
+                    family[at + 1..].to_vec()
+                } else {
+                    family[..at].to_vec()
+                }
             }
             None => {
                 return Err(invalid(
@@ -242,10 +282,8 @@ impl Engine {
                 ));
             }
         };
-        let keyed: Vec<_> = catalog
-            .skus
+        let keyed: Vec<_> = skus
             .iter()
-            .filter(|s| families.contains(&s.family))
             .map(|s| {
                 (
                     s.sku.name.clone(),
@@ -259,7 +297,7 @@ impl Engine {
         let (purchasable_skus, next_page_token) = page_vec(
             &keyed,
             self.inner.tokens,
-            &format!("psku:{}", request.customer),
+            &format!("psku:{}:{:?}", request.customer, request.purchase_option),
             &request.page_token,
             size,
         )?;

@@ -13,9 +13,11 @@ use channel_types::names::{AccountRef, ChannelPartnerLinkRef, CustomerRef};
 use channel_types::rpc::Code;
 use channel_types::wkt::{Empty, Timestamp};
 
-use super::errors::{invalid, not_found, reason, require};
+use super::errors::{DOMAIN, invalid, not_found, reason, require};
+use super::filter::{Filter, Key, Op, ValueKind};
 use super::paging::{PageLimits, page, page_size};
 use super::state::State;
+use super::validate::{self, shorten};
 use super::{Caller, Engine};
 
 /// A customer's parent: the account, or a channel partner link of it.
@@ -39,7 +41,8 @@ pub(super) fn check_customer_parent(
         Err(_) => Err(invalid(
             "parent",
             format!(
-                "{parent:?} does not match accounts/{{account}} or accounts/{{account}}/channelPartnerLinks/{{link}}"
+                "{:?} does not match accounts/{{account}} or accounts/{{account}}/channelPartnerLinks/{{link}}",
+                shorten(parent)
             ),
         )),
     }
@@ -92,7 +95,7 @@ impl Engine {
                 max: 50,
             },
         )?;
-        let domain_filter = parse_domain_filter(&request.filter)?;
+        let filter = Filter::new(&request.filter, CUSTOMER_FILTER)?.ignoring_case();
         let state = self.read();
         check_customer_parent(&state, caller, &request.parent)?;
         let prefix = format!("{}/customers/", request.parent);
@@ -106,11 +109,7 @@ impl Engine {
             size,
             |key, c| {
                 let direct = !key[prefix.len()..].contains('/');
-                (direct
-                    && domain_filter
-                        .as_deref()
-                        .is_none_or(|d| c.domain.eq_ignore_ascii_case(d)))
-                .then(|| c.clone())
+                (direct && filter.matches(&|field| customer_field(c, field))).then(|| c.clone())
             },
         )?;
         Ok(ListCustomersResponse {
@@ -135,6 +134,9 @@ impl Engine {
         request: CheckCloudIdentityAccountsExistRequest,
     ) -> Result<CheckCloudIdentityAccountsExistResponse, Error> {
         require(&[("parent", &request.parent), ("domain", &request.domain)])?;
+        // The reference names this refusal's reason.
+        validate::domain("domain", &request.domain)
+            .map_err(|e| e.with_reason("INVALID_VALUE", DOMAIN))?;
         let state = self.read();
         check_customer_parent(&state, caller, &request.parent)?;
         let own = format!("{}/", caller.account_name());
@@ -177,6 +179,8 @@ impl Engine {
                 "required field is missing",
             ));
         }
+        validate::domain("customer.domain", &input.domain)?;
+        check_emails(&input)?;
         if let Some(contact) = &input.primary_contact_info
             && let Some(domain) = email_domain(&contact.email)
             && !domain.eq_ignore_ascii_case(&input.domain)
@@ -240,6 +244,8 @@ impl Engine {
             Some(mask) if !mask.paths.is_empty() => mask.paths.clone(),
             _ => UPDATABLE.iter().map(|p| (*p).to_string()).collect(),
         };
+        validate::mask_paths("google.cloud.channel.v1.Customer", &paths)?;
+        check_emails(&input)?;
         let mut state = self.write();
         let stored = state
             .customers
@@ -292,14 +298,18 @@ impl Engine {
     ) -> Result<Customer, Error> {
         require(&[("parent", &request.parent)])?;
         let (domain, cloud_identity_id) = match &request.customer_identity {
-            Some(CustomerIdentity::Domain(d)) if !d.is_empty() => (d.clone(), String::new()),
+            Some(CustomerIdentity::Domain(d)) if !d.is_empty() => {
+                validate::domain("domain", d)?;
+                (d.clone(), String::new())
+            }
             Some(CustomerIdentity::CloudIdentityId(id)) if !id.is_empty() => {
                 (String::new(), id.clone())
             }
-            Some(CustomerIdentity::PrimaryAdminEmail(email)) => match email_domain(email) {
-                Some(d) => (d.to_string(), String::new()),
-                None => return Err(invalid("primary_admin_email", "not an email address")),
-            },
+            Some(CustomerIdentity::PrimaryAdminEmail(email)) if !email.is_empty() => {
+                validate::email("primary_admin_email", email)?;
+                let domain = email_domain(email).unwrap_or_default();
+                (domain.to_string(), String::new())
+            }
             _ => {
                 return Err(invalid(
                     "customer_identity",
@@ -327,7 +337,7 @@ impl Engine {
             if !request.customer.starts_with(&prefix) {
                 return Err(invalid(
                     "customer",
-                    format!("must be a customer of {}", request.parent),
+                    format!("must be a customer of {}", shorten(&request.parent)),
                 ));
             }
             customer(&state, &request.customer)?;
@@ -404,6 +414,8 @@ impl Engine {
         if user.email.is_empty() {
             return Err(invalid("user.email", "the admin user's email is required"));
         }
+        validate::email("user.email", &user.email)?;
+        validate::email("cloud_identity_info.alternate_email", &info.alternate_email)?;
         // No request id on this method: it is never replayed.
         self.run_operation(
             caller,
@@ -485,6 +497,15 @@ impl Engine {
     }
 }
 
+/// The customer's email fields, when set, must hold email addresses.
+fn check_emails(input: &Customer) -> Result<(), Error> {
+    validate::email("customer.alternate_email", &input.alternate_email)?;
+    if let Some(contact) = &input.primary_contact_info {
+        validate::email("customer.primary_contact_info.email", &contact.email)?;
+    }
+    Ok(())
+}
+
 /// The customer fields an update may change (and their sub-fields).
 const UPDATABLE: &[&str] = &[
     "org_display_name",
@@ -510,7 +531,7 @@ fn apply_mask(stored: &Customer, input: &Customer, paths: &[String]) -> Result<C
         if !UPDATABLE.contains(&root) {
             return Err(invalid(
                 "update_mask",
-                format!("{path:?} is not a field that can be updated"),
+                format!("{:?} is not a field that can be updated", shorten(path)),
             ));
         }
         let keys: Vec<String> = channel_types::json_name(path)
@@ -526,16 +547,22 @@ fn apply_mask(stored: &Customer, input: &Customer, paths: &[String]) -> Result<C
             .ok_or_else(|| invalid("update_mask", "empty path"))?;
         let mut node = &mut target;
         for key in parents {
-            let object = node
-                .as_object_mut()
-                .ok_or_else(|| invalid("update_mask", format!("{path:?} does not name a field")))?;
+            let object = node.as_object_mut().ok_or_else(|| {
+                invalid(
+                    "update_mask",
+                    format!("{:?} does not name a field", shorten(path)),
+                )
+            })?;
             node = object
                 .entry(key.clone())
                 .or_insert_with(|| serde_json::Value::Object(Default::default()));
         }
-        let object = node
-            .as_object_mut()
-            .ok_or_else(|| invalid("update_mask", format!("{path:?} does not name a field")))?;
+        let object = node.as_object_mut().ok_or_else(|| {
+            invalid(
+                "update_mask",
+                format!("{:?} does not name a field", shorten(path)),
+            )
+        })?;
         match from {
             Some(value) => {
                 object.insert(last.clone(), value.clone());
@@ -554,21 +581,37 @@ fn apply_mask(stored: &Customer, input: &Customer, paths: &[String]) -> Result<C
     })
 }
 
-fn parse_domain_filter(filter: &str) -> Result<Option<String>, Error> {
-    let filter = filter.trim();
-    if filter.is_empty() {
-        return Ok(None);
+/// The fields ListCustomers filters on, as documented: exact match on all
+/// four, prefix match (`: "abc*"`) on the domain and the organization name.
+const CUSTOMER_FILTER: &[Key] = &[
+    Key {
+        name: "domain",
+        ops: &[Op::Eq, Op::Has],
+        kind: ValueKind::Text { prefix: true },
+    },
+    Key {
+        name: "org_display_name",
+        ops: &[Op::Eq, Op::Has],
+        kind: ValueKind::Text { prefix: true },
+    },
+    Key {
+        name: "cloud_identity_id",
+        ops: &[Op::Eq],
+        kind: ValueKind::Text { prefix: false },
+    },
+    Key {
+        name: "channel_partner_id",
+        ops: &[Op::Eq],
+        kind: ValueKind::Text { prefix: false },
+    },
+];
+
+fn customer_field(c: &Customer, field: &str) -> String {
+    match field {
+        "domain" => c.domain.clone(),
+        "org_display_name" => c.org_display_name.clone(),
+        "cloud_identity_id" => c.cloud_identity_id.clone(),
+        "channel_partner_id" => c.channel_partner_id.clone(),
+        _ => String::new(),
     }
-    let value = filter
-        .strip_prefix("domain")
-        .map(str::trim_start)
-        .and_then(|rest| rest.strip_prefix('='))
-        .map(|v| v.trim().trim_matches('"').to_string())
-        .filter(|v| !v.is_empty());
-    value.map(Some).ok_or_else(|| {
-        invalid(
-            "filter",
-            format!("unsupported filter {filter:?}; use domain=example.com"),
-        )
-    })
 }

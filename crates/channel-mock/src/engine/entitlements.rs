@@ -25,10 +25,63 @@ use channel_types::wkt::{Empty, Timestamp};
 
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, reason, require};
+use super::filter::{EQUALITY, Filter, Key, ValueKind};
 use super::paging::{PageLimits, page, page_size};
 use super::state::State;
+use super::validate::{self, shorten};
 use super::{Caller, Engine};
 use crate::catalog::{CatalogOffer, CatalogSku};
+
+/// The fields ListEntitlementChanges filters on. The reference documents
+/// the `filter` field without naming its fields; these are the change's own
+/// fields a caller would pick changes by.
+const CHANGE_FILTER: &[Key] = &[
+    Key {
+        name: "change_type",
+        ops: EQUALITY,
+        kind: ValueKind::Enum(&[
+            "CREATED",
+            "PRICE_PLAN_SWITCHED",
+            "COMMITMENT_CHANGED",
+            "RENEWED",
+            "SUSPENDED",
+            "ACTIVATED",
+            "CANCELLED",
+            "SKU_CHANGED",
+            "RENEWAL_SETTING_CHANGED",
+            "PAID_SUBSCRIPTION_STARTED",
+            "LICENSE_CAP_CHANGED",
+            "SUSPENSION_DETAILS_CHANGED",
+            "TRIAL_END_DATE_EXTENDED",
+            "TRIAL_STARTED",
+        ]),
+    },
+    Key {
+        name: "entitlement",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+    Key {
+        name: "offer",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+    Key {
+        name: "operator_type",
+        ops: EQUALITY,
+        kind: ValueKind::Enum(&["CUSTOMER", "RESELLER"]),
+    },
+];
+
+fn change_field(change: &EntitlementChange, field: &str) -> String {
+    match field {
+        "change_type" => change.change_type().as_str_name().to_string(),
+        "entitlement" => change.entitlement.clone(),
+        "offer" => change.offer.clone(),
+        "operator_type" => change.operator_type().as_str_name().to_string(),
+        _ => String::new(),
+    }
+}
 
 const YEAR_SECONDS: i64 = 365 * 86_400;
 const TRIAL_SECONDS: i64 = 14 * 86_400;
@@ -63,6 +116,7 @@ fn check_parameters(
     parameters: &[Parameter],
     field: &str,
 ) -> Result<(), Error> {
+    check_parameters_once(parameters, field)?;
     for p in parameters {
         let Some(definition) = offer
             .parameter_definitions
@@ -71,7 +125,7 @@ fn check_parameters(
         else {
             return Err(invalid(
                 field,
-                format!("offer {} has no parameter {:?}", offer.id, p.name),
+                format!("offer {} has no parameter {:?}", offer.id, shorten(&p.name)),
             ));
         };
         let kind = p.value.as_ref().and_then(|v| v.kind.as_ref());
@@ -125,6 +179,22 @@ fn check_parameters(
                 format!(
                     "parameter {:?} is required by offer {}",
                     definition.name, offer.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a parameter given twice, before the request goes any further.
+fn check_parameters_once(parameters: &[Parameter], field: &str) -> Result<(), Error> {
+    for (i, p) in parameters.iter().enumerate() {
+        if parameters[..i].iter().any(|q| q.name == p.name) {
+            return Err(invalid(
+                &format!("{field}[{i}]"),
+                format!(
+                    "parameter {:?} is given more than once; give each parameter once",
+                    shorten(&p.name)
                 ),
             ));
         }
@@ -384,6 +454,8 @@ impl Engine {
     ) -> Result<Operation, Error> {
         check_customer_name(caller, "parent", &request.parent)?;
         let input = request.entitlement.unwrap_or_default();
+        validate::purchase_order_id("entitlement.purchase_order_id", &input.purchase_order_id)?;
+        check_parameters_once(&input.parameters, "entitlement.parameters")?;
         let (offer, sku) = self.catalog_offer(caller, "entitlement.offer", &input.offer)?;
         self.run_operation(
             caller,
@@ -437,6 +509,8 @@ impl Engine {
         if request.parameters.is_empty() {
             return Err(invalid("parameters", "required field is missing"));
         }
+        validate::purchase_order_id("purchase_order_id", &request.purchase_order_id)?;
+        check_parameters_once(&request.parameters, "parameters")?;
         self.change_entitlement(caller, "ChangeParameters", &request.name, &request.request_id, OperationType::ChangeParameters, |engine, e| {
             let (offer, _) = engine.offer_of(e).ok_or_else(|| not_found("offer", &e.offer))?;
             let mut merged = e.parameters.clone();
@@ -501,6 +575,8 @@ impl Engine {
         caller: &Caller,
         request: ChangeOfferRequest,
     ) -> Result<Operation, Error> {
+        validate::purchase_order_id("purchase_order_id", &request.purchase_order_id)?;
+        check_parameters_once(&request.parameters, "parameters")?;
         let (new_offer, new_sku) = self.catalog_offer(caller, "offer", &request.offer)?;
         self.change_entitlement(
             caller,
@@ -517,7 +593,7 @@ impl Engine {
                         "offer",
                         format!(
                             "{} is not in the entitlement's product family",
-                            request.offer
+                            shorten(&request.offer)
                         ),
                     ));
                 }
@@ -726,6 +802,11 @@ impl Engine {
         }
         let mut offers = Vec::new();
         for (i, e) in request.entitlements.iter().enumerate() {
+            validate::purchase_order_id(
+                &format!("entitlements[{i}].purchase_order_id"),
+                &e.purchase_order_id,
+            )?;
+            check_parameters_once(&e.parameters, &format!("entitlements[{i}].parameters"))?;
             offers.push(self.catalog_offer(
                 caller,
                 &format!("entitlements[{i}].offer"),
@@ -826,12 +907,7 @@ impl Engine {
         let customer_ref =
             CustomerRef::parse(&customer_name).map_err(|e| invalid("parent", e.to_string()))?;
         caller.check_account(customer_ref.account())?;
-        if !request.filter.trim().is_empty() {
-            return Err(invalid(
-                "filter",
-                "filters are not supported by this emulator",
-            ));
-        }
+        let filter = Filter::new(&request.filter, CHANGE_FILTER)?;
         let size = page_size(
             request.page_size,
             PageLimits {
@@ -845,7 +921,7 @@ impl Engine {
         } else {
             format!("{}/changes/", request.parent)
         };
-        let scope = format!("changes:{}", request.parent);
+        let scope = format!("changes:{}:{}", request.parent, request.filter);
         let (entitlement_changes, next_page_token) = page(
             &state.changes,
             &prefix,
@@ -853,7 +929,11 @@ impl Engine {
             &scope,
             &request.page_token,
             size,
-            |_, c| Some(c.clone()),
+            |_, c| {
+                filter
+                    .matches(&|field| change_field(c, field))
+                    .then(|| c.clone())
+            },
         )?;
         Ok(ListEntitlementChangesResponse {
             entitlement_changes,

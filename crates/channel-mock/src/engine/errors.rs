@@ -49,6 +49,7 @@ pub(crate) fn require(fields: &[(&str, &str)]) -> Result<(), Error> {
 
 /// NOT_FOUND for a resource name.
 pub(crate) fn not_found(what: &str, name: &str) -> Error {
+    let name = super::validate::shorten(name);
     Error::rpc(Code::NotFound, format!("{what} {name} was not found"))
 }
 

@@ -9,12 +9,15 @@ mod catalog_rpc;
 mod customers;
 mod entitlements;
 pub(crate) mod errors;
+mod filter;
 mod operations;
 pub(crate) mod paging;
 mod partners;
 mod reports;
+pub(crate) mod schema;
 mod service;
 mod state;
+pub(crate) mod validate;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;

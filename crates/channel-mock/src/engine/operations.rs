@@ -16,9 +16,26 @@ use prost::Name;
 use tokio::time::Instant;
 
 use super::errors::{invalid, not_found, require};
+use super::filter::{EQUALITY, Filter, Key, ValueKind};
 use super::paging::{PageLimits, page, page_size};
 use super::state::{OperationRecord, RequestKey, State};
+use super::validate;
 use super::{Caller, Engine};
+
+/// The fields ListOperations filters on: `google.longrunning` leaves the
+/// filter to each service; these two are what a caller needs.
+const OPERATION_FILTER: &[Key] = &[
+    Key {
+        name: "done",
+        ops: EQUALITY,
+        kind: ValueKind::Bool,
+    },
+    Key {
+        name: "name",
+        ops: EQUALITY,
+        kind: ValueKind::Text { prefix: false },
+    },
+];
 
 /// How often expired operations and request ids are swept away.
 const SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -55,6 +72,7 @@ impl Engine {
         kind: OperationType,
         apply: impl FnOnce(&mut State) -> Result<M, Error>,
     ) -> Result<longrunning::Operation, Error> {
+        validate::request_id(request_id)?;
         let now = Instant::now();
         let config = &self.inner.config;
         let mut state = self.write();
@@ -144,17 +162,7 @@ impl Engine {
         if !request.name.is_empty() && request.name != "operations" {
             return Err(invalid("name", "must be \"operations\""));
         }
-        let done_filter = match request.filter.trim() {
-            "" => None,
-            "done=true" | "done = true" => Some(true),
-            "done=false" | "done = false" => Some(false),
-            other => {
-                return Err(invalid(
-                    "filter",
-                    format!("unsupported filter {other:?}; use done=true or done=false"),
-                ));
-            }
-        };
+        let filter = Filter::new(&request.filter, OPERATION_FILTER)?;
         let size = page_size(
             request.page_size,
             PageLimits {
@@ -164,7 +172,7 @@ impl Engine {
         )?;
         let now = Instant::now();
         let state = self.read();
-        let scope = format!("operations:{}", caller.account);
+        let scope = format!("operations:{}:{}", caller.account, request.filter);
         let (operations, next_page_token) = page(
             &state.operations,
             "operations/",
@@ -174,8 +182,12 @@ impl Engine {
             size,
             |_, r| {
                 let op = view(r, now);
-                (r.account == caller.account && done_filter.is_none_or(|d| d == op.done))
-                    .then_some(op)
+                let field = |field: &str| match field {
+                    "done" => op.done.to_string(),
+                    "name" => op.name.clone(),
+                    _ => String::new(),
+                };
+                (r.account == caller.account && filter.matches(&field)).then_some(op)
             },
         )?;
         Ok(ListOperationsResponse {

@@ -11,9 +11,9 @@ use channel_types::model::{
     GetCustomerRepricingConfigRequest, ListChannelPartnerLinksRequest,
     ListChannelPartnerLinksResponse, ListChannelPartnerRepricingConfigsRequest,
     ListChannelPartnerRepricingConfigsResponse, ListCustomerRepricingConfigsRequest,
-    ListCustomerRepricingConfigsResponse, RepricingConfig, UpdateChannelPartnerLinkRequest,
-    UpdateChannelPartnerRepricingConfigRequest, UpdateCustomerRepricingConfigRequest,
-    repricing_config,
+    ListCustomerRepricingConfigsResponse, RepricingAdjustment, RepricingConfig,
+    UpdateChannelPartnerLinkRequest, UpdateChannelPartnerRepricingConfigRequest,
+    UpdateCustomerRepricingConfigRequest, repricing_adjustment, repricing_config,
 };
 use channel_types::names::{
     AccountRef, ChannelPartnerLinkRef, ChannelPartnerRepricingConfigRef, CustomerRef,
@@ -24,44 +24,81 @@ use std::collections::BTreeMap;
 
 use super::customers::customer;
 use super::errors::{invalid, not_found, require};
+use super::filter::{Filter, Key, Op, ValueKind};
 use super::paging::{PageLimits, page, page_size};
 use super::state::State;
+use super::validate::{self, shorten};
 use super::{Caller, Engine};
 
-/// Checks the parts of a repricing config the service requires.
+/// The lowest percentage adjustment: a markdown of the whole bill. The
+/// reference gives no bound; below -100 the bill would turn negative.
+const LOWEST_PERCENTAGE: f64 = -100.0;
+
+/// Checks an adjustment: a percentage in `google.type.Decimal` form, not
+/// below [`LOWEST_PERCENTAGE`].
+fn check_adjustment(adjustment: Option<&RepricingAdjustment>, field: &str) -> Result<(), Error> {
+    let Some(repricing_adjustment::Adjustment::PercentageAdjustment(p)) =
+        adjustment.and_then(|a| a.adjustment.as_ref())
+    else {
+        return Err(invalid(field, "required field is missing"));
+    };
+    let field = format!("{field}.percentage_adjustment.percentage");
+    let text = p.percentage.as_ref().map_or("", |d| d.value.as_str());
+    match validate::decimal(text) {
+        Some(value) if value >= LOWEST_PERCENTAGE => Ok(()),
+        Some(_) => Err(invalid(
+            &field,
+            format!("{text} is below {LOWEST_PERCENTAGE}: a markdown cannot exceed the whole bill"),
+        )),
+        None => Err(invalid(
+            &field,
+            format!(
+                "{:?} is not a decimal (expected e.g. \"-1.00\" for a 1% markdown)",
+                shorten(text)
+            ),
+        )),
+    }
+}
+
+/// Checks the parts of a repricing config the service requires and
+/// returns its effective month, which may not be in the past.
 fn check_repricing(
     config: Option<&RepricingConfig>,
     field: &str,
     customer_name: Option<&str>,
-) -> Result<(), Error> {
+) -> Result<(i32, i32), Error> {
     let config = config.ok_or_else(|| invalid(field, "required field is missing"))?;
-    if config
-        .adjustment
-        .as_ref()
-        .and_then(|a| a.adjustment.as_ref())
-        .is_none()
-    {
-        return Err(invalid(
-            &format!("{field}.adjustment"),
-            "required field is missing",
-        ));
-    }
+    check_adjustment(config.adjustment.as_ref(), &format!("{field}.adjustment"))?;
     if config.rebilling_basis == 0 {
         return Err(invalid(
             &format!("{field}.rebilling_basis"),
             "required field is missing",
         ));
     }
-    let month = config.effective_invoice_month.as_ref().ok_or_else(|| {
-        invalid(
-            &format!("{field}.effective_invoice_month"),
-            "required field is missing",
-        )
-    })?;
-    if !(1..=12).contains(&month.month) || month.year < 1 {
+    for (i, o) in config.conditional_overrides.iter().enumerate() {
+        let here = format!("{field}.conditional_overrides[{i}]");
+        check_adjustment(o.adjustment.as_ref(), &format!("{here}.adjustment"))?;
+        if o.rebilling_basis == 0 {
+            return Err(invalid(
+                &format!("{here}.rebilling_basis"),
+                "required field is missing",
+            ));
+        }
+    }
+    let month_field = format!("{field}.effective_invoice_month");
+    let date = config
+        .effective_invoice_month
+        .as_ref()
+        .ok_or_else(|| invalid(&month_field, "required field is missing"))?;
+    let month = validate::year_month(&month_field, date)?;
+    let now = validate::current_month();
+    if month < now {
         return Err(invalid(
-            &format!("{field}.effective_invoice_month"),
-            "must name a year and a month",
+            &month_field,
+            format!(
+                "{}-{:02} is in the past; the earliest effective month is {}-{:02}",
+                month.0, month.1, now.0, now.1
+            ),
         ));
     }
     if let Some(customer_name) = customer_name {
@@ -85,7 +122,38 @@ fn check_repricing(
             }
         }
     }
-    Ok(())
+    Ok(month)
+}
+
+/// The effective month of a stored config.
+fn effective_month(config: Option<&RepricingConfig>) -> (i32, i32) {
+    config
+        .and_then(|c| c.effective_invoice_month.as_ref())
+        .map_or((0, 0), |d| (d.year, d.month))
+}
+
+/// The repricing config lists filter on their parent only (`customer` or
+/// `channel_partner`, `=` joined by `OR`), and only across all parents
+/// (`.../customers/-`, `.../channelPartnerLinks/-`), as documented.
+fn repricing_filter(
+    text: &str,
+    key: &'static str,
+    across_all: bool,
+    collection: &str,
+) -> Result<Filter, Error> {
+    let keys = [Key {
+        name: key,
+        ops: &[Op::Eq],
+        kind: ValueKind::Text { prefix: false },
+    }];
+    let filter = Filter::new(text, &keys)?;
+    if filter.expr().is_some() && !across_all {
+        return Err(invalid(
+            "filter",
+            format!("a filter needs the parent accounts/{{account}}/{collection}/- (all of them)"),
+        ));
+    }
+    Ok(filter)
 }
 
 /// The two kinds of repricing config (a customer's and a channel partner's):
@@ -98,6 +166,7 @@ trait RepricingRecord: Clone + Sized {
     fn new(name: String, config: Option<RepricingConfig>) -> Self;
     fn name(&self) -> &str;
     fn set_config(&mut self, config: Option<RepricingConfig>);
+    fn config(&self) -> Option<&RepricingConfig>;
     fn map(state: &mut State) -> &mut BTreeMap<String, Self>;
     fn map_ref(state: &State) -> &BTreeMap<String, Self>;
 }
@@ -118,6 +187,9 @@ impl RepricingRecord for CustomerRepricingConfig {
     fn set_config(&mut self, config: Option<RepricingConfig>) {
         self.repricing_config = config;
         self.update_time = Some(Timestamp::now());
+    }
+    fn config(&self) -> Option<&RepricingConfig> {
+        self.repricing_config.as_ref()
     }
     fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
         &mut state.customer_repricing
@@ -143,6 +215,9 @@ impl RepricingRecord for ChannelPartnerRepricingConfig {
     fn set_config(&mut self, config: Option<RepricingConfig>) {
         self.repricing_config = config;
         self.update_time = Some(Timestamp::now());
+    }
+    fn config(&self) -> Option<&RepricingConfig> {
+        self.repricing_config.as_ref()
     }
     fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
         &mut state.partner_repricing
@@ -173,24 +248,55 @@ impl Engine {
             .ok_or_else(|| not_found(T::WHAT, name))
     }
 
+    /// Replaces a stored config: only one of a future month, and never
+    /// its month.
     fn replace_config<T: RepricingRecord>(
         &self,
         name: &str,
+        field: &str,
         config: Option<RepricingConfig>,
     ) -> Result<T, Error> {
         let mut state = self.write();
         let stored = T::map(&mut state)
             .get_mut(name)
             .ok_or_else(|| not_found(T::WHAT, name))?;
+        let current = effective_month(stored.config());
+        if current <= validate::current_month() {
+            return Err(invalid(
+                &format!("{field}.effective_invoice_month"),
+                format!(
+                    "{name} took effect in {}-{:02}; only configs of a future month can be updated",
+                    current.0, current.1
+                ),
+            ));
+        }
+        if effective_month(config.as_ref()) != current {
+            return Err(invalid(
+                &format!("{field}.effective_invoice_month"),
+                "the effective month of a config cannot be changed; delete it and create another",
+            ));
+        }
         stored.set_config(config);
         Ok(stored.clone())
     }
 
+    /// Deletes a stored config: only one that is not yet in effect.
     fn remove_config<T: RepricingRecord>(&self, name: &str) -> Result<Empty, Error> {
-        T::map(&mut self.write())
-            .remove(name)
-            .map(|_| Empty {})
-            .ok_or_else(|| not_found(T::WHAT, name))
+        let mut state = self.write();
+        let map = T::map(&mut state);
+        let stored = map.get(name).ok_or_else(|| not_found(T::WHAT, name))?;
+        let month = effective_month(stored.config());
+        if month <= validate::current_month() {
+            return Err(Error::rpc(
+                channel_types::rpc::Code::FailedPrecondition,
+                format!(
+                    "{name} is active or in the past (effective {}-{:02}); only future configs can be deleted",
+                    month.0, month.1
+                ),
+            ));
+        }
+        map.remove(name);
+        Ok(Empty {})
     }
 
     fn link_parent(&self, caller: &Caller, method: &str, parent: &str) -> Result<(), Error> {
@@ -312,10 +418,20 @@ impl Engine {
         if paths.is_empty() {
             return Err(invalid("update_mask", "required field is missing"));
         }
-        if let Some(other) = paths.iter().find(|p| *p != "link_state") {
+        for path in &paths {
+            // The reference shows the path both bare and under the request
+            // field's name.
+            let field = path.strip_prefix("channel_partner_link.").unwrap_or(path);
+            if field == "link_state" {
+                continue;
+            }
+            validate::mask_paths(
+                "google.cloud.channel.v1.ChannelPartnerLink",
+                &[field.to_string()],
+            )?;
             return Err(invalid(
                 "update_mask",
-                format!("{other:?} can't be updated; only link_state can"),
+                format!("{:?} can't be updated; only link_state can", shorten(path)),
             ));
         }
         let mut state = self.write();
@@ -385,12 +501,7 @@ impl Engine {
             }
             None => self.customer_config_parent(caller, "parent", &request.parent)?,
         }
-        if !request.filter.trim().is_empty() {
-            return Err(invalid(
-                "filter",
-                "filters are not supported by this emulator",
-            ));
-        }
+        let filter = repricing_filter(&request.filter, "customer", all.is_some(), "customers")?;
         let size = page_size(
             request.page_size,
             PageLimits {
@@ -403,7 +514,7 @@ impl Engine {
             Some(account) => format!("{account}/customers/"),
             None => format!("{}/customerRepricingConfigs/", request.parent),
         };
-        let scope = format!("crc:{}", request.parent);
+        let scope = format!("crc:{}:{}", request.parent, request.filter);
         let (customer_repricing_configs, next_page_token) = page(
             &state.customer_repricing,
             &prefix,
@@ -411,7 +522,12 @@ impl Engine {
             &scope,
             &request.page_token,
             size,
-            |_, c| Some(c.clone()),
+            |_, c| {
+                let customer = c.name.split("/customerRepricingConfigs/").next();
+                filter
+                    .matches(&|_| customer.unwrap_or_default().to_string())
+                    .then(|| c.clone())
+            },
         )?;
         Ok(ListCustomerRepricingConfigsResponse {
             customer_repricing_configs,
@@ -462,7 +578,11 @@ impl Engine {
             "customer_repricing_config.repricing_config",
             Some(&customer_name),
         )?;
-        self.replace_config(&input.name, input.repricing_config)
+        self.replace_config(
+            &input.name,
+            "customer_repricing_config.repricing_config",
+            input.repricing_config,
+        )
     }
 
     pub(super) fn delete_customer_repricing_config(
@@ -496,17 +616,27 @@ impl Engine {
         caller: &Caller,
         request: ListChannelPartnerRepricingConfigsRequest,
     ) -> Result<ListChannelPartnerRepricingConfigsResponse, Error> {
-        self.partner_config_parent(
-            caller,
-            "ListChannelPartnerRepricingConfigs",
-            &request.parent,
-        )?;
-        if !request.filter.trim().is_empty() {
-            return Err(invalid(
-                "filter",
-                "filters are not supported by this emulator",
-            ));
+        // `-` for the link lists the configs of every channel partner.
+        let all = request.parent.strip_suffix("/channelPartnerLinks/-");
+        match all {
+            Some(account) => {
+                caller.check_distributor("ListChannelPartnerRepricingConfigs")?;
+                let parsed =
+                    AccountRef::parse(account).map_err(|e| invalid("parent", e.to_string()))?;
+                caller.check_account(parsed.account())?;
+            }
+            None => self.partner_config_parent(
+                caller,
+                "ListChannelPartnerRepricingConfigs",
+                &request.parent,
+            )?,
         }
+        let filter = repricing_filter(
+            &request.filter,
+            "channel_partner",
+            all.is_some(),
+            "channelPartnerLinks",
+        )?;
         let size = page_size(
             request.page_size,
             PageLimits {
@@ -515,8 +645,11 @@ impl Engine {
             },
         )?;
         let state = self.read();
-        let prefix = format!("{}/channelPartnerRepricingConfigs/", request.parent);
-        let scope = format!("cprc:{}", request.parent);
+        let prefix = match all {
+            Some(account) => format!("{account}/channelPartnerLinks/"),
+            None => format!("{}/channelPartnerRepricingConfigs/", request.parent),
+        };
+        let scope = format!("cprc:{}:{}", request.parent, request.filter);
         let (channel_partner_repricing_configs, next_page_token) = page(
             &state.partner_repricing,
             &prefix,
@@ -524,7 +657,12 @@ impl Engine {
             &scope,
             &request.page_token,
             size,
-            |_, c| Some(c.clone()),
+            |_, c| {
+                let link = c.name.split("/channelPartnerRepricingConfigs/").next();
+                filter
+                    .matches(&|_| link.unwrap_or_default().to_string())
+                    .then(|| c.clone())
+            },
         )?;
         Ok(ListChannelPartnerRepricingConfigsResponse {
             channel_partner_repricing_configs,
@@ -596,7 +734,11 @@ impl Engine {
             "channel_partner_repricing_config.repricing_config",
             None,
         )?;
-        self.replace_config(&input.name, input.repricing_config)
+        self.replace_config(
+            &input.name,
+            "channel_partner_repricing_config.repricing_config",
+            input.repricing_config,
+        )
     }
 
     pub(super) fn delete_channel_partner_repricing_config(

@@ -7,7 +7,7 @@ use channel_types::model::column::DataType;
 use channel_types::model::operation_metadata::OperationType;
 use channel_types::model::report_status::State as ReportState;
 use channel_types::model::{
-    Column, FetchReportResultsRequest, FetchReportResultsResponse, ListReportsRequest,
+    Column, Entitlement, FetchReportResultsRequest, FetchReportResultsResponse, ListReportsRequest,
     ListReportsResponse, ListSubscribersRequest, ListSubscribersResponse,
     RegisterSubscriberRequest, RegisterSubscriberResponse, Report, ReportJob,
     ReportResultsMetadata, ReportStatus, ReportValue, Row, RunReportJobRequest,
@@ -17,7 +17,9 @@ use channel_types::names::{AccountRef, ReportJobRef, ReportRef};
 use channel_types::wkt::Timestamp;
 
 use super::errors::{invalid, not_found, require};
+use super::filter::{ALL_OPS, Filter, Key, ValueKind};
 use super::paging::{PageLimits, page_size, page_vec};
+use super::validate;
 use super::{Caller, Engine};
 
 /// The one report the emulator offers: every entitlement of the account.
@@ -38,6 +40,46 @@ fn report(account: &str) -> Report {
             column("num_units", "Seats", DataType::Int),
         ],
         description: "Every entitlement of the account's customers when the job ran.".into(),
+    }
+}
+
+/// The report's columns as filter fields; the reference lets a report job
+/// filter on its column ids with every comparator, AND, OR and NOT.
+const REPORT_FILTER: &[Key] = &[
+    Key {
+        name: "entitlement",
+        ops: ALL_OPS,
+        kind: ValueKind::Text { prefix: true },
+    },
+    Key {
+        name: "offer",
+        ops: ALL_OPS,
+        kind: ValueKind::Text { prefix: true },
+    },
+    Key {
+        name: "num_units",
+        ops: ALL_OPS,
+        kind: ValueKind::Number,
+    },
+];
+
+fn seats(e: &Entitlement) -> i64 {
+    e.parameters
+        .iter()
+        .find(|p| p.name == "num_units")
+        .and_then(|p| match p.value.as_ref()?.kind.as_ref()? {
+            channel_types::model::value::Kind::Int64Value(n) => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+fn report_field(e: &Entitlement, field: &str) -> String {
+    match field {
+        "entitlement" => e.name.clone(),
+        "offer" => e.offer.clone(),
+        "num_units" => seats(e).to_string(),
+        _ => String::new(),
     }
 }
 
@@ -89,12 +131,7 @@ impl Engine {
         if parsed.report() != REPORT_ID {
             return Err(not_found("report", &request.name));
         }
-        if !request.filter.trim().is_empty() {
-            return Err(invalid(
-                "filter",
-                "filters are not supported by this emulator",
-            ));
-        }
+        let filter = Filter::new(&request.filter, REPORT_FILTER)?;
         let account = parsed.account().to_string();
         self.run_operation(
             caller,
@@ -109,6 +146,7 @@ impl Engine {
                     .range(prefix.clone()..)
                     .take_while(|(k, _)| k.starts_with(&prefix))
                     .map(|(_, e)| e.clone())
+                    .filter(|e| filter.matches(&|field| report_field(e, field)))
                     .collect();
                 let job = format!("accounts/{account}/reportJobs/{}", state.new_id('J'));
                 let row_count = rows.len() as i64;
@@ -151,15 +189,7 @@ impl Engine {
         let keyed: Vec<(String, Row)> = entitlements
             .iter()
             .map(|e| {
-                let seats = e
-                    .parameters
-                    .iter()
-                    .find(|p| p.name == "num_units")
-                    .and_then(|p| match p.value.as_ref()?.kind.as_ref()? {
-                        channel_types::model::value::Kind::Int64Value(n) => Some(*n),
-                        _ => None,
-                    })
-                    .unwrap_or(0);
+                let seats = seats(e);
                 let row = Row {
                     values: vec![
                         string_value(&e.name),
@@ -220,10 +250,13 @@ impl Engine {
     ) -> Result<RegisterSubscriberResponse, Error> {
         require(&[("service_account", &request.service_account)])?;
         let account = self.subscriber_account(caller, &request.account)?;
-        if !request.service_account.contains('@') {
+        if !validate::is_email(&request.service_account) {
             return Err(invalid(
                 "service_account",
-                "must be a service account email",
+                format!(
+                    "{:?} is not a service account email (expected e.g. name@project.iam.gserviceaccount.com)",
+                    validate::shorten(&request.service_account)
+                ),
             ));
         }
         self.write()

@@ -3,6 +3,7 @@
 
 mod grpc;
 mod rest;
+mod system_params;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

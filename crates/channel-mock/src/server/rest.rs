@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::system_params;
 use crate::engine::Engine;
 
 /// The axum router serving every RPC's REST binding.
@@ -144,13 +145,29 @@ async fn handle(
             format!("no Cloud Channel method answers {method} {}", uri.path()),
         )));
     };
+    let (query, system) = match system_params::split(uri.query()) {
+        Ok(split) => split,
+        Err(error) => return reply(Err(error)),
+    };
     let mut options = CallOptions::new();
     for (name, value) in &headers {
         if let Ok(value) = value.to_str() {
             options = options.with_header(name.as_str(), value);
         }
     }
-    reply(dispatch(&engine, &route, uri.query(), &body, options).await)
+    if let Some(token) = system.bearer_token()
+        && !headers.contains_key(header::AUTHORIZATION)
+    {
+        options = options.with_header("authorization", format!("Bearer {token}"));
+    }
+    let output = route.method().output;
+    match dispatch(&engine, &route, query.as_deref(), &body, options)
+        .await
+        .and_then(|value| system.render(value, output))
+    {
+        Ok(response) => response,
+        Err(error) => reply(Err(error)),
+    }
 }
 
 #[allow(deprecated)]

@@ -1,0 +1,512 @@
+//! The standard query parameters of Google's REST front end ("system
+//! parameters"), which are about the response or the caller rather than the
+//! request: taken off the query before the request is decoded, and applied
+//! to the response JSON after the call.
+//!
+//! Google's generated REST clients send `$alt=json;enum-encoding=int` on
+//! every call; it asks for enums as numbers. `fields` asks for a partial
+//! response (`a,b(c,d),e/f`), `prettyPrint` for indented JSON, `callback`
+//! for a JSONP wrapper. The rest (`key`, `quotaUser`, `$.xgafv`, uploads,
+//! tokens) are accepted as the front end accepts them; `access_token` and
+//! `oauth_token` stand for a bearer token when no `Authorization` header
+//! came. A parameter named twice is refused.
+
+use std::collections::BTreeMap;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use channel_core::{Error, Result};
+use channel_types::rpc::Code;
+use serde_json::Value;
+
+use crate::engine::errors::invalid;
+use crate::engine::schema::{FieldType, schema};
+use crate::engine::validate::shorten;
+
+/// Every system parameter, each with the spellings that name it.
+const NAMES: &[(&str, &[&str])] = &[
+    ("alt", &["alt", "$alt"]),
+    ("fields", &["fields", "$fields"]),
+    ("prettyPrint", &["prettyPrint", "$prettyPrint"]),
+    ("quotaUser", &["quotaUser", "$quotaUser"]),
+    ("key", &["key", "$key"]),
+    ("$.xgafv", &["$.xgafv", "$-xgafv"]),
+    ("callback", &["callback", "$callback"]),
+    ("upload_protocol", &["upload_protocol"]),
+    ("uploadType", &["uploadType"]),
+    ("access_token", &["access_token"]),
+    ("oauth_token", &["oauth_token"]),
+];
+
+/// The system parameters of one request.
+#[derive(Debug, Default)]
+pub(crate) struct SystemParams {
+    enums_as_numbers: bool,
+    fields: Option<Selection>,
+    pretty: bool,
+    callback: Option<String>,
+    token: Option<String>,
+}
+
+/// Splits the raw query string into the request's own parameters (still
+/// encoded, for the request decoder) and the system parameters.
+pub(crate) fn split(query: Option<&str>) -> Result<(Option<String>, SystemParams)> {
+    let mut params = SystemParams::default();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for part in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (raw_name, raw_value) = part.split_once('=').unwrap_or((part, ""));
+        let name = decode(raw_name)?;
+        let Some((canonical, _)) = NAMES
+            .iter()
+            .find(|(_, spellings)| spellings.contains(&name.as_str()))
+        else {
+            kept.push(part);
+            continue;
+        };
+        if seen.contains(canonical) {
+            return Err(invalid(
+                &name,
+                format!("the system parameter {canonical} is given more than once"),
+            ));
+        }
+        seen.push(canonical);
+        let value = decode(raw_value)?;
+        params.set(canonical, &name, value)?;
+    }
+    let rest = (!kept.is_empty()).then(|| kept.join("&"));
+    Ok((rest, params))
+}
+
+fn decode(part: &str) -> Result<String> {
+    let spaced = part.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| invalid("query", "the query string is not valid UTF-8"))
+}
+
+impl SystemParams {
+    fn set(&mut self, canonical: &str, name: &str, value: String) -> Result<()> {
+        match canonical {
+            "alt" => {
+                let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                match compact.as_str() {
+                    "json" => {}
+                    "json;enum-encoding=int" => self.enums_as_numbers = true,
+                    _ => {
+                        return Err(invalid(
+                            name,
+                            format!(
+                                "unsupported response format {:?}; use json or json;enum-encoding=int",
+                                shorten(&value)
+                            ),
+                        ));
+                    }
+                }
+            }
+            "fields" => self.fields = Some(Selection::parse(&value)?),
+            "prettyPrint" => {
+                self.pretty = match value.as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(invalid(name, "must be true or false")),
+                }
+            }
+            "$.xgafv" if value != "1" && value != "2" => {
+                return Err(invalid(name, "the error format version must be 1 or 2"));
+            }
+            "callback" => {
+                let ok = !value.is_empty()
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$'));
+                if !ok {
+                    return Err(invalid(
+                        name,
+                        "a callback is a JavaScript name: letters, digits, _, . and $",
+                    ));
+                }
+                self.callback = Some(value);
+            }
+            "access_token" | "oauth_token" => self.token = Some(value),
+            // key, quotaUser and the upload parameters change nothing here.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The bearer token a query parameter carries, if any.
+    pub(crate) fn bearer_token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// Applies the parameters to a response of type `output` (a full
+    /// message name) and writes it.
+    pub(crate) fn render(&self, mut value: Value, output: &str) -> Result<Response> {
+        if let Some(fields) = &self.fields {
+            fields.check(output)?;
+            fields.apply(&mut value);
+        }
+        if self.enums_as_numbers {
+            enums_to_numbers(&mut value, output);
+        }
+        let text = if self.pretty {
+            serde_json::to_string_pretty(&value)
+        } else {
+            serde_json::to_string(&value)
+        }
+        .map_err(|e| {
+            Error::rpc(
+                Code::Internal,
+                format!("the response has no JSON form: {e}"),
+            )
+        })?;
+        Ok(match &self.callback {
+            Some(callback) => (
+                [(header::CONTENT_TYPE, "text/javascript; charset=UTF-8")],
+                format!("// API callback\n{callback}({text});"),
+            )
+                .into_response(),
+            None => (
+                [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+                text,
+            )
+                .into_response(),
+        })
+    }
+}
+
+/// Rewrites every enum value of a message's JSON as its number, following
+/// nested messages, lists, maps and `Any`s.
+fn enums_to_numbers(value: &mut Value, message: &str) {
+    let schema = schema();
+    let Value::Object(members) = value else {
+        return;
+    };
+    if message == "google.protobuf.Any" {
+        let packed = members
+            .get("@type")
+            .and_then(Value::as_str)
+            .and_then(|t| t.rsplit('/').next())
+            .map(str::to_string);
+        if let Some(packed) = packed {
+            enums_to_numbers(value, &packed);
+        }
+        return;
+    }
+    let Some(fields) = schema.fields(message) else {
+        return;
+    };
+    for (key, member) in members.iter_mut() {
+        let Some(field) = fields
+            .iter()
+            .find(|f| f.json_name == *key || f.name == *key)
+        else {
+            continue;
+        };
+        match &field.field_type {
+            FieldType::Enum(e) => each(member, &mut |v| {
+                if let Some(number) = v.as_str().and_then(|name| schema.enum_number(e, name)) {
+                    *v = Value::from(number);
+                }
+            }),
+            FieldType::Message(m) if schema.is_map_entry(m) => {
+                let entry_value = schema
+                    .fields(m)
+                    .and_then(|f| f.iter().find(|f| f.name == "value"))
+                    .map(|f| f.field_type.clone());
+                if let (Value::Object(map), Some(entry_value)) = (member, entry_value) {
+                    for v in map.values_mut() {
+                        match &entry_value {
+                            FieldType::Enum(e) => {
+                                if let Some(n) = v.as_str().and_then(|s| schema.enum_number(e, s)) {
+                                    *v = Value::from(n);
+                                }
+                            }
+                            FieldType::Message(inner) => enums_to_numbers(v, inner),
+                            FieldType::Scalar => {}
+                        }
+                    }
+                }
+            }
+            FieldType::Message(m) => each(member, &mut |v| enums_to_numbers(v, m)),
+            FieldType::Scalar => {}
+        }
+    }
+}
+
+/// Runs `f` on a value, or on each item of a list.
+fn each(value: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(f),
+        other => f(other),
+    }
+}
+
+/// A `fields` selection: each named field, with its own sub-selection
+/// (empty: the whole field).
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Selection {
+    fields: BTreeMap<String, Selection>,
+}
+
+impl Selection {
+    /// Parses `a,b(c,d),e/f` (`e/f` is `e(f)`).
+    fn parse(text: &str) -> Result<Selection> {
+        let mut parser = SelectionParser { text, pos: 0 };
+        let selection = parser.list(0)?;
+        if parser.pos < text.len() {
+            return Err(parser.error("unexpected text"));
+        }
+        Ok(selection)
+    }
+
+    /// Adds `path` (e.g. `a/b`) with its sub-selection; a whole field wins
+    /// over any part of it.
+    fn merge(&mut self, path: &[String], inner: Selection) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        let sub = if rest.is_empty() {
+            inner
+        } else {
+            let mut s = Selection::default();
+            s.merge(rest, inner);
+            s
+        };
+        match self.fields.get_mut(first) {
+            None => {
+                self.fields.insert(first.clone(), sub);
+            }
+            Some(existing) if existing.fields.is_empty() || sub.fields.is_empty() => {
+                existing.fields.clear();
+            }
+            Some(existing) => {
+                for (k, v) in sub.fields {
+                    existing.merge(&[k], v);
+                }
+            }
+        }
+    }
+
+    /// Refuses a selection naming a field the response does not have.
+    fn check(&self, message: &str) -> Result<()> {
+        let schema = schema();
+        // Inside Any, Struct and the like the fields are not known ahead.
+        let Some(fields) = schema
+            .fields(message)
+            .filter(|_| !message.starts_with("google.protobuf."))
+        else {
+            return Ok(());
+        };
+        for (name, inner) in &self.fields {
+            if name == "*" {
+                continue;
+            }
+            let field = fields
+                .iter()
+                .find(|f| f.json_name == *name || f.name == *name)
+                .ok_or_else(|| {
+                    invalid(
+                        "fields",
+                        format!("Invalid field selection {}", shorten(name)),
+                    )
+                })?;
+            if !inner.fields.is_empty() {
+                match &field.field_type {
+                    FieldType::Message(m) => inner.check(m)?,
+                    _ => {
+                        return Err(invalid(
+                            "fields",
+                            format!(
+                                "Invalid field selection {}: {} has no sub-fields",
+                                shorten(name),
+                                field.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps only the selected members of `value`.
+    fn apply(&self, value: &mut Value) {
+        if self.fields.is_empty() || self.fields.contains_key("*") {
+            return;
+        }
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(|v| self.apply(v)),
+            Value::Object(members) => {
+                members.retain(|key, _| self.find(key).is_some());
+                for (key, member) in members.iter_mut() {
+                    if let Some(inner) = self.find(key) {
+                        inner.apply(member);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The sub-selection for a JSON member, named in either spelling.
+    fn find(&self, json_key: &str) -> Option<&Selection> {
+        self.fields.get(json_key).or_else(|| {
+            self.fields
+                .iter()
+                .find(|(name, _)| channel_types::json_name(name) == json_key)
+                .map(|(_, s)| s)
+        })
+    }
+}
+
+struct SelectionParser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl SelectionParser<'_> {
+    fn error(&self, why: &str) -> Error {
+        let at = self.text[..self.pos].chars().count();
+        invalid(
+            "fields",
+            format!(
+                "Invalid field selection {:?}: {why} at character {at}",
+                shorten(self.text)
+            ),
+        )
+    }
+
+    fn list(&mut self, depth: usize) -> Result<Selection> {
+        if depth > 16 {
+            return Err(self.error("selections nest too deep"));
+        }
+        let mut selection = Selection::default();
+        loop {
+            let mut path = vec![self.name()?];
+            while self.text[self.pos..].starts_with('/') {
+                self.pos += 1;
+                path.push(self.name()?);
+            }
+            let mut inner = Selection::default();
+            if self.text[self.pos..].starts_with('(') {
+                self.pos += 1;
+                inner = self.list(depth + 1)?;
+                if !self.text[self.pos..].starts_with(')') {
+                    return Err(self.error("expected )"));
+                }
+                self.pos += 1;
+            }
+            selection.merge(&path, inner);
+            if self.text[self.pos..].starts_with(',') {
+                self.pos += 1;
+            } else {
+                return Ok(selection);
+            }
+        }
+    }
+
+    fn name(&mut self) -> Result<String> {
+        let rest = &self.text[self.pos..];
+        let trimmed = rest.trim_start();
+        self.pos += rest.len() - trimmed.len();
+        let end = trimmed
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '*'))
+            .unwrap_or(trimmed.len());
+        if end == 0 {
+            return Err(self.error("expected a field name"));
+        }
+        self.pos += end;
+        let name = trimmed[..end].to_string();
+        let rest = &self.text[self.pos..];
+        self.pos += rest.len() - rest.trim_start().len();
+        Ok(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn system_parameters_are_taken_off_the_query() {
+        let (rest, params) = split(Some(
+            "pageSize=2&%24alt=json%3Benum-encoding%3Dint&key=k&$.xgafv=2",
+        ))
+        .unwrap();
+        assert_eq!(rest.as_deref(), Some("pageSize=2"));
+        assert!(params.enums_as_numbers);
+        let (rest, _) = split(Some(
+            "alt=json&quotaUser=u&upload_protocol=raw&uploadType=media",
+        ))
+        .unwrap();
+        assert_eq!(rest, None);
+    }
+
+    #[test]
+    fn a_repeated_or_malformed_system_parameter_is_refused() {
+        assert!(split(Some("alt=json&$alt=json")).is_err());
+        assert!(split(Some("alt=proto")).is_err());
+        assert!(split(Some("prettyPrint=maybe")).is_err());
+        assert!(split(Some("$.xgafv=3")).is_err());
+        assert!(split(Some("callback=alert(1)")).is_err());
+        assert!(split(Some("fields=a(b")).is_err());
+    }
+
+    #[test]
+    fn access_tokens_in_the_query_are_bearer_tokens() {
+        let (_, params) = split(Some("access_token=t1")).unwrap();
+        assert_eq!(params.bearer_token(), Some("t1"));
+    }
+
+    #[test]
+    fn fields_select_nested_members_in_both_syntaxes() {
+        let mut value = json!({
+            "customers": [
+                {"name": "n1", "domain": "d1", "orgPostalAddress": {"regionCode": "US", "postalCode": "1"}},
+                {"name": "n2", "domain": "d2"}
+            ],
+            "nextPageToken": "t"
+        });
+        let selection = Selection::parse("customers(name,orgPostalAddress/regionCode)").unwrap();
+        selection
+            .check("google.cloud.channel.v1.ListCustomersResponse")
+            .unwrap();
+        selection.apply(&mut value);
+        assert_eq!(
+            value,
+            json!({"customers": [{"name": "n1", "orgPostalAddress": {"regionCode": "US"}}, {"name": "n2"}]})
+        );
+        let bogus = Selection::parse("customers(bogus)").unwrap();
+        assert!(
+            bogus
+                .check("google.cloud.channel.v1.ListCustomersResponse")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn enums_become_numbers_inside_lists_and_anys() {
+        let mut value = json!({
+            "channelPartnerLinks": [{"linkState": "ACTIVE"}],
+        });
+        enums_to_numbers(
+            &mut value,
+            "google.cloud.channel.v1.ListChannelPartnerLinksResponse",
+        );
+        assert_eq!(value["channelPartnerLinks"][0]["linkState"], 2);
+        let mut op = json!({
+            "name": "operations/1",
+            "metadata": {"@type": "type.googleapis.com/google.cloud.channel.v1.OperationMetadata", "operationType": "CREATE_ENTITLEMENT"},
+        });
+        enums_to_numbers(&mut op, "google.longrunning.Operation");
+        assert!(op["metadata"]["operationType"].is_number(), "{op}");
+    }
+}

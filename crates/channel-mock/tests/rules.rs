@@ -1,0 +1,1789 @@
+//! The documented rules the emulator enforces, each checked over both wires
+//! (REST and gRPC, with our clients against a running emulator), and the
+//! system parameters of the REST front end. `FIDELITY.md` points here.
+
+#![allow(deprecated)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use channel_core::{Client, ClientBuilder, Error, PollingPolicy, RetryPolicy, Stubs};
+use channel_grpc::GrpcTransport;
+use channel_http::HttpTransport;
+use channel_mock::{AccountConfig, AccountKind, Emulator, EmulatorConfig, EngineConfig};
+use channel_types::longrunning::ListOperationsRequest;
+use channel_types::model::list_purchasable_skus_request::change_offer_purchase::ChangeType;
+use channel_types::model::list_purchasable_skus_request::{ChangeOfferPurchase, PurchaseOption};
+use channel_types::model::repricing_config::{EntitlementGranularity, Granularity};
+use channel_types::model::*;
+use channel_types::rpc::Code;
+use channel_types::r#type::{Date, Decimal, PostalAddress};
+use channel_types::wkt::FieldMask;
+
+const RESELLER: &str = "accounts/R1";
+const DISTRIBUTOR: &str = "accounts/D1";
+
+fn config() -> EmulatorConfig {
+    EmulatorConfig {
+        engine: EngineConfig {
+            require_auth: true,
+            operation_delay: Duration::ZERO,
+            accounts: vec![
+                AccountConfig {
+                    id: "R1".into(),
+                    kind: AccountKind::Reseller,
+                    tokens: vec!["r1".into()],
+                },
+                AccountConfig {
+                    id: "D1".into(),
+                    kind: AccountKind::Distributor,
+                    tokens: vec!["d1".into()],
+                },
+            ],
+            ..EngineConfig::default()
+        },
+        ..EmulatorConfig::default()
+    }
+}
+
+fn builder(token: &str) -> ClientBuilder {
+    ClientBuilder::new()
+        .default_header("authorization", format!("Bearer {token}"))
+        .default_retry(RetryPolicy::none())
+        .polling_policy(PollingPolicy::default().with_intervals(
+            Duration::from_millis(5),
+            1.0,
+            Duration::from_millis(5),
+        ))
+}
+
+/// One wire: its name and clients for the reseller and the distributor.
+struct Wire {
+    name: &'static str,
+    reseller: Client,
+    distributor: Client,
+}
+
+fn wires(emulator: &Emulator) -> Vec<Wire> {
+    let http = |token: &str| {
+        builder(token)
+            .endpoint(emulator.http_endpoint())
+            .build_with(HttpTransport::new)
+            .unwrap()
+    };
+    let grpc = |token: &str| {
+        builder(token)
+            .endpoint(emulator.grpc_endpoint())
+            .build_with(GrpcTransport::new)
+            .unwrap()
+    };
+    vec![
+        Wire {
+            name: "rest",
+            reseller: http("r1"),
+            distributor: http("d1"),
+        },
+        Wire {
+            name: "grpc",
+            reseller: grpc("r1"),
+            distributor: grpc("d1"),
+        },
+    ]
+}
+
+/// An in-process client, for setting the scene.
+fn local(emulator: &Emulator, token: &str) -> Client {
+    builder(token).build_with_stubs(Stubs::from_backend(Arc::new(emulator.engine().clone())))
+}
+
+/// Asserts a refusal with `code` and, when `field` is set, a `BadRequest`
+/// violation of that field.
+#[track_caller]
+fn refused<T: std::fmt::Debug>(
+    wire: &str,
+    result: Result<T, Error>,
+    code: Code,
+    field: &str,
+) -> Error {
+    let error = result.expect_err(&format!("{wire}: expected {code:?} on {field}"));
+    assert_eq!(error.code(), code, "{wire}: {error:?}");
+    if !field.is_empty() {
+        assert!(
+            error.field_violations().iter().any(|v| v.field == field),
+            "{wire}: expected a violation of {field}: {error:?}"
+        );
+    }
+    error
+}
+
+fn new_customer(parent: &str, domain: &str) -> CreateCustomerRequest {
+    CreateCustomerRequest {
+        parent: parent.into(),
+        customer: Some(Customer {
+            org_display_name: format!("{domain} Inc"),
+            org_postal_address: Some(PostalAddress {
+                region_code: "US".into(),
+                ..Default::default()
+            }),
+            domain: domain.into(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn units(name: &str, n: i64) -> Parameter {
+    Parameter {
+        name: name.into(),
+        value: Some(Value {
+            kind: Some(value::Kind::Int64Value(n)),
+        }),
+        editable: false,
+    }
+}
+
+async fn customer_with_identity(client: &Client, domain: &str) -> Customer {
+    let created = client
+        .create_customer(new_customer(RESELLER, domain))
+        .await
+        .unwrap();
+    client
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+            customer: created.name,
+            user: Some(AdminUser {
+                email: format!("admin@{domain}"),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap()
+}
+
+async fn buy(client: &Client, customer: &str, offer: &str, seats: i64) -> Entitlement {
+    client
+        .create_entitlement(CreateEntitlementRequest {
+            parent: customer.into(),
+            entitlement: Some(Entitlement {
+                offer: format!("{RESELLER}/offers/{offer}"),
+                parameters: vec![units("num_units", seats)],
+                ..Default::default()
+            }),
+            request_id: String::new(),
+        })
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap()
+}
+
+fn month_from_now(months: i32) -> Date {
+    let now = channel_types::wkt::Timestamp::now().to_string();
+    let year: i32 = now[..4].parse().unwrap();
+    let month: i32 = now[5..7].parse().unwrap();
+    let index = year * 12 + (month - 1) + months;
+    Date {
+        year: index / 12,
+        month: index % 12 + 1,
+        day: 0,
+    }
+}
+
+fn repricing(entitlement: &str, month: Date, percentage: &str) -> RepricingConfig {
+    RepricingConfig {
+        effective_invoice_month: Some(month),
+        adjustment: Some(RepricingAdjustment {
+            adjustment: Some(repricing_adjustment::Adjustment::PercentageAdjustment(
+                PercentageAdjustment {
+                    percentage: Some(Decimal {
+                        value: percentage.into(),
+                    }),
+                },
+            )),
+        }),
+        rebilling_basis: RebillingBasis::CostAtList as i32,
+        conditional_overrides: Vec::new(),
+        granularity: Some(Granularity::EntitlementGranularity(
+            EntitlementGranularity {
+                entitlement: entitlement.into(),
+            },
+        )),
+    }
+}
+
+fn domains(customers: &[Customer]) -> Vec<String> {
+    let mut d: Vec<String> = customers.iter().map(|c| c.domain.clone()).collect();
+    d.sort();
+    d
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_filters_match_as_documented_and_bad_ones_say_where() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    for domain in [
+        "a.example.com",
+        "b.example.org",
+        "acme.example",
+        "other.example",
+    ] {
+        setup
+            .create_customer(new_customer(RESELLER, domain))
+            .await
+            .unwrap();
+    }
+    for wire in wires(&emulator) {
+        let list = |filter: &str| {
+            wire.reseller.list_customers(ListCustomersRequest {
+                parent: RESELLER.into(),
+                filter: filter.into(),
+                ..Default::default()
+            })
+        };
+        let w = wire.name;
+        let found = list(r#"domain = "a.example.com" OR domain = "b.example.org""#)
+            .await
+            .unwrap();
+        assert_eq!(
+            domains(&found.customers),
+            ["a.example.com", "b.example.org"],
+            "{w}"
+        );
+        let found = list(r#"domain : "acme*""#).await.unwrap();
+        assert_eq!(domains(&found.customers), ["acme.example"], "{w}");
+        let found = list(r#"domain = "A.Example.COM""#).await.unwrap();
+        assert_eq!(domains(&found.customers), ["a.example.com"], "{w}: case");
+        let found = list(r#"org_display_name : "b.example*" AND NOT domain = "x.example""#)
+            .await
+            .unwrap();
+        assert_eq!(domains(&found.customers), ["b.example.org"], "{w}");
+        let found = list(
+            r#"domain = "a.example.com" OR (domain = "b.example.org" AND org_display_name = "b.example.org Inc")"#,
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.customers.len(), 2, "{w}");
+
+        let error = refused(
+            w,
+            list(r#"domain = "a.example.com" OR domain = "b.example.org" AND org_display_name = "x""#)
+                .await,
+            Code::InvalidArgument,
+            "filter",
+        );
+        assert!(error.message().contains("character 53"), "{w}: {error:?}");
+        let error = refused(
+            w,
+            list(r#"colour = "red""#).await,
+            Code::InvalidArgument,
+            "filter",
+        );
+        assert!(error.message().contains("character 0"), "{w}: {error:?}");
+        refused(
+            w,
+            list(r#"cloud_identity_id : "C*""#).await,
+            Code::InvalidArgument,
+            "filter",
+        );
+        refused(
+            w,
+            list(r#"domain = "unclosed"#).await,
+            Code::InvalidArgument,
+            "filter",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offer_filters_take_equality_and_inequality() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let list = |filter: &str| {
+            wire.reseller.list_offers(ListOffersRequest {
+                parent: RESELLER.into(),
+                filter: filter.into(),
+                page_size: 1000,
+                ..Default::default()
+            })
+        };
+        let all = list("").await.unwrap().offers;
+        let expected = all
+            .iter()
+            .filter(|o| {
+                let sku = o.sku.as_ref().unwrap();
+                sku.product.as_ref().unwrap().name == "products/google-workspace"
+                    && sku.name != "products/google-workspace/skus/business-starter"
+            })
+            .count();
+        let found = list("sku.product.name=products/google-workspace AND sku.name!=products/google-workspace/skus/business-starter")
+            .await
+            .unwrap()
+            .offers;
+        assert!(
+            expected > 0 && found.len() == expected,
+            "{w}: {}",
+            found.len()
+        );
+        let either = list(
+            r#"sku.name = "products/google-workspace/skus/business-starter" OR sku.name = "products/google-cloud/skus/google-cloud-platform""#,
+        )
+        .await
+        .unwrap()
+        .offers;
+        assert_eq!(either.len(), 4, "{w}");
+        refused(
+            w,
+            list("sku.name : \"x\"").await,
+            Code::InvalidArgument,
+            "filter",
+        );
+        refused(w, list("price = 1").await, Code::InvalidArgument, "filter");
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_report_operation_and_repricing_filters() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "filters.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let other = customer_with_identity(&setup, "other-filters.example").await;
+    let e2 = buy(&setup, &other.name, "ws-business-starter-flexible", 2).await;
+    for (c, ent) in [(&customer, &e), (&other, &e2)] {
+        setup
+            .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+                parent: c.name.clone(),
+                customer_repricing_config: Some(CustomerRepricingConfig {
+                    repricing_config: Some(repricing(&ent.name, month_from_now(2), "-5")),
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+    }
+    let distributor = local(&emulator, "d1");
+    let link = distributor
+        .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+            parent: DISTRIBUTOR.into(),
+            channel_partner_link: Some(ChannelPartnerLink {
+                reseller_cloud_identity_id: "R1-identity".into(),
+                link_state: ChannelPartnerLinkState::Invited as i32,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    distributor
+        .create_channel_partner_repricing_config(CreateChannelPartnerRepricingConfigRequest {
+            parent: link.name.clone(),
+            channel_partner_repricing_config: Some(ChannelPartnerRepricingConfig {
+                repricing_config: Some(RepricingConfig {
+                    granularity: None,
+                    ..repricing("", month_from_now(1), "3.5")
+                }),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let changes = |filter: &str| {
+            wire.reseller
+                .list_entitlement_changes(ListEntitlementChangesRequest {
+                    parent: format!("{}/entitlements/-", customer.name),
+                    filter: filter.into(),
+                    ..Default::default()
+                })
+        };
+        let created = changes("change_type = CREATED").await.unwrap();
+        assert_eq!(created.entitlement_changes.len(), 1, "{w}");
+        let none = changes("change_type = SUSPENDED").await.unwrap();
+        assert!(none.entitlement_changes.is_empty(), "{w}");
+        refused(
+            w,
+            changes("change_type = BOGUS").await,
+            Code::InvalidArgument,
+            "filter",
+        );
+
+        let operations = |filter: &str| {
+            wire.reseller.list_operations(ListOperationsRequest {
+                name: "operations".into(),
+                filter: filter.into(),
+                ..Default::default()
+            })
+        };
+        assert!(
+            !operations("done = true")
+                .await
+                .unwrap()
+                .operations
+                .is_empty(),
+            "{w}"
+        );
+        assert!(
+            operations("done = false")
+                .await
+                .unwrap()
+                .operations
+                .is_empty(),
+            "{w}"
+        );
+        refused(
+            w,
+            operations("done = maybe").await,
+            Code::InvalidArgument,
+            "filter",
+        );
+
+        let configs = |parent: String, filter: String| {
+            wire.reseller
+                .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
+                    parent,
+                    filter,
+                    ..Default::default()
+                })
+        };
+        let all = format!("{RESELLER}/customers/-");
+        let found = configs(
+            all.clone(),
+            format!(
+                "customer = {} OR customer = {RESELLER}/customers/nobody",
+                customer.name
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.customer_repricing_configs.len(), 1, "{w}");
+        let both = configs(
+            all,
+            format!("customer = {} OR customer = {}", customer.name, other.name),
+        )
+        .await
+        .unwrap();
+        assert_eq!(both.customer_repricing_configs.len(), 2, "{w}");
+        refused(
+            w,
+            configs(
+                customer.name.clone(),
+                format!("customer = {}", customer.name),
+            )
+            .await,
+            Code::InvalidArgument,
+            "filter",
+        );
+
+        let partner = wire
+            .distributor
+            .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
+                parent: format!("{DISTRIBUTOR}/channelPartnerLinks/-"),
+                filter: format!("channel_partner = {}", link.name),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(partner.channel_partner_repricing_configs.len(), 1, "{w}");
+
+        let report = |filter: &str| {
+            let client = wire.reseller.clone();
+            let filter = filter.to_string();
+            async move {
+                client
+                    .run_report_job(RunReportJobRequest {
+                        name: format!("{RESELLER}/reports/entitlements"),
+                        filter,
+                        ..Default::default()
+                    })
+                    .await?
+                    .wait()
+                    .await
+            }
+        };
+        let rows = |r: RunReportJobResponse| r.report_metadata.unwrap().row_count;
+        assert_eq!(rows(report("num_units >= 5").await.unwrap()), 1, "{w}");
+        assert_eq!(
+            rows(report("num_units < 5 OR num_units > 100").await.unwrap()),
+            1,
+            "{w}"
+        );
+        refused(
+            w,
+            report("seats > 1").await,
+            Code::InvalidArgument,
+            "filter",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_ids_and_purchase_order_ids_are_checked_before_any_change() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "ids.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let change = |request_id: &str, purchase_order_id: String, seats: i64| {
+            wire.reseller.change_parameters(ChangeParametersRequest {
+                name: e.name.clone(),
+                parameters: vec![units("num_units", seats)],
+                request_id: request_id.into(),
+                purchase_order_id,
+            })
+        };
+        refused(
+            w,
+            change("not-a-uuid", String::new(), 6).await,
+            Code::InvalidArgument,
+            "request_id",
+        );
+        refused(
+            w,
+            change("00000000-0000-0000-0000-000000000000", String::new(), 6).await,
+            Code::InvalidArgument,
+            "request_id",
+        );
+        refused(
+            w,
+            change("", "p".repeat(81), 6).await,
+            Code::InvalidArgument,
+            "purchase_order_id",
+        );
+        let done = change("", "p".repeat(80), 7)
+            .await
+            .unwrap()
+            .wait()
+            .await
+            .unwrap();
+        assert_eq!(done.purchase_order_id.len(), 80, "{w}");
+        refused(
+            w,
+            wire.reseller
+                .change_parameters(ChangeParametersRequest {
+                    name: e.name.clone(),
+                    parameters: vec![units("num_units", 8), units("num_units", 9)],
+                    ..Default::default()
+                })
+                .await,
+            Code::InvalidArgument,
+            "parameters[1]",
+        );
+        // Flexible offers take max_units as well as num_units.
+        let capped = wire
+            .reseller
+            .change_parameters(ChangeParametersRequest {
+                name: e.name.clone(),
+                parameters: vec![units("max_units", 50)],
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .wait()
+            .await
+            .unwrap();
+        assert!(
+            capped.parameters.iter().any(|p| p.name == "max_units"),
+            "{w}"
+        );
+        refused(
+            w,
+            wire.reseller
+                .create_entitlement(CreateEntitlementRequest {
+                    parent: customer.name.clone(),
+                    entitlement: Some(Entitlement {
+                        offer: format!("{RESELLER}/offers/ws-vault-flexible"),
+                        parameters: vec![units("num_units", 1)],
+                        purchase_order_id: "x".repeat(81),
+                        ..Default::default()
+                    }),
+                    request_id: String::new(),
+                })
+                .await,
+            Code::InvalidArgument,
+            "entitlement.purchase_order_id",
+        );
+    }
+    let changes = setup
+        .list_entitlement_changes(ListEntitlementChangesRequest {
+            parent: e.name.clone(),
+            ..Default::default()
+        })
+        .collect_items()
+        .await
+        .unwrap();
+    assert_eq!(
+        changes.len(),
+        5,
+        "created, then per wire one seat change and one max_units change"
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn domains_emails_and_update_masks_are_checked() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = setup
+        .create_customer(new_customer(RESELLER, "mask.example"))
+        .await
+        .unwrap();
+    let distributor = local(&emulator, "d1");
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        refused(
+            w,
+            wire.reseller
+                .create_customer(new_customer(RESELLER, "not a domain"))
+                .await,
+            Code::InvalidArgument,
+            "customer.domain",
+        );
+        let mut bad_email = new_customer(RESELLER, "email.example");
+        bad_email.customer.as_mut().unwrap().primary_contact_info = Some(ContactInfo {
+            email: "nobody at email.example".into(),
+            ..Default::default()
+        });
+        refused(
+            w,
+            wire.reseller.create_customer(bad_email).await,
+            Code::InvalidArgument,
+            "customer.primary_contact_info.email",
+        );
+        let error = refused(
+            w,
+            wire.reseller
+                .check_cloud_identity_accounts_exist(CheckCloudIdentityAccountsExistRequest {
+                    parent: RESELLER.into(),
+                    domain: "bad_domain".into(),
+                    ..Default::default()
+                })
+                .await,
+            Code::InvalidArgument,
+            "domain",
+        );
+        assert_eq!(error.reason(), Some("INVALID_VALUE"), "{w}");
+        refused(
+            w,
+            wire.reseller
+                .provision_cloud_identity(ProvisionCloudIdentityRequest {
+                    customer: customer.name.clone(),
+                    user: Some(AdminUser {
+                        email: "admin@".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                })
+                .await,
+            Code::InvalidArgument,
+            "user.email",
+        );
+
+        let update = |path: &str| {
+            wire.reseller.update_customer(UpdateCustomerRequest {
+                customer: Some(Customer {
+                    name: customer.name.clone(),
+                    ..Default::default()
+                }),
+                update_mask: Some(FieldMask {
+                    paths: vec![path.into()],
+                }),
+            })
+        };
+        refused(
+            w,
+            update("primary_contact_info.nonexistent").await,
+            Code::InvalidArgument,
+            "update_mask",
+        );
+        refused(
+            w,
+            update("bogus").await,
+            Code::InvalidArgument,
+            "update_mask",
+        );
+        let stored = wire
+            .reseller
+            .get_customer(GetCustomerRequest {
+                name: customer.name.clone(),
+            })
+            .await
+            .unwrap();
+        assert!(
+            stored.primary_contact_info.is_none(),
+            "{w}: no empty sub-message"
+        );
+
+        let link = distributor
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-reseller"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+        let update_link = |path: &str| {
+            wire.distributor
+                .update_channel_partner_link(UpdateChannelPartnerLinkRequest {
+                    name: link.name.clone(),
+                    channel_partner_link: Some(ChannelPartnerLink {
+                        link_state: ChannelPartnerLinkState::Revoked as i32,
+                        ..Default::default()
+                    }),
+                    update_mask: Some(FieldMask {
+                        paths: vec![path.into()],
+                    }),
+                })
+        };
+        refused(
+            w,
+            update_link("bogus").await,
+            Code::InvalidArgument,
+            "update_mask",
+        );
+        for documented in [
+            "public_id",
+            "reseller_cloud_identity_id",
+            "invite_link_uri",
+            "name",
+        ] {
+            refused(
+                w,
+                update_link(documented).await,
+                Code::InvalidArgument,
+                "update_mask",
+            );
+        }
+        let revoked = update_link("channel_partner_link.link_state")
+            .await
+            .unwrap();
+        assert_eq!(
+            revoked.link_state(),
+            ChannelPartnerLinkState::Revoked,
+            "{w}"
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repricing_months_and_percentages_are_checked() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "repricing.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let current = setup
+        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+            parent: customer.name.clone(),
+            customer_repricing_config: Some(CustomerRepricingConfig {
+                repricing_config: Some(repricing(&e.name, month_from_now(0), "1.00")),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let future = setup
+        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+            parent: customer.name.clone(),
+            customer_repricing_config: Some(CustomerRepricingConfig {
+                repricing_config: Some(repricing(&e.name, month_from_now(3), "1.00")),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let field = "customer_repricing_config.repricing_config";
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let create = |config: RepricingConfig| {
+            wire.reseller
+                .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+                    parent: customer.name.clone(),
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        repricing_config: Some(config),
+                        ..Default::default()
+                    }),
+                })
+        };
+        let mut day = month_from_now(1);
+        day.day = 15;
+        refused(
+            w,
+            create(repricing(&e.name, day, "1")).await,
+            Code::InvalidArgument,
+            &format!("{field}.effective_invoice_month.day"),
+        );
+        refused(
+            w,
+            create(repricing(&e.name, month_from_now(-1), "1")).await,
+            Code::InvalidArgument,
+            &format!("{field}.effective_invoice_month"),
+        );
+        let percentage = format!("{field}.adjustment.percentage_adjustment.percentage");
+        refused(
+            w,
+            create(repricing(&e.name, month_from_now(1), "five")).await,
+            Code::InvalidArgument,
+            &percentage,
+        );
+        refused(
+            w,
+            create(repricing(&e.name, month_from_now(1), "-150")).await,
+            Code::InvalidArgument,
+            &percentage,
+        );
+        let update = |name: &str, month: Date| {
+            wire.reseller
+                .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        name: name.into(),
+                        repricing_config: Some(repricing(&e.name, month, "2")),
+                        ..Default::default()
+                    }),
+                })
+        };
+        refused(
+            w,
+            update(&future.name, month_from_now(4)).await,
+            Code::InvalidArgument,
+            &format!("{field}.effective_invoice_month"),
+        );
+        refused(
+            w,
+            update(&current.name, month_from_now(0)).await,
+            Code::InvalidArgument,
+            &format!("{field}.effective_invoice_month"),
+        );
+        update(&future.name, month_from_now(3)).await.unwrap();
+        refused(
+            w,
+            wire.reseller
+                .delete_customer_repricing_config(DeleteCustomerRepricingConfigRequest {
+                    name: current.name.clone(),
+                })
+                .await,
+            Code::FailedPrecondition,
+            "",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_purchases_need_a_change_type_and_list_by_direction() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "upgrade.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let list = |change_type: ChangeType| {
+            wire.reseller
+                .list_purchasable_skus(ListPurchasableSkusRequest {
+                    customer: customer.name.clone(),
+                    purchase_option: Some(PurchaseOption::ChangeOfferPurchase(
+                        ChangeOfferPurchase {
+                            entitlement: e.name.clone(),
+                            change_type: change_type as i32,
+                        },
+                    )),
+                    ..Default::default()
+                })
+        };
+        let names = |r: ListPurchasableSkusResponse| -> Vec<String> {
+            r.purchasable_skus
+                .into_iter()
+                .map(|s| s.sku.unwrap().name.rsplit('/').next().unwrap().to_string())
+                .collect()
+        };
+        refused(
+            w,
+            list(ChangeType::Unspecified).await,
+            Code::InvalidArgument,
+            "change_offer_purchase.change_type",
+        );
+        assert_eq!(
+            names(list(ChangeType::Upgrade).await.unwrap()),
+            ["business-plus", "enterprise-standard", "enterprise-plus"],
+            "{w}"
+        );
+        assert_eq!(
+            names(list(ChangeType::Downgrade).await.unwrap()),
+            ["business-starter"],
+            "{w}"
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_very_long_name_gets_a_short_not_found_on_both_wires() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let name = format!("{RESELLER}/customers/{}", "x".repeat(8000));
+    for wire in wires(&emulator) {
+        let error = refused(
+            wire.name,
+            wire.reseller
+                .get_customer(GetCustomerRequest { name: name.clone() })
+                .await,
+            Code::NotFound,
+            "",
+        );
+        assert!(
+            error.message().len() < 400,
+            "{}: {}",
+            wire.name,
+            error.message().len()
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+/// One HTTP/1.1 request on a fresh connection: status, content type, body.
+async fn http_call(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type:")
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    // Bodies come chunked or sized; a chunked one is unwrapped here.
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = String::new();
+        let mut rest = body;
+        while let Some((size, after)) = rest.split_once("\r\n") {
+            let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            out.push_str(&after[..size]);
+            rest = after[size..].trim_start_matches("\r\n");
+        }
+        out
+    } else {
+        body.to_string()
+    };
+    (status, content_type, body)
+}
+
+/// Every enum value name of the API.
+fn enum_value_names() -> std::collections::HashSet<String> {
+    use prost::Message;
+    let set = prost_types::FileDescriptorSet::decode(channel_types::FILE_DESCRIPTOR_SET).unwrap();
+    let mut names = std::collections::HashSet::new();
+    fn message(m: &prost_types::DescriptorProto, names: &mut std::collections::HashSet<String>) {
+        for e in &m.enum_type {
+            names.extend(e.value.iter().map(|v| v.name().to_string()));
+        }
+        for n in &m.nested_type {
+            message(n, names);
+        }
+    }
+    for file in &set.file {
+        for e in &file.enum_type {
+            names.extend(e.value.iter().map(|v| v.name().to_string()));
+        }
+        for m in &file.message_type {
+            message(m, &mut names);
+        }
+    }
+    names
+}
+
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(members) => members.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// The same scene in an open-mode emulator: a customer with Cloud
+/// Identity and an entitlement; returns the ids paths are built from.
+async fn scene(emulator: &Emulator) -> Vec<(&'static str, String)> {
+    let client = Client::new(Stubs::from_backend(Arc::new(emulator.engine().clone())));
+    let customer = client
+        .create_customer(new_customer("accounts/C0emulator", "scene.example"))
+        .await
+        .unwrap();
+    client
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+            customer: customer.name.clone(),
+            user: Some(AdminUser {
+                email: "admin@scene.example".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .wait_with(&PollingPolicy::default().with_intervals(
+            Duration::from_millis(5),
+            1.0,
+            Duration::from_millis(5),
+        ))
+        .await
+        .unwrap();
+    let id = |name: &str| name.rsplit('/').next().unwrap().to_string();
+    vec![
+        ("accounts", "C0emulator".into()),
+        ("customers", id(&customer.name)),
+        ("offers", "ws-business-starter-flexible".into()),
+        ("products", "google-workspace".into()),
+        ("skus", "business-starter".into()),
+        ("skuGroups", "google-workspace".into()),
+        ("reports", "entitlements".into()),
+    ]
+}
+
+/// A concrete path for a binding's template, ids taken from the scene.
+fn concrete_path(template: &str, ids: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').unwrap() + open;
+        let variable = &rest[open + 1..close];
+        let pattern = variable.split_once('=').map_or("*", |(_, p)| p);
+        let mut previous = "";
+        let segments: Vec<String> = pattern
+            .split('/')
+            .map(|segment| {
+                let value = match segment {
+                    "*" => ids
+                        .iter()
+                        .find(|(collection, _)| *collection == previous)
+                        .map_or("x1".to_string(), |(_, id)| id.clone()),
+                    "**" => "x1".to_string(),
+                    literal => literal.to_string(),
+                };
+                previous = segment;
+                value
+            })
+            .collect();
+        out.push_str(&segments.join("/"));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_enum_encoding_parameter_of_generated_rest_clients_works_on_every_method() {
+    let open = || EmulatorConfig {
+        engine: EngineConfig {
+            operation_delay: Duration::ZERO,
+            ..EngineConfig::default()
+        },
+        ..EmulatorConfig::default()
+    };
+    // Two emulators in the same state, sent the same calls: one plain, one
+    // with the parameter. Answers must agree but for the enums' spelling.
+    let plain = Emulator::start(open()).await.unwrap();
+    let ints = Emulator::start(open()).await.unwrap();
+    let ids = scene(&plain).await;
+    assert_eq!(ids, scene(&ints).await);
+    let enum_names = enum_value_names();
+    let mut with_enums = 0;
+    for method in channel_types::methods::ALL {
+        let binding = &method.http[0];
+        let path = concrete_path(binding.path, &ids);
+        let body = if binding.body.is_some() { "{}" } else { "" };
+        let verb = binding.verb.as_str();
+        let (status, _, expected) = http_call(plain.http_addr(), verb, &path, "", body).await;
+        let with = format!("{path}?$alt=json;enum-encoding=int");
+        let (status_int, content_type, got) =
+            http_call(ints.http_addr(), verb, &with, "", body).await;
+        assert_eq!(status, status_int, "{}: {got}", method.name);
+        assert!(!got.contains("$alt"), "{}: {got}", method.name);
+        if status != 200 {
+            continue;
+        }
+        assert!(
+            content_type.starts_with("application/json"),
+            "{}",
+            method.name
+        );
+        let expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
+        let got: serde_json::Value = serde_json::from_str(&got).unwrap();
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        strings(&expected, &mut before);
+        strings(&got, &mut after);
+        let enums_before = before.iter().filter(|s| enum_names.contains(*s)).count();
+        assert!(
+            after.iter().all(|s| !enum_names.contains(s)),
+            "{}: an enum is still a name: {got}",
+            method.name
+        );
+        if enums_before > 0 {
+            with_enums += 1;
+            assert_eq!(after.len() + enums_before, before.len(), "{}", method.name);
+        }
+    }
+    assert!(with_enums >= 5, "only {with_enums} answers carried enums");
+    plain.shutdown().await.unwrap();
+    ints.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_responses_pretty_printing_callbacks_and_query_tokens() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    setup
+        .create_customer(new_customer(RESELLER, "fields.example"))
+        .await
+        .unwrap();
+    let addr = emulator.http_addr();
+    let auth = "Authorization: Bearer r1\r\n";
+    let list = "/v1/accounts/R1/customers";
+
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?fields=customers(domain,orgPostalAddress/regionCode)"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!({"customers": [{"domain": "fields.example", "orgPostalAddress": {"regionCode": "US"}}]})
+    );
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?fields=customers(bogus)"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("bogus"), "{body}");
+
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?prettyPrint=true"), auth, "").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("\n  "), "{body}");
+
+    let (status, content_type, body) =
+        http_call(addr, "GET", &format!("{list}?callback=handle"), auth, "").await;
+    assert_eq!(status, 200);
+    assert!(
+        content_type.starts_with("text/javascript"),
+        "{content_type}"
+    );
+    assert!(body.contains("handle({") && body.ends_with(");"), "{body}");
+
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!(
+            "{list}?key=k&quotaUser=u&$.xgafv=2&upload_protocol=raw&uploadType=media&alt=json"
+        ),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?access_token=r1"), "", "").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?oauth_token=nope"), "", "").await;
+    assert_eq!(status, 401, "{body}");
+
+    let (status, _, body) = http_call(addr, "GET", &format!("{list}?bogus=1"), auth, "").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("bogus"), "{body}");
+    let (status, _, body) =
+        http_call(addr, "GET", &format!("{list}?alt=json&$alt=json"), auth, "").await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?pageSize=1&pageSize=2"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "the same parameter twice: {body}");
+    emulator.shutdown().await.unwrap();
+}
+
+/// Checks one documented refusal: the code, and the field or the reason
+/// when the reference names one.
+#[track_caller]
+fn documented(wire: &str, what: &str, result: Result<(), Error>, code: Code, detail: &str) {
+    let error = result.expect_err(&format!("{wire}: {what} should be refused"));
+    assert_eq!(error.code(), code, "{wire}: {what}: {error:?}");
+    if !detail.is_empty() {
+        let named = error.reason() == Some(detail)
+            || error.field_violations().iter().any(|v| v.field == detail);
+        assert!(named, "{wire}: {what}: expected {detail}: {error:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documented_refusals_of_each_method() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "refusals.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let other = customer_with_identity(&setup, "refusals-other.example").await;
+    let other_e = buy(&setup, &other.name, "ws-business-starter-flexible", 1).await;
+    let operations = setup
+        .list_operations(ListOperationsRequest {
+            name: "operations".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .operations;
+    let operation = operations[0].name.clone();
+    for wire in wires(&emulator) {
+        let (w, r, d) = (wire.name, &wire.reseller, &wire.distributor);
+        let link = d
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-refusals"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+        documented(
+            w,
+            "a second link to the same reseller",
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-refusals"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "",
+        );
+        for state in [
+            ChannelPartnerLinkState::Active,
+            ChannelPartnerLinkState::Suspended,
+        ] {
+            documented(
+                w,
+                "an invited link made active or suspended",
+                d.update_channel_partner_link(UpdateChannelPartnerLinkRequest {
+                    name: link.name.clone(),
+                    channel_partner_link: Some(ChannelPartnerLink {
+                        link_state: state as i32,
+                        ..Default::default()
+                    }),
+                    update_mask: Some(FieldMask {
+                        paths: vec!["link_state".into()],
+                    }),
+                })
+                .await
+                .map(drop),
+                Code::InvalidArgument,
+                "channel_partner_link.link_state",
+            );
+        }
+        documented(
+            w,
+            "a reseller listing links",
+            r.list_channel_partner_links(ListChannelPartnerLinksRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::PermissionDenied,
+            "",
+        );
+        documented(
+            w,
+            "importing a customer that has Cloud Identity",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
+                    "refusals.example".into(),
+                )),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "CUSTOMER_ALREADY_EXISTS",
+        );
+        documented(
+            w,
+            "importing without an identity",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "customer_identity",
+        );
+        documented(
+            w,
+            "deleting a customer with entitlements",
+            r.delete_customer(DeleteCustomerRequest {
+                name: customer.name.clone(),
+            })
+            .await
+            .map(drop),
+            Code::FailedPrecondition,
+            "",
+        );
+        documented(
+            w,
+            "changing to an offer of another product",
+            r.change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-vault-flexible"),
+                parameters: vec![units("num_units", 5)],
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "offer",
+        );
+        documented(
+            w,
+            "renewal settings of a flexible plan",
+            r.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: e.name.clone(),
+                renewal_settings: Some(RenewalSettings::default()),
+                request_id: String::new(),
+            })
+            .await
+            .map(drop),
+            Code::FailedPrecondition,
+            "NOT_COMMITMENT_PLAN",
+        );
+        documented(
+            w,
+            "transferring another customer's entitlement to Google",
+            r.transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![other_e.clone()],
+                request_id: String::new(),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "transferable offers without a SKU",
+            r.list_transferable_offers(ListTransferableOffersRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "sku",
+        );
+        documented(
+            w,
+            "transferable offers of an unknown SKU",
+            r.list_transferable_offers(ListTransferableOffersRequest {
+                parent: RESELLER.into(),
+                sku: "products/google-workspace/skus/nothing".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "purchasable offers without a purchase option",
+            r.list_purchasable_offers(ListPurchasableOffersRequest {
+                customer: customer.name.clone(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "purchase_option",
+        );
+        documented(
+            w,
+            "billing accounts for no SKU",
+            r.query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
+                customer: customer.name.clone(),
+                skus: Vec::new(),
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "skus",
+        );
+        documented(
+            w,
+            "an unknown SKU group",
+            r.list_sku_group_billable_skus(ListSkuGroupBillableSkusRequest {
+                parent: format!("{RESELLER}/skuGroups/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "an unknown customer repricing config",
+            r.get_customer_repricing_config(GetCustomerRepricingConfigRequest {
+                name: format!("{}/customerRepricingConfigs/nothing", customer.name),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "an unknown report job",
+            r.fetch_report_results(FetchReportResultsRequest {
+                report_job: format!("{RESELLER}/reportJobs/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "unregistering an unknown subscriber",
+            r.unregister_subscriber(UnregisterSubscriberRequest {
+                account: RESELLER.into(),
+                service_account: "nobody@project.iam.gserviceaccount.com".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "a missing entitlement",
+            r.get_entitlement(GetEntitlementRequest {
+                name: format!("{}/entitlements/nothing", customer.name),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "the offer of a missing entitlement",
+            r.lookup_offer(LookupOfferRequest {
+                entitlement: format!("{}/entitlements/nothing", customer.name),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "entitlements of a missing customer",
+            r.list_entitlements(ListEntitlementsRequest {
+                parent: format!("{RESELLER}/customers/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "Cloud Identity provisioned twice",
+            r.provision_cloud_identity(ProvisionCloudIdentityRequest {
+                customer: customer.name.clone(),
+                user: Some(AdminUser {
+                    email: "admin@refusals.example".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "CLOUD_IDENTITY_ALREADY_PROVISIONED",
+        );
+        let fresh = r
+            .create_customer(new_customer(RESELLER, &format!("{w}-fresh.example")))
+            .await
+            .unwrap();
+        documented(
+            w,
+            "an admin outside the customer's domain",
+            r.provision_cloud_identity(ProvisionCloudIdentityRequest {
+                customer: fresh.name.clone(),
+                user: Some(AdminUser {
+                    email: "admin@elsewhere.example".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "user.email",
+        );
+        documented(
+            w,
+            "a link without a reseller",
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "channel_partner_link.reseller_cloud_identity_id",
+        );
+        documented(
+            w,
+            "a new link that is not INVITED",
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-active"),
+                    link_state: ChannelPartnerLinkState::Active as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "channel_partner_link.link_state",
+        );
+        documented(
+            w,
+            "another account's products",
+            r.list_products(ListProductsRequest {
+                account: DISTRIBUTOR.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::PermissionDenied,
+            "",
+        );
+        documented(
+            w,
+            "billing accounts for an unknown SKU",
+            r.query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
+                customer: customer.name.clone(),
+                skus: vec!["products/google-workspace/skus/nothing".into()],
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "a subscriber that is not an email",
+            r.register_subscriber(RegisterSubscriberRequest {
+                account: RESELLER.into(),
+                service_account: "not-an-email".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "service_account",
+        );
+        documented(
+            w,
+            "importing a malformed domain",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
+                    "not a domain".into(),
+                )),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "domain",
+        );
+        documented(
+            w,
+            "importing by a malformed admin email",
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(
+                    import_customer_request::CustomerIdentity::PrimaryAdminEmail("admin@".into()),
+                ),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "primary_admin_email",
+        );
+        documented(
+            w,
+            "an 81-character purchase order on an offer change",
+            r.change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-business-standard-annual"),
+                parameters: vec![units("num_units", 5)],
+                purchase_order_id: "p".repeat(81),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::InvalidArgument,
+            "purchase_order_id",
+        );
+        documented(
+            w,
+            "purchasable offers of an unknown SKU",
+            r.list_purchasable_offers(ListPurchasableOffersRequest {
+                customer: customer.name.clone(),
+                purchase_option: Some(
+                    list_purchasable_offers_request::PurchaseOption::CreateEntitlementPurchase(
+                        list_purchasable_offers_request::CreateEntitlementPurchase {
+                            sku: "products/google-workspace/skus/nothing".into(),
+                            ..Default::default()
+                        },
+                    ),
+                ),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+        documented(
+            w,
+            "another account's SKUs",
+            r.list_skus(ListSkusRequest {
+                parent: "products/google-workspace".into(),
+                account: DISTRIBUTOR.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::PermissionDenied,
+            "",
+        );
+        // The second entitlement is a SKU the customer owns: nothing is
+        // transferred, not even the first.
+        let transfer = |offer: &str| Entitlement {
+            offer: format!("{RESELLER}/offers/{offer}"),
+            parameters: vec![units("num_units", 1)],
+            ..Default::default()
+        };
+        documented(
+            w,
+            "a transfer with one entitlement that can't be made",
+            r.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![
+                    transfer("ws-vault-flexible"),
+                    transfer("ws-business-standard-annual"),
+                ],
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+            Code::AlreadyExists,
+            "SKU_ALREADY_PURCHASED",
+        );
+        let owned = r
+            .list_entitlements(ListEntitlementsRequest {
+                parent: customer.name.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .entitlements;
+        assert_eq!(owned.len(), 1, "{w}: the vault entitlement was rolled back");
+        documented(
+            w,
+            "another account's operation",
+            d.get_operation(channel_types::longrunning::GetOperationRequest {
+                name: operation.clone(),
+            })
+            .await
+            .map(drop),
+            Code::NotFound,
+            "",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
