@@ -30,6 +30,8 @@ const DEFAULT_SECONDS: f64 = 2.0;
 /// How one target runs: its corpus folder, its dictionary and its budget.
 pub(crate) struct Target {
     name: &'static str,
+    /// Targets whose corpus this one reads too (same input format).
+    shared: &'static [&'static str],
     dictionary: &'static [&'static [u8]],
     cases: usize,
     time: Duration,
@@ -48,6 +50,7 @@ impl Target {
             .unwrap_or(DEFAULT_SECONDS);
         Target {
             name,
+            shared: &[],
             dictionary: &[],
             cases,
             time: Duration::from_secs_f64(seconds),
@@ -62,6 +65,12 @@ impl Target {
         self
     }
 
+    /// Reads the corpus of these targets too: they take the same input.
+    pub(crate) fn sharing_corpus_of(mut self, targets: &'static [&'static str]) -> Self {
+        self.shared = targets;
+        self
+    }
+
     /// The longest input generated (corpus files may be longer).
     pub(crate) fn max_len(mut self, max_len: usize) -> Self {
         self.max_len = max_len;
@@ -72,7 +81,10 @@ impl Target {
     /// in `check` fails the test, after the input is saved and printed.
     /// Returns how many inputs ran.
     pub(crate) fn run(self, mut check: impl FnMut(&[u8])) -> usize {
-        let corpus = read_corpus(&corpus_dir(self.name));
+        let mut corpus = read_corpus(&corpus_dir(self.name));
+        for other in self.shared {
+            corpus.extend(read_corpus(&corpus_dir(other)));
+        }
         for (path, input) in &corpus {
             guarded(
                 self.name,
