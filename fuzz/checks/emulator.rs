@@ -11,6 +11,7 @@ use std::time::Duration;
 use arbitrary::Unstructured;
 use channel_core::{CallOptions, CloudChannelReportsService, CloudChannelService};
 use channel_mock::{Emulator, EmulatorConfig, EngineConfig};
+use channel_types::methods;
 use channel_types::model::{
     CreateCustomerRequest, Customer, ListCustomerRepricingConfigsRequest, ListCustomersRequest,
     ListEntitlementsRequest, ListOffersRequest, ListProductsRequest, ListReportsRequest,
@@ -384,10 +385,31 @@ impl tonic::codec::Decoder for RawCodec {
 /// `grpc-timeout`, get a gRPC status: OK, a clean error, or tonic's own
 /// INTERNAL for bytes that are not the request message; never a panic's
 /// reset stream or a dropped connection.
+///
+/// An input may start with written lines, as corpus files do:
+/// `grpc-timeout: <value>` sets that header, and `method: <gRPC path>` sends
+/// the rest of the input, as it is, to that method.
 pub(crate) fn grpc(fixture: &Fixture, data: &[u8], odd_timeouts: bool) {
+    let mut written_timeout = None;
+    let mut written_method = None;
+    let mut data = data;
+    while let Some(end) = data.iter().position(|&b| b == b'\n') {
+        let Ok(line) = std::str::from_utf8(&data[..end]) else {
+            break;
+        };
+        if let Some(value) = line.strip_prefix("grpc-timeout: ") {
+            written_timeout = Some(value.to_owned());
+        } else if let Some(path) = line.strip_prefix("method: ") {
+            written_method = methods::ALL.iter().find(|m| m.grpc_path == path);
+        } else {
+            break;
+        }
+        data = &data[end + 1..];
+    }
     let u = &mut Unstructured::new(data);
-    let method = http::method(u);
+    let method = written_method.copied().unwrap_or_else(|| http::method(u));
     let body = match u.int_in_range(0u8..=3).unwrap_or(0) {
+        _ if written_method.is_some() => data.to_vec(),
         0 => u.bytes(u.len()).unwrap_or_default().to_vec(),
         1 => match schema::pool().get_message_by_name(method.input) {
             Some(input) => schema::wire_message(u, &input, 1).unwrap_or_default(),
@@ -409,19 +431,22 @@ pub(crate) fn grpc(fixture: &Fixture, data: &[u8], odd_timeouts: bool) {
             }
         }
     };
-    let timeout = if odd_timeouts {
-        Some(TIMEOUTS[u.choose_index(TIMEOUTS.len()).unwrap_or(0)])
-    } else {
-        None
+    let timeout = match written_timeout {
+        Some(written) => Some(written),
+        None if odd_timeouts => {
+            Some(TIMEOUTS[u.choose_index(TIMEOUTS.len()).unwrap_or(0)].to_owned())
+        }
+        None => None,
     };
     let path = tonic::codegen::http::uri::PathAndQuery::from_static(method.grpc_path);
     let channel = fixture.grpc.clone();
+    let header = timeout.clone();
     let result = fixture.runtime.block_on(async move {
         let mut client = tonic::client::Grpc::new(channel);
         client.ready().await.expect("the channel is ready");
         let mut request = tonic::Request::new(body);
-        if let Some(timeout) = timeout
-            && let Ok(value) = timeout.parse()
+        if let Some(header) = header
+            && let Ok(value) = header.parse()
         {
             request.metadata_mut().insert("grpc-timeout", value);
         }
