@@ -8,7 +8,7 @@
 //! when they must outlive the text. Both kinds print back the exact name.
 //!
 //! Segment values are opaque ids: anything is accepted except an empty value,
-//! a `/`, whitespace and control characters.
+//! a `/`, whitespace, control characters, and the values `.` and `..`.
 //!
 //! ```
 //! use channel_types::names::{Entitlement, EntitlementRef};
@@ -52,6 +52,10 @@ pub enum NameErrorKind {
     /// A segment value holds whitespace, a control character or, when built
     /// from segments, a `/`.
     InvalidCharacter,
+    /// A segment value is `.` or `..`: in a URL path these mean "this
+    /// level" and "one level up", so such a name could reach another
+    /// resource.
+    DotSegment,
 }
 
 impl fmt::Display for NameErrorKind {
@@ -65,6 +69,7 @@ impl fmt::Display for NameErrorKind {
                 write!(f, "wrong collection, expected `{expected}`")
             }
             Self::InvalidCharacter => f.write_str("invalid character (whitespace, control or `/`)"),
+            Self::DotSegment => f.write_str("a segment may not be `.` or `..`"),
         }
     }
 }
@@ -172,6 +177,11 @@ fn scan_value_unicode(rest: &str, from: usize) -> Result<usize, usize> {
     Ok(rest.len())
 }
 
+/// Whether a value is one of the two that URL paths give a meaning to.
+fn is_dot_segment(value: &str) -> bool {
+    matches!(value, "." | "..")
+}
+
 /// Splits `s` against a pattern of alternating collection words and values,
 /// `c0/{v0}/c1/{v1}/...`, in one pass over its bytes, and returns the values
 /// in order.
@@ -212,6 +222,9 @@ fn split_pattern<'a, const N: usize>(
             Err(at) => return fail(NameErrorKind::InvalidCharacter, segment + 1, pos + at),
         };
         *value = &rest[..len];
+        if is_dot_segment(value) {
+            return fail(NameErrorKind::DotSegment, segment + 1, pos);
+        }
         pos += len;
         if i + 1 < N {
             if pos == s.len() {
@@ -245,6 +258,7 @@ fn validate<const N: usize>(
         let fail = |kind, at| Err(NameError::new(pattern, kind, 2 * i + 1, at));
         match scan_value(value) {
             Ok(0) => return fail(NameErrorKind::EmptySegment, offset),
+            Ok(_) if is_dot_segment(value) => return fail(NameErrorKind::DotSegment, offset),
             Ok(len) if len == value.len() => {}
             Ok(at) | Err(at) => return fail(NameErrorKind::InvalidCharacter, offset + at),
         }
@@ -1443,6 +1457,40 @@ mod tests {
 
         let err = Account::parse("accounts/é\u{3000}").unwrap_err();
         assert_eq!(err.offset(), "accounts/é".len());
+    }
+
+    #[test]
+    fn rejects_dot_and_dot_dot_values_that_a_url_would_collapse() {
+        let err = Customer::parse("accounts/A/customers/..").unwrap_err();
+        assert_eq!(err.kind(), NameErrorKind::DotSegment);
+        assert_eq!((err.segment(), err.offset()), (3, 21));
+        for bad in [
+            "accounts/./customers/C",
+            "accounts/../customers/C",
+            "accounts/A/channelPartnerLinks/../customers/C",
+        ] {
+            assert_eq!(
+                kind_of(Customer::parse(bad)),
+                NameErrorKind::DotSegment,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            kind_of(Operation::parse("operations/..")),
+            NameErrorKind::DotSegment
+        );
+        // A name that climbs out of its collection is refused at the climb.
+        let err = Operation::parse("operations/../accounts/A/customers/C").unwrap_err();
+        assert_eq!((err.kind(), err.segment()), (NameErrorKind::DotSegment, 1));
+        assert_eq!(kind_of(Account::new("..")), NameErrorKind::DotSegment);
+        assert_eq!(
+            kind_of(Customer::for_channel_partner("A", ".", "C")),
+            NameErrorKind::DotSegment
+        );
+        // Dots inside a longer value are ordinary characters.
+        for id in ["...", ".a", "a..", ".-."] {
+            assert_eq!(Account::new(id).unwrap().account(), id);
+        }
     }
 
     #[test]

@@ -25,34 +25,90 @@ impl Name for Duration {
 
 const MAX_SECONDS: i64 = 315_576_000_000;
 
+/// Why a text, or a value, is not a duration this API accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DurationError {
+    /// The text is not seconds with an `s` suffix, like `"1.5s"`.
+    Format {
+        /// The start of the rejected text.
+        text: String,
+    },
+    /// The text or value is beyond 315,576,000,000 seconds either way, or
+    /// its nanoseconds are out of range or of the other sign.
+    OutOfRange {
+        /// The rejected value, as seconds and nanoseconds.
+        seconds: i64,
+        /// See `seconds`.
+        nanos: i32,
+    },
+    /// A negative duration has no `std::time::Duration` equivalent.
+    Negative,
+}
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Format { text } => write!(
+                f,
+                "invalid duration {text:?}: expected seconds with up to 9 fractional digits and an \"s\" suffix, such as \"1.5s\""
+            ),
+            Self::OutOfRange { seconds, nanos } => write!(
+                f,
+                "duration out of range ({seconds} s, {nanos} ns): it must be within -315576000000s to 315576000000s, with seconds and nanos of the same sign"
+            ),
+            Self::Negative => f.write_str("a negative duration cannot be used here"),
+        }
+    }
+}
+
+impl std::error::Error for DurationError {}
+
 impl Duration {
-    fn is_valid(&self) -> bool {
-        self.seconds.abs() <= MAX_SECONDS
-            && self.nanos.abs() < 1_000_000_000
+    /// The longest duration the spec allows, about 10,000 years.
+    pub const MAX: Duration = Duration {
+        seconds: MAX_SECONDS,
+        nanos: 999_999_999,
+    };
+
+    /// Whether the value is one the spec allows: at most 315,576,000,000
+    /// seconds either way, nanoseconds within a second and of the same sign.
+    /// Only such values have a JSON form.
+    pub fn is_valid(&self) -> bool {
+        self.seconds.unsigned_abs() <= MAX_SECONDS as u64
+            && self.nanos.unsigned_abs() < 1_000_000_000
             && (self.seconds == 0 || self.nanos == 0 || (self.seconds < 0) == (self.nanos < 0))
     }
 
     /// Parses the JSON text form, e.g. `"3s"`, `"1.5s"`, `"-0.25s"`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let err = || {
-            format!("invalid duration {text:?}: expected seconds with an 's' suffix, like \"1.5s\"")
+    pub fn parse(text: &str) -> Result<Self, DurationError> {
+        let err = || DurationError::Format {
+            text: super::timestamp::excerpt(text),
         };
         let body = text.strip_suffix('s').ok_or_else(err)?;
         let (negative, body) = match body.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, body),
         };
-        let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
-        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || whole.len() > 12 {
+        let (whole, fraction) = match body.split_once('.') {
+            Some((_, "")) => return Err(err()),
+            Some((whole, fraction)) => (whole, fraction),
+            None => (body, ""),
+        };
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > 9 {
             return Err(err());
         }
-        if fraction.len() > 9
-            || !fraction.bytes().all(|b| b.is_ascii_digit())
-            || (body.contains('.') && fraction.is_empty())
-        {
-            return Err(err());
+        // Leading zeros are allowed, so the length alone does not bound the
+        // value: count the significant digits before parsing.
+        let significant = whole.trim_start_matches('0');
+        if significant.len() > 12 {
+            return Err(DurationError::OutOfRange {
+                seconds: if negative { i64::MIN } else { i64::MAX },
+                nanos: 0,
+            });
         }
-        let seconds: i64 = whole.parse().map_err(|_| err())?;
+        let seconds: i64 = significant.parse().unwrap_or(0);
         let nanos: i32 = if fraction.is_empty() {
             0
         } else {
@@ -67,7 +123,10 @@ impl Duration {
             Duration { seconds, nanos }
         };
         if !d.is_valid() {
-            return Err(format!("duration {text:?} is out of range"));
+            return Err(DurationError::OutOfRange {
+                seconds: d.seconds,
+                nanos: d.nanos,
+            });
         }
         Ok(d)
     }
@@ -100,22 +159,30 @@ impl fmt::Debug for Duration {
 }
 
 impl TryFrom<Duration> for std::time::Duration {
-    type Error = String;
+    type Error = DurationError;
     /// Negative or malformed durations have no `std` equivalent.
     fn try_from(d: Duration) -> Result<Self, Self::Error> {
-        if !d.is_valid() || d.seconds < 0 || d.nanos < 0 {
-            return Err(format!("{d:?} is negative or malformed"));
+        if !d.is_valid() {
+            return Err(DurationError::OutOfRange {
+                seconds: d.seconds,
+                nanos: d.nanos,
+            });
+        }
+        if d.seconds < 0 || d.nanos < 0 {
+            return Err(DurationError::Negative);
         }
         Ok(std::time::Duration::new(d.seconds as u64, d.nanos as u32))
     }
 }
 
 impl From<std::time::Duration> for Duration {
-    /// Saturates at the largest duration the type allows.
+    /// Saturates at [`Duration::MAX`], the largest duration the spec allows.
     fn from(d: std::time::Duration) -> Self {
-        let seconds = d.as_secs().min(MAX_SECONDS as u64) as i64;
+        if d.as_secs() > MAX_SECONDS as u64 {
+            return Duration::MAX;
+        }
         Duration {
-            seconds,
+            seconds: d.as_secs() as i64,
             nanos: d.subsec_nanos() as i32,
         }
     }
@@ -124,10 +191,10 @@ impl From<std::time::Duration> for Duration {
 impl Serialize for Duration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if !self.is_valid() {
-            return Err(serde::ser::Error::custom(format!(
-                "duration out of range: {} s, {} ns",
-                self.seconds, self.nanos
-            )));
+            return Err(serde::ser::Error::custom(DurationError::OutOfRange {
+                seconds: self.seconds,
+                nanos: self.nanos,
+            }));
         }
         serializer.collect_str(self)
     }
@@ -178,6 +245,65 @@ mod tests {
             "+1s",
         ] {
             assert!(Duration::parse(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_extreme_values_of_the_fields_are_errors_not_panics() {
+        for (seconds, nanos) in [
+            (i64::MIN, 0),
+            (i64::MAX, 0),
+            (0, i32::MIN),
+            (0, i32::MAX),
+            (i64::MIN, i32::MIN),
+        ] {
+            let d = Duration { seconds, nanos };
+            assert!(!d.is_valid());
+            assert!(serde_json::to_string(&d).is_err(), "{d:?}");
+            assert!(matches!(
+                std::time::Duration::try_from(d),
+                Err(DurationError::OutOfRange { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn a_std_duration_beyond_the_range_saturates_at_the_maximum() {
+        assert_eq!(Duration::from(std::time::Duration::MAX), Duration::MAX);
+        assert_eq!(
+            Duration::from(std::time::Duration::new(315_576_000_001, 5)),
+            Duration::MAX
+        );
+        assert_eq!(
+            serde_json::to_string(&Duration::from(std::time::Duration::MAX)).unwrap(),
+            "\"315576000000.999999999s\""
+        );
+    }
+
+    #[test]
+    fn leading_zeros_and_multi_byte_text_parse_or_fail_cleanly() {
+        assert_eq!(
+            Duration::parse("0000000000000000000000003.5s").unwrap(),
+            Duration {
+                seconds: 3,
+                nanos: 500_000_000
+            }
+        );
+        assert!(matches!(
+            Duration::parse("18446744073709551615s"),
+            Err(DurationError::OutOfRange { .. })
+        ));
+        for bad in [
+            "1\u{20ac}s",
+            "\u{20ac}s",
+            "1.\u{20ac}s",
+            "1.5\u{20ac}",
+            "-\u{e9}s",
+        ] {
+            assert!(
+                matches!(Duration::parse(bad), Err(DurationError::Format { .. })),
+                "{bad}"
+            );
         }
     }
 

@@ -14,10 +14,10 @@ mod field_mask;
 mod timestamp;
 
 pub use any::{Any, AnyError};
-pub use duration::Duration;
+pub use duration::{Duration, DurationError};
 pub use empty::Empty;
-pub use field_mask::FieldMask;
-pub use timestamp::{Timestamp, TimestampError};
+pub use field_mask::{FieldMask, FieldMaskError};
+pub use timestamp::{Timestamp, TimestampError, TimestampErrorKind};
 
 /// Writes an enum field's JSON form: the value's name when the enum knows
 /// it, otherwise the number (proto3 enums are open, so a newer peer may send

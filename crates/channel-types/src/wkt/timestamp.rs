@@ -29,27 +29,136 @@ impl Name for Timestamp {
 const MIN_SECONDS: i64 = -62_135_596_800;
 const MAX_SECONDS: i64 = 253_402_300_799;
 
+/// Why a text is not a timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimestampErrorKind {
+    /// The text is not shaped `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM)`.
+    Format,
+    /// The date does not exist (month 13, February 30, ...).
+    NoSuchDate,
+    /// The time of day does not exist (hour 24, minute 60, ...).
+    NoSuchTime,
+    /// The fraction of a second has no digits or more than 9.
+    Fraction,
+    /// The UTC offset is not `Z` or `+HH:MM` / `-HH:MM` with a real time.
+    Offset,
+    /// The instant lies outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+    OutOfRange,
+}
+
+impl fmt::Display for TimestampErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Format => {
+                "expected an RFC 3339 date-time such as \"2026-03-01T09:30:00Z\" or \"2026-03-01T10:30:00.5+01:00\""
+            }
+            Self::NoSuchDate => "no such date",
+            Self::NoSuchTime => "no such time of day",
+            Self::Fraction => "the fraction of a second must have 1 to 9 digits",
+            Self::Offset => "expected \"Z\" or a UTC offset such as \"+01:00\"",
+            Self::OutOfRange => "outside the range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z",
+        })
+    }
+}
+
 /// A timestamp text that is not RFC 3339 or lies outside years 1 to 9999.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TimestampError(String);
+pub struct TimestampError {
+    /// The start of the rejected text, cut short so an error message stays short.
+    text: String,
+    kind: TimestampErrorKind,
+}
+
+impl TimestampError {
+    fn new(text: &str, kind: TimestampErrorKind) -> Self {
+        TimestampError {
+            text: excerpt(text),
+            kind,
+        }
+    }
+
+    /// What is wrong with the text.
+    pub fn kind(&self) -> TimestampErrorKind {
+        self.kind
+    }
+}
 
 impl fmt::Display for TimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid timestamp: {}", self.0)
+        write!(f, "invalid timestamp {:?}: {}", self.text, self.kind)
     }
 }
 
 impl std::error::Error for TimestampError {}
 
+/// The first characters of a rejected text: enough to recognise it, never
+/// a megabyte of it in a log line. Cuts only at a character boundary.
+pub(super) fn excerpt(text: &str) -> String {
+    const MAX_CHARS: usize = 64;
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// The value of ASCII decimal digits, or `None` if any byte is not one.
+/// Works on bytes so that no multi-byte character can split a slice.
+fn digits(bytes: &[u8]) -> Option<i64> {
+    if bytes.is_empty() || bytes.len() > 18 {
+        return None;
+    }
+    bytes.iter().try_fold(0i64, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+    })
+}
+
 impl Timestamp {
+    /// The earliest timestamp the spec allows, 0001-01-01T00:00:00Z.
+    pub const MIN: Timestamp = Timestamp {
+        seconds: MIN_SECONDS,
+        nanos: 0,
+    };
+
+    /// The latest timestamp the spec allows, 9999-12-31T23:59:59.999999999Z.
+    pub const MAX: Timestamp = Timestamp {
+        seconds: MAX_SECONDS,
+        nanos: 999_999_999,
+    };
+
     /// The current time.
     pub fn now() -> Self {
         SystemTime::now().into()
     }
 
+    /// Whether the value is one the spec allows: years 1 to 9999 and
+    /// nanoseconds 0 to 999,999,999. Only such values have a JSON form.
+    pub fn is_valid(&self) -> bool {
+        (MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds)
+            && (0..1_000_000_000).contains(&self.nanos)
+    }
+
+    /// This instant moved `by` later, or [`Timestamp::MAX`] if that is
+    /// past the end of year 9999.
+    pub fn saturating_add(self, by: Duration) -> Self {
+        let nanos = i64::from(self.nanos.clamp(0, 999_999_999)) + i64::from(by.subsec_nanos());
+        let seconds = i64::try_from(by.as_secs())
+            .ok()
+            .and_then(|s| self.seconds.checked_add(s))
+            .and_then(|s| s.checked_add(nanos / 1_000_000_000));
+        match seconds {
+            Some(seconds) if seconds <= MAX_SECONDS => Timestamp {
+                seconds,
+                nanos: (nanos % 1_000_000_000) as i32,
+            },
+            _ => Timestamp::MAX,
+        }
+    }
+
     /// Parses RFC 3339, e.g. `2026-03-01T09:30:00.25Z` or `2026-03-01T10:30:00+01:00`.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
-        let err = |why: &str| TimestampError(format!("{text:?}: {why}"));
+        use TimestampErrorKind as Kind;
+        let err = |kind| TimestampError::new(text, kind);
         let b = text.as_bytes();
         if b.len() < 20
             || b[4] != b'-'
@@ -58,47 +167,36 @@ impl Timestamp {
             || b[13] != b':'
             || b[16] != b':'
         {
-            return Err(err("expected YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM)"));
+            return Err(err(Kind::Format));
         }
-        let num = |range: std::ops::Range<usize>| -> Result<i64, TimestampError> {
-            let digits = &text[range];
-            if !digits.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(err("expected digits"));
-            }
-            digits.parse().map_err(|_| err("expected digits"))
-        };
+        let num =
+            |range: std::ops::Range<usize>| digits(&b[range]).ok_or_else(|| err(Kind::Format));
         let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
         if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return Err(err("no such date"));
+            return Err(err(Kind::NoSuchDate));
         }
         if hour > 23 || minute > 59 || second > 59 {
-            return Err(err("no such time of day"));
+            return Err(err(Kind::NoSuchTime));
         }
-        let mut rest = &text[19..];
+        let mut rest = &b[19..];
         let mut nanos = 0i64;
-        if let Some(fraction) = rest.strip_prefix('.') {
-            let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 || digits > 9 {
-                return Err(err("1 to 9 fractional digits expected"));
+        if let Some((b'.', fraction)) = rest.split_first() {
+            let count = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+            if count == 0 || count > 9 {
+                return Err(err(Kind::Fraction));
             }
-            nanos = fraction[..digits]
-                .parse::<i64>()
-                .map_err(|_| err("bad fraction"))?
-                * 10i64.pow(9 - digits as u32);
-            rest = &fraction[digits..];
+            let value = digits(&fraction[..count]).ok_or_else(|| err(Kind::Fraction))?;
+            nanos = value * 10i64.pow(9 - count as u32);
+            rest = &fraction[count..];
         }
-        let offset = match rest.as_bytes() {
+        let offset = match rest {
             [b'Z' | b'z'] => 0,
             [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-                let digits = [*h1, *h2, *m1, *m2];
-                if !digits.iter().all(u8::is_ascii_digit) {
-                    return Err(err("bad offset"));
-                }
-                let h = i64::from(digits[0] - b'0') * 10 + i64::from(digits[1] - b'0');
-                let m = i64::from(digits[2] - b'0') * 10 + i64::from(digits[3] - b'0');
+                let h = digits(&[*h1, *h2]).ok_or_else(|| err(Kind::Offset))?;
+                let m = digits(&[*m1, *m2]).ok_or_else(|| err(Kind::Offset))?;
                 if h > 23 || m > 59 {
-                    return Err(err("bad offset"));
+                    return Err(err(Kind::Offset));
                 }
                 let minutes = h * 60 + m;
                 if *sign == b'+' {
@@ -107,13 +205,13 @@ impl Timestamp {
                     -minutes * 60
                 }
             }
-            _ => return Err(err("expected Z or an offset like +01:00")),
+            _ => return Err(err(Kind::Offset)),
         };
         let seconds =
             days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
                 - offset;
         if !(MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
-            return Err(err("outside years 0001 to 9999"));
+            return Err(err(Kind::OutOfRange));
         }
         Ok(Timestamp {
             seconds,
@@ -163,41 +261,68 @@ impl std::str::FromStr for Timestamp {
 }
 
 impl From<SystemTime> for Timestamp {
+    /// Saturates at the ends of the range a `SystemTime` can hold; values
+    /// outside years 1 to 9999 convert but have no JSON form.
     fn from(t: SystemTime) -> Self {
         match t.duration_since(UNIX_EPOCH) {
             Ok(d) => Timestamp {
-                seconds: d.as_secs() as i64,
+                seconds: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
                 nanos: d.subsec_nanos() as i32,
             },
             Err(e) => {
                 let d = e.duration();
-                let (mut seconds, mut nanos) = (-(d.as_secs() as i64), -(d.subsec_nanos() as i32));
-                if nanos < 0 {
-                    seconds -= 1;
-                    nanos += 1_000_000_000;
+                let back = 0i64.checked_sub_unsigned(d.as_secs()).unwrap_or(i64::MIN);
+                match d.subsec_nanos() {
+                    0 => Timestamp {
+                        seconds: back,
+                        nanos: 0,
+                    },
+                    // One second further back, then forward by the rest.
+                    n => Timestamp {
+                        seconds: back.saturating_sub(1),
+                        nanos: 1_000_000_000 - n as i32,
+                    },
                 }
-                Timestamp { seconds, nanos }
             }
         }
     }
 }
 
 impl From<Timestamp> for SystemTime {
+    /// Clamps to years 1 to 9999 first, so any value converts without
+    /// overflowing the platform's clock type.
     fn from(t: Timestamp) -> Self {
+        let seconds = t.seconds.clamp(MIN_SECONDS, MAX_SECONDS);
         let nanos = Duration::from_nanos(t.nanos.clamp(0, 999_999_999) as u64);
-        if t.seconds >= 0 {
-            UNIX_EPOCH + Duration::from_secs(t.seconds as u64) + nanos
-        } else {
-            UNIX_EPOCH - Duration::from_secs(t.seconds.unsigned_abs()) + nanos
+        let shift = |secs: u64| {
+            let whole = Duration::from_secs(secs);
+            if seconds >= 0 {
+                UNIX_EPOCH.checked_add(whole)
+            } else {
+                UNIX_EPOCH.checked_sub(whole)
+            }
+        };
+        if let Some(time) = shift(seconds.unsigned_abs()).and_then(|m| m.checked_add(nanos)) {
+            return time;
         }
+        // The platform's clock cannot reach that far (its range is its
+        // own): saturate at the furthest whole second it can.
+        let (mut reachable, mut unreachable) = (0u64, seconds.unsigned_abs());
+        while unreachable - reachable > 1 {
+            let mid = reachable + (unreachable - reachable) / 2;
+            if shift(mid).is_some() {
+                reachable = mid;
+            } else {
+                unreachable = mid;
+            }
+        }
+        shift(reachable).unwrap_or(UNIX_EPOCH)
     }
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !(MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds)
-            || !(0..1_000_000_000).contains(&self.nanos)
-        {
+        if !self.is_valid() {
             return Err(serde::ser::Error::custom(format!(
                 "timestamp out of range: {} s, {} ns",
                 self.seconds, self.nanos
@@ -297,6 +422,89 @@ mod tests {
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad} was accepted");
         }
+    }
+
+    #[test]
+    fn multi_byte_characters_are_an_error_not_a_panic() {
+        for bad in [
+            "2026-03-01T09:30:0\u{20ac}Z",
+            "\u{20ac}026-03-01T09:30:00Z",
+            "2026-0\u{e9}-01T09:30:00Z",
+            "2026-03-01T09:30:00.\u{20ac}Z",
+            "2026-03-01T09:30:00.5\u{20ac}",
+            "2026-03-01T09:30:00+0\u{e9}:00",
+            "2026-03-01T09:30:00\u{1f600}",
+        ] {
+            let err = Timestamp::parse(bad).unwrap_err();
+            assert!(err.to_string().starts_with("invalid timestamp"), "{err}");
+        }
+    }
+
+    #[test]
+    fn each_defect_has_its_own_kind() {
+        let kind = |text: &str| Timestamp::parse(text).unwrap_err().kind();
+        assert_eq!(kind("2026-03-01"), TimestampErrorKind::Format);
+        assert_eq!(kind("2026-02-30T00:00:00Z"), TimestampErrorKind::NoSuchDate);
+        assert_eq!(kind("2026-03-01T24:00:00Z"), TimestampErrorKind::NoSuchTime);
+        assert_eq!(kind("2026-03-01T09:30:00.Z"), TimestampErrorKind::Fraction);
+        assert_eq!(
+            kind("2026-03-01T09:30:00+24:00"),
+            TimestampErrorKind::Offset
+        );
+        assert_eq!(
+            kind("0001-01-01T00:00:00+00:01"),
+            TimestampErrorKind::OutOfRange
+        );
+    }
+
+    #[test]
+    fn a_huge_input_is_cut_short_in_the_error() {
+        let text = "\u{20ac}".repeat(100_000);
+        let message = Timestamp::parse(&text).unwrap_err().to_string();
+        assert!(message.len() < 400, "{} bytes", message.len());
+    }
+
+    #[test]
+    fn the_earliest_system_time_converts_without_overflow() {
+        // The furthest past a 64-bit clock holds: 2^63 seconds before the
+        // epoch, and half a second more so the nanoseconds must borrow.
+        let far = UNIX_EPOCH
+            .checked_sub(Duration::from_secs(1 << 63))
+            .or_else(|| UNIX_EPOCH.checked_sub(Duration::from_secs(1 << 40)))
+            .unwrap();
+        let t = Timestamp::from(far);
+        assert!(t.seconds < MIN_SECONDS && !t.is_valid());
+        if let Some(earlier) = UNIX_EPOCH.checked_sub(Duration::new((1 << 63) - 1, 500_000_000)) {
+            let t = Timestamp::from(earlier);
+            assert_eq!((t.seconds, t.nanos), (i64::MIN, 500_000_000));
+        }
+        // And back: clamped to year 1.
+        assert_eq!(Timestamp::from(SystemTime::from(t)), Timestamp::MIN);
+        let late = Timestamp {
+            seconds: i64::MAX,
+            nanos: i32::MAX,
+        };
+        assert_eq!(
+            Timestamp::from(SystemTime::from(late)),
+            Timestamp {
+                seconds: MAX_SECONDS,
+                nanos: 999_999_999
+            }
+        );
+    }
+
+    #[test]
+    fn saturating_add_stops_at_the_end_of_year_9999() {
+        let t = Timestamp::parse("2026-03-01T09:30:00.75Z").unwrap();
+        assert_eq!(
+            t.saturating_add(Duration::from_millis(500)),
+            Timestamp::parse("2026-03-01T09:30:01.25Z").unwrap()
+        );
+        assert_eq!(t.saturating_add(Duration::MAX), Timestamp::MAX);
+        assert_eq!(
+            Timestamp::MAX.saturating_add(Duration::from_nanos(1)),
+            Timestamp::MAX
+        );
     }
 
     #[test]
