@@ -323,6 +323,10 @@ pub(crate) async fn serve(
                 }
             };
             tokio::pin!(age);
+            // Once asked to close, a connection gets a bounded time to do
+            // so: one still in its handshake, say, would never finish.
+            let force = tokio::time::sleep(Duration::MAX);
+            tokio::pin!(force);
             let mut closing = false;
             loop {
                 tokio::select! {
@@ -340,6 +344,9 @@ pub(crate) async fn serve(
                             Some(since) if now.duration_since(since) >= limits.idle_timeout => {
                                 closing = true;
                                 conn.as_mut().graceful_shutdown();
+                                // Nothing is in flight: no need to wait long.
+                                let grace = limits.idle_timeout.min(limits.shutdown_grace);
+                                force.as_mut().reset(now + grace);
                             }
                             Some(since) => idle.as_mut().reset(since + limits.idle_timeout),
                             None => idle.as_mut().reset(now + limits.idle_timeout),
@@ -348,11 +355,14 @@ pub(crate) async fn serve(
                     () = &mut age, if !closing => {
                         closing = true;
                         conn.as_mut().graceful_shutdown();
+                        force.as_mut().reset(Instant::now() + limits.shutdown_grace);
                     }
                     () = stopped(&mut stopping), if !closing => {
                         closing = true;
                         conn.as_mut().graceful_shutdown();
+                        force.as_mut().reset(Instant::now() + limits.shutdown_grace);
                     }
+                    () = &mut force, if closing => break,
                 }
             }
         });
@@ -389,6 +399,7 @@ fn call_service(
 + Send
 + 'static {
     let request_timeout = limits.request_timeout;
+    let max_request_bytes = limits.max_request_bytes;
     hyper::service::service_fn(move |request: Request<Incoming>| {
         let mut app = app.clone();
         let (grpc_method, limit) = match wire {
@@ -414,6 +425,9 @@ fn call_service(
         CALL.scope(context, async move {
             let _guard = guard;
             match tokio::time::timeout(limit, call).await {
+                Ok(Ok(response)) if wire == Wire::Grpc => Ok(
+                    super::grpc::oversize_as_resource_exhausted(response, max_request_bytes),
+                ),
                 Ok(Ok(response)) => Ok(response),
                 Ok(Err(never)) => match never {},
                 Err(_) => Ok(deadline_exceeded(wire, limit)),

@@ -78,6 +78,32 @@ pub(crate) fn parse_timeout(text: &str) -> Option<Duration> {
     })
 }
 
+/// tonic refuses a request message over the size limit with OUT_OF_RANGE;
+/// the gRPC protocol, and Google's servers, say RESOURCE_EXHAUSTED. This
+/// rewrites that one answer (a trailers-only response) and passes every
+/// other through.
+pub(crate) fn oversize_as_resource_exhausted(
+    response: http::Response<axum::body::Body>,
+    limit: usize,
+) -> http::Response<axum::body::Body> {
+    let headers = response.headers();
+    let out_of_range = headers
+        .get("grpc-status")
+        .is_some_and(|code| code.as_bytes() == b"11");
+    let too_large = headers
+        .get("grpc-message")
+        .and_then(|m| m.to_str().ok())
+        .is_some_and(|m| m.contains("message%20length%20too%20large"));
+    if out_of_range && too_large {
+        tonic::Status::resource_exhausted(format!(
+            "the request message is larger than the limit of {limit} bytes"
+        ))
+        .into_http()
+    } else {
+        response
+    }
+}
+
 /// The engine's error as a gRPC status, details in `grpc-status-details-bin`.
 pub(crate) fn status(error: &Error) -> tonic::Status {
     if crate::engine::is_dropped(error) {

@@ -1,0 +1,571 @@
+//! The emulator under hostile input, spoken to at the wire level so that no
+//! client library tidies the requests first: malformed names, page tokens
+//! and timeouts, a panicking handler, the apply-then-drop fault, idle
+//! connections, slow headers and oversize requests.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use channel_core::{Client, Stubs};
+use channel_mock::{ConnectionLimits, Emulator, EmulatorConfig, Engine, EngineConfig, FaultConfig};
+use channel_types::longrunning::DeleteOperationRequest;
+use channel_types::model::{
+    CreateCustomerRequest, Customer, GetCustomerRequest, ListCustomersRequest,
+    ListCustomersResponse, ListProductsRequest, ListProductsResponse,
+};
+use channel_types::r#type::PostalAddress;
+use channel_types::wkt::Empty;
+use prost::Message;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const ACCOUNT: &str = "accounts/C0emulator";
+
+fn customer(domain: &str) -> CreateCustomerRequest {
+    CreateCustomerRequest {
+        parent: ACCOUNT.into(),
+        customer: Some(Customer {
+            org_display_name: domain.into(),
+            org_postal_address: Some(PostalAddress {
+                region_code: "US".into(),
+                ..Default::default()
+            }),
+            domain: domain.into(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn customer_json(domain: &str) -> String {
+    format!(
+        r#"{{"orgDisplayName": "{domain}", "orgPostalAddress": {{"regionCode": "US"}}, "domain": "{domain}"}}"#
+    )
+}
+
+fn client_of(engine: &Engine) -> Client {
+    Client::new(Stubs::from_backend(Arc::new(engine.clone())))
+}
+
+/// The customers stored, read from a copy of the state without faults.
+async fn stored_customers(emulator: &Emulator) -> Vec<Customer> {
+    let engine = Engine::with_state(EngineConfig::default(), emulator.engine().snapshot());
+    client_of(&engine)
+        .list_customers(ListCustomersRequest {
+            parent: ACCOUNT.into(),
+            ..Default::default()
+        })
+        .collect_items()
+        .await
+        .unwrap()
+}
+
+/// One HTTP/1.1 request written byte for byte on a fresh connection; the
+/// whole answer as received (empty when none came).
+async fn raw_http(addr: SocketAddr, method: &str, target: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    // A reset connection is no answer either.
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server answers or closes within 10 s");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+fn status_of(answer: &str) -> u16 {
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+fn envelope_of(answer: &str) -> serde_json::Value {
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"))
+}
+
+/// A unary gRPC call through tonic's bare client: no client-side checks.
+async fn grpc_call<Req, Resp>(
+    emulator: &Emulator,
+    path: &'static str,
+    request: Req,
+) -> Result<Resp, tonic::Status>
+where
+    Req: Message + Send + 'static,
+    Resp: Message + Default + Send + 'static,
+{
+    let channel = tonic::transport::Endpoint::from_shared(emulator.grpc_endpoint())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready().await.unwrap();
+    grpc.unary(
+        tonic::Request::new(request),
+        http::uri::PathAndQuery::from_static(path),
+        tonic_prost::ProstCodec::default(),
+    )
+    .await
+    .map(tonic::Response::into_inner)
+}
+
+/// A gRPC request sent as plain HTTP/2, headers as given.
+async fn raw_grpc(
+    addr: SocketAddr,
+    path: &str,
+    message: &impl Message,
+    headers: &[(&str, &[u8])],
+) -> reqwest::Result<reqwest::Response> {
+    let client = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    let payload = message.encode_to_vec();
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&payload);
+    let mut request = client
+        .post(format!("http://{addr}{path}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers");
+    for (name, value) in headers {
+        request = request.header(*name, http::HeaderValue::from_bytes(value).unwrap());
+    }
+    request.body(frame).send().await
+}
+
+async fn emulator_with(engine: EngineConfig, limits: ConnectionLimits) -> Emulator {
+    Emulator::start(EmulatorConfig {
+        engine,
+        limits,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_rest_path_with_dot_segments_never_reaches_another_resource() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let created = client_of(emulator.engine())
+        .create_customer(customer("kept.example"))
+        .await
+        .unwrap();
+    let id = created.name.rsplit('/').next().unwrap().to_string();
+    for (method, target) in [
+        (
+            "DELETE",
+            format!("/v1/operations/../{ACCOUNT}/customers/{id}"),
+        ),
+        (
+            "DELETE",
+            format!("/v1/operations/%2E%2E/{ACCOUNT}/customers/{id}"),
+        ),
+        (
+            "DELETE",
+            format!("/v1/operations/%2e%2e/{ACCOUNT}/customers/{id}"),
+        ),
+        (
+            "DELETE",
+            format!("/v1/operations/.%2E/{ACCOUNT}/customers/{id}"),
+        ),
+        ("GET", format!("/v1/operations/../{ACCOUNT}/customers/{id}")),
+        (
+            "POST",
+            format!("/v1/operations/./../{ACCOUNT}/customers/{id}:cancel"),
+        ),
+    ] {
+        let answer = raw_http(emulator.http_addr(), method, &target, "").await;
+        assert_eq!(status_of(&answer), 400, "{method} {target}: {answer}");
+        let envelope = envelope_of(&answer);
+        assert_eq!(envelope["error"]["status"], "INVALID_ARGUMENT");
+        let message = envelope["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with("name: "), "{message}");
+        assert!(message.contains("operations/**"), "{message}");
+    }
+    // Within one segment, an encoded slash or a control character.
+    for target in [
+        format!("/v1/{ACCOUNT}/customers/x%2F..%2F{id}"),
+        format!("/v1/{ACCOUNT}/customers/{id}%00"),
+        format!("/v1/{ACCOUNT}/customers/%2E%2E"),
+    ] {
+        let answer = raw_http(emulator.http_addr(), "GET", &target, "").await;
+        assert_eq!(status_of(&answer), 400, "{target}: {answer}");
+        let message = envelope_of(&answer)["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(message.contains("accounts/*/customers/*"), "{message}");
+    }
+    assert_eq!(stored_customers(&emulator).await.len(), 1, "still there");
+    let answer = raw_http(
+        emulator.http_addr(),
+        "GET",
+        &format!("/v1/{ACCOUNT}/customers/{id}"),
+        "",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn grpc_names_with_dot_segments_or_control_characters_are_refused_by_the_server() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let created = client_of(emulator.engine())
+        .create_customer(customer("kept.example"))
+        .await
+        .unwrap();
+    let status = grpc_call::<_, Empty>(
+        &emulator,
+        "/google.longrunning.Operations/DeleteOperation",
+        DeleteOperationRequest {
+            name: format!("operations/../{}", created.name),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    assert!(status.message().starts_with("name: "), "{status:?}");
+
+    for name in [
+        format!("{ACCOUNT}/customers/.."),
+        format!("{ACCOUNT}/customers/S\u{0}"),
+        format!("{ACCOUNT}//customers/S1"),
+    ] {
+        let status = grpc_call::<_, Customer>(
+            &emulator,
+            "/google.cloud.channel.v1.CloudChannelService/GetCustomer",
+            GetCustomerRequest { name: name.clone() },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{name:?}");
+        assert!(
+            status.message().contains("accounts/*/customers/*"),
+            "{status:?}"
+        );
+    }
+    assert_eq!(stored_customers(&emulator).await.len(), 1);
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_page_token_of_multi_byte_characters_is_invalid_argument_on_both_wires() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let answer = raw_http(
+        emulator.http_addr(),
+        "GET",
+        &format!("/v1/{ACCOUNT}/customers?pageToken=%E2%82%AC%E2%82%AC.0000000000000000"),
+        "",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 400, "{answer}");
+    assert_eq!(envelope_of(&answer)["error"]["status"], "INVALID_ARGUMENT");
+
+    let status = grpc_call::<_, ListCustomersResponse>(
+        &emulator,
+        "/google.cloud.channel.v1.CloudChannelService/ListCustomers",
+        ListCustomersRequest {
+            parent: ACCOUNT.into(),
+            page_token: "6€.0000000000000000".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    // And the servers are still there.
+    let answer = raw_http(
+        emulator.http_addr(),
+        "GET",
+        &format!("/v1/{ACCOUNT}/customers"),
+        "",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_out_of_spec_grpc_timeout_is_ignored_and_the_call_served() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let request = ListProductsRequest {
+        account: ACCOUNT.into(),
+        ..Default::default()
+    };
+    for timeout in [
+        &b"18446744073709551615H"[..],
+        b"123456789S",
+        b"5Q",
+        b"-1S",
+        b"H",
+        "5€".as_bytes(),
+    ] {
+        let response = raw_grpc(
+            emulator.grpc_addr(),
+            "/google.cloud.channel.v1.CloudChannelService/ListProducts",
+            &request,
+            &[("grpc-timeout", timeout)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers().get("grpc-status").is_none(),
+            "not a trailers-only error: {:?}",
+            response.headers()
+        );
+        let body = response.bytes().await.unwrap();
+        let products = ListProductsResponse::decode(body.get(5..).unwrap_or_default()).unwrap();
+        assert!(!products.products.is_empty());
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_panicking_handler_is_answered_internal_and_the_servers_keep_serving() {
+    let emulator = emulator_with(
+        EngineConfig {
+            faults: FaultConfig {
+                panic_method: Some("GetCustomer".into()),
+                ..FaultConfig::default()
+            },
+            ..EngineConfig::default()
+        },
+        ConnectionLimits::default(),
+    )
+    .await;
+    let name = format!("{ACCOUNT}/customers/S1");
+    let answer = raw_http(emulator.http_addr(), "GET", &format!("/v1/{name}"), "").await;
+    assert_eq!(status_of(&answer), 500, "{answer}");
+    let envelope = envelope_of(&answer);
+    assert_eq!(envelope["error"]["status"], "INTERNAL");
+    assert_eq!(envelope["error"]["code"], 500);
+
+    let status = grpc_call::<_, Customer>(
+        &emulator,
+        "/google.cloud.channel.v1.CloudChannelService/GetCustomer",
+        GetCustomerRequest { name },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Internal, "{status:?}");
+
+    let answer = raw_http(
+        emulator.http_addr(),
+        "GET",
+        &format!("/v1/{ACCOUNT}/customers"),
+        "",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    grpc_call::<_, ListCustomersResponse>(
+        &emulator,
+        "/google.cloud.channel.v1.CloudChannelService/ListCustomers",
+        ListCustomersRequest {
+            parent: ACCOUNT.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn apply_then_drop_applies_the_change_and_sends_no_answer_on_either_wire() {
+    let emulator = emulator_with(
+        EngineConfig {
+            faults: FaultConfig {
+                drop_after_apply_rate: 1.0,
+                ..FaultConfig::default()
+            },
+            ..EngineConfig::default()
+        },
+        ConnectionLimits::default(),
+    )
+    .await;
+    let answer = raw_http(
+        emulator.http_addr(),
+        "POST",
+        &format!("/v1/{ACCOUNT}/customers"),
+        &customer_json("rest.example"),
+    )
+    .await;
+    assert_eq!(answer, "", "not a byte of an answer");
+    let stored = stored_customers(&emulator).await;
+    assert_eq!(stored.len(), 1, "and yet the customer was created");
+    assert_eq!(stored[0].domain, "rest.example");
+
+    let sent = raw_grpc(
+        emulator.grpc_addr(),
+        "/google.cloud.channel.v1.CloudChannelService/CreateCustomer",
+        &customer("grpc.example"),
+        &[],
+    )
+    .await;
+    assert!(sent.is_err(), "no answer at all, not a status: {sent:?}");
+    let stored = stored_customers(&emulator).await;
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().any(|c| c.domain == "grpc.example"));
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn idle_connections_beyond_the_cap_do_not_deny_service_past_the_idle_timeout() {
+    let idle_timeout = Duration::from_millis(300);
+    let emulator = emulator_with(
+        EngineConfig::default(),
+        ConnectionLimits {
+            max_connections: 8,
+            idle_timeout,
+            ..ConnectionLimits::default()
+        },
+    )
+    .await;
+    let mut idle = Vec::new();
+    for _ in 0..50 {
+        idle.push(TcpStream::connect(emulator.http_addr()).await.unwrap());
+        idle.push(TcpStream::connect(emulator.grpc_addr()).await.unwrap());
+    }
+    let start = Instant::now();
+    let answer = raw_http(
+        emulator.http_addr(),
+        "GET",
+        &format!("/v1/{ACCOUNT}/customers"),
+        "",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    grpc_call::<_, ListCustomersResponse>(
+        &emulator,
+        "/google.cloud.channel.v1.CloudChannelService/ListCustomers",
+        ListCustomersRequest {
+            parent: ACCOUNT.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let waited = start.elapsed();
+    // Fifty idle clients ahead, eight at a time, each for the idle timeout.
+    assert!(waited < Duration::from_secs(10), "served after {waited:?}");
+
+    // The first ones accepted were closed by the server.
+    let mut first = idle.remove(0);
+    let mut buffer = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(5), first.read(&mut buffer))
+        .await
+        .expect("an idle connection is closed");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let emulator = emulator_with(
+        EngineConfig::default(),
+        ConnectionLimits {
+            header_read_timeout: Duration::from_millis(300),
+            ..ConnectionLimits::default()
+        },
+    )
+    .await;
+    let mut stream = TcpStream::connect(emulator.http_addr()).await.unwrap();
+    stream
+        .write_all(b"GET /v1/accounts/C0emulator/customers HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the connection is closed within 5 s");
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_call_past_the_request_timeout_is_deadline_exceeded() {
+    let emulator = emulator_with(
+        EngineConfig {
+            faults: FaultConfig {
+                latency: Duration::from_secs(2),
+                ..FaultConfig::default()
+            },
+            ..EngineConfig::default()
+        },
+        ConnectionLimits {
+            request_timeout: Duration::from_millis(100),
+            ..ConnectionLimits::default()
+        },
+    )
+    .await;
+    let answer = raw_http(
+        emulator.http_addr(),
+        "GET",
+        &format!("/v1/{ACCOUNT}/customers"),
+        "",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 504, "{answer}");
+    assert_eq!(envelope_of(&answer)["error"]["status"], "DEADLINE_EXCEEDED");
+    let status = grpc_call::<_, ListCustomersResponse>(
+        &emulator,
+        "/google.cloud.channel.v1.CloudChannelService/ListCustomers",
+        ListCustomersRequest {
+            parent: ACCOUNT.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{status:?}");
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_oversize_request_is_refused_413_over_rest_and_resource_exhausted_over_grpc() {
+    let limit = 64 << 10;
+    let emulator = emulator_with(
+        EngineConfig::default(),
+        ConnectionLimits {
+            max_request_bytes: limit,
+            ..ConnectionLimits::default()
+        },
+    )
+    .await;
+    let big = "x".repeat(limit * 3);
+    let answer = raw_http(
+        emulator.http_addr(),
+        "POST",
+        &format!("/v1/{ACCOUNT}/customers"),
+        &customer_json(&big),
+    )
+    .await;
+    assert_eq!(
+        status_of(&answer),
+        413,
+        "{}",
+        &answer[..answer.len().min(300)]
+    );
+    let envelope = envelope_of(&answer);
+    assert_eq!(envelope["error"]["status"], "RESOURCE_EXHAUSTED");
+    assert_eq!(envelope["error"]["code"], 413);
+
+    let status = grpc_call::<_, Customer>(
+        &emulator,
+        "/google.cloud.channel.v1.CloudChannelService/CreateCustomer",
+        customer(&big),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
+    assert!(stored_customers(&emulator).await.is_empty());
+    emulator.shutdown().await.unwrap();
+}
