@@ -569,3 +569,46 @@ async fn an_oversize_request_is_refused_413_over_rest_and_resource_exhausted_ove
     assert!(stored_customers(&emulator).await.is_empty());
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn limits_beyond_any_clock_are_bounded_not_a_panic() {
+    let dir = std::env::temp_dir().join(format!("channel-mock-safety-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let emulator = Emulator::start(EmulatorConfig {
+        limits: ConnectionLimits {
+            idle_timeout: Duration::MAX,
+            header_read_timeout: Duration::MAX,
+            request_timeout: Duration::MAX,
+            keepalive_interval: Some(Duration::MAX),
+            keepalive_timeout: Duration::MAX,
+            max_connection_age: Some(Duration::MAX),
+            shutdown_grace: Duration::MAX,
+            ..ConnectionLimits::default()
+        },
+        state_file: Some(dir.join("state.json")),
+        save_every: Some(Duration::MAX),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let answer = raw_http(
+        emulator.http_addr(),
+        "GET",
+        &format!("/v1/{ACCOUNT}/customers"),
+        "",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    grpc_call::<_, ListCustomersResponse>(
+        &emulator,
+        "/google.cloud.channel.v1.CloudChannelService/ListCustomers",
+        ListCustomersRequest {
+            parent: ACCOUNT.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    emulator.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

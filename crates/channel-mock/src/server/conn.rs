@@ -39,6 +39,7 @@ use tokio::time::Instant;
 use tower::Service;
 
 /// How the servers treat connections and requests, the same on both ports.
+/// Durations longer than a year are taken as a year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionLimits {
     /// Most connections open at once on each port; more wait, unaccepted,
@@ -84,6 +85,27 @@ impl Default for ConnectionLimits {
             keepalive_timeout: Duration::from_secs(20),
             max_connection_age: None,
             shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The longest wait any limit stands for: longer ones are cut to it, so no
+/// deadline computed from a limit can overflow the clock.
+pub(crate) const LONGEST_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+impl ConnectionLimits {
+    /// The same limits with every duration at most [`LONGEST_WAIT`].
+    fn bounded(&self) -> Self {
+        let cap = |d: Duration| d.min(LONGEST_WAIT);
+        ConnectionLimits {
+            idle_timeout: cap(self.idle_timeout),
+            header_read_timeout: cap(self.header_read_timeout),
+            request_timeout: cap(self.request_timeout),
+            keepalive_interval: self.keepalive_interval.map(cap),
+            keepalive_timeout: cap(self.keepalive_timeout),
+            max_connection_age: self.max_connection_age.map(cap),
+            shutdown_grace: cap(self.shutdown_grace),
+            ..self.clone()
         }
     }
 }
@@ -257,6 +279,7 @@ pub(crate) async fn serve(
     limits: ConnectionLimits,
     mut stop: watch::Receiver<bool>,
 ) {
+    let limits = limits.bounded();
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let mut builder = auto::Builder::new(TokioExecutor::new());
     if wire == Wire::Grpc {

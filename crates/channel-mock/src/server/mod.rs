@@ -45,7 +45,8 @@ pub struct EmulatorConfig {
     /// Loaded at start and saved at shutdown when set. Its directory must
     /// be writable when the emulator starts.
     pub state_file: Option<PathBuf>,
-    /// Also save the state file this often (at least [`MIN_SAVE_PERIOD`]),
+    /// Also save the state file this often (at least [`MIN_SAVE_PERIOD`],
+    /// at most a year),
     /// so a process that is killed outright loses at most that much.
     pub save_every: Option<Duration>,
     /// Connection and request limits of both ports.
@@ -139,7 +140,7 @@ impl Emulator {
             (Some(path), Some(every)) => Some(tokio::spawn(save_periodically(
                 engine.clone(),
                 path.clone(),
-                every.max(MIN_SAVE_PERIOD),
+                every.clamp(MIN_SAVE_PERIOD, conn::LONGEST_WAIT),
             ))),
             _ => None,
         };
