@@ -61,8 +61,9 @@ struct Args {
     #[arg(long, default_value_t = 0, value_name = "MS")]
     latency_ms: u64,
 
-    /// Fault injection: fraction of calls applied and then answered as a
-    /// dropped connection (UNAVAILABLE), to test idempotent retries.
+    /// Fault injection: fraction of calls applied, then left without an
+    /// answer: their connection is cut (other calls on it too), so clients
+    /// see a request sent and never answered. For testing safe retries.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     drop_after_apply_rate: f64,
 

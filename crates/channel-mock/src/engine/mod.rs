@@ -62,9 +62,10 @@ pub struct FaultConfig {
     /// Latency added to every call.
     #[serde(default, with = "duration_ms")]
     pub latency: Duration,
-    /// Fraction of calls applied, then answered with a dropped connection
-    /// (the servers drop it; in-process callers get UNAVAILABLE), to test
-    /// idempotent retries.
+    /// Fraction of calls applied, then left without an answer: the servers
+    /// cut the call's connection (other calls on it too) without a byte of
+    /// response; in-process callers get UNAVAILABLE. For testing retries
+    /// that must not duplicate.
     #[serde(default)]
     pub drop_after_apply_rate: f64,
     /// Fault injection for the servers' own safety net: the gRPC and REST
