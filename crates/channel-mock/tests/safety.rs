@@ -612,3 +612,39 @@ async fn limits_beyond_any_clock_are_bounded_not_a_panic() {
     emulator.shutdown().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_streaming_call_keeps_its_connection_from_counting_as_idle() {
+    use tonic_health::pb::HealthCheckRequest;
+    use tonic_health::pb::health_client::HealthClient;
+
+    let idle_timeout = Duration::from_millis(200);
+    let emulator = emulator_with(
+        EngineConfig::default(),
+        ConnectionLimits {
+            idle_timeout,
+            ..ConnectionLimits::default()
+        },
+    )
+    .await;
+    let channel = tonic::transport::Endpoint::from_shared(emulator.grpc_endpoint())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = HealthClient::new(channel);
+    let mut watch = health
+        .watch(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status, 1, "SERVING");
+    tokio::time::sleep(idle_timeout * 5).await;
+    let next = tokio::time::timeout(Duration::from_millis(100), watch.message()).await;
+    assert!(next.is_err(), "the stream is still open: {next:?}");
+    drop(watch);
+    emulator.shutdown().await.unwrap();
+}

@@ -183,6 +183,33 @@ impl Drop for CallGuard {
     }
 }
 
+/// A response body that keeps its call counted in flight until it is sent
+/// (or dropped).
+struct InFlight {
+    body: Body,
+    _guard: CallGuard,
+}
+
+impl http_body::Body for InFlight {
+    type Data = <Body as http_body::Body>::Data;
+    type Error = <Body as http_body::Body>::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
 /// What a call knows about where it runs.
 #[derive(Clone)]
 struct CallContext {
@@ -446,15 +473,22 @@ fn call_service(
         let guard = connection.begin_call();
         let call = app.call(request);
         CALL.scope(context, async move {
-            let _guard = guard;
-            match tokio::time::timeout(limit, call).await {
-                Ok(Ok(response)) if wire == Wire::Grpc => Ok(
-                    super::grpc::oversize_as_resource_exhausted(response, max_request_bytes),
-                ),
-                Ok(Ok(response)) => Ok(response),
+            let response = match tokio::time::timeout(limit, call).await {
+                Ok(Ok(response)) if wire == Wire::Grpc => {
+                    super::grpc::oversize_as_resource_exhausted(response, max_request_bytes)
+                }
+                Ok(Ok(response)) => response,
                 Ok(Err(never)) => match never {},
-                Err(_) => Ok(deadline_exceeded(wire, limit)),
-            }
+                Err(_) => deadline_exceeded(wire, limit),
+            };
+            // The call is in flight until its body is sent: a stream (the
+            // health service's Watch) must not count as an idle connection.
+            Ok(response.map(|body| {
+                Body::new(InFlight {
+                    body,
+                    _guard: guard,
+                })
+            }))
         })
     })
 }
