@@ -116,17 +116,22 @@ where
     .map(tonic::Response::into_inner)
 }
 
+/// A client that speaks HTTP/2 without asking, as gRPC does.
+fn h2_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap()
+}
+
 /// A gRPC request sent as plain HTTP/2, headers as given.
 async fn raw_grpc(
+    client: &reqwest::Client,
     addr: SocketAddr,
     path: &str,
     message: &impl Message,
     headers: &[(&str, &[u8])],
 ) -> reqwest::Result<reqwest::Response> {
-    let client = reqwest::Client::builder()
-        .http2_prior_knowledge()
-        .build()
-        .unwrap();
     let payload = message.encode_to_vec();
     let mut frame = vec![0u8];
     frame.extend_from_slice(&(payload.len() as u32).to_be_bytes());
@@ -310,6 +315,7 @@ async fn an_out_of_spec_grpc_timeout_is_ignored_and_the_call_served() {
         "5€".as_bytes(),
     ] {
         let response = raw_grpc(
+            &h2_client(),
             emulator.grpc_addr(),
             "/google.cloud.channel.v1.CloudChannelService/ListProducts",
             &request,
@@ -406,6 +412,7 @@ async fn apply_then_drop_applies_the_change_and_sends_no_answer_on_either_wire()
     assert_eq!(stored[0].domain, "rest.example");
 
     let sent = raw_grpc(
+        &h2_client(),
         emulator.grpc_addr(),
         "/google.cloud.channel.v1.CloudChannelService/CreateCustomer",
         &customer("grpc.example"),
@@ -646,5 +653,68 @@ async fn a_streaming_call_keeps_its_connection_from_counting_as_idle() {
     let next = tokio::time::timeout(Duration::from_millis(100), watch.message()).await;
     assert!(next.is_err(), "the stream is still open: {next:?}");
     drop(watch);
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_apply_then_drop_each_call_is_applied_once_and_a_fifth_go_unanswered() {
+    const CALLS: usize = 500;
+    let emulator = emulator_with(
+        EngineConfig {
+            faults: FaultConfig {
+                drop_after_apply_rate: 0.2,
+                ..FaultConfig::default()
+            },
+            ..EngineConfig::default()
+        },
+        ConnectionLimits::default(),
+    )
+    .await;
+    let start = Instant::now();
+    let mut unanswered_rest = 0;
+    for n in 0..CALLS {
+        let answer = raw_http(
+            emulator.http_addr(),
+            "POST",
+            &format!("/v1/{ACCOUNT}/customers"),
+            &customer_json(&format!("rest{n}.example")),
+        )
+        .await;
+        match status_of(&answer) {
+            200 => {}
+            0 if answer.is_empty() => unanswered_rest += 1,
+            _ => panic!("{answer}"),
+        }
+    }
+    let mut unanswered_grpc = 0;
+    let client = h2_client();
+    for n in 0..CALLS {
+        let sent = raw_grpc(
+            &client,
+            emulator.grpc_addr(),
+            "/google.cloud.channel.v1.CloudChannelService/CreateCustomer",
+            &customer(&format!("grpc{n}.example")),
+            &[],
+        )
+        .await;
+        match sent {
+            Ok(response) => {
+                assert_eq!(response.status(), 200);
+                assert!(response.headers().get("grpc-status").is_none());
+            }
+            Err(_) => unanswered_grpc += 1,
+        }
+    }
+    let stored = stored_customers(&emulator).await;
+    eprintln!(
+        "{CALLS} calls per wire in {:?}: unanswered REST {unanswered_rest}, gRPC {unanswered_grpc}; stored {}",
+        start.elapsed(),
+        stored.len()
+    );
+    assert_eq!(stored.len(), 2 * CALLS, "every call applied exactly once");
+    // 20% of 500 is 100, with a standard deviation of about 9.
+    for unanswered in [unanswered_rest, unanswered_grpc] {
+        assert!((50..=150).contains(&unanswered), "{unanswered}");
+    }
     emulator.shutdown().await.unwrap();
 }
