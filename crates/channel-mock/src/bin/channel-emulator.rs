@@ -75,8 +75,9 @@ struct Args {
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration)]
     idle_timeout: Duration,
 
-    /// How long an HTTP/1 client may take to send a request's headers.
-    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = parse_duration)]
+    /// How long an HTTP/1 client may take to send a request's headers (on a
+    /// kept-alive connection, counted from the end of the previous call).
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
     header_read_timeout: Duration,
 
     /// The longest a call may run before it is answered DEADLINE_EXCEEDED.

@@ -47,7 +47,9 @@ pub struct ConnectionLimits {
     pub max_connections: usize,
     /// A connection with no call in flight for this long is closed.
     pub idle_timeout: Duration,
-    /// How long an HTTP/1 client may take to send a request's headers.
+    /// How long an HTTP/1 client may take to send a request's headers,
+    /// counted on a kept-alive connection from the end of the previous
+    /// call: for HTTP/1 it is also the longest idle time between calls.
     pub header_read_timeout: Duration,
     /// The longest a call may run; a `grpc-timeout` can only shorten it.
     /// Past it the answer is DEADLINE_EXCEEDED.
@@ -75,7 +77,7 @@ impl Default for ConnectionLimits {
         ConnectionLimits {
             max_connections: 1024,
             idle_timeout: Duration::from_secs(60),
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
             // The service's own default deadline for its methods.
             request_timeout: Duration::from_secs(60),
             // gRPC's customary receive limit, used for both wires.
