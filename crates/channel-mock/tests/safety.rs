@@ -718,3 +718,76 @@ async fn under_apply_then_drop_each_call_is_applied_once_and_a_fifth_go_unanswer
     }
     emulator.shutdown().await.unwrap();
 }
+
+/// A URL path for a binding's template, each variable's `*` and `**`
+/// replaced by `segment`.
+fn render(template: &str, segment: &str) -> String {
+    let mut path = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let close = rest[open..].find('}').unwrap() + open;
+        let variable = &rest[open + 1..close];
+        let pattern = variable.split_once('=').map_or("*", |(_, p)| p);
+        let filled: Vec<&str> = pattern
+            .split('/')
+            .map(|part| if part.contains('*') { segment } else { part })
+            .collect();
+        path.push_str(&filled.join("/"));
+        rest = &rest[close + 1..];
+    }
+    path.push_str(rest);
+    path
+}
+
+#[tokio::test]
+async fn no_hostile_request_to_any_method_makes_the_rest_server_fail() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let segments = [
+        "C0emulator",
+        "%E2%82%AC",
+        "%00",
+        "%2E%2E",
+        "a%2F..%2Fb",
+        "%FF",
+    ];
+    let suffixes = [
+        "",
+        "?pageSize=99999999999999999999",
+        "?pageSize=-5&pageToken=%E2%82%AC%E2%82%AC.0000000000000000",
+        "?readMask=%E2%82%AC,,a..b",
+    ];
+    let bodies = [
+        "",
+        "[]",
+        "null",
+        "{\"pageSize\": 2147483647, \"pageToken\": \"€\"}",
+        "{\"requestId\": \"€\", \"parameters\": [{\"name\": \"num_units\", \"value\": {\"int64Value\": \"9223372036854775807\"}}]}",
+        "\u{0}{",
+    ];
+    let mut calls = 0;
+    for method in channel_types::methods::ALL {
+        for binding in method.http {
+            for (i, segment) in segments.iter().enumerate() {
+                let target = format!(
+                    "{}{}",
+                    render(binding.path, segment),
+                    suffixes[i % suffixes.len()]
+                );
+                let body = bodies[i % bodies.len()];
+                let answer =
+                    raw_http(emulator.http_addr(), binding.verb.as_str(), &target, body).await;
+                let status = status_of(&answer);
+                assert!(
+                    status != 0 && status < 500,
+                    "{} {} {target} {body:?}: {answer}",
+                    method.name,
+                    binding.verb.as_str()
+                );
+                calls += 1;
+            }
+        }
+    }
+    assert!(calls > 300, "{calls} requests");
+    emulator.shutdown().await.unwrap();
+}
