@@ -33,7 +33,10 @@ mod generated;
 pub use engine::{
     AccountConfig, AccountKind, DEFAULT_ACCOUNT, Engine, EngineConfig, FaultConfig, State,
 };
-pub use server::{Emulator, EmulatorConfig, EmulatorError, load_state, save_state};
+pub use server::{
+    ConnectionLimits, Emulator, EmulatorConfig, EmulatorError, MIN_SAVE_PERIOD, load_state,
+    save_state,
+};
 
 /// tonic server stubs, one module per service.
 pub mod stubs {

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use channel_mock::{AccountConfig, Emulator, EmulatorConfig, EngineConfig, FaultConfig};
+use channel_mock::{
+    AccountConfig, ConnectionLimits, Emulator, EmulatorConfig, EngineConfig, FaultConfig,
+};
 use clap::Parser;
 
 /// A local Cloud Channel API emulator (gRPC and REST).
@@ -15,7 +17,10 @@ use clap::Parser;
 /// the default account, e.g.
 /// {"grpc":"127.0.0.1:8790","http":"127.0.0.1:8791","account":"accounts/C0emulator"}
 ///
-/// Example: channel-emulator --grpc 127.0.0.1:0 --http 127.0.0.1:0 --state fixtures.json
+/// SIGTERM or SIGINT (Ctrl-C) stops it: calls in flight finish, then the
+/// state file is saved. Durations are written like 500ms, 5s, 2m or 1h.
+///
+/// Example: channel-emulator --grpc 127.0.0.1:0 --http 127.0.0.1:0 --state fixtures.json --save-every 5s
 #[derive(Parser, Debug)]
 #[command(name = "channel-emulator", version)]
 struct Args {
@@ -28,9 +33,15 @@ struct Args {
     http: SocketAddr,
 
     /// State file: loaded at start (a missing file is an empty state), saved
-    /// at shutdown. A corrupt file stops the start and is left untouched.
+    /// at shutdown. A corrupt file, or one of an unknown version, stops the
+    /// start and is left untouched; so does a directory that is not writable.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+
+    /// Also save the state file this often (e.g. 5s), so that a process
+    /// killed outright loses at most that much.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "state")]
+    save_every: Option<Duration>,
 
     /// Accounts file (JSON): {"accounts": [{"id": "R1", "kind": "reseller", "tokens": ["t1"]}, ...]}.
     /// With it, callers must send one of the tokens as a bearer token and act
@@ -50,10 +61,53 @@ struct Args {
     #[arg(long, default_value_t = 0, value_name = "MS")]
     latency_ms: u64,
 
-    /// Fault injection: fraction of calls applied and then answered as a
-    /// dropped connection (UNAVAILABLE), to test idempotent retries.
+    /// Fault injection: fraction of calls applied, then left without an
+    /// answer: their connection is cut (other calls on it too), so clients
+    /// see a request sent and never answered. For testing safe retries.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     drop_after_apply_rate: f64,
+
+    /// Most connections open at once on each port; more wait to be accepted.
+    #[arg(long, default_value_t = ConnectionLimits::default().max_connections, value_name = "N")]
+    max_connections: usize,
+
+    /// A connection with no call in flight for this long is closed.
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration)]
+    idle_timeout: Duration,
+
+    /// How long an HTTP/1 client may take to send a request's headers (on a
+    /// kept-alive connection, counted from the end of the previous call).
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
+    header_read_timeout: Duration,
+
+    /// The longest a call may run before it is answered DEADLINE_EXCEEDED.
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration)]
+    request_timeout: Duration,
+
+    /// The largest request accepted (a REST body or a gRPC message); larger
+    /// ones are answered RESOURCE_EXHAUSTED (HTTP 413 over REST).
+    #[arg(long, default_value_t = ConnectionLimits::default().max_request_bytes, value_name = "BYTES")]
+    max_request_bytes: usize,
+}
+
+/// A duration as a whole number and a unit: `ms`, `s`, `m` or `h`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = text.split_at(digits);
+    let expected = || format!("{text:?} is not a duration; expected e.g. 500ms, 5s, 2m or 1h");
+    let n: u64 = number.parse().map_err(|_| expected())?;
+    let seconds = |factor: u64| {
+        n.checked_mul(factor)
+            .map(Duration::from_secs)
+            .ok_or_else(|| format!("{text:?} is too long a duration"))
+    };
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" => seconds(1),
+        "m" => seconds(60),
+        "h" => seconds(3600),
+        _ => Err(expected()),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -76,6 +130,7 @@ fn engine_config(args: &Args) -> Result<EngineConfig, String> {
             unavailable_rate: args.unavailable_rate,
             latency: Duration::from_millis(args.latency_ms),
             drop_after_apply_rate: args.drop_after_apply_rate,
+            panic_method: None,
         },
         ..EngineConfig::default()
     };
@@ -93,32 +148,61 @@ fn engine_config(args: &Args) -> Result<EngineConfig, String> {
     Ok(config)
 }
 
-async fn stop_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
+/// The stop signals, listened for from the moment this is called, so that
+/// a signal sent as soon as the ready line is out is caught, never fatal.
+#[cfg(unix)]
+struct StopSignals {
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignals {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn received(mut self) {
         tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
+            _ = self.terminate.recv() => {},
+            _ = self.interrupt.recv() => {},
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
+}
+
+#[cfg(windows)]
+struct StopSignals {
+    ctrl_c: tokio::signal::windows::CtrlC,
+}
+
+#[cfg(windows)]
+impl StopSignals {
+    fn install() -> std::io::Result<Self> {
+        Ok(StopSignals {
+            ctrl_c: tokio::signal::windows::ctrl_c()?,
+        })
+    }
+
+    async fn received(mut self) {
+        let _ = self.ctrl_c.recv().await;
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    // Before anything else: from here on a stop signal means "save and stop".
+    let signals = match StopSignals::install() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("channel-emulator: cannot listen for stop signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let engine = match engine_config(&args) {
         Ok(engine) => engine,
         Err(message) => {
@@ -131,6 +215,15 @@ async fn main() -> ExitCode {
         grpc: args.grpc,
         http: args.http,
         state_file: args.state,
+        save_every: args.save_every,
+        limits: ConnectionLimits {
+            max_connections: args.max_connections,
+            idle_timeout: args.idle_timeout,
+            header_read_timeout: args.header_read_timeout,
+            request_timeout: args.request_timeout,
+            max_request_bytes: args.max_request_bytes,
+            ..ConnectionLimits::default()
+        },
     };
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
@@ -143,12 +236,39 @@ async fn main() -> ExitCode {
     {
         println!("{}", emulator.ready_line());
     }
-    stop_signal().await;
+    signals.received().await;
     match emulator.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("channel-emulator: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_with_their_unit() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        for bad in [
+            "",
+            "5",
+            "s",
+            "5 s",
+            "-5s",
+            "5.5s",
+            "5d",
+            "5€",
+            "99999999999999999999h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+        assert!(parse_duration("18446744073709551615h").is_err());
     }
 }

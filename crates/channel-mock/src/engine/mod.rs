@@ -27,6 +27,7 @@ use channel_types::rpc::Code;
 
 pub(crate) use service::is_dropped;
 pub use state::State;
+pub(crate) use state::{MAX_SEQUENCE, STATE_VERSION};
 
 use crate::catalog::Catalog;
 use errors::denied;
@@ -64,11 +65,18 @@ pub struct FaultConfig {
     /// Latency added to every call.
     #[serde(default, with = "duration_ms")]
     pub latency: Duration,
-    /// Fraction of calls applied, then answered with a dropped connection
-    /// (the servers drop it; in-process callers get UNAVAILABLE), to test
-    /// idempotent retries.
+    /// Fraction of calls applied, then left without an answer: the servers
+    /// cut the call's connection (other calls on it too) without a byte of
+    /// response; in-process callers get UNAVAILABLE. For testing retries
+    /// that must not duplicate.
     #[serde(default)]
     pub drop_after_apply_rate: f64,
+    /// Fault injection for the servers' own safety net: the gRPC and REST
+    /// servers panic while handling this method (its name, e.g.
+    /// `GetCustomer`), to show that a panicking handler is answered
+    /// INTERNAL and the server keeps serving. In-process calls ignore it.
+    #[serde(default)]
+    pub panic_method: Option<String>,
 }
 
 mod duration_ms {
@@ -206,8 +214,11 @@ impl Engine {
         Self::with_state(config, State::default())
     }
 
-    /// An engine over existing state (e.g. loaded from a state file).
-    pub fn with_state(config: EngineConfig, state: State) -> Self {
+    /// An engine over existing state (e.g. loaded from a state file). The
+    /// id counter is raised past every id in the state's names first, so a
+    /// new resource can never take a stored one's name.
+    pub fn with_state(config: EngineConfig, mut state: State) -> Self {
+        state.restore_counters();
         Engine {
             inner: Arc::new(Inner {
                 config,

@@ -60,17 +60,36 @@ impl Tokens {
         if hex.len() % 2 != 0 || sum.len() != 16 {
             return Err(bad());
         }
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16))
-            .collect::<Result<_, _>>()
-            .map_err(|_| bad())?;
+        // Byte pairs, never string slices: a token is caller input and may
+        // hold characters of any width.
+        let bytes: Vec<u8> = hex
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| match pair {
+                [high, low] => Some((hex_digit(*high)? << 4) | hex_digit(*low)?),
+                _ => None,
+            })
+            .collect::<Option<_>>()
+            .ok_or_else(bad)?;
         let key = String::from_utf8(bytes).map_err(|_| bad())?;
         let expected = fnv(self.secret, format!("{scope}\u{0}{key}").as_bytes());
-        if u64::from_str_radix(sum, 16).ok() != Some(expected) {
+        let given = sum
+            .bytes()
+            .try_fold(0u64, |n, b| Some((n << 4) | u64::from(hex_digit(b)?)));
+        if given != Some(expected) {
             return Err(bad());
         }
         Ok(Some(key))
+    }
+}
+
+/// The value of one hexadecimal digit.
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
     }
 }
 
@@ -141,7 +160,7 @@ pub(crate) fn page_vec<T: Clone>(
             .map_or(items.len(), |i| i + 1),
         None => 0,
     };
-    let end = (start + size).min(items.len());
+    let end = start.saturating_add(size).min(items.len());
     let page: Vec<T> = items[start..end].iter().map(|(_, v)| v.clone()).collect();
     let next = if end < items.len() && end > start {
         tokens.issue(scope, &items[end - 1].0)
@@ -177,6 +196,43 @@ mod tests {
                 "{forged}"
             );
         }
+    }
+
+    #[test]
+    fn tokens_of_any_characters_are_refused_without_a_panic() {
+        let tokens = Tokens::new(7);
+        let valid = tokens.issue("s", "k");
+        let sum = valid.split_once('.').unwrap().1;
+        for hostile in [
+            "€€.0000000000000000".to_string(),
+            "6€.0000000000000000".to_string(),
+            "€6.0000000000000000".to_string(),
+            format!("6b.{}", "€".repeat(5) + "0"),
+            format!("€.{sum}"),
+            format!("+6b.{sum}"),
+            "6b.+000000000000000".to_string(),
+            ".".to_string(),
+            "\u{0}\u{0}.\u{0}".to_string(),
+        ] {
+            let err = tokens.check("s", &hostile).unwrap_err();
+            assert_eq!(
+                err.code(),
+                channel_types::rpc::Code::InvalidArgument,
+                "{hostile}"
+            );
+        }
+        assert_eq!(tokens.check("s", &valid).unwrap().as_deref(), Some("k"));
+    }
+
+    #[test]
+    fn a_page_of_the_largest_size_past_the_end_is_empty() {
+        let items: Vec<(String, u8)> = vec![("a".into(), 1), ("b".into(), 2)];
+        let tokens = Tokens::new(3);
+        let after_b = tokens.issue("s", "b");
+        let (page, next) = page_vec(&items, tokens, "s", &after_b, usize::MAX).unwrap();
+        assert!(page.is_empty() && next.is_empty());
+        let (page, _) = page_vec(&items, tokens, "s", "", usize::MAX).unwrap();
+        assert_eq!(page, [1, 2]);
     }
 
     #[test]

@@ -15,7 +15,12 @@ use tokio::time::Instant;
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct State {
-    /// Counter behind every server-assigned id.
+    /// The file format's version; a file of another version is refused.
+    #[serde(default)]
+    pub(crate) version: StateVersion,
+    /// Counter behind every server-assigned id. Only a hint: on load it is
+    /// raised past every id found in the stored names (see
+    /// [`restore_counters`](State::restore_counters)).
     #[serde(default)]
     pub(crate) next_id: u64,
     #[serde(default)]
@@ -46,6 +51,31 @@ pub struct State {
     pub(crate) next_sweep: Option<Instant>,
 }
 
+/// The version of the state file format this emulator reads and writes.
+pub(crate) const STATE_VERSION: u64 = 1;
+
+/// The `version` member of a state file: files written before it existed
+/// read as version 1, and every save writes the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub(crate) struct StateVersion(pub(crate) u64);
+
+impl Default for StateVersion {
+    fn default() -> Self {
+        StateVersion(STATE_VERSION)
+    }
+}
+
+/// Ids are `{prefix}{base36(sequence * ID_STRIDE + ID_OFFSET)}`: spread out
+/// so they look opaque, yet invertible so the counter can be rebuilt.
+const ID_STRIDE: u128 = 7919;
+const ID_OFFSET: u128 = 104_729;
+
+/// The highest counter a state file may hold or its names may imply: far
+/// beyond any real use, and far enough below `u64::MAX` that the counter
+/// can never run out (and so never repeat an id).
+pub(crate) const MAX_SEQUENCE: u64 = 1 << 62;
+
 /// A long-running operation: its outcome is decided when it starts and
 /// shown once its time has come.
 #[derive(Debug, Clone)]
@@ -70,7 +100,8 @@ impl State {
     /// A new id with a prefix letter: `S` for customers, `E` for entitlements...
     pub(crate) fn new_id(&mut self, prefix: char) -> String {
         // Base-36, so ids look like the service's opaque ones but stay short.
-        let mut n = self.next_sequence() * 7919 + 104_729;
+        // In u128 the arithmetic cannot overflow whatever the counter holds.
+        let mut n = u128::from(self.next_sequence()) * ID_STRIDE + ID_OFFSET;
         let mut digits = Vec::new();
         while n > 0 {
             let d = (n % 36) as u8;
@@ -83,8 +114,29 @@ impl State {
 
     /// The next number of the one counter behind every server-assigned id.
     pub(crate) fn next_sequence(&mut self) -> u64 {
-        self.next_id += 1;
+        self.next_id = self.next_id.saturating_add(1);
         self.next_id
+    }
+
+    /// Raises the id counter past every id that appears in the stored data,
+    /// as a database rebuilds a sequence from its table: a state file whose
+    /// counter is missing, stale or edited by hand must never make a new
+    /// resource take the name of a stored one.
+    pub(crate) fn restore_counters(&mut self) {
+        let Ok(tree) = serde_json::to_value(&*self) else {
+            return;
+        };
+        let mut highest = self.next_id;
+        visit_strings(&tree, &mut |text| {
+            let mut previous = "";
+            for segment in text.split('/') {
+                if let Some(n) = sequence_of(previous, segment) {
+                    highest = highest.max(n);
+                }
+                previous = segment;
+            }
+        });
+        self.next_id = highest;
     }
 
     /// Counts of stored resources, for diagnostics.
@@ -95,5 +147,109 @@ impl State {
     /// Whether nothing is stored.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Calls `f` with every string of a JSON tree, object keys included.
+fn visit_strings(value: &serde_json::Value, f: &mut impl FnMut(&str)) {
+    match value {
+        serde_json::Value::String(text) => f(text),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| visit_strings(v, f)),
+        serde_json::Value::Object(members) => {
+            for (key, v) in members {
+                f(key);
+                visit_strings(v, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The counter value behind one name segment, if the emulator could have
+/// made it: an id from [`State::new_id`], or the zero-padded sequence
+/// after `changes/`.
+fn sequence_of(previous: &str, segment: &str) -> Option<u64> {
+    if previous == "changes" && segment.len() == 20 && segment.bytes().all(|b| b.is_ascii_digit()) {
+        return segment.parse().ok();
+    }
+    let mut chars = segment.chars();
+    if !chars.next()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let digits = chars.as_str();
+    // Longer ids than a u64 counter can produce are not ours.
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut n: u128 = 0;
+    for b in digits.bytes() {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'z' => b - b'a' + 10,
+            _ => return None,
+        };
+        n = n * 36 + u128::from(d);
+    }
+    let shifted = n.checked_sub(ID_OFFSET)?;
+    if shifted % ID_STRIDE != 0 {
+        return None;
+    }
+    u64::try_from(shifted / ID_STRIDE)
+        .ok()
+        .filter(|n| *n <= MAX_SEQUENCE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_issued_id_gives_back_its_sequence() {
+        let mut state = State::default();
+        for expected in 1..200 {
+            let id = state.new_id('S');
+            assert_eq!(sequence_of("customers", &id), Some(expected), "{id}");
+        }
+        assert_eq!(sequence_of("changes", "00000000000000000042"), Some(42));
+        for foreign in [
+            "",
+            "S",
+            "7abc",
+            "SABC",
+            "S€1",
+            "Szzzzzzzzzzzzzzzzzzz",
+            "changes",
+        ] {
+            assert_eq!(sequence_of("customers", foreign), None, "{foreign}");
+        }
+    }
+
+    #[test]
+    fn the_counter_is_rebuilt_from_stored_names() {
+        let mut state = State::default();
+        let ids: Vec<String> = (0..5).map(|_| state.new_id('S')).collect();
+        for id in &ids {
+            state.customers.insert(
+                format!("accounts/A/customers/{id}"),
+                channel_types::model::Customer::default(),
+            );
+        }
+        state.next_id = 0;
+        state.restore_counters();
+        assert_eq!(state.next_id, 5);
+        let fresh = state.new_id('S');
+        assert!(!ids.contains(&fresh), "{fresh} is new");
+    }
+
+    #[test]
+    fn a_huge_counter_saturates_instead_of_overflowing() {
+        let mut state = State {
+            next_id: u64::MAX - 1,
+            ..State::default()
+        };
+        let a = state.new_id('S');
+        let b = state.new_id('S');
+        assert!(a.starts_with('S') && b.starts_with('S'));
+        assert_eq!(state.next_id, u64::MAX);
     }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 use channel_core::{CallOptions, Error, Result};
 use prost::Message;
 
+use super::conn::{current_grpc_method, cut_current_connection};
+use super::names;
 use crate::engine::Engine;
 use crate::stubs::{
     cloud_channel_reports_service_server, cloud_channel_service_server, operations_server,
@@ -17,45 +19,98 @@ pub(crate) struct GrpcService {
     pub(crate) engine: Engine,
 }
 
-/// Request metadata becomes the call's headers (the engine reads the bearer
-/// token from them); `grpc-timeout` becomes its deadline.
-fn options<T>(request: &tonic::Request<T>) -> CallOptions {
-    let mut options = CallOptions::new();
-    for (name, value) in request.metadata().clone().into_headers().iter() {
-        if let Ok(value) = value.to_str() {
-            options = options.with_header(name.as_str(), value);
+impl GrpcService {
+    /// Checks a request before the engine sees it, and turns its metadata
+    /// into the call's headers (the engine reads the bearer token from
+    /// them) and its `grpc-timeout` into the call's deadline.
+    fn options<T: serde::Serialize>(
+        &self,
+        request: &tonic::Request<T>,
+    ) -> std::result::Result<CallOptions, tonic::Status> {
+        if let Some(method) = current_grpc_method() {
+            if self.engine.config().faults.panic_method.as_deref() == Some(method.name) {
+                panic!("injected fault: a panic while handling {}", method.name);
+            }
+            let json = serde_json::to_value(request.get_ref()).map_err(|e| {
+                tonic::Status::internal(format!("the request has no JSON form: {e}"))
+            })?;
+            names::check(method, &json).map_err(|e| status(&e))?;
         }
+        let mut options = CallOptions::new();
+        for (name, value) in request.metadata().clone().into_headers().iter() {
+            if let Ok(value) = value.to_str() {
+                options = options.with_header(name.as_str(), value);
+            }
+        }
+        if let Some(deadline) = request
+            .metadata()
+            .get("grpc-timeout")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_timeout)
+            .and_then(|timeout| tokio::time::Instant::now().checked_add(timeout))
+        {
+            options = options.with_deadline(deadline);
+        }
+        Ok(options)
     }
-    if let Some(timeout) = request
-        .metadata()
-        .get("grpc-timeout")
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_timeout)
-    {
-        options = options.with_deadline(tokio::time::Instant::now() + timeout);
-    }
-    options
 }
 
-/// `grpc-timeout`: up to 8 digits and a unit (H, M, S, m, u, n).
-fn parse_timeout(text: &str) -> Option<Duration> {
-    let (digits, unit) = text.split_at(text.len().checked_sub(1)?);
-    let n: u64 = digits.parse().ok()?;
+/// `grpc-timeout`: at most 8 digits and a unit (H, M, S, m, u, n), as the
+/// gRPC protocol defines it. Anything else is ignored, as tonic and the
+/// other gRPC servers do: the call then runs under the server's own bound
+/// (`ConnectionLimits::request_timeout`).
+pub(crate) fn parse_timeout(text: &str) -> Option<Duration> {
+    let (unit, digits) = text.as_bytes().split_last()?;
+    if digits.is_empty() || digits.len() > 8 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = digits
+        .iter()
+        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
     Some(match unit {
-        "H" => Duration::from_secs(n.saturating_mul(3600)),
-        "M" => Duration::from_secs(n.saturating_mul(60)),
-        "S" => Duration::from_secs(n),
-        "m" => Duration::from_millis(n),
-        "u" => Duration::from_micros(n),
-        "n" => Duration::from_nanos(n),
+        b'H' => Duration::from_secs(n * 3600),
+        b'M' => Duration::from_secs(n * 60),
+        b'S' => Duration::from_secs(n),
+        b'm' => Duration::from_millis(n),
+        b'u' => Duration::from_micros(n),
+        b'n' => Duration::from_nanos(n),
         _ => return None,
     })
+}
+
+/// tonic refuses a request message over the size limit with OUT_OF_RANGE;
+/// the gRPC protocol, and Google's servers, say RESOURCE_EXHAUSTED. This
+/// rewrites that one answer (a trailers-only response) and passes every
+/// other through.
+pub(crate) fn oversize_as_resource_exhausted(
+    response: http::Response<axum::body::Body>,
+    limit: usize,
+) -> http::Response<axum::body::Body> {
+    let headers = response.headers();
+    let out_of_range = headers
+        .get("grpc-status")
+        .is_some_and(|code| code.as_bytes() == b"11");
+    let too_large = headers
+        .get("grpc-message")
+        .and_then(|m| m.to_str().ok())
+        .is_some_and(|m| m.contains("message%20length%20too%20large"));
+    if out_of_range && too_large {
+        tonic::Status::resource_exhausted(format!(
+            "the request message is larger than the limit of {limit} bytes"
+        ))
+        .into_http()
+    } else {
+        response
+    }
 }
 
 /// The engine's error as a gRPC status, details in `grpc-status-details-bin`.
 pub(crate) fn status(error: &Error) -> tonic::Status {
     if crate::engine::is_dropped(error) {
-        // The change was applied; the client sees what a cut connection gives.
+        // The change was applied; the connection goes without an answer.
+        // Once cut, the socket takes no more bytes: this status is only for
+        // a call that came without a connection.
+        cut_current_connection();
         return tonic::Status::unavailable("connection dropped");
     }
     let code = tonic::Code::from_i32(error.code() as i32);
@@ -77,7 +132,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListCustomersResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_customers(
                 &self.engine,
@@ -92,7 +147,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::GetCustomerRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::get_customer(
                 &self.engine,
@@ -110,7 +165,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::CheckCloudIdentityAccountsExistResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::check_cloud_identity_accounts_exist(
                 &self.engine,
@@ -125,7 +180,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::CreateCustomerRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::create_customer(
                 &self.engine,
@@ -140,7 +195,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::UpdateCustomerRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::update_customer(
                 &self.engine,
@@ -155,7 +210,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::DeleteCustomerRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::delete_customer(
                 &self.engine,
@@ -170,7 +225,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::ImportCustomerRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::model::Customer>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::import_customer(
                 &self.engine,
@@ -186,7 +241,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::ProvisionCloudIdentityRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::provision_cloud_identity(
                 &self.engine,
@@ -204,7 +259,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListEntitlementsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_entitlements(
                 &self.engine,
@@ -222,7 +277,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListTransferableSkusResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_transferable_skus(
                 &self.engine,
@@ -240,7 +295,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListTransferableOffersResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_transferable_offers(
                 &self.engine,
@@ -256,7 +311,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::GetEntitlementRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::model::Entitlement>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::get_entitlement(
                 &self.engine,
@@ -272,7 +327,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::CreateEntitlementRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::create_entitlement(
                 &self.engine,
@@ -288,7 +343,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::ChangeParametersRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::change_parameters(
                 &self.engine,
@@ -304,7 +359,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::ChangeRenewalSettingsRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::change_renewal_settings(
                 &self.engine,
@@ -320,7 +375,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::ChangeOfferRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::change_offer(
                 &self.engine,
@@ -336,7 +391,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::StartPaidServiceRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::start_paid_service(
                 &self.engine,
@@ -352,7 +407,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::SuspendEntitlementRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::suspend_entitlement(
                 &self.engine,
@@ -368,7 +423,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::CancelEntitlementRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::cancel_entitlement(
                 &self.engine,
@@ -384,7 +439,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::ActivateEntitlementRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::activate_entitlement(
                 &self.engine,
@@ -400,7 +455,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::TransferEntitlementsRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::transfer_entitlements(
                 &self.engine,
@@ -416,7 +471,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::TransferEntitlementsToGoogleRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::transfer_entitlements_to_google(
                 &self.engine,
@@ -434,7 +489,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListChannelPartnerLinksResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_channel_partner_links(
                 &self.engine,
@@ -452,7 +507,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ChannelPartnerLink>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::get_channel_partner_link(
                 &self.engine,
@@ -470,7 +525,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ChannelPartnerLink>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::create_channel_partner_link(
                 &self.engine,
@@ -488,7 +543,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ChannelPartnerLink>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::update_channel_partner_link(
                 &self.engine,
@@ -506,7 +561,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::CustomerRepricingConfig>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::get_customer_repricing_config(
                 &self.engine,
@@ -524,7 +579,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListCustomerRepricingConfigsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_customer_repricing_configs(
                 &self.engine,
@@ -542,7 +597,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::CustomerRepricingConfig>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::create_customer_repricing_config(
                 &self.engine,
@@ -560,7 +615,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::CustomerRepricingConfig>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::update_customer_repricing_config(
                 &self.engine,
@@ -575,7 +630,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::DeleteCustomerRepricingConfigRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::delete_customer_repricing_config(
                 &self.engine,
@@ -593,7 +648,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::get_channel_partner_repricing_config(
                 &self.engine,
@@ -611,7 +666,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListChannelPartnerRepricingConfigsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_channel_partner_repricing_configs(
                 &self.engine,
@@ -629,7 +684,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::create_channel_partner_repricing_config(
                 &self.engine,
@@ -647,7 +702,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ChannelPartnerRepricingConfig>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::update_channel_partner_repricing_config(
                 &self.engine,
@@ -662,7 +717,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::DeleteChannelPartnerRepricingConfigRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::delete_channel_partner_repricing_config(
                 &self.engine,
@@ -680,7 +735,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListSkuGroupsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_sku_groups(
                 &self.engine,
@@ -698,7 +753,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListSkuGroupBillableSkusResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_sku_group_billable_skus(
                 &self.engine,
@@ -713,7 +768,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         &self,
         request: tonic::Request<::channel_types::model::LookupOfferRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::model::Offer>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::lookup_offer(
                 &self.engine,
@@ -731,7 +786,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListProductsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_products(
                 &self.engine,
@@ -747,7 +802,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         request: tonic::Request<::channel_types::model::ListSkusRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::model::ListSkusResponse>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_skus(
                 &self.engine,
@@ -765,7 +820,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListOffersResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_offers(
                 &self.engine,
@@ -783,7 +838,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListPurchasableSkusResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_purchasable_skus(
                 &self.engine,
@@ -801,7 +856,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListPurchasableOffersResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_purchasable_offers(
                 &self.engine,
@@ -819,7 +874,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::QueryEligibleBillingAccountsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::query_eligible_billing_accounts(
                 &self.engine,
@@ -837,7 +892,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::RegisterSubscriberResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::register_subscriber(
                 &self.engine,
@@ -855,7 +910,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::UnregisterSubscriberResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::unregister_subscriber(
                 &self.engine,
@@ -873,7 +928,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListSubscribersResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_subscribers(
                 &self.engine,
@@ -891,7 +946,7 @@ impl cloud_channel_service_server::CloudChannelService for GrpcService {
         tonic::Response<::channel_types::model::ListEntitlementChangesResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelService::list_entitlement_changes(
                 &self.engine,
@@ -911,7 +966,7 @@ impl cloud_channel_reports_service_server::CloudChannelReportsService for GrpcSe
         request: tonic::Request<::channel_types::model::RunReportJobRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelReportsService::run_report_job(
                 &self.engine,
@@ -929,7 +984,7 @@ impl cloud_channel_reports_service_server::CloudChannelReportsService for GrpcSe
         tonic::Response<::channel_types::model::FetchReportResultsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelReportsService::fetch_report_results(
                 &self.engine,
@@ -947,7 +1002,7 @@ impl cloud_channel_reports_service_server::CloudChannelReportsService for GrpcSe
         tonic::Response<::channel_types::model::ListReportsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::CloudChannelReportsService::list_reports(
                 &self.engine,
@@ -969,7 +1024,7 @@ impl operations_server::Operations for GrpcService {
         tonic::Response<::channel_types::longrunning::ListOperationsResponse>,
         tonic::Status,
     > {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::Operations::list_operations(&self.engine, request.into_inner(), options)
                 .await,
@@ -981,7 +1036,7 @@ impl operations_server::Operations for GrpcService {
         request: tonic::Request<::channel_types::longrunning::GetOperationRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::longrunning::Operation>, tonic::Status>
     {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::Operations::get_operation(&self.engine, request.into_inner(), options)
                 .await,
@@ -992,7 +1047,7 @@ impl operations_server::Operations for GrpcService {
         &self,
         request: tonic::Request<::channel_types::longrunning::DeleteOperationRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::Operations::delete_operation(&self.engine, request.into_inner(), options)
                 .await,
@@ -1003,7 +1058,7 @@ impl operations_server::Operations for GrpcService {
         &self,
         request: tonic::Request<::channel_types::longrunning::CancelOperationRequest>,
     ) -> std::result::Result<tonic::Response<::channel_types::wkt::Empty>, tonic::Status> {
-        let options = options(&request);
+        let options = self.options(&request)?;
         reply(
             channel_core::Operations::cancel_operation(&self.engine, request.into_inner(), options)
                 .await,
@@ -1020,8 +1075,35 @@ mod tests {
         assert_eq!(parse_timeout("5S"), Some(Duration::from_secs(5)));
         assert_eq!(parse_timeout("250m"), Some(Duration::from_millis(250)));
         assert_eq!(parse_timeout("2H"), Some(Duration::from_secs(7200)));
+        assert_eq!(
+            parse_timeout("99999999H"),
+            Some(Duration::from_secs(99_999_999 * 3600))
+        );
         assert_eq!(parse_timeout("x"), None);
         assert_eq!(parse_timeout(""), None);
         assert_eq!(parse_timeout("10Q"), None);
+    }
+
+    #[test]
+    fn out_of_spec_grpc_timeouts_are_ignored_without_a_panic() {
+        for text in [
+            "18446744073709551615H",
+            "123456789S",
+            "H",
+            "5",
+            "-5S",
+            "+5S",
+            " 5S",
+            "5 S",
+            "5€",
+            "€",
+            "5SS",
+            "0x10S",
+        ] {
+            assert_eq!(parse_timeout(text), None, "{text:?}");
+        }
+        // The longest valid one still makes a deadline.
+        let longest = parse_timeout("99999999H").unwrap();
+        assert!(tokio::time::Instant::now().checked_add(longest).is_some());
     }
 }

@@ -1,22 +1,38 @@
 //! The emulator as a process: the gRPC and REST servers over one engine,
 //! started in-process or by the `channel-emulator` binary.
+//!
+//! Both servers share one connection policy ([`conn`]), check the resource
+//! names of every request ([`names`]) and answer a handler's panic with
+//! INTERNAL instead of a dropped connection ([`recover`]); the state file is
+//! kept as a database keeps its files ([`state_file`]).
 
+mod conn;
 mod grpc;
+mod names;
+mod recover;
 mod rest;
+mod state_file;
 mod system_params;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::engine::{Engine, EngineConfig, State};
 use crate::stubs::{
     cloud_channel_reports_service_server, cloud_channel_service_server, operations_server,
 };
+pub use conn::ConnectionLimits;
 use grpc::GrpcService;
+pub use state_file::{EmulatorError, load_state, save_state};
+
+/// The shortest period between periodic saves; shorter ones are raised to it.
+pub const MIN_SAVE_PERIOD: Duration = Duration::from_millis(50);
 
 /// Where the emulator listens and what it starts from.
 #[derive(Debug, Clone)]
@@ -27,8 +43,15 @@ pub struct EmulatorConfig {
     pub grpc: SocketAddr,
     /// The REST address (port 0 picks a free port).
     pub http: SocketAddr,
-    /// Loaded at start and saved at shutdown when set.
+    /// Loaded at start and saved at shutdown when set. Its directory must
+    /// be writable when the emulator starts.
     pub state_file: Option<PathBuf>,
+    /// Also save the state file this often (at least [`MIN_SAVE_PERIOD`],
+    /// at most a year),
+    /// so a process that is killed outright loses at most that much.
+    pub save_every: Option<Duration>,
+    /// Connection and request limits of both ports.
+    pub limits: ConnectionLimits,
 }
 
 impl Default for EmulatorConfig {
@@ -38,61 +61,10 @@ impl Default for EmulatorConfig {
             grpc: SocketAddr::from(([127, 0, 0, 1], 0)),
             http: SocketAddr::from(([127, 0, 0, 1], 0)),
             state_file: None,
+            save_every: None,
+            limits: ConnectionLimits::default(),
         }
     }
-}
-
-/// Why the emulator could not start or save.
-#[derive(Debug)]
-pub enum EmulatorError {
-    /// An address could not be bound.
-    Bind(SocketAddr, std::io::Error),
-    /// The state file could not be read or written.
-    StateFile(PathBuf, std::io::Error),
-    /// The state file is not valid emulator state.
-    CorruptState(PathBuf, serde_json::Error),
-}
-
-impl std::fmt::Display for EmulatorError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EmulatorError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
-            EmulatorError::StateFile(path, e) => write!(f, "state file {}: {e}", path.display()),
-            EmulatorError::CorruptState(path, e) => write!(
-                f,
-                "state file {} is not valid emulator state ({e}); fix or remove it: it was left untouched",
-                path.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for EmulatorError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            EmulatorError::Bind(_, e) | EmulatorError::StateFile(_, e) => Some(e),
-            EmulatorError::CorruptState(_, e) => Some(e),
-        }
-    }
-}
-
-/// Reads a state file; a missing file is an empty state, a corrupt one an error.
-pub fn load_state(path: &std::path::Path) -> Result<State, EmulatorError> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| EmulatorError::CorruptState(path.to_path_buf(), e)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
-        Err(e) => Err(EmulatorError::StateFile(path.to_path_buf(), e)),
-    }
-}
-
-/// Writes a state file atomically (a temporary file renamed over it).
-pub fn save_state(path: &std::path::Path, state: &State) -> Result<(), EmulatorError> {
-    let text = serde_json::to_vec_pretty(state)
-        .map_err(|e| EmulatorError::CorruptState(path.to_path_buf(), e))?;
-    let temporary = path.with_extension("tmp");
-    std::fs::write(&temporary, text).map_err(|e| EmulatorError::StateFile(temporary.clone(), e))?;
-    std::fs::rename(&temporary, path).map_err(|e| EmulatorError::StateFile(path.to_path_buf(), e))
 }
 
 /// A running emulator. Dropping it stops the servers (without saving: call
@@ -116,13 +88,20 @@ pub struct Emulator {
     state_file: Option<PathBuf>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    saver: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
-    /// Loads the state file (if any), binds both addresses and starts serving.
+    /// Loads the state file (if any) and checks that its directory is
+    /// writable, binds both addresses and starts serving.
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
         let state = match &config.state_file {
-            Some(path) => load_state(path)?,
+            Some(path) => {
+                let state = load_state(path)?;
+                // Now, not at shutdown when the session would be lost.
+                state_file::check_writable(path)?;
+                state
+            }
             None => State::default(),
         };
         let engine = Engine::with_state(config.engine, state);
@@ -140,60 +119,32 @@ impl Emulator {
             .map_err(|e| EmulatorError::Bind(config.http, e))?;
         let (stop, stopped) = watch::channel(false);
 
-        let service = GrpcService {
-            engine: engine.clone(),
-        };
-        let (health_reporter, health) = tonic_health::server::health_reporter();
-        health_reporter
-            .set_serving::<cloud_channel_service_server::CloudChannelServiceServer<GrpcService>>()
-            .await;
-        let reflection = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(channel_types::FILE_DESCRIPTOR_SET)
-            .build_v1()
-            .ok();
-        let mut grpc_stop = stopped.clone();
-        let grpc_server = tonic::transport::Server::builder()
-            .add_service(
-                cloud_channel_service_server::CloudChannelServiceServer::new(service.clone())
-                    .max_decoding_message_size(32 << 20)
-                    .max_encoding_message_size(32 << 20),
-            )
-            .add_service(
-                cloud_channel_reports_service_server::CloudChannelReportsServiceServer::new(
-                    service.clone(),
-                ),
-            )
-            .add_service(operations_server::OperationsServer::new(service))
-            .add_service(health)
-            .add_optional_service(reflection);
-        let grpc_task = tokio::spawn(async move {
-            // No Nagle: small responses must not wait for the peer's delayed ACK.
-            let incoming =
-                tonic::transport::server::TcpIncoming::from(grpc_listener).with_nodelay(Some(true));
-            let signal = async move {
-                let _ = grpc_stop.wait_for(|s| *s).await;
-            };
-            if let Err(e) = grpc_server
-                .serve_with_incoming_shutdown(incoming, signal)
-                .await
-            {
-                tracing::error!(error = %e, "gRPC server stopped");
-            }
-        });
+        let grpc_app = grpc_app(&engine, &config.limits).await;
+        let grpc_task = tokio::spawn(conn::serve(
+            grpc_listener,
+            grpc_app,
+            conn::Wire::Grpc,
+            config.limits.clone(),
+            stopped.clone(),
+        ));
+        let http_app = rest::router(engine.clone(), config.limits.max_request_bytes)
+            .layer(CatchPanicLayer::custom(recover::rest_answer));
+        let http_task = tokio::spawn(conn::serve(
+            http_listener,
+            http_app,
+            conn::Wire::Rest,
+            config.limits.clone(),
+            stopped,
+        ));
 
-        let mut http_stop = stopped;
-        let router = rest::router(engine.clone());
-        let http_task = tokio::spawn(async move {
-            let signal = async move {
-                let _ = http_stop.wait_for(|s| *s).await;
-            };
-            if let Err(e) = axum::serve(http_listener, router)
-                .with_graceful_shutdown(signal)
-                .await
-            {
-                tracing::error!(error = %e, "REST server stopped");
-            }
-        });
+        let saver = match (&config.state_file, config.save_every) {
+            (Some(path), Some(every)) => Some(tokio::spawn(save_periodically(
+                engine.clone(),
+                path.clone(),
+                every.clamp(MIN_SAVE_PERIOD, conn::LONGEST_WAIT),
+            ))),
+            _ => None,
+        };
 
         Ok(Emulator {
             engine,
@@ -202,6 +153,7 @@ impl Emulator {
             state_file: config.state_file,
             stop,
             tasks: vec![grpc_task, http_task],
+            saver,
         })
     }
 
@@ -241,10 +193,15 @@ impl Emulator {
         .to_string()
     }
 
-    /// Stops both servers, waits for in-flight calls, and saves the state
-    /// file if there is one.
+    /// Stops both servers, waits for in-flight calls (for at most
+    /// [`ConnectionLimits::shutdown_grace`]), and saves the state file if
+    /// there is one.
     pub async fn shutdown(mut self) -> Result<(), EmulatorError> {
         let _ = self.stop.send(true);
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+            let _ = saver.await;
+        }
         for task in self.tasks.drain(..) {
             let _ = task.await;
         }
@@ -258,8 +215,61 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
-        for task in &self.tasks {
+        for task in self.tasks.iter().chain(&self.saver) {
             task.abort();
+        }
+    }
+}
+
+/// The gRPC services (the Channel API, health and reflection) as one app.
+async fn grpc_app(engine: &Engine, limits: &ConnectionLimits) -> axum::Router {
+    let service = GrpcService {
+        engine: engine.clone(),
+    };
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_serving::<cloud_channel_service_server::CloudChannelServiceServer<GrpcService>>()
+        .await;
+    let mut routes = tonic::service::Routes::new(
+        cloud_channel_service_server::CloudChannelServiceServer::new(service.clone())
+            .max_decoding_message_size(limits.max_request_bytes),
+    )
+    .add_service(
+        cloud_channel_reports_service_server::CloudChannelReportsServiceServer::new(
+            service.clone(),
+        )
+        .max_decoding_message_size(limits.max_request_bytes),
+    )
+    .add_service(
+        operations_server::OperationsServer::new(service)
+            .max_decoding_message_size(limits.max_request_bytes),
+    )
+    .add_service(health);
+    if let Ok(reflection) = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(channel_types::FILE_DESCRIPTOR_SET)
+        .build_v1()
+    {
+        routes = routes.add_service(reflection);
+    }
+    routes
+        .prepare()
+        .into_axum_router()
+        .layer(CatchPanicLayer::custom(recover::grpc_answer))
+}
+
+/// Saves the state file every `period` until aborted. A failed save is
+/// logged and tried again at the next tick.
+async fn save_periodically(engine: Engine, path: PathBuf, period: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let state = engine.snapshot();
+        let path = path.clone();
+        match tokio::task::spawn_blocking(move || save_state(&path, &state)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "periodic save failed"),
+            Err(e) => tracing::error!(error = %e, "periodic save failed"),
         }
     }
 }

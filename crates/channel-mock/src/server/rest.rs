@@ -2,7 +2,9 @@
 //! decoded with the same transcoding rules the REST client encodes with,
 //! and errors in Google's JSON envelope.
 
-use axum::body::Bytes;
+use std::time::Duration;
+
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -17,9 +19,19 @@ use serde_json::Value;
 use super::system_params;
 use crate::engine::Engine;
 
+/// What every REST call needs.
+#[derive(Clone)]
+struct Rest {
+    engine: Engine,
+    /// The largest request body accepted, in bytes.
+    max_body: usize,
+}
+
 /// The axum router serving every RPC's REST binding.
-pub(crate) fn router(engine: Engine) -> axum::Router {
-    axum::Router::new().fallback(handle).with_state(engine)
+pub(crate) fn router(engine: Engine, max_body: usize) -> axum::Router {
+    axum::Router::new()
+        .fallback(handle)
+        .with_state(Rest { engine, max_body })
 }
 
 /// Decodes a request as Google's REST servers do: like the client's reader,
@@ -31,6 +43,7 @@ fn decode<Req: DeserializeOwned + Serialize>(
     body: &[u8],
 ) -> Result<Req> {
     let input = decode_json(route, query, body)?;
+    super::names::check(route.method(), &input)?;
     let request = Req::deserialize(&input).map_err(|e| {
         Error::invalid_request(
             "request",
@@ -107,48 +120,120 @@ fn json<T: Serialize>(message: T) -> Result<Value> {
     })
 }
 
-fn reply(result: Result<Value>) -> Response {
-    match result {
-        Ok(value) => (
-            [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
-            value.to_string(),
-        )
-            .into_response(),
-        Err(error) if crate::engine::is_dropped(&error) => {
-            // The change was applied; answer as a proxy would for a cut connection.
-            (StatusCode::SERVICE_UNAVAILABLE, "").into_response()
-        }
-        Err(error) => {
-            let status = StatusCode::from_u16(http_status(error.code()))
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (
-                status,
-                [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
-                error_envelope(&error).to_string(),
-            )
-                .into_response()
-        }
+/// An error as Google's JSON envelope, with the code's HTTP status.
+pub(crate) fn error_response(error: &Error) -> Response {
+    let status = StatusCode::from_u16(http_status(error.code()))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    envelope_response(status, error_envelope(error))
+}
+
+fn envelope_response(status: StatusCode, envelope: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+        envelope.to_string(),
+    )
+        .into_response()
+}
+
+/// Answers a failed call: an error envelope, or no answer at all when the
+/// apply-then-drop fault struck.
+fn reply_error(error: Error) -> Response {
+    if crate::engine::is_dropped(&error) {
+        // The change was applied; the connection goes without an answer.
+        // Once cut, the socket takes no more bytes: this answer is only
+        // for a call that came without a connection.
+        super::conn::cut_current_connection();
+        return (StatusCode::SERVICE_UNAVAILABLE, "").into_response();
     }
+    error_response(&error)
+}
+
+/// A body larger than this past the limit is not read to its end: the
+/// connection is closed instead.
+const DRAIN_BYTES: usize = 64 << 20;
+/// How long the rest of a body too large is read for.
+const DRAIN_TIME: Duration = Duration::from_secs(10);
+
+/// Why a body was not read.
+enum BodyError {
+    TooLarge(usize),
+    Unreadable(axum::Error),
+}
+
+/// Reads a request body of at most `limit` bytes. A larger one is read to
+/// its end (within bounds) and thrown away, so the client, still sending,
+/// gets to read the refusal instead of a reset connection.
+async fn read_body(mut body: Body, limit: usize) -> std::result::Result<Vec<u8>, BodyError> {
+    use http_body_util::BodyExt;
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(BodyError::Unreadable)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if bytes.len().saturating_add(data.len()) > limit {
+            let drain = async {
+                let mut drained = 0usize;
+                while let Some(Ok(frame)) = body.frame().await {
+                    drained = drained.saturating_add(frame.data_ref().map_or(0, |d| d.len()));
+                    if drained > DRAIN_BYTES {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+            return Err(BodyError::TooLarge(limit));
+        }
+        bytes.extend_from_slice(&data);
+    }
+    Ok(bytes)
 }
 
 async fn handle(
-    State(engine): State<Engine>,
+    State(rest): State<Rest>,
     method: HttpMethod,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    let engine = &rest.engine;
+    let body = match read_body(body, rest.max_body).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge(limit)) => {
+            let error = Error::rpc(
+                Code::ResourceExhausted,
+                format!("the request body is larger than the limit of {limit} bytes"),
+            );
+            // The envelope carries the HTTP status it came with.
+            let mut envelope = error_envelope(&error);
+            envelope["error"]["code"] = StatusCode::PAYLOAD_TOO_LARGE.as_u16().into();
+            return envelope_response(StatusCode::PAYLOAD_TOO_LARGE, envelope);
+        }
+        Err(BodyError::Unreadable(e)) => {
+            return error_response(&Error::invalid_request(
+                "body",
+                format!("the request body could not be read: {e}"),
+            ));
+        }
+    };
     let route = verb_of(&method).and_then(|verb| match_route(verb, uri.path()));
     let Some(route) = route else {
-        return reply(Err(Error::rpc(
+        return error_response(&Error::rpc(
             Code::NotFound,
             format!("no Cloud Channel method answers {method} {}", uri.path()),
-        )));
+        ));
     };
     let (query, system) = match system_params::split(uri.query()) {
         Ok(split) => split,
-        Err(error) => return reply(Err(error)),
+        Err(error) => return error_response(&error),
     };
+    if engine.config().faults.panic_method.as_deref() == Some(route.method().name) {
+        panic!(
+            "injected fault: a panic while handling {}",
+            route.method().name
+        );
+    }
     let mut options = CallOptions::new();
     for (name, value) in &headers {
         if let Ok(value) = value.to_str() {
@@ -161,12 +246,11 @@ async fn handle(
         options = options.with_header("authorization", format!("Bearer {token}"));
     }
     let output = route.method().output;
-    match dispatch(&engine, &route, query.as_deref(), &body, options)
-        .await
-        .and_then(|value| system.render(value, output))
-    {
-        Ok(response) => response,
-        Err(error) => reply(Err(error)),
+    match dispatch(engine, &route, query.as_deref(), &body, options).await {
+        Ok(value) => system
+            .render(value, output)
+            .unwrap_or_else(|error| error_response(&error)),
+        Err(error) => reply_error(error),
     }
 }
 
