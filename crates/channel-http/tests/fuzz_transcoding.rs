@@ -21,8 +21,6 @@ fn any_request_encodes_or_fails_cleanly_and_decodes_back_to_itself() {
 }
 
 #[test]
-#[ignore = "fails: path variables accept `.` and `..` segments, which URL libraries collapse \
-            (src/transcoding/template.rs, issue 10 item 1); fixed in parallel work"]
 fn no_url_library_can_rewrite_an_encoded_path() {
     let ran = Target::new("rest_client_paths", 5_000)
         .max_len(512)

@@ -88,8 +88,9 @@ fn repricing(entitlement: Option<&str>) -> RepricingConfig {
     }
 }
 
-async fn customer_with_identity(client: &Client, parent: &str, domain: &str) -> Customer {
-    let created = client
+/// A customer without a Cloud Identity yet.
+async fn new_customer(client: &Client, parent: &str, domain: &str) -> Customer {
+    client
         .create_customer(CreateCustomerRequest {
             parent: parent.into(),
             customer: Some(Customer {
@@ -103,7 +104,11 @@ async fn customer_with_identity(client: &Client, parent: &str, domain: &str) -> 
             }),
         })
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn customer_with_identity(client: &Client, parent: &str, domain: &str) -> Customer {
+    let created = new_customer(client, parent, domain).await;
     client
         .provision_cloud_identity(ProvisionCloudIdentityRequest {
             customer: created.name,
@@ -517,7 +522,9 @@ async fn distributor_methods() {
     assert_eq!(revoked.link_state(), ChannelPartnerLinkState::Revoked);
 
     // The partner's customers live under the link.
-    let partner_customer = customer_with_identity(&d, &link.name, "partner-customer.example").await;
+    // ProvisionCloudIdentity binds only `accounts/*/customers/*`: a partner's
+    // customer is provisioned by its reseller, not through the link.
+    let partner_customer = new_customer(&d, &link.name, "partner-customer.example").await;
     assert!(
         partner_customer
             .name

@@ -17,8 +17,6 @@ use emulator::Fixture;
 use harness::Target;
 
 #[test]
-#[ignore = "panics: src/engine/paging.rs:65 slices a page token inside a multi-byte \
-            character; fixed in parallel work"]
 fn any_page_token_lists_a_page_or_is_invalid_argument() {
     let fixture = Fixture::start();
     let ran = Target::new("page_tokens", 3_000)
@@ -30,8 +28,6 @@ fn any_page_token_lists_a_page_or_is_invalid_argument() {
 }
 
 #[test]
-#[ignore = "panics: src/engine/paging.rs:65 on a multi-byte page token, and the REST \
-            server drops the connection without an answer; fixed in parallel work"]
 fn any_rest_request_gets_an_answer_that_is_not_a_server_error() {
     let fixture = Fixture::start();
     let ran = Target::new("emulator_rest", 1_500)
@@ -54,8 +50,6 @@ fn any_grpc_request_body_gets_a_status_that_is_not_a_server_fault() {
 }
 
 #[test]
-#[ignore = "panics: src/server/grpc.rs:35 adds an out-of-spec grpc-timeout \
-            (18446744073709551615H) to the current instant and overflows; fixed in parallel work"]
 fn any_grpc_timeout_header_gets_a_status_that_is_not_a_server_fault() {
     let fixture = Fixture::start();
     let ran = Target::new("emulator_grpc_timeout", 500)

@@ -192,8 +192,7 @@ async fn a_rest_path_with_dot_segments_never_reaches_another_resource() {
         let envelope = envelope_of(&answer);
         assert_eq!(envelope["error"]["status"], "INVALID_ARGUMENT");
         let message = envelope["error"]["message"].as_str().unwrap();
-        assert!(message.starts_with("name: "), "{message}");
-        assert!(message.contains("operations/**"), "{message}");
+        assert!(message.contains("segment"), "{message}");
     }
     // Within one segment, an encoded slash or a control character.
     for target in [
@@ -207,7 +206,10 @@ async fn a_rest_path_with_dot_segments_never_reaches_another_resource() {
             .as_str()
             .unwrap()
             .to_string();
-        assert!(message.contains("accounts/*/customers/*"), "{message}");
+        assert!(
+            message.contains("accounts/*/customers/*") || message.contains("segment"),
+            "{message}"
+        );
     }
     assert_eq!(stored_customers(&emulator).await.len(), 1, "still there");
     let answer = raw_http(

@@ -136,6 +136,35 @@ fn envelope_response(status: StatusCode, envelope: Value) -> Response {
         .into_response()
 }
 
+/// Why no method answers a path: a name that climbs out of its resource
+/// (`.` or `..`, written plainly or encoded) or holds a control character is
+/// a bad argument, anything else an unknown method.
+fn unrouted(method: &HttpMethod, path: &str) -> Error {
+    let bad_segment = path.split('/').find_map(|raw| {
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        decoded
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .find_map(channel_types::methods::segment_problem)
+    });
+    match bad_segment {
+        Some(problem) => Error::rpc(
+            Code::InvalidArgument,
+            format!(
+                "{method} {}: {problem}; a resource name never has such a segment",
+                crate::engine::validate::shorten(path)
+            ),
+        ),
+        None => Error::rpc(
+            Code::NotFound,
+            format!(
+                "no Cloud Channel method answers {method} {}",
+                crate::engine::validate::shorten(path)
+            ),
+        ),
+    }
+}
+
 /// Answers a failed call: an error envelope, or no answer at all when the
 /// apply-then-drop fault struck.
 fn reply_error(error: Error) -> Response {
@@ -219,10 +248,7 @@ async fn handle(
     };
     let route = verb_of(&method).and_then(|verb| match_route(verb, uri.path()));
     let Some(route) = route else {
-        return error_response(&Error::rpc(
-            Code::NotFound,
-            format!("no Cloud Channel method answers {method} {}", uri.path()),
-        ));
+        return error_response(&unrouted(&method, uri.path()));
     };
     let (query, system) = match system_params::split(uri.query()) {
         Ok(split) => split,
