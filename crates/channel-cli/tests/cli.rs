@@ -562,8 +562,10 @@ fn service_errors_print_code_and_reason_and_exit_by_kind() {
         4,
     );
     assert!(err.starts_with("error: NOT_FOUND: "), "{err}");
-    let err = fails(&["--emulator", "products", "list"], 3);
-    assert!(err.starts_with("error: INVALID_ARGUMENT: "), "{err}");
+    // A missing required field is refused before anything is sent: a usage
+    // error, naming the field.
+    let err = fails(&["--emulator", "products", "list"], 2);
+    assert!(err.starts_with("error: INVALID_ARGUMENT: account"), "{err}");
     let (_runtime, emulator) = emulator();
     let endpoint = emulator.http_endpoint();
     let create = [
