@@ -320,20 +320,7 @@ impl HttpTransport {
                     Error::transport(format!("{}: the response was cut short", method.name), e)
                 }
             })?;
-        let text: &[u8] = if bytes.trim_ascii().is_empty() && http_status.as_u16() == 204 {
-            b"{}"
-        } else {
-            &bytes
-        };
-        serde_json::from_slice(text).map_err(|e| {
-            Error::decode(
-                format!(
-                    "{}: the response is not a valid {}: {e}",
-                    method.name, method.output
-                ),
-                e,
-            )
-        })
+        body::decode_response(method, http_status.as_u16(), &bytes)
     }
 }
 
