@@ -38,6 +38,13 @@ def load_pool(path):
     return pool
 
 
+def repeated(field):
+    flag = getattr(field, "is_repeated", None)
+    if flag is not None:
+        return flag
+    return field.label == field.LABEL_REPEATED
+
+
 class Checker:
     def __init__(self, pool):
         self.pool = pool
@@ -53,7 +60,31 @@ class Checker:
         return self.classes[name]
 
     def canonical(self, message):
-        return message.SerializeToString(deterministic=True)
+        copy = type(message)()
+        copy.CopyFrom(message)
+        self.normalize(copy)
+        return copy.SerializeToString(deterministic=True)
+
+    def normalize(self, message):
+        """Re-encodes every Any's payload deterministically, in place: the
+        payload is opaque bytes to the outer encoding, so map order inside
+        it would otherwise count as a difference."""
+        for field, value in message.ListFields():
+            if field.message_type is None:
+                continue
+            if field.message_type.GetOptions().map_entry:
+                if field.message_type.fields_by_name["value"].message_type is not None:
+                    for item in value.values():
+                        self.normalize(item)
+            elif repeated(field):
+                for item in value:
+                    self.normalize(item)
+            else:
+                self.normalize(value)
+        if message.DESCRIPTOR.full_name == "google.protobuf.Any" and message.type_url:
+            inner = self.cls(message.type_url.rsplit("/", 1)[-1]).FromString(message.value)
+            self.normalize(inner)
+            message.value = inner.SerializeToString(deterministic=True)
 
     def to_json(self, message, **options):
         return json_format.MessageToJson(
