@@ -77,17 +77,18 @@ async fn an_unknown_enum_name_in_a_request_is_refused_with_its_path_and_value() 
 #[tokio::test]
 async fn a_number_that_is_not_an_integer_is_refused_in_googles_words() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let body = json!({"parameters": [{"name": "num_units", "value": {"int64Value": "1.5"}}]});
     let (status, envelope) = http_call(
         emulator.http_addr(),
-        "GET",
-        &format!("{CUSTOMERS}?pageSize=2.5"),
-        "",
+        "POST",
+        "/v1/accounts/C0emulator/customers/C/entitlements/E:changeParameters",
+        &body.to_string(),
     )
     .await;
     assert_eq!(status, 400, "{envelope}");
     assert_eq!(
         envelope["error"]["message"],
-        "Invalid value at 'pageSize' (TYPE_INT32), 2.5"
+        "Invalid value at 'parameters[0].value.int64Value' (TYPE_INT64), \"1.5\""
     );
     emulator.shutdown().await.unwrap();
 }
