@@ -276,7 +276,9 @@ fn json_rules(text: &str, pool: &DescriptorPool, package: &str) -> Result<String
             "map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<$1>>>()?.map(|x| x.value())",
         ),
         (
-            format!(r"Some\(map_\.next_value::<Vec<crate::wkt::OpenEnum<({PATH})>>>\(\)\?\.into_iter\(\)\.map\(\|x\| x\.value\(\)\)\.collect\(\)\)"),
+            format!(
+                r"Some\(map_\.next_value::<Vec<crate::wkt::OpenEnum<({PATH})>>>\(\)\?\.into_iter\(\)\.map\(\|x\| x\.value\(\)\)\.collect\(\)\)"
+            ),
             "map_.next_value::<::std::option::Option<Vec<crate::wkt::OpenEnum<$1>>>>()?.map(|v| v.into_iter().filter_map(|x| x.kept()).collect())",
         ),
         (
@@ -316,7 +318,10 @@ fn json_rules(text: &str, pool: &DescriptorPool, package: &str) -> Result<String
             .collect();
         path.push_str(&last.to_upper_camel_case());
         if !text.contains(&format!("impl serde::Serialize for {path} {{")) {
-            return Err(format!("no serializer for enum {} at {path}", e.full_name()));
+            return Err(format!(
+                "no serializer for enum {} at {path}",
+                e.full_name()
+            ));
         }
         text.push_str(&format!(
             "impl crate::json::ProtoEnum for {path} {{\n    const FULL_NAME: &'static str = \"{}\";\n}}\n",
@@ -366,7 +371,10 @@ fn write_doubles(text: &mut String, pool: &DescriptorPool, package: &str) -> Res
             let new_body = if body.contains(&direct) {
                 body.replacen(
                     &direct,
-                    &format!("serialize_field(\"{json}\", {})", wrap(&format!("self.{rust}"))),
+                    &format!(
+                        "serialize_field(\"{json}\", {})",
+                        wrap(&format!("self.{rust}"))
+                    ),
                     1,
                 )
             } else if body.contains(&by_ref) {

@@ -752,7 +752,13 @@ fn json_input_is_read_strictly_naming_the_json_path() {
     let customer = "accounts/C0emulator/customers/S1";
     let cases: &[(&[&str], &str)] = &[
         (
-            &["accounts", "customers-list", ACCOUNT, "--json", r#"{"pageSize": "x"}"#],
+            &[
+                "accounts",
+                "customers-list",
+                ACCOUNT,
+                "--json",
+                r#"{"pageSize": "x"}"#,
+            ],
             "Invalid value at 'pageSize' (TYPE_INT32), \"x\"",
         ),
         (

@@ -115,8 +115,7 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, Error> {
     let empty = bytes.trim_ascii().is_empty();
-    let text: &[u8] = if empty && (http_status == 204 || method.output == "google.protobuf.Empty")
-    {
+    let text: &[u8] = if empty && (http_status == 204 || method.output == "google.protobuf.Empty") {
         b"{}"
     } else {
         bytes

@@ -88,7 +88,10 @@ async fn change_parameters_with_a_nan_double_reaches_the_server_as_the_string_na
         .await
         .unwrap();
     let body = server.take_one().json().unwrap();
-    assert_eq!(body["parameters"][0]["value"], json!({"doubleValue": "NaN"}));
+    assert_eq!(
+        body["parameters"][0]["value"],
+        json!({"doubleValue": "NaN"})
+    );
 }
 
 #[tokio::test]
@@ -113,10 +116,10 @@ async fn an_error_detail_of_a_type_newer_than_the_schema_is_kept() {
     server.reply(Reply::Json(
         400,
         json!({"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT",
-            "details": [
-                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "R"},
-                {"@type": "type.googleapis.com/google.rpc.SomethingNew", "hint": "h"}
-            ]}}),
+        "details": [
+            {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "R"},
+            {"@type": "type.googleapis.com/google.rpc.SomethingNew", "hint": "h"}
+        ]}}),
     ));
     let transport = HttpTransport::new(&server.config()).unwrap();
     let err = transport

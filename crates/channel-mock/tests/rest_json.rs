@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 const CUSTOMERS: &str = "/v1/accounts/C0emulator/customers";
 
 /// One HTTP/1.1 request on a fresh connection; the status code and body.
-async fn http_call(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> (u16, Value) {
+async fn http_call(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, Value) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let request = format!(
@@ -18,10 +23,13 @@ async fn http_call(addr: std::net::SocketAddr, method: &str, path: &str, body: &
     );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_string(&mut response))
-        .await
-        .unwrap()
-        .unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let status = response
         .split(' ')
         .nth(1)

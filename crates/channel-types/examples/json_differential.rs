@@ -109,9 +109,8 @@ fn write(out: &str, seed: u64, per_type: u64) -> Result<(), String> {
             match any.to_json() {
                 Ok(serde_json::Value::Object(mut members)) => {
                     members.remove("@type");
-                    line["json"] = serde_json::Value::String(
-                        serde_json::Value::Object(members).to_string(),
-                    );
+                    line["json"] =
+                        serde_json::Value::String(serde_json::Value::Object(members).to_string());
                 }
                 Ok(other) => line["error"] = json!(format!("not an object: {other}")),
                 Err(e) => line["error"] = json!(e.to_string()),
@@ -208,7 +207,11 @@ impl Generator<'_> {
             return Some(Value::Map(map));
         }
         if field.is_list() {
-            let count = if depth >= MAX_DEPTH { 0 } else { self.rng.usize(0..4) };
+            let count = if depth >= MAX_DEPTH {
+                0
+            } else {
+                self.rng.usize(0..4)
+            };
             let items = (0..count)
                 .filter_map(|_| self.single(&field.kind(), depth))
                 .collect();
@@ -279,8 +282,25 @@ impl Generator<'_> {
 
     fn string(&mut self) -> String {
         const PIECES: &[&str] = &[
-            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "é", "ß", "€", "日本",
-            "\u{2028}", "😀", "<>&'", "_", "accounts/A/customers/C",
+            "a",
+            "Z",
+            "0",
+            " ",
+            "\"",
+            "\\",
+            "/",
+            "\n",
+            "\t",
+            "\u{1}",
+            "é",
+            "ß",
+            "€",
+            "日本",
+            "\u{2028}",
+            "😀",
+            "<>&'",
+            "_",
+            "accounts/A/customers/C",
         ];
         (0..self.rng.usize(0..6))
             .map(|_| PIECES[self.rng.usize(0..PIECES.len())])
@@ -375,7 +395,9 @@ impl Generator<'_> {
                 fields: self.json_members(0),
             }),
             11 => wrapped(wkt::ListValue {
-                values: (0..self.rng.usize(0..3)).map(|_| self.json_value(1)).collect(),
+                values: (0..self.rng.usize(0..3))
+                    .map(|_| self.json_value(1))
+                    .collect(),
             }),
             12 => {
                 let name = ["Timestamp", "Duration", "FieldMask", "Empty"][self.rng.usize(0..4)];

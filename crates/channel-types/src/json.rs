@@ -449,7 +449,11 @@ pub(crate) fn unknown_enum_name<E: de::Error>(full_name: &str, name: &str) -> Re
         Pass::Locate(target) => {
             let seen = DROPS.get();
             DROPS.set(seen.saturating_add(1));
-            if seen == target { Err(refuse()) } else { Ok(()) }
+            if seen == target {
+                Err(refuse())
+            } else {
+                Ok(())
+            }
         }
         Pass::Plain => {
             tracing::debug!(

@@ -62,7 +62,10 @@ fn null_is_the_default_for_every_field_kind() {
         r#"{"allowedRegions": null, "allowedCustomerTypes": null, "promotionalOrderTypes": null}"#,
         Ok("{}"),
     );
-    both::<ErrorInfo>(r#"{"reason": "R", "metadata": null}"#, Ok(r#"{"reason":"R"}"#));
+    both::<ErrorInfo>(
+        r#"{"reason": "R", "metadata": null}"#,
+        Ok(r#"{"reason":"R"}"#),
+    );
     both::<ListCustomersRequest>(r#"{"pageSize": null}"#, Ok("{}"));
     both::<Price>(r#"{"discount": null}"#, Ok("{}"));
     // A null oneof member leaves the oneof unset.
@@ -233,7 +236,10 @@ fn both_spellings_of_a_field_name_are_read() {
 #[test]
 fn any_holds_every_well_known_type_under_value() {
     for (type_name, value) in [
-        ("google.protobuf.Struct", r#"{"a":[1.5,"b",null,{"c":true}]}"#),
+        (
+            "google.protobuf.Struct",
+            r#"{"a":[1.5,"b",null,{"c":true}]}"#,
+        ),
         ("google.protobuf.Value", r#""text""#),
         ("google.protobuf.Value", "null"),
         ("google.protobuf.ListValue", r#"[1.0,{}]"#),
@@ -249,7 +255,10 @@ fn any_holds_every_well_known_type_under_value() {
         ("google.protobuf.Timestamp", r#""2026-11-30T09:00:00.500Z""#),
         ("google.protobuf.Duration", r#""-1.500s""#),
         ("google.protobuf.FieldMask", r#""name,orgDisplayName""#),
-        ("google.protobuf.Any", r#"{"@type":"type.googleapis.com/google.protobuf.Int32Value","value":3}"#),
+        (
+            "google.protobuf.Any",
+            r#"{"@type":"type.googleapis.com/google.protobuf.Int32Value","value":3}"#,
+        ),
     ] {
         let text = format!(
             r#"{{"protoValue":{{"@type":"type.googleapis.com/{type_name}","value":{value}}}}}"#

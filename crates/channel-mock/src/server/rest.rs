@@ -35,15 +35,15 @@ fn decode<Req: DeserializeOwned>(
     let input = decode_json(route, query, body)?;
     json::from_value_strict(&input).map_err(|e| {
         let description = e.to_string();
-        Error::rpc(Code::InvalidArgument, description.clone()).with_detail(
-            ErrorDetail::BadRequest(BadRequest {
+        Error::rpc(Code::InvalidArgument, description.clone()).with_detail(ErrorDetail::BadRequest(
+            BadRequest {
                 field_violations: vec![FieldViolation {
                     field: e.field(),
                     description,
                     ..Default::default()
                 }],
-            }),
-        )
+            },
+        ))
     })
 }
 

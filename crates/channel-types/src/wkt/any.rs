@@ -318,21 +318,60 @@ fn decode_json<T: Message + DeserializeOwned>(value: Value) -> Result<Vec<u8>, S
 /// special JSON form go under `"value"`; `Empty` is an ordinary message.
 static WELL_KNOWN: [(&str, AnyCodec); 17] = [
     ("google.protobuf.Any", wrapped_codec::<Any>()),
-    ("google.protobuf.BoolValue", wrapped_codec::<super::BoolValue>()),
-    ("google.protobuf.BytesValue", wrapped_codec::<super::BytesValue>()),
-    ("google.protobuf.DoubleValue", wrapped_codec::<super::DoubleValue>()),
-    ("google.protobuf.Duration", wrapped_codec::<super::Duration>()),
+    (
+        "google.protobuf.BoolValue",
+        wrapped_codec::<super::BoolValue>(),
+    ),
+    (
+        "google.protobuf.BytesValue",
+        wrapped_codec::<super::BytesValue>(),
+    ),
+    (
+        "google.protobuf.DoubleValue",
+        wrapped_codec::<super::DoubleValue>(),
+    ),
+    (
+        "google.protobuf.Duration",
+        wrapped_codec::<super::Duration>(),
+    ),
     ("google.protobuf.Empty", codec::<super::Empty>()),
-    ("google.protobuf.FieldMask", wrapped_codec::<super::FieldMask>()),
-    ("google.protobuf.FloatValue", wrapped_codec::<super::FloatValue>()),
-    ("google.protobuf.Int32Value", wrapped_codec::<super::Int32Value>()),
-    ("google.protobuf.Int64Value", wrapped_codec::<super::Int64Value>()),
-    ("google.protobuf.ListValue", wrapped_codec::<super::ListValue>()),
-    ("google.protobuf.StringValue", wrapped_codec::<super::StringValue>()),
+    (
+        "google.protobuf.FieldMask",
+        wrapped_codec::<super::FieldMask>(),
+    ),
+    (
+        "google.protobuf.FloatValue",
+        wrapped_codec::<super::FloatValue>(),
+    ),
+    (
+        "google.protobuf.Int32Value",
+        wrapped_codec::<super::Int32Value>(),
+    ),
+    (
+        "google.protobuf.Int64Value",
+        wrapped_codec::<super::Int64Value>(),
+    ),
+    (
+        "google.protobuf.ListValue",
+        wrapped_codec::<super::ListValue>(),
+    ),
+    (
+        "google.protobuf.StringValue",
+        wrapped_codec::<super::StringValue>(),
+    ),
     ("google.protobuf.Struct", wrapped_codec::<super::Struct>()),
-    ("google.protobuf.Timestamp", wrapped_codec::<super::Timestamp>()),
-    ("google.protobuf.UInt32Value", wrapped_codec::<super::UInt32Value>()),
-    ("google.protobuf.UInt64Value", wrapped_codec::<super::UInt64Value>()),
+    (
+        "google.protobuf.Timestamp",
+        wrapped_codec::<super::Timestamp>(),
+    ),
+    (
+        "google.protobuf.UInt32Value",
+        wrapped_codec::<super::UInt32Value>(),
+    ),
+    (
+        "google.protobuf.UInt64Value",
+        wrapped_codec::<super::UInt64Value>(),
+    ),
     ("google.protobuf.Value", wrapped_codec::<super::Value>()),
 ];
 

@@ -5,8 +5,9 @@
 //! form: [`Timestamp`] as `Z`-normalized RFC 3339, [`Duration`] as `"1.500s"`,
 //! [`FieldMask`] as one comma-separated camelCase string, [`Empty`] as `{}`,
 //! [`Struct`], [`Value`] and [`ListValue`] as the JSON they hold, the
-//! wrappers ([`Int64Value`] and kin) as their scalar, and [`Any`] as the packed message's JSON plus `"@type"`, which needs to
-//! know every message type it can hold: this crate does.
+//! wrappers ([`Int64Value`] and kin) as their scalar, and [`Any`] as the
+//! packed message's JSON plus `"@type"`, which needs to know every message
+//! type it can hold: this crate does.
 
 pub mod any;
 mod duration;
@@ -20,8 +21,8 @@ pub use any::{Any, AnyError};
 pub use duration::Duration;
 pub use empty::Empty;
 pub use field_mask::FieldMask;
-pub use timestamp::{Timestamp, TimestampError};
 pub use structs::{ListValue, NullValue, Struct, Value, value};
+pub use timestamp::{Timestamp, TimestampError};
 pub use wrappers::{
     BoolValue, BytesValue, DoubleValue, FloatValue, Int32Value, Int64Value, StringValue,
     UInt32Value, UInt64Value,

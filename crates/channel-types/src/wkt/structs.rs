@@ -218,7 +218,10 @@ mod tests {
         let text = r#"{"a":[1.5,"x",true,null,{"b":{}}],"c":-2.0}"#;
         let value: Value = serde_json::from_str(text).unwrap();
         let back = serde_json::to_value(&value).unwrap();
-        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
         let bytes = value.encode_to_vec();
         assert_eq!(Value::decode(bytes.as_slice()).unwrap(), value);
     }

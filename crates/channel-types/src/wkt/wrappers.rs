@@ -158,12 +158,20 @@ mod tests {
     fn wrappers_use_their_scalars_json_form() {
         let json = |v: &dyn erased::Json| v.text();
         assert_eq!(json(&Int64Value { value: -5 }), "\"-5\"");
-        assert_eq!(json(&UInt64Value { value: u64::MAX }), "\"18446744073709551615\"");
+        assert_eq!(
+            json(&UInt64Value { value: u64::MAX }),
+            "\"18446744073709551615\""
+        );
         assert_eq!(json(&Int32Value { value: 7 }), "7");
         assert_eq!(json(&DoubleValue { value: f64::NAN }), "\"NaN\"");
         assert_eq!(json(&FloatValue { value: 1.5 }), "1.5");
         assert_eq!(json(&BoolValue { value: true }), "true");
-        assert_eq!(json(&BytesValue { value: vec![0xfb, 0xff] }), "\"+/8=\"");
+        assert_eq!(
+            json(&BytesValue {
+                value: vec![0xfb, 0xff]
+            }),
+            "\"+/8=\""
+        );
         let back: BytesValue = serde_json::from_str("\"-_8\"").unwrap();
         assert_eq!(back.value, vec![0xfb, 0xff]);
         let n: Int64Value = serde_json::from_str("\"1e3\"").unwrap();
