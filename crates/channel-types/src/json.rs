@@ -771,6 +771,56 @@ mod tests {
         assert_eq!(err.to_string(), "Invalid value (TYPE_INT32), \"abc\"");
     }
 
+    /// Collects every event's fields as `name=value` text.
+    #[derive(Clone, Default)]
+    struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            struct Fields(String);
+            impl tracing::field::Visit for Fields {
+                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+                    self.0 += &format!("{}={value:?} ", field.name());
+                }
+            }
+            let mut fields = Fields(String::new());
+            event.record(&mut fields);
+            self.0.lock().unwrap().push(fields.0);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn each_lenient_drop_is_logged_at_debug_with_its_json_path() {
+        let capture = Capture::default();
+        let body = br#"{"customerAttestationState": "NEW_A",
+            "cloudIdentityInfo": {"customerType": "NEW_B"}}"#;
+        let customer: crate::model::Customer =
+            tracing::subscriber::with_default(capture.clone(), || from_slice_lenient(body))
+                .unwrap();
+        assert_eq!(customer.customer_attestation_state, 0);
+        let events = capture.0.lock().unwrap().clone();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(
+            events[0].contains("path=customerAttestationState "),
+            "{events:?}"
+        );
+        assert!(events[0].contains(r#"value="\"NEW_A\"""#), "{events:?}");
+        assert!(
+            events[1].contains("path=cloudIdentityInfo.customerType "),
+            "{events:?}"
+        );
+    }
+
     #[test]
     fn syntax_errors_say_where() {
         let err = from_slice_lenient::<Value>(b"{").unwrap_err();
