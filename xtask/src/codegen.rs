@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use heck::{ToSnakeCase as _, ToUpperCamelCase as _};
 use prost::Message as _;
+use prost_reflect::DescriptorPool;
 
 use crate::schema::{self, Schema};
 use crate::tables;
@@ -101,8 +103,14 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
         .map_err(|e| format!("pbjson-build: {e}"))?;
     collect(&dir, "crates/channel-types/src/generated", &mut out)?;
     for (path, text) in out.iter_mut() {
-        if path.ends_with(".serde.rs") {
-            *text = open_enums(text);
+        if let Some(file) = path
+            .rsplit('/')
+            .next()
+            .and_then(|f| f.strip_suffix(".serde.rs"))
+        {
+            let package = file.replace("r#", "");
+            *text = json_rules(&open_enums(text), &schema.pool, &package)
+                .map_err(|e| format!("{path}: {e}"))?;
         }
     }
     out.insert(
@@ -232,6 +240,160 @@ fn open_enums(text: &str) -> String {
         text = re.replace_all(&text, to).into_owned();
     }
     text
+}
+
+/// The rest of the proto3 JSON mapping that pbjson's output lacks, and the
+/// two reading modes of `channel_types::json`:
+///
+/// - `null` reads as the default for every field kind, not only messages;
+/// - numbers read through `json::Number` (integers in exponent or decimal
+///   form, `"NaN"` and the infinities, errors in Google's words);
+/// - an enum name the schema lacks is dropped by a lenient read (a singular
+///   field keeps its default, a repeated field or a oneof loses the value)
+///   and refused by a strict one, as is a member that names no field;
+/// - doubles write NaN and the infinities as strings, not `null`;
+/// - each enum carries its full name, for errors.
+///
+/// Every rewrite must find what it expects: if pbjson's output changes
+/// shape, codegen fails here instead of leaving a field on the old rules.
+fn json_rules(text: &str, pool: &DescriptorPool, package: &str) -> Result<String, String> {
+    const PATH: &str = r"[A-Za-z_][A-Za-z0-9_:]*";
+    let rules: [(String, &str); 8] = [
+        (
+            r"(\w+__) = Some\(map_\.next_value\(\)\?\);".into(),
+            "$1 = map_.next_value()?;",
+        ),
+        (
+            r"Some\(\s*map_\.next_value::<std::collections::HashMap<_, _>>\(\)\?\s*\)".into(),
+            "map_.next_value::<::std::option::Option<std::collections::HashMap<_, _>>>()?",
+        ),
+        (
+            r"Some\(map_\.next_value::<::pbjson::private::NumberDeserialize<_>>\(\)\?\.0\)".into(),
+            "map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)",
+        ),
+        (
+            r"::pbjson::private::NumberDeserialize<".into(),
+            "crate::json::Number<",
+        ),
+        (
+            format!(r"Some\(map_\.next_value::<crate::wkt::OpenEnum<({PATH})>>\(\)\?\.value\(\)\)"),
+            "map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<$1>>>()?.map(|x| x.value())",
+        ),
+        (
+            format!(
+                r"Some\(map_\.next_value::<Vec<crate::wkt::OpenEnum<({PATH})>>>\(\)\?\.into_iter\(\)\.map\(\|x\| x\.value\(\)\)\.collect\(\)\)"
+            ),
+            "map_.next_value::<::std::option::Option<Vec<crate::wkt::OpenEnum<$1>>>>()?.map(|v| v.into_iter().filter_map(|x| x.kept()).collect())",
+        ),
+        (
+            format!(r"\.map\(\|x\| ({PATH})\(x\.value\(\)\)\)"),
+            ".and_then(|x| x.kept()).map($1)",
+        ),
+        (
+            r"(_ => |\{\s*)Ok\(GeneratedField::__SkipField__\)".into(),
+            "${1}crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__)",
+        ),
+    ];
+    let mut text = text.to_string();
+    for (from, to) in &rules {
+        let re = regex::Regex::new(from).map_err(|e| e.to_string())?;
+        text = re.replace_all(&text, *to).into_owned();
+    }
+    for leftover in [
+        "Some(map_.next_value",
+        "NumberDeserialize",
+        "Ok(GeneratedField::__SkipField__)",
+        "(x.value()))",
+    ] {
+        if text.contains(leftover) {
+            return Err(format!(
+                "a field read by pbjson was not brought to the proto3 JSON rules: `{leftover}`"
+            ));
+        }
+    }
+    write_doubles(&mut text, pool, package)?;
+    for e in pool.all_enums().filter(|e| e.package_name() == package) {
+        let relative = &e.full_name()[package.len() + 1..];
+        let mut parts: Vec<&str> = relative.split('.').collect();
+        let last = parts.pop().unwrap_or_default();
+        let mut path: String = parts
+            .iter()
+            .map(|p| format!("{}::", p.to_snake_case()))
+            .collect();
+        path.push_str(&last.to_upper_camel_case());
+        if !text.contains(&format!("impl serde::Serialize for {path} {{")) {
+            return Err(format!(
+                "no serializer for enum {} at {path}",
+                e.full_name()
+            ));
+        }
+        text.push_str(&format!(
+            "impl crate::json::ProtoEnum for {path} {{\n    const FULL_NAME: &'static str = \"{}\";\n}}\n",
+            e.full_name()
+        ));
+    }
+    Ok(text)
+}
+
+/// Routes every double and float field's value through `json::Double` in
+/// its message's serializer.
+fn write_doubles(text: &mut String, pool: &DescriptorPool, package: &str) -> Result<(), String> {
+    use prost_reflect::Kind;
+    for message in pool.all_messages().filter(|m| m.package_name() == package) {
+        for field in message.fields() {
+            let float = match field.kind() {
+                Kind::Double => false,
+                Kind::Float => true,
+                _ => continue,
+            };
+            if field.is_list() || field.is_map() {
+                return Err(format!(
+                    "{}: repeated doubles are not written yet",
+                    field.full_name()
+                ));
+            }
+            let marker = format!("serialize_struct(\"{}\", len)", message.full_name());
+            let start = text
+                .find(&marker)
+                .ok_or_else(|| format!("no serializer for {}", message.full_name()))?;
+            let end = text[start..]
+                .find("struct_ser.end()")
+                .map(|i| start + i)
+                .ok_or("serializer without an end")?;
+            let json = field.json_name();
+            let rust = field.name().to_snake_case();
+            let wrap = |v: &str| {
+                if float {
+                    format!("&crate::json::Double(f64::from({v}))")
+                } else {
+                    format!("&crate::json::Double({v})")
+                }
+            };
+            let body = &text[start..end];
+            let direct = format!("serialize_field(\"{json}\", &self.{rust})");
+            let by_ref = format!("serialize_field(\"{json}\", v)");
+            let new_body = if body.contains(&direct) {
+                body.replacen(
+                    &direct,
+                    &format!(
+                        "serialize_field(\"{json}\", {})",
+                        wrap(&format!("self.{rust}"))
+                    ),
+                    1,
+                )
+            } else if body.contains(&by_ref) {
+                body.replacen(
+                    &by_ref,
+                    &format!("serialize_field(\"{json}\", {})", wrap("*v")),
+                    1,
+                )
+            } else {
+                return Err(format!("no write of {} found", field.full_name()));
+            };
+            text.replace_range(start..end, &new_body);
+        }
+    }
+    Ok(())
 }
 
 fn fresh_dir(dir: &Path) -> Result<PathBuf, String> {

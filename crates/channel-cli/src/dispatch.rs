@@ -34,9 +34,12 @@ pub(crate) struct Run<'a> {
     pub(crate) out: &'a mut Output,
 }
 
-/// Decodes the request JSON of method `name` into its request type.
+/// Decodes the request JSON of method `name` into its request type,
+/// strictly as Google's servers would: a misspelt member or an enum value
+/// name the schema lacks is an error naming its JSON path, not a silent
+/// default.
 fn decode<Req: DeserializeOwned>(method: &Method, request: Value) -> Result<Req, Failure> {
-    serde_json::from_value(request).map_err(|e| {
+    channel_types::json::from_value_strict(&request).map_err(|e| {
         Failure::Usage(format!(
             "the request does not fit {} ({}): {e}",
             method.input, method.name

@@ -750,6 +750,39 @@ fn bad_input_is_refused_with_a_clear_message() {
 }
 
 #[test]
+fn json_input_is_read_strictly_naming_the_json_path() {
+    let customer = "accounts/C0emulator/customers/S1";
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "accounts",
+                "customers-list",
+                ACCOUNT,
+                "--json",
+                r#"{"pageSize": "x"}"#,
+            ],
+            "Invalid value at 'pageSize' (TYPE_INT32), \"x\"",
+        ),
+        (
+            &[
+                "accounts",
+                "customers-list-purchasable-skus",
+                customer,
+                "--json",
+                r#"{"changeOfferPurchase": {"changeType": "SIDEWAYS"}}"#,
+            ],
+            "Invalid value at 'changeOfferPurchase.changeType' (type.googleapis.com/\
+             google.cloud.channel.v1.ListPurchasableSkusRequest.ChangeOfferPurchase.ChangeType), \
+             \"SIDEWAYS\"",
+        ),
+    ];
+    for (args, message) in cases {
+        let err = fails(args, 2);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn completion_scripts_for_three_shells() {
     for (shell, marker) in [
         ("bash", "complete -F"),

@@ -438,6 +438,7 @@ mod tests {
         let unknown = Any {
             type_url: "type.googleapis.com/x.Unknown".into(),
             value: vec![1, 2],
+            json: None,
         };
         Status {
             code: Code::FailedPrecondition as i32,

@@ -95,8 +95,9 @@ pub fn error_envelope(error: &Error) -> Value {
 /// The error a non-2xx response stands for.
 ///
 /// A JSON error envelope keeps its code, message and details. Each detail
-/// is decoded on its own: one of a type this crate does not know (or that
-/// does not decode) is skipped, and the others are kept. Anything else
+/// is decoded on its own: one of a type this crate does not know is kept as
+/// its JSON in an [`ErrorDetail::Other`](channel_core::ErrorDetail::Other),
+/// as the gRPC wire keeps its bytes; one that does not decode is skipped. Anything else
 /// becomes an error with the HTTP status mapped to a code and the first
 /// [`EXCERPT_BYTES`] of the body in its message.
 pub fn error_from_response(http: u16, body: &[u8]) -> Error {
@@ -163,7 +164,7 @@ fn from_envelope(http: u16, envelope: &Map<String, Value>, envelope_code_is_http
         .into_iter()
         .flatten()
     {
-        match Any::from_json(detail.clone()) {
+        match Any::from_json_keeping_unknown(detail.clone()) {
             Ok(any) => details.push(any),
             Err(e) => tracing::debug!(error = %e, "skipping an error detail that does not decode"),
         }
@@ -220,7 +221,22 @@ mod tests {
         assert_eq!(err.reason(), Some("NOT_SUSPENDED"));
         assert_eq!(err.error_info().unwrap().metadata["k"], "v");
         assert_eq!(err.field_violations()[0].field, "name");
-        assert_eq!(err.details().len(), 2);
+        assert_eq!(err.details().len(), 3);
+    }
+
+    #[test]
+    fn detail_types_this_crate_does_not_know_are_kept_and_written_back() {
+        let body = br#"{"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT",
+            "details": [{"@type": "type.googleapis.com/google.rpc.NewerDetail", "hint": {"x": 1}}]}}"#;
+        let err = error_from_response(400, body);
+        let [ErrorDetail::Other(any)] = err.details() else {
+            panic!("expected one kept detail, got {:?}", err.details());
+        };
+        assert_eq!(any.type_url, "type.googleapis.com/google.rpc.NewerDetail");
+        assert_eq!(
+            error_envelope(&err)["error"]["details"][0],
+            json!({"@type": "type.googleapis.com/google.rpc.NewerDetail", "hint": {"x": 1}})
+        );
     }
 
     #[test]
@@ -275,6 +291,7 @@ mod tests {
             .with_detail(ErrorDetail::Other(Any {
                 type_url: "type.googleapis.com/x.Unknown".into(),
                 value: vec![1],
+                json: None,
             }));
         let envelope = error_envelope(&err);
         assert_eq!(envelope["error"]["code"], 409);

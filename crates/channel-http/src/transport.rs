@@ -352,20 +352,7 @@ impl HttpTransport {
                     e,
                 ),
             })?;
-        let text: &[u8] = if bytes.trim_ascii().is_empty() && http_status.as_u16() == 204 {
-            b"{}"
-        } else {
-            &bytes
-        };
-        serde_json::from_slice(text).map_err(|e| {
-            Error::decode(
-                format!(
-                    "{}: the response is not a valid {}: {e}",
-                    method.name, method.output
-                ),
-                e,
-            )
-        })
+        body::decode_response(method, http_status.as_u16(), &bytes)
     }
 }
 

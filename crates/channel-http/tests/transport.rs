@@ -204,7 +204,7 @@ async fn json_error_envelope_keeps_code_message_and_details() {
 }
 
 #[tokio::test]
-async fn an_unknown_detail_type_is_skipped_and_the_rest_kept() {
+async fn an_unknown_detail_type_is_kept_as_other_and_a_malformed_one_skipped() {
     let server = TestServer::start().await;
     let transport = HttpTransport::new(&server.config()).unwrap();
     server.reply(Reply::Json(
@@ -226,8 +226,11 @@ async fn an_unknown_detail_type_is_skipped_and_the_rest_kept() {
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
     assert_eq!(err.reason(), Some("CUSTOMER_NOT_FOUND"));
-    assert_eq!(err.details().len(), 1);
-    assert!(matches!(err.details()[0], ErrorDetail::ErrorInfo(_)));
+    assert_eq!(err.details().len(), 2);
+    assert!(
+        matches!(&err.details()[0], ErrorDetail::Other(any) if any.type_url.ends_with("vendor.FutureDetail"))
+    );
+    assert!(matches!(err.details()[1], ErrorDetail::ErrorInfo(_)));
 }
 
 #[tokio::test]

@@ -12,6 +12,8 @@
 //! - [`methods`]: a table of every RPC with its HTTP rules, paging and
 //!   long-running-operation types.
 //! - [`wkt`]: the protobuf well-known types, with a schema-aware [`wkt::Any`].
+//! - [`json`]: reading proto3 JSON leniently (responses) or strictly
+//!   (requests), with errors that name the JSON path.
 //!
 //! ```
 //! use channel_types::model::Customer;
@@ -35,6 +37,7 @@
 )]
 mod generated;
 
+pub mod json;
 pub mod methods;
 pub mod names;
 pub mod wkt;

@@ -474,14 +474,15 @@ pub fn decode_json(route: &RouteMatch, query_string: Option<&str>, body: &[u8]) 
 /// (without `?`) and the body bytes: path variables set at their fields,
 /// query parameters typed by their fields (both camelCase and proto names
 /// accepted; [`SYSTEM_PARAMETERS`] skipped; unknown ones refused), the body
-/// merged (`*`) or set at the body field.
+/// merged (`*`) or set at the body field. Read strictly, as a server reads
+/// a request: an unknown member or enum value name is refused.
 pub fn decode<Req: DeserializeOwned>(
     route: &RouteMatch,
     query_string: Option<&str>,
     body: &[u8],
 ) -> Result<Req> {
     let json = decode_json(route, query_string, body)?;
-    serde_json::from_value(json).map_err(|e| {
+    channel_types::json::from_value_strict(&json).map_err(|e| {
         Error::invalid_request(
             "request",
             format!("not a valid {}: {e}", route.method.input),

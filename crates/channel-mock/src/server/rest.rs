@@ -8,10 +8,13 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use channel_core::{CallOptions, Error, Result};
+use channel_core::{CallOptions, Error, ErrorDetail, Result};
 use channel_http::status::{error_envelope, http_status};
 use channel_http::transcoding::{RouteMatch, decode_json, match_route, verb_of};
-use channel_types::rpc::Code;
+use channel_types::json;
+use channel_types::rpc::bad_request::FieldViolation;
+use channel_types::rpc::{BadRequest, Code};
+use channel_types::wkt::Any;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -34,81 +37,49 @@ pub(crate) fn router(engine: Engine, max_body: usize) -> axum::Router {
         .with_state(Rest { engine, max_body })
 }
 
-/// Decodes a request as Google's REST servers do: like the client's reader,
-/// but a member that names no field is refused (the shared message types
-/// ignore unknown fields, which a client needs and a server must not do).
-fn decode<Req: DeserializeOwned + Serialize>(
+/// Decodes a request as Google's REST servers do: strictly, so a member
+/// that names no field or an enum value name the schema lacks is refused
+/// with `INVALID_ARGUMENT`, naming the JSON path and the value.
+fn decode<Req: DeserializeOwned>(
     route: &RouteMatch,
     query: Option<&str>,
     body: &[u8],
 ) -> Result<Req> {
     let input = decode_json(route, query, body)?;
     super::names::check(route.method(), &input)?;
-    let request = Req::deserialize(&input).map_err(|e| {
-        Error::invalid_request(
-            "request",
-            format!("not a valid {}: {e}", route.method().input),
-        )
-    })?;
-    let known =
-        serde_json::to_value(&request).map_err(|e| Error::rpc(Code::Internal, e.to_string()))?;
-    match unknown_member(&input, &known, "") {
-        Some(path) => Err(Error::invalid_request(
-            &path,
-            format!(
-                "Invalid JSON payload received. Unknown name {:?}: Cannot find field.",
-                path.rsplit('.').next().unwrap_or(&path)
-            ),
-        )),
-        None => Ok(request),
-    }
+    json::from_value_strict(&input).map_err(|e| {
+        let description = e.to_string();
+        Error::rpc(Code::InvalidArgument, description.clone()).with_detail(ErrorDetail::BadRequest(
+            BadRequest {
+                field_violations: vec![FieldViolation {
+                    field: e.field(),
+                    description,
+                    ..Default::default()
+                }],
+            },
+        ))
+    })
 }
 
-/// The first member of `input` that the decoded message does not hold, as a
-/// dotted path. Members holding a default value vanish on re-encoding, so
-/// they are not counted as unknown.
-fn unknown_member(input: &Value, known: &Value, path: &str) -> Option<String> {
-    match (input, known) {
-        (Value::Object(members), _) => {
-            for (name, value) in members {
-                if name.starts_with('@') {
-                    continue;
-                }
-                let here = if path.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{path}.{name}")
-                };
-                match known.get(channel_types::json_name(name)) {
-                    Some(inner) => {
-                        if let Some(found) = unknown_member(value, inner, &here) {
-                            return Some(found);
-                        }
-                    }
-                    None if is_default(value) => {}
-                    None => return Some(here),
-                }
+/// Google's JSON errors name fields in `BadRequest` violations by their
+/// JSON names (`customer.orgPostalAddress`); the engine, like gRPC, uses
+/// proto names. `None` when there is nothing to rename.
+fn with_json_field_names(error: &Error) -> Option<Error> {
+    if error.field_violations().is_empty() {
+        return None;
+    }
+    let mut status = error.to_status();
+    for detail in &mut status.details {
+        if let Ok(mut bad) = detail.to_msg::<BadRequest>() {
+            for violation in &mut bad.field_violations {
+                violation.field = channel_types::json_name(&violation.field);
             }
-            None
+            if let Ok(packed) = Any::from_msg(&bad) {
+                *detail = packed;
+            }
         }
-        (Value::Array(items), Value::Array(known_items)) => items
-            .iter()
-            .zip(known_items)
-            .enumerate()
-            .find_map(|(i, (item, known))| unknown_member(item, known, &format!("{path}[{i}]"))),
-        _ => None,
     }
-}
-
-fn is_default(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty() || s == "0" || s.ends_with("_UNSPECIFIED"),
-        Value::Array(items) => items.is_empty(),
-        Value::Object(members) => members.values().all(is_default),
-    }
+    Some(Error::from_status(status))
 }
 
 fn json<T: Serialize>(message: T) -> Result<Value> {
@@ -122,6 +93,8 @@ fn json<T: Serialize>(message: T) -> Result<Value> {
 
 /// An error as Google's JSON envelope, with the code's HTTP status.
 pub(crate) fn error_response(error: &Error) -> Response {
+    let renamed = with_json_field_names(error);
+    let error = renamed.as_ref().unwrap_or(error);
     let status = StatusCode::from_u16(http_status(error.code()))
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     envelope_response(status, error_envelope(error))

@@ -65,7 +65,7 @@ impl<'de> serde::Deserialize<'de> for ActivateEntitlementRequest {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -92,13 +92,13 @@ impl<'de> serde::Deserialize<'de> for ActivateEntitlementRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -188,7 +188,7 @@ impl<'de> serde::Deserialize<'de> for AdminUser {
                             "email" => Ok(GeneratedField::Email),
                             "givenName" | "given_name" => Ok(GeneratedField::GivenName),
                             "familyName" | "family_name" => Ok(GeneratedField::FamilyName),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -216,19 +216,19 @@ impl<'de> serde::Deserialize<'de> for AdminUser {
                             if email__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("email"));
                             }
-                            email__ = Some(map_.next_value()?);
+                            email__ = map_.next_value()?;
                         }
                         GeneratedField::GivenName => {
                             if given_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("givenName"));
                             }
-                            given_name__ = Some(map_.next_value()?);
+                            given_name__ = map_.next_value()?;
                         }
                         GeneratedField::FamilyName => {
                             if family_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("familyName"));
                             }
-                            family_name__ = Some(map_.next_value()?);
+                            family_name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -300,7 +300,7 @@ impl<'de> serde::Deserialize<'de> for AssociationInfo {
                     {
                         match value {
                             "baseEntitlement" | "base_entitlement" => Ok(GeneratedField::BaseEntitlement),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -326,7 +326,7 @@ impl<'de> serde::Deserialize<'de> for AssociationInfo {
                             if base_entitlement__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("baseEntitlement"));
                             }
-                            base_entitlement__ = Some(map_.next_value()?);
+                            base_entitlement__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -424,7 +424,7 @@ impl<'de> serde::Deserialize<'de> for BillableSku {
                             "skuDisplayName" | "sku_display_name" => Ok(GeneratedField::SkuDisplayName),
                             "service" => Ok(GeneratedField::Service),
                             "serviceDisplayName" | "service_display_name" => Ok(GeneratedField::ServiceDisplayName),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -453,25 +453,25 @@ impl<'de> serde::Deserialize<'de> for BillableSku {
                             if sku__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("sku"));
                             }
-                            sku__ = Some(map_.next_value()?);
+                            sku__ = map_.next_value()?;
                         }
                         GeneratedField::SkuDisplayName => {
                             if sku_display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skuDisplayName"));
                             }
-                            sku_display_name__ = Some(map_.next_value()?);
+                            sku_display_name__ = map_.next_value()?;
                         }
                         GeneratedField::Service => {
                             if service__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("service"));
                             }
-                            service__ = Some(map_.next_value()?);
+                            service__ = map_.next_value()?;
                         }
                         GeneratedField::ServiceDisplayName => {
                             if service_display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("serviceDisplayName"));
                             }
-                            service_display_name__ = Some(map_.next_value()?);
+                            service_display_name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -583,7 +583,7 @@ impl<'de> serde::Deserialize<'de> for BillingAccount {
                             "createTime" | "create_time" => Ok(GeneratedField::CreateTime),
                             "currencyCode" | "currency_code" => Ok(GeneratedField::CurrencyCode),
                             "regionCode" | "region_code" => Ok(GeneratedField::RegionCode),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -613,13 +613,13 @@ impl<'de> serde::Deserialize<'de> for BillingAccount {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::DisplayName => {
                             if display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("displayName"));
                             }
-                            display_name__ = Some(map_.next_value()?);
+                            display_name__ = map_.next_value()?;
                         }
                         GeneratedField::CreateTime => {
                             if create_time__.is_some() {
@@ -631,13 +631,13 @@ impl<'de> serde::Deserialize<'de> for BillingAccount {
                             if currency_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("currencyCode"));
                             }
-                            currency_code__ = Some(map_.next_value()?);
+                            currency_code__ = map_.next_value()?;
                         }
                         GeneratedField::RegionCode => {
                             if region_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("regionCode"));
                             }
-                            region_code__ = Some(map_.next_value()?);
+                            region_code__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -711,7 +711,7 @@ impl<'de> serde::Deserialize<'de> for BillingAccountPurchaseInfo {
                     {
                         match value {
                             "billingAccount" | "billing_account" => Ok(GeneratedField::BillingAccount),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -816,7 +816,7 @@ impl<'de> serde::Deserialize<'de> for CancelEntitlementRequest {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -843,13 +843,13 @@ impl<'de> serde::Deserialize<'de> for CancelEntitlementRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -977,7 +977,7 @@ impl<'de> serde::Deserialize<'de> for ChangeOfferRequest {
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
                             "billingAccount" | "billing_account" => Ok(GeneratedField::BillingAccount),
                             "priceReferenceId" | "price_reference_id" => Ok(GeneratedField::PriceReferenceId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1009,43 +1009,43 @@ impl<'de> serde::Deserialize<'de> for ChangeOfferRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::Offer => {
                             if offer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("offer"));
                             }
-                            offer__ = Some(map_.next_value()?);
+                            offer__ = map_.next_value()?;
                         }
                         GeneratedField::Parameters => {
                             if parameters__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parameters"));
                             }
-                            parameters__ = Some(map_.next_value()?);
+                            parameters__ = map_.next_value()?;
                         }
                         GeneratedField::PurchaseOrderId => {
                             if purchase_order_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("purchaseOrderId"));
                             }
-                            purchase_order_id__ = Some(map_.next_value()?);
+                            purchase_order_id__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::BillingAccount => {
                             if billing_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billingAccount"));
                             }
-                            billing_account__ = Some(map_.next_value()?);
+                            billing_account__ = map_.next_value()?;
                         }
                         GeneratedField::PriceReferenceId => {
                             if price_reference_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("priceReferenceId"));
                             }
-                            price_reference_id__ = Some(map_.next_value()?);
+                            price_reference_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1149,7 +1149,7 @@ impl<'de> serde::Deserialize<'de> for ChangeParametersRequest {
                             "parameters" => Ok(GeneratedField::Parameters),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
                             "purchaseOrderId" | "purchase_order_id" => Ok(GeneratedField::PurchaseOrderId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1178,25 +1178,25 @@ impl<'de> serde::Deserialize<'de> for ChangeParametersRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::Parameters => {
                             if parameters__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parameters"));
                             }
-                            parameters__ = Some(map_.next_value()?);
+                            parameters__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::PurchaseOrderId => {
                             if purchase_order_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("purchaseOrderId"));
                             }
-                            purchase_order_id__ = Some(map_.next_value()?);
+                            purchase_order_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1288,7 +1288,7 @@ impl<'de> serde::Deserialize<'de> for ChangeRenewalSettingsRequest {
                             "name" => Ok(GeneratedField::Name),
                             "renewalSettings" | "renewal_settings" => Ok(GeneratedField::RenewalSettings),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1316,7 +1316,7 @@ impl<'de> serde::Deserialize<'de> for ChangeRenewalSettingsRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::RenewalSettings => {
                             if renewal_settings__.is_some() {
@@ -1328,7 +1328,7 @@ impl<'de> serde::Deserialize<'de> for ChangeRenewalSettingsRequest {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1470,7 +1470,7 @@ impl<'de> serde::Deserialize<'de> for ChannelPartnerLink {
                             "updateTime" | "update_time" => Ok(GeneratedField::UpdateTime),
                             "publicId" | "public_id" => Ok(GeneratedField::PublicId),
                             "channelPartnerCloudIdentityInfo" | "channel_partner_cloud_identity_info" => Ok(GeneratedField::ChannelPartnerCloudIdentityInfo),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1503,25 +1503,25 @@ impl<'de> serde::Deserialize<'de> for ChannelPartnerLink {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::ResellerCloudIdentityId => {
                             if reseller_cloud_identity_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("resellerCloudIdentityId"));
                             }
-                            reseller_cloud_identity_id__ = Some(map_.next_value()?);
+                            reseller_cloud_identity_id__ = map_.next_value()?;
                         }
                         GeneratedField::LinkState => {
                             if link_state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("linkState"));
                             }
-                            link_state__ = Some(map_.next_value::<crate::wkt::OpenEnum<ChannelPartnerLinkState>>()?.value());
+                            link_state__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<ChannelPartnerLinkState>>>()?.map(|x| x.value());
                         }
                         GeneratedField::InviteLinkUri => {
                             if invite_link_uri__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("inviteLinkUri"));
                             }
-                            invite_link_uri__ = Some(map_.next_value()?);
+                            invite_link_uri__ = map_.next_value()?;
                         }
                         GeneratedField::CreateTime => {
                             if create_time__.is_some() {
@@ -1539,7 +1539,7 @@ impl<'de> serde::Deserialize<'de> for ChannelPartnerLink {
                             if public_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("publicId"));
                             }
-                            public_id__ = Some(map_.next_value()?);
+                            public_id__ = map_.next_value()?;
                         }
                         GeneratedField::ChannelPartnerCloudIdentityInfo => {
                             if channel_partner_cloud_identity_info__.is_some() {
@@ -1795,7 +1795,7 @@ impl<'de> serde::Deserialize<'de> for ChannelPartnerRepricingConfig {
                             "name" => Ok(GeneratedField::Name),
                             "repricingConfig" | "repricing_config" => Ok(GeneratedField::RepricingConfig),
                             "updateTime" | "update_time" => Ok(GeneratedField::UpdateTime),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1823,7 +1823,7 @@ impl<'de> serde::Deserialize<'de> for ChannelPartnerRepricingConfig {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::RepricingConfig => {
                             if repricing_config__.is_some() {
@@ -1925,7 +1925,7 @@ impl<'de> serde::Deserialize<'de> for CheckCloudIdentityAccountsExistRequest {
                             "parent" => Ok(GeneratedField::Parent),
                             "domain" => Ok(GeneratedField::Domain),
                             "primaryAdminEmail" | "primary_admin_email" => Ok(GeneratedField::PrimaryAdminEmail),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1953,19 +1953,19 @@ impl<'de> serde::Deserialize<'de> for CheckCloudIdentityAccountsExistRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::Domain => {
                             if domain__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("domain"));
                             }
-                            domain__ = Some(map_.next_value()?);
+                            domain__ = map_.next_value()?;
                         }
                         GeneratedField::PrimaryAdminEmail => {
                             if primary_admin_email__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("primaryAdminEmail"));
                             }
-                            primary_admin_email__ = Some(map_.next_value()?);
+                            primary_admin_email__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2037,7 +2037,7 @@ impl<'de> serde::Deserialize<'de> for CheckCloudIdentityAccountsExistResponse {
                     {
                         match value {
                             "cloudIdentityAccounts" | "cloud_identity_accounts" => Ok(GeneratedField::CloudIdentityAccounts),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -2063,7 +2063,7 @@ impl<'de> serde::Deserialize<'de> for CheckCloudIdentityAccountsExistResponse {
                             if cloud_identity_accounts__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("cloudIdentityAccounts"));
                             }
-                            cloud_identity_accounts__ = Some(map_.next_value()?);
+                            cloud_identity_accounts__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2182,7 +2182,7 @@ impl<'de> serde::Deserialize<'de> for CloudIdentityCustomerAccount {
                             "customerCloudIdentityId" | "customer_cloud_identity_id" => Ok(GeneratedField::CustomerCloudIdentityId),
                             "customerType" | "customer_type" => Ok(GeneratedField::CustomerType),
                             "channelPartnerCloudIdentityId" | "channel_partner_cloud_identity_id" => Ok(GeneratedField::ChannelPartnerCloudIdentityId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -2213,37 +2213,37 @@ impl<'de> serde::Deserialize<'de> for CloudIdentityCustomerAccount {
                             if existing__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("existing"));
                             }
-                            existing__ = Some(map_.next_value()?);
+                            existing__ = map_.next_value()?;
                         }
                         GeneratedField::Owned => {
                             if owned__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("owned"));
                             }
-                            owned__ = Some(map_.next_value()?);
+                            owned__ = map_.next_value()?;
                         }
                         GeneratedField::CustomerName => {
                             if customer_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerName"));
                             }
-                            customer_name__ = Some(map_.next_value()?);
+                            customer_name__ = map_.next_value()?;
                         }
                         GeneratedField::CustomerCloudIdentityId => {
                             if customer_cloud_identity_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerCloudIdentityId"));
                             }
-                            customer_cloud_identity_id__ = Some(map_.next_value()?);
+                            customer_cloud_identity_id__ = map_.next_value()?;
                         }
                         GeneratedField::CustomerType => {
                             if customer_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerType"));
                             }
-                            customer_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>()?.value());
+                            customer_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::ChannelPartnerCloudIdentityId => {
                             if channel_partner_cloud_identity_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("channelPartnerCloudIdentityId"));
                             }
-                            channel_partner_cloud_identity_id__ = Some(map_.next_value()?);
+                            channel_partner_cloud_identity_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2389,7 +2389,7 @@ impl<'de> serde::Deserialize<'de> for CloudIdentityInfo {
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
                             "adminConsoleUri" | "admin_console_uri" => Ok(GeneratedField::AdminConsoleUri),
                             "eduData" | "edu_data" => Ok(GeneratedField::EduData),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -2422,43 +2422,43 @@ impl<'de> serde::Deserialize<'de> for CloudIdentityInfo {
                             if customer_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerType"));
                             }
-                            customer_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>()?.value());
+                            customer_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::PrimaryDomain => {
                             if primary_domain__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("primaryDomain"));
                             }
-                            primary_domain__ = Some(map_.next_value()?);
+                            primary_domain__ = map_.next_value()?;
                         }
                         GeneratedField::IsDomainVerified => {
                             if is_domain_verified__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("isDomainVerified"));
                             }
-                            is_domain_verified__ = Some(map_.next_value()?);
+                            is_domain_verified__ = map_.next_value()?;
                         }
                         GeneratedField::AlternateEmail => {
                             if alternate_email__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("alternateEmail"));
                             }
-                            alternate_email__ = Some(map_.next_value()?);
+                            alternate_email__ = map_.next_value()?;
                         }
                         GeneratedField::PhoneNumber => {
                             if phone_number__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("phoneNumber"));
                             }
-                            phone_number__ = Some(map_.next_value()?);
+                            phone_number__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::AdminConsoleUri => {
                             if admin_console_uri__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("adminConsoleUri"));
                             }
-                            admin_console_uri__ = Some(map_.next_value()?);
+                            admin_console_uri__ = map_.next_value()?;
                         }
                         GeneratedField::EduData => {
                             if edu_data__.is_some() {
@@ -2636,7 +2636,7 @@ impl<'de> serde::Deserialize<'de> for Column {
                             "columnId" | "column_id" => Ok(GeneratedField::ColumnId),
                             "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
                             "dataType" | "data_type" => Ok(GeneratedField::DataType),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -2664,19 +2664,19 @@ impl<'de> serde::Deserialize<'de> for Column {
                             if column_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("columnId"));
                             }
-                            column_id__ = Some(map_.next_value()?);
+                            column_id__ = map_.next_value()?;
                         }
                         GeneratedField::DisplayName => {
                             if display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("displayName"));
                             }
-                            display_name__ = Some(map_.next_value()?);
+                            display_name__ = map_.next_value()?;
                         }
                         GeneratedField::DataType => {
                             if data_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("dataType"));
                             }
-                            data_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<column::DataType>>()?.value());
+                            data_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<column::DataType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2854,7 +2854,7 @@ impl<'de> serde::Deserialize<'de> for CommitmentSettings {
                             "startTime" | "start_time" => Ok(GeneratedField::StartTime),
                             "endTime" | "end_time" => Ok(GeneratedField::EndTime),
                             "renewalSettings" | "renewal_settings" => Ok(GeneratedField::RenewalSettings),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -2986,7 +2986,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalOverride {
                             "adjustment" => Ok(GeneratedField::Adjustment),
                             "rebillingBasis" | "rebilling_basis" => Ok(GeneratedField::RebillingBasis),
                             "repricingCondition" | "repricing_condition" => Ok(GeneratedField::RepricingCondition),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3020,7 +3020,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalOverride {
                             if rebilling_basis__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("rebillingBasis"));
                             }
-                            rebilling_basis__ = Some(map_.next_value::<crate::wkt::OpenEnum<RebillingBasis>>()?.value());
+                            rebilling_basis__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<RebillingBasis>>>()?.map(|x| x.value());
                         }
                         GeneratedField::RepricingCondition => {
                             if repricing_condition__.is_some() {
@@ -3098,7 +3098,7 @@ impl<'de> serde::Deserialize<'de> for Constraints {
                     {
                         match value {
                             "customerConstraints" | "customer_constraints" => Ok(GeneratedField::CustomerConstraints),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3241,7 +3241,7 @@ impl<'de> serde::Deserialize<'de> for ContactInfo {
                             "email" => Ok(GeneratedField::Email),
                             "title" => Ok(GeneratedField::Title),
                             "phone" => Ok(GeneratedField::Phone),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3272,37 +3272,37 @@ impl<'de> serde::Deserialize<'de> for ContactInfo {
                             if first_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("firstName"));
                             }
-                            first_name__ = Some(map_.next_value()?);
+                            first_name__ = map_.next_value()?;
                         }
                         GeneratedField::LastName => {
                             if last_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("lastName"));
                             }
-                            last_name__ = Some(map_.next_value()?);
+                            last_name__ = map_.next_value()?;
                         }
                         GeneratedField::DisplayName => {
                             if display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("displayName"));
                             }
-                            display_name__ = Some(map_.next_value()?);
+                            display_name__ = map_.next_value()?;
                         }
                         GeneratedField::Email => {
                             if email__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("email"));
                             }
-                            email__ = Some(map_.next_value()?);
+                            email__ = map_.next_value()?;
                         }
                         GeneratedField::Title => {
                             if title__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("title"));
                             }
-                            title__ = Some(map_.next_value()?);
+                            title__ = map_.next_value()?;
                         }
                         GeneratedField::Phone => {
                             if phone__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("phone"));
                             }
-                            phone__ = Some(map_.next_value()?);
+                            phone__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -3386,7 +3386,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelPartnerLinkRequest {
                         match value {
                             "parent" => Ok(GeneratedField::Parent),
                             "channelPartnerLink" | "channel_partner_link" => Ok(GeneratedField::ChannelPartnerLink),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3413,7 +3413,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelPartnerLinkRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::ChannelPartnerLink => {
                             if channel_partner_link__.is_some() {
@@ -3499,7 +3499,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelPartnerRepricingConfigRequest
                         match value {
                             "parent" => Ok(GeneratedField::Parent),
                             "channelPartnerRepricingConfig" | "channel_partner_repricing_config" => Ok(GeneratedField::ChannelPartnerRepricingConfig),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3526,7 +3526,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelPartnerRepricingConfigRequest
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::ChannelPartnerRepricingConfig => {
                             if channel_partner_repricing_config__.is_some() {
@@ -3612,7 +3612,7 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerRepricingConfigRequest {
                         match value {
                             "parent" => Ok(GeneratedField::Parent),
                             "customerRepricingConfig" | "customer_repricing_config" => Ok(GeneratedField::CustomerRepricingConfig),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3639,7 +3639,7 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerRepricingConfigRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::CustomerRepricingConfig => {
                             if customer_repricing_config__.is_some() {
@@ -3724,7 +3724,7 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
                         match value {
                             "parent" => Ok(GeneratedField::Parent),
                             "customer" => Ok(GeneratedField::Customer),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3751,7 +3751,7 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::Customer => {
                             if customer__.is_some() {
@@ -3846,7 +3846,7 @@ impl<'de> serde::Deserialize<'de> for CreateEntitlementRequest {
                             "parent" => Ok(GeneratedField::Parent),
                             "entitlement" => Ok(GeneratedField::Entitlement),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -3874,7 +3874,7 @@ impl<'de> serde::Deserialize<'de> for CreateEntitlementRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::Entitlement => {
                             if entitlement__.is_some() {
@@ -3886,7 +3886,7 @@ impl<'de> serde::Deserialize<'de> for CreateEntitlementRequest {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -4087,7 +4087,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
                             "channelPartnerId" | "channel_partner_id" => Ok(GeneratedField::ChannelPartnerId),
                             "correlationId" | "correlation_id" => Ok(GeneratedField::CorrelationId),
                             "customerAttestationState" | "customer_attestation_state" => Ok(GeneratedField::CustomerAttestationState),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -4126,13 +4126,13 @@ impl<'de> serde::Deserialize<'de> for Customer {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::OrgDisplayName => {
                             if org_display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("orgDisplayName"));
                             }
-                            org_display_name__ = Some(map_.next_value()?);
+                            org_display_name__ = map_.next_value()?;
                         }
                         GeneratedField::OrgPostalAddress => {
                             if org_postal_address__.is_some() {
@@ -4150,13 +4150,13 @@ impl<'de> serde::Deserialize<'de> for Customer {
                             if alternate_email__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("alternateEmail"));
                             }
-                            alternate_email__ = Some(map_.next_value()?);
+                            alternate_email__ = map_.next_value()?;
                         }
                         GeneratedField::Domain => {
                             if domain__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("domain"));
                             }
-                            domain__ = Some(map_.next_value()?);
+                            domain__ = map_.next_value()?;
                         }
                         GeneratedField::CreateTime => {
                             if create_time__.is_some() {
@@ -4174,13 +4174,13 @@ impl<'de> serde::Deserialize<'de> for Customer {
                             if cloud_identity_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("cloudIdentityId"));
                             }
-                            cloud_identity_id__ = Some(map_.next_value()?);
+                            cloud_identity_id__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::CloudIdentityInfo => {
                             if cloud_identity_info__.is_some() {
@@ -4192,19 +4192,19 @@ impl<'de> serde::Deserialize<'de> for Customer {
                             if channel_partner_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("channelPartnerId"));
                             }
-                            channel_partner_id__ = Some(map_.next_value()?);
+                            channel_partner_id__ = map_.next_value()?;
                         }
                         GeneratedField::CorrelationId => {
                             if correlation_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("correlationId"));
                             }
-                            correlation_id__ = Some(map_.next_value()?);
+                            correlation_id__ = map_.next_value()?;
                         }
                         GeneratedField::CustomerAttestationState => {
                             if customer_attestation_state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerAttestationState"));
                             }
-                            customer_attestation_state__ = Some(map_.next_value::<crate::wkt::OpenEnum<customer::CustomerAttestationState>>()?.value());
+                            customer_attestation_state__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<customer::CustomerAttestationState>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -4387,7 +4387,7 @@ impl<'de> serde::Deserialize<'de> for CustomerConstraints {
                             "allowedRegions" | "allowed_regions" => Ok(GeneratedField::AllowedRegions),
                             "allowedCustomerTypes" | "allowed_customer_types" => Ok(GeneratedField::AllowedCustomerTypes),
                             "promotionalOrderTypes" | "promotional_order_types" => Ok(GeneratedField::PromotionalOrderTypes),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -4415,19 +4415,19 @@ impl<'de> serde::Deserialize<'de> for CustomerConstraints {
                             if allowed_regions__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("allowedRegions"));
                             }
-                            allowed_regions__ = Some(map_.next_value()?);
+                            allowed_regions__ = map_.next_value()?;
                         }
                         GeneratedField::AllowedCustomerTypes => {
                             if allowed_customer_types__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("allowedCustomerTypes"));
                             }
-                            allowed_customer_types__ = Some(map_.next_value::<Vec<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>>()?.into_iter().map(|x| x.value()).collect());
+                            allowed_customer_types__ = map_.next_value::<::std::option::Option<Vec<crate::wkt::OpenEnum<cloud_identity_info::CustomerType>>>>()?.map(|v| v.into_iter().filter_map(|x| x.kept()).collect());
                         }
                         GeneratedField::PromotionalOrderTypes => {
                             if promotional_order_types__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("promotionalOrderTypes"));
                             }
-                            promotional_order_types__ = Some(map_.next_value::<Vec<crate::wkt::OpenEnum<PromotionalOrderType>>>()?.into_iter().map(|x| x.value()).collect());
+                            promotional_order_types__ = map_.next_value::<::std::option::Option<Vec<crate::wkt::OpenEnum<PromotionalOrderType>>>>()?.map(|v| v.into_iter().filter_map(|x| x.kept()).collect());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -4509,7 +4509,7 @@ impl<'de> serde::Deserialize<'de> for CustomerEvent {
                         match value {
                             "customer" => Ok(GeneratedField::Customer),
                             "eventType" | "event_type" => Ok(GeneratedField::EventType),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -4536,13 +4536,13 @@ impl<'de> serde::Deserialize<'de> for CustomerEvent {
                             if customer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customer"));
                             }
-                            customer__ = Some(map_.next_value()?);
+                            customer__ = map_.next_value()?;
                         }
                         GeneratedField::EventType => {
                             if event_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("eventType"));
                             }
-                            event_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<customer_event::Type>>()?.value());
+                            event_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<customer_event::Type>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -4706,7 +4706,7 @@ impl<'de> serde::Deserialize<'de> for CustomerRepricingConfig {
                             "name" => Ok(GeneratedField::Name),
                             "repricingConfig" | "repricing_config" => Ok(GeneratedField::RepricingConfig),
                             "updateTime" | "update_time" => Ok(GeneratedField::UpdateTime),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -4734,7 +4734,7 @@ impl<'de> serde::Deserialize<'de> for CustomerRepricingConfig {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::RepricingConfig => {
                             if repricing_config__.is_some() {
@@ -4848,7 +4848,7 @@ impl<'de> serde::Deserialize<'de> for DateRange {
                             "usageEndDateTime" | "usage_end_date_time" => Ok(GeneratedField::UsageEndDateTime),
                             "invoiceStartDate" | "invoice_start_date" => Ok(GeneratedField::InvoiceStartDate),
                             "invoiceEndDate" | "invoice_end_date" => Ok(GeneratedField::InvoiceEndDate),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -4967,7 +4967,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelPartnerRepricingConfigRequest
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -4993,7 +4993,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelPartnerRepricingConfigRequest
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -5062,7 +5062,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCustomerRepricingConfigRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -5088,7 +5088,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCustomerRepricingConfigRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -5157,7 +5157,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCustomerRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -5183,7 +5183,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCustomerRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -5220,7 +5220,7 @@ impl serde::Serialize for DiscountComponent {
         if let Some(v) = self.discount_value.as_ref() {
             match v {
                 discount_component::DiscountValue::DiscountPercentage(v) => {
-                    struct_ser.serialize_field("discountPercentage", v)?;
+                    struct_ser.serialize_field("discountPercentage", &crate::json::Double(*v))?;
                 }
                 discount_component::DiscountValue::DiscountAbsolute(v) => {
                     struct_ser.serialize_field("discountAbsolute", v)?;
@@ -5275,7 +5275,7 @@ impl<'de> serde::Deserialize<'de> for DiscountComponent {
                             "discountType" | "discount_type" => Ok(GeneratedField::DiscountType),
                             "discountPercentage" | "discount_percentage" => Ok(GeneratedField::DiscountPercentage),
                             "discountAbsolute" | "discount_absolute" => Ok(GeneratedField::DiscountAbsolute),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -5302,13 +5302,13 @@ impl<'de> serde::Deserialize<'de> for DiscountComponent {
                             if discount_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("discountType"));
                             }
-                            discount_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<DiscountType>>()?.value());
+                            discount_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<DiscountType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::DiscountPercentage => {
                             if discount_value__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("discountPercentage"));
                             }
-                            discount_value__ = map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| discount_component::DiscountValue::DiscountPercentage(x.0));
+                            discount_value__ = map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| discount_component::DiscountValue::DiscountPercentage(x.0));
                         }
                         GeneratedField::DiscountAbsolute => {
                             if discount_value__.is_some() {
@@ -5490,7 +5490,7 @@ impl<'de> serde::Deserialize<'de> for EduData {
                             "instituteType" | "institute_type" => Ok(GeneratedField::InstituteType),
                             "instituteSize" | "institute_size" => Ok(GeneratedField::InstituteSize),
                             "website" => Ok(GeneratedField::Website),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -5518,19 +5518,19 @@ impl<'de> serde::Deserialize<'de> for EduData {
                             if institute_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("instituteType"));
                             }
-                            institute_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<edu_data::InstituteType>>()?.value());
+                            institute_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<edu_data::InstituteType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::InstituteSize => {
                             if institute_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("instituteSize"));
                             }
-                            institute_size__ = Some(map_.next_value::<crate::wkt::OpenEnum<edu_data::InstituteSize>>()?.value());
+                            institute_size__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<edu_data::InstituteSize>>>()?.map(|x| x.value());
                         }
                         GeneratedField::Website => {
                             if website__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("website"));
                             }
-                            website__ = Some(map_.next_value()?);
+                            website__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -5896,7 +5896,7 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             "parameters" => Ok(GeneratedField::Parameters),
                             "billingAccount" | "billing_account" => Ok(GeneratedField::BillingAccount),
                             "priceReferenceId" | "price_reference_id" => Ok(GeneratedField::PriceReferenceId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -5935,7 +5935,7 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::CreateTime => {
                             if create_time__.is_some() {
@@ -5953,7 +5953,7 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             if offer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("offer"));
                             }
-                            offer__ = Some(map_.next_value()?);
+                            offer__ = map_.next_value()?;
                         }
                         GeneratedField::CommitmentSettings => {
                             if commitment_settings__.is_some() {
@@ -5965,7 +5965,7 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             if provisioning_state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("provisioningState"));
                             }
-                            provisioning_state__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement::ProvisioningState>>()?.value());
+                            provisioning_state__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement::ProvisioningState>>>()?.map(|x| x.value());
                         }
                         GeneratedField::ProvisionedService => {
                             if provisioned_service__.is_some() {
@@ -5977,13 +5977,13 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             if suspension_reasons__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("suspensionReasons"));
                             }
-                            suspension_reasons__ = Some(map_.next_value::<Vec<crate::wkt::OpenEnum<entitlement::SuspensionReason>>>()?.into_iter().map(|x| x.value()).collect());
+                            suspension_reasons__ = map_.next_value::<::std::option::Option<Vec<crate::wkt::OpenEnum<entitlement::SuspensionReason>>>>()?.map(|v| v.into_iter().filter_map(|x| x.kept()).collect());
                         }
                         GeneratedField::PurchaseOrderId => {
                             if purchase_order_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("purchaseOrderId"));
                             }
-                            purchase_order_id__ = Some(map_.next_value()?);
+                            purchase_order_id__ = map_.next_value()?;
                         }
                         GeneratedField::TrialSettings => {
                             if trial_settings__.is_some() {
@@ -6001,19 +6001,19 @@ impl<'de> serde::Deserialize<'de> for Entitlement {
                             if parameters__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parameters"));
                             }
-                            parameters__ = Some(map_.next_value()?);
+                            parameters__ = map_.next_value()?;
                         }
                         GeneratedField::BillingAccount => {
                             if billing_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billingAccount"));
                             }
-                            billing_account__ = Some(map_.next_value()?);
+                            billing_account__ = map_.next_value()?;
                         }
                         GeneratedField::PriceReferenceId => {
                             if price_reference_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("priceReferenceId"));
                             }
-                            price_reference_id__ = Some(map_.next_value()?);
+                            price_reference_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -6359,7 +6359,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementChange {
                             "cancellationReason" | "cancellation_reason" => Ok(GeneratedField::CancellationReason),
                             "activationReason" | "activation_reason" => Ok(GeneratedField::ActivationReason),
                             "otherChangeReason" | "other_change_reason" => Ok(GeneratedField::OtherChangeReason),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -6393,13 +6393,13 @@ impl<'de> serde::Deserialize<'de> for EntitlementChange {
                             if entitlement__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlement"));
                             }
-                            entitlement__ = Some(map_.next_value()?);
+                            entitlement__ = map_.next_value()?;
                         }
                         GeneratedField::Offer => {
                             if offer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("offer"));
                             }
-                            offer__ = Some(map_.next_value()?);
+                            offer__ = map_.next_value()?;
                         }
                         GeneratedField::ProvisionedService => {
                             if provisioned_service__.is_some() {
@@ -6411,7 +6411,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementChange {
                             if change_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("changeType"));
                             }
-                            change_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement_change::ChangeType>>()?.value());
+                            change_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::ChangeType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::CreateTime => {
                             if create_time__.is_some() {
@@ -6423,37 +6423,37 @@ impl<'de> serde::Deserialize<'de> for EntitlementChange {
                             if operator_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("operatorType"));
                             }
-                            operator_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement_change::OperatorType>>()?.value());
+                            operator_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::OperatorType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::Parameters => {
                             if parameters__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parameters"));
                             }
-                            parameters__ = Some(map_.next_value()?);
+                            parameters__ = map_.next_value()?;
                         }
                         GeneratedField::Operator => {
                             if operator__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("operator"));
                             }
-                            operator__ = Some(map_.next_value()?);
+                            operator__ = map_.next_value()?;
                         }
                         GeneratedField::SuspensionReason => {
                             if change_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("suspensionReason"));
                             }
-                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement::SuspensionReason>>>()?.map(|x| entitlement_change::ChangeReason::SuspensionReason(x.value()));
+                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement::SuspensionReason>>>()?.and_then(|x| x.kept()).map(entitlement_change::ChangeReason::SuspensionReason);
                         }
                         GeneratedField::CancellationReason => {
                             if change_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("cancellationReason"));
                             }
-                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::CancellationReason>>>()?.map(|x| entitlement_change::ChangeReason::CancellationReason(x.value()));
+                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::CancellationReason>>>()?.and_then(|x| x.kept()).map(entitlement_change::ChangeReason::CancellationReason);
                         }
                         GeneratedField::ActivationReason => {
                             if change_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("activationReason"));
                             }
-                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::ActivationReason>>>()?.map(|x| entitlement_change::ChangeReason::ActivationReason(x.value()));
+                            change_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_change::ActivationReason>>>()?.and_then(|x| x.kept()).map(entitlement_change::ChangeReason::ActivationReason);
                         }
                         GeneratedField::OtherChangeReason => {
                             if change_reason__.is_some() {
@@ -6894,7 +6894,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementEvent {
                         match value {
                             "entitlement" => Ok(GeneratedField::Entitlement),
                             "eventType" | "event_type" => Ok(GeneratedField::EventType),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -6921,13 +6921,13 @@ impl<'de> serde::Deserialize<'de> for EntitlementEvent {
                             if entitlement__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlement"));
                             }
-                            entitlement__ = Some(map_.next_value()?);
+                            entitlement__ = map_.next_value()?;
                         }
                         GeneratedField::EventType => {
                             if event_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("eventType"));
                             }
-                            event_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<entitlement_event::Type>>()?.value());
+                            event_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<entitlement_event::Type>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7132,7 +7132,7 @@ impl<'de> serde::Deserialize<'de> for FetchReportResultsRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "partitionKeys" | "partition_keys" => Ok(GeneratedField::PartitionKeys),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7161,27 +7161,27 @@ impl<'de> serde::Deserialize<'de> for FetchReportResultsRequest {
                             if report_job__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("reportJob"));
                             }
-                            report_job__ = Some(map_.next_value()?);
+                            report_job__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::PartitionKeys => {
                             if partition_keys__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("partitionKeys"));
                             }
-                            partition_keys__ = Some(map_.next_value()?);
+                            partition_keys__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7273,7 +7273,7 @@ impl<'de> serde::Deserialize<'de> for FetchReportResultsResponse {
                             "reportMetadata" | "report_metadata" => Ok(GeneratedField::ReportMetadata),
                             "rows" => Ok(GeneratedField::Rows),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7307,13 +7307,13 @@ impl<'de> serde::Deserialize<'de> for FetchReportResultsResponse {
                             if rows__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("rows"));
                             }
-                            rows__ = Some(map_.next_value()?);
+                            rows__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7394,7 +7394,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelPartnerLinkRequest {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "view" => Ok(GeneratedField::View),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7421,13 +7421,13 @@ impl<'de> serde::Deserialize<'de> for GetChannelPartnerLinkRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::View => {
                             if view__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("view"));
                             }
-                            view__ = Some(map_.next_value::<crate::wkt::OpenEnum<ChannelPartnerLinkView>>()?.value());
+                            view__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<ChannelPartnerLinkView>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7497,7 +7497,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelPartnerRepricingConfigRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7523,7 +7523,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelPartnerRepricingConfigRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7592,7 +7592,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomerRepricingConfigRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7618,7 +7618,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomerRepricingConfigRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7687,7 +7687,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomerRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7713,7 +7713,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomerRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7782,7 +7782,7 @@ impl<'de> serde::Deserialize<'de> for GetEntitlementRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7808,7 +7808,7 @@ impl<'de> serde::Deserialize<'de> for GetEntitlementRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -7943,7 +7943,7 @@ impl<'de> serde::Deserialize<'de> for ImportCustomerRequest {
                             "domain" => Ok(GeneratedField::Domain),
                             "cloudIdentityId" | "cloud_identity_id" => Ok(GeneratedField::CloudIdentityId),
                             "primaryAdminEmail" | "primary_admin_email" => Ok(GeneratedField::PrimaryAdminEmail),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -7974,31 +7974,31 @@ impl<'de> serde::Deserialize<'de> for ImportCustomerRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::AuthToken => {
                             if auth_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("authToken"));
                             }
-                            auth_token__ = Some(map_.next_value()?);
+                            auth_token__ = map_.next_value()?;
                         }
                         GeneratedField::OverwriteIfExists => {
                             if overwrite_if_exists__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("overwriteIfExists"));
                             }
-                            overwrite_if_exists__ = Some(map_.next_value()?);
+                            overwrite_if_exists__ = map_.next_value()?;
                         }
                         GeneratedField::ChannelPartnerId => {
                             if channel_partner_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("channelPartnerId"));
                             }
-                            channel_partner_id__ = Some(map_.next_value()?);
+                            channel_partner_id__ = map_.next_value()?;
                         }
                         GeneratedField::Customer => {
                             if customer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customer"));
                             }
-                            customer__ = Some(map_.next_value()?);
+                            customer__ = map_.next_value()?;
                         }
                         GeneratedField::Domain => {
                             if customer_identity__.is_some() {
@@ -8120,7 +8120,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerLinksRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "view" => Ok(GeneratedField::View),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -8149,27 +8149,27 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerLinksRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::View => {
                             if view__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("view"));
                             }
-                            view__ = Some(map_.next_value::<crate::wkt::OpenEnum<ChannelPartnerLinkView>>()?.value());
+                            view__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<ChannelPartnerLinkView>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -8252,7 +8252,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerLinksResponse {
                         match value {
                             "channelPartnerLinks" | "channel_partner_links" => Ok(GeneratedField::ChannelPartnerLinks),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -8279,13 +8279,13 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerLinksResponse {
                             if channel_partner_links__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("channelPartnerLinks"));
                             }
-                            channel_partner_links__ = Some(map_.next_value()?);
+                            channel_partner_links__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -8384,7 +8384,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerRepricingConfigsRequest 
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "filter" => Ok(GeneratedField::Filter),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -8413,27 +8413,27 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerRepricingConfigsRequest 
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Filter => {
                             if filter__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("filter"));
                             }
-                            filter__ = Some(map_.next_value()?);
+                            filter__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -8516,7 +8516,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerRepricingConfigsResponse
                         match value {
                             "channelPartnerRepricingConfigs" | "channel_partner_repricing_configs" => Ok(GeneratedField::ChannelPartnerRepricingConfigs),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -8543,13 +8543,13 @@ impl<'de> serde::Deserialize<'de> for ListChannelPartnerRepricingConfigsResponse
                             if channel_partner_repricing_configs__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("channelPartnerRepricingConfigs"));
                             }
-                            channel_partner_repricing_configs__ = Some(map_.next_value()?);
+                            channel_partner_repricing_configs__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -8648,7 +8648,7 @@ impl<'de> serde::Deserialize<'de> for ListCustomerRepricingConfigsRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "filter" => Ok(GeneratedField::Filter),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -8677,27 +8677,27 @@ impl<'de> serde::Deserialize<'de> for ListCustomerRepricingConfigsRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Filter => {
                             if filter__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("filter"));
                             }
-                            filter__ = Some(map_.next_value()?);
+                            filter__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -8780,7 +8780,7 @@ impl<'de> serde::Deserialize<'de> for ListCustomerRepricingConfigsResponse {
                         match value {
                             "customerRepricingConfigs" | "customer_repricing_configs" => Ok(GeneratedField::CustomerRepricingConfigs),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -8807,13 +8807,13 @@ impl<'de> serde::Deserialize<'de> for ListCustomerRepricingConfigsResponse {
                             if customer_repricing_configs__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customerRepricingConfigs"));
                             }
-                            customer_repricing_configs__ = Some(map_.next_value()?);
+                            customer_repricing_configs__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -8912,7 +8912,7 @@ impl<'de> serde::Deserialize<'de> for ListCustomersRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "filter" => Ok(GeneratedField::Filter),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -8941,27 +8941,27 @@ impl<'de> serde::Deserialize<'de> for ListCustomersRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Filter => {
                             if filter__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("filter"));
                             }
-                            filter__ = Some(map_.next_value()?);
+                            filter__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9043,7 +9043,7 @@ impl<'de> serde::Deserialize<'de> for ListCustomersResponse {
                         match value {
                             "customers" => Ok(GeneratedField::Customers),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -9070,13 +9070,13 @@ impl<'de> serde::Deserialize<'de> for ListCustomersResponse {
                             if customers__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customers"));
                             }
-                            customers__ = Some(map_.next_value()?);
+                            customers__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9175,7 +9175,7 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementChangesRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "filter" => Ok(GeneratedField::Filter),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -9204,27 +9204,27 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementChangesRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Filter => {
                             if filter__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("filter"));
                             }
-                            filter__ = Some(map_.next_value()?);
+                            filter__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9307,7 +9307,7 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementChangesResponse {
                         match value {
                             "entitlementChanges" | "entitlement_changes" => Ok(GeneratedField::EntitlementChanges),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -9334,13 +9334,13 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementChangesResponse {
                             if entitlement_changes__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlementChanges"));
                             }
-                            entitlement_changes__ = Some(map_.next_value()?);
+                            entitlement_changes__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9430,7 +9430,7 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementsRequest {
                             "parent" => Ok(GeneratedField::Parent),
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -9458,21 +9458,21 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementsRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9553,7 +9553,7 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementsResponse {
                         match value {
                             "entitlements" => Ok(GeneratedField::Entitlements),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -9580,13 +9580,13 @@ impl<'de> serde::Deserialize<'de> for ListEntitlementsResponse {
                             if entitlements__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlements"));
                             }
-                            entitlements__ = Some(map_.next_value()?);
+                            entitlements__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9705,7 +9705,7 @@ impl<'de> serde::Deserialize<'de> for ListOffersRequest {
                             "filter" => Ok(GeneratedField::Filter),
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
                             "showFutureOffers" | "show_future_offers" => Ok(GeneratedField::ShowFutureOffers),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -9736,39 +9736,39 @@ impl<'de> serde::Deserialize<'de> for ListOffersRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Filter => {
                             if filter__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("filter"));
                             }
-                            filter__ = Some(map_.next_value()?);
+                            filter__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::ShowFutureOffers => {
                             if show_future_offers__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("showFutureOffers"));
                             }
-                            show_future_offers__ = Some(map_.next_value()?);
+                            show_future_offers__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9852,7 +9852,7 @@ impl<'de> serde::Deserialize<'de> for ListOffersResponse {
                         match value {
                             "offers" => Ok(GeneratedField::Offers),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -9879,13 +9879,13 @@ impl<'de> serde::Deserialize<'de> for ListOffersResponse {
                             if offers__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("offers"));
                             }
-                            offers__ = Some(map_.next_value()?);
+                            offers__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -9985,7 +9985,7 @@ impl<'de> serde::Deserialize<'de> for ListProductsRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10014,27 +10014,27 @@ impl<'de> serde::Deserialize<'de> for ListProductsRequest {
                             if account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("account"));
                             }
-                            account__ = Some(map_.next_value()?);
+                            account__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -10116,7 +10116,7 @@ impl<'de> serde::Deserialize<'de> for ListProductsResponse {
                         match value {
                             "products" => Ok(GeneratedField::Products),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10143,13 +10143,13 @@ impl<'de> serde::Deserialize<'de> for ListProductsResponse {
                             if products__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("products"));
                             }
-                            products__ = Some(map_.next_value()?);
+                            products__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -10270,7 +10270,7 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableOffersRequest {
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
                             "createEntitlementPurchase" | "create_entitlement_purchase" => Ok(GeneratedField::CreateEntitlementPurchase),
                             "changeOfferPurchase" | "change_offer_purchase" => Ok(GeneratedField::ChangeOfferPurchase),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10300,27 +10300,27 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableOffersRequest {
                             if customer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customer"));
                             }
-                            customer__ = Some(map_.next_value()?);
+                            customer__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::CreateEntitlementPurchase => {
                             if purchase_option__.is_some() {
@@ -10427,7 +10427,7 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_offers_request::ChangeOff
                             "entitlement" => Ok(GeneratedField::Entitlement),
                             "newSku" | "new_sku" => Ok(GeneratedField::NewSku),
                             "billingAccount" | "billing_account" => Ok(GeneratedField::BillingAccount),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10455,19 +10455,19 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_offers_request::ChangeOff
                             if entitlement__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlement"));
                             }
-                            entitlement__ = Some(map_.next_value()?);
+                            entitlement__ = map_.next_value()?;
                         }
                         GeneratedField::NewSku => {
                             if new_sku__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("newSku"));
                             }
-                            new_sku__ = Some(map_.next_value()?);
+                            new_sku__ = map_.next_value()?;
                         }
                         GeneratedField::BillingAccount => {
                             if billing_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billingAccount"));
                             }
-                            billing_account__ = Some(map_.next_value()?);
+                            billing_account__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -10548,7 +10548,7 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_offers_request::CreateEnt
                         match value {
                             "sku" => Ok(GeneratedField::Sku),
                             "billingAccount" | "billing_account" => Ok(GeneratedField::BillingAccount),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10575,13 +10575,13 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_offers_request::CreateEnt
                             if sku__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("sku"));
                             }
-                            sku__ = Some(map_.next_value()?);
+                            sku__ = map_.next_value()?;
                         }
                         GeneratedField::BillingAccount => {
                             if billing_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billingAccount"));
                             }
-                            billing_account__ = Some(map_.next_value()?);
+                            billing_account__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -10662,7 +10662,7 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableOffersResponse {
                         match value {
                             "purchasableOffers" | "purchasable_offers" => Ok(GeneratedField::PurchasableOffers),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10689,13 +10689,13 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableOffersResponse {
                             if purchasable_offers__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("purchasableOffers"));
                             }
-                            purchasable_offers__ = Some(map_.next_value()?);
+                            purchasable_offers__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -10816,7 +10816,7 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableSkusRequest {
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
                             "createEntitlementPurchase" | "create_entitlement_purchase" => Ok(GeneratedField::CreateEntitlementPurchase),
                             "changeOfferPurchase" | "change_offer_purchase" => Ok(GeneratedField::ChangeOfferPurchase),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10846,27 +10846,27 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableSkusRequest {
                             if customer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customer"));
                             }
-                            customer__ = Some(map_.next_value()?);
+                            customer__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::CreateEntitlementPurchase => {
                             if purchase_option__.is_some() {
@@ -10964,7 +10964,7 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_skus_request::ChangeOffer
                         match value {
                             "entitlement" => Ok(GeneratedField::Entitlement),
                             "changeType" | "change_type" => Ok(GeneratedField::ChangeType),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -10991,13 +10991,13 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_skus_request::ChangeOffer
                             if entitlement__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlement"));
                             }
-                            entitlement__ = Some(map_.next_value()?);
+                            entitlement__ = map_.next_value()?;
                         }
                         GeneratedField::ChangeType => {
                             if change_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("changeType"));
                             }
-                            change_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<list_purchasable_skus_request::change_offer_purchase::ChangeType>>()?.value());
+                            change_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<list_purchasable_skus_request::change_offer_purchase::ChangeType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -11141,7 +11141,7 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_skus_request::CreateEntit
                     {
                         match value {
                             "product" => Ok(GeneratedField::Product),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -11167,7 +11167,7 @@ impl<'de> serde::Deserialize<'de> for list_purchasable_skus_request::CreateEntit
                             if product__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("product"));
                             }
-                            product__ = Some(map_.next_value()?);
+                            product__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -11247,7 +11247,7 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableSkusResponse {
                         match value {
                             "purchasableSkus" | "purchasable_skus" => Ok(GeneratedField::PurchasableSkus),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -11274,13 +11274,13 @@ impl<'de> serde::Deserialize<'de> for ListPurchasableSkusResponse {
                             if purchasable_skus__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("purchasableSkus"));
                             }
-                            purchasable_skus__ = Some(map_.next_value()?);
+                            purchasable_skus__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -11380,7 +11380,7 @@ impl<'de> serde::Deserialize<'de> for ListReportsRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -11409,27 +11409,27 @@ impl<'de> serde::Deserialize<'de> for ListReportsRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -11511,7 +11511,7 @@ impl<'de> serde::Deserialize<'de> for ListReportsResponse {
                         match value {
                             "reports" => Ok(GeneratedField::Reports),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -11538,13 +11538,13 @@ impl<'de> serde::Deserialize<'de> for ListReportsResponse {
                             if reports__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("reports"));
                             }
-                            reports__ = Some(map_.next_value()?);
+                            reports__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -11634,7 +11634,7 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupBillableSkusRequest {
                             "parent" => Ok(GeneratedField::Parent),
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -11662,21 +11662,21 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupBillableSkusRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -11758,7 +11758,7 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupBillableSkusResponse {
                         match value {
                             "billableSkus" | "billable_skus" => Ok(GeneratedField::BillableSkus),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -11785,13 +11785,13 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupBillableSkusResponse {
                             if billable_skus__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billableSkus"));
                             }
-                            billable_skus__ = Some(map_.next_value()?);
+                            billable_skus__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -11881,7 +11881,7 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupsRequest {
                             "parent" => Ok(GeneratedField::Parent),
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -11909,21 +11909,21 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupsRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -12005,7 +12005,7 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupsResponse {
                         match value {
                             "skuGroups" | "sku_groups" => Ok(GeneratedField::SkuGroups),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -12032,13 +12032,13 @@ impl<'de> serde::Deserialize<'de> for ListSkuGroupsResponse {
                             if sku_groups__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skuGroups"));
                             }
-                            sku_groups__ = Some(map_.next_value()?);
+                            sku_groups__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -12147,7 +12147,7 @@ impl<'de> serde::Deserialize<'de> for ListSkusRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -12177,33 +12177,33 @@ impl<'de> serde::Deserialize<'de> for ListSkusRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::Account => {
                             if account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("account"));
                             }
-                            account__ = Some(map_.next_value()?);
+                            account__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -12286,7 +12286,7 @@ impl<'de> serde::Deserialize<'de> for ListSkusResponse {
                         match value {
                             "skus" => Ok(GeneratedField::Skus),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -12313,13 +12313,13 @@ impl<'de> serde::Deserialize<'de> for ListSkusResponse {
                             if skus__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skus"));
                             }
-                            skus__ = Some(map_.next_value()?);
+                            skus__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -12418,7 +12418,7 @@ impl<'de> serde::Deserialize<'de> for ListSubscribersRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "integrator" => Ok(GeneratedField::Integrator),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -12447,21 +12447,21 @@ impl<'de> serde::Deserialize<'de> for ListSubscribersRequest {
                             if account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("account"));
                             }
-                            account__ = Some(map_.next_value()?);
+                            account__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Integrator => {
                             if integrator__.is_some() {
@@ -12559,7 +12559,7 @@ impl<'de> serde::Deserialize<'de> for ListSubscribersResponse {
                             "topic" => Ok(GeneratedField::Topic),
                             "serviceAccounts" | "service_accounts" => Ok(GeneratedField::ServiceAccounts),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -12587,19 +12587,19 @@ impl<'de> serde::Deserialize<'de> for ListSubscribersResponse {
                             if topic__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("topic"));
                             }
-                            topic__ = Some(map_.next_value()?);
+                            topic__ = map_.next_value()?;
                         }
                         GeneratedField::ServiceAccounts => {
                             if service_accounts__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("serviceAccounts"));
                             }
-                            service_accounts__ = Some(map_.next_value()?);
+                            service_accounts__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -12740,7 +12740,7 @@ impl<'de> serde::Deserialize<'de> for ListTransferableOffersRequest {
                             "billingAccount" | "billing_account" => Ok(GeneratedField::BillingAccount),
                             "cloudIdentityId" | "cloud_identity_id" => Ok(GeneratedField::CloudIdentityId),
                             "customerName" | "customer_name" => Ok(GeneratedField::CustomerName),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -12772,39 +12772,39 @@ impl<'de> serde::Deserialize<'de> for ListTransferableOffersRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Sku => {
                             if sku__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("sku"));
                             }
-                            sku__ = Some(map_.next_value()?);
+                            sku__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::BillingAccount => {
                             if billing_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billingAccount"));
                             }
-                            billing_account__ = Some(map_.next_value()?);
+                            billing_account__ = map_.next_value()?;
                         }
                         GeneratedField::CloudIdentityId => {
                             if transferred_customer_identity__.is_some() {
@@ -12902,7 +12902,7 @@ impl<'de> serde::Deserialize<'de> for ListTransferableOffersResponse {
                         match value {
                             "transferableOffers" | "transferable_offers" => Ok(GeneratedField::TransferableOffers),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -12929,13 +12929,13 @@ impl<'de> serde::Deserialize<'de> for ListTransferableOffersResponse {
                             if transferable_offers__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("transferableOffers"));
                             }
-                            transferable_offers__ = Some(map_.next_value()?);
+                            transferable_offers__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -13066,7 +13066,7 @@ impl<'de> serde::Deserialize<'de> for ListTransferableSkusRequest {
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
                             "cloudIdentityId" | "cloud_identity_id" => Ok(GeneratedField::CloudIdentityId),
                             "customerName" | "customer_name" => Ok(GeneratedField::CustomerName),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -13097,33 +13097,33 @@ impl<'de> serde::Deserialize<'de> for ListTransferableSkusRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::AuthToken => {
                             if auth_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("authToken"));
                             }
-                            auth_token__ = Some(map_.next_value()?);
+                            auth_token__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::CloudIdentityId => {
                             if transferred_customer_identity__.is_some() {
@@ -13220,7 +13220,7 @@ impl<'de> serde::Deserialize<'de> for ListTransferableSkusResponse {
                         match value {
                             "transferableSkus" | "transferable_skus" => Ok(GeneratedField::TransferableSkus),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -13247,13 +13247,13 @@ impl<'de> serde::Deserialize<'de> for ListTransferableSkusResponse {
                             if transferable_skus__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("transferableSkus"));
                             }
-                            transferable_skus__ = Some(map_.next_value()?);
+                            transferable_skus__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -13323,7 +13323,7 @@ impl<'de> serde::Deserialize<'de> for LookupOfferRequest {
                     {
                         match value {
                             "entitlement" => Ok(GeneratedField::Entitlement),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -13349,7 +13349,7 @@ impl<'de> serde::Deserialize<'de> for LookupOfferRequest {
                             if entitlement__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlement"));
                             }
-                            entitlement__ = Some(map_.next_value()?);
+                            entitlement__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -13438,7 +13438,7 @@ impl<'de> serde::Deserialize<'de> for MarketingInfo {
                             "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
                             "description" => Ok(GeneratedField::Description),
                             "defaultLogo" | "default_logo" => Ok(GeneratedField::DefaultLogo),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -13466,13 +13466,13 @@ impl<'de> serde::Deserialize<'de> for MarketingInfo {
                             if display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("displayName"));
                             }
-                            display_name__ = Some(map_.next_value()?);
+                            display_name__ = map_.next_value()?;
                         }
                         GeneratedField::Description => {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::DefaultLogo => {
                             if default_logo__.is_some() {
@@ -13568,7 +13568,7 @@ impl<'de> serde::Deserialize<'de> for Media {
                             "title" => Ok(GeneratedField::Title),
                             "content" => Ok(GeneratedField::Content),
                             "type" => Ok(GeneratedField::Type),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -13596,19 +13596,19 @@ impl<'de> serde::Deserialize<'de> for Media {
                             if title__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("title"));
                             }
-                            title__ = Some(map_.next_value()?);
+                            title__ = map_.next_value()?;
                         }
                         GeneratedField::Content => {
                             if content__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("content"));
                             }
-                            content__ = Some(map_.next_value()?);
+                            content__ = map_.next_value()?;
                         }
                         GeneratedField::Type => {
                             if r#type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("type"));
                             }
-                            r#type__ = Some(map_.next_value::<crate::wkt::OpenEnum<MediaType>>()?.value());
+                            r#type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<MediaType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -13837,7 +13837,7 @@ impl<'de> serde::Deserialize<'de> for Offer {
                             "endTime" | "end_time" => Ok(GeneratedField::EndTime),
                             "parameterDefinitions" | "parameter_definitions" => Ok(GeneratedField::ParameterDefinitions),
                             "dealCode" | "deal_code" => Ok(GeneratedField::DealCode),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -13872,7 +13872,7 @@ impl<'de> serde::Deserialize<'de> for Offer {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::MarketingInfo => {
                             if marketing_info__.is_some() {
@@ -13902,7 +13902,7 @@ impl<'de> serde::Deserialize<'de> for Offer {
                             if price_by_resources__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("priceByResources"));
                             }
-                            price_by_resources__ = Some(map_.next_value()?);
+                            price_by_resources__ = map_.next_value()?;
                         }
                         GeneratedField::StartTime => {
                             if start_time__.is_some() {
@@ -13920,13 +13920,13 @@ impl<'de> serde::Deserialize<'de> for Offer {
                             if parameter_definitions__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parameterDefinitions"));
                             }
-                            parameter_definitions__ = Some(map_.next_value()?);
+                            parameter_definitions__ = map_.next_value()?;
                         }
                         GeneratedField::DealCode => {
                             if deal_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("dealCode"));
                             }
-                            deal_code__ = Some(map_.next_value()?);
+                            deal_code__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -14006,7 +14006,7 @@ impl<'de> serde::Deserialize<'de> for OperationMetadata {
                     {
                         match value {
                             "operationType" | "operation_type" => Ok(GeneratedField::OperationType),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -14032,7 +14032,7 @@ impl<'de> serde::Deserialize<'de> for OperationMetadata {
                             if operation_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("operationType"));
                             }
-                            operation_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<operation_metadata::OperationType>>()?.value());
+                            operation_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<operation_metadata::OperationType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -14220,7 +14220,7 @@ impl<'de> serde::Deserialize<'de> for Parameter {
                             "name" => Ok(GeneratedField::Name),
                             "value" => Ok(GeneratedField::Value),
                             "editable" => Ok(GeneratedField::Editable),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -14248,7 +14248,7 @@ impl<'de> serde::Deserialize<'de> for Parameter {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::Value => {
                             if value__.is_some() {
@@ -14260,7 +14260,7 @@ impl<'de> serde::Deserialize<'de> for Parameter {
                             if editable__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("editable"));
                             }
-                            editable__ = Some(map_.next_value()?);
+                            editable__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -14381,7 +14381,7 @@ impl<'de> serde::Deserialize<'de> for ParameterDefinition {
                             "maxValue" | "max_value" => Ok(GeneratedField::MaxValue),
                             "allowedValues" | "allowed_values" => Ok(GeneratedField::AllowedValues),
                             "optional" => Ok(GeneratedField::Optional),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -14412,13 +14412,13 @@ impl<'de> serde::Deserialize<'de> for ParameterDefinition {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::ParameterType => {
                             if parameter_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parameterType"));
                             }
-                            parameter_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<parameter_definition::ParameterType>>()?.value());
+                            parameter_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<parameter_definition::ParameterType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::MinValue => {
                             if min_value__.is_some() {
@@ -14436,13 +14436,13 @@ impl<'de> serde::Deserialize<'de> for ParameterDefinition {
                             if allowed_values__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("allowedValues"));
                             }
-                            allowed_values__ = Some(map_.next_value()?);
+                            allowed_values__ = map_.next_value()?;
                         }
                         GeneratedField::Optional => {
                             if optional__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("optional"));
                             }
-                            optional__ = Some(map_.next_value()?);
+                            optional__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -14753,7 +14753,7 @@ impl<'de> serde::Deserialize<'de> for PercentageAdjustment {
                     {
                         match value {
                             "percentage" => Ok(GeneratedField::Percentage),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -14859,7 +14859,7 @@ impl<'de> serde::Deserialize<'de> for Period {
                         match value {
                             "duration" => Ok(GeneratedField::Duration),
                             "periodType" | "period_type" => Ok(GeneratedField::PeriodType),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -14887,14 +14887,14 @@ impl<'de> serde::Deserialize<'de> for Period {
                                 return Err(serde::de::Error::duplicate_field("duration"));
                             }
                             duration__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PeriodType => {
                             if period_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("periodType"));
                             }
-                            period_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<PeriodType>>()?.value());
+                            period_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<PeriodType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -15084,7 +15084,7 @@ impl<'de> serde::Deserialize<'de> for Plan {
                             "paymentCycle" | "payment_cycle" => Ok(GeneratedField::PaymentCycle),
                             "trialPeriod" | "trial_period" => Ok(GeneratedField::TrialPeriod),
                             "billingAccount" | "billing_account" => Ok(GeneratedField::BillingAccount),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -15114,13 +15114,13 @@ impl<'de> serde::Deserialize<'de> for Plan {
                             if payment_plan__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("paymentPlan"));
                             }
-                            payment_plan__ = Some(map_.next_value::<crate::wkt::OpenEnum<PaymentPlan>>()?.value());
+                            payment_plan__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<PaymentPlan>>>()?.map(|x| x.value());
                         }
                         GeneratedField::PaymentType => {
                             if payment_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("paymentType"));
                             }
-                            payment_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<PaymentType>>()?.value());
+                            payment_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<PaymentType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::PaymentCycle => {
                             if payment_cycle__.is_some() {
@@ -15138,7 +15138,7 @@ impl<'de> serde::Deserialize<'de> for Plan {
                             if billing_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billingAccount"));
                             }
-                            billing_account__ = Some(map_.next_value()?);
+                            billing_account__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -15188,7 +15188,7 @@ impl serde::Serialize for Price {
             struct_ser.serialize_field("basePrice", v)?;
         }
         if self.discount != 0. {
-            struct_ser.serialize_field("discount", &self.discount)?;
+            struct_ser.serialize_field("discount", &crate::json::Double(self.discount))?;
         }
         if let Some(v) = self.effective_price.as_ref() {
             struct_ser.serialize_field("effectivePrice", v)?;
@@ -15261,7 +15261,7 @@ impl<'de> serde::Deserialize<'de> for Price {
                             "pricePeriod" | "price_period" => Ok(GeneratedField::PricePeriod),
                             "externalPriceUri" | "external_price_uri" => Ok(GeneratedField::ExternalPriceUri),
                             "discountComponents" | "discount_components" => Ok(GeneratedField::DiscountComponents),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -15299,7 +15299,7 @@ impl<'de> serde::Deserialize<'de> for Price {
                                 return Err(serde::de::Error::duplicate_field("discount"));
                             }
                             discount__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::EffectivePrice => {
@@ -15318,13 +15318,13 @@ impl<'de> serde::Deserialize<'de> for Price {
                             if external_price_uri__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("externalPriceUri"));
                             }
-                            external_price_uri__ = Some(map_.next_value()?);
+                            external_price_uri__ = map_.next_value()?;
                         }
                         GeneratedField::DiscountComponents => {
                             if discount_components__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("discountComponents"));
                             }
-                            discount_components__ = Some(map_.next_value()?);
+                            discount_components__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -15419,7 +15419,7 @@ impl<'de> serde::Deserialize<'de> for PriceByResource {
                             "resourceType" | "resource_type" => Ok(GeneratedField::ResourceType),
                             "price" => Ok(GeneratedField::Price),
                             "pricePhases" | "price_phases" => Ok(GeneratedField::PricePhases),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -15447,7 +15447,7 @@ impl<'de> serde::Deserialize<'de> for PriceByResource {
                             if resource_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("resourceType"));
                             }
-                            resource_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<ResourceType>>()?.value());
+                            resource_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<ResourceType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::Price => {
                             if price__.is_some() {
@@ -15459,7 +15459,7 @@ impl<'de> serde::Deserialize<'de> for PriceByResource {
                             if price_phases__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pricePhases"));
                             }
-                            price_phases__ = Some(map_.next_value()?);
+                            price_phases__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -15571,7 +15571,7 @@ impl<'de> serde::Deserialize<'de> for PricePhase {
                             "lastPeriod" | "last_period" => Ok(GeneratedField::LastPeriod),
                             "price" => Ok(GeneratedField::Price),
                             "priceTiers" | "price_tiers" => Ok(GeneratedField::PriceTiers),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -15601,14 +15601,14 @@ impl<'de> serde::Deserialize<'de> for PricePhase {
                             if period_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("periodType"));
                             }
-                            period_type__ = Some(map_.next_value::<crate::wkt::OpenEnum<PeriodType>>()?.value());
+                            period_type__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<PeriodType>>>()?.map(|x| x.value());
                         }
                         GeneratedField::FirstPeriod => {
                             if first_period__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("firstPeriod"));
                             }
                             first_period__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::LastPeriod => {
@@ -15616,7 +15616,7 @@ impl<'de> serde::Deserialize<'de> for PricePhase {
                                 return Err(serde::de::Error::duplicate_field("lastPeriod"));
                             }
                             last_period__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Price => {
@@ -15629,7 +15629,7 @@ impl<'de> serde::Deserialize<'de> for PricePhase {
                             if price_tiers__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("priceTiers"));
                             }
-                            price_tiers__ = Some(map_.next_value()?);
+                            price_tiers__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -15722,7 +15722,7 @@ impl<'de> serde::Deserialize<'de> for PriceTier {
                             "firstResource" | "first_resource" => Ok(GeneratedField::FirstResource),
                             "lastResource" | "last_resource" => Ok(GeneratedField::LastResource),
                             "price" => Ok(GeneratedField::Price),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -15751,7 +15751,7 @@ impl<'de> serde::Deserialize<'de> for PriceTier {
                                 return Err(serde::de::Error::duplicate_field("firstResource"));
                             }
                             first_resource__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::LastResource => {
@@ -15759,7 +15759,7 @@ impl<'de> serde::Deserialize<'de> for PriceTier {
                                 return Err(serde::de::Error::duplicate_field("lastResource"));
                             }
                             last_resource__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Price => {
@@ -15847,7 +15847,7 @@ impl<'de> serde::Deserialize<'de> for Product {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "marketingInfo" | "marketing_info" => Ok(GeneratedField::MarketingInfo),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -15874,7 +15874,7 @@ impl<'de> serde::Deserialize<'de> for Product {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::MarketingInfo => {
                             if marketing_info__.is_some() {
@@ -16056,7 +16056,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionCloudIdentityRequest {
                             "cloudIdentityInfo" | "cloud_identity_info" => Ok(GeneratedField::CloudIdentityInfo),
                             "user" => Ok(GeneratedField::User),
                             "validateOnly" | "validate_only" => Ok(GeneratedField::ValidateOnly),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16085,7 +16085,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionCloudIdentityRequest {
                             if customer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customer"));
                             }
-                            customer__ = Some(map_.next_value()?);
+                            customer__ = map_.next_value()?;
                         }
                         GeneratedField::CloudIdentityInfo => {
                             if cloud_identity_info__.is_some() {
@@ -16103,7 +16103,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionCloudIdentityRequest {
                             if validate_only__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("validateOnly"));
                             }
-                            validate_only__ = Some(map_.next_value()?);
+                            validate_only__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -16196,7 +16196,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionedService {
                             "provisioningId" | "provisioning_id" => Ok(GeneratedField::ProvisioningId),
                             "productId" | "product_id" => Ok(GeneratedField::ProductId),
                             "skuId" | "sku_id" => Ok(GeneratedField::SkuId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16224,19 +16224,19 @@ impl<'de> serde::Deserialize<'de> for ProvisionedService {
                             if provisioning_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("provisioningId"));
                             }
-                            provisioning_id__ = Some(map_.next_value()?);
+                            provisioning_id__ = map_.next_value()?;
                         }
                         GeneratedField::ProductId => {
                             if product_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("productId"));
                             }
-                            product_id__ = Some(map_.next_value()?);
+                            product_id__ = map_.next_value()?;
                         }
                         GeneratedField::SkuId => {
                             if sku_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skuId"));
                             }
-                            sku_id__ = Some(map_.next_value()?);
+                            sku_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -16317,7 +16317,7 @@ impl<'de> serde::Deserialize<'de> for PurchasableOffer {
                         match value {
                             "offer" => Ok(GeneratedField::Offer),
                             "priceReferenceId" | "price_reference_id" => Ok(GeneratedField::PriceReferenceId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16350,7 +16350,7 @@ impl<'de> serde::Deserialize<'de> for PurchasableOffer {
                             if price_reference_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("priceReferenceId"));
                             }
-                            price_reference_id__ = Some(map_.next_value()?);
+                            price_reference_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -16420,7 +16420,7 @@ impl<'de> serde::Deserialize<'de> for PurchasableSku {
                     {
                         match value {
                             "sku" => Ok(GeneratedField::Sku),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16524,7 +16524,7 @@ impl<'de> serde::Deserialize<'de> for QueryEligibleBillingAccountsRequest {
                         match value {
                             "customer" => Ok(GeneratedField::Customer),
                             "skus" => Ok(GeneratedField::Skus),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16551,13 +16551,13 @@ impl<'de> serde::Deserialize<'de> for QueryEligibleBillingAccountsRequest {
                             if customer__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("customer"));
                             }
-                            customer__ = Some(map_.next_value()?);
+                            customer__ = map_.next_value()?;
                         }
                         GeneratedField::Skus => {
                             if skus__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skus"));
                             }
-                            skus__ = Some(map_.next_value()?);
+                            skus__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -16628,7 +16628,7 @@ impl<'de> serde::Deserialize<'de> for QueryEligibleBillingAccountsResponse {
                     {
                         match value {
                             "skuPurchaseGroups" | "sku_purchase_groups" => Ok(GeneratedField::SkuPurchaseGroups),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16654,7 +16654,7 @@ impl<'de> serde::Deserialize<'de> for QueryEligibleBillingAccountsResponse {
                             if sku_purchase_groups__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skuPurchaseGroups"));
                             }
-                            sku_purchase_groups__ = Some(map_.next_value()?);
+                            sku_purchase_groups__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -16816,7 +16816,7 @@ impl<'de> serde::Deserialize<'de> for RegisterSubscriberRequest {
                             "account" => Ok(GeneratedField::Account),
                             "serviceAccount" | "service_account" => Ok(GeneratedField::ServiceAccount),
                             "integrator" => Ok(GeneratedField::Integrator),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16844,13 +16844,13 @@ impl<'de> serde::Deserialize<'de> for RegisterSubscriberRequest {
                             if account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("account"));
                             }
-                            account__ = Some(map_.next_value()?);
+                            account__ = map_.next_value()?;
                         }
                         GeneratedField::ServiceAccount => {
                             if service_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("serviceAccount"));
                             }
-                            service_account__ = Some(map_.next_value()?);
+                            service_account__ = map_.next_value()?;
                         }
                         GeneratedField::Integrator => {
                             if integrator__.is_some() {
@@ -16927,7 +16927,7 @@ impl<'de> serde::Deserialize<'de> for RegisterSubscriberResponse {
                     {
                         match value {
                             "topic" => Ok(GeneratedField::Topic),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -16953,7 +16953,7 @@ impl<'de> serde::Deserialize<'de> for RegisterSubscriberResponse {
                             if topic__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("topic"));
                             }
-                            topic__ = Some(map_.next_value()?);
+                            topic__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -17054,7 +17054,7 @@ impl<'de> serde::Deserialize<'de> for RenewalSettings {
                             "resizeUnitCount" | "resize_unit_count" => Ok(GeneratedField::ResizeUnitCount),
                             "paymentPlan" | "payment_plan" => Ok(GeneratedField::PaymentPlan),
                             "paymentCycle" | "payment_cycle" => Ok(GeneratedField::PaymentCycle),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -17083,19 +17083,19 @@ impl<'de> serde::Deserialize<'de> for RenewalSettings {
                             if enable_renewal__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("enableRenewal"));
                             }
-                            enable_renewal__ = Some(map_.next_value()?);
+                            enable_renewal__ = map_.next_value()?;
                         }
                         GeneratedField::ResizeUnitCount => {
                             if resize_unit_count__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("resizeUnitCount"));
                             }
-                            resize_unit_count__ = Some(map_.next_value()?);
+                            resize_unit_count__ = map_.next_value()?;
                         }
                         GeneratedField::PaymentPlan => {
                             if payment_plan__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("paymentPlan"));
                             }
-                            payment_plan__ = Some(map_.next_value::<crate::wkt::OpenEnum<PaymentPlan>>()?.value());
+                            payment_plan__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<PaymentPlan>>>()?.map(|x| x.value());
                         }
                         GeneratedField::PaymentCycle => {
                             if payment_cycle__.is_some() {
@@ -17201,7 +17201,7 @@ impl<'de> serde::Deserialize<'de> for Report {
                             "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
                             "columns" => Ok(GeneratedField::Columns),
                             "description" => Ok(GeneratedField::Description),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -17230,25 +17230,25 @@ impl<'de> serde::Deserialize<'de> for Report {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::DisplayName => {
                             if display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("displayName"));
                             }
-                            display_name__ = Some(map_.next_value()?);
+                            display_name__ = map_.next_value()?;
                         }
                         GeneratedField::Columns => {
                             if columns__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("columns"));
                             }
-                            columns__ = Some(map_.next_value()?);
+                            columns__ = map_.next_value()?;
                         }
                         GeneratedField::Description => {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -17330,7 +17330,7 @@ impl<'de> serde::Deserialize<'de> for ReportJob {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "reportStatus" | "report_status" => Ok(GeneratedField::ReportStatus),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -17357,7 +17357,7 @@ impl<'de> serde::Deserialize<'de> for ReportJob {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::ReportStatus => {
                             if report_status__.is_some() {
@@ -17465,7 +17465,7 @@ impl<'de> serde::Deserialize<'de> for ReportResultsMetadata {
                             "rowCount" | "row_count" => Ok(GeneratedField::RowCount),
                             "dateRange" | "date_range" => Ok(GeneratedField::DateRange),
                             "precedingDateRange" | "preceding_date_range" => Ok(GeneratedField::PrecedingDateRange),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -17501,7 +17501,7 @@ impl<'de> serde::Deserialize<'de> for ReportResultsMetadata {
                                 return Err(serde::de::Error::duplicate_field("rowCount"));
                             }
                             row_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::DateRange => {
@@ -17607,7 +17607,7 @@ impl<'de> serde::Deserialize<'de> for ReportStatus {
                             "state" => Ok(GeneratedField::State),
                             "startTime" | "start_time" => Ok(GeneratedField::StartTime),
                             "endTime" | "end_time" => Ok(GeneratedField::EndTime),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -17635,7 +17635,7 @@ impl<'de> serde::Deserialize<'de> for ReportStatus {
                             if state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("state"));
                             }
-                            state__ = Some(map_.next_value::<crate::wkt::OpenEnum<report_status::State>>()?.value());
+                            state__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<report_status::State>>>()?.map(|x| x.value());
                         }
                         GeneratedField::StartTime => {
                             if start_time__.is_some() {
@@ -17840,7 +17840,7 @@ impl<'de> serde::Deserialize<'de> for ReportValue {
                             "moneyValue" | "money_value" => Ok(GeneratedField::MoneyValue),
                             "dateValue" | "date_value" => Ok(GeneratedField::DateValue),
                             "dateTimeValue" | "date_time_value" => Ok(GeneratedField::DateTimeValue),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -17872,7 +17872,7 @@ impl<'de> serde::Deserialize<'de> for ReportValue {
                             if value__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("intValue"));
                             }
-                            value__ = map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| report_value::Value::IntValue(x.0));
+                            value__ = map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| report_value::Value::IntValue(x.0));
                         }
                         GeneratedField::DecimalValue => {
                             if value__.is_some() {
@@ -17974,7 +17974,7 @@ impl<'de> serde::Deserialize<'de> for RepricingAdjustment {
                     {
                         match value {
                             "percentageAdjustment" | "percentage_adjustment" => Ok(GeneratedField::PercentageAdjustment),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -18075,7 +18075,7 @@ impl<'de> serde::Deserialize<'de> for RepricingCondition {
                     {
                         match value {
                             "skuGroupCondition" | "sku_group_condition" => Ok(GeneratedField::SkuGroupCondition),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -18223,7 +18223,7 @@ impl<'de> serde::Deserialize<'de> for RepricingConfig {
                             "conditionalOverrides" | "conditional_overrides" => Ok(GeneratedField::ConditionalOverrides),
                             "entitlementGranularity" | "entitlement_granularity" => Ok(GeneratedField::EntitlementGranularity),
                             "channelPartnerGranularity" | "channel_partner_granularity" => Ok(GeneratedField::ChannelPartnerGranularity),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -18265,13 +18265,13 @@ impl<'de> serde::Deserialize<'de> for RepricingConfig {
                             if rebilling_basis__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("rebillingBasis"));
                             }
-                            rebilling_basis__ = Some(map_.next_value::<crate::wkt::OpenEnum<RebillingBasis>>()?.value());
+                            rebilling_basis__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<RebillingBasis>>>()?.map(|x| x.value());
                         }
                         GeneratedField::ConditionalOverrides => {
                             if conditional_overrides__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("conditionalOverrides"));
                             }
-                            conditional_overrides__ = Some(map_.next_value()?);
+                            conditional_overrides__ = map_.next_value()?;
                         }
                         GeneratedField::EntitlementGranularity => {
                             if granularity__.is_some() {
@@ -18348,7 +18348,7 @@ impl<'de> serde::Deserialize<'de> for repricing_config::ChannelPartnerGranularit
                     where
                         E: serde::de::Error,
                     {
-                            Ok(GeneratedField::__SkipField__)
+                            crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__)
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -18430,7 +18430,7 @@ impl<'de> serde::Deserialize<'de> for repricing_config::EntitlementGranularity {
                     {
                         match value {
                             "entitlement" => Ok(GeneratedField::Entitlement),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -18456,7 +18456,7 @@ impl<'de> serde::Deserialize<'de> for repricing_config::EntitlementGranularity {
                             if entitlement__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlement"));
                             }
-                            entitlement__ = Some(map_.next_value()?);
+                            entitlement__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -18624,7 +18624,7 @@ impl<'de> serde::Deserialize<'de> for Row {
                         match value {
                             "values" => Ok(GeneratedField::Values),
                             "partitionKey" | "partition_key" => Ok(GeneratedField::PartitionKey),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -18651,13 +18651,13 @@ impl<'de> serde::Deserialize<'de> for Row {
                             if values__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("values"));
                             }
-                            values__ = Some(map_.next_value()?);
+                            values__ = map_.next_value()?;
                         }
                         GeneratedField::PartitionKey => {
                             if partition_key__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("partitionKey"));
                             }
-                            partition_key__ = Some(map_.next_value()?);
+                            partition_key__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -18756,7 +18756,7 @@ impl<'de> serde::Deserialize<'de> for RunReportJobRequest {
                             "dateRange" | "date_range" => Ok(GeneratedField::DateRange),
                             "filter" => Ok(GeneratedField::Filter),
                             "languageCode" | "language_code" => Ok(GeneratedField::LanguageCode),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -18785,7 +18785,7 @@ impl<'de> serde::Deserialize<'de> for RunReportJobRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::DateRange => {
                             if date_range__.is_some() {
@@ -18797,13 +18797,13 @@ impl<'de> serde::Deserialize<'de> for RunReportJobRequest {
                             if filter__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("filter"));
                             }
-                            filter__ = Some(map_.next_value()?);
+                            filter__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -18886,7 +18886,7 @@ impl<'de> serde::Deserialize<'de> for RunReportJobResponse {
                         match value {
                             "reportJob" | "report_job" => Ok(GeneratedField::ReportJob),
                             "reportMetadata" | "report_metadata" => Ok(GeneratedField::ReportMetadata),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19008,7 +19008,7 @@ impl<'de> serde::Deserialize<'de> for Sku {
                             "name" => Ok(GeneratedField::Name),
                             "marketingInfo" | "marketing_info" => Ok(GeneratedField::MarketingInfo),
                             "product" => Ok(GeneratedField::Product),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19036,7 +19036,7 @@ impl<'de> serde::Deserialize<'de> for Sku {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::MarketingInfo => {
                             if marketing_info__.is_some() {
@@ -19129,7 +19129,7 @@ impl<'de> serde::Deserialize<'de> for SkuGroup {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19156,13 +19156,13 @@ impl<'de> serde::Deserialize<'de> for SkuGroup {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::DisplayName => {
                             if display_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("displayName"));
                             }
-                            display_name__ = Some(map_.next_value()?);
+                            display_name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -19233,7 +19233,7 @@ impl<'de> serde::Deserialize<'de> for SkuGroupCondition {
                     {
                         match value {
                             "skuGroup" | "sku_group" => Ok(GeneratedField::SkuGroup),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19259,7 +19259,7 @@ impl<'de> serde::Deserialize<'de> for SkuGroupCondition {
                             if sku_group__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skuGroup"));
                             }
-                            sku_group__ = Some(map_.next_value()?);
+                            sku_group__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -19338,7 +19338,7 @@ impl<'de> serde::Deserialize<'de> for SkuPurchaseGroup {
                         match value {
                             "skus" => Ok(GeneratedField::Skus),
                             "billingAccountPurchaseInfos" | "billing_account_purchase_infos" => Ok(GeneratedField::BillingAccountPurchaseInfos),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19365,13 +19365,13 @@ impl<'de> serde::Deserialize<'de> for SkuPurchaseGroup {
                             if skus__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("skus"));
                             }
-                            skus__ = Some(map_.next_value()?);
+                            skus__ = map_.next_value()?;
                         }
                         GeneratedField::BillingAccountPurchaseInfos => {
                             if billing_account_purchase_infos__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("billingAccountPurchaseInfos"));
                             }
-                            billing_account_purchase_infos__ = Some(map_.next_value()?);
+                            billing_account_purchase_infos__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -19451,7 +19451,7 @@ impl<'de> serde::Deserialize<'de> for StartPaidServiceRequest {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19478,13 +19478,13 @@ impl<'de> serde::Deserialize<'de> for StartPaidServiceRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -19566,7 +19566,7 @@ impl<'de> serde::Deserialize<'de> for SubscriberEvent {
                         match value {
                             "customerEvent" | "customer_event" => Ok(GeneratedField::CustomerEvent),
                             "entitlementEvent" | "entitlement_event" => Ok(GeneratedField::EntitlementEvent),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19679,7 +19679,7 @@ impl<'de> serde::Deserialize<'de> for SuspendEntitlementRequest {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19706,13 +19706,13 @@ impl<'de> serde::Deserialize<'de> for SuspendEntitlementRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -19803,7 +19803,7 @@ impl<'de> serde::Deserialize<'de> for TransferEligibility {
                             "isEligible" | "is_eligible" => Ok(GeneratedField::IsEligible),
                             "description" => Ok(GeneratedField::Description),
                             "ineligibilityReason" | "ineligibility_reason" => Ok(GeneratedField::IneligibilityReason),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -19831,19 +19831,19 @@ impl<'de> serde::Deserialize<'de> for TransferEligibility {
                             if is_eligible__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("isEligible"));
                             }
-                            is_eligible__ = Some(map_.next_value()?);
+                            is_eligible__ = map_.next_value()?;
                         }
                         GeneratedField::Description => {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::IneligibilityReason => {
                             if ineligibility_reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("ineligibilityReason"));
                             }
-                            ineligibility_reason__ = Some(map_.next_value::<crate::wkt::OpenEnum<transfer_eligibility::Reason>>()?.value());
+                            ineligibility_reason__ = map_.next_value::<::std::option::Option<crate::wkt::OpenEnum<transfer_eligibility::Reason>>>()?.map(|x| x.value());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -20023,7 +20023,7 @@ impl<'de> serde::Deserialize<'de> for TransferEntitlementsRequest {
                             "entitlements" => Ok(GeneratedField::Entitlements),
                             "authToken" | "auth_token" => Ok(GeneratedField::AuthToken),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20052,25 +20052,25 @@ impl<'de> serde::Deserialize<'de> for TransferEntitlementsRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::Entitlements => {
                             if entitlements__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlements"));
                             }
-                            entitlements__ = Some(map_.next_value()?);
+                            entitlements__ = map_.next_value()?;
                         }
                         GeneratedField::AuthToken => {
                             if auth_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("authToken"));
                             }
-                            auth_token__ = Some(map_.next_value()?);
+                            auth_token__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -20142,7 +20142,7 @@ impl<'de> serde::Deserialize<'de> for TransferEntitlementsResponse {
                     {
                         match value {
                             "entitlements" => Ok(GeneratedField::Entitlements),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20168,7 +20168,7 @@ impl<'de> serde::Deserialize<'de> for TransferEntitlementsResponse {
                             if entitlements__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlements"));
                             }
-                            entitlements__ = Some(map_.next_value()?);
+                            entitlements__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -20256,7 +20256,7 @@ impl<'de> serde::Deserialize<'de> for TransferEntitlementsToGoogleRequest {
                             "parent" => Ok(GeneratedField::Parent),
                             "entitlements" => Ok(GeneratedField::Entitlements),
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20284,19 +20284,19 @@ impl<'de> serde::Deserialize<'de> for TransferEntitlementsToGoogleRequest {
                             if parent__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("parent"));
                             }
-                            parent__ = Some(map_.next_value()?);
+                            parent__ = map_.next_value()?;
                         }
                         GeneratedField::Entitlements => {
                             if entitlements__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("entitlements"));
                             }
-                            entitlements__ = Some(map_.next_value()?);
+                            entitlements__ = map_.next_value()?;
                         }
                         GeneratedField::RequestId => {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -20377,7 +20377,7 @@ impl<'de> serde::Deserialize<'de> for TransferableOffer {
                         match value {
                             "offer" => Ok(GeneratedField::Offer),
                             "priceReferenceId" | "price_reference_id" => Ok(GeneratedField::PriceReferenceId),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20410,7 +20410,7 @@ impl<'de> serde::Deserialize<'de> for TransferableOffer {
                             if price_reference_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("priceReferenceId"));
                             }
-                            price_reference_id__ = Some(map_.next_value()?);
+                            price_reference_id__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -20500,7 +20500,7 @@ impl<'de> serde::Deserialize<'de> for TransferableSku {
                             "transferEligibility" | "transfer_eligibility" => Ok(GeneratedField::TransferEligibility),
                             "sku" => Ok(GeneratedField::Sku),
                             "legacySku" | "legacy_sku" => Ok(GeneratedField::LegacySku),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20621,7 +20621,7 @@ impl<'de> serde::Deserialize<'de> for TrialSettings {
                         match value {
                             "trial" => Ok(GeneratedField::Trial),
                             "endTime" | "end_time" => Ok(GeneratedField::EndTime),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20648,7 +20648,7 @@ impl<'de> serde::Deserialize<'de> for TrialSettings {
                             if trial__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("trial"));
                             }
-                            trial__ = Some(map_.next_value()?);
+                            trial__ = map_.next_value()?;
                         }
                         GeneratedField::EndTime => {
                             if end_time__.is_some() {
@@ -20743,7 +20743,7 @@ impl<'de> serde::Deserialize<'de> for UnregisterSubscriberRequest {
                             "account" => Ok(GeneratedField::Account),
                             "serviceAccount" | "service_account" => Ok(GeneratedField::ServiceAccount),
                             "integrator" => Ok(GeneratedField::Integrator),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20771,13 +20771,13 @@ impl<'de> serde::Deserialize<'de> for UnregisterSubscriberRequest {
                             if account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("account"));
                             }
-                            account__ = Some(map_.next_value()?);
+                            account__ = map_.next_value()?;
                         }
                         GeneratedField::ServiceAccount => {
                             if service_account__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("serviceAccount"));
                             }
-                            service_account__ = Some(map_.next_value()?);
+                            service_account__ = map_.next_value()?;
                         }
                         GeneratedField::Integrator => {
                             if integrator__.is_some() {
@@ -20854,7 +20854,7 @@ impl<'de> serde::Deserialize<'de> for UnregisterSubscriberResponse {
                     {
                         match value {
                             "topic" => Ok(GeneratedField::Topic),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20880,7 +20880,7 @@ impl<'de> serde::Deserialize<'de> for UnregisterSubscriberResponse {
                             if topic__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("topic"));
                             }
-                            topic__ = Some(map_.next_value()?);
+                            topic__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -20969,7 +20969,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartnerLinkRequest {
                             "name" => Ok(GeneratedField::Name),
                             "channelPartnerLink" | "channel_partner_link" => Ok(GeneratedField::ChannelPartnerLink),
                             "updateMask" | "update_mask" => Ok(GeneratedField::UpdateMask),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -20997,7 +20997,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartnerLinkRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::ChannelPartnerLink => {
                             if channel_partner_link__.is_some() {
@@ -21081,7 +21081,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartnerRepricingConfigRequest
                     {
                         match value {
                             "channelPartnerRepricingConfig" | "channel_partner_repricing_config" => Ok(GeneratedField::ChannelPartnerRepricingConfig),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -21177,7 +21177,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCustomerRepricingConfigRequest {
                     {
                         match value {
                             "customerRepricingConfig" | "customer_repricing_config" => Ok(GeneratedField::CustomerRepricingConfig),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -21282,7 +21282,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCustomerRequest {
                         match value {
                             "customer" => Ok(GeneratedField::Customer),
                             "updateMask" | "update_mask" => Ok(GeneratedField::UpdateMask),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -21354,7 +21354,7 @@ impl serde::Serialize for Value {
                     struct_ser.serialize_field("stringValue", v)?;
                 }
                 value::Kind::DoubleValue(v) => {
-                    struct_ser.serialize_field("doubleValue", v)?;
+                    struct_ser.serialize_field("doubleValue", &crate::json::Double(*v))?;
                 }
                 value::Kind::ProtoValue(v) => {
                     struct_ser.serialize_field("protoValue", v)?;
@@ -21420,7 +21420,7 @@ impl<'de> serde::Deserialize<'de> for Value {
                             "doubleValue" | "double_value" => Ok(GeneratedField::DoubleValue),
                             "protoValue" | "proto_value" => Ok(GeneratedField::ProtoValue),
                             "boolValue" | "bool_value" => Ok(GeneratedField::BoolValue),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -21446,7 +21446,7 @@ impl<'de> serde::Deserialize<'de> for Value {
                             if kind__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("int64Value"));
                             }
-                            kind__ = map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| value::Kind::Int64Value(x.0));
+                            kind__ = map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| value::Kind::Int64Value(x.0));
                         }
                         GeneratedField::StringValue => {
                             if kind__.is_some() {
@@ -21458,7 +21458,7 @@ impl<'de> serde::Deserialize<'de> for Value {
                             if kind__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("doubleValue"));
                             }
-                            kind__ = map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| value::Kind::DoubleValue(x.0));
+                            kind__ = map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| value::Kind::DoubleValue(x.0));
                         }
                         GeneratedField::ProtoValue => {
                             if kind__.is_some() {
@@ -21485,4 +21485,88 @@ impl<'de> serde::Deserialize<'de> for Value {
         }
         deserializer.deserialize_struct("google.cloud.channel.v1.Value", FIELDS, GeneratedVisitor)
     }
+}
+impl crate::json::ProtoEnum for cloud_identity_info::CustomerType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.CloudIdentityInfo.CustomerType";
+}
+impl crate::json::ProtoEnum for edu_data::InstituteSize {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.EduData.InstituteSize";
+}
+impl crate::json::ProtoEnum for edu_data::InstituteType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.EduData.InstituteType";
+}
+impl crate::json::ProtoEnum for ChannelPartnerLinkState {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.ChannelPartnerLinkState";
+}
+impl crate::json::ProtoEnum for ChannelPartnerLinkView {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.ChannelPartnerLinkView";
+}
+impl crate::json::ProtoEnum for customer::CustomerAttestationState {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.Customer.CustomerAttestationState";
+}
+impl crate::json::ProtoEnum for MediaType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.MediaType";
+}
+impl crate::json::ProtoEnum for parameter_definition::ParameterType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.ParameterDefinition.ParameterType";
+}
+impl crate::json::ProtoEnum for DiscountType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.DiscountType";
+}
+impl crate::json::ProtoEnum for PaymentPlan {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.PaymentPlan";
+}
+impl crate::json::ProtoEnum for PaymentType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.PaymentType";
+}
+impl crate::json::ProtoEnum for PeriodType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.PeriodType";
+}
+impl crate::json::ProtoEnum for PromotionalOrderType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.PromotionalOrderType";
+}
+impl crate::json::ProtoEnum for ResourceType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.ResourceType";
+}
+impl crate::json::ProtoEnum for entitlement::ProvisioningState {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.Entitlement.ProvisioningState";
+}
+impl crate::json::ProtoEnum for entitlement::SuspensionReason {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.Entitlement.SuspensionReason";
+}
+impl crate::json::ProtoEnum for transfer_eligibility::Reason {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.TransferEligibility.Reason";
+}
+impl crate::json::ProtoEnum for entitlement_change::ActivationReason {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.EntitlementChange.ActivationReason";
+}
+impl crate::json::ProtoEnum for entitlement_change::CancellationReason {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.EntitlementChange.CancellationReason";
+}
+impl crate::json::ProtoEnum for entitlement_change::ChangeType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.EntitlementChange.ChangeType";
+}
+impl crate::json::ProtoEnum for entitlement_change::OperatorType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.EntitlementChange.OperatorType";
+}
+impl crate::json::ProtoEnum for operation_metadata::OperationType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.OperationMetadata.OperationType";
+}
+impl crate::json::ProtoEnum for column::DataType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.Column.DataType";
+}
+impl crate::json::ProtoEnum for report_status::State {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.ReportStatus.State";
+}
+impl crate::json::ProtoEnum for RebillingBasis {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.RebillingBasis";
+}
+impl crate::json::ProtoEnum for list_purchasable_skus_request::change_offer_purchase::ChangeType {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.ListPurchasableSkusRequest.ChangeOfferPurchase.ChangeType";
+}
+impl crate::json::ProtoEnum for customer_event::Type {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.CustomerEvent.Type";
+}
+impl crate::json::ProtoEnum for entitlement_event::Type {
+    const FULL_NAME: &'static str = "google.cloud.channel.v1.EntitlementEvent.Type";
 }

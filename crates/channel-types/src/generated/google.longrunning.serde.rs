@@ -55,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for CancelOperationRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -81,7 +81,7 @@ impl<'de> serde::Deserialize<'de> for CancelOperationRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -150,7 +150,7 @@ impl<'de> serde::Deserialize<'de> for DeleteOperationRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -176,7 +176,7 @@ impl<'de> serde::Deserialize<'de> for DeleteOperationRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -245,7 +245,7 @@ impl<'de> serde::Deserialize<'de> for GetOperationRequest {
                     {
                         match value {
                             "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -271,7 +271,7 @@ impl<'de> serde::Deserialize<'de> for GetOperationRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -379,7 +379,7 @@ impl<'de> serde::Deserialize<'de> for ListOperationsRequest {
                             "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
                             "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
                             "returnPartialSuccess" | "return_partial_success" => Ok(GeneratedField::ReturnPartialSuccess),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -409,33 +409,33 @@ impl<'de> serde::Deserialize<'de> for ListOperationsRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::Filter => {
                             if filter__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("filter"));
                             }
-                            filter__ = Some(map_.next_value()?);
+                            filter__ = map_.next_value()?;
                         }
                         GeneratedField::PageSize => {
                             if page_size__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PageToken => {
                             if page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("pageToken"));
                             }
-                            page_token__ = Some(map_.next_value()?);
+                            page_token__ = map_.next_value()?;
                         }
                         GeneratedField::ReturnPartialSuccess => {
                             if return_partial_success__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("returnPartialSuccess"));
                             }
-                            return_partial_success__ = Some(map_.next_value()?);
+                            return_partial_success__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -527,7 +527,7 @@ impl<'de> serde::Deserialize<'de> for ListOperationsResponse {
                             "operations" => Ok(GeneratedField::Operations),
                             "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
                             "unreachable" => Ok(GeneratedField::Unreachable),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -555,19 +555,19 @@ impl<'de> serde::Deserialize<'de> for ListOperationsResponse {
                             if operations__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("operations"));
                             }
-                            operations__ = Some(map_.next_value()?);
+                            operations__ = map_.next_value()?;
                         }
                         GeneratedField::NextPageToken => {
                             if next_page_token__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("nextPageToken"));
                             }
-                            next_page_token__ = Some(map_.next_value()?);
+                            next_page_token__ = map_.next_value()?;
                         }
                         GeneratedField::Unreachable => {
                             if unreachable__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("unreachable"));
                             }
-                            unreachable__ = Some(map_.next_value()?);
+                            unreachable__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -675,7 +675,7 @@ impl<'de> serde::Deserialize<'de> for Operation {
                             "done" => Ok(GeneratedField::Done),
                             "error" => Ok(GeneratedField::Error),
                             "response" => Ok(GeneratedField::Response),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -704,7 +704,7 @@ impl<'de> serde::Deserialize<'de> for Operation {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::Metadata => {
                             if metadata__.is_some() {
@@ -716,7 +716,7 @@ impl<'de> serde::Deserialize<'de> for Operation {
                             if done__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("done"));
                             }
-                            done__ = Some(map_.next_value()?);
+                            done__ = map_.next_value()?;
                         }
                         GeneratedField::Error => {
                             if result__.is_some() {
@@ -813,7 +813,7 @@ impl<'de> serde::Deserialize<'de> for OperationInfo {
                         match value {
                             "responseType" | "response_type" => Ok(GeneratedField::ResponseType),
                             "metadataType" | "metadata_type" => Ok(GeneratedField::MetadataType),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -840,13 +840,13 @@ impl<'de> serde::Deserialize<'de> for OperationInfo {
                             if response_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("responseType"));
                             }
-                            response_type__ = Some(map_.next_value()?);
+                            response_type__ = map_.next_value()?;
                         }
                         GeneratedField::MetadataType => {
                             if metadata_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("metadataType"));
                             }
-                            metadata_type__ = Some(map_.next_value()?);
+                            metadata_type__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -925,7 +925,7 @@ impl<'de> serde::Deserialize<'de> for WaitOperationRequest {
                         match value {
                             "name" => Ok(GeneratedField::Name),
                             "timeout" => Ok(GeneratedField::Timeout),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -952,7 +952,7 @@ impl<'de> serde::Deserialize<'de> for WaitOperationRequest {
                             if name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("name"));
                             }
-                            name__ = Some(map_.next_value()?);
+                            name__ = map_.next_value()?;
                         }
                         GeneratedField::Timeout => {
                             if timeout__.is_some() {

@@ -73,7 +73,7 @@ impl<'de> serde::Deserialize<'de> for Date {
                             "year" => Ok(GeneratedField::Year),
                             "month" => Ok(GeneratedField::Month),
                             "day" => Ok(GeneratedField::Day),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -102,7 +102,7 @@ impl<'de> serde::Deserialize<'de> for Date {
                                 return Err(serde::de::Error::duplicate_field("year"));
                             }
                             year__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Month => {
@@ -110,7 +110,7 @@ impl<'de> serde::Deserialize<'de> for Date {
                                 return Err(serde::de::Error::duplicate_field("month"));
                             }
                             month__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Day => {
@@ -118,7 +118,7 @@ impl<'de> serde::Deserialize<'de> for Date {
                                 return Err(serde::de::Error::duplicate_field("day"));
                             }
                             day__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -265,7 +265,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                             "nanos" => Ok(GeneratedField::Nanos),
                             "utcOffset" | "utc_offset" => Ok(GeneratedField::UtcOffset),
                             "timeZone" | "time_zone" => Ok(GeneratedField::TimeZone),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -299,7 +299,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                                 return Err(serde::de::Error::duplicate_field("year"));
                             }
                             year__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Month => {
@@ -307,7 +307,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                                 return Err(serde::de::Error::duplicate_field("month"));
                             }
                             month__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Day => {
@@ -315,7 +315,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                                 return Err(serde::de::Error::duplicate_field("day"));
                             }
                             day__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Hours => {
@@ -323,7 +323,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                                 return Err(serde::de::Error::duplicate_field("hours"));
                             }
                             hours__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Minutes => {
@@ -331,7 +331,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                                 return Err(serde::de::Error::duplicate_field("minutes"));
                             }
                             minutes__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Seconds => {
@@ -339,7 +339,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                                 return Err(serde::de::Error::duplicate_field("seconds"));
                             }
                             seconds__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Nanos => {
@@ -347,7 +347,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                                 return Err(serde::de::Error::duplicate_field("nanos"));
                             }
                             nanos__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::UtcOffset => {
@@ -438,7 +438,7 @@ impl<'de> serde::Deserialize<'de> for Decimal {
                     {
                         match value {
                             "value" => Ok(GeneratedField::Value),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -464,7 +464,7 @@ impl<'de> serde::Deserialize<'de> for Decimal {
                             if value__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("value"));
                             }
-                            value__ = Some(map_.next_value()?);
+                            value__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -554,7 +554,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                             "currencyCode" | "currency_code" => Ok(GeneratedField::CurrencyCode),
                             "units" => Ok(GeneratedField::Units),
                             "nanos" => Ok(GeneratedField::Nanos),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -582,14 +582,14 @@ impl<'de> serde::Deserialize<'de> for Money {
                             if currency_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("currencyCode"));
                             }
-                            currency_code__ = Some(map_.next_value()?);
+                            currency_code__ = map_.next_value()?;
                         }
                         GeneratedField::Units => {
                             if units__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("units"));
                             }
                             units__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Nanos => {
@@ -597,7 +597,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                                 return Err(serde::de::Error::duplicate_field("nanos"));
                             }
                             nanos__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -765,7 +765,7 @@ impl<'de> serde::Deserialize<'de> for PostalAddress {
                             "addressLines" | "address_lines" => Ok(GeneratedField::AddressLines),
                             "recipients" => Ok(GeneratedField::Recipients),
                             "organization" => Ok(GeneratedField::Organization),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -802,68 +802,68 @@ impl<'de> serde::Deserialize<'de> for PostalAddress {
                                 return Err(serde::de::Error::duplicate_field("revision"));
                             }
                             revision__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::RegionCode => {
                             if region_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("regionCode"));
                             }
-                            region_code__ = Some(map_.next_value()?);
+                            region_code__ = map_.next_value()?;
                         }
                         GeneratedField::LanguageCode => {
                             if language_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("languageCode"));
                             }
-                            language_code__ = Some(map_.next_value()?);
+                            language_code__ = map_.next_value()?;
                         }
                         GeneratedField::PostalCode => {
                             if postal_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("postalCode"));
                             }
-                            postal_code__ = Some(map_.next_value()?);
+                            postal_code__ = map_.next_value()?;
                         }
                         GeneratedField::SortingCode => {
                             if sorting_code__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("sortingCode"));
                             }
-                            sorting_code__ = Some(map_.next_value()?);
+                            sorting_code__ = map_.next_value()?;
                         }
                         GeneratedField::AdministrativeArea => {
                             if administrative_area__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("administrativeArea"));
                             }
-                            administrative_area__ = Some(map_.next_value()?);
+                            administrative_area__ = map_.next_value()?;
                         }
                         GeneratedField::Locality => {
                             if locality__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("locality"));
                             }
-                            locality__ = Some(map_.next_value()?);
+                            locality__ = map_.next_value()?;
                         }
                         GeneratedField::Sublocality => {
                             if sublocality__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("sublocality"));
                             }
-                            sublocality__ = Some(map_.next_value()?);
+                            sublocality__ = map_.next_value()?;
                         }
                         GeneratedField::AddressLines => {
                             if address_lines__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("addressLines"));
                             }
-                            address_lines__ = Some(map_.next_value()?);
+                            address_lines__ = map_.next_value()?;
                         }
                         GeneratedField::Recipients => {
                             if recipients__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("recipients"));
                             }
-                            recipients__ = Some(map_.next_value()?);
+                            recipients__ = map_.next_value()?;
                         }
                         GeneratedField::Organization => {
                             if organization__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("organization"));
                             }
-                            organization__ = Some(map_.next_value()?);
+                            organization__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -951,7 +951,7 @@ impl<'de> serde::Deserialize<'de> for TimeZone {
                         match value {
                             "id" => Ok(GeneratedField::Id),
                             "version" => Ok(GeneratedField::Version),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -978,13 +978,13 @@ impl<'de> serde::Deserialize<'de> for TimeZone {
                             if id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("id"));
                             }
-                            id__ = Some(map_.next_value()?);
+                            id__ = map_.next_value()?;
                         }
                         GeneratedField::Version => {
                             if version__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("version"));
                             }
-                            version__ = Some(map_.next_value()?);
+                            version__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;

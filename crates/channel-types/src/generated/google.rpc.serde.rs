@@ -56,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for BadRequest {
                     {
                         match value {
                             "fieldViolations" | "field_violations" => Ok(GeneratedField::FieldViolations),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -82,7 +82,7 @@ impl<'de> serde::Deserialize<'de> for BadRequest {
                             if field_violations__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("fieldViolations"));
                             }
-                            field_violations__ = Some(map_.next_value()?);
+                            field_violations__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -179,7 +179,7 @@ impl<'de> serde::Deserialize<'de> for bad_request::FieldViolation {
                             "description" => Ok(GeneratedField::Description),
                             "reason" => Ok(GeneratedField::Reason),
                             "localizedMessage" | "localized_message" => Ok(GeneratedField::LocalizedMessage),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -208,19 +208,19 @@ impl<'de> serde::Deserialize<'de> for bad_request::FieldViolation {
                             if field__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("field"));
                             }
-                            field__ = Some(map_.next_value()?);
+                            field__ = map_.next_value()?;
                         }
                         GeneratedField::Description => {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::Reason => {
                             if reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("reason"));
                             }
-                            reason__ = Some(map_.next_value()?);
+                            reason__ = map_.next_value()?;
                         }
                         GeneratedField::LocalizedMessage => {
                             if localized_message__.is_some() {
@@ -424,7 +424,7 @@ impl<'de> serde::Deserialize<'de> for DebugInfo {
                         match value {
                             "stackEntries" | "stack_entries" => Ok(GeneratedField::StackEntries),
                             "detail" => Ok(GeneratedField::Detail),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -451,13 +451,13 @@ impl<'de> serde::Deserialize<'de> for DebugInfo {
                             if stack_entries__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("stackEntries"));
                             }
-                            stack_entries__ = Some(map_.next_value()?);
+                            stack_entries__ = map_.next_value()?;
                         }
                         GeneratedField::Detail => {
                             if detail__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("detail"));
                             }
-                            detail__ = Some(map_.next_value()?);
+                            detail__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -545,7 +545,7 @@ impl<'de> serde::Deserialize<'de> for ErrorInfo {
                             "reason" => Ok(GeneratedField::Reason),
                             "domain" => Ok(GeneratedField::Domain),
                             "metadata" => Ok(GeneratedField::Metadata),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -573,21 +573,19 @@ impl<'de> serde::Deserialize<'de> for ErrorInfo {
                             if reason__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("reason"));
                             }
-                            reason__ = Some(map_.next_value()?);
+                            reason__ = map_.next_value()?;
                         }
                         GeneratedField::Domain => {
                             if domain__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("domain"));
                             }
-                            domain__ = Some(map_.next_value()?);
+                            domain__ = map_.next_value()?;
                         }
                         GeneratedField::Metadata => {
                             if metadata__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("metadata"));
                             }
-                            metadata__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
+                            metadata__ = map_.next_value::<::std::option::Option<std::collections::HashMap<_, _>>>()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -658,7 +656,7 @@ impl<'de> serde::Deserialize<'de> for Help {
                     {
                         match value {
                             "links" => Ok(GeneratedField::Links),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -684,7 +682,7 @@ impl<'de> serde::Deserialize<'de> for Help {
                             if links__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("links"));
                             }
-                            links__ = Some(map_.next_value()?);
+                            links__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -762,7 +760,7 @@ impl<'de> serde::Deserialize<'de> for help::Link {
                         match value {
                             "description" => Ok(GeneratedField::Description),
                             "url" => Ok(GeneratedField::Url),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -789,13 +787,13 @@ impl<'de> serde::Deserialize<'de> for help::Link {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::Url => {
                             if url__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("url"));
                             }
-                            url__ = Some(map_.next_value()?);
+                            url__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -874,7 +872,7 @@ impl<'de> serde::Deserialize<'de> for LocalizedMessage {
                         match value {
                             "locale" => Ok(GeneratedField::Locale),
                             "message" => Ok(GeneratedField::Message),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -901,13 +899,13 @@ impl<'de> serde::Deserialize<'de> for LocalizedMessage {
                             if locale__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("locale"));
                             }
-                            locale__ = Some(map_.next_value()?);
+                            locale__ = map_.next_value()?;
                         }
                         GeneratedField::Message => {
                             if message__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("message"));
                             }
-                            message__ = Some(map_.next_value()?);
+                            message__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -977,7 +975,7 @@ impl<'de> serde::Deserialize<'de> for PreconditionFailure {
                     {
                         match value {
                             "violations" => Ok(GeneratedField::Violations),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1003,7 +1001,7 @@ impl<'de> serde::Deserialize<'de> for PreconditionFailure {
                             if violations__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("violations"));
                             }
-                            violations__ = Some(map_.next_value()?);
+                            violations__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1090,7 +1088,7 @@ impl<'de> serde::Deserialize<'de> for precondition_failure::Violation {
                             "type" => Ok(GeneratedField::Type),
                             "subject" => Ok(GeneratedField::Subject),
                             "description" => Ok(GeneratedField::Description),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1118,19 +1116,19 @@ impl<'de> serde::Deserialize<'de> for precondition_failure::Violation {
                             if r#type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("type"));
                             }
-                            r#type__ = Some(map_.next_value()?);
+                            r#type__ = map_.next_value()?;
                         }
                         GeneratedField::Subject => {
                             if subject__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("subject"));
                             }
-                            subject__ = Some(map_.next_value()?);
+                            subject__ = map_.next_value()?;
                         }
                         GeneratedField::Description => {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1201,7 +1199,7 @@ impl<'de> serde::Deserialize<'de> for QuotaFailure {
                     {
                         match value {
                             "violations" => Ok(GeneratedField::Violations),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1227,7 +1225,7 @@ impl<'de> serde::Deserialize<'de> for QuotaFailure {
                             if violations__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("violations"));
                             }
-                            violations__ = Some(map_.next_value()?);
+                            violations__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1369,7 +1367,7 @@ impl<'de> serde::Deserialize<'de> for quota_failure::Violation {
                             "quotaDimensions" | "quota_dimensions" => Ok(GeneratedField::QuotaDimensions),
                             "quotaValue" | "quota_value" => Ok(GeneratedField::QuotaValue),
                             "futureQuotaValue" | "future_quota_value" => Ok(GeneratedField::FutureQuotaValue),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1402,46 +1400,44 @@ impl<'de> serde::Deserialize<'de> for quota_failure::Violation {
                             if subject__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("subject"));
                             }
-                            subject__ = Some(map_.next_value()?);
+                            subject__ = map_.next_value()?;
                         }
                         GeneratedField::Description => {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::ApiService => {
                             if api_service__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("apiService"));
                             }
-                            api_service__ = Some(map_.next_value()?);
+                            api_service__ = map_.next_value()?;
                         }
                         GeneratedField::QuotaMetric => {
                             if quota_metric__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("quotaMetric"));
                             }
-                            quota_metric__ = Some(map_.next_value()?);
+                            quota_metric__ = map_.next_value()?;
                         }
                         GeneratedField::QuotaId => {
                             if quota_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("quotaId"));
                             }
-                            quota_id__ = Some(map_.next_value()?);
+                            quota_id__ = map_.next_value()?;
                         }
                         GeneratedField::QuotaDimensions => {
                             if quota_dimensions__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("quotaDimensions"));
                             }
-                            quota_dimensions__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
+                            quota_dimensions__ = map_.next_value::<::std::option::Option<std::collections::HashMap<_, _>>>()?;
                         }
                         GeneratedField::QuotaValue => {
                             if quota_value__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("quotaValue"));
                             }
                             quota_value__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::FutureQuotaValue => {
@@ -1449,7 +1445,7 @@ impl<'de> serde::Deserialize<'de> for quota_failure::Violation {
                                 return Err(serde::de::Error::duplicate_field("futureQuotaValue"));
                             }
                             future_quota_value__ = 
-                                map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| x.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -1537,7 +1533,7 @@ impl<'de> serde::Deserialize<'de> for RequestInfo {
                         match value {
                             "requestId" | "request_id" => Ok(GeneratedField::RequestId),
                             "servingData" | "serving_data" => Ok(GeneratedField::ServingData),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1564,13 +1560,13 @@ impl<'de> serde::Deserialize<'de> for RequestInfo {
                             if request_id__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("requestId"));
                             }
-                            request_id__ = Some(map_.next_value()?);
+                            request_id__ = map_.next_value()?;
                         }
                         GeneratedField::ServingData => {
                             if serving_data__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("servingData"));
                             }
-                            serving_data__ = Some(map_.next_value()?);
+                            serving_data__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1669,7 +1665,7 @@ impl<'de> serde::Deserialize<'de> for ResourceInfo {
                             "resourceName" | "resource_name" => Ok(GeneratedField::ResourceName),
                             "owner" => Ok(GeneratedField::Owner),
                             "description" => Ok(GeneratedField::Description),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1698,25 +1694,25 @@ impl<'de> serde::Deserialize<'de> for ResourceInfo {
                             if resource_type__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("resourceType"));
                             }
-                            resource_type__ = Some(map_.next_value()?);
+                            resource_type__ = map_.next_value()?;
                         }
                         GeneratedField::ResourceName => {
                             if resource_name__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("resourceName"));
                             }
-                            resource_name__ = Some(map_.next_value()?);
+                            resource_name__ = map_.next_value()?;
                         }
                         GeneratedField::Owner => {
                             if owner__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("owner"));
                             }
-                            owner__ = Some(map_.next_value()?);
+                            owner__ = map_.next_value()?;
                         }
                         GeneratedField::Description => {
                             if description__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("description"));
                             }
-                            description__ = Some(map_.next_value()?);
+                            description__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1789,7 +1785,7 @@ impl<'de> serde::Deserialize<'de> for RetryInfo {
                     {
                         match value {
                             "retryDelay" | "retry_delay" => Ok(GeneratedField::RetryDelay),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1902,7 +1898,7 @@ impl<'de> serde::Deserialize<'de> for Status {
                             "code" => Ok(GeneratedField::Code),
                             "message" => Ok(GeneratedField::Message),
                             "details" => Ok(GeneratedField::Details),
-                            _ => Ok(GeneratedField::__SkipField__),
+                            _ => crate::json::unknown_field(value).map(|()| GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1931,20 +1927,20 @@ impl<'de> serde::Deserialize<'de> for Status {
                                 return Err(serde::de::Error::duplicate_field("code"));
                             }
                             code__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                map_.next_value::<::std::option::Option<crate::json::Number<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Message => {
                             if message__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("message"));
                             }
-                            message__ = Some(map_.next_value()?);
+                            message__ = map_.next_value()?;
                         }
                         GeneratedField::Details => {
                             if details__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("details"));
                             }
-                            details__ = Some(map_.next_value()?);
+                            details__ = map_.next_value()?;
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1960,4 +1956,7 @@ impl<'de> serde::Deserialize<'de> for Status {
         }
         deserializer.deserialize_struct("google.rpc.Status", FIELDS, GeneratedVisitor)
     }
+}
+impl crate::json::ProtoEnum for Code {
+    const FULL_NAME: &'static str = "google.rpc.Code";
 }

@@ -3,7 +3,8 @@
 //! On the binary wire an `Any` is the type URL and the packed bytes. In proto3
 //! JSON it is the packed message's own JSON object with an `"@type"` member
 //! added, or, for a well-known type with a special JSON form (Timestamp,
-//! Duration, FieldMask, Any), `{"@type": ..., "value": <that form>}`. Turning
+//! Duration, FieldMask, Struct, Value, ListValue, the wrappers, Any),
+//! `{"@type": ..., "value": <that form>}`. Turning
 //! one form into the other needs the packed type's schema: every message of
 //! this crate's schema and those well-known types are known; any other type
 //! is a clear serialization error rather than a silent loss.
@@ -34,14 +35,59 @@ use serde_json::{Map, Value};
 pub const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
 
 /// A packed message and the URL naming its type.
-#[derive(Clone, PartialEq, Eq, Hash, Message)]
+#[derive(Clone, Default, Debug, PartialEq, Eq, Hash)]
 pub struct Any {
     /// `type.googleapis.com/` followed by the packed message's full name.
-    #[prost(string, tag = "1")]
     pub type_url: String,
     /// The packed message, binary encoded.
-    #[prost(bytes = "vec", tag = "2")]
     pub value: Vec<u8>,
+    /// The packed message's proto3 JSON members (without `"@type"`), kept
+    /// only when it was read from JSON and its type is unknown to this
+    /// crate, so that it has no binary form here: a status detail newer
+    /// than this schema, say (see [`Any::from_json_keeping_unknown`]).
+    /// Written back to JSON as it came; not on the binary wire.
+    pub json: Option<String>,
+}
+
+// By hand rather than derived, because `json` is not a protobuf field.
+impl Message for Any {
+    fn encode_raw(&self, buf: &mut impl prost::bytes::BufMut) {
+        if !self.type_url.is_empty() {
+            prost::encoding::string::encode(1, &self.type_url, buf);
+        }
+        if !self.value.is_empty() {
+            prost::encoding::bytes::encode(2, &self.value, buf);
+        }
+    }
+
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: prost::encoding::WireType,
+        buf: &mut impl prost::bytes::Buf,
+        ctx: prost::encoding::DecodeContext,
+    ) -> Result<(), prost::DecodeError> {
+        match tag {
+            1 => prost::encoding::string::merge(wire_type, &mut self.type_url, buf, ctx),
+            2 => prost::encoding::bytes::merge(wire_type, &mut self.value, buf, ctx),
+            _ => prost::encoding::skip_field(wire_type, tag, buf, ctx),
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        let mut len = 0;
+        if !self.type_url.is_empty() {
+            len += prost::encoding::string::encoded_len(1, &self.type_url);
+        }
+        if !self.value.is_empty() {
+            len += prost::encoding::bytes::encoded_len(2, &self.value);
+        }
+        len
+    }
+
+    fn clear(&mut self) {
+        *self = Any::default();
+    }
 }
 
 impl Name for Any {
@@ -89,6 +135,7 @@ impl Any {
         Ok(Any {
             type_url: format!("{TYPE_URL_PREFIX}{}", M::full_name()),
             value: message.encode_to_vec(),
+            json: None,
         })
     }
 
@@ -110,6 +157,14 @@ impl Any {
 
     /// The packed message as a proto3 JSON object, `"@type"` included.
     pub fn to_json(&self) -> Result<Value, AnyError> {
+        if let Some(members) = &self.json {
+            let mut object = Map::new();
+            object.insert("@type".into(), Value::String(self.type_url.clone()));
+            if let Ok(Value::Object(members)) = serde_json::from_str::<Value>(members) {
+                object.extend(members);
+            }
+            return Ok(Value::Object(object));
+        }
         let codec =
             lookup(self.type_name()).ok_or_else(|| AnyError::UnknownType(self.type_url.clone()))?;
         let inner = (codec.to_json)(&self.value).map_err(AnyError::Convert)?;
@@ -152,7 +207,38 @@ impl Any {
             Value::Object(object)
         };
         let value = (codec.from_json)(inner).map_err(AnyError::Decode)?;
-        Ok(Any { type_url, value })
+        Ok(Any {
+            type_url,
+            value,
+            json: None,
+        })
+    }
+
+    /// Like [`Any::from_json`], but a type this crate does not know is
+    /// kept as its JSON (in [`Any::json`]) instead of refused: for what
+    /// must not be lost, such as the details of an error status.
+    pub fn from_json_keeping_unknown(value: Value) -> Result<Self, AnyError> {
+        let unknown = match &value {
+            Value::Object(object) => match object.get("@type") {
+                Some(Value::String(url)) if url.contains('/') => {
+                    let name = url.rsplit('/').next().unwrap_or_default();
+                    lookup(name).is_none().then(|| url.clone())
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match (unknown, value) {
+            (Some(type_url), Value::Object(mut members)) => {
+                members.remove("@type");
+                Ok(Any {
+                    type_url,
+                    value: Vec::new(),
+                    json: Some(Value::Object(members).to_string()),
+                })
+            }
+            (_, value) => Any::from_json(value),
+        }
     }
 }
 
@@ -176,7 +262,11 @@ impl Serialize for Any {
 impl<'de> Deserialize<'de> for Any {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        Any::from_json(value).map_err(serde::de::Error::custom)
+        Any::from_json(value).map_err(|e| match e {
+            // The packed message's own reader has said what is wrong, and where.
+            AnyError::Decode(reason) => serde::de::Error::custom(reason),
+            other => crate::json::any_problem(other.to_string()),
+        })
     }
 }
 
@@ -220,13 +310,26 @@ fn encode_json<T: Message + Default + Serialize>(bytes: &[u8]) -> Result<Value, 
 }
 
 fn decode_json<T: Message + DeserializeOwned>(value: Value) -> Result<Vec<u8>, String> {
-    let message: T = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    let message: T = crate::json::nested(value)?;
     Ok(message.encode_to_vec())
 }
 
-/// The well-known types an `Any` in this API may hold, sorted by name.
-static WELL_KNOWN: [(&str, AnyCodec); 5] = [
+/// The well-known types an `Any` may hold, sorted by name: those with a
+/// special JSON form go under `"value"`; `Empty` is an ordinary message.
+static WELL_KNOWN: [(&str, AnyCodec); 17] = [
     ("google.protobuf.Any", wrapped_codec::<Any>()),
+    (
+        "google.protobuf.BoolValue",
+        wrapped_codec::<super::BoolValue>(),
+    ),
+    (
+        "google.protobuf.BytesValue",
+        wrapped_codec::<super::BytesValue>(),
+    ),
+    (
+        "google.protobuf.DoubleValue",
+        wrapped_codec::<super::DoubleValue>(),
+    ),
     (
         "google.protobuf.Duration",
         wrapped_codec::<super::Duration>(),
@@ -237,9 +340,39 @@ static WELL_KNOWN: [(&str, AnyCodec); 5] = [
         wrapped_codec::<super::FieldMask>(),
     ),
     (
+        "google.protobuf.FloatValue",
+        wrapped_codec::<super::FloatValue>(),
+    ),
+    (
+        "google.protobuf.Int32Value",
+        wrapped_codec::<super::Int32Value>(),
+    ),
+    (
+        "google.protobuf.Int64Value",
+        wrapped_codec::<super::Int64Value>(),
+    ),
+    (
+        "google.protobuf.ListValue",
+        wrapped_codec::<super::ListValue>(),
+    ),
+    (
+        "google.protobuf.StringValue",
+        wrapped_codec::<super::StringValue>(),
+    ),
+    ("google.protobuf.Struct", wrapped_codec::<super::Struct>()),
+    (
         "google.protobuf.Timestamp",
         wrapped_codec::<super::Timestamp>(),
     ),
+    (
+        "google.protobuf.UInt32Value",
+        wrapped_codec::<super::UInt32Value>(),
+    ),
+    (
+        "google.protobuf.UInt64Value",
+        wrapped_codec::<super::UInt64Value>(),
+    ),
+    ("google.protobuf.Value", wrapped_codec::<super::Value>()),
 ];
 
 fn lookup(full_name: &str) -> Option<AnyCodec> {
@@ -300,10 +433,30 @@ mod tests {
     }
 
     #[test]
+    fn unknown_types_can_be_kept_as_json_and_written_back() {
+        let json = serde_json::json!({"@type": "type.googleapis.com/x.NewDetail", "a": [1, "b"]});
+        assert!(matches!(
+            Any::from_json(json.clone()),
+            Err(AnyError::UnknownType(_))
+        ));
+        let kept = Any::from_json_keeping_unknown(json.clone()).unwrap();
+        assert_eq!(kept.type_url, "type.googleapis.com/x.NewDetail");
+        assert_eq!(kept.json.as_deref(), Some(r#"{"a":[1,"b"]}"#));
+        assert_eq!(kept.to_json().unwrap(), json);
+        // A known type is decoded as usual.
+        let known = Any::from_json_keeping_unknown(
+            serde_json::json!({"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "R"}),
+        )
+        .unwrap();
+        assert_eq!(known.json, None);
+        assert_eq!(known.to_msg::<ErrorInfo>().unwrap().reason, "R");
+    }
+
+    #[test]
     fn unknown_and_malformed_types_are_errors() {
         let unknown = Any {
             type_url: "type.googleapis.com/x.Y".into(),
-            value: vec![],
+            ..Default::default()
         };
         assert!(
             serde_json::to_value(&unknown)

@@ -20,8 +20,9 @@ impl Serialize for Empty {
 }
 
 impl<'de> Deserialize<'de> for Empty {
-    /// Any JSON object reads as `Empty` (members are ignored, like unknown
-    /// fields of any other message); anything else is an error.
+    /// Any JSON object reads as `Empty` (members are unknown fields, so a
+    /// strict read refuses them and a lenient one skips them); anything
+    /// else is an error.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
 
@@ -36,15 +37,39 @@ impl<'de> Deserialize<'de> for Empty {
                 self,
                 mut map: A,
             ) -> Result<Empty, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
+                while map.next_key::<Member>()?.is_some() {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
                 Ok(Empty {})
             }
         }
 
         deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A member of an `Empty`'s object: every name is unknown. Checked while
+/// the name is read, as the generated messages do, so that errors carry the
+/// same path.
+struct Member;
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Member;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Member, E> {
+                crate::json::unknown_field(name).map(|()| Member)
+            }
+        }
+
+        deserializer.deserialize_identifier(Visitor)
     }
 }
 
@@ -61,6 +86,8 @@ mod tests {
             Empty {}
         );
         assert!(serde_json::from_str::<Empty>("[]").is_err());
+        let strict = crate::json::from_slice_strict::<Empty>(br#"{"x": 1}"#).unwrap_err();
+        assert_eq!(strict.field(), "x");
         assert!(serde_json::from_str::<Empty>("null").is_err());
     }
 }

@@ -4,27 +4,42 @@
 //! in an [`Any`] and named in operation types), and its special proto3 JSON
 //! form: [`Timestamp`] as `Z`-normalized RFC 3339, [`Duration`] as `"1.500s"`,
 //! [`FieldMask`] as one comma-separated camelCase string, [`Empty`] as `{}`,
-//! and [`Any`] as the packed message's JSON plus `"@type"`, which needs to
-//! know every message type it can hold: this crate does.
+//! [`Struct`], [`Value`] and [`ListValue`] as the JSON they hold, the
+//! wrappers ([`Int64Value`] and kin) as their scalar, and [`Any`] as the
+//! packed message's JSON plus `"@type"`, which needs to know every message
+//! type it can hold: this crate does.
 
 pub mod any;
 mod duration;
 mod empty;
 mod field_mask;
+mod structs;
 mod timestamp;
+mod wrappers;
 
 pub use any::{Any, AnyError};
 pub use duration::{Duration, DurationError};
 pub use empty::Empty;
 pub use field_mask::{FieldMask, FieldMaskError};
+pub use structs::{ListValue, NullValue, Struct, Value, value};
 pub use timestamp::{Timestamp, TimestampError, TimestampErrorKind};
+pub use wrappers::{
+    BoolValue, BytesValue, DoubleValue, FloatValue, Int32Value, Int64Value, StringValue,
+    UInt32Value, UInt64Value,
+};
 
-/// Writes an enum field's JSON form: the value's name when the enum knows
-/// it, otherwise the number (proto3 enums are open, so a newer peer may send
-/// values this schema lacks; they must pass through, not fail the message).
+/// An enum field's value on its way to or from JSON.
+///
+/// Written as the value's name when the enum knows it, otherwise as the
+/// number (proto3 enums are open: a newer peer may send values this schema
+/// lacks, and they must pass through). Read from a name, a number, or a
+/// number in a string; a name the enum lacks is dropped or refused as the
+/// read's [`JsonMode`](crate::json::JsonMode) says.
 #[doc(hidden)]
 pub struct OpenEnum<E> {
     value: i32,
+    /// `false` when the value was an unknown name that lenient reading dropped.
+    kept: bool,
     kind: std::marker::PhantomData<E>,
 }
 
@@ -33,8 +48,28 @@ impl<E> OpenEnum<E> {
     pub fn new(value: i32) -> Self {
         OpenEnum {
             value,
+            kept: true,
             kind: std::marker::PhantomData,
         }
+    }
+
+    fn dropped() -> Self {
+        OpenEnum {
+            value: 0,
+            kept: false,
+            kind: std::marker::PhantomData,
+        }
+    }
+
+    /// The raw enum value (the default, 0, for a dropped name).
+    pub fn value(&self) -> i32 {
+        self.value
+    }
+
+    /// The raw enum value, or `None` for a dropped name: what a repeated
+    /// field or a oneof keeps.
+    pub fn kept(&self) -> Option<i32> {
+        self.kept.then_some(self.value)
     }
 }
 
@@ -47,21 +82,23 @@ impl<E: TryFrom<i32> + serde::Serialize> serde::Serialize for OpenEnum<E> {
     }
 }
 
-impl<E> OpenEnum<E> {
-    /// The raw enum value.
-    pub fn value(&self) -> i32 {
-        self.value
-    }
-}
-
 impl<'de, E> serde::Deserialize<'de> for OpenEnum<E>
 where
-    E: serde::Deserialize<'de> + Into<i32>,
+    E: serde::Deserialize<'de> + Into<i32> + crate::json::ProtoEnum,
 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor<E>(std::marker::PhantomData<E>);
 
-        impl<'de, E: serde::Deserialize<'de> + Into<i32>> serde::de::Visitor<'de> for Visitor<E> {
+        impl<E: crate::json::ProtoEnum> Visitor<E> {
+            fn refuse<Err: serde::de::Error>(value: String) -> Err {
+                crate::json::invalid_enum(E::FULL_NAME, value)
+            }
+        }
+
+        impl<'de, E> serde::de::Visitor<'de> for Visitor<E>
+        where
+            E: serde::Deserialize<'de> + Into<i32> + crate::json::ProtoEnum,
+        {
             type Value = OpenEnum<E>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -69,20 +106,35 @@ where
             }
 
             fn visit_str<Err: serde::de::Error>(self, name: &str) -> Result<Self::Value, Err> {
-                let known = E::deserialize(serde::de::value::StrDeserializer::<Err>::new(name))?;
-                Ok(OpenEnum::new(known.into()))
+                let by_name = E::deserialize(serde::de::value::StrDeserializer::<Err>::new(name));
+                if let Ok(known) = by_name {
+                    return Ok(OpenEnum::new(known.into()));
+                }
+                if let Ok(number) = name.parse::<i32>() {
+                    return Ok(OpenEnum::new(number));
+                }
+                crate::json::unknown_enum_name::<Err>(E::FULL_NAME, name)?;
+                Ok(OpenEnum::dropped())
             }
 
             fn visit_i64<Err: serde::de::Error>(self, n: i64) -> Result<Self::Value, Err> {
                 i32::try_from(n)
                     .map(OpenEnum::new)
-                    .map_err(|_| Err::invalid_value(serde::de::Unexpected::Signed(n), &self))
+                    .map_err(|_| Self::refuse(n.to_string()))
             }
 
             fn visit_u64<Err: serde::de::Error>(self, n: u64) -> Result<Self::Value, Err> {
                 i32::try_from(n)
                     .map(OpenEnum::new)
-                    .map_err(|_| Err::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+                    .map_err(|_| Self::refuse(n.to_string()))
+            }
+
+            fn visit_f64<Err: serde::de::Error>(self, f: f64) -> Result<Self::Value, Err> {
+                Err(Self::refuse(f.to_string()))
+            }
+
+            fn visit_bool<Err: serde::de::Error>(self, b: bool) -> Result<Self::Value, Err> {
+                Err(Self::refuse(b.to_string()))
             }
 
             fn visit_unit<Err: serde::de::Error>(self) -> Result<Self::Value, Err> {

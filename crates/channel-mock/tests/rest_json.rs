@@ -1,0 +1,113 @@
+//! The emulator's REST face reads request bodies strictly, as Google's
+//! servers do, and names fields in its errors by their JSON names.
+
+use std::time::Duration;
+
+use channel_mock::{Emulator, EmulatorConfig};
+use serde_json::{Value, json};
+
+const CUSTOMERS: &str = "/v1/accounts/C0emulator/customers";
+
+/// One HTTP/1.1 request on a fresh connection; the status code and body.
+async fn http_call(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| serde_json::from_str(b).unwrap_or(Value::Null))
+        .unwrap_or(Value::Null);
+    (status, body)
+}
+
+fn violations(envelope: &Value) -> Vec<(String, String)> {
+    envelope["error"]["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["@type"] == "type.googleapis.com/google.rpc.BadRequest")
+        .flat_map(|d| d["fieldViolations"].as_array().cloned().unwrap_or_default())
+        .map(|v| {
+            (
+                v["field"].as_str().unwrap_or_default().to_string(),
+                v["description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_unknown_enum_name_in_a_request_is_refused_with_its_path_and_value() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let body = json!({"orgDisplayName": "X", "domain": "x.example",
+        "orgPostalAddress": {"regionCode": "US"},
+        "customerAttestationState": "NOT_A_STATE"});
+    let (status, envelope) =
+        http_call(emulator.http_addr(), "POST", CUSTOMERS, &body.to_string()).await;
+    assert_eq!(status, 400, "{envelope}");
+    assert_eq!(envelope["error"]["status"], "INVALID_ARGUMENT");
+    let message = "Invalid value at 'customer.customerAttestationState' \
+        (type.googleapis.com/google.cloud.channel.v1.Customer.CustomerAttestationState), \
+        \"NOT_A_STATE\"";
+    assert_eq!(envelope["error"]["message"], message);
+    assert_eq!(
+        violations(&envelope),
+        [(
+            "customer.customerAttestationState".to_string(),
+            message.to_string()
+        )]
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_number_that_is_not_an_integer_is_refused_in_googles_words() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let body = json!({"parameters": [{"name": "num_units", "value": {"int64Value": "1.5"}}]});
+    let (status, envelope) = http_call(
+        emulator.http_addr(),
+        "POST",
+        "/v1/accounts/C0emulator/customers/C/entitlements/E:changeParameters",
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(status, 400, "{envelope}");
+    assert_eq!(
+        envelope["error"]["message"],
+        "Invalid value at 'parameters[0].value.int64Value' (TYPE_INT64), \"1.5\""
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn field_violations_over_rest_use_json_names() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    // Valid JSON, but the engine refuses a customer without a name or domain.
+    let (status, envelope) = http_call(emulator.http_addr(), "POST", CUSTOMERS, "{}").await;
+    assert_eq!(status, 400, "{envelope}");
+    let fields: Vec<String> = violations(&envelope).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["customer.orgDisplayName", "customer.domain"]);
+    emulator.shutdown().await.unwrap();
+}
