@@ -109,11 +109,23 @@ fn refused<T: std::fmt::Debug>(
     assert_eq!(error.code(), code, "{wire}: {error:?}");
     if !field.is_empty() {
         assert!(
-            error.field_violations().iter().any(|v| v.field == field),
+            names_field(wire, &error, field),
             "{wire}: expected a violation of {field}: {error:?}"
         );
     }
     error
+}
+
+/// Whether `error` has a violation of `field`: by its proto name over gRPC,
+/// by its JSON name over REST, as Google's servers name them (a refusal
+/// of the client's own, before sending, names it as the request does).
+fn names_field(wire: &str, error: &Error, field: &str) -> bool {
+    let server_side = error.kind() != channel_core::ErrorKind::InvalidRequest;
+    let expected = match wire {
+        "rest" if server_side => channel_types::json_name(field),
+        _ => field.to_string(),
+    };
+    error.field_violations().iter().any(|v| v.field == expected)
 }
 
 fn new_customer(parent: &str, domain: &str) -> CreateCustomerRequest {
@@ -1264,7 +1276,7 @@ fn documented(wire: &str, what: &str, result: Result<(), Error>, code: Code, det
     assert_eq!(error.code(), code, "{wire}: {what}: {error:?}");
     if !detail.is_empty() {
         let named = error.reason() == Some(detail)
-            || error.field_violations().iter().any(|v| v.field == detail);
+            || names_field(wire, &error, detail);
         assert!(named, "{wire}: {what}: expected {detail}: {error:?}");
     }
 }
