@@ -581,4 +581,65 @@ mod tests {
             format!("cloudchannel-rs/{} my-tool/2.0", env!("CARGO_PKG_VERSION"))
         );
     }
+
+    #[test]
+    fn settings_the_environment_refuses_fail_the_build_not_the_first_call() {
+        let b = ClientBuilder::from_env(EndpointEnv {
+            use_mtls_endpoint: Some("sometimes".into()),
+            ..EndpointEnv::default()
+        });
+        // The best-effort configuration keeps the default endpoint...
+        assert_eq!(b.transport_config().endpoint, DEFAULT_ENDPOINT);
+        // ...and building says what is wrong.
+        let err = b
+            .build_with(|_| -> Result<NoService> { Ok(NoService) })
+            .unwrap_err();
+        assert_eq!(err.field_violations()[0].field, "GOOGLE_API_USE_MTLS_ENDPOINT");
+    }
+
+    #[test]
+    fn the_universe_domain_moves_the_default_endpoint_but_not_an_explicit_one() {
+        let b = ClientBuilder::from_env(EndpointEnv::default()).universe_domain("example-universe.net");
+        assert_eq!(b.config().endpoint, "https://cloudchannel.example-universe.net");
+        assert_eq!(b.config().universe_domain, "example-universe.net");
+        let b = ClientBuilder::from_env(EndpointEnv {
+            universe_domain: Some("env-universe.example".into()),
+            ..EndpointEnv::default()
+        });
+        assert_eq!(b.config().endpoint, "https://cloudchannel.env-universe.example");
+        let b = b.endpoint("https://private.example");
+        assert_eq!(b.config().endpoint, "https://private.example");
+        assert_eq!(b.config().universe_domain, "env-universe.example");
+    }
+
+    #[test]
+    fn an_api_key_is_refused_with_credentials_and_never_shown() {
+        let b = ClientBuilder::from_env(EndpointEnv::default()).api_key("AIza-secret");
+        assert!(b.try_transport_config().is_ok());
+        assert!(!format!("{b:?}").contains("AIza-secret"));
+        assert!(!format!("{:?}", b.config()).contains("AIza-secret"));
+        let with_anonymous = b.clone().credentials(Arc::new(Anonymous));
+        assert!(with_anonymous.try_transport_config().is_ok());
+        let err = b
+            .credentials(Arc::new(crate::credentials::StaticToken::new("t")))
+            .try_transport_config()
+            .unwrap_err();
+        assert_eq!(err.field_violations()[0].field, "api_key");
+        assert!(!err.to_string().contains("AIza-secret"));
+    }
+
+    #[test]
+    fn a_client_certificate_is_handed_to_the_transport_only_when_in_use() {
+        let cert = ClientCertificate::from_pem("c", "k");
+        let b = ClientBuilder::from_env(EndpointEnv::default()).client_certificate(cert.clone());
+        assert_eq!(b.config().endpoint, crate::MTLS_ENDPOINT);
+        assert!(b.transport_config().client_certificate.is_some());
+        let off = ClientBuilder::from_env(EndpointEnv {
+            use_client_certificate: Some("false".into()),
+            ..EndpointEnv::default()
+        })
+        .client_certificate(cert);
+        assert_eq!(off.config().endpoint, DEFAULT_ENDPOINT);
+        assert!(off.transport_config().client_certificate.is_none());
+    }
 }

@@ -316,4 +316,23 @@ mod tests {
             RetryPolicy::none()
         );
     }
+
+    #[test]
+    fn the_generated_method_docs_state_each_listed_methods_defaults() {
+        let client = include_str!("generated/client.rs");
+        for method in channel_types::methods::cloud_channel_service::ALL {
+            let start = client
+                .find(&format!("/// `{}`: ", method.name))
+                .unwrap_or_else(|| panic!("{} has no doc", method.name));
+            let doc = &client[start..start + 700.min(client.len() - start)];
+            let doc = &doc[..doc.find("pub fn").unwrap()];
+            let listed = NO_RETRY_METHODS.contains(&method.name);
+            let says = match (listed, method.request_id) {
+                (true, true) => "The service configuration does not retry",
+                (true, false) => "no retry, as the service configuration says",
+                (false, _) => "retried on `UNAVAILABLE`, up to 5 attempts",
+            };
+            assert!(doc.contains(says), "{}: {doc}", method.name);
+        }
+    }
 }
