@@ -114,7 +114,7 @@ fn mtls_client(server: &Server, pki: &Pki, certificate: Option<ClientCertificate
 
 #[tokio::test]
 async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one() {
-    let pki = Pki::new();
+    let pki = Pki::generate();
     let server = Server::mtls(&pki, grpc_not_found).await;
     let certificate = ClientCertificate::from_pem(
         pki.client.certificate.clone(),
@@ -132,7 +132,7 @@ async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one
 
 #[tokio::test]
 async fn without_a_client_certificate_the_handshake_fails() {
-    let pki = Pki::new();
+    let pki = Pki::generate();
     let server = Server::mtls(&pki, grpc_not_found).await;
     let err = mtls_client(&server, &pki, None)
         .get_customer(request())
@@ -156,7 +156,7 @@ async fn without_a_client_certificate_the_handshake_fails() {
 
 #[tokio::test]
 async fn a_client_certificate_over_plaintext_is_refused() {
-    let pki = Pki::new();
+    let pki = Pki::generate();
     let certificate = ClientCertificate::from_pem(pki.client.certificate, pki.client.key);
     let err = builder("http://127.0.0.1:1".into())
         .client_certificate(certificate)

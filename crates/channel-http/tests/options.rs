@@ -167,7 +167,7 @@ fn mtls_client(server: &Server, pki: &Pki, certificate: Option<ClientCertificate
 
 #[tokio::test]
 async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one() {
-    let pki = Pki::new();
+    let pki = Pki::generate();
     let server = Server::mtls(&pki, json_not_found).await;
     let certificate = ClientCertificate::from_pem(
         pki.client.certificate.clone(),
@@ -186,7 +186,7 @@ async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one
 
 #[tokio::test]
 async fn a_certificate_from_a_callback_is_presented_too() {
-    let pki = Pki::new();
+    let pki = Pki::generate();
     let server = Server::mtls(&pki, json_not_found).await;
     let pem = pki.client.clone();
     let certificate = ClientCertificate::from_source(move || {
@@ -204,7 +204,7 @@ async fn a_certificate_from_a_callback_is_presented_too() {
 
 #[tokio::test]
 async fn without_a_client_certificate_the_handshake_fails() {
-    let pki = Pki::new();
+    let pki = Pki::generate();
     let server = Server::mtls(&pki, json_not_found).await;
     let err = mtls_client(&server, &pki, None)
         .get_customer(request())
@@ -234,7 +234,7 @@ fn a_client_certificate_that_cannot_be_read_or_needs_plaintext_is_refused() {
         .build_with(HttpTransport::new)
         .unwrap_err();
     assert_eq!(err.field_violations()[0].field, "client_certificate");
-    let pki = Pki::new();
+    let pki = Pki::generate();
     let certificate = ClientCertificate::from_pem(pki.client.certificate, pki.client.key);
     let err = builder("http://127.0.0.1:1".into())
         .client_certificate(certificate)

@@ -61,7 +61,8 @@ fn leaf(names: &[&str], usage: ExtendedKeyUsagePurpose, issuer: &Issuer<'_, &Key
 }
 
 impl Pki {
-    pub fn new() -> Self {
+    /// A new authority, server certificate and client certificates.
+    pub fn generate() -> Self {
         let (ca_params, ca_key, ca_cert) = authority("test authority");
         let issuer = Issuer::new(ca_params, &ca_key);
         let (server, server_key) = leaf(
