@@ -28,7 +28,10 @@ fn page() -> ListEntitlementsResponse {
                 seconds: 1_760_500_000 + i as i64 * 60,
                 nanos: 0,
             }),
-            offer: format!("accounts/C01abcd2/offers/ws-business-standard-annual-{}", i % 4),
+            offer: format!(
+                "accounts/C01abcd2/offers/ws-business-standard-annual-{}",
+                i % 4
+            ),
             provisioning_state: entitlement::ProvisioningState::Active as i32,
             provisioned_service: Some(ProvisionedService {
                 provisioning_id: format!("C0{i:06}"),

@@ -10,13 +10,13 @@ use channel_types::methods::Method;
 use crate::call::{Call, Invoke};
 use crate::credentials::{Anonymous, ApiKey, Credentials};
 use crate::mtls::{self, CertificatePem, ClientCertificate, EndpointEnv, Selection};
-use crate::universe::DEFAULT_UNIVERSE_DOMAIN;
-use crate::{EndpointUrl, Error, Result};
 use crate::operation::{Operation, PollingPolicy};
+use crate::universe::DEFAULT_UNIVERSE_DOMAIN;
 use crate::validation::RequestFields;
 use crate::{
     CallOptions, CloudChannelReportsService, CloudChannelService, Operations, RetryPolicy,
 };
+use crate::{EndpointUrl, Error, Result};
 
 /// The service's own default timeout for every method.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -594,19 +594,29 @@ mod tests {
         let err = b
             .build_with(|_| -> Result<NoService> { Ok(NoService) })
             .unwrap_err();
-        assert_eq!(err.field_violations()[0].field, "GOOGLE_API_USE_MTLS_ENDPOINT");
+        assert_eq!(
+            err.field_violations()[0].field,
+            "GOOGLE_API_USE_MTLS_ENDPOINT"
+        );
     }
 
     #[test]
     fn the_universe_domain_moves_the_default_endpoint_but_not_an_explicit_one() {
-        let b = ClientBuilder::from_env(EndpointEnv::default()).universe_domain("example-universe.net");
-        assert_eq!(b.config().endpoint, "https://cloudchannel.example-universe.net");
+        let b =
+            ClientBuilder::from_env(EndpointEnv::default()).universe_domain("example-universe.net");
+        assert_eq!(
+            b.config().endpoint,
+            "https://cloudchannel.example-universe.net"
+        );
         assert_eq!(b.config().universe_domain, "example-universe.net");
         let b = ClientBuilder::from_env(EndpointEnv {
             universe_domain: Some("env-universe.example".into()),
             ..EndpointEnv::default()
         });
-        assert_eq!(b.config().endpoint, "https://cloudchannel.env-universe.example");
+        assert_eq!(
+            b.config().endpoint,
+            "https://cloudchannel.env-universe.example"
+        );
         let b = b.endpoint("https://private.example");
         assert_eq!(b.config().endpoint, "https://private.example");
         assert_eq!(b.config().universe_domain, "env-universe.example");

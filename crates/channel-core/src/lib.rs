@@ -73,12 +73,12 @@ pub use client::{
 pub use endpoint::EndpointUrl;
 pub use error::{Error, ErrorDetail, ErrorKind, Result};
 pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
-pub use operation::{Operation, PollingPolicy};
-pub use options::CallOptions;
 pub use mtls::{
     CertificatePem, ClientCertificate, MTLS_ENDPOINT, USE_CLIENT_CERTIFICATE_ENV,
     USE_MTLS_ENDPOINT_ENV, UseMtlsEndpoint,
 };
+pub use operation::{Operation, PollingPolicy};
+pub use options::CallOptions;
 pub use retry::{NO_RETRY_METHODS, RetryPolicy};
 pub use universe::{DEFAULT_UNIVERSE_DOMAIN, UNIVERSE_DOMAIN_ENV};
 

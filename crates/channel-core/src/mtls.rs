@@ -52,7 +52,9 @@ impl UseMtlsEndpoint {
             "always" => Ok(UseMtlsEndpoint::Always),
             _ => Err(Error::invalid_request(
                 USE_MTLS_ENDPOINT_ENV,
-                format!("{value:?} is not supported; the accepted values are never, auto and always"),
+                format!(
+                    "{value:?} is not supported; the accepted values are never, auto and always"
+                ),
             )),
         }
     }
@@ -124,7 +126,10 @@ enum Origin {
 
 impl ClientCertificate {
     /// A certificate chain and key given as PEM bytes.
-    pub fn from_pem(certificate_chain: impl Into<Vec<u8>>, private_key: impl Into<Vec<u8>>) -> Self {
+    pub fn from_pem(
+        certificate_chain: impl Into<Vec<u8>>,
+        private_key: impl Into<Vec<u8>>,
+    ) -> Self {
         let pem = CertificatePem {
             certificate_chain: certificate_chain.into(),
             private_key: private_key.into(),
@@ -173,7 +178,11 @@ impl ClientCertificate {
         let pem = (self.source)().map_err(|e| {
             let what = match &self.origin {
                 Origin::Files(cert, key) => {
-                    format!("could not be read from {} and {}", cert.display(), key.display())
+                    format!(
+                        "could not be read from {} and {}",
+                        cert.display(),
+                        key.display()
+                    )
                 }
                 _ => "could not be obtained".to_string(),
             };
@@ -196,7 +205,9 @@ impl ClientCertificate {
 
 impl fmt::Debug for ClientCertificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ClientCertificate").field(&self.origin).finish()
+        f.debug_tuple("ClientCertificate")
+            .field(&self.origin)
+            .finish()
     }
 }
 
@@ -342,7 +353,9 @@ mod tests {
         cert: bool,
         pairs: &[(&str, &str)],
     ) -> String {
-        select(explicit, universe, cert, &env(pairs)).unwrap().endpoint
+        select(explicit, universe, cert, &env(pairs))
+            .unwrap()
+            .endpoint
     }
 
     #[test]
@@ -360,12 +373,23 @@ mod tests {
             "https://cloudchannel.example-universe.net"
         );
         assert_eq!(
-            endpoint(None, Some("Other.Example"), false, &[("universe", "example-universe.net")]),
+            endpoint(
+                None,
+                Some("Other.Example"),
+                false,
+                &[("universe", "example-universe.net")]
+            ),
             "https://cloudchannel.other.example"
         );
         // An explicit endpoint wins, but the universe is still recorded for
         // the credentials check.
-        let chosen = select(Some("https://private.example"), Some("other.example"), false, &env(&[])).unwrap();
+        let chosen = select(
+            Some("https://private.example"),
+            Some("other.example"),
+            false,
+            &env(&[]),
+        )
+        .unwrap();
         assert_eq!(chosen.endpoint, "https://private.example");
         assert_eq!(chosen.universe_domain, "other.example");
         for bad in ["", "has space.com", "a..b", "https://x.com"] {
@@ -376,13 +400,27 @@ mod tests {
 
     #[test]
     fn a_client_certificate_switches_to_the_mtls_endpoint_unless_one_was_given() {
-        assert_eq!(endpoint(None, None, true, &[("cert", "true")]), MTLS_ENDPOINT);
+        assert_eq!(
+            endpoint(None, None, true, &[("cert", "true")]),
+            MTLS_ENDPOINT
+        );
         assert_eq!(endpoint(None, None, true, &[]), MTLS_ENDPOINT);
         assert_eq!(
-            endpoint(Some("https://cloudchannel.googleapis.com"), None, true, &[("cert", "true")]),
+            endpoint(
+                Some("https://cloudchannel.googleapis.com"),
+                None,
+                true,
+                &[("cert", "true")]
+            ),
             "https://cloudchannel.googleapis.com"
         );
-        let chosen = select(Some("https://127.0.0.1:9"), None, true, &env(&[("cert", "true")])).unwrap();
+        let chosen = select(
+            Some("https://127.0.0.1:9"),
+            None,
+            true,
+            &env(&[("cert", "true")]),
+        )
+        .unwrap();
         assert!(chosen.use_certificate);
         // Turned off by the environment: neither presented nor switching.
         let off = select(None, None, true, &env(&[("cert", "false")])).unwrap();
@@ -406,7 +444,11 @@ mod tests {
             ("ALWAYS", true, MTLS_ENDPOINT),
         ];
         for (value, cert, expected) in cases {
-            assert_eq!(endpoint(None, None, cert, &[("mtls", value)]), expected, "{value} {cert}");
+            assert_eq!(
+                endpoint(None, None, cert, &[("mtls", value)]),
+                expected,
+                "{value} {cert}"
+            );
         }
         assert_eq!(
             endpoint(Some("https://x.example"), None, true, &[("mtls", "always")]),
@@ -428,8 +470,13 @@ mod tests {
     fn the_mtls_endpoint_is_refused_outside_googleapis() {
         let err = select(None, Some("example-universe.net"), true, &env(&[])).unwrap_err();
         assert_eq!(err.field_violations()[0].field, "universe_domain");
-        let err = select(None, None, false, &env(&[("mtls", "always"), ("universe", "u.example")]))
-            .unwrap_err();
+        let err = select(
+            None,
+            None,
+            false,
+            &env(&[("mtls", "always"), ("universe", "u.example")]),
+        )
+        .unwrap_err();
         assert!(err.message().contains("googleapis.com"), "{err}");
         // Without a certificate, auto stays in the universe.
         assert_eq!(
@@ -443,7 +490,13 @@ mod tests {
         let chosen = select(None, None, true, &env(&[("emulator", "127.0.0.1:8790")])).unwrap();
         assert_eq!(chosen.endpoint, "http://127.0.0.1:8790");
         assert!(chosen.emulator && !chosen.use_certificate);
-        let chosen = select(Some("https://127.0.0.1:1"), None, false, &env(&[("emulator", "127.0.0.1:8790")])).unwrap();
+        let chosen = select(
+            Some("https://127.0.0.1:1"),
+            None,
+            false,
+            &env(&[("emulator", "127.0.0.1:8790")]),
+        )
+        .unwrap();
         assert!(!chosen.emulator);
     }
 
@@ -457,7 +510,13 @@ mod tests {
         assert!(!format!("{pem:?}").contains("SECRETKEY"));
         assert!(!format!("{good:?}").contains("SECRETKEY"));
         let swapped = ClientCertificate::from_pem("not pem", "-----BEGIN PRIVATE KEY-----");
-        assert!(swapped.load().unwrap_err().message().contains("CERTIFICATE"));
+        assert!(
+            swapped
+                .load()
+                .unwrap_err()
+                .message()
+                .contains("CERTIFICATE")
+        );
         let no_key = ClientCertificate::from_pem("-----BEGIN CERTIFICATE-----", "xyz");
         assert!(no_key.load().unwrap_err().message().contains("PRIVATE KEY"));
         let missing = ClientCertificate::from_files("/nonexistent/c.pem", "/nonexistent/k.pem");
@@ -465,6 +524,12 @@ mod tests {
         assert_eq!(err.field_violations()[0].field, "client_certificate");
         assert!(err.message().contains("/nonexistent/c.pem"), "{err}");
         let failing = ClientCertificate::from_source(|| Err("no certificate enrolled".into()));
-        assert!(failing.load().unwrap_err().message().contains("no certificate enrolled"));
+        assert!(
+            failing
+                .load()
+                .unwrap_err()
+                .message()
+                .contains("no certificate enrolled")
+        );
     }
 }

@@ -298,11 +298,17 @@ mod tests {
         use channel_types::methods::{self, cloud_channel_service};
         for method in methods::ALL {
             let policy = RetryPolicy::for_method(method);
-            let listed = method.service == CHANNEL_SERVICE && NO_RETRY_METHODS.contains(&method.name);
+            let listed =
+                method.service == CHANNEL_SERVICE && NO_RETRY_METHODS.contains(&method.name);
             // Only a listed method without a request id is left unretried.
             let expected = if listed && !method.request_id { 1 } else { 5 };
             assert_eq!(policy.max_attempts(), expected, "{}", method.name);
-            assert_eq!(policy.retryable_codes(), &[Code::Unavailable], "{}", method.name);
+            assert_eq!(
+                policy.retryable_codes(),
+                &[Code::Unavailable],
+                "{}",
+                method.name
+            );
         }
         // Every name in the list is a real method of the service.
         for name in NO_RETRY_METHODS {

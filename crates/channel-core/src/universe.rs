@@ -26,10 +26,7 @@ pub(crate) fn default_endpoint(universe: &str) -> String {
 pub(crate) fn check_domain(domain: &str) -> Result<()> {
     let valid = !domain.is_empty()
         && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
     if valid {
         Ok(())

@@ -46,8 +46,8 @@ mod transport;
 mod generated;
 
 pub use transport::{
-    API_CLIENT_TRANSPORT, DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, DEFAULT_MAX_SEND_MESSAGE_SIZE, GrpcTransport,
-    GrpcTransportBuilder,
+    API_CLIENT_TRANSPORT, DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, DEFAULT_MAX_SEND_MESSAGE_SIZE,
+    GrpcTransport, GrpcTransportBuilder,
 };
 
 /// tonic client stubs, one module per service.

@@ -481,7 +481,10 @@ async fn user_agent_goes_into_both_headers() {
     let seen = server.last_call();
     // Our product first, the user's next; tonic adds its own token last.
     let agent = seen.header("user-agent").unwrap();
-    let ours = format!("cloudchannel-rs/{} reseller-sync/2.1", env!("CARGO_PKG_VERSION"));
+    let ours = format!(
+        "cloudchannel-rs/{} reseller-sync/2.1",
+        env!("CARGO_PKG_VERSION")
+    );
     assert!(agent.starts_with(&format!("{ours} tonic/")), "{agent}");
     assert_eq!(
         seen.header("x-goog-api-client").unwrap(),

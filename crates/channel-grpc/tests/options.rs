@@ -45,7 +45,9 @@ async fn every_call_identifies_the_library_rust_and_transport() {
     // The same user agent as over REST; tonic appends its own token.
     let agent = seen.header("user-agent").unwrap();
     assert!(
-        agent.starts_with(&format!("cloudchannel-rs/{version} reseller-sync/2.1 tonic/")),
+        agent.starts_with(&format!(
+            "cloudchannel-rs/{version} reseller-sync/2.1 tonic/"
+        )),
         "{agent}"
     );
 }
@@ -108,18 +110,20 @@ fn mtls_client(server: &Server, pki: &Pki, certificate: Option<ClientCertificate
         b = b.client_certificate(certificate);
     }
     let ca = pki.ca.clone();
-    b.build_with(move |config| GrpcTransport::builder(config).root_certificates_pem(ca).build())
-        .unwrap()
+    b.build_with(move |config| {
+        GrpcTransport::builder(config)
+            .root_certificates_pem(ca)
+            .build()
+    })
+    .unwrap()
 }
 
 #[tokio::test]
 async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one() {
     let pki = Pki::generate();
     let server = Server::mtls(&pki, grpc_not_found).await;
-    let certificate = ClientCertificate::from_pem(
-        pki.client.certificate.clone(),
-        pki.client.key.clone(),
-    );
+    let certificate =
+        ClientCertificate::from_pem(pki.client.certificate.clone(), pki.client.key.clone());
     let err = mtls_client(&server, &pki, Some(certificate))
         .get_customer(request())
         .await
@@ -142,10 +146,8 @@ async fn without_a_client_certificate_the_handshake_fails() {
     assert!(server.seen().is_empty());
     assert!(server.failed_handshakes() >= 1);
 
-    let stranger = ClientCertificate::from_pem(
-        pki.stranger.certificate.clone(),
-        pki.stranger.key.clone(),
-    );
+    let stranger =
+        ClientCertificate::from_pem(pki.stranger.certificate.clone(), pki.stranger.key.clone());
     let err = mtls_client(&server, &pki, Some(stranger))
         .get_customer(request())
         .await

@@ -68,13 +68,19 @@ async fn every_call_identifies_the_library_rust_and_transport_and_asks_for_gzip(
         seen.header("x-goog-api-client").unwrap(),
         format!("gl-rust/{RUSTC_VERSION} gccl/{version} {API_CLIENT_TRANSPORT} reseller-sync/2.1")
     );
-    assert!(API_CLIENT_TRANSPORT.starts_with("rest/0.12."), "{API_CLIENT_TRANSPORT}");
+    assert!(
+        API_CLIENT_TRANSPORT.starts_with("rest/0.12."),
+        "{API_CLIENT_TRANSPORT}"
+    );
     assert!(RUSTC_VERSION.starts_with("1."), "{RUSTC_VERSION}");
     assert_eq!(
         seen.header("user-agent").unwrap(),
         format!("cloudchannel-rs/{version} reseller-sync/2.1")
     );
-    assert!(seen.header("accept-encoding").unwrap().contains("gzip"), "{seen:?}");
+    assert!(
+        seen.header("accept-encoding").unwrap().contains("gzip"),
+        "{seen:?}"
+    );
 }
 
 #[tokio::test]
@@ -151,7 +157,10 @@ fn credentials_of_another_universe_are_refused_before_any_call() {
     assert_eq!(built.universe_domain, "example-universe.net");
     let transport = HttpTransport::new(&built).unwrap();
     if std::env::var_os(channel_core::EMULATOR_HOST_ENV).is_none() {
-        assert_eq!(transport.endpoint(), "https://cloudchannel.example-universe.net");
+        assert_eq!(
+            transport.endpoint(),
+            "https://cloudchannel.example-universe.net"
+        );
     }
 }
 
@@ -161,18 +170,20 @@ fn mtls_client(server: &Server, pki: &Pki, certificate: Option<ClientCertificate
         b = b.client_certificate(certificate);
     }
     let ca = pki.ca.clone();
-    b.build_with(move |config| HttpTransport::builder(config).root_certificates_pem(ca).build())
-        .unwrap()
+    b.build_with(move |config| {
+        HttpTransport::builder(config)
+            .root_certificates_pem(ca)
+            .build()
+    })
+    .unwrap()
 }
 
 #[tokio::test]
 async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one() {
     let pki = Pki::generate();
     let server = Server::mtls(&pki, json_not_found).await;
-    let certificate = ClientCertificate::from_pem(
-        pki.client.certificate.clone(),
-        pki.client.key.clone(),
-    );
+    let certificate =
+        ClientCertificate::from_pem(pki.client.certificate.clone(), pki.client.key.clone());
     let err = mtls_client(&server, &pki, Some(certificate))
         .get_customer(request())
         .await
@@ -214,10 +225,8 @@ async fn without_a_client_certificate_the_handshake_fails() {
     assert!(server.seen().is_empty());
     assert!(server.failed_handshakes() >= 1);
 
-    let stranger = ClientCertificate::from_pem(
-        pki.stranger.certificate.clone(),
-        pki.stranger.key.clone(),
-    );
+    let stranger =
+        ClientCertificate::from_pem(pki.stranger.certificate.clone(), pki.stranger.key.clone());
     let err = mtls_client(&server, &pki, Some(stranger))
         .get_customer(request())
         .await
@@ -228,7 +237,8 @@ async fn without_a_client_certificate_the_handshake_fails() {
 
 #[test]
 fn a_client_certificate_that_cannot_be_read_or_needs_plaintext_is_refused() {
-    let missing = ClientCertificate::from_files("/nonexistent/client.pem", "/nonexistent/client.key");
+    let missing =
+        ClientCertificate::from_files("/nonexistent/client.pem", "/nonexistent/client.key");
     let err = builder("https://cloudchannel.googleapis.com".into())
         .client_certificate(missing)
         .build_with(HttpTransport::new)

@@ -622,7 +622,8 @@ pub(super) mod tests {
         .unwrap();
         assert_eq!(other.universe_domain(), Some("example-universe.net"));
         for bad in [Value::Bool(true), Value::String("  ".into())] {
-            let err = ServiceAccount::from_json(&key_json_with("universe_domain", bad)).unwrap_err();
+            let err =
+                ServiceAccount::from_json(&key_json_with("universe_domain", bad)).unwrap_err();
             assert_eq!(err.field(), Some("universe_domain"));
         }
     }

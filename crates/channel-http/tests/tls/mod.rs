@@ -51,7 +51,11 @@ fn authority(name: &str) -> (CertificateParams, KeyPair, rcgen::Certificate) {
     (params, key, cert)
 }
 
-fn leaf(names: &[&str], usage: ExtendedKeyUsagePurpose, issuer: &Issuer<'_, &KeyPair>) -> (rcgen::Certificate, KeyPair) {
+fn leaf(
+    names: &[&str],
+    usage: ExtendedKeyUsagePurpose,
+    issuer: &Issuer<'_, &KeyPair>,
+) -> (rcgen::Certificate, KeyPair) {
     let key = KeyPair::generate().unwrap();
     let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     let mut params = CertificateParams::new(names).unwrap();
@@ -95,10 +99,12 @@ impl Pki {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut roots = rustls::RootCertStore::empty();
         roots.add(self.ca_der.clone()).unwrap();
-        let verifier =
-            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .unwrap();
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            Arc::new(roots),
+            provider.clone(),
+        )
+        .build()
+        .unwrap();
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.server_key.clone()));
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -136,7 +142,9 @@ pub struct Server {
 
 impl Server {
     /// A plaintext server (HTTP/1.1, or HTTP/2 with prior knowledge).
-    pub async fn plaintext(respond: impl Fn(&Seen) -> Response<Full<Bytes>> + Send + Sync + 'static) -> Self {
+    pub async fn plaintext(
+        respond: impl Fn(&Seen) -> Response<Full<Bytes>> + Send + Sync + 'static,
+    ) -> Self {
         Self::start(None, Arc::new(respond)).await
     }
 
@@ -160,8 +168,12 @@ impl Server {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                let (seen, failed, respond, acceptor) =
-                    (seen2.clone(), failed2.clone(), respond.clone(), acceptor.clone());
+                let (seen, failed, respond, acceptor) = (
+                    seen2.clone(),
+                    failed2.clone(),
+                    respond.clone(),
+                    acceptor.clone(),
+                );
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
                         let entry = Seen {
@@ -172,14 +184,19 @@ impl Server {
                         seen.lock().unwrap().push(entry);
                         async move { Ok::<_, std::convert::Infallible>(response) }
                     });
-                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                    let builder =
+                        hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
                     match acceptor {
                         None => {
-                            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                            let _ = builder
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
                         }
                         Some(acceptor) => match acceptor.accept(stream).await {
                             Ok(stream) => {
-                                let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                                let _ = builder
+                                    .serve_connection(TokioIo::new(stream), service)
+                                    .await;
                             }
                             Err(_) => {
                                 failed.fetch_add(1, Ordering::SeqCst);
