@@ -653,6 +653,42 @@ pub(crate) fn core_traits(pool: &DescriptorPool) -> Result<String, String> {
     Ok(s)
 }
 
+/// The CloudChannelService methods the service configuration gives a 60 s
+/// timeout and no retry (`channel_core::NO_RETRY_METHODS`; a test there
+/// checks the generated docs against it).
+const NO_RETRY_METHODS: &[&str] = &[
+    "provision_cloud_identity",
+    "create_entitlement",
+    "change_parameters",
+    "change_renewal_settings",
+    "change_offer",
+    "start_paid_service",
+    "suspend_entitlement",
+    "cancel_entitlement",
+    "activate_entitlement",
+    "transfer_entitlements",
+    "transfer_entitlements_to_google",
+];
+
+/// The doc paragraph on a method's default timeout and retries.
+fn defaults_doc(m: &CoreMethod) -> String {
+    let listed = m.service_field == "channel" && NO_RETRY_METHODS.contains(&m.snake.as_str());
+    let text = match (listed, m.request_id) {
+        (true, true) => {
+            "Defaults: 60 s timeout. The service configuration does not retry this\n    \
+             /// operation-starting method; this client retries it on `UNAVAILABLE` (up to\n    \
+             /// 5 attempts) all the same, because the `request_id`, kept across attempts,\n    \
+             /// lets the server answer a repeat with the first operation."
+        }
+        (true, false) => {
+            "Defaults: 60 s timeout, no retry, as the service configuration says: it\n    \
+             /// starts an operation and has no `request_id` to make a repeat harmless."
+        }
+        _ => "Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.",
+    };
+    format!("    ///\n    /// {text}\n")
+}
+
 /// channel-core: a method of `Client` per RPC.
 pub(crate) fn core_client(pool: &DescriptorPool) -> Result<String, String> {
     let mut s = String::from("//! One `Client` method per RPC.\n\n");
@@ -663,6 +699,7 @@ pub(crate) fn core_client(pool: &DescriptorPool) -> Result<String, String> {
             if m.request_id {
                 s += "    ///\n    /// An empty `request_id` is filled with a random UUID, the same on every retry.\n";
             }
+            s += &defaults_doc(&m);
             if m.deprecated {
                 s += "    #[deprecated(note = \"deprecated in the Cloud Channel API\")]\n";
             }

@@ -222,7 +222,10 @@ where
         }
         let options = self.options.clone().or(self.client.defaults());
         let idempotent = self.is_idempotent();
-        let retry = options.retry().cloned().unwrap_or_else(RetryPolicy::none);
+        let retry = options
+            .retry()
+            .cloned()
+            .unwrap_or_else(|| RetryPolicy::for_method(self.method));
         let timeout = options.timeout().unwrap_or(crate::client::DEFAULT_TIMEOUT);
         let started = Instant::now();
         let deadline = deadline_after(started, timeout);

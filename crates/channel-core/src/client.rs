@@ -7,14 +7,16 @@ use std::time::Duration;
 
 use channel_types::methods::Method;
 
-use crate::EndpointUrl;
 use crate::call::{Call, Invoke};
-use crate::credentials::{Anonymous, Credentials};
+use crate::credentials::{Anonymous, ApiKey, Credentials};
+use crate::mtls::{self, CertificatePem, ClientCertificate, EndpointEnv, Selection};
 use crate::operation::{Operation, PollingPolicy};
+use crate::universe::DEFAULT_UNIVERSE_DOMAIN;
 use crate::validation::RequestFields;
 use crate::{
     CallOptions, CloudChannelReportsService, CloudChannelService, Operations, RetryPolicy,
 };
+use crate::{EndpointUrl, Error, Result};
 
 /// The service's own default timeout for every method.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -148,17 +150,69 @@ pub struct ClientConfig {
     /// The endpoint is an emulator found through `CHANNEL_EMULATOR_HOST`:
     /// plaintext and anonymous.
     pub emulator: bool,
+    /// The universe the client is in (`googleapis.com` for Google's public
+    /// cloud); credentials that name another one are refused.
+    pub universe_domain: String,
+    /// Sent as `x-goog-api-key`; only with anonymous credentials.
+    pub api_key: Option<ApiKey>,
+    /// The client certificate of mutual TLS, when one is in use.
+    pub client_certificate: Option<ClientCertificate>,
 }
 
+impl Default for ClientConfig {
+    /// Google's public endpoint, anonymous, nothing else set; the
+    /// environment is not read.
+    fn default() -> Self {
+        ClientConfig {
+            endpoint: DEFAULT_ENDPOINT.to_string(),
+            credentials: Arc::new(Anonymous),
+            quota_project: None,
+            user_agent: None,
+            emulator: false,
+            universe_domain: DEFAULT_UNIVERSE_DOMAIN.to_string(),
+            api_key: None,
+            client_certificate: None,
+        }
+    }
+}
+
+/// The Rust version this crate was built with, for `gl-rust/...`.
+pub const RUSTC_VERSION: &str = env!("CHANNEL_RUSTC_VERSION");
+
+/// The first product token of the `user-agent` header.
+pub const USER_AGENT_PRODUCT: &str = concat!("cloudchannel-rs/", env!("CARGO_PKG_VERSION"));
+
 impl ClientConfig {
-    /// The `x-goog-api-client` header value.
-    pub fn api_client_header(&self) -> String {
-        let mut value = format!("gl-rust/unknown gccl/{}", env!("CARGO_PKG_VERSION"));
+    /// The `x-goog-api-client` header value, in the space-separated
+    /// `name/version` tokens of Google's clients: the Rust version, this
+    /// library's version, the `transport` token the transport gives
+    /// (`rest/<version>` or `grpc/<version>`), and the user's addition.
+    ///
+    /// ```
+    /// let config = channel_core::ClientConfig::default();
+    /// let header = config.api_client_header("rest/0.12.28");
+    /// assert!(header.starts_with("gl-rust/"));
+    /// assert!(header.ends_with(concat!(" gccl/", env!("CARGO_PKG_VERSION"), " rest/0.12.28")));
+    /// ```
+    pub fn api_client_header(&self, transport: &str) -> String {
+        let mut value = format!(
+            "gl-rust/{RUSTC_VERSION} gccl/{} {transport}",
+            env!("CARGO_PKG_VERSION")
+        );
         if let Some(extra) = &self.user_agent {
             value.push(' ');
             value.push_str(extra);
         }
         value
+    }
+
+    /// The `user-agent` header value, the same on both wires:
+    /// `cloudchannel-rs/<version>` followed by the user's addition.
+    pub fn user_agent_header(&self) -> String {
+        match &self.user_agent {
+            Some(extra) => format!("{USER_AGENT_PRODUCT} {extra}"),
+            None => USER_AGENT_PRODUCT.to_string(),
+        }
     }
 
     /// Whether the endpoint is on this machine (plaintext is allowed only
@@ -167,14 +221,48 @@ impl ClientConfig {
     pub fn is_loopback(&self) -> bool {
         EndpointUrl::parse(&self.endpoint, Some("https")).is_ok_and(|url| url.is_loopback())
     }
+
+    /// The checks a transport makes before it is built, so that a
+    /// misconfiguration fails before any call: an API key only with
+    /// anonymous credentials, and credentials of the configured universe.
+    /// An emulator from the environment is exempt (it is called
+    /// anonymously).
+    pub fn check(&self) -> Result<()> {
+        if self.emulator {
+            return Ok(());
+        }
+        if self.api_key.is_some() && !self.credentials.is_anonymous() {
+            return Err(Error::invalid_request(
+                "api_key",
+                "an API key and credentials cannot be used together; set one of them",
+            ));
+        }
+        crate::universe::check_domain(&self.universe_domain)?;
+        crate::universe::check_credentials(&self.universe_domain, self.credentials.as_ref())
+    }
+
+    /// The client certificate to present, read now (PEM files and callbacks
+    /// are read each time a transport is built).
+    pub fn load_client_certificate(&self) -> Result<Option<CertificatePem>> {
+        self.client_certificate
+            .as_ref()
+            .map(ClientCertificate::load)
+            .transpose()
+    }
 }
 
-/// Builds a [`Client`]: endpoint, credentials, quota project, user agent,
-/// default call options.
+/// Builds a [`Client`]: endpoint, universe domain, credentials or API key,
+/// client certificate, quota project, user agent, default call options.
 ///
-/// When `CHANNEL_EMULATOR_HOST=host:port` is set, the endpoint is that
-/// address over plaintext and the credentials are anonymous, as with other
-/// Google emulators; an explicit [`endpoint`](Self::endpoint) still wins.
+/// The endpoint, when not set, is chosen as Google's clients choose it
+/// (see [`ClientCertificate`] for the mTLS variables):
+/// `CHANNEL_EMULATOR_HOST=host:port` names an emulator, called over
+/// plaintext and anonymously as with other Google emulators; otherwise the
+/// mTLS endpoint when a client certificate is in use (or
+/// `GOOGLE_API_USE_MTLS_ENDPOINT=always`); otherwise
+/// `https://cloudchannel.{universe}`, the universe being
+/// [`universe_domain`](Self::universe_domain), `GOOGLE_CLOUD_UNIVERSE_DOMAIN`
+/// or `googleapis.com`.
 ///
 /// ```
 /// use std::time::Duration;
@@ -191,6 +279,10 @@ pub struct ClientBuilder {
     config: ClientConfig,
     defaults: CallOptions,
     polling: PollingPolicy,
+    explicit_endpoint: Option<String>,
+    universe_domain: Option<String>,
+    certificate: Option<ClientCertificate>,
+    env: EndpointEnv,
 }
 
 impl Default for ClientBuilder {
@@ -200,37 +292,75 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The service's defaults, or the emulator named by `CHANNEL_EMULATOR_HOST`.
+    /// The service's defaults, with the endpoint chosen from the
+    /// environment (`CHANNEL_EMULATOR_HOST`, `GOOGLE_CLOUD_UNIVERSE_DOMAIN`,
+    /// `GOOGLE_API_USE_CLIENT_CERTIFICATE`, `GOOGLE_API_USE_MTLS_ENDPOINT`).
     pub fn new() -> Self {
-        Self::from_emulator_host(std::env::var(EMULATOR_HOST_ENV).ok())
+        Self::from_env(EndpointEnv::from_process())
     }
 
-    fn from_emulator_host(host: Option<String>) -> Self {
-        let host = host.map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
-        let (endpoint, emulator) = match host {
-            Some(host) if host.contains("://") => (host, true),
-            Some(host) => (format!("http://{host}"), true),
-            None => (DEFAULT_ENDPOINT.to_string(), false),
-        };
-        ClientBuilder {
-            config: ClientConfig {
-                endpoint,
-                credentials: Arc::new(Anonymous),
-                quota_project: None,
-                user_agent: None,
-                emulator,
-            },
-            defaults: CallOptions::new()
-                .with_timeout(DEFAULT_TIMEOUT)
-                .with_retry(RetryPolicy::default()),
+    pub(crate) fn from_env(env: EndpointEnv) -> Self {
+        let mut builder = ClientBuilder {
+            config: ClientConfig::default(),
+            defaults: CallOptions::new().with_timeout(DEFAULT_TIMEOUT),
             polling: PollingPolicy::default(),
+            explicit_endpoint: None,
+            universe_domain: None,
+            certificate: None,
+            env,
+        };
+        builder.refresh();
+        builder
+    }
+
+    #[cfg(test)]
+    fn from_emulator_host(host: Option<String>) -> Self {
+        Self::from_env(EndpointEnv {
+            emulator_host: host.map(|h| h.trim().to_string()).filter(|h| !h.is_empty()),
+            ..EndpointEnv::default()
+        })
+    }
+
+    /// Applies the endpoint choice to `config`; when the settings are
+    /// refused, the previous choice stays and
+    /// [`try_transport_config`](Self::try_transport_config) reports why.
+    fn refresh(&mut self) {
+        if let Ok(chosen) = self.selection() {
+            self.config.endpoint = chosen.endpoint;
+            self.config.universe_domain = chosen.universe_domain;
+            self.config.emulator = chosen.emulator;
+            self.config.client_certificate = if chosen.use_certificate {
+                self.certificate.clone()
+            } else {
+                None
+            };
         }
     }
 
-    /// Sets the endpoint, e.g. `https://cloudchannel.googleapis.com`.
+    fn selection(&self) -> Result<Selection> {
+        mtls::select(
+            self.explicit_endpoint.as_deref(),
+            self.universe_domain.as_deref(),
+            self.certificate.is_some(),
+            &self.env,
+        )
+    }
+
+    /// Sets the endpoint, e.g. `https://cloudchannel.googleapis.com`
+    /// (Google's `api_endpoint`); it wins over every other choice.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.config.endpoint = endpoint.into();
-        self.config.emulator = false;
+        self.explicit_endpoint = Some(endpoint.into());
+        self.refresh();
+        self
+    }
+
+    /// Sets the universe domain (default `GOOGLE_CLOUD_UNIVERSE_DOMAIN`,
+    /// else `googleapis.com`): the default endpoint becomes
+    /// `https://cloudchannel.{domain}`, and credentials that name another
+    /// universe are refused when the transport is built.
+    pub fn universe_domain(mut self, domain: impl Into<String>) -> Self {
+        self.universe_domain = Some(domain.into());
+        self.refresh();
         self
     }
 
@@ -238,6 +368,24 @@ impl ClientBuilder {
     /// is always called anonymously, whatever is set here.
     pub fn credentials(mut self, credentials: Arc<dyn Credentials>) -> Self {
         self.config.credentials = credentials;
+        self
+    }
+
+    /// Sends this API key as `x-goog-api-key` with every call. It cannot be
+    /// combined with credentials other than [`Anonymous`]: building the
+    /// transport fails. Never shown by `Debug`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.config.api_key = Some(ApiKey::new(key));
+        self
+    }
+
+    /// Presents this client certificate (mutual TLS) on both transports,
+    /// unless `GOOGLE_API_USE_CLIENT_CERTIFICATE=false`; without an
+    /// explicit endpoint the client then goes to the mTLS endpoint (see
+    /// [`UseMtlsEndpoint`](crate::UseMtlsEndpoint)).
+    pub fn client_certificate(mut self, certificate: ClientCertificate) -> Self {
+        self.certificate = Some(certificate);
+        self.refresh();
         self
     }
 
@@ -259,7 +407,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the default retry policy of every call.
+    /// Sets the retry policy of every call, replacing the service's own
+    /// per-method choice (see [`RetryPolicy::for_method`]).
     pub fn default_retry(mut self, retry: RetryPolicy) -> Self {
         self.defaults = self.defaults.with_retry(retry);
         self
@@ -283,7 +432,10 @@ impl ClientBuilder {
     }
 
     /// What a transport is given: the configuration, with anonymous
-    /// credentials for an emulator found through the environment.
+    /// credentials for an emulator found through the environment. A setting
+    /// the environment refuses (an unknown `GOOGLE_API_USE_MTLS_ENDPOINT`,
+    /// say) is left at its default here; use
+    /// [`try_transport_config`](Self::try_transport_config) to see it.
     pub fn transport_config(&self) -> ClientConfig {
         let mut config = self.config.clone();
         if config.emulator {
@@ -292,15 +444,29 @@ impl ClientBuilder {
         config
     }
 
-    /// Builds the client over a transport made from [`transport_config`](Self::transport_config).
+    /// [`transport_config`](Self::transport_config), failing on settings
+    /// that cannot work: unsupported values of the mTLS variables, a
+    /// malformed universe domain, the mTLS endpoint outside
+    /// `googleapis.com`, an API key with credentials, or credentials of
+    /// another universe.
+    pub fn try_transport_config(&self) -> Result<ClientConfig> {
+        self.selection()?;
+        let config = self.transport_config();
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Builds the client over a transport made from
+    /// [`try_transport_config`](Self::try_transport_config).
     pub fn build_with<B, E>(
         self,
-        connect: impl FnOnce(&ClientConfig) -> Result<B, E>,
-    ) -> Result<Client, E>
+        connect: impl FnOnce(&ClientConfig) -> std::result::Result<B, E>,
+    ) -> std::result::Result<Client, E>
     where
         B: CloudChannelService + CloudChannelReportsService + Operations + 'static,
+        E: From<Error>,
     {
-        let backend = connect(&self.transport_config())?;
+        let backend = connect(&self.try_transport_config()?)?;
         Ok(self.build_with_stubs(Stubs::from_backend(Arc::new(backend))))
     }
 
@@ -402,8 +568,88 @@ mod tests {
     #[test]
     fn api_client_header_carries_the_version_and_agent() {
         let b = ClientBuilder::from_emulator_host(None).user_agent("my-tool/2.0");
-        let header = b.config().api_client_header();
-        assert!(header.contains(&format!("gccl/{}", env!("CARGO_PKG_VERSION"))));
-        assert!(header.ends_with(" my-tool/2.0"));
+        let header = b.config().api_client_header("grpc/0.14.9");
+        assert_eq!(
+            header,
+            format!(
+                "gl-rust/{RUSTC_VERSION} gccl/{} grpc/0.14.9 my-tool/2.0",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+        assert_eq!(
+            b.config().user_agent_header(),
+            format!("cloudchannel-rs/{} my-tool/2.0", env!("CARGO_PKG_VERSION"))
+        );
+    }
+
+    #[test]
+    fn settings_the_environment_refuses_fail_the_build_not_the_first_call() {
+        let b = ClientBuilder::from_env(EndpointEnv {
+            use_mtls_endpoint: Some("sometimes".into()),
+            ..EndpointEnv::default()
+        });
+        // The best-effort configuration keeps the default endpoint...
+        assert_eq!(b.transport_config().endpoint, DEFAULT_ENDPOINT);
+        // ...and building says what is wrong.
+        let err = b
+            .build_with(|_| -> Result<NoService> { Ok(NoService) })
+            .unwrap_err();
+        assert_eq!(
+            err.field_violations()[0].field,
+            "GOOGLE_API_USE_MTLS_ENDPOINT"
+        );
+    }
+
+    #[test]
+    fn the_universe_domain_moves_the_default_endpoint_but_not_an_explicit_one() {
+        let b =
+            ClientBuilder::from_env(EndpointEnv::default()).universe_domain("example-universe.net");
+        assert_eq!(
+            b.config().endpoint,
+            "https://cloudchannel.example-universe.net"
+        );
+        assert_eq!(b.config().universe_domain, "example-universe.net");
+        let b = ClientBuilder::from_env(EndpointEnv {
+            universe_domain: Some("env-universe.example".into()),
+            ..EndpointEnv::default()
+        });
+        assert_eq!(
+            b.config().endpoint,
+            "https://cloudchannel.env-universe.example"
+        );
+        let b = b.endpoint("https://private.example");
+        assert_eq!(b.config().endpoint, "https://private.example");
+        assert_eq!(b.config().universe_domain, "env-universe.example");
+    }
+
+    #[test]
+    fn an_api_key_is_refused_with_credentials_and_never_shown() {
+        let b = ClientBuilder::from_env(EndpointEnv::default()).api_key("AIza-secret");
+        assert!(b.try_transport_config().is_ok());
+        assert!(!format!("{b:?}").contains("AIza-secret"));
+        assert!(!format!("{:?}", b.config()).contains("AIza-secret"));
+        let with_anonymous = b.clone().credentials(Arc::new(Anonymous));
+        assert!(with_anonymous.try_transport_config().is_ok());
+        let err = b
+            .credentials(Arc::new(crate::credentials::StaticToken::new("t")))
+            .try_transport_config()
+            .unwrap_err();
+        assert_eq!(err.field_violations()[0].field, "api_key");
+        assert!(!err.to_string().contains("AIza-secret"));
+    }
+
+    #[test]
+    fn a_client_certificate_is_handed_to_the_transport_only_when_in_use() {
+        let cert = ClientCertificate::from_pem("c", "k");
+        let b = ClientBuilder::from_env(EndpointEnv::default()).client_certificate(cert.clone());
+        assert_eq!(b.config().endpoint, crate::MTLS_ENDPOINT);
+        assert!(b.transport_config().client_certificate.is_some());
+        let off = ClientBuilder::from_env(EndpointEnv {
+            use_client_certificate: Some("false".into()),
+            ..EndpointEnv::default()
+        })
+        .client_certificate(cert);
+        assert_eq!(off.config().endpoint, DEFAULT_ENDPOINT);
+        assert!(off.transport_config().client_certificate.is_none());
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! - [`Client`]: every RPC as a method returning a [`Call`], with the
 //!   service's defaults (60 s timeout; `UNAVAILABLE` retried up to 5 attempts
-//!   with exponential backoff and jitter), request ids filled in for
+//!   with exponential backoff and jitter, per method as
+//!   [`RetryPolicy::for_method`] says), request ids filled in for
 //!   idempotent retries, typed [`Operation`] handles for long-running
 //!   methods, and [`pages`](Call::pages) / [`items`](Call::items) streams for
 //!   list methods.
@@ -15,6 +16,10 @@
 //! - [`validation`]: the checks every request passes before it is sent
 //!   (resource names against their patterns, required fields).
 //! - [`EndpointUrl`]: endpoints parsed by a URL parser, for the transports.
+//! - [`ClientBuilder`] options on par with Google's clients: universe domain,
+//!   API key, client certificates for mutual TLS ([`ClientCertificate`]) and
+//!   the endpoint choice of `GOOGLE_API_USE_CLIENT_CERTIFICATE` and
+//!   `GOOGLE_API_USE_MTLS_ENDPOINT`.
 //! - [`credentials`]: anonymous, static token, service account (with a subject
 //!   for domain-wide delegation) and Application Default Credentials.
 //!
@@ -49,10 +54,12 @@ mod client;
 pub mod credentials;
 mod endpoint;
 mod error;
+mod mtls;
 mod operation;
 mod options;
 pub mod pagination;
 mod retry;
+mod universe;
 pub mod validation;
 
 #[allow(missing_docs, unreachable_pub, deprecated, clippy::all)]
@@ -61,13 +68,18 @@ mod generated;
 pub use call::{BoxFuture, Call, LroCall};
 pub use client::{
     Client, ClientBuilder, ClientConfig, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, EMULATOR_HOST_ENV,
-    Stubs,
+    RUSTC_VERSION, Stubs, USER_AGENT_PRODUCT,
 };
 pub use endpoint::EndpointUrl;
 pub use error::{Error, ErrorDetail, ErrorKind, Result};
 pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
+pub use mtls::{
+    CertificatePem, ClientCertificate, MTLS_ENDPOINT, USE_CLIENT_CERTIFICATE_ENV,
+    USE_MTLS_ENDPOINT_ENV, UseMtlsEndpoint,
+};
 pub use operation::{Operation, PollingPolicy};
 pub use options::CallOptions;
-pub use retry::RetryPolicy;
+pub use retry::{NO_RETRY_METHODS, RetryPolicy};
+pub use universe::{DEFAULT_UNIVERSE_DOMAIN, UNIVERSE_DOMAIN_ENV};
 
 pub use channel_types as types;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use channel_types::methods::Method;
 use channel_types::rpc::Code;
 
 use crate::Error;
@@ -139,6 +140,62 @@ impl RetryPolicy {
     }
 }
 
+/// The CloudChannelService methods the service's configuration gives a 60 s
+/// timeout and no retry: they start long-running operations, and sending
+/// one twice could start two.
+pub const NO_RETRY_METHODS: &[&str] = &[
+    "ProvisionCloudIdentity",
+    "CreateEntitlement",
+    "ChangeParameters",
+    "ChangeRenewalSettings",
+    "ChangeOffer",
+    "StartPaidService",
+    "SuspendEntitlement",
+    "CancelEntitlement",
+    "ActivateEntitlement",
+    "TransferEntitlements",
+    "TransferEntitlementsToGoogle",
+];
+
+const CHANNEL_SERVICE: &str = "google.cloud.channel.v1.CloudChannelService";
+
+impl RetryPolicy {
+    /// The service's default for `method`, as its configuration states,
+    /// with one choice of ours:
+    ///
+    /// - every method has a 60 s timeout and is retried on `UNAVAILABLE`
+    ///   ([`RetryPolicy::default`]),
+    /// - except the operation-starting methods of [`NO_RETRY_METHODS`],
+    ///   which the configuration does not retry. Of those, the ones whose
+    ///   request has a `request_id` are retried all the same: the client
+    ///   fills the id in and keeps it across attempts, and the server
+    ///   answers a repeat with the first operation, so a retry cannot start
+    ///   a second one. `ProvisionCloudIdentity` has no `request_id` and is
+    ///   not retried.
+    ///
+    /// The reports service and `google.longrunning.Operations` get the
+    /// default.
+    ///
+    /// ```
+    /// use channel_core::RetryPolicy;
+    /// use channel_types::methods::cloud_channel_service as service;
+    ///
+    /// assert_eq!(RetryPolicy::for_method(&service::PROVISION_CLOUD_IDENTITY).max_attempts(), 1);
+    /// assert_eq!(RetryPolicy::for_method(&service::CREATE_ENTITLEMENT).max_attempts(), 5);
+    /// assert_eq!(RetryPolicy::for_method(&service::GET_CUSTOMER).max_attempts(), 5);
+    /// ```
+    pub fn for_method(method: &Method) -> RetryPolicy {
+        let not_retried = method.service == CHANNEL_SERVICE
+            && NO_RETRY_METHODS.contains(&method.name)
+            && !method.request_id;
+        if not_retried {
+            RetryPolicy::none()
+        } else {
+            RetryPolicy::default()
+        }
+    }
+}
+
 /// `initial * multiplier^(n-1)`, capped at `max`, in saturating arithmetic.
 pub(crate) fn exponential(initial: Duration, multiplier: f64, max: Duration, n: u32) -> Duration {
     let exponent = n.saturating_sub(1).min(64) as i32;
@@ -234,5 +291,54 @@ mod tests {
         let policy = RetryPolicy::default().with_jitter(false);
         assert_eq!(policy.delay(1, &err), Duration::from_secs(7));
         assert_eq!(policy.with_max_attempts(0).max_attempts(), 1);
+    }
+
+    #[test]
+    fn per_method_defaults_follow_the_service_configuration() {
+        use channel_types::methods::{self, cloud_channel_service};
+        for method in methods::ALL {
+            let policy = RetryPolicy::for_method(method);
+            let listed =
+                method.service == CHANNEL_SERVICE && NO_RETRY_METHODS.contains(&method.name);
+            // Only a listed method without a request id is left unretried.
+            let expected = if listed && !method.request_id { 1 } else { 5 };
+            assert_eq!(policy.max_attempts(), expected, "{}", method.name);
+            assert_eq!(
+                policy.retryable_codes(),
+                &[Code::Unavailable],
+                "{}",
+                method.name
+            );
+        }
+        // Every name in the list is a real method of the service.
+        for name in NO_RETRY_METHODS {
+            assert!(
+                cloud_channel_service::ALL.iter().any(|m| m.name == *name),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            RetryPolicy::for_method(&cloud_channel_service::PROVISION_CLOUD_IDENTITY),
+            RetryPolicy::none()
+        );
+    }
+
+    #[test]
+    fn the_generated_method_docs_state_each_listed_methods_defaults() {
+        let client = include_str!("generated/client.rs");
+        for method in channel_types::methods::cloud_channel_service::ALL {
+            let start = client
+                .find(&format!("/// `{}`: ", method.name))
+                .unwrap_or_else(|| panic!("{} has no doc", method.name));
+            let doc = &client[start..start + 700.min(client.len() - start)];
+            let doc = &doc[..doc.find("pub fn").unwrap()];
+            let listed = NO_RETRY_METHODS.contains(&method.name);
+            let says = match (listed, method.request_id) {
+                (true, true) => "The service configuration does not retry",
+                (true, false) => "no retry, as the service configuration says",
+                (false, _) => "retried on `UNAVAILABLE`, up to 5 attempts",
+            };
+            assert!(doc.contains(says), "{}: {doc}", method.name);
+        }
     }
 }

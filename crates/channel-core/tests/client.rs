@@ -870,3 +870,40 @@ async fn unimplemented_methods_say_so() {
             .contains("/google.cloud.channel.v1.CloudChannelService/ListProducts")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn without_a_default_retry_each_method_follows_the_service_configuration() {
+    let fake = Arc::new(Fake {
+        operations_started: script([
+            Err(unavailable()),
+            Err(unavailable()),
+            Ok(running_operation()),
+        ]),
+        customers: script([Err(unavailable()), Ok(Customer::default())]),
+        ..Fake::default()
+    });
+    let client = Client::builder().build_with_stubs(Stubs::from_backend(fake.clone()));
+    // ProvisionCloudIdentity: in the no-retry list and without a request id.
+    let err = client
+        .provision_cloud_identity(provision())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unavailable);
+    assert_eq!(fake.seen("ProvisionCloudIdentity").len(), 1);
+    // CreateEntitlement: in the list, but its request id makes a retry safe.
+    client
+        .create_entitlement(create_entitlement())
+        .await
+        .unwrap();
+    let attempts = fake.seen("CreateEntitlement");
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[0].request_id, attempts[1].request_id);
+    // Any other method: retried on UNAVAILABLE.
+    client
+        .get_customer(get("accounts/A/customers/C1"))
+        .await
+        .unwrap();
+    assert_eq!(fake.seen("GetCustomer").len(), 2);
+    // Every method's timeout is 60 s.
+    assert_eq!(client.defaults().timeout(), Some(Duration::from_secs(60)));
+}

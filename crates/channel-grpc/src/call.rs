@@ -71,6 +71,9 @@ impl GrpcTransport {
             Error::authentication("the credentials could not produce an access token", err)
         })?;
         let mut request = tonic::Request::new(request);
+        if let Some(key) = &self.api_key {
+            request.metadata_mut().insert("x-goog-api-key", key.clone());
+        }
         set_metadata(
             request.metadata_mut(),
             token.as_ref(),

@@ -21,10 +21,13 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every call carries the credentials' bearer token, the
-//! `x-goog-request-params` routing header built from the request, the
-//! `x-goog-api-client` header, the headers of its call options, and its
-//! remaining time as `grpc-timeout`. A failed call becomes a
+//! Every call carries the credentials' bearer token or the API key
+//! (`x-goog-api-key`), the `x-goog-request-params` routing header built from
+//! the request, `x-goog-api-client` (`gl-rust/<rustc> gccl/<version>
+//! grpc/<tonic>`), the user agent `cloudchannel-rs/<version>` (tonic adds
+//! its own token after it), the headers of its call options, and its
+//! remaining time as `grpc-timeout`. A client certificate (mutual TLS) is
+//! presented when the configuration has one. A failed call becomes a
 //! [`channel_core::Error`]: the server's status with the details decoded from
 //! `grpc-status-details-bin`, or a retryable transport error (connection
 //! refused, reset, GOAWAY), a timeout, or a decode error.
@@ -43,8 +46,8 @@ mod transport;
 mod generated;
 
 pub use transport::{
-    DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, DEFAULT_MAX_SEND_MESSAGE_SIZE, GrpcTransport,
-    GrpcTransportBuilder,
+    API_CLIENT_TRANSPORT, DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, DEFAULT_MAX_SEND_MESSAGE_SIZE,
+    GrpcTransport, GrpcTransportBuilder,
 };
 
 /// tonic client stubs, one module per service.

@@ -9,7 +9,10 @@ use channel_core::{ClientConfig, EndpointUrl, Error, Result};
 use tonic::client::Grpc;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::{AsciiMetadataValue, MetadataValue};
-use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+
+/// The transport's token in `x-goog-api-client`: `grpc/<tonic version>`.
+pub const API_CLIENT_TRANSPORT: &str = concat!("grpc/", env!("CHANNEL_TONIC_VERSION"));
 
 /// The largest response message accepted by default: 32 MiB.
 pub const DEFAULT_MAX_RECEIVE_MESSAGE_SIZE: usize = 32 * 1024 * 1024;
@@ -62,11 +65,13 @@ pub struct GrpcTransport {
     pub(crate) grpc: Grpc<Channel>,
     pub(crate) credentials: Arc<dyn Credentials>,
     pub(crate) api_client: AsciiMetadataValue,
+    pub(crate) api_key: Option<AsciiMetadataValue>,
     pub(crate) max_send_message_size: usize,
     pub(crate) max_receive_message_size: usize,
     endpoint: String,
     tls: bool,
     gzip: bool,
+    client_certificate: bool,
 }
 
 impl GrpcTransport {
@@ -83,6 +88,7 @@ impl GrpcTransport {
             gzip: false,
             max_receive_message_size: DEFAULT_MAX_RECEIVE_MESSAGE_SIZE,
             max_send_message_size: DEFAULT_MAX_SEND_MESSAGE_SIZE,
+            root_certificates: Vec::new(),
         }
     }
 
@@ -95,6 +101,11 @@ impl GrpcTransport {
     pub fn is_tls(&self) -> bool {
         self.tls
     }
+
+    /// Whether the channel presents a client certificate (mutual TLS).
+    pub fn has_client_certificate(&self) -> bool {
+        self.client_certificate
+    }
 }
 
 impl fmt::Debug for GrpcTransport {
@@ -103,6 +114,7 @@ impl fmt::Debug for GrpcTransport {
             .field("endpoint", &self.endpoint)
             .field("tls", &self.tls)
             .field("gzip", &self.gzip)
+            .field("client_certificate", &self.client_certificate)
             .finish_non_exhaustive()
     }
 }
@@ -129,9 +141,17 @@ pub struct GrpcTransportBuilder {
     gzip: bool,
     max_receive_message_size: usize,
     max_send_message_size: usize,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl GrpcTransportBuilder {
+    /// Also trusts the certificate authorities in this PEM bundle (a
+    /// private endpoint, a test server), besides the webpki roots.
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
     /// Allows a plaintext `http://` endpoint that is neither a loopback
     /// address nor an emulator. Tokens then travel unencrypted.
     pub fn allow_insecure(mut self, allow: bool) -> Self {
@@ -165,23 +185,46 @@ impl GrpcTransportBuilder {
     /// not allowed, and outside a tokio runtime.
     pub fn build(self) -> Result<GrpcTransport> {
         let config = &self.config;
+        config.check()?;
         let (url, tls) = endpoint_url(config, self.allow_insecure)?;
+        let certificate = config.load_client_certificate()?;
+        if certificate.is_some() && !tls {
+            return Err(Error::invalid_request(
+                "client_certificate",
+                format!("a client certificate needs TLS, and `{url}` is plaintext; use https://"),
+            ));
+        }
+        // tonic puts its own `tonic/<version>` token after this one.
         let mut endpoint = Endpoint::from_shared(url.clone())
             .map_err(|e| invalid_endpoint(format!("`{url}` is not a valid URL ({e})")))?
-            .tcp_nodelay(true);
+            .tcp_nodelay(true)
+            .user_agent(config.user_agent_header())
+            .map_err(|_| Error::invalid_request("user_agent", "not a valid HTTP header value"))?;
         if tls {
-            let tls_config = ClientTlsConfig::new().with_webpki_roots();
+            let mut tls_config = ClientTlsConfig::new().with_webpki_roots();
+            for pem in &self.root_certificates {
+                tls_config = tls_config.ca_certificate(Certificate::from_pem(pem));
+            }
+            if let Some(pem) = &certificate {
+                tls_config = tls_config
+                    .identity(Identity::from_pem(&pem.certificate_chain, &pem.private_key));
+            }
             endpoint = endpoint
                 .tls_config(tls_config)
                 .map_err(|e| invalid_endpoint(format!("cannot use TLS with `{url}` ({e})")))?;
         }
-        if let Some(agent) = &config.user_agent {
-            endpoint = endpoint.user_agent(agent.as_str()).map_err(|_| {
-                Error::invalid_request("user_agent", "not a valid HTTP header value")
-            })?;
-        }
-        let api_client = MetadataValue::try_from(config.api_client_header())
+        let api_client = MetadataValue::try_from(config.api_client_header(API_CLIENT_TRANSPORT))
             .map_err(|_| Error::invalid_request("user_agent", "not a valid gRPC metadata value"))?;
+        let api_key = match &config.api_key {
+            Some(key) if !config.emulator => {
+                let mut value = AsciiMetadataValue::try_from(key.secret()).map_err(|_| {
+                    Error::invalid_request("api_key", "not a valid gRPC metadata value")
+                })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            _ => None,
+        };
         if let Err(err) = tokio::runtime::Handle::try_current() {
             return Err(Error::transport(
                 "the gRPC transport must be built inside a tokio runtime",
@@ -200,11 +243,13 @@ impl GrpcTransportBuilder {
             grpc,
             credentials: config.credentials.clone(),
             api_client,
+            api_key,
             max_send_message_size: self.max_send_message_size,
             max_receive_message_size: self.max_receive_message_size,
             endpoint: url,
             tls,
             gzip: self.gzip,
+            client_certificate: certificate.is_some(),
         })
     }
 }

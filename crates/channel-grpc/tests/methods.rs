@@ -479,14 +479,26 @@ async fn user_agent_goes_into_both_headers() {
         .await
         .unwrap();
     let seen = server.last_call();
-    assert!(
-        seen.header("user-agent")
-            .is_some_and(|v| v.starts_with("reseller-sync/2.1")),
-        "{:?}",
-        seen.headers
+    // Our product first, the user's next; tonic adds its own token last.
+    let agent = seen.header("user-agent").unwrap();
+    let ours = format!(
+        "cloudchannel-rs/{} reseller-sync/2.1",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(agent.starts_with(&format!("{ours} tonic/")), "{agent}");
+    assert_eq!(
+        seen.header("x-goog-api-client").unwrap(),
+        format!(
+            "gl-rust/{} gccl/{} {} reseller-sync/2.1",
+            channel_core::RUSTC_VERSION,
+            env!("CARGO_PKG_VERSION"),
+            channel_grpc::API_CLIENT_TRANSPORT
+        )
     );
     assert!(
-        seen.header("x-goog-api-client")
-            .is_some_and(|v| v.ends_with(" reseller-sync/2.1"))
+        channel_grpc::API_CLIENT_TRANSPORT.starts_with("grpc/0.14."),
+        "{}",
+        channel_grpc::API_CLIENT_TRANSPORT
     );
+    assert!(!channel_core::RUSTC_VERSION.contains("unknown"));
 }

@@ -4,8 +4,12 @@
 //! - [`HttpTransport`]: implements the service traits of [`channel_core`]
 //!   with reqwest over rustls (pooled connections, HTTP/1.1 and HTTP/2),
 //!   sending each RPC as the HTTP request its rule describes, with the
-//!   caller's token, `x-goog-api-client` and the call's headers, bounded by
-//!   the call's deadline and a response size cap.
+//!   caller's token or API key (`x-goog-api-key`), `x-goog-api-client`
+//!   (`gl-rust/<rustc> gccl/<version> rest/<reqwest>`), the user agent
+//!   `cloudchannel-rs/<version>` and the call's headers, bounded by the
+//!   call's deadline and a response size cap. Responses are asked for
+//!   gzip-compressed and decoded; a client certificate (mutual TLS) is
+//!   presented when the configuration has one.
 //! - [`transcoding`]: requests to HTTP and back, for the client and for a
 //!   REST server alike.
 //! - [`status`]: Google's JSON error envelope and the HTTP/gRPC code mapping.
@@ -33,5 +37,6 @@ mod transport;
 pub use body::ResponseTooLarge;
 pub use channel_types::methods::{HttpBinding, HttpVerb};
 pub use transport::{
-    DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, HttpTransportBuilder,
+    API_CLIENT_TRANSPORT, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, HttpTransport,
+    HttpTransportBuilder,
 };

@@ -30,6 +30,10 @@ pub const DEFAULT_MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 const MAX_ERROR_BYTES: usize = 1024 * 1024;
 
 const API_CLIENT: HeaderName = HeaderName::from_static("x-goog-api-client");
+const API_KEY: HeaderName = HeaderName::from_static("x-goog-api-key");
+
+/// The transport's token in `x-goog-api-client`: `rest/<reqwest version>`.
+pub const API_CLIENT_TRANSPORT: &str = concat!("rest/", env!("CHANNEL_REQWEST_VERSION"));
 
 /// The REST/JSON transport: implements the service traits of
 /// [`channel_core`] over HTTPS.
@@ -58,6 +62,7 @@ struct Inner {
     credentials: Arc<dyn Credentials>,
     api_client: HeaderValue,
     user_agent: HeaderValue,
+    api_key: Option<HeaderValue>,
     max_response_bytes: usize,
     max_request_bytes: usize,
 }
@@ -73,7 +78,7 @@ impl fmt::Debug for HttpTransport {
 }
 
 /// Builds an [`HttpTransport`]: response size cap, a custom
-/// `reqwest::Client`, plaintext to a remote host.
+/// `reqwest::Client`, extra root certificates, plaintext to a remote host.
 ///
 /// ```
 /// use channel_core::ClientBuilder;
@@ -93,9 +98,17 @@ pub struct HttpTransportBuilder {
     max_response_bytes: usize,
     max_request_bytes: usize,
     allow_insecure: bool,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl HttpTransportBuilder {
+    /// Also trusts the certificate authorities in this PEM bundle (a
+    /// private endpoint, a test server), besides the webpki roots.
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
     /// Caps the size of a response body (default [`DEFAULT_MAX_RESPONSE_BYTES`]);
     /// larger responses fail with a decode error without being read whole.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
@@ -134,6 +147,7 @@ impl HttpTransportBuilder {
     /// to the URL rebuilt from the parsed parts.
     pub fn build(self) -> Result<HttpTransport> {
         let config = self.config;
+        config.check()?;
         let url = EndpointUrl::parse(&config.endpoint, None)?;
         let plaintext_allowed = url.is_loopback() || config.emulator || self.allow_insecure;
         if !(url.is_tls() || plaintext_allowed) {
@@ -147,25 +161,67 @@ impl HttpTransportBuilder {
             ));
         }
         let endpoint = url.base();
-        let http = match self.http {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .use_rustls_tls()
-                .tcp_nodelay(true)
-                .pool_idle_timeout(Duration::from_secs(90))
-                .http2_adaptive_window(true)
-                .build()
-                .map_err(|e| Error::transport("could not set up the HTTP client", e))?,
-        };
-        let api_client = HeaderValue::from_str(&config.api_client_header())
-            .map_err(|_| Error::invalid_request("user_agent", "not a valid HTTP header value"))?;
-        let mut agent = format!("channel-rust/{}", env!("CARGO_PKG_VERSION"));
-        if let Some(extra) = &config.user_agent {
-            agent.push(' ');
-            agent.push_str(extra);
+        let certificate = config.load_client_certificate()?;
+        if certificate.is_some() && !url.is_tls() {
+            return Err(Error::invalid_request(
+                "client_certificate",
+                format!(
+                    "a client certificate needs TLS, and {:?} is plaintext; use https://",
+                    url.origin()
+                ),
+            ));
         }
-        let user_agent = HeaderValue::from_str(&agent)
+        let http = match self.http {
+            Some(_) if certificate.is_some() || !self.root_certificates.is_empty() => {
+                return Err(Error::invalid_request(
+                    "client_certificate",
+                    "a client certificate or root certificates cannot be added to a \
+                     reqwest::Client given with http_client; set them on that client",
+                ));
+            }
+            Some(client) => client,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .use_rustls_tls()
+                    .tcp_nodelay(true)
+                    .pool_idle_timeout(Duration::from_secs(90))
+                    .http2_adaptive_window(true)
+                    // Asks for gzip (Accept-Encoding) and decodes it: list
+                    // pages shrink several times over.
+                    .gzip(true);
+                for pem in &self.root_certificates {
+                    let roots = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                        Error::invalid_request(
+                            "root_certificates",
+                            format!("not a PEM bundle of CERTIFICATE blocks ({e})"),
+                        )
+                    })?;
+                    for root in roots {
+                        builder = builder.add_root_certificate(root);
+                    }
+                }
+                if let Some(pem) = &certificate {
+                    builder = builder.identity(identity(pem)?);
+                }
+                builder
+                    .build()
+                    .map_err(|e| Error::transport("could not set up the HTTP client", e))?
+            }
+        };
+        let api_client = HeaderValue::from_str(&config.api_client_header(API_CLIENT_TRANSPORT))
             .map_err(|_| Error::invalid_request("user_agent", "not a valid HTTP header value"))?;
+        let user_agent = HeaderValue::from_str(&config.user_agent_header())
+            .map_err(|_| Error::invalid_request("user_agent", "not a valid HTTP header value"))?;
+        let api_key = match &config.api_key {
+            Some(key) if !config.emulator => {
+                let mut value = HeaderValue::from_str(key.secret()).map_err(|_| {
+                    Error::invalid_request("api_key", "not a valid HTTP header value")
+                })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            _ => None,
+        };
         Ok(HttpTransport {
             inner: Arc::new(Inner {
                 http,
@@ -173,11 +229,28 @@ impl HttpTransportBuilder {
                 credentials: config.credentials.clone(),
                 api_client,
                 user_agent,
+                api_key,
                 max_response_bytes: self.max_response_bytes,
                 max_request_bytes: self.max_request_bytes,
             }),
         })
     }
+}
+
+/// The client certificate as reqwest takes it: one PEM buffer with the key
+/// and the chain.
+fn identity(pem: &channel_core::CertificatePem) -> Result<reqwest::Identity> {
+    let mut buffer = Vec::with_capacity(pem.private_key.len() + pem.certificate_chain.len() + 1);
+    buffer.extend_from_slice(&pem.private_key);
+    buffer.push(b'\n');
+    buffer.extend_from_slice(&pem.certificate_chain);
+    // reqwest's message names what it could not parse, never the key.
+    reqwest::Identity::from_pem(&buffer).map_err(|e| {
+        Error::invalid_request(
+            "client_certificate",
+            format!("the certificate chain and private key could not be used ({e})"),
+        )
+    })
 }
 
 fn reqwest_method(verb: HttpVerb) -> reqwest::Method {
@@ -196,7 +269,9 @@ impl HttpTransport {
     /// Fails when the endpoint is not a URL, carries user information
     /// (`user@host`), or is plaintext `http://` to a host other than this
     /// machine (unless the configuration is an emulator found through
-    /// `CHANNEL_EMULATOR_HOST`).
+    /// `CHANNEL_EMULATOR_HOST`); when [`ClientConfig::check`] refuses the
+    /// configuration (an API key with credentials, credentials of another
+    /// universe); or when the client certificate cannot be read or used.
     pub fn new(config: &ClientConfig) -> Result<Self> {
         Self::builder(config).build()
     }
@@ -209,6 +284,7 @@ impl HttpTransport {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             allow_insecure: false,
+            root_certificates: Vec::new(),
         }
     }
 
@@ -285,6 +361,9 @@ impl HttpTransport {
         let mut headers = HeaderMap::new();
         headers.insert(API_CLIENT, inner.api_client.clone());
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Some(key) = &inner.api_key {
+            headers.insert(API_KEY, key.clone());
+        }
         if let Some(token) = token {
             let mut value = HeaderValue::from_str(&token.header_value()).map_err(|_| {
                 Error::authentication(

@@ -52,6 +52,20 @@ pub trait Credentials: Send + Sync + fmt::Debug {
     fn quota_project(&self) -> Option<&str> {
         None
     }
+
+    /// The universe domain these credentials belong to (`googleapis.com`
+    /// for Google's public cloud), when they say. A client refuses to start
+    /// when it differs from the universe it is configured for: tokens of
+    /// one universe are worthless in another.
+    fn universe_domain(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether calls carry no token at all. Only such credentials may be
+    /// combined with an API key.
+    fn is_anonymous(&self) -> bool {
+        false
+    }
 }
 
 impl<T: Credentials + ?Sized> Credentials for Arc<T> {
@@ -62,6 +76,14 @@ impl<T: Credentials + ?Sized> Credentials for Arc<T> {
     fn quota_project(&self) -> Option<&str> {
         (**self).quota_project()
     }
+
+    fn universe_domain(&self) -> Option<&str> {
+        (**self).universe_domain()
+    }
+
+    fn is_anonymous(&self) -> bool {
+        (**self).is_anonymous()
+    }
 }
 
 impl<T: Credentials + ?Sized> Credentials for Box<T> {
@@ -71,6 +93,14 @@ impl<T: Credentials + ?Sized> Credentials for Box<T> {
 
     fn quota_project(&self) -> Option<&str> {
         (**self).quota_project()
+    }
+
+    fn universe_domain(&self) -> Option<&str> {
+        (**self).universe_domain()
+    }
+
+    fn is_anonymous(&self) -> bool {
+        (**self).is_anonymous()
     }
 }
 
@@ -249,6 +279,43 @@ impl Credentials for Anonymous {
     fn token(&self) -> BoxFuture<'_, Result<Option<AccessToken>, CredentialsError>> {
         Box::pin(async { Ok(None) })
     }
+
+    fn is_anonymous(&self) -> bool {
+        true
+    }
+}
+
+/// An API key, sent as `x-goog-api-key` on every call instead of a bearer
+/// token.
+///
+/// `Debug` never shows the key.
+///
+/// ```
+/// use channel_core::credentials::ApiKey;
+///
+/// let key = ApiKey::new("AIza-example");
+/// assert_eq!(key.secret(), "AIza-example");
+/// assert!(!format!("{key:?}").contains("AIza"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(Arc<str>);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(Arc::from(key.into()))
+    }
+
+    /// The key text. This is the only way to read it; keep it out of logs.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(\"<redacted>\")")
+    }
 }
 
 /// One fixed bearer token, e.g. from `gcloud auth print-access-token`.
@@ -358,6 +425,15 @@ impl Credentials for ApplicationDefault {
 
     fn quota_project(&self) -> Option<&str> {
         self.quota_project.as_deref()
+    }
+
+    /// The key file's universe when the credentials came from one; unknown
+    /// for credentials found otherwise (gcloud, metadata server).
+    fn universe_domain(&self) -> Option<&str> {
+        match self.cache.source() {
+            DefaultSource::KeyFile(source) => Some(source.universe_domain()),
+            DefaultSource::Discovered { .. } => None,
+        }
     }
 }
 

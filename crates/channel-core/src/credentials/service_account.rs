@@ -115,6 +115,12 @@ impl Credentials for ServiceAccount {
     fn quota_project(&self) -> Option<&str> {
         self.quota_project.as_deref()
     }
+
+    /// The key's `universe_domain`, or `googleapis.com` for a key without
+    /// one (keys of Google's public cloud predate the field).
+    fn universe_domain(&self) -> Option<&str> {
+        Some(self.cache.source().universe_domain())
+    }
 }
 
 /// Reads a key file, turning failures into [`CredentialsError`]s that name
@@ -137,6 +143,7 @@ pub(super) struct ServiceAccountSource {
     project_id: Option<String>,
     scopes: Vec<String>,
     subject: Option<String>,
+    universe_domain: Option<String>,
 }
 
 /// The key file's text; it holds the private key, so `Debug` hides it.
@@ -158,7 +165,14 @@ impl ServiceAccountSource {
             project_id: fields.project_id,
             scopes: vec![DEFAULT_SCOPE.to_owned()],
             subject: None,
+            universe_domain: fields.universe_domain,
         })
+    }
+
+    pub(super) fn universe_domain(&self) -> &str {
+        self.universe_domain
+            .as_deref()
+            .unwrap_or(crate::universe::DEFAULT_UNIVERSE_DOMAIN)
     }
 
     pub(super) fn set_scopes(&mut self, scopes: Vec<String>) {
@@ -232,6 +246,7 @@ fn malformed(field: &'static str, message: impl Into<String>) -> CredentialsErro
 struct KeyFields {
     client_email: String,
     project_id: Option<String>,
+    universe_domain: Option<String>,
 }
 
 /// Other credential file types, named in the error when one is given
@@ -298,9 +313,21 @@ fn check_key(json: &str) -> Result<KeyFields, CredentialsError> {
         }
     };
 
+    let universe_domain = match object.get("universe_domain") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(domain)) if !domain.trim().is_empty() => Some(domain.trim().to_owned()),
+        Some(_) => {
+            return Err(malformed(
+                "universe_domain",
+                "field `universe_domain` must be a non-empty string such as `googleapis.com`",
+            ));
+        }
+    };
+
     Ok(KeyFields {
         client_email: client_email.to_owned(),
         project_id,
+        universe_domain,
     })
 }
 
@@ -582,5 +609,22 @@ pub(super) mod tests {
         assert_no_secret(&err.to_string());
         assert_no_secret(&format!("{err:?}"));
         assert!(std::error::Error::source(&err).is_none());
+    }
+
+    #[test]
+    fn a_key_names_its_universe_and_one_without_the_field_is_googleapis() {
+        let plain = ServiceAccount::from_json(&key_json()).unwrap();
+        assert_eq!(plain.universe_domain(), Some("googleapis.com"));
+        let other = ServiceAccount::from_json(&key_json_with(
+            "universe_domain",
+            Value::String("example-universe.net".into()),
+        ))
+        .unwrap();
+        assert_eq!(other.universe_domain(), Some("example-universe.net"));
+        for bad in [Value::Bool(true), Value::String("  ".into())] {
+            let err =
+                ServiceAccount::from_json(&key_json_with("universe_domain", bad)).unwrap_err();
+            assert_eq!(err.field(), Some("universe_domain"));
+        }
     }
 }

@@ -9,6 +9,8 @@ use crate::{Call, Client, LroCall};
 
 impl Client {
     /// `ListCustomers`: `GET /v1/{parent=accounts/*}/customers`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_customers(
         &self,
         request: ::channel_types::model::ListCustomersRequest,
@@ -24,6 +26,8 @@ impl Client {
     }
 
     /// `GetCustomer`: `GET /v1/{name=accounts/*/customers/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn get_customer(
         &self,
         request: ::channel_types::model::GetCustomerRequest,
@@ -36,6 +40,8 @@ impl Client {
     }
 
     /// `CheckCloudIdentityAccountsExist`: `POST /v1/{parent=accounts/*}:checkCloudIdentityAccountsExist`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn check_cloud_identity_accounts_exist(
         &self,
         request: ::channel_types::model::CheckCloudIdentityAccountsExistRequest,
@@ -55,6 +61,8 @@ impl Client {
     }
 
     /// `CreateCustomer`: `POST /v1/{parent=accounts/*}/customers`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn create_customer(
         &self,
         request: ::channel_types::model::CreateCustomerRequest,
@@ -67,6 +75,8 @@ impl Client {
     }
 
     /// `UpdateCustomer`: `PATCH /v1/{customer.name=accounts/*/customers/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn update_customer(
         &self,
         request: ::channel_types::model::UpdateCustomerRequest,
@@ -79,6 +89,8 @@ impl Client {
     }
 
     /// `DeleteCustomer`: `DELETE /v1/{name=accounts/*/customers/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn delete_customer(
         &self,
         request: ::channel_types::model::DeleteCustomerRequest,
@@ -91,6 +103,8 @@ impl Client {
     }
 
     /// `ImportCustomer`: `POST /v1/{parent=accounts/*}/customers:import`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn import_customer(
         &self,
         request: ::channel_types::model::ImportCustomerRequest,
@@ -103,6 +117,9 @@ impl Client {
     }
 
     /// `ProvisionCloudIdentity`: `POST /v1/{customer=accounts/*/customers/*}:provisionCloudIdentity`.
+    ///
+    /// Defaults: 60 s timeout, no retry, as the service configuration says: it
+    /// starts an operation and has no `request_id` to make a repeat harmless.
     pub fn provision_cloud_identity(
         &self,
         request: ::channel_types::model::ProvisionCloudIdentityRequest,
@@ -120,6 +137,8 @@ impl Client {
     }
 
     /// `ListEntitlements`: `GET /v1/{parent=accounts/*/customers/*}/entitlements`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_entitlements(
         &self,
         request: ::channel_types::model::ListEntitlementsRequest,
@@ -135,6 +154,8 @@ impl Client {
     }
 
     /// `ListTransferableSkus`: `POST /v1/{parent=accounts/*}:listTransferableSkus`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_transferable_skus(
         &self,
         request: ::channel_types::model::ListTransferableSkusRequest,
@@ -150,6 +171,8 @@ impl Client {
     }
 
     /// `ListTransferableOffers`: `POST /v1/{parent=accounts/*}:listTransferableOffers`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_transferable_offers(
         &self,
         request: ::channel_types::model::ListTransferableOffersRequest,
@@ -165,6 +188,8 @@ impl Client {
     }
 
     /// `GetEntitlement`: `GET /v1/{name=accounts/*/customers/*/entitlements/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn get_entitlement(
         &self,
         request: ::channel_types::model::GetEntitlementRequest,
@@ -180,6 +205,11 @@ impl Client {
     /// `CreateEntitlement`: `POST /v1/{parent=accounts/*/customers/*}/entitlements`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn create_entitlement(
         &self,
         request: ::channel_types::model::CreateEntitlementRequest,
@@ -200,6 +230,11 @@ impl Client {
     /// `ChangeParameters`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeParameters`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn change_parameters(
         &self,
         request: ::channel_types::model::ChangeParametersRequest,
@@ -220,6 +255,11 @@ impl Client {
     /// `ChangeRenewalSettings`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeRenewalSettings`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn change_renewal_settings(
         &self,
         request: ::channel_types::model::ChangeRenewalSettingsRequest,
@@ -240,6 +280,11 @@ impl Client {
     /// `ChangeOffer`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn change_offer(
         &self,
         request: ::channel_types::model::ChangeOfferRequest,
@@ -260,6 +305,11 @@ impl Client {
     /// `StartPaidService`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:startPaidService`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn start_paid_service(
         &self,
         request: ::channel_types::model::StartPaidServiceRequest,
@@ -280,6 +330,11 @@ impl Client {
     /// `SuspendEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:suspend`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn suspend_entitlement(
         &self,
         request: ::channel_types::model::SuspendEntitlementRequest,
@@ -300,6 +355,11 @@ impl Client {
     /// `CancelEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:cancel`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn cancel_entitlement(
         &self,
         request: ::channel_types::model::CancelEntitlementRequest,
@@ -320,6 +380,11 @@ impl Client {
     /// `ActivateEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:activate`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn activate_entitlement(
         &self,
         request: ::channel_types::model::ActivateEntitlementRequest,
@@ -340,6 +405,11 @@ impl Client {
     /// `TransferEntitlements`: `POST /v1/{parent=accounts/*/customers/*}:transferEntitlements`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn transfer_entitlements(
         &self,
         request: ::channel_types::model::TransferEntitlementsRequest,
@@ -360,6 +430,11 @@ impl Client {
     /// `TransferEntitlementsToGoogle`: `POST /v1/{parent=accounts/*/customers/*}:transferEntitlementsToGoogle`.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
+    ///
+    /// Defaults: 60 s timeout. The service configuration does not retry this
+    /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
+    /// 5 attempts) all the same, because the `request_id`, kept across attempts,
+    /// lets the server answer a repeat with the first operation.
     pub fn transfer_entitlements_to_google(
         &self,
         request: ::channel_types::model::TransferEntitlementsToGoogleRequest,
@@ -382,6 +457,8 @@ impl Client {
     }
 
     /// `ListChannelPartnerLinks`: `GET /v1/{parent=accounts/*}/channelPartnerLinks`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_channel_partner_links(
         &self,
         request: ::channel_types::model::ListChannelPartnerLinksRequest,
@@ -397,6 +474,8 @@ impl Client {
     }
 
     /// `GetChannelPartnerLink`: `GET /v1/{name=accounts/*/channelPartnerLinks/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn get_channel_partner_link(
         &self,
         request: ::channel_types::model::GetChannelPartnerLinkRequest,
@@ -412,6 +491,8 @@ impl Client {
     }
 
     /// `CreateChannelPartnerLink`: `POST /v1/{parent=accounts/*}/channelPartnerLinks`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn create_channel_partner_link(
         &self,
         request: ::channel_types::model::CreateChannelPartnerLinkRequest,
@@ -427,6 +508,8 @@ impl Client {
     }
 
     /// `UpdateChannelPartnerLink`: `PATCH /v1/{name=accounts/*/channelPartnerLinks/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn update_channel_partner_link(
         &self,
         request: ::channel_types::model::UpdateChannelPartnerLinkRequest,
@@ -442,6 +525,8 @@ impl Client {
     }
 
     /// `GetCustomerRepricingConfig`: `GET /v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn get_customer_repricing_config(
         &self,
         request: ::channel_types::model::GetCustomerRepricingConfigRequest,
@@ -461,6 +546,8 @@ impl Client {
     }
 
     /// `ListCustomerRepricingConfigs`: `GET /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_customer_repricing_configs(
         &self,
         request: ::channel_types::model::ListCustomerRepricingConfigsRequest,
@@ -480,6 +567,8 @@ impl Client {
     }
 
     /// `CreateCustomerRepricingConfig`: `POST /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn create_customer_repricing_config(
         &self,
         request: ::channel_types::model::CreateCustomerRepricingConfigRequest,
@@ -499,6 +588,8 @@ impl Client {
     }
 
     /// `UpdateCustomerRepricingConfig`: `PATCH /v1/{customer_repricing_config.name=accounts/*/customers/*/customerRepricingConfigs/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn update_customer_repricing_config(
         &self,
         request: ::channel_types::model::UpdateCustomerRepricingConfigRequest,
@@ -518,6 +609,8 @@ impl Client {
     }
 
     /// `DeleteCustomerRepricingConfig`: `DELETE /v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn delete_customer_repricing_config(
         &self,
         request: ::channel_types::model::DeleteCustomerRepricingConfigRequest,
@@ -537,6 +630,8 @@ impl Client {
     }
 
     /// `GetChannelPartnerRepricingConfig`: `GET /v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn get_channel_partner_repricing_config(
         &self,
         request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
@@ -556,6 +651,8 @@ impl Client {
     }
 
     /// `ListChannelPartnerRepricingConfigs`: `GET /v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_channel_partner_repricing_configs(
         &self,
         request: ::channel_types::model::ListChannelPartnerRepricingConfigsRequest,
@@ -575,6 +672,8 @@ impl Client {
     }
 
     /// `CreateChannelPartnerRepricingConfig`: `POST /v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn create_channel_partner_repricing_config(
         &self,
         request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
@@ -594,6 +693,8 @@ impl Client {
     }
 
     /// `UpdateChannelPartnerRepricingConfig`: `PATCH /v1/{channel_partner_repricing_config.name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn update_channel_partner_repricing_config(
         &self,
         request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
@@ -613,6 +714,8 @@ impl Client {
     }
 
     /// `DeleteChannelPartnerRepricingConfig`: `DELETE /v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn delete_channel_partner_repricing_config(
         &self,
         request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
@@ -632,6 +735,8 @@ impl Client {
     }
 
     /// `ListSkuGroups`: `GET /v1/{parent=accounts/*}/skuGroups`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_sku_groups(
         &self,
         request: ::channel_types::model::ListSkuGroupsRequest,
@@ -647,6 +752,8 @@ impl Client {
     }
 
     /// `ListSkuGroupBillableSkus`: `GET /v1/{parent=accounts/*/skuGroups/*}/billableSkus`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_sku_group_billable_skus(
         &self,
         request: ::channel_types::model::ListSkuGroupBillableSkusRequest,
@@ -662,6 +769,8 @@ impl Client {
     }
 
     /// `LookupOffer`: `GET /v1/{entitlement=accounts/*/customers/*/entitlements/*}:lookupOffer`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn lookup_offer(
         &self,
         request: ::channel_types::model::LookupOfferRequest,
@@ -674,6 +783,8 @@ impl Client {
     }
 
     /// `ListProducts`: `GET /v1/products`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_products(
         &self,
         request: ::channel_types::model::ListProductsRequest,
@@ -689,6 +800,8 @@ impl Client {
     }
 
     /// `ListSkus`: `GET /v1/{parent=products/*}/skus`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_skus(
         &self,
         request: ::channel_types::model::ListSkusRequest,
@@ -702,6 +815,8 @@ impl Client {
     }
 
     /// `ListOffers`: `GET /v1/{parent=accounts/*}/offers`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_offers(
         &self,
         request: ::channel_types::model::ListOffersRequest,
@@ -715,6 +830,8 @@ impl Client {
     }
 
     /// `ListPurchasableSkus`: `GET /v1/{customer=accounts/*/customers/*}:listPurchasableSkus`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_purchasable_skus(
         &self,
         request: ::channel_types::model::ListPurchasableSkusRequest,
@@ -730,6 +847,8 @@ impl Client {
     }
 
     /// `ListPurchasableOffers`: `GET /v1/{customer=accounts/*/customers/*}:listPurchasableOffers`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_purchasable_offers(
         &self,
         request: ::channel_types::model::ListPurchasableOffersRequest,
@@ -745,6 +864,8 @@ impl Client {
     }
 
     /// `QueryEligibleBillingAccounts`: `GET /v1/{customer=accounts/*/customers/*}:queryEligibleBillingAccounts`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn query_eligible_billing_accounts(
         &self,
         request: ::channel_types::model::QueryEligibleBillingAccountsRequest,
@@ -764,6 +885,8 @@ impl Client {
     }
 
     /// `RegisterSubscriber`: `POST /v1/{account=accounts/*}:register`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn register_subscriber(
         &self,
         request: ::channel_types::model::RegisterSubscriberRequest,
@@ -779,6 +902,8 @@ impl Client {
     }
 
     /// `UnregisterSubscriber`: `POST /v1/{account=accounts/*}:unregister`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn unregister_subscriber(
         &self,
         request: ::channel_types::model::UnregisterSubscriberRequest,
@@ -794,6 +919,8 @@ impl Client {
     }
 
     /// `ListSubscribers`: `GET /v1/{account=accounts/*}:listSubscribers`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_subscribers(
         &self,
         request: ::channel_types::model::ListSubscribersRequest,
@@ -809,6 +936,8 @@ impl Client {
     }
 
     /// `ListEntitlementChanges`: `GET /v1/{parent=accounts/*/customers/*/entitlements/*}:listEntitlementChanges`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_entitlement_changes(
         &self,
         request: ::channel_types::model::ListEntitlementChangesRequest,
@@ -824,6 +953,8 @@ impl Client {
     }
 
     /// `RunReportJob`: `POST /v1/{name=accounts/*/reports/*}:run`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     #[deprecated(note = "deprecated in the Cloud Channel API")]
     pub fn run_report_job(
         &self,
@@ -842,6 +973,8 @@ impl Client {
     }
 
     /// `FetchReportResults`: `POST /v1/{report_job=accounts/*/reportJobs/*}:fetchReportResults`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     #[deprecated(note = "deprecated in the Cloud Channel API")]
     pub fn fetch_report_results(
         &self,
@@ -858,6 +991,8 @@ impl Client {
     }
 
     /// `ListReports`: `GET /v1/{parent=accounts/*}/reports`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     #[deprecated(note = "deprecated in the Cloud Channel API")]
     pub fn list_reports(
         &self,
@@ -872,6 +1007,8 @@ impl Client {
     }
 
     /// `ListOperations`: `GET /v1/{name=operations}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn list_operations(
         &self,
         request: ::channel_types::longrunning::ListOperationsRequest,
@@ -887,6 +1024,8 @@ impl Client {
     }
 
     /// `GetOperation`: `GET /v1/{name=operations/**}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn get_operation(
         &self,
         request: ::channel_types::longrunning::GetOperationRequest,
@@ -902,6 +1041,8 @@ impl Client {
     }
 
     /// `DeleteOperation`: `DELETE /v1/{name=operations/**}`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn delete_operation(
         &self,
         request: ::channel_types::longrunning::DeleteOperationRequest,
@@ -915,6 +1056,8 @@ impl Client {
     }
 
     /// `CancelOperation`: `POST /v1/{name=operations/**}:cancel`.
+    ///
+    /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
     pub fn cancel_operation(
         &self,
         request: ::channel_types::longrunning::CancelOperationRequest,

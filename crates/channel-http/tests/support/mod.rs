@@ -134,9 +134,7 @@ pub fn config_for(endpoint: &str, credentials: Arc<dyn Credentials>) -> ClientCo
     ClientConfig {
         endpoint: endpoint.to_string(),
         credentials,
-        quota_project: None,
-        user_agent: None,
-        emulator: false,
+        ..ClientConfig::default()
     }
 }
 
