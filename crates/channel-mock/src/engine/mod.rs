@@ -18,6 +18,7 @@ pub(crate) mod schema;
 mod service;
 mod state;
 pub(crate) mod validate;
+mod world;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -27,6 +28,7 @@ use channel_types::rpc::Code;
 
 pub(crate) use service::is_dropped;
 pub use state::State;
+pub use world::{CustomerSeed, EntitlementSeed, GOOGLE, Identity, IdentitySeed, IdentityType, Scenario, Seeded};
 pub(crate) use state::{MAX_SEQUENCE, STATE_VERSION};
 
 use crate::catalog::Catalog;
@@ -198,6 +200,8 @@ pub(crate) struct Inner {
     pub(crate) catalog: Catalog,
     pub(crate) tokens: Tokens,
     pub(crate) state: RwLock<State>,
+    /// Seconds the emulator's clock runs ahead of real time.
+    pub(crate) clock_offset: std::sync::atomic::AtomicI64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -225,6 +229,7 @@ impl Engine {
                 catalog: Catalog::standard(),
                 tokens: Tokens::new(fastrand::u64(..)),
                 state: RwLock::new(state),
+                clock_offset: std::sync::atomic::AtomicI64::new(0),
             }),
         }
     }
@@ -278,9 +283,11 @@ impl Engine {
             })
             .map(str::trim)
             .ok_or_else(|| Error::rpc(Code::Unauthenticated, "the request has no bearer token"))?;
+        let seeded = self.read().accounts.clone();
         config
             .accounts
             .iter()
+            .chain(seeded.iter())
             .find(|a| a.tokens.iter().any(|t| t == token))
             .map(|a| Caller {
                 account: a.id.clone(),

@@ -42,6 +42,13 @@ pub struct State {
     /// Report job name -> the account's entitlements when it ran.
     #[serde(default)]
     pub(crate) report_jobs: BTreeMap<String, Vec<Entitlement>>,
+    /// Accounts a scenario added to the configured ones.
+    #[serde(default)]
+    pub(crate) accounts: Vec<super::AccountConfig>,
+    /// Cloud Identity id -> what the world knows of it beyond the caller's
+    /// own customers (other resellers', Google's, auth tokens).
+    #[serde(default)]
+    pub(crate) identities: BTreeMap<String, super::world::Identity>,
     #[serde(skip)]
     pub(crate) operations: BTreeMap<String, OperationRecord>,
     #[serde(skip)]
