@@ -32,8 +32,8 @@ mod generated;
 
 pub use engine::{
     AccountConfig, AccountKind, CustomerSeed, DEFAULT_ACCOUNT, Engine, EngineConfig,
-    EntitlementSeed, FaultConfig, GOOGLE, Identity, IdentitySeed, IdentityType, Scenario, Seeded,
-    State,
+    EntitlementSeed, EventRecord, FaultConfig, GOOGLE, Identity, IdentitySeed, IdentityType,
+    JOURNAL_LIMIT, JournalEntry, Scenario, Seeded, State,
 };
 pub use server::{
     ConnectionLimits, Emulator, EmulatorConfig, EmulatorError, MIN_SAVE_PERIOD, load_state,

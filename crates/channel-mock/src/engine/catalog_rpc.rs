@@ -384,7 +384,8 @@ impl Engine {
         let catalog = &self.inner.catalog;
         let keyed: Vec<_> = {
             let mut state = self.write();
-            match world::transferred_identity(&state, caller, by_id, by_name, &request.auth_token)? {
+            match world::transferred_identity(&state, caller, by_id, by_name, &request.auth_token)?
+            {
                 None => Vec::new(),
                 Some(identity) => {
                     world::remember(&mut state, caller, &identity.id);

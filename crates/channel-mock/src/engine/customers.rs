@@ -324,14 +324,20 @@ impl Engine {
             world::known_by_domain(&state, &domain).ok_or_else(|| {
                 Error::rpc(
                     Code::NotFound,
-                    format!("no Cloud Identity has the primary domain {}", shorten(&domain)),
+                    format!(
+                        "no Cloud Identity has the primary domain {}",
+                        shorten(&domain)
+                    ),
                 )
             })?
         } else {
             world::known_by_id(&state, &cloud_identity_id).ok_or_else(|| {
                 Error::rpc(
                     Code::NotFound,
-                    format!("Cloud Identity {} was not found", shorten(&cloud_identity_id)),
+                    format!(
+                        "Cloud Identity {} was not found",
+                        shorten(&cloud_identity_id)
+                    ),
                 )
             })?
         };
@@ -415,7 +421,9 @@ impl Engine {
         if !request.channel_partner_id.is_empty() {
             customer.channel_partner_id = request.channel_partner_id;
         }
-        let info = customer.cloud_identity_info.get_or_insert_with(Default::default);
+        let info = customer
+            .cloud_identity_info
+            .get_or_insert_with(Default::default);
         info.customer_type = identity.customer_type as i32;
         info.primary_domain = identity.domain.clone();
         info.is_domain_verified = identity.verified;

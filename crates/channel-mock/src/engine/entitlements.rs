@@ -223,7 +223,10 @@ impl Engine {
         Ok((offer, sku))
     }
 
-    pub(super) fn offer_of(&self, entitlement: &Entitlement) -> Option<(&CatalogOffer, &CatalogSku)> {
+    pub(super) fn offer_of(
+        &self,
+        entitlement: &Entitlement,
+    ) -> Option<(&CatalogOffer, &CatalogSku)> {
         let id = OfferRef::parse(&entitlement.offer)
             .ok()?
             .offer()
@@ -256,6 +259,7 @@ impl Engine {
                 change_reason,
             },
         );
+        self.publish_change(state, e, change_type);
     }
 
     pub(super) fn list_entitlements(

@@ -6,6 +6,7 @@
 //! call takes the lock once, briefly, and never across an await.
 
 mod catalog_rpc;
+mod control;
 mod customers;
 mod entitlements;
 pub(crate) mod errors;
@@ -26,10 +27,13 @@ use std::time::Duration;
 use channel_core::{CallOptions, Error};
 use channel_types::rpc::Code;
 
+pub use control::{EventRecord, JOURNAL_LIMIT, JournalEntry};
 pub(crate) use service::is_dropped;
 pub use state::State;
-pub use world::{CustomerSeed, EntitlementSeed, GOOGLE, Identity, IdentitySeed, IdentityType, Scenario, Seeded};
 pub(crate) use state::{MAX_SEQUENCE, STATE_VERSION};
+pub use world::{
+    CustomerSeed, EntitlementSeed, GOOGLE, Identity, IdentitySeed, IdentityType, Scenario, Seeded,
+};
 
 use crate::catalog::Catalog;
 use errors::denied;
@@ -202,6 +206,8 @@ pub(crate) struct Inner {
     pub(crate) state: RwLock<State>,
     /// Seconds the emulator's clock runs ahead of real time.
     pub(crate) clock_offset: std::sync::atomic::AtomicI64,
+    /// The last requests served.
+    pub(crate) journal: std::sync::Mutex<control::Journal>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -230,6 +236,7 @@ impl Engine {
                 tokens: Tokens::new(fastrand::u64(..)),
                 state: RwLock::new(state),
                 clock_offset: std::sync::atomic::AtomicI64::new(0),
+                journal: std::sync::Mutex::default(),
             }),
         }
     }

@@ -53,6 +53,12 @@ pub struct State {
     pub(crate) operations: BTreeMap<String, OperationRecord>,
     #[serde(skip)]
     pub(crate) request_ids: HashMap<RequestKey, (String, Instant)>,
+    /// Subscriber events for the pull endpoint (not saved: a log, not data).
+    #[serde(skip)]
+    pub(crate) events: Vec<super::control::EventRecord>,
+    /// Id of the last event published.
+    #[serde(skip)]
+    pub(crate) next_event: u64,
     /// When expired operations and request ids are next swept away.
     #[serde(skip)]
     pub(crate) next_sweep: Option<Instant>,

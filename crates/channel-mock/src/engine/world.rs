@@ -317,7 +317,12 @@ impl Engine {
                     "an account id without slashes is required",
                 ));
             }
-            let known = self.inner.config.accounts.iter().any(|a| a.id == account.id)
+            let known = self
+                .inner
+                .config
+                .accounts
+                .iter()
+                .any(|a| a.id == account.id)
                 || state.accounts.iter().any(|a| a.id == account.id);
             if !known {
                 state.accounts.push(account.clone());
@@ -422,11 +427,9 @@ impl Engine {
             seeded.customers.push(name.clone());
             for (j, e) in seed.entitlements.iter().enumerate() {
                 let efield = field(&format!("entitlements[{j}].offer"));
-                let offer = self
-                    .inner
-                    .catalog
-                    .offer(&e.offer)
-                    .ok_or_else(|| invalid(&efield, format!("{:?} is no catalog offer", e.offer)))?;
+                let offer = self.inner.catalog.offer(&e.offer).ok_or_else(|| {
+                    invalid(&efield, format!("{:?} is no catalog offer", e.offer))
+                })?;
                 let sku = self
                     .inner
                     .catalog
@@ -525,8 +528,7 @@ pub(super) fn transferred_identity(
                 // A customer without Cloud Identity holds nothing to transfer.
                 return Ok(None);
             }
-            known_by_id(state, &c.cloud_identity_id)
-                .unwrap_or_else(|| known_from_customer(name, c))
+            known_by_id(state, &c.cloud_identity_id).unwrap_or_else(|| known_from_customer(name, c))
         }
         _ => {
             return Err(invalid(

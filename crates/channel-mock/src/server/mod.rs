@@ -6,6 +6,7 @@
 //! INTERNAL instead of a dropped connection ([`recover`]); the state file is
 //! kept as a database keeps its files ([`state_file`]).
 
+mod admin;
 mod conn;
 mod grpc;
 mod names;
