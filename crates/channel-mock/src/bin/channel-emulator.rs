@@ -165,7 +165,7 @@ fn engine_config(args: &Args, scenario: Option<&Scenario>) -> Result<EngineConfi
 fn read_scenario(path: &std::path::Path) -> Result<Scenario, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("--scenario {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("--scenario {}: {e}", path.display()))
+    Scenario::from_json(&text).map_err(|e| format!("--scenario {}: {e}", path.display()))
 }
 
 /// The stop signals, listened for from the moment this is called, so that

@@ -863,7 +863,8 @@ impl Engine {
                             format!("{} was already transferred for the customer", sku.sku.name),
                         ));
                     }
-                    if !identity.verified && world::needs_verified_domain(sku) {
+                    let moving = held.iter().any(|h| h.sku == sku.sku.name);
+                    if moving && !identity.verified && world::needs_verified_domain(sku) {
                         return Err(world::precondition(
                             "DOMAIN_NOT_VERIFIED",
                             format!(

@@ -79,7 +79,12 @@ fn answer(
             Ok(json!({}))
         }
         ("POST", "/scenario") => {
-            let scenario: Scenario = parse(body, "a scenario with accounts and customers")?;
+            let scenario = Scenario::from_json(&String::from_utf8_lossy(body)).map_err(|e| {
+                Error::rpc(
+                    Code::InvalidArgument,
+                    format!("the body is not a scenario with accounts and customers: {e}"),
+                )
+            })?;
             let seeded = engine.seed(&scenario)?;
             serde_json::to_value(seeded).map_err(|e| {
                 Error::rpc(
