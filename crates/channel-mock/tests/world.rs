@@ -766,3 +766,73 @@ async fn the_control_surface_resets_journals_and_round_trips_the_state() {
     assert_eq!(status, 404);
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_seeds_the_example_scenario_and_refuses_a_bad_one() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/scenario.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_channel-emulator"))
+        .args([
+            "--grpc",
+            "127.0.0.1:0",
+            "--http",
+            "127.0.0.1:0",
+            "--scenario",
+            example,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready: Value = serde_json::from_str(&line).expect("one line of JSON");
+    let url = format!(
+        "http://{}/emulator/v1/state",
+        ready["http"].as_str().unwrap()
+    );
+    let state: Value = tokio::time::timeout(Duration::from_secs(10), async {
+        serde_json::from_str(&reqwest::get(url).await.unwrap().text().await.unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    assert!(
+        state["customers"]["accounts/R2rival/customers/S-rival"].is_object(),
+        "{state}"
+    );
+    assert_eq!(state["identities"]["C-direct"]["owner"], "google");
+
+    let bad = std::env::temp_dir().join(format!("bad-scenario-{}.json", std::process::id()));
+    std::fs::write(
+        &bad,
+        r#"{"customers": [{"owner": "C0emulator", "domain": "x.example",
+            "cloudIdentity": {}, "entitlements": [{"offer": "no-such-offer"}]}]}"#,
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_channel-emulator"))
+        .args([
+            "--grpc",
+            "127.0.0.1:0",
+            "--http",
+            "127.0.0.1:0",
+            "--scenario",
+        ])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("customers[0].entitlements[0].offer"),
+        "{message}"
+    );
+}
