@@ -244,6 +244,27 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
             ("rival-customer.example", "C-rival"),
             "{wire}"
         );
+        // By customer name: the caller's customer, now authorized.
+        let by_name = |name: &str| ListTransferableSkusRequest {
+            parent: ME.into(),
+            transferred_customer_identity: Some(
+                list_transferable_skus_request::TransferredCustomerIdentity::CustomerName(
+                    name.into(),
+                ),
+            ),
+            ..Default::default()
+        };
+        let named = c
+            .list_transferable_skus(by_name(&customer.name))
+            .await
+            .unwrap();
+        assert_eq!(named.transferable_skus.len(), 2, "{wire}");
+        refused(
+            wire,
+            c.list_transferable_skus(by_name("accounts/R2rival/customers/S-rival"))
+                .await,
+            Code::PermissionDenied,
+        );
         // Every transferring entitlement of the product must be named.
         let error = refused(
             wire,
@@ -310,6 +331,11 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
             stored_entitlements(&emulator, &customer.name).await.len(),
             2,
             "{wire}"
+        );
+        let (_, state) = admin(&emulator, "GET", "/state", "").await;
+        assert_eq!(
+            state["identities"]["C-rival"]["owner"], "C0emulator",
+            "{wire}: the customer is now served by the caller"
         );
         // Moved once; a second time is ALREADY_EXISTS.
         refused(
