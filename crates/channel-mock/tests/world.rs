@@ -862,3 +862,106 @@ async fn the_binary_seeds_the_example_scenario_and_refuses_a_bad_one() {
         "{message}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_endpoint_that_fails_twice_gets_every_event_once_more_in_order() {
+    use std::sync::Mutex;
+    // The receiver: answers 500 to its first two requests, then 200.
+    let seen: Arc<Mutex<Vec<(u16, Value)>>> = Arc::default();
+    let recorder = seen.clone();
+    let app = axum::Router::new().route(
+        "/push",
+        axum::routing::post(move |body: String| {
+            let recorder = recorder.clone();
+            async move {
+                let mut seen = recorder.lock().unwrap();
+                let status = if seen.len() < 2 { 500 } else { 200 };
+                seen.push((status, serde_json::from_str(&body).unwrap_or(Value::Null)));
+                axum::http::StatusCode::from_u16(status).unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let c = local(&emulator);
+    c.register_subscriber(RegisterSubscriberRequest {
+        account: ME.into(),
+        service_account: "events@project.iam.gserviceaccount.com".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (status, made) = admin(
+        &emulator,
+        "POST",
+        "/subscriptions",
+        &json!({ "endpoint": format!("http://{addr}/push") }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{made}");
+    let trial = entitlement_of(&c, "S-trial").await;
+    c.start_paid_service(StartPaidServiceRequest {
+        name: trial.name.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let annual = entitlement_of(&c, "S-annual").await;
+    c.change_renewal_settings(ChangeRenewalSettingsRequest {
+        name: annual.name.clone(),
+        renewal_settings: Some(RenewalSettings {
+            enable_renewal: false,
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(s, _)| *s == 200)
+        .count()
+        < 2
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:?}",
+            seen.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    let ids: Vec<&str> = seen
+        .iter()
+        .map(|(_, b)| b["message"]["messageId"].as_str().unwrap())
+        .collect();
+    // The first event three times (two failures, then acknowledged), then the second.
+    assert_eq!(ids.len(), 4, "{seen:?}");
+    assert_eq!((ids[0], ids[1]), (ids[2], ids[2]));
+    assert!(ids[3].parse::<u64>().unwrap() > ids[2].parse::<u64>().unwrap());
+    use base64::Engine as _;
+    let kinds: Vec<String> = seen[2..]
+        .iter()
+        .map(|(_, b)| {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(b["message"]["data"].as_str().unwrap())
+                .unwrap();
+            let event: Value = serde_json::from_slice(&data).unwrap();
+            event["entitlementEvent"]["eventType"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(kinds, ["PAID_SERVICE_STARTED", "RENEWAL_SETTING_CHANGED"]);
+    assert_eq!(seen[0].1["subscription"], made["subscription"]);
+    emulator.shutdown().await.unwrap();
+    server.abort();
+}

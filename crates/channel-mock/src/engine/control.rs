@@ -59,6 +59,21 @@ pub struct EventRecord {
     pub event: SubscriberEvent,
 }
 
+/// A push subscription: events of `account` (every account when empty)
+/// are POSTed to `endpoint`, in order, each until a 2xx answers it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Push {
+    /// `projects/emulator/subscriptions/push-{n}`.
+    pub name: String,
+    /// The URL events are POSTed to.
+    pub endpoint: String,
+    /// The account whose events it receives; every account when empty.
+    pub account: String,
+    /// The id of the last event acknowledged.
+    pub acknowledged: u64,
+}
+
 /// The journal, kept beside the state (it is not part of it).
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
@@ -188,6 +203,49 @@ impl Engine {
             .filter(|e| e.id > after)
             .cloned()
             .collect()
+    }
+
+    /// Adds a push subscription for the events of `account` (every account
+    /// when empty), from the next event on; answers its name.
+    pub fn add_push(&self, endpoint: &str, account: &str) -> String {
+        let mut state = self.write();
+        let name = format!(
+            "projects/emulator/subscriptions/push-{}",
+            state.pushes.len() + 1
+        );
+        let acknowledged = state.next_event;
+        state.pushes.push(Push {
+            name: name.clone(),
+            endpoint: endpoint.to_string(),
+            account: account.to_string(),
+            acknowledged,
+        });
+        name
+    }
+
+    /// The next event each push subscription has to deliver.
+    pub(crate) fn due_pushes(&self) -> Vec<(Push, EventRecord)> {
+        let state = self.read();
+        state
+            .pushes
+            .iter()
+            .filter_map(|p| {
+                state
+                    .events
+                    .iter()
+                    .find(|e| {
+                        e.id > p.acknowledged && (p.account.is_empty() || p.account == e.account)
+                    })
+                    .map(|e| (p.clone(), e.clone()))
+            })
+            .collect()
+    }
+
+    /// Records that a push subscription's endpoint acknowledged an event.
+    pub(crate) fn acknowledge(&self, name: &str, id: u64) {
+        if let Some(p) = self.write().pushes.iter_mut().find(|p| p.name == name) {
+            p.acknowledged = p.acknowledged.max(id);
+        }
     }
 
     /// Applies what the clock says is due, to every entitlement.

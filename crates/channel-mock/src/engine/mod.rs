@@ -27,7 +27,7 @@ use std::time::Duration;
 use channel_core::{CallOptions, Error};
 use channel_types::rpc::Code;
 
-pub use control::{EventRecord, JOURNAL_LIMIT, JournalEntry};
+pub use control::{EventRecord, JOURNAL_LIMIT, JournalEntry, Push};
 pub(crate) use service::is_dropped;
 pub use state::State;
 pub(crate) use state::{MAX_SEQUENCE, STATE_VERSION};

@@ -56,6 +56,9 @@ pub struct State {
     /// Subscriber events for the pull endpoint (not saved: a log, not data).
     #[serde(skip)]
     pub(crate) events: Vec<super::control::EventRecord>,
+    /// Push subscriptions: where events are POSTed in Pub/Sub push format.
+    #[serde(skip)]
+    pub(crate) pushes: Vec<super::control::Push>,
     /// Id of the last event published.
     #[serde(skip)]
     pub(crate) next_event: u64,

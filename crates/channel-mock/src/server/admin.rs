@@ -13,6 +13,7 @@
 //! | POST | `/emulator/v1/time:advance` | `{"duration": "2592000s"}` | `{"time": ...}` |
 //! | POST | `/emulator/v1/time:set` | `{"time": "2027-01-01T00:00:00Z"}` | `{"time": ...}` |
 //! | GET | `/emulator/v1/events` | `?after=ID` (default 0) | `{"events": [...]}` |
+//! | POST | `/emulator/v1/subscriptions` | `{"endpoint": URL, "account": ID}` | `{"subscription": NAME}` |
 
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -121,6 +122,19 @@ fn answer(
             })?;
             let time = engine.set_clock(target)?;
             Ok(json!({ "time": time.to_string() }))
+        }
+        ("POST", "/subscriptions") => {
+            let input: Value = parse(body, "{\"endpoint\": \"http://127.0.0.1:9000/push\"}")?;
+            let endpoint = input
+                .get("endpoint")
+                .and_then(Value::as_str)
+                .filter(|e| e.starts_with("http://") || e.starts_with("https://"))
+                .ok_or_else(|| bad("endpoint", "required, an http:// or https:// URL"))?;
+            let account = input
+                .get("account")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Ok(json!({ "subscription": engine.add_push(endpoint, account) }))
         }
         ("GET", "/events") => {
             let after = match param(query, "after") {
