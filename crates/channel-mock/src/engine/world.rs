@@ -293,7 +293,7 @@ pub(super) fn product_of(sku: &CatalogSku) -> &str {
     sku.sku.product.as_ref().map_or("", |p| p.name.as_str())
 }
 
-/// PERMISSION_DENIED-free failure to transfer: FAILED_PRECONDITION with a reason.
+/// A transfer or import the state does not allow: FAILED_PRECONDITION with a reason.
 pub(super) fn precondition(reason_code: &str, message: String) -> Error {
     reason(Code::FailedPrecondition, reason_code, message)
 }
