@@ -31,7 +31,9 @@ mod server;
 mod generated;
 
 pub use engine::{
-    AccountConfig, AccountKind, DEFAULT_ACCOUNT, Engine, EngineConfig, FaultConfig, State,
+    AccountConfig, AccountKind, CustomerSeed, DEFAULT_ACCOUNT, Engine, EngineConfig,
+    EntitlementSeed, EventRecord, FaultConfig, GOOGLE, Identity, IdentitySeed, IdentityType,
+    JOURNAL_LIMIT, JournalEntry, Push, Scenario, Seeded, State,
 };
 pub use server::{
     ConnectionLimits, Emulator, EmulatorConfig, EmulatorError, MIN_SAVE_PERIOD, load_state,

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use channel_core::{Client, ClientBuilder, Stubs};
-use channel_mock::{AccountConfig, AccountKind, Engine, EngineConfig};
+use channel_mock::{
+    AccountConfig, AccountKind, CustomerSeed, Engine, EngineConfig, EntitlementSeed, GOOGLE,
+    IdentitySeed, IdentityType, Scenario,
+};
 use channel_types::longrunning::{
     CancelOperationRequest, DeleteOperationRequest, GetOperationRequest, ListOperationsRequest,
 };
@@ -39,6 +42,30 @@ fn engine(delay: Duration) -> Engine {
         ],
         ..EngineConfig::default()
     })
+}
+
+/// Seeds a customer Google serves directly, with the super admin's token.
+fn google_customer(engine: &Engine, domain: &str, id: &str) {
+    engine
+        .seed(&Scenario {
+            customers: vec![CustomerSeed {
+                owner: GOOGLE.into(),
+                domain: domain.into(),
+                cloud_identity: Some(IdentitySeed {
+                    id: id.into(),
+                    verified: true,
+                    customer_type: IdentityType::Domain,
+                    auth_token: "token-of-the-admin".into(),
+                }),
+                entitlements: vec![EntitlementSeed {
+                    offer: "ws-business-starter-flexible".into(),
+                    num_units: Some(5),
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .unwrap();
 }
 
 fn client(engine: &Engine, token: &str) -> Client {
@@ -199,9 +226,16 @@ async fn catalog_methods() {
         .await
         .unwrap();
     assert!(!billable.billable_skus.is_empty());
+    google_customer(&engine, "moving.example", "C-moving");
     let transferable = r
         .list_transferable_skus(ListTransferableSkusRequest {
             parent: RESELLER.into(),
+            transferred_customer_identity: Some(
+                list_transferable_skus_request::TransferredCustomerIdentity::CloudIdentityId(
+                    "C-moving".into(),
+                ),
+            ),
+            auth_token: "token-of-the-admin".into(),
             ..Default::default()
         })
         .await
@@ -217,6 +251,11 @@ async fn catalog_methods() {
         .list_transferable_offers(ListTransferableOffersRequest {
             parent: RESELLER.into(),
             sku: sku.clone(),
+            transferred_customer_identity: Some(
+                list_transferable_offers_request::TransferredCustomerIdentity::CloudIdentityId(
+                    "C-moving".into(),
+                ),
+            ),
             ..Default::default()
         })
         .await
@@ -265,9 +304,11 @@ async fn customer_and_entitlement_methods() {
         ("Renamed", "all.example")
     );
 
+    google_customer(&engine, "imported.example", "C-imported");
     let imported = r
         .import_customer(ImportCustomerRequest {
             parent: RESELLER.into(),
+            auth_token: "token-of-the-admin".into(),
             customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
                 "imported.example".into(),
             )),
@@ -276,7 +317,7 @@ async fn customer_and_entitlement_methods() {
         })
         .await
         .unwrap();
-    assert!(!imported.cloud_identity_id.is_empty());
+    assert_eq!(imported.cloud_identity_id, "C-imported");
 
     let purchasable = r
         .list_purchasable_skus(ListPurchasableSkusRequest {

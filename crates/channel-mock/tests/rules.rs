@@ -1762,7 +1762,7 @@ async fn the_documented_refusals_of_each_method() {
         };
         documented(
             w,
-            "a transfer with one entitlement that can't be made",
+            "a transfer naming a SKU the customer already has",
             r.transfer_entitlements(TransferEntitlementsRequest {
                 parent: customer.name.clone(),
                 entitlements: vec![
@@ -1774,7 +1774,7 @@ async fn the_documented_refusals_of_each_method() {
             .await
             .map(drop),
             Code::AlreadyExists,
-            "SKU_ALREADY_PURCHASED",
+            "SKU_ALREADY_TRANSFERRED",
         );
         let owned = r
             .list_entitlements(ListEntitlementsRequest {

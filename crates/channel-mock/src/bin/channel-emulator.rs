@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use channel_mock::{
-    AccountConfig, ConnectionLimits, Emulator, EmulatorConfig, EngineConfig, FaultConfig,
+    AccountConfig, ConnectionLimits, Emulator, EmulatorConfig, EngineConfig, FaultConfig, Scenario,
 };
 use clap::Parser;
 
@@ -48,6 +48,13 @@ struct Args {
     /// for that account; without it, every caller is the default reseller.
     #[arg(long, value_name = "FILE")]
     accounts: Option<PathBuf>,
+
+    /// Scenario file (JSON) seeded at start: accounts, customers with their
+    /// Cloud Identity and entitlements, customers of other resellers or of
+    /// Google with their auth tokens (see examples/scenario.json). Accounts
+    /// with tokens turn on configured mode, as --accounts does.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
 
     /// How long long-running operations take before they are done, in milliseconds.
     #[arg(long, default_value_t = 50, value_name = "MS")]
@@ -115,7 +122,7 @@ struct AccountsFile {
     accounts: Vec<AccountConfig>,
 }
 
-fn engine_config(args: &Args) -> Result<EngineConfig, String> {
+fn engine_config(args: &Args, scenario: Option<&Scenario>) -> Result<EngineConfig, String> {
     for (name, rate) in [
         ("--unavailable-rate", args.unavailable_rate),
         ("--drop-after-apply-rate", args.drop_after_apply_rate),
@@ -145,7 +152,20 @@ fn engine_config(args: &Args) -> Result<EngineConfig, String> {
         config.accounts = file.accounts;
         config.require_auth = true;
     }
+    if let Some(scenario) = scenario {
+        for account in &scenario.accounts {
+            config.accounts.retain(|a| a.id != account.id);
+            config.require_auth |= !account.tokens.is_empty();
+        }
+        config.accounts.extend(scenario.accounts.iter().cloned());
+    }
     Ok(config)
+}
+
+fn read_scenario(path: &std::path::Path) -> Result<Scenario, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("--scenario {}: {e}", path.display()))?;
+    Scenario::from_json(&text).map_err(|e| format!("--scenario {}: {e}", path.display()))
 }
 
 /// The stop signals, listened for from the moment this is called, so that
@@ -203,7 +223,14 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let engine = match engine_config(&args) {
+    let scenario = match args.scenario.as_deref().map(read_scenario).transpose() {
+        Ok(scenario) => scenario,
+        Err(message) => {
+            eprintln!("channel-emulator: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let engine = match engine_config(&args, scenario.as_ref()) {
         Ok(engine) => engine,
         Err(message) => {
             eprintln!("channel-emulator: {message}");
@@ -232,6 +259,13 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(scenario) = &scenario
+        && let Err(e) = emulator.engine().seed(scenario)
+    {
+        eprintln!("channel-emulator: --scenario: {e}");
+        let _ = emulator.shutdown().await;
+        return ExitCode::from(2);
+    }
     #[allow(clippy::print_stdout)]
     {
         println!("{}", emulator.ready_line());

@@ -23,7 +23,7 @@ use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, require};
 use super::filter::{EQUALITY, Filter, Key, ValueKind};
 use super::paging::{PageLimits, page_size, page_vec};
-use super::{Caller, Engine};
+use super::{Caller, Engine, world};
 use crate::catalog::CatalogSku;
 
 /// The fields ListOffers filters on, as documented, with `=` and `!=`.
@@ -374,25 +374,51 @@ impl Engine {
         caller: &Caller,
         request: ListTransferableSkusRequest,
     ) -> Result<ListTransferableSkusResponse, Error> {
+        use channel_types::model::list_transferable_skus_request::TransferredCustomerIdentity as Id;
         account_id(caller, "parent", &request.parent)?;
+        let (by_id, by_name) = match &request.transferred_customer_identity {
+            Some(Id::CloudIdentityId(id)) => (Some(id.as_str()), None),
+            Some(Id::CustomerName(name)) => (None, Some(name.as_str())),
+            None => (None, None),
+        };
         let catalog = &self.inner.catalog;
-        let keyed: Vec<_> = catalog
-            .skus
-            .iter()
-            .filter(|s| s.family.starts_with("workspace"))
-            .map(|s| {
-                let sku = TransferableSku {
-                    transfer_eligibility: Some(TransferEligibility {
-                        is_eligible: true,
-                        description: String::new(),
-                        ineligibility_reason: 0,
-                    }),
-                    sku: Some(s.sku.clone()),
-                    legacy_sku: None,
-                };
-                (s.sku.name.clone(), sku)
-            })
-            .collect();
+        let keyed: Vec<_> = {
+            let mut state = self.write();
+            match world::transferred_identity(&state, caller, by_id, by_name, &request.auth_token)?
+            {
+                None => Vec::new(),
+                Some(identity) => {
+                    world::remember(&mut state, caller, &identity.id);
+                    let mut seen = std::collections::BTreeSet::new();
+                    world::holdings(self, &state, caller, &identity.id)
+                        .into_iter()
+                        .filter(|h| seen.insert(h.sku.clone()))
+                        .filter_map(|h| catalog.sku(&h.sku))
+                        .map(|s| {
+                            let unverified = !identity.verified && world::needs_verified_domain(s);
+                            let sku = TransferableSku {
+                                transfer_eligibility: Some(TransferEligibility {
+                                    is_eligible: !unverified,
+                                    description: if unverified {
+                                        "the customer's domain must be verified first".into()
+                                    } else {
+                                        String::new()
+                                    },
+                                    ineligibility_reason: if unverified {
+                                        channel_types::model::transfer_eligibility::Reason::SkuNotEligible as i32
+                                    } else {
+                                        0
+                                    },
+                                }),
+                                sku: Some(s.sku.clone()),
+                                legacy_sku: None,
+                            };
+                            (s.sku.name.clone(), sku)
+                        })
+                        .collect()
+                }
+            }
+        };
         let size = page_size(request.page_size, CATALOG_LIMITS)?;
         let (transferable_skus, next_page_token) = page_vec(
             &keyed,
@@ -412,12 +438,21 @@ impl Engine {
         caller: &Caller,
         request: ListTransferableOffersRequest,
     ) -> Result<ListTransferableOffersResponse, Error> {
+        use channel_types::model::list_transferable_offers_request::TransferredCustomerIdentity as Id;
         let account = account_id(caller, "parent", &request.parent)?;
         require(&[("sku", &request.sku)])?;
         let catalog = &self.inner.catalog;
         catalog
             .sku(&request.sku)
             .ok_or_else(|| not_found("SKU", &request.sku))?;
+        let (by_id, by_name) = match &request.transferred_customer_identity {
+            Some(Id::CloudIdentityId(id)) => (Some(id.as_str()), None),
+            Some(Id::CustomerName(name)) => (None, Some(name.as_str())),
+            None => (None, None),
+        };
+        // The request has no auth token: the customer authorized the caller
+        // before (ListTransferableSkus or a transfer with its token), or not.
+        world::transferred_identity(&self.read(), caller, by_id, by_name, "")?;
         let offers: Vec<Offer> = catalog
             .offers_for_sku(&request.sku)
             .map(|o| o.to_offer(account, catalog))

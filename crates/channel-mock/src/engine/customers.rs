@@ -11,14 +11,14 @@ use channel_types::model::{
 };
 use channel_types::names::{AccountRef, ChannelPartnerLinkRef, CustomerRef};
 use channel_types::rpc::Code;
-use channel_types::wkt::{Empty, Timestamp};
+use channel_types::wkt::Empty;
 
 use super::errors::{DOMAIN, invalid, not_found, reason, require};
 use super::filter::{Filter, Key, Op, ValueKind};
 use super::paging::{PageLimits, page, page_size};
 use super::state::State;
 use super::validate::{self, shorten};
-use super::{Caller, Engine};
+use super::{Caller, Engine, world};
 
 /// A customer's parent: the account, or a channel partner link of it.
 pub(super) fn check_customer_parent(
@@ -195,7 +195,7 @@ impl Engine {
         }
         let mut state = self.write();
         check_customer_parent(&state, caller, &request.parent)?;
-        let now = Timestamp::now();
+        let now = self.now();
         let id = state.new_id('S');
         let name = format!("{}/customers/{id}", request.parent);
         let channel_partner_id = ChannelPartnerLinkRef::parse(&request.parent)
@@ -253,7 +253,7 @@ impl Engine {
             .ok_or_else(|| not_found("customer", &input.name))?;
         // Applied to a copy: a refused path leaves the customer as it was.
         let mut updated = apply_mask(stored, &input, &paths)?;
-        updated.update_time = Some(Timestamp::now());
+        updated.update_time = Some(self.now());
         state
             .customers
             .insert(updated.name.clone(), updated.clone());
@@ -319,18 +319,48 @@ impl Engine {
         };
         let mut state = self.write();
         check_customer_parent(&state, caller, &request.parent)?;
+        // The identity must exist already: importing finds it, never makes it.
+        let identity = if cloud_identity_id.is_empty() {
+            world::known_by_domain(&state, &domain).ok_or_else(|| {
+                Error::rpc(
+                    Code::NotFound,
+                    format!(
+                        "no Cloud Identity has the primary domain {}",
+                        shorten(&domain)
+                    ),
+                )
+            })?
+        } else {
+            world::known_by_id(&state, &cloud_identity_id).ok_or_else(|| {
+                Error::rpc(
+                    Code::NotFound,
+                    format!(
+                        "Cloud Identity {} was not found",
+                        shorten(&cloud_identity_id)
+                    ),
+                )
+            })?
+        };
+        world::check_authorized(&state, caller, &identity, &request.auth_token)?;
         let prefix = format!("{}/customers/", request.parent);
-        // The customer to import into: the one named, or the one already
-        // holding this identity, or a new one.
+        // The customer to import into: the one named, or the caller's one
+        // already holding this identity, or a record of the same domain
+        // without identity, or a new one. A customer linked to another
+        // identity is never touched.
         let existing = if request.customer.is_empty() {
-            state
-                .customers
-                .iter()
-                .find(|(k, c)| {
-                    k.starts_with(&prefix)
-                        && ((!domain.is_empty() && c.domain.eq_ignore_ascii_case(&domain))
-                            || (!cloud_identity_id.is_empty()
-                                && c.cloud_identity_id == cloud_identity_id))
+            let mine = || {
+                state
+                    .customers
+                    .range(prefix.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&prefix))
+            };
+            mine()
+                .find(|(_, c)| c.cloud_identity_id == identity.id)
+                .or_else(|| {
+                    mine().find(|(_, c)| {
+                        c.cloud_identity_id.is_empty()
+                            && c.domain.eq_ignore_ascii_case(&identity.domain)
+                    })
                 })
                 .map(|(k, _)| k.clone())
         } else {
@@ -340,7 +370,16 @@ impl Engine {
                     format!("must be a customer of {}", shorten(&request.parent)),
                 ));
             }
-            customer(&state, &request.customer)?;
+            let named = customer(&state, &request.customer)?;
+            if !named.cloud_identity_id.is_empty() && named.cloud_identity_id != identity.id {
+                return Err(invalid(
+                    "customer",
+                    format!(
+                        "{} is linked to Cloud Identity {}, not {}",
+                        request.customer, named.cloud_identity_id, identity.id
+                    ),
+                ));
+            }
             Some(request.customer.clone())
         };
         if let Some(name) = &existing {
@@ -356,7 +395,7 @@ impl Engine {
                 ));
             }
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let (name, mut customer) = match existing {
             Some(name) => {
                 let current = state.customers.get(&name).cloned().unwrap_or_default();
@@ -373,33 +412,24 @@ impl Engine {
                 )
             }
         };
-        let cloud_identity_id = if cloud_identity_id.is_empty() {
-            state.new_id('C')
-        } else {
-            cloud_identity_id
-        };
-        let domain = if domain.is_empty() {
-            format!("{}.example", cloud_identity_id.to_lowercase())
-        } else {
-            domain
-        };
         customer.name = name.clone();
-        customer.domain = domain.clone();
-        customer.cloud_identity_id = cloud_identity_id;
+        customer.domain = identity.domain.clone();
+        customer.cloud_identity_id = identity.id.clone();
         if customer.org_display_name.is_empty() {
-            customer.org_display_name = domain.clone();
+            customer.org_display_name = identity.domain.clone();
         }
         if !request.channel_partner_id.is_empty() {
             customer.channel_partner_id = request.channel_partner_id;
         }
-        customer.cloud_identity_info = Some(CloudIdentityInfo {
-            customer_type: CustomerType::Domain as i32,
-            primary_domain: domain,
-            is_domain_verified: true,
-            ..Default::default()
-        });
+        let info = customer
+            .cloud_identity_info
+            .get_or_insert_with(Default::default);
+        info.customer_type = identity.customer_type as i32;
+        info.primary_domain = identity.domain.clone();
+        info.is_domain_verified = identity.verified;
         customer.update_time = Some(now);
         state.customers.insert(name, customer.clone());
+        world::remember(&mut state, caller, &identity.id);
         Ok(customer)
     }
 
@@ -490,7 +520,7 @@ impl Engine {
                     admin_console_uri: format!("https://admin.google.com/?cid={id}"),
                     edu_data: info.edu_data,
                 });
-                stored.update_time = Some(Timestamp::now());
+                stored.update_time = Some(self.now());
                 Ok(stored.clone())
             },
         )

@@ -29,7 +29,7 @@ use super::filter::{EQUALITY, Filter, Key, ValueKind};
 use super::paging::{PageLimits, page, page_size};
 use super::state::State;
 use super::validate::{self, shorten};
-use super::{Caller, Engine};
+use super::{Caller, Engine, world};
 use crate::catalog::{CatalogOffer, CatalogSku};
 
 /// The fields ListEntitlementChanges filters on. The reference documents
@@ -223,7 +223,10 @@ impl Engine {
         Ok((offer, sku))
     }
 
-    fn offer_of(&self, entitlement: &Entitlement) -> Option<(&CatalogOffer, &CatalogSku)> {
+    pub(super) fn offer_of(
+        &self,
+        entitlement: &Entitlement,
+    ) -> Option<(&CatalogOffer, &CatalogSku)> {
         let id = OfferRef::parse(&entitlement.offer)
             .ok()?
             .offer()
@@ -232,7 +235,7 @@ impl Engine {
         Some((offer, self.inner.catalog.sku(offer.sku)?))
     }
 
-    fn record_change(
+    pub(super) fn record_change(
         &self,
         state: &mut State,
         caller: &Caller,
@@ -249,13 +252,14 @@ impl Engine {
                 offer: e.offer.clone(),
                 provisioned_service: e.provisioned_service.clone(),
                 change_type: change_type as i32,
-                create_time: Some(Timestamp::now()),
+                create_time: Some(self.now()),
                 operator_type: OperatorType::Reseller as i32,
                 parameters: e.parameters.clone(),
                 operator: caller.account_name(),
                 change_reason,
             },
         );
+        self.publish_change(state, e, change_type);
     }
 
     pub(super) fn list_entitlements(
@@ -315,7 +319,7 @@ impl Engine {
 
     /// Builds a new entitlement of `offer` for `customer_name`, checking the
     /// purchase rules against what the customer already owns.
-    fn new_entitlement(
+    pub(super) fn new_entitlement(
         &self,
         state: &mut State,
         customer_name: &str,
@@ -378,7 +382,7 @@ impl Engine {
         }
         check_parameters(offer, &input.parameters, "entitlement.parameters")?;
         let plan = offer.plan.payment_plan();
-        let now = Timestamp::now();
+        let now = self.now();
         let commitment_settings = (plan == PaymentPlan::Commitment).then(|| CommitmentSettings {
             start_time: Some(now),
             end_time: Some(Timestamp {
@@ -494,7 +498,7 @@ impl Engine {
         self.run_operation(caller, method, name, request_id, kind, |state| {
             let mut e = stored(state, name)?.clone();
             let (change_type, change_reason) = change(self, &mut e)?;
-            e.update_time = Some(Timestamp::now());
+            e.update_time = Some(self.now());
             state.entitlements.insert(e.name.clone(), e.clone());
             self.record_change(state, caller, &e, change_type, change_reason);
             Ok(e)
@@ -617,7 +621,7 @@ impl Engine {
                 if plan != PaymentPlan::Commitment {
                     e.commitment_settings = None;
                 } else if e.commitment_settings.is_none() {
-                    let now = Timestamp::now();
+                    let now = engine.now();
                     e.commitment_settings = Some(CommitmentSettings {
                         start_time: Some(now),
                         end_time: Some(Timestamp {
@@ -820,9 +824,81 @@ impl Engine {
             &request.request_id,
             OperationType::TransferEntitlements,
             |state| {
+                let target = customer(state, &request.parent)?.clone();
+                if target.cloud_identity_id.is_empty() {
+                    return Err(world::precondition(
+                        "CLOUD_IDENTITY_NOT_PROVISIONED",
+                        format!(
+                            "customer {} has no Cloud Identity; import or provision it first",
+                            request.parent
+                        ),
+                    ));
+                }
+                let cid = target.cloud_identity_id.clone();
+                let identity = world::known_by_id(state, &cid).ok_or_else(|| {
+                    not_found("Cloud Identity", &cid)
+                })?;
+                world::check_authorized(state, caller, &identity, &request.auth_token)?;
+                let held = world::holdings(self, state, caller, &cid);
+                let own_prefix = format!("{}/entitlements/", request.parent);
+                let mut seen = std::collections::BTreeSet::new();
+                for (i, (_, sku)) in offers.iter().enumerate() {
+                    if !seen.insert(sku.sku.name.as_str()) {
+                        return Err(invalid(
+                            &format!("entitlements[{i}].offer"),
+                            format!("{} is named twice", sku.sku.name),
+                        ));
+                    }
+                    let already = state
+                        .entitlements
+                        .range(own_prefix.clone()..)
+                        .take_while(|(k, _)| k.starts_with(&own_prefix))
+                        .any(|(_, e)| {
+                            self.offer_of(e).is_some_and(|(_, s)| s.sku.name == sku.sku.name)
+                        });
+                    if already {
+                        return Err(reason(
+                            Code::AlreadyExists,
+                            "SKU_ALREADY_TRANSFERRED",
+                            format!("{} was already transferred for the customer", sku.sku.name),
+                        ));
+                    }
+                    let moving = held.iter().any(|h| h.sku == sku.sku.name);
+                    if moving && !identity.verified && world::needs_verified_domain(sku) {
+                        return Err(world::precondition(
+                            "DOMAIN_NOT_VERIFIED",
+                            format!(
+                                "{} requires domain verification to transfer, but {} is not verified",
+                                sku.sku.name, identity.domain
+                            ),
+                        ));
+                    }
+                    let product = world::product_of(sku);
+                    for h in &held {
+                        let same_product = self
+                            .inner
+                            .catalog
+                            .sku(&h.sku)
+                            .is_some_and(|s| world::product_of(s) == product);
+                        if same_product && !seen_all(&offers, &h.sku) {
+                            return Err(world::precondition(
+                                "SPECIFY_ALL_TRANSFERRING_ENTITLEMENTS",
+                                format!(
+                                    "specify all transferring entitlements: the customer also holds {} of {product}",
+                                    h.sku
+                                ),
+                            ));
+                        }
+                    }
+                }
+                // Base SKUs first, so an add-on finds the base it needs.
+                let mut order: Vec<usize> = (0..offers.len()).collect();
+                order.sort_by_key(|&i| offers[i].1.requires_family.is_some());
                 // All or nothing: an entitlement that can't be made undoes the others.
                 let mut created: Vec<Entitlement> = Vec::new();
-                for (input, (offer, sku)) in request.entitlements.iter().zip(&offers) {
+                for i in order {
+                    let (offer, sku) = offers[i];
+                    let input = &request.entitlements[i];
                     match self.new_entitlement(state, &request.parent, input, offer, sku) {
                         Ok(e) => {
                             state.entitlements.insert(e.name.clone(), e.clone());
@@ -839,6 +915,42 @@ impl Engine {
                 for e in &created {
                     self.record_change(state, caller, e, ChangeType::Created, None);
                 }
+                // The previous reseller (or Google) no longer serves what moved.
+                let mut remaining = 0;
+                for h in held {
+                    if !seen_all(&offers, &h.sku) {
+                        remaining += 1;
+                        continue;
+                    }
+                    match h.entitlement {
+                        Some(name) => {
+                            if let Some(removed) = state.entitlements.remove(&name) {
+                                self.record_change(
+                                    state,
+                                    caller,
+                                    &removed,
+                                    ChangeType::Cancelled,
+                                    Some(ChangeReason::CancellationReason(
+                                        CancellationReason::RelationshipEnded as i32,
+                                    )),
+                                );
+                            }
+                        }
+                        None => {
+                            if let Some(record) = state.identities.get_mut(&cid) {
+                                record.subscriptions.retain(|s| *s != h.sku);
+                            }
+                        }
+                    }
+                }
+                world::remember(state, caller, &cid);
+                if remaining == 0
+                    && let Some(record) = state.identities.get_mut(&cid)
+                {
+                    record.owner.clone_from(&caller.account);
+                    record.authorized.remove(&caller.account);
+                }
+                created.sort_by(|a, b| a.name.cmp(&b.name));
                 Ok(TransferEntitlementsResponse {
                     entitlements: created,
                 })
@@ -940,4 +1052,9 @@ impl Engine {
             next_page_token,
         })
     }
+}
+
+/// Whether the transfer names the SKU.
+fn seen_all(offers: &[(&CatalogOffer, &CatalogSku)], sku: &str) -> bool {
+    offers.iter().any(|(_, s)| s.sku.name == sku)
 }

@@ -6,6 +6,7 @@
 //! call takes the lock once, briefly, and never across an await.
 
 mod catalog_rpc;
+mod control;
 mod customers;
 mod entitlements;
 pub(crate) mod errors;
@@ -18,6 +19,7 @@ pub(crate) mod schema;
 mod service;
 mod state;
 pub(crate) mod validate;
+mod world;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -25,9 +27,13 @@ use std::time::Duration;
 use channel_core::{CallOptions, Error};
 use channel_types::rpc::Code;
 
+pub use control::{EventRecord, JOURNAL_LIMIT, JournalEntry, Push};
 pub(crate) use service::is_dropped;
 pub use state::State;
 pub(crate) use state::{MAX_SEQUENCE, STATE_VERSION};
+pub use world::{
+    CustomerSeed, EntitlementSeed, GOOGLE, Identity, IdentitySeed, IdentityType, Scenario, Seeded,
+};
 
 use crate::catalog::Catalog;
 use errors::denied;
@@ -198,6 +204,10 @@ pub(crate) struct Inner {
     pub(crate) catalog: Catalog,
     pub(crate) tokens: Tokens,
     pub(crate) state: RwLock<State>,
+    /// Seconds the emulator's clock runs ahead of real time.
+    pub(crate) clock_offset: std::sync::atomic::AtomicI64,
+    /// The last requests served.
+    pub(crate) journal: std::sync::Mutex<control::Journal>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -225,6 +235,8 @@ impl Engine {
                 catalog: Catalog::standard(),
                 tokens: Tokens::new(fastrand::u64(..)),
                 state: RwLock::new(state),
+                clock_offset: std::sync::atomic::AtomicI64::new(0),
+                journal: std::sync::Mutex::default(),
             }),
         }
     }
@@ -278,9 +290,11 @@ impl Engine {
             })
             .map(str::trim)
             .ok_or_else(|| Error::rpc(Code::Unauthenticated, "the request has no bearer token"))?;
+        let seeded = self.read().accounts.clone();
         config
             .accounts
             .iter()
+            .chain(seeded.iter())
             .find(|a| a.tokens.iter().any(|t| t == token))
             .map(|a| Caller {
                 account: a.id.clone(),

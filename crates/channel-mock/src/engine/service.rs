@@ -13,6 +13,7 @@ impl Engine {
     /// Runs one call: faults first, then the caller, then the method.
     fn serve<T: Send + 'static>(
         &self,
+        name: &'static str,
         options: CallOptions,
         method: impl FnOnce(&Engine, &Caller) -> Result<T> + Send + 'static,
     ) -> BoxFuture<'static, Result<T>> {
@@ -28,8 +29,20 @@ impl Engine {
                     "injected fault: the service is unavailable",
                 ));
             }
-            let caller = engine.caller(&options)?;
+            let started = std::time::Instant::now();
+            let caller = match engine.caller(&options) {
+                Ok(caller) => caller,
+                Err(error) => {
+                    engine.journal_record(name, "", error.code().as_str_name(), started.elapsed());
+                    return Err(error);
+                }
+            };
             let result = method(&engine, &caller);
+            let status = match &result {
+                Ok(_) => "OK",
+                Err(error) => error.code().as_str_name(),
+            };
+            engine.journal_record(name, &caller.account, status, started.elapsed());
             if result.is_ok()
                 && faults.drop_after_apply_rate > 0.0
                 && fastrand::f64() < faults.drop_after_apply_rate
@@ -74,7 +87,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListCustomersRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListCustomersResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_customers", options, move |engine, caller| {
             engine.list_customers(caller, request)
         })
     }
@@ -84,7 +97,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::GetCustomerRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("get_customer", options, move |engine, caller| {
             engine.get_customer(caller, request)
         })
     }
@@ -95,9 +108,11 @@ impl CloudChannelService for Engine {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::CheckCloudIdentityAccountsExistResponse>>
     {
-        self.serve(options, move |engine, caller| {
-            engine.check_cloud_identity_accounts_exist(caller, request)
-        })
+        self.serve(
+            "check_cloud_identity_accounts_exist",
+            options,
+            move |engine, caller| engine.check_cloud_identity_accounts_exist(caller, request),
+        )
     }
 
     fn create_customer(
@@ -105,7 +120,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::CreateCustomerRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("create_customer", options, move |engine, caller| {
             engine.create_customer(caller, request)
         })
     }
@@ -115,7 +130,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::UpdateCustomerRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("update_customer", options, move |engine, caller| {
             engine.update_customer(caller, request)
         })
     }
@@ -125,7 +140,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::DeleteCustomerRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("delete_customer", options, move |engine, caller| {
             engine.delete_customer(caller, request)
         })
     }
@@ -135,7 +150,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ImportCustomerRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("import_customer", options, move |engine, caller| {
             engine.import_customer(caller, request)
         })
     }
@@ -145,9 +160,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ProvisionCloudIdentityRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
-            engine.provision_cloud_identity(caller, request)
-        })
+        self.serve(
+            "provision_cloud_identity",
+            options,
+            move |engine, caller| engine.provision_cloud_identity(caller, request),
+        )
     }
 
     fn list_entitlements(
@@ -155,7 +172,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListEntitlementsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListEntitlementsResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_entitlements", options, move |engine, caller| {
             engine.list_entitlements(caller, request)
         })
     }
@@ -165,7 +182,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListTransferableSkusRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListTransferableSkusResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_transferable_skus", options, move |engine, caller| {
             engine.list_transferable_skus(caller, request)
         })
     }
@@ -175,9 +192,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListTransferableOffersRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListTransferableOffersResponse>> {
-        self.serve(options, move |engine, caller| {
-            engine.list_transferable_offers(caller, request)
-        })
+        self.serve(
+            "list_transferable_offers",
+            options,
+            move |engine, caller| engine.list_transferable_offers(caller, request),
+        )
     }
 
     fn get_entitlement(
@@ -185,7 +204,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::GetEntitlementRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Entitlement>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("get_entitlement", options, move |engine, caller| {
             engine.get_entitlement(caller, request)
         })
     }
@@ -195,7 +214,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::CreateEntitlementRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("create_entitlement", options, move |engine, caller| {
             engine.create_entitlement(caller, request)
         })
     }
@@ -205,7 +224,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ChangeParametersRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("change_parameters", options, move |engine, caller| {
             engine.change_parameters(caller, request)
         })
     }
@@ -215,7 +234,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ChangeRenewalSettingsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("change_renewal_settings", options, move |engine, caller| {
             engine.change_renewal_settings(caller, request)
         })
     }
@@ -225,7 +244,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ChangeOfferRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("change_offer", options, move |engine, caller| {
             engine.change_offer(caller, request)
         })
     }
@@ -235,7 +254,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::StartPaidServiceRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("start_paid_service", options, move |engine, caller| {
             engine.start_paid_service(caller, request)
         })
     }
@@ -245,7 +264,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::SuspendEntitlementRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("suspend_entitlement", options, move |engine, caller| {
             engine.suspend_entitlement(caller, request)
         })
     }
@@ -255,7 +274,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::CancelEntitlementRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("cancel_entitlement", options, move |engine, caller| {
             engine.cancel_entitlement(caller, request)
         })
     }
@@ -265,7 +284,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ActivateEntitlementRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("activate_entitlement", options, move |engine, caller| {
             engine.activate_entitlement(caller, request)
         })
     }
@@ -275,7 +294,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::TransferEntitlementsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("transfer_entitlements", options, move |engine, caller| {
             engine.transfer_entitlements(caller, request)
         })
     }
@@ -285,9 +304,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::TransferEntitlementsToGoogleRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
-            engine.transfer_entitlements_to_google(caller, request)
-        })
+        self.serve(
+            "transfer_entitlements_to_google",
+            options,
+            move |engine, caller| engine.transfer_entitlements_to_google(caller, request),
+        )
     }
 
     fn list_channel_partner_links(
@@ -295,9 +316,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListChannelPartnerLinksRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListChannelPartnerLinksResponse>> {
-        self.serve(options, move |engine, caller| {
-            engine.list_channel_partner_links(caller, request)
-        })
+        self.serve(
+            "list_channel_partner_links",
+            options,
+            move |engine, caller| engine.list_channel_partner_links(caller, request),
+        )
     }
 
     fn get_channel_partner_link(
@@ -305,9 +328,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::GetChannelPartnerLinkRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerLink>> {
-        self.serve(options, move |engine, caller| {
-            engine.get_channel_partner_link(caller, request)
-        })
+        self.serve(
+            "get_channel_partner_link",
+            options,
+            move |engine, caller| engine.get_channel_partner_link(caller, request),
+        )
     }
 
     fn create_channel_partner_link(
@@ -315,9 +340,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::CreateChannelPartnerLinkRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerLink>> {
-        self.serve(options, move |engine, caller| {
-            engine.create_channel_partner_link(caller, request)
-        })
+        self.serve(
+            "create_channel_partner_link",
+            options,
+            move |engine, caller| engine.create_channel_partner_link(caller, request),
+        )
     }
 
     fn update_channel_partner_link(
@@ -325,9 +352,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::UpdateChannelPartnerLinkRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerLink>> {
-        self.serve(options, move |engine, caller| {
-            engine.update_channel_partner_link(caller, request)
-        })
+        self.serve(
+            "update_channel_partner_link",
+            options,
+            move |engine, caller| engine.update_channel_partner_link(caller, request),
+        )
     }
 
     fn get_customer_repricing_config(
@@ -335,9 +364,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::GetCustomerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::CustomerRepricingConfig>> {
-        self.serve(options, move |engine, caller| {
-            engine.get_customer_repricing_config(caller, request)
-        })
+        self.serve(
+            "get_customer_repricing_config",
+            options,
+            move |engine, caller| engine.get_customer_repricing_config(caller, request),
+        )
     }
 
     fn list_customer_repricing_configs(
@@ -345,9 +376,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListCustomerRepricingConfigsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListCustomerRepricingConfigsResponse>> {
-        self.serve(options, move |engine, caller| {
-            engine.list_customer_repricing_configs(caller, request)
-        })
+        self.serve(
+            "list_customer_repricing_configs",
+            options,
+            move |engine, caller| engine.list_customer_repricing_configs(caller, request),
+        )
     }
 
     fn create_customer_repricing_config(
@@ -355,9 +388,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::CreateCustomerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::CustomerRepricingConfig>> {
-        self.serve(options, move |engine, caller| {
-            engine.create_customer_repricing_config(caller, request)
-        })
+        self.serve(
+            "create_customer_repricing_config",
+            options,
+            move |engine, caller| engine.create_customer_repricing_config(caller, request),
+        )
     }
 
     fn update_customer_repricing_config(
@@ -365,9 +400,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::UpdateCustomerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::CustomerRepricingConfig>> {
-        self.serve(options, move |engine, caller| {
-            engine.update_customer_repricing_config(caller, request)
-        })
+        self.serve(
+            "update_customer_repricing_config",
+            options,
+            move |engine, caller| engine.update_customer_repricing_config(caller, request),
+        )
     }
 
     fn delete_customer_repricing_config(
@@ -375,9 +412,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::DeleteCustomerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
-        self.serve(options, move |engine, caller| {
-            engine.delete_customer_repricing_config(caller, request)
-        })
+        self.serve(
+            "delete_customer_repricing_config",
+            options,
+            move |engine, caller| engine.delete_customer_repricing_config(caller, request),
+        )
     }
 
     fn get_channel_partner_repricing_config(
@@ -385,9 +424,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerRepricingConfig>> {
-        self.serve(options, move |engine, caller| {
-            engine.get_channel_partner_repricing_config(caller, request)
-        })
+        self.serve(
+            "get_channel_partner_repricing_config",
+            options,
+            move |engine, caller| engine.get_channel_partner_repricing_config(caller, request),
+        )
     }
 
     fn list_channel_partner_repricing_configs(
@@ -396,9 +437,11 @@ impl CloudChannelService for Engine {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListChannelPartnerRepricingConfigsResponse>>
     {
-        self.serve(options, move |engine, caller| {
-            engine.list_channel_partner_repricing_configs(caller, request)
-        })
+        self.serve(
+            "list_channel_partner_repricing_configs",
+            options,
+            move |engine, caller| engine.list_channel_partner_repricing_configs(caller, request),
+        )
     }
 
     fn create_channel_partner_repricing_config(
@@ -406,9 +449,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerRepricingConfig>> {
-        self.serve(options, move |engine, caller| {
-            engine.create_channel_partner_repricing_config(caller, request)
-        })
+        self.serve(
+            "create_channel_partner_repricing_config",
+            options,
+            move |engine, caller| engine.create_channel_partner_repricing_config(caller, request),
+        )
     }
 
     fn update_channel_partner_repricing_config(
@@ -416,9 +461,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerRepricingConfig>> {
-        self.serve(options, move |engine, caller| {
-            engine.update_channel_partner_repricing_config(caller, request)
-        })
+        self.serve(
+            "update_channel_partner_repricing_config",
+            options,
+            move |engine, caller| engine.update_channel_partner_repricing_config(caller, request),
+        )
     }
 
     fn delete_channel_partner_repricing_config(
@@ -426,9 +473,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
-        self.serve(options, move |engine, caller| {
-            engine.delete_channel_partner_repricing_config(caller, request)
-        })
+        self.serve(
+            "delete_channel_partner_repricing_config",
+            options,
+            move |engine, caller| engine.delete_channel_partner_repricing_config(caller, request),
+        )
     }
 
     fn list_sku_groups(
@@ -436,7 +485,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListSkuGroupsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSkuGroupsResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_sku_groups", options, move |engine, caller| {
             engine.list_sku_groups(caller, request)
         })
     }
@@ -446,9 +495,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListSkuGroupBillableSkusRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSkuGroupBillableSkusResponse>> {
-        self.serve(options, move |engine, caller| {
-            engine.list_sku_group_billable_skus(caller, request)
-        })
+        self.serve(
+            "list_sku_group_billable_skus",
+            options,
+            move |engine, caller| engine.list_sku_group_billable_skus(caller, request),
+        )
     }
 
     fn lookup_offer(
@@ -456,7 +507,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::LookupOfferRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Offer>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("lookup_offer", options, move |engine, caller| {
             engine.lookup_offer(caller, request)
         })
     }
@@ -466,7 +517,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListProductsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListProductsResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_products", options, move |engine, caller| {
             engine.list_products(caller, request)
         })
     }
@@ -476,7 +527,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListSkusRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSkusResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_skus", options, move |engine, caller| {
             engine.list_skus(caller, request)
         })
     }
@@ -486,7 +537,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListOffersRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListOffersResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_offers", options, move |engine, caller| {
             engine.list_offers(caller, request)
         })
     }
@@ -496,7 +547,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListPurchasableSkusRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListPurchasableSkusResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_purchasable_skus", options, move |engine, caller| {
             engine.list_purchasable_skus(caller, request)
         })
     }
@@ -506,7 +557,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListPurchasableOffersRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListPurchasableOffersResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_purchasable_offers", options, move |engine, caller| {
             engine.list_purchasable_offers(caller, request)
         })
     }
@@ -516,9 +567,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::QueryEligibleBillingAccountsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::QueryEligibleBillingAccountsResponse>> {
-        self.serve(options, move |engine, caller| {
-            engine.query_eligible_billing_accounts(caller, request)
-        })
+        self.serve(
+            "query_eligible_billing_accounts",
+            options,
+            move |engine, caller| engine.query_eligible_billing_accounts(caller, request),
+        )
     }
 
     fn register_subscriber(
@@ -526,7 +579,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::RegisterSubscriberRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::RegisterSubscriberResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("register_subscriber", options, move |engine, caller| {
             engine.register_subscriber(caller, request)
         })
     }
@@ -536,7 +589,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::UnregisterSubscriberRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::UnregisterSubscriberResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("unregister_subscriber", options, move |engine, caller| {
             engine.unregister_subscriber(caller, request)
         })
     }
@@ -546,7 +599,7 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListSubscribersRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSubscribersResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_subscribers", options, move |engine, caller| {
             engine.list_subscribers(caller, request)
         })
     }
@@ -556,9 +609,11 @@ impl CloudChannelService for Engine {
         request: ::channel_types::model::ListEntitlementChangesRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListEntitlementChangesResponse>> {
-        self.serve(options, move |engine, caller| {
-            engine.list_entitlement_changes(caller, request)
-        })
+        self.serve(
+            "list_entitlement_changes",
+            options,
+            move |engine, caller| engine.list_entitlement_changes(caller, request),
+        )
     }
 }
 
@@ -569,7 +624,7 @@ impl CloudChannelReportsService for Engine {
         request: ::channel_types::model::RunReportJobRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("run_report_job", options, move |engine, caller| {
             engine.run_report_job(caller, request)
         })
     }
@@ -579,7 +634,7 @@ impl CloudChannelReportsService for Engine {
         request: ::channel_types::model::FetchReportResultsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::FetchReportResultsResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("fetch_report_results", options, move |engine, caller| {
             engine.fetch_report_results(caller, request)
         })
     }
@@ -589,7 +644,7 @@ impl CloudChannelReportsService for Engine {
         request: ::channel_types::model::ListReportsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListReportsResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_reports", options, move |engine, caller| {
             engine.list_reports(caller, request)
         })
     }
@@ -602,7 +657,7 @@ impl Operations for Engine {
         request: ::channel_types::longrunning::ListOperationsRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::ListOperationsResponse>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("list_operations", options, move |engine, caller| {
             engine.list_operations(caller, request)
         })
     }
@@ -612,7 +667,7 @@ impl Operations for Engine {
         request: ::channel_types::longrunning::GetOperationRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("get_operation", options, move |engine, caller| {
             engine.get_operation(caller, request)
         })
     }
@@ -622,7 +677,7 @@ impl Operations for Engine {
         request: ::channel_types::longrunning::DeleteOperationRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("delete_operation", options, move |engine, caller| {
             engine.delete_operation(caller, request)
         })
     }
@@ -632,7 +687,7 @@ impl Operations for Engine {
         request: ::channel_types::longrunning::CancelOperationRequest,
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
-        self.serve(options, move |engine, caller| {
+        self.serve("cancel_operation", options, move |engine, caller| {
             engine.cancel_operation(caller, request)
         })
     }

@@ -42,10 +42,26 @@ pub struct State {
     /// Report job name -> the account's entitlements when it ran.
     #[serde(default)]
     pub(crate) report_jobs: BTreeMap<String, Vec<Entitlement>>,
+    /// Accounts a scenario added to the configured ones.
+    #[serde(default)]
+    pub(crate) accounts: Vec<super::AccountConfig>,
+    /// Cloud Identity id -> what the world knows of it beyond the caller's
+    /// own customers (other resellers', Google's, auth tokens).
+    #[serde(default)]
+    pub(crate) identities: BTreeMap<String, super::world::Identity>,
     #[serde(skip)]
     pub(crate) operations: BTreeMap<String, OperationRecord>,
     #[serde(skip)]
     pub(crate) request_ids: HashMap<RequestKey, (String, Instant)>,
+    /// Subscriber events for the pull endpoint (not saved: a log, not data).
+    #[serde(skip)]
+    pub(crate) events: Vec<super::control::EventRecord>,
+    /// Push subscriptions: where events are POSTed in Pub/Sub push format.
+    #[serde(skip)]
+    pub(crate) pushes: Vec<super::control::Push>,
+    /// Id of the last event published.
+    #[serde(skip)]
+    pub(crate) next_event: u64,
     /// When expired operations and request ids are next swept away.
     #[serde(skip)]
     pub(crate) next_sweep: Option<Instant>,

@@ -6,9 +6,11 @@
 //! INTERNAL instead of a dropped connection ([`recover`]); the state file is
 //! kept as a database keeps its files ([`state_file`]).
 
+mod admin;
 mod conn;
 mod grpc;
 mod names;
+mod push;
 mod recover;
 mod rest;
 mod state_file;
@@ -129,6 +131,7 @@ impl Emulator {
         ));
         let http_app = rest::router(engine.clone(), config.limits.max_request_bytes)
             .layer(CatchPanicLayer::custom(recover::rest_answer));
+        let push_task = tokio::spawn(push::deliver(engine.clone(), stopped.clone()));
         let http_task = tokio::spawn(conn::serve(
             http_listener,
             http_app,
@@ -152,7 +155,7 @@ impl Emulator {
             http,
             state_file: config.state_file,
             stop,
-            tasks: vec![grpc_task, http_task],
+            tasks: vec![grpc_task, http_task, push_task],
             saver,
         })
     }

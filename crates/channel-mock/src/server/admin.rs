@@ -1,0 +1,176 @@
+//! The emulator's control surface on the REST port, under `/emulator/v1`:
+//! reset, seed, inspect, move the clock, read the events. Not part of the
+//! Cloud Channel API; it needs no credentials, as the emulator serves tests.
+//!
+//! | Method | Path | Body / query | Answer |
+//! |---|---|---|---|
+//! | POST | `/emulator/v1:reset` | – | `{}` |
+//! | GET | `/emulator/v1/requests` | `?limit=N` (default 100) | `{"requests": [...]}` |
+//! | GET | `/emulator/v1/state` | – | the state, as the state file holds it |
+//! | PUT | `/emulator/v1/state` | a state | `{}` |
+//! | POST | `/emulator/v1/scenario` | a scenario | what was made |
+//! | GET | `/emulator/v1/time` | – | `{"time": ...}` |
+//! | POST | `/emulator/v1/time:advance` | `{"duration": "2592000s"}` | `{"time": ...}` |
+//! | POST | `/emulator/v1/time:set` | `{"time": "2027-01-01T00:00:00Z"}` | `{"time": ...}` |
+//! | GET | `/emulator/v1/events` | `?after=ID` (default 0) | `{"events": [...]}` |
+//! | POST | `/emulator/v1/subscriptions` | `{"endpoint": URL, "account": ID}` | `{"subscription": NAME}` |
+
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use channel_core::Error;
+use channel_types::rpc::Code;
+use channel_types::wkt::{Duration, Timestamp};
+use serde_json::{Value, json};
+
+use super::rest::error_response;
+use crate::engine::{Engine, Scenario, State};
+
+/// Requests the journal answers with when no limit is given.
+const DEFAULT_LIMIT: usize = 100;
+
+/// Answers one control request; `path` follows `/emulator/v1`.
+pub(crate) fn handle(
+    engine: &Engine,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Response {
+    match answer(engine, method, path, query, body) {
+        Ok(value) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            value.to_string(),
+        )
+            .into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+fn answer(
+    engine: &Engine,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Value, Error> {
+    match (method.as_str(), path) {
+        ("POST", ":reset") => {
+            engine.reset();
+            Ok(json!({}))
+        }
+        ("GET", "/requests") => {
+            let limit = match param(query, "limit") {
+                Some(text) => text
+                    .parse::<usize>()
+                    .map_err(|_| bad("limit", "expected a whole number of requests, such as 50"))?,
+                None => DEFAULT_LIMIT,
+            };
+            Ok(json!({ "requests": engine.requests(limit) }))
+        }
+        ("GET", "/state") => serde_json::to_value(engine.snapshot()).map_err(|e| {
+            Error::rpc(
+                Code::Internal,
+                format!("the state could not be written: {e}"),
+            )
+        }),
+        ("PUT", "/state") => {
+            let state: State = parse(body, "a state as GET /emulator/v1/state returns it")?;
+            engine.import_state(state)?;
+            Ok(json!({}))
+        }
+        ("POST", "/scenario") => {
+            let scenario = Scenario::from_json(&String::from_utf8_lossy(body)).map_err(|e| {
+                Error::rpc(
+                    Code::InvalidArgument,
+                    format!("the body is not a scenario with accounts and customers: {e}"),
+                )
+            })?;
+            let seeded = engine.seed(&scenario)?;
+            serde_json::to_value(seeded).map_err(|e| {
+                Error::rpc(
+                    Code::Internal,
+                    format!("the answer could not be written: {e}"),
+                )
+            })
+        }
+        ("GET", "/time") => Ok(json!({ "time": engine.clock().to_string() })),
+        ("POST", "/time:advance") => {
+            let input: Value = parse(body, "{\"duration\": \"2592000s\"}")?;
+            let text = input
+                .get("duration")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("duration", "required, a duration such as \"2592000s\""))?;
+            let duration = Duration::parse(text)
+                .map_err(|_| bad("duration", "expected a duration such as \"2592000s\""))?;
+            let time = engine.advance_clock(duration.seconds)?;
+            Ok(json!({ "time": time.to_string() }))
+        }
+        ("POST", "/time:set") => {
+            let input: Value = parse(body, "{\"time\": \"2027-01-01T00:00:00Z\"}")?;
+            let text = input.get("time").and_then(Value::as_str).ok_or_else(|| {
+                bad(
+                    "time",
+                    "required, an RFC 3339 time such as \"2027-01-01T00:00:00Z\"",
+                )
+            })?;
+            let target = Timestamp::parse(text).map_err(|_| {
+                bad(
+                    "time",
+                    "expected an RFC 3339 time such as \"2027-01-01T00:00:00Z\"",
+                )
+            })?;
+            let time = engine.set_clock(target)?;
+            Ok(json!({ "time": time.to_string() }))
+        }
+        ("POST", "/subscriptions") => {
+            let input: Value = parse(body, "{\"endpoint\": \"http://127.0.0.1:9000/push\"}")?;
+            let endpoint = input
+                .get("endpoint")
+                .and_then(Value::as_str)
+                .filter(|e| e.starts_with("http://") || e.starts_with("https://"))
+                .ok_or_else(|| bad("endpoint", "required, an http:// or https:// URL"))?;
+            let account = input
+                .get("account")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Ok(json!({ "subscription": engine.add_push(endpoint, account) }))
+        }
+        ("GET", "/events") => {
+            let after = match param(query, "after") {
+                Some(text) => text
+                    .parse::<u64>()
+                    .map_err(|_| bad("after", "expected an event id, such as 0"))?,
+                None => 0,
+            };
+            Ok(json!({ "events": engine.events_after(after) }))
+        }
+        _ => Err(Error::rpc(
+            Code::NotFound,
+            format!(
+                "{method} /emulator/v1{path} is not a control method; see the README's emulator section"
+            ),
+        )),
+    }
+}
+
+fn bad(field: &str, description: &str) -> Error {
+    crate::engine::errors::invalid(field, description)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8], expected: &str) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| {
+        Error::rpc(
+            Code::InvalidArgument,
+            format!("the body is not {expected}: {e}"),
+        )
+    })
+}
+
+fn param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}

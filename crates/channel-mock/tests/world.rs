@@ -1,0 +1,967 @@
+//! The world around the caller: customers of other resellers and of Google,
+//! transfers and imports with auth tokens, the virtual clock, events and the
+//! control surface. Seeded from the example scenario through the admin API,
+//! and checked over both wires.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use channel_core::{Client, ClientBuilder, Error, PollingPolicy, RetryPolicy, Stubs};
+use channel_grpc::GrpcTransport;
+use channel_http::HttpTransport;
+use channel_mock::{Emulator, EmulatorConfig, EngineConfig};
+use channel_types::model::entitlement::{ProvisioningState, SuspensionReason};
+use channel_types::model::entitlement_change::{ChangeReason, ChangeType};
+use channel_types::model::*;
+use channel_types::rpc::Code;
+use serde_json::{Value, json};
+
+const ME: &str = "accounts/C0emulator";
+const SCENARIO: &str = include_str!("../examples/scenario.json");
+const STANDARD: &str = "products/google-workspace/skus/business-standard";
+const VAULT: &str = "products/google-workspace/skus/google-vault";
+
+async fn start() -> Emulator {
+    Emulator::start(EmulatorConfig {
+        engine: EngineConfig {
+            operation_delay: Duration::ZERO,
+            ..EngineConfig::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn builder() -> ClientBuilder {
+    ClientBuilder::new()
+        .default_retry(RetryPolicy::none())
+        .polling_policy(PollingPolicy::default().with_intervals(
+            Duration::from_millis(5),
+            1.0,
+            Duration::from_millis(5),
+        ))
+}
+
+fn wires(emulator: &Emulator) -> Vec<(&'static str, Client)> {
+    vec![
+        (
+            "rest",
+            builder()
+                .endpoint(emulator.http_endpoint())
+                .build_with(HttpTransport::new)
+                .unwrap(),
+        ),
+        (
+            "grpc",
+            builder()
+                .endpoint(emulator.grpc_endpoint())
+                .build_with(GrpcTransport::new)
+                .unwrap(),
+        ),
+    ]
+}
+
+fn local(emulator: &Emulator) -> Client {
+    builder().build_with_stubs(Stubs::from_backend(Arc::new(emulator.engine().clone())))
+}
+
+/// Calls the control surface; answers the status and the JSON body.
+async fn admin(emulator: &Emulator, method: &str, path: &str, body: &str) -> (u16, Value) {
+    let url = format!("{}/emulator/v1{path}", emulator.http_endpoint());
+    let client = reqwest::Client::new();
+    let request = match method {
+        "GET" => client.get(url),
+        "PUT" => client.put(url),
+        _ => client.post(url),
+    };
+    let response = tokio::time::timeout(
+        Duration::from_secs(10),
+        request
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Empties the emulator and seeds the example scenario.
+async fn fresh_world(emulator: &Emulator) {
+    assert_eq!(admin(emulator, "POST", ":reset", "").await.0, 200);
+    let (status, seeded) = admin(emulator, "POST", "/scenario", SCENARIO).await;
+    assert_eq!(status, 200, "{seeded}");
+}
+
+#[track_caller]
+fn refused<T: std::fmt::Debug>(wire: &str, result: Result<T, Error>, code: Code) -> Error {
+    let error = result.expect_err(&format!("{wire}: expected {code:?}"));
+    assert_eq!(error.code(), code, "{wire}: {error:?}");
+    error
+}
+
+fn skus_of(identity: &str, token: &str) -> ListTransferableSkusRequest {
+    ListTransferableSkusRequest {
+        parent: ME.into(),
+        transferred_customer_identity: Some(
+            list_transferable_skus_request::TransferredCustomerIdentity::CloudIdentityId(
+                identity.into(),
+            ),
+        ),
+        auth_token: token.into(),
+        ..Default::default()
+    }
+}
+
+fn offer(id: &str, seats: i64) -> Entitlement {
+    Entitlement {
+        offer: format!("{ME}/offers/{id}"),
+        parameters: vec![Parameter {
+            name: "num_units".into(),
+            value: Some(Value_::int(seats)),
+            editable: true,
+        }],
+        ..Default::default()
+    }
+}
+
+/// The API's `Value`, built briefly.
+struct Value_;
+
+impl Value_ {
+    fn int(n: i64) -> channel_types::model::Value {
+        channel_types::model::Value {
+            kind: Some(value::Kind::Int64Value(n)),
+        }
+    }
+}
+
+fn import(
+    identity: import_customer_request::CustomerIdentity,
+    token: &str,
+) -> ImportCustomerRequest {
+    ImportCustomerRequest {
+        parent: ME.into(),
+        customer_identity: Some(identity),
+        auth_token: token.into(),
+        ..Default::default()
+    }
+}
+
+/// Entitlement names in the exported state under `prefix`.
+async fn stored_entitlements(emulator: &Emulator, prefix: &str) -> Vec<String> {
+    let (_, state) = admin(emulator, "GET", "/state", "").await;
+    state["entitlements"]
+        .as_object()
+        .map(|m| {
+            m.keys()
+                .filter(|k| k.starts_with(prefix))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires() {
+    let emulator = start().await;
+    for (wire, c) in wires(&emulator) {
+        fresh_world(&emulator).await;
+        // Exactly one of cloud_identity_id and customer_name.
+        refused(
+            wire,
+            c.list_transferable_skus(ListTransferableSkusRequest {
+                parent: ME.into(),
+                ..Default::default()
+            })
+            .await,
+            Code::InvalidArgument,
+        );
+        // Someone else's customer: the token is required, and must be its own.
+        refused(
+            wire,
+            c.list_transferable_skus(skus_of("C-rival", "")).await,
+            Code::PermissionDenied,
+        );
+        refused(
+            wire,
+            c.list_transferable_skus(skus_of("C-rival", "direct-admin-token"))
+                .await,
+            Code::PermissionDenied,
+        );
+        refused(
+            wire,
+            c.list_transferable_skus(ListTransferableSkusRequest {
+                parent: "accounts/R2rival".into(),
+                ..skus_of("C-rival", "rival-admin-token")
+            })
+            .await,
+            Code::PermissionDenied,
+        );
+        let skus = c
+            .list_transferable_skus(skus_of("C-rival", "rival-admin-token"))
+            .await
+            .unwrap();
+        let mut names: Vec<String> = skus
+            .transferable_skus
+            .iter()
+            .map(|s| s.sku.as_ref().unwrap().name.clone())
+            .collect();
+        names.sort();
+        assert_eq!(names, [STANDARD, VAULT], "{wire}");
+        // Authorized once, the offers need no token.
+        let offers = c
+            .list_transferable_offers(ListTransferableOffersRequest {
+                parent: ME.into(),
+                sku: STANDARD.into(),
+                transferred_customer_identity: Some(
+                    list_transferable_offers_request::TransferredCustomerIdentity::CloudIdentityId(
+                        "C-rival".into(),
+                    ),
+                ),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(!offers.transferable_offers.is_empty(), "{wire}");
+
+        let customer = c
+            .import_customer(import(
+                import_customer_request::CustomerIdentity::CloudIdentityId("C-rival".into()),
+                "rival-admin-token",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                customer.domain.as_str(),
+                customer.cloud_identity_id.as_str()
+            ),
+            ("rival-customer.example", "C-rival"),
+            "{wire}"
+        );
+        // By customer name: the caller's customer, now authorized.
+        let by_name = |name: &str| ListTransferableSkusRequest {
+            parent: ME.into(),
+            transferred_customer_identity: Some(
+                list_transferable_skus_request::TransferredCustomerIdentity::CustomerName(
+                    name.into(),
+                ),
+            ),
+            ..Default::default()
+        };
+        let named = c
+            .list_transferable_skus(by_name(&customer.name))
+            .await
+            .unwrap();
+        assert_eq!(named.transferable_skus.len(), 2, "{wire}");
+        refused(
+            wire,
+            c.list_transferable_skus(by_name("accounts/R2rival/customers/S-rival"))
+                .await,
+            Code::PermissionDenied,
+        );
+        // Every transferring entitlement of the product must be named.
+        let error = refused(
+            wire,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-business-standard-flexible", 20)],
+                auth_token: "rival-admin-token".into(),
+                ..Default::default()
+            })
+            .await,
+            Code::FailedPrecondition,
+        );
+        assert!(
+            error
+                .message()
+                .contains("specify all transferring entitlements"),
+            "{wire}: {error:?}"
+        );
+        refused(
+            wire,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![
+                    offer("ws-vault-flexible", 20),
+                    offer("ws-business-standard-flexible", 20),
+                ],
+                auth_token: "not-the-token".into(),
+                ..Default::default()
+            })
+            .await,
+            Code::PermissionDenied,
+        );
+        assert_eq!(
+            stored_entitlements(&emulator, "accounts/R2rival/")
+                .await
+                .len(),
+            2,
+            "{wire}: a refused transfer moves nothing"
+        );
+        // The add-on first: the base it needs comes in the same transfer.
+        let moved = c
+            .transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![
+                    offer("ws-vault-flexible", 20),
+                    offer("ws-business-standard-flexible", 20),
+                ],
+                auth_token: "rival-admin-token".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .wait()
+            .await
+            .unwrap();
+        assert_eq!(moved.entitlements.len(), 2, "{wire}");
+        assert!(
+            stored_entitlements(&emulator, "accounts/R2rival/")
+                .await
+                .is_empty(),
+            "{wire}: the previous reseller keeps nothing"
+        );
+        assert_eq!(
+            stored_entitlements(&emulator, &customer.name).await.len(),
+            2,
+            "{wire}"
+        );
+        let (_, state) = admin(&emulator, "GET", "/state", "").await;
+        assert_eq!(
+            state["identities"]["C-rival"]["owner"], "C0emulator",
+            "{wire}: the customer is now served by the caller"
+        );
+        // Moved once; a second time is ALREADY_EXISTS.
+        refused(
+            wire,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-business-standard-flexible", 20)],
+                ..Default::default()
+            })
+            .await,
+            Code::AlreadyExists,
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_google_serves_moves_only_once_its_domain_is_verified() {
+    let emulator = start().await;
+    for (wire, c) in wires(&emulator) {
+        fresh_world(&emulator).await;
+        let customer = c
+            .import_customer(import(
+                import_customer_request::CustomerIdentity::Domain("DIRECT-customer.example".into()),
+                "direct-admin-token",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(customer.cloud_identity_id, "C-direct", "{wire}");
+        assert!(
+            !customer
+                .cloud_identity_info
+                .as_ref()
+                .unwrap()
+                .is_domain_verified,
+            "{wire}"
+        );
+        let error = refused(
+            wire,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-business-starter-flexible", 5)],
+                ..Default::default()
+            })
+            .await,
+            Code::FailedPrecondition,
+        );
+        assert!(
+            error.message().contains("domain verification"),
+            "{wire}: {error:?}"
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_add_on_moves_only_with_the_base_it_needs() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let (status, body) = admin(
+        &emulator,
+        "POST",
+        "/scenario",
+        r#"{"customers": [{"owner": "google", "domain": "vault-only.example",
+            "cloudIdentity": {"id": "C-vault", "authToken": "t"},
+            "entitlements": [{"offer": "ws-vault-flexible"}]}]}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    for (wire, c) in wires(&emulator) {
+        let customer = c
+            .import_customer(ImportCustomerRequest {
+                overwrite_if_exists: true,
+                ..import(
+                    import_customer_request::CustomerIdentity::CloudIdentityId("C-vault".into()),
+                    "t",
+                )
+            })
+            .await
+            .unwrap();
+        let error = refused(
+            wire,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-vault-flexible", 1)],
+                ..Default::default()
+            })
+            .await,
+            Code::FailedPrecondition,
+        );
+        assert_eq!(
+            error.reason(),
+            Some("BASE_ENTITLEMENT_MISSING"),
+            "{wire}: {error:?}"
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_finds_an_existing_identity_and_changes_no_other_customer() {
+    let emulator = start().await;
+    for (wire, c) in wires(&emulator) {
+        fresh_world(&emulator).await;
+        use import_customer_request::CustomerIdentity::{CloudIdentityId, Domain};
+        refused(
+            wire,
+            c.import_customer(import(Domain("nobody.example".into()), ""))
+                .await,
+            Code::NotFound,
+        );
+        refused(
+            wire,
+            c.import_customer(import(CloudIdentityId("C-none".into()), ""))
+                .await,
+            Code::NotFound,
+        );
+        refused(
+            wire,
+            c.import_customer(import(CloudIdentityId("C-rival".into()), ""))
+                .await,
+            Code::PermissionDenied,
+        );
+        refused(
+            wire,
+            c.import_customer(import(CloudIdentityId("C-rival".into()), "wrong"))
+                .await,
+            Code::PermissionDenied,
+        );
+        let (_, before) = admin(&emulator, "GET", "/state", "").await;
+        // The caller's own customer: ALREADY_EXISTS unless overwriting.
+        refused(
+            wire,
+            c.import_customer(import(CloudIdentityId("C-trial".into()), ""))
+                .await,
+            Code::AlreadyExists,
+        );
+        let again = c
+            .import_customer(ImportCustomerRequest {
+                overwrite_if_exists: true,
+                ..import(CloudIdentityId("C-trial".into()), "")
+            })
+            .await
+            .unwrap();
+        assert_eq!(again.name, format!("{ME}/customers/S-trial"), "{wire}");
+        assert_eq!(again.domain, "trial-customer.example", "{wire}");
+        // Naming a customer linked to another identity is refused, untouched.
+        refused(
+            wire,
+            c.import_customer(ImportCustomerRequest {
+                customer: format!("{ME}/customers/S-annual"),
+                overwrite_if_exists: true,
+                ..import(CloudIdentityId("C-trial".into()), "")
+            })
+            .await,
+            Code::InvalidArgument,
+        );
+        let (_, after) = admin(&emulator, "GET", "/state", "").await;
+        for (name, customer) in before["customers"].as_object().unwrap() {
+            if !name.ends_with("/S-trial") {
+                assert_eq!(
+                    &after["customers"][name], customer,
+                    "{wire}: {name} changed"
+                );
+            }
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+async fn entitlement_of(c: &Client, customer: &str) -> Entitlement {
+    c.list_entitlements(ListEntitlementsRequest {
+        parent: format!("{ME}/customers/{customer}"),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .entitlements
+    .into_iter()
+    .next()
+    .expect("one entitlement")
+}
+
+async fn changes(c: &Client, customer: &str) -> Vec<EntitlementChange> {
+    c.list_entitlement_changes(ListEntitlementChangesRequest {
+        parent: format!("{ME}/customers/{customer}/entitlements/-"),
+        page_size: 50,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .entitlement_changes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trial_that_reaches_its_end_is_suspended_with_trial_ended() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let c = local(&emulator);
+    let trial = entitlement_of(&c, "S-trial").await;
+    assert_eq!(trial.provisioning_state(), ProvisioningState::Active);
+    let (status, moved) = admin(
+        &emulator,
+        "POST",
+        "/time:advance",
+        r#"{"duration":"86400s"}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(
+        entitlement_of(&c, "S-trial").await.provisioning_state(),
+        ProvisioningState::Active,
+        "one day in, the trial runs"
+    );
+    let (status, _) = admin(
+        &emulator,
+        "POST",
+        "/time:advance",
+        r#"{"duration":"1296000s"}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let ended = entitlement_of(&c, "S-trial").await;
+    assert_eq!(ended.provisioning_state(), ProvisioningState::Suspended);
+    assert_eq!(
+        ended.suspension_reasons,
+        [SuspensionReason::TrialEnded as i32]
+    );
+    let last = changes(&c, "S-trial").await.pop().unwrap();
+    assert_eq!(last.change_type(), ChangeType::Suspended);
+    assert_eq!(
+        last.change_reason,
+        Some(ChangeReason::SuspensionReason(
+            SuspensionReason::TrialEnded as i32
+        ))
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annual_commitments_renew_switch_to_flexible_or_end_as_their_settings_say() {
+    let emulator = start().await;
+    for (setting, renewal) in [
+        ("renew", None),
+        (
+            "flexible",
+            Some(RenewalSettings {
+                enable_renewal: true,
+                payment_plan: PaymentPlan::Flexible as i32,
+                ..Default::default()
+            }),
+        ),
+        (
+            "off",
+            Some(RenewalSettings {
+                enable_renewal: false,
+                ..Default::default()
+            }),
+        ),
+    ] {
+        fresh_world(&emulator).await;
+        let c = local(&emulator);
+        let annual = entitlement_of(&c, "S-annual").await;
+        let end = annual
+            .commitment_settings
+            .as_ref()
+            .unwrap()
+            .end_time
+            .unwrap();
+        if let Some(renewal) = renewal {
+            c.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: annual.name.clone(),
+                renewal_settings: Some(renewal),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        }
+        let (status, _) = admin(
+            &emulator,
+            "POST",
+            "/time:advance",
+            r#"{"duration":"31622400s"}"#,
+        )
+        .await;
+        assert_eq!(status, 200, "{setting}");
+        let last = changes(&c, "S-annual").await.pop().unwrap();
+        match setting {
+            "renew" => {
+                assert_eq!(last.change_type(), ChangeType::Renewed);
+                let now = entitlement_of(&c, "S-annual").await;
+                let settings = now.commitment_settings.unwrap();
+                assert_eq!(settings.start_time, Some(end));
+                assert_eq!(
+                    settings.end_time.unwrap().seconds,
+                    end.seconds + 365 * 86_400
+                );
+            }
+            "flexible" => {
+                assert_eq!(last.change_type(), ChangeType::PricePlanSwitched);
+                let now = entitlement_of(&c, "S-annual").await;
+                assert!(
+                    now.offer.ends_with("/ws-business-standard-flexible"),
+                    "{}",
+                    now.offer
+                );
+                assert!(now.commitment_settings.is_none());
+            }
+            _ => {
+                assert_eq!(last.change_type(), ChangeType::Cancelled);
+                let left = c
+                    .list_entitlements(ListEntitlementsRequest {
+                        parent: format!("{ME}/customers/S-annual"),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                assert!(left.entitlements.is_empty());
+            }
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registered_subscribers_get_events_from_calls_and_the_clock() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let c = local(&emulator);
+    let (_, none) = admin(&emulator, "GET", "/events?after=0", "").await;
+    assert_eq!(none["events"], json!([]), "no subscriber, no events");
+    c.register_subscriber(RegisterSubscriberRequest {
+        account: ME.into(),
+        service_account: "events@project.iam.gserviceaccount.com".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let trial = entitlement_of(&c, "S-trial").await;
+    c.start_paid_service(StartPaidServiceRequest {
+        name: trial.name.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    admin(
+        &emulator,
+        "POST",
+        "/time:set",
+        r#"{"time":"2099-01-01T00:00:00Z"}"#,
+    )
+    .await;
+    let (_, events) = admin(&emulator, "GET", "/events?after=0", "").await;
+    let kinds: Vec<(String, String)> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let event = &e["event"]["entitlementEvent"];
+            (
+                event["entitlement"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                event["eventType"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds[0],
+        (trial.name.clone(), "PAID_SERVICE_STARTED".into())
+    );
+    assert!(kinds.iter().any(|(_, t)| t == "RENEWED"), "{kinds:?}");
+    let first = events["events"][0]["id"].as_u64().unwrap();
+    let (_, later) = admin(&emulator, "GET", &format!("/events?after={first}"), "").await;
+    assert_eq!(later["events"].as_array().unwrap().len(), kinds.len() - 1);
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_surface_resets_journals_and_round_trips_the_state() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    for (_, c) in wires(&emulator) {
+        c.get_customer(GetCustomerRequest {
+            name: format!("{ME}/customers/S-trial"),
+        })
+        .await
+        .unwrap();
+        c.get_customer(GetCustomerRequest {
+            name: format!("{ME}/customers/S-missing"),
+        })
+        .await
+        .unwrap_err();
+    }
+    let (_, journal) = admin(&emulator, "GET", "/requests?limit=4", "").await;
+    let rows: Vec<(String, String, String)> = journal["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap().to_string(),
+                r["caller"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let call = |status: &str| {
+        (
+            "GetCustomer".to_string(),
+            "C0emulator".to_string(),
+            status.to_string(),
+        )
+    };
+    assert_eq!(
+        rows,
+        [call("OK"), call("NOT_FOUND"), call("OK"), call("NOT_FOUND")]
+    );
+
+    let (_, exported) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(admin(&emulator, "POST", ":reset", "").await.0, 200);
+    let (_, empty) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(empty["customers"], json!({}));
+    let (status, body) = admin(&emulator, "PUT", "/state", &exported.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, imported) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(imported, exported);
+
+    let (status, error) = admin(
+        &emulator,
+        "POST",
+        "/time:advance",
+        r#"{"duration":"30 days"}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duration"),
+        "{error}"
+    );
+    let (status, _) = admin(
+        &emulator,
+        "POST",
+        "/time:set",
+        r#"{"time":"2001-01-01T00:00:00Z"}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "the clock never goes back");
+    let (status, _) = admin(&emulator, "GET", "/nothing", "").await;
+    assert_eq!(status, 404);
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_seeds_the_example_scenario_and_refuses_a_bad_one() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/scenario.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_channel-emulator"))
+        .args([
+            "--grpc",
+            "127.0.0.1:0",
+            "--http",
+            "127.0.0.1:0",
+            "--scenario",
+            example,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready: Value = serde_json::from_str(&line).expect("one line of JSON");
+    let url = format!(
+        "http://{}/emulator/v1/state",
+        ready["http"].as_str().unwrap()
+    );
+    let state: Value = tokio::time::timeout(Duration::from_secs(10), async {
+        serde_json::from_str(&reqwest::get(url).await.unwrap().text().await.unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    assert!(
+        state["customers"]["accounts/R2rival/customers/S-rival"].is_object(),
+        "{state}"
+    );
+    assert_eq!(state["identities"]["C-direct"]["owner"], "google");
+
+    let bad = std::env::temp_dir().join(format!("bad-scenario-{}.json", std::process::id()));
+    std::fs::write(
+        &bad,
+        r#"{"customers": [{"owner": "C0emulator", "domain": "x.example",
+            "cloudIdentity": {}, "entitlements": [{"offer": "no-such-offer"}]}]}"#,
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_channel-emulator"))
+        .args([
+            "--grpc",
+            "127.0.0.1:0",
+            "--http",
+            "127.0.0.1:0",
+            "--scenario",
+        ])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("customers[0].entitlements[0].offer"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_endpoint_that_fails_twice_gets_every_event_once_more_in_order() {
+    use std::sync::Mutex;
+    // The receiver: answers 500 to its first two requests, then 200.
+    let seen: Arc<Mutex<Vec<(u16, Value)>>> = Arc::default();
+    let recorder = seen.clone();
+    let app = axum::Router::new().route(
+        "/push",
+        axum::routing::post(move |body: String| {
+            let recorder = recorder.clone();
+            async move {
+                let mut seen = recorder.lock().unwrap();
+                let status = if seen.len() < 2 { 500 } else { 200 };
+                seen.push((status, serde_json::from_str(&body).unwrap_or(Value::Null)));
+                axum::http::StatusCode::from_u16(status).unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let c = local(&emulator);
+    c.register_subscriber(RegisterSubscriberRequest {
+        account: ME.into(),
+        service_account: "events@project.iam.gserviceaccount.com".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (status, made) = admin(
+        &emulator,
+        "POST",
+        "/subscriptions",
+        &json!({ "endpoint": format!("http://{addr}/push") }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{made}");
+    let trial = entitlement_of(&c, "S-trial").await;
+    c.start_paid_service(StartPaidServiceRequest {
+        name: trial.name.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let annual = entitlement_of(&c, "S-annual").await;
+    c.change_renewal_settings(ChangeRenewalSettingsRequest {
+        name: annual.name.clone(),
+        renewal_settings: Some(RenewalSettings {
+            enable_renewal: false,
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(s, _)| *s == 200)
+        .count()
+        < 2
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:?}",
+            seen.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    let ids: Vec<&str> = seen
+        .iter()
+        .map(|(_, b)| b["message"]["messageId"].as_str().unwrap())
+        .collect();
+    // The first event three times (two failures, then acknowledged), then the second.
+    assert_eq!(ids.len(), 4, "{seen:?}");
+    assert_eq!((ids[0], ids[1]), (ids[2], ids[2]));
+    assert!(ids[3].parse::<u64>().unwrap() > ids[2].parse::<u64>().unwrap());
+    use base64::Engine as _;
+    let kinds: Vec<String> = seen[2..]
+        .iter()
+        .map(|(_, b)| {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(b["message"]["data"].as_str().unwrap())
+                .unwrap();
+            let event: Value = serde_json::from_slice(&data).unwrap();
+            event["entitlementEvent"]["eventType"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(kinds, ["PAID_SERVICE_STARTED", "RENEWAL_SETTING_CHANGED"]);
+    assert_eq!(seen[0].1["subscription"], made["subscription"]);
+    emulator.shutdown().await.unwrap();
+    server.abort();
+}
