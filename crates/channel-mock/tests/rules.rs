@@ -1275,8 +1275,7 @@ fn documented(wire: &str, what: &str, result: Result<(), Error>, code: Code, det
     let error = result.expect_err(&format!("{wire}: {what} should be refused"));
     assert_eq!(error.code(), code, "{wire}: {what}: {error:?}");
     if !detail.is_empty() {
-        let named = error.reason() == Some(detail)
-            || names_field(wire, &error, detail);
+        let named = error.reason() == Some(detail) || names_field(wire, &error, detail);
         assert!(named, "{wire}: {what}: expected {detail}: {error:?}");
     }
 }
