@@ -2,6 +2,8 @@
 //! identification headers, API keys, universe domains and mutual TLS (a
 //! TLS server that requires a client certificate).
 
+// One TLS test server for both transports' tests.
+#[path = "../../channel-http/tests/tls/mod.rs"]
 mod tls;
 
 use std::sync::Arc;
