@@ -793,3 +793,65 @@ async fn no_hostile_request_to_any_method_makes_the_rest_server_fail() {
     assert!(calls > 300, "{calls} requests");
     emulator.shutdown().await.unwrap();
 }
+
+/// A gRPC call whose body is the given bytes, framed or not; the status
+/// code and message it gets.
+async fn grpc_bytes(addr: SocketAddr, path: &str, body: Vec<u8>) -> (String, String) {
+    let response = h2_client()
+        .post(format!("http://{addr}{path}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| {
+                percent_encoding::percent_decode(v.as_bytes())
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+            .unwrap_or_default()
+    };
+    (header("grpc-status"), header("grpc-message"))
+}
+
+fn framed(payload: &[u8]) -> Vec<u8> {
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    frame.extend_from_slice(payload);
+    frame
+}
+
+#[tokio::test]
+async fn a_grpc_message_that_does_not_decode_is_invalid_argument_and_bad_framing_internal() {
+    let emulator = emulator_with(EngineConfig::default(), ConnectionLimits::default()).await;
+    let path = "/google.cloud.channel.v1.CloudChannelService/GetCustomer";
+    for payload in [
+        &b"\xff\xff\xff"[..], // a varint that never ends
+        &b"\x0f\x00"[..],     // wire type 7
+        &b"\x0a\x01\xff"[..], // a name that is not UTF-8
+        &b"\x0a\x64abc"[..],  // a name longer than the message
+    ] {
+        let (code, message) = grpc_bytes(emulator.grpc_addr(), path, framed(payload)).await;
+        assert_eq!(code, "3", "{payload:?}: {message}");
+        assert!(
+            message.contains("not a valid google.cloud.channel.v1.GetCustomerRequest"),
+            "{message}"
+        );
+    }
+    // A frame cut short or flagged compressed without an encoding is a
+    // protocol error, INTERNAL as gRPC has it; either way an answer comes.
+    for body in [
+        b"\x00\x00\x00\x00\x64\x0a\x01".to_vec(),
+        b"\x01\x00\x00\x00\x02\x0a\x00".to_vec(),
+        b"\x00\x00".to_vec(),
+    ] {
+        let (code, message) = grpc_bytes(emulator.grpc_addr(), path, body.clone()).await;
+        assert_eq!(code, "13", "{body:?}: {message}");
+    }
+    emulator.shutdown().await.unwrap();
+}

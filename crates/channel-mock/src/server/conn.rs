@@ -477,7 +477,11 @@ fn call_service(
         CALL.scope(context, async move {
             let response = match tokio::time::timeout(limit, call).await {
                 Ok(Ok(response)) if wire == Wire::Grpc => {
-                    super::grpc::oversize_as_resource_exhausted(response, max_request_bytes)
+                    super::grpc::refusals_as_google_gives_them(
+                        response,
+                        max_request_bytes,
+                        grpc_method,
+                    )
                 }
                 Ok(Ok(response)) => response,
                 Ok(Err(never)) => match never {},

@@ -78,31 +78,53 @@ pub(crate) fn parse_timeout(text: &str) -> Option<Duration> {
     })
 }
 
-/// tonic refuses a request message over the size limit with OUT_OF_RANGE;
-/// the gRPC protocol, and Google's servers, say RESOURCE_EXHAUSTED. This
-/// rewrites that one answer (a trailers-only response) and passes every
-/// other through.
-pub(crate) fn oversize_as_resource_exhausted(
+/// Rewrites the few refusals tonic makes before a handler runs into the
+/// codes Google's servers give, and passes every other answer through:
+///
+/// - a request message over the size limit: tonic says OUT_OF_RANGE; the
+///   gRPC protocol, and Google, say RESOURCE_EXHAUSTED;
+/// - a request message that is not a valid protobuf encoding of the
+///   method's input: tonic says INTERNAL, as if the server were at fault;
+///   Google says INVALID_ARGUMENT.
+///
+/// Both come as a trailers-only response, so only its headers are read.
+/// Framing errors (a cut frame, a compressed flag without an encoding)
+/// stay INTERNAL, as the gRPC protocol has them.
+pub(crate) fn refusals_as_google_gives_them(
     response: http::Response<axum::body::Body>,
     limit: usize,
+    method: Option<&channel_types::methods::Method>,
 ) -> http::Response<axum::body::Body> {
     let headers = response.headers();
-    let out_of_range = headers
-        .get("grpc-status")
-        .is_some_and(|code| code.as_bytes() == b"11");
-    let too_large = headers
+    let code = headers.get("grpc-status").map(|c| c.as_bytes());
+    let message = headers
         .get("grpc-message")
         .and_then(|m| m.to_str().ok())
-        .is_some_and(|m| m.contains("message%20length%20too%20large"));
-    if out_of_range && too_large {
-        tonic::Status::resource_exhausted(format!(
+        .map(|m| percent_encoding::percent_decode_str(m).decode_utf8_lossy());
+    let Some(message) = message else {
+        return response;
+    };
+    if code == Some(b"11") && message.contains("message length too large") {
+        return tonic::Status::resource_exhausted(format!(
             "the request message is larger than the limit of {limit} bytes"
         ))
-        .into_http()
-    } else {
-        response
+        .into_http();
     }
+    if code == Some(b"13")
+        && let Some(why) = message.strip_prefix(UNDECODABLE)
+    {
+        let input = method.map_or("the method's request", |m| m.input);
+        return tonic::Status::invalid_argument(format!(
+            "Invalid request: the message is not a valid {input}: {}",
+            crate::engine::validate::shorten(why)
+        ))
+        .into_http();
+    }
+    response
 }
+
+/// How tonic's protobuf codec starts the message of a body it cannot decode.
+const UNDECODABLE: &str = "failed to decode Protobuf message: ";
 
 /// The engine's error as a gRPC status, details in `grpc-status-details-bin`.
 pub(crate) fn status(error: &Error) -> tonic::Status {
