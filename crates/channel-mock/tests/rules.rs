@@ -1218,10 +1218,30 @@ async fn partial_responses_pretty_printing_callbacks_and_query_tokens() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("bogus"), "{body}");
 
+    // Google's front end indents by default; prettyPrint=false is compact,
+    // for answers and error envelopes alike.
+    for query in ["", "?prettyPrint=true", "?prettyPrint=1"] {
+        let (status, _, body) = http_call(addr, "GET", &format!("{list}{query}"), auth, "").await;
+        assert_eq!(status, 200);
+        assert!(body.starts_with("{\n  \""), "{query}: {body}");
+    }
     let (status, _, body) =
-        http_call(addr, "GET", &format!("{list}?prettyPrint=true"), auth, "").await;
+        http_call(addr, "GET", &format!("{list}?prettyPrint=false"), auth, "").await;
     assert_eq!(status, 200);
-    assert!(body.contains("\n  "), "{body}");
+    assert!(!body.contains('\n'), "{body}");
+    let (status, _, body) = http_call(addr, "GET", &format!("{list}?pageSize=-1"), auth, "").await;
+    assert_eq!(status, 400);
+    assert!(body.starts_with("{\n  \"error\": {\n    \""), "{body}");
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?pageSize=-1&prettyPrint=false"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(!body.contains('\n'), "{body}");
 
     let (status, content_type, body) =
         http_call(addr, "GET", &format!("{list}?callback=handle"), auth, "").await;

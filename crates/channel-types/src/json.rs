@@ -91,7 +91,24 @@ pub enum JsonError {
         /// What is wrong.
         reason: String,
     },
+    /// One object names a member twice, or a field under both its JSON
+    /// and its proto name (strict text checks and both modes).
+    DuplicateField {
+        /// The JSON path of the object (empty at the top).
+        at: String,
+        /// The member's name.
+        name: String,
+    },
+    /// Objects and arrays nest deeper than [`MAX_DEPTH`].
+    TooDeep {
+        /// The JSON path where the limit is passed.
+        at: String,
+    },
 }
+
+/// The deepest nesting of JSON objects and arrays a strict reader takes,
+/// the recursion limit of Google's JSON parsers.
+pub const MAX_DEPTH: usize = 100;
 
 impl JsonError {
     /// The JSON path of the offending field, e.g. `customer.customerType`
@@ -100,7 +117,43 @@ impl JsonError {
         match self {
             JsonError::Syntax(_) => String::new(),
             JsonError::UnknownField { at, name } => join(at, name),
-            JsonError::InvalidValue { at, .. } | JsonError::Invalid { at, .. } => at.clone(),
+            JsonError::InvalidValue { at, .. }
+            | JsonError::Invalid { at, .. }
+            | JsonError::TooDeep { at } => at.clone(),
+            JsonError::DuplicateField { at, name } => join(at, name),
+        }
+    }
+}
+
+impl JsonError {
+    /// The same error with its path moved below `outer` (a text checked
+    /// alone that is one field of a larger message, say).
+    pub fn under(self, outer: &str) -> JsonError {
+        let moved = |at: String| join(outer, &at);
+        match self {
+            JsonError::Syntax(e) => JsonError::Syntax(e),
+            JsonError::UnknownField { at, name } => JsonError::UnknownField {
+                at: moved(at),
+                name,
+            },
+            JsonError::InvalidValue {
+                at,
+                expected,
+                value,
+            } => JsonError::InvalidValue {
+                at: moved(at),
+                expected,
+                value,
+            },
+            JsonError::Invalid { at, reason } => JsonError::Invalid {
+                at: moved(at),
+                reason,
+            },
+            JsonError::DuplicateField { at, name } => JsonError::DuplicateField {
+                at: moved(at),
+                name,
+            },
+            JsonError::TooDeep { at } => JsonError::TooDeep { at: moved(at) },
         }
     }
 }
@@ -143,6 +196,18 @@ impl fmt::Display for JsonError {
                 write!(f, "Invalid JSON payload received. {reason}")
             }
             JsonError::Invalid { at, reason } => write!(f, "Invalid value at '{at}': {reason}"),
+            JsonError::DuplicateField { at, name } if at.is_empty() => write!(
+                f,
+                "Invalid JSON payload received. Duplicate name {name:?}: a field may be set once."
+            ),
+            JsonError::DuplicateField { at, name } => write!(
+                f,
+                "Invalid JSON payload received. Duplicate name {name:?} at '{at}': a field may be set once."
+            ),
+            JsonError::TooDeep { .. } => write!(
+                f,
+                "Invalid JSON payload received. Message too deep. Max recursion depth is {MAX_DEPTH}."
+            ),
         }
     }
 }
@@ -320,10 +385,7 @@ fn read<T: DeserializeOwned>(source: &impl Source, mode: JsonMode) -> Result<T, 
                     let _pass = Enter::new(Pass::Lenient, true);
                     match source.tracked::<T>() {
                         Err(tracked) => Err(to_error(tracked)),
-                        Ok(_) => Err(JsonError::Invalid {
-                            at: String::new(),
-                            reason: strip_position(&e),
-                        }),
+                        Ok(_) => Err(in_google_words(String::new(), strip_position(&e))),
                     }
                 }
             }
@@ -375,13 +437,77 @@ fn to_error(e: serde_path_to_error::Error<serde_json::Error>) -> JsonError {
                     expected,
                     value,
                 },
-                Problem::Invalid { reason } => JsonError::Invalid { at, reason },
+                Problem::Invalid { reason } => in_google_words(at, reason),
             }
         }
-        None => JsonError::Invalid {
-            at: path,
-            reason: strip_position(&inner),
+        None => in_google_words(path, strip_position(&inner)),
+    }
+}
+
+/// A refusal worded by serde (`invalid type: integer `5`, expected a
+/// string`, `duplicate field `name``) said in Google's words instead, when
+/// it is one of those; any other reason is kept.
+fn in_google_words(at: String, reason: String) -> JsonError {
+    if let Some(name) = reason
+        .strip_prefix("duplicate field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        return JsonError::DuplicateField {
+            at,
+            name: name.to_string(),
+        };
+    }
+    let Some((value, expected)) = reason
+        .strip_prefix("invalid type: ")
+        .and_then(|r| r.split_once(", expected "))
+        .and_then(|(unexpected, expected)| Some((json_of_unexpected(unexpected)?, expected)))
+    else {
+        return JsonError::Invalid { at, reason };
+    };
+    let expected = match expected {
+        "a string" | "a borrowed string" => "TYPE_STRING".to_string(),
+        "a boolean" => "TYPE_BOOL".to_string(),
+        "a sequence" => {
+            return JsonError::Invalid {
+                at,
+                reason: format!("a repeated field takes a JSON array, not {value}"),
+            };
+        }
+        "a map" | "an object" => {
+            return JsonError::Invalid {
+                at,
+                reason: format!("expected a JSON object, not {value}"),
+            };
+        }
+        other => match other.strip_prefix("struct ") {
+            Some(message) => format!("type.googleapis.com/{}", message.replace("r#", "")),
+            None => return JsonError::Invalid { at, reason },
         },
+    };
+    JsonError::InvalidValue {
+        at,
+        expected,
+        value,
+    }
+}
+
+/// The JSON of the value serde describes as unexpected (`integer `5``,
+/// `string "x"`, `null`, `map`, ...).
+fn json_of_unexpected(text: &str) -> Option<String> {
+    let quoted = |prefix: &str| {
+        text.strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix('`'))
+            .and_then(|r| r.strip_suffix('`'))
+            .map(str::to_string)
+    };
+    match text {
+        "null" | "unit value" => Some("null".into()),
+        "map" => Some("{...}".into()),
+        "sequence" => Some("[...]".into()),
+        _ => quoted("boolean ")
+            .or_else(|| quoted("integer "))
+            .or_else(|| quoted("floating point "))
+            .or_else(|| text.strip_prefix("string ").map(str::to_string)),
     }
 }
 
@@ -425,6 +551,12 @@ fn fail<E: de::Error>(problem: Problem) -> E {
 
 // ---------------------------------------------------------------------------
 // What the generated code and the well-known types call.
+
+/// Whether the read under way on this thread is strict: for the few rules
+/// only a strict reader applies (a lowercase `t` or `z` in a timestamp).
+pub(crate) fn is_strict() -> bool {
+    PASS.get() == Pass::Strict
+}
 
 /// Called by the generated code for a member that names no field: an error
 /// in strict mode, nothing otherwise.
@@ -515,6 +647,159 @@ fn quote(text: &str) -> String {
 pub trait ProtoEnum {
     /// The enum's full protobuf name, e.g. `google.cloud.channel.v1.MediaType`.
     const FULL_NAME: &'static str;
+}
+
+// ---------------------------------------------------------------------------
+// Checks of the text itself.
+
+/// Checks a JSON text as Google's servers do before reading it as a
+/// request, for what a parsed `serde_json::Value` can no longer show: no
+/// object names a member twice (a `Value` keeps the last silently), and
+/// objects and arrays nest at most [`MAX_DEPTH`] deep. Syntax errors are
+/// reported too. Paths are relative to the text.
+///
+/// ```
+/// use channel_types::json;
+///
+/// assert!(json::check_text(br#"{"a": {"b": [1, 2]}}"#).is_ok());
+/// let err = json::check_text(br#"{"a": {"b": 1, "b": 2}}"#).unwrap_err();
+/// assert_eq!(err.field(), "a.b");
+/// ```
+pub fn check_text(bytes: &[u8]) -> Result<(), JsonError> {
+    let found = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let walked = de::DeserializeSeed::deserialize(
+        Walk {
+            depth: 0,
+            place: Place::Top,
+            found: &found,
+        },
+        &mut de,
+    )
+    .and_then(|()| de.end());
+    match (walked, found.into_inner()) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(problem)) => Err(problem),
+        (Err(e), None) => Err(JsonError::Syntax(e)),
+    }
+}
+
+/// Where a value of the text being checked sits; spelled out as a path only
+/// when there is something to report.
+enum Place<'p> {
+    Top,
+    Member(&'p Place<'p>, &'p str),
+    Item(&'p Place<'p>, usize),
+}
+
+impl Place<'_> {
+    fn path(&self) -> String {
+        match self {
+            Place::Top => String::new(),
+            Place::Member(parent, name) => join(&parent.path(), name),
+            Place::Item(parent, index) => format!("{}[{index}]", parent.path()),
+        }
+    }
+}
+
+/// One value of the text being checked.
+struct Walk<'a> {
+    depth: usize,
+    place: Place<'a>,
+    found: &'a RefCell<Option<JsonError>>,
+}
+
+impl Walk<'_> {
+    fn refuse<E: de::Error>(&self, problem: JsonError) -> E {
+        let message = problem.to_string();
+        *self.found.borrow_mut() = Some(problem);
+        E::custom(message)
+    }
+
+    /// A value inside this one, refused past the depth limit.
+    fn inner<'b>(&'b self, place: Place<'b>) -> Result<Walk<'b>, JsonError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(JsonError::TooDeep { at: place.path() });
+        }
+        Ok(Walk {
+            depth: self.depth + 1,
+            place,
+            found: self.found,
+        })
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        loop {
+            let item = self
+                .inner(Place::Item(&self.place, index))
+                .map_err(|p| self.refuse(p))?;
+            if seq.next_element_seed(item)?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut names = std::collections::HashSet::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if names.contains(&name) {
+                return Err(self.refuse(JsonError::DuplicateField {
+                    at: self.place.path(),
+                    name,
+                }));
+            }
+            {
+                let value = self
+                    .inner(Place::Member(&self.place, &name))
+                    .map_err(|p| self.refuse(p))?;
+                map.next_value_seed(value)?;
+            }
+            names.insert(name);
+        }
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------

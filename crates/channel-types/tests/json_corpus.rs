@@ -278,7 +278,24 @@ fn any_holds_every_well_known_type_under_value() {
 fn values_of_the_wrong_json_type_are_refused_in_both_modes() {
     both::<Customer>(
         r#"{"name": 5}"#,
-        Err("Invalid value at 'name': invalid type: integer `5`, expected a string"),
+        Err("Invalid value at 'name' (TYPE_STRING), 5"),
+    );
+    both::<Customer>(
+        r#"{"orgPostalAddress": {"addressLines": ["a", null]}}"#,
+        Err("Invalid value at 'orgPostalAddress.addressLines[1]' (TYPE_STRING), null"),
+    );
+    both::<Customer>(
+        r#"{"orgPostalAddress": {"addressLines": "a"}}"#,
+        Err("Invalid value at 'orgPostalAddress.addressLines': \
+             a repeated field takes a JSON array, not \"a\""),
+    );
+    both::<Customer>(
+        r#"{"orgPostalAddress": true}"#,
+        Err("Invalid value at 'orgPostalAddress' (type.googleapis.com/google.type.PostalAddress), true"),
+    );
+    both::<Customer>(
+        r#"{"cloudIdentityInfo": {"isDomainVerified": "yes"}}"#,
+        Err("Invalid value at 'cloudIdentityInfo.isDomainVerified' (TYPE_BOOL), \"yes\""),
     );
     both::<Customer>(
         r#"{"customerAttestationState": true}"#,
@@ -288,5 +305,86 @@ fn values_of_the_wrong_json_type_are_refused_in_both_modes() {
     both::<Customer>(
         r#"{"name": "n""#,
         Err("Invalid JSON payload received. Unexpected end of input at line 1 column 12."),
+    );
+}
+
+#[test]
+fn a_field_set_twice_under_its_two_names_is_refused_naming_it() {
+    both::<Customer>(
+        r#"{"orgDisplayName": "a", "org_display_name": "b"}"#,
+        Err("Invalid JSON payload received. Duplicate name \"orgDisplayName\": a field may be set once."),
+    );
+    both::<Customer>(
+        r#"{"orgPostalAddress": {"regionCode": "US", "region_code": "CH"}}"#,
+        Err("Invalid JSON payload received. Duplicate name \"regionCode\" at 'orgPostalAddress': \
+             a field may be set once."),
+    );
+}
+
+#[test]
+fn a_lowercase_t_or_z_in_a_timestamp_is_read_leniently_and_refused_strictly() {
+    for text in ["2026-01-01t09:30:00Z", "2026-01-01T09:30:00z", "2026-01-01t09:30:00.5z"] {
+        let input = format!(r#"{{"createTime": "{text}"}}"#);
+        let lenient = read::<Customer>(&input, JsonMode::Lenient).unwrap();
+        assert!(lenient.starts_with(r#"{"createTime":"2026-01-01T09:30:00"#), "{lenient}");
+        let strict = read::<Customer>(&input, JsonMode::Strict).unwrap_err();
+        assert_eq!(
+            strict,
+            format!(
+                "Invalid value at 'createTime': invalid timestamp \"{text}\": \
+                 the \"T\" and the \"Z\" must be capital letters"
+            )
+        );
+    }
+    // Offsets are RFC 3339 and proto3 JSON both.
+    both::<Customer>(
+        r#"{"createTime": "2026-01-01T10:30:00+01:00"}"#,
+        Ok(r#"{"createTime":"2026-01-01T09:30:00Z"}"#),
+    );
+}
+
+#[test]
+fn the_text_check_refuses_a_member_named_twice_and_nesting_past_100() {
+    let err = json::check_text(br#"{"customer": {"domain": "a", "domain": "b"}}"#).unwrap_err();
+    assert_eq!(err.field(), "customer.domain");
+    assert_eq!(
+        err.to_string(),
+        "Invalid JSON payload received. Duplicate name \"domain\" at 'customer': a field may be set once."
+    );
+    // A null first is still a member named twice.
+    assert!(json::check_text(br#"{"a": null, "a": 1}"#).is_err());
+    assert!(json::check_text(br#"[{"a": 1}, {"a": 1}]"#).is_ok());
+
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    assert!(json::check_text(nested(json::MAX_DEPTH).as_bytes()).is_ok());
+    let err = json::check_text(nested(json::MAX_DEPTH + 1).as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Invalid JSON payload received. Message too deep. Max recursion depth is 100."
+    );
+    assert_eq!(err.field(), "[0]".repeat(json::MAX_DEPTH + 1));
+    let objects = format!("{}1{}", r#"{"a":"#.repeat(101), "}".repeat(101));
+    assert!(matches!(
+        json::check_text(objects.as_bytes()),
+        Err(json::JsonError::TooDeep { .. })
+    ));
+    // Far deeper than serde_json's own limit: refused, not a stack overflow.
+    assert!(json::check_text(nested(100_000).as_bytes()).is_err());
+    assert!(matches!(
+        json::check_text(b"{\"a\": 1e400}"),
+        Err(json::JsonError::Syntax(_))
+    ));
+}
+
+#[test]
+fn the_text_check_of_an_object_with_many_members_takes_linear_time() {
+    let members: Vec<String> = (0..200_000).map(|i| format!(r#""m{i}": {i}"#)).collect();
+    let text = format!("{{{}}}", members.join(","));
+    let started = std::time::Instant::now();
+    json::check_text(text.as_bytes()).unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
     );
 }

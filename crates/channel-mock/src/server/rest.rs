@@ -14,7 +14,6 @@ use channel_http::transcoding::{RouteMatch, decode_json, match_route, verb_of};
 use channel_types::json;
 use channel_types::rpc::bad_request::FieldViolation;
 use channel_types::rpc::{BadRequest, Code};
-use channel_types::wkt::Any;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -45,41 +44,68 @@ fn decode<Req: DeserializeOwned>(
     query: Option<&str>,
     body: &[u8],
 ) -> Result<Req> {
+    // What the parsed body no longer shows: a member named twice, and
+    // nesting past Google's limit. Paths start at the body's field.
+    if let Some(field) = route.binding().body
+        && !body.trim_ascii().is_empty()
+        && let Err(e) = json::check_text(body)
+    {
+        let e = match field {
+            "*" => e,
+            field => e.under(&channel_types::json_name(field)),
+        };
+        return Err(invalid_json(&e));
+    }
     let input = decode_json(route, query, body)?;
     super::names::check(route.method(), &input)?;
-    json::from_value_strict(&input).map_err(|e| {
-        let description = e.to_string();
-        Error::rpc(Code::InvalidArgument, description.clone()).with_detail(ErrorDetail::BadRequest(
-            BadRequest {
-                field_violations: vec![FieldViolation {
-                    field: e.field(),
-                    description,
-                    ..Default::default()
-                }],
-            },
-        ))
-    })
+    json::from_value_strict(&input).map_err(|e| invalid_json(&e))
+}
+
+/// A request the strict JSON reader refused, as INVALID_ARGUMENT naming
+/// the field by its JSON path.
+fn invalid_json(e: &json::JsonError) -> Error {
+    let description = e.to_string();
+    Error::rpc(Code::InvalidArgument, description.clone()).with_detail(ErrorDetail::BadRequest(
+        BadRequest {
+            field_violations: vec![FieldViolation {
+                field: e.field(),
+                description,
+                ..Default::default()
+            }],
+        },
+    ))
 }
 
 /// Google's JSON errors name fields in `BadRequest` violations by their
 /// JSON names (`customer.orgPostalAddress`); the engine, like gRPC, uses
-/// proto names. `None` when there is nothing to rename.
-fn with_json_field_names(error: &Error) -> Option<Error> {
-    if error.field_violations().is_empty() {
-        return None;
-    }
-    let mut status = error.to_status();
-    for detail in &mut status.details {
-        if let Ok(mut bad) = detail.to_msg::<BadRequest>() {
-            for violation in &mut bad.field_violations {
-                violation.field = channel_types::json_name(&violation.field);
-            }
-            if let Ok(packed) = Any::from_msg(&bad) {
-                *detail = packed;
+/// proto names. Renamed in the envelope already written, so no detail is
+/// decoded or packed again.
+fn rename_violations_to_json(envelope: &mut Value) {
+    let Some(details) = envelope["error"]
+        .get_mut("details")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for detail in details {
+        let is_bad_request = detail
+            .get("@type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.ends_with("/google.rpc.BadRequest"));
+        let violations = detail
+            .get_mut("fieldViolations")
+            .and_then(Value::as_array_mut);
+        let (true, Some(violations)) = (is_bad_request, violations) else {
+            continue;
+        };
+        for violation in violations {
+            if let Some(Value::String(field)) = violation.get_mut("field")
+                && field.contains('_')
+            {
+                *field = channel_types::json_name(field);
             }
         }
     }
-    Some(Error::from_status(status))
 }
 
 fn json<T: Serialize>(message: T) -> Result<Value> {
@@ -91,20 +117,33 @@ fn json<T: Serialize>(message: T) -> Result<Value> {
     })
 }
 
-/// An error as Google's JSON envelope, with the code's HTTP status.
+/// An error as Google's JSON envelope, with the code's HTTP status,
+/// indented as Google's front end writes it by default.
 pub(crate) fn error_response(error: &Error) -> Response {
-    let renamed = with_json_field_names(error);
-    let error = renamed.as_ref().unwrap_or(error);
-    let status = StatusCode::from_u16(http_status(error.code()))
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    envelope_response(status, error_envelope(error))
+    error_response_in(error, true)
 }
 
-fn envelope_response(status: StatusCode, envelope: Value) -> Response {
+/// [`error_response`], indented or compact (`prettyPrint=false`).
+fn error_response_in(error: &Error, pretty: bool) -> Response {
+    let status = StatusCode::from_u16(http_status(error.code()))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut envelope = error_envelope(error);
+    if !error.field_violations().is_empty() {
+        rename_violations_to_json(&mut envelope);
+    }
+    envelope_response(status, envelope, pretty)
+}
+
+fn envelope_response(status: StatusCode, envelope: Value, pretty: bool) -> Response {
+    let text = if pretty {
+        serde_json::to_string_pretty(&envelope)
+    } else {
+        serde_json::to_string(&envelope)
+    };
     (
         status,
         [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
-        envelope.to_string(),
+        text.unwrap_or_default(),
     )
         .into_response()
 }
@@ -140,7 +179,7 @@ fn unrouted(method: &HttpMethod, path: &str) -> Error {
 
 /// Answers a failed call: an error envelope, or no answer at all when the
 /// apply-then-drop fault struck.
-fn reply_error(error: Error) -> Response {
+fn reply_error(error: Error, pretty: bool) -> Response {
     if crate::engine::is_dropped(&error) {
         // The change was applied; the connection goes without an answer.
         // Once cut, the socket takes no more bytes: this answer is only
@@ -148,7 +187,7 @@ fn reply_error(error: Error) -> Response {
         super::conn::cut_current_connection();
         return (StatusCode::SERVICE_UNAVAILABLE, "").into_response();
     }
-    error_response(&error)
+    error_response_in(&error, pretty)
 }
 
 /// A body larger than this past the limit is not read to its end: the
@@ -210,7 +249,7 @@ async fn handle(
             // The envelope carries the HTTP status it came with.
             let mut envelope = error_envelope(&error);
             envelope["error"]["code"] = StatusCode::PAYLOAD_TOO_LARGE.as_u16().into();
-            return envelope_response(StatusCode::PAYLOAD_TOO_LARGE, envelope);
+            return envelope_response(StatusCode::PAYLOAD_TOO_LARGE, envelope, true);
         }
         Err(BodyError::Unreadable(e)) => {
             return error_response(&Error::invalid_request(
@@ -252,8 +291,8 @@ async fn handle(
     match dispatch(engine, &route, query.as_deref(), &body, options).await {
         Ok(value) => system
             .render(value, output)
-            .unwrap_or_else(|error| error_response(&error)),
-        Err(error) => reply_error(error),
+            .unwrap_or_else(|error| error_response_in(&error, system.pretty())),
+        Err(error) => reply_error(error, system.pretty()),
     }
 }
 

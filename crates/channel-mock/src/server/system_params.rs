@@ -39,13 +39,26 @@ const NAMES: &[(&str, &[&str])] = &[
 ];
 
 /// The system parameters of one request.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct SystemParams {
     enums_as_numbers: bool,
     fields: Option<Selection>,
     pretty: bool,
     callback: Option<String>,
     token: Option<String>,
+}
+
+impl Default for SystemParams {
+    fn default() -> Self {
+        SystemParams {
+            enums_as_numbers: false,
+            fields: None,
+            // Google's front end indents unless asked not to.
+            pretty: true,
+            callback: None,
+            token: None,
+        }
+    }
 }
 
 /// Splits the raw query string into the request's own parameters (still
@@ -138,6 +151,11 @@ impl SystemParams {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Whether answers are indented (`prettyPrint`, true by default).
+    pub(crate) fn pretty(&self) -> bool {
+        self.pretty
     }
 
     /// The bearer token a query parameter carries, if any.

@@ -45,6 +45,9 @@ pub enum TimestampErrorKind {
     Offset,
     /// The instant lies outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
     OutOfRange,
+    /// A lowercase `t` or `z`: RFC 3339 allows them, but a request read
+    /// strictly is refused for them, as Google's parsers refuse them.
+    Lowercase,
 }
 
 impl fmt::Display for TimestampErrorKind {
@@ -58,6 +61,7 @@ impl fmt::Display for TimestampErrorKind {
             Self::Fraction => "the fraction of a second must have 1 to 9 digits",
             Self::Offset => "expected \"Z\" or a UTC offset such as \"+01:00\"",
             Self::OutOfRange => "outside the range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z",
+            Self::Lowercase => "the \"T\" and the \"Z\" must be capital letters",
         })
     }
 }
@@ -335,7 +339,16 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+        let timestamp = Timestamp::parse(&text).map_err(serde::de::Error::custom)?;
+        // Parsed, so byte 10 is the T and the last byte the Z of a UTC time.
+        let lowercase = text.as_bytes()[10] == b't' || text.ends_with('z');
+        if lowercase && crate::json::is_strict() {
+            return Err(serde::de::Error::custom(TimestampError::new(
+                &text,
+                TimestampErrorKind::Lowercase,
+            )));
+        }
+        Ok(timestamp)
     }
 }
 
