@@ -111,3 +111,65 @@ async fn field_violations_over_rest_use_json_names() {
     assert_eq!(fields, ["customer.orgDisplayName", "customer.domain"]);
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_member_named_twice_or_nested_too_deep_is_refused_before_anything_changes() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let addr = emulator.http_addr();
+    // A parsed body keeps only the last of two members: the text is checked.
+    let twice = r#"{"orgDisplayName": "X", "domain": "a.example", "domain": "b.example",
+        "orgPostalAddress": {"regionCode": "US"}}"#;
+    let (status, envelope) = http_call(addr, "POST", CUSTOMERS, twice).await;
+    assert_eq!(status, 400, "{envelope}");
+    assert_eq!(
+        envelope["error"]["message"],
+        "Invalid JSON payload received. Duplicate name \"domain\" at 'customer': \
+         a field may be set once."
+    );
+    assert_eq!(violations(&envelope)[0].0, "customer.domain");
+
+    // A Struct under an Any, 101 levels deep.
+    let deep = format!(
+        r#"{{"parameters": [{{"name": "p", "value": {{"protoValue": {{
+            "@type": "type.googleapis.com/google.protobuf.ListValue", "value": {}{}}}}}}}]}}"#,
+        "[".repeat(101),
+        "]".repeat(101)
+    );
+    let (status, envelope) = http_call(
+        addr,
+        "POST",
+        "/v1/accounts/C0emulator/customers/C/entitlements/E:changeParameters",
+        &deep,
+    )
+    .await;
+    assert_eq!(status, 400, "{envelope}");
+    assert_eq!(
+        envelope["error"]["message"],
+        "Invalid JSON payload received. Message too deep. Max recursion depth is 100."
+    );
+
+    // Not JSON at all: Google's words, not the parser's.
+    let (status, envelope) = http_call(addr, "POST", CUSTOMERS, r#"{"revision": 1e400}"#).await;
+    assert_eq!(status, 400, "{envelope}");
+    let message = envelope["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Invalid JSON payload received."),
+        "{message}"
+    );
+    let (_, list) = http_call(addr, "GET", CUSTOMERS, "").await;
+    assert_eq!(list, json!({}), "nothing was created");
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_lowercase_t_or_z_in_a_request_timestamp_is_refused() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let body = json!({"orgDisplayName": "X", "domain": "x.example",
+        "orgPostalAddress": {"regionCode": "US"},
+        "createTime": "2026-01-01t00:00:00z"});
+    let (status, envelope) =
+        http_call(emulator.http_addr(), "POST", CUSTOMERS, &body.to_string()).await;
+    assert_eq!(status, 400, "{envelope}");
+    assert_eq!(violations(&envelope)[0].0, "customer.createTime");
+    emulator.shutdown().await.unwrap();
+}

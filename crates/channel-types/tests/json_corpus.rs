@@ -291,7 +291,9 @@ fn values_of_the_wrong_json_type_are_refused_in_both_modes() {
     );
     both::<Customer>(
         r#"{"orgPostalAddress": true}"#,
-        Err("Invalid value at 'orgPostalAddress' (type.googleapis.com/google.type.PostalAddress), true"),
+        Err(
+            "Invalid value at 'orgPostalAddress' (type.googleapis.com/google.type.PostalAddress), true",
+        ),
     );
     both::<Customer>(
         r#"{"cloudIdentityInfo": {"isDomainVerified": "yes"}}"#,
@@ -312,21 +314,32 @@ fn values_of_the_wrong_json_type_are_refused_in_both_modes() {
 fn a_field_set_twice_under_its_two_names_is_refused_naming_it() {
     both::<Customer>(
         r#"{"orgDisplayName": "a", "org_display_name": "b"}"#,
-        Err("Invalid JSON payload received. Duplicate name \"orgDisplayName\": a field may be set once."),
+        Err(
+            "Invalid JSON payload received. Duplicate name \"orgDisplayName\": a field may be set once.",
+        ),
     );
     both::<Customer>(
         r#"{"orgPostalAddress": {"regionCode": "US", "region_code": "CH"}}"#,
-        Err("Invalid JSON payload received. Duplicate name \"regionCode\" at 'orgPostalAddress': \
-             a field may be set once."),
+        Err(
+            "Invalid JSON payload received. Duplicate name \"regionCode\" at 'orgPostalAddress': \
+             a field may be set once.",
+        ),
     );
 }
 
 #[test]
 fn a_lowercase_t_or_z_in_a_timestamp_is_read_leniently_and_refused_strictly() {
-    for text in ["2026-01-01t09:30:00Z", "2026-01-01T09:30:00z", "2026-01-01t09:30:00.5z"] {
+    for text in [
+        "2026-01-01t09:30:00Z",
+        "2026-01-01T09:30:00z",
+        "2026-01-01t09:30:00.5z",
+    ] {
         let input = format!(r#"{{"createTime": "{text}"}}"#);
         let lenient = read::<Customer>(&input, JsonMode::Lenient).unwrap();
-        assert!(lenient.starts_with(r#"{"createTime":"2026-01-01T09:30:00"#), "{lenient}");
+        assert!(
+            lenient.starts_with(r#"{"createTime":"2026-01-01T09:30:00"#),
+            "{lenient}"
+        );
         let strict = read::<Customer>(&input, JsonMode::Strict).unwrap_err();
         assert_eq!(
             strict,
