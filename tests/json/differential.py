@@ -12,6 +12,14 @@ proto field names) by seed, for our reader.
 must be the same message. Messages are compared by their deterministic
 encoding, so map order does not matter and NaN equals itself.
 
+    python differential.py edges <descriptors.bin> <edges.jsonl> -
+    python differential.py verdicts <descriptors.bin> <edges.jsonl> <read.jsonl>
+
+`edges` writes the hand-written edge texts of EDGES with the reference's
+verdict (the message it reads, or its refusal); `verdicts` compares ours,
+read strictly as the emulator reads a request: both must refuse, or both
+read the same message. A known difference (KNOWN) is printed, not failed.
+
 Each failure prints the message type, the value's seed and both JSON texts.
 """
 
@@ -180,12 +188,152 @@ def compare(descriptors, reference_path, read_path):
     return checker
 
 
+CUSTOMER = "google.cloud.channel.v1.Customer"
+VALUE = "google.cloud.channel.v1.Value"
+
+
+def any_of(type_name, value):
+    return json.dumps(
+        {"protoValue": {"@type": f"type.googleapis.com/google.protobuf.{type_name}", "value": value}}
+    )
+
+
+def nested_list(depth):
+    inner = "[" * depth + "]" * depth
+    return (
+        '{"protoValue": {"@type": "type.googleapis.com/google.protobuf.ListValue", "value": '
+        + inner
+        + "}}"
+    )
+
+
+# Texts at the edges of the mapping, each read by both sides strictly.
+EDGES = [
+    (CUSTOMER, '{"domain": "a", "domain": "b"}'),
+    (CUSTOMER, '{"domain": "a", "domain": null}'),
+    (CUSTOMER, '{"orgDisplayName": "a", "org_display_name": "b"}'),
+    (CUSTOMER, '{"createTime": "2026-01-01t00:00:00Z"}'),
+    (CUSTOMER, '{"createTime": "2026-01-01T00:00:00z"}'),
+    (CUSTOMER, '{"createTime": "2026-01-01T00:00:00+01:00"}'),
+    (CUSTOMER, '{"createTime": "2026-01-01T00:00:00-00:00"}'),
+    (CUSTOMER, '{"createTime": "2026-01-01T00:00:00.123456789Z"}'),
+    (CUSTOMER, '{"createTime": "2026-01-01T00:00:00.1234567891Z"}'),
+    (CUSTOMER, '{"createTime": "2026-01-01T00:00:00+0100"}'),
+    (CUSTOMER, '{"createTime": "0001-01-01T00:00:00Z"}'),
+    (CUSTOMER, '{"createTime": "2026-02-30T00:00:00Z"}'),
+    (CUSTOMER, '{"createTime": 1}'),
+    (CUSTOMER, '{"orgPostalAddress": {"addressLines": ["a", null]}}'),
+    (CUSTOMER, '{"orgPostalAddress": {"addressLines": null}}'),
+    (CUSTOMER, '{"orgPostalAddress": {"addressLines": "a"}}'),
+    (CUSTOMER, '{"orgDisplayName": 1}'),
+    (CUSTOMER, '{"customerAttestationState": "99"}'),
+    (CUSTOMER, '{"customerAttestationState": 99}'),
+    (CUSTOMER, '{"customerAttestationState": 1.0}'),
+    (CUSTOMER, '{"customerAttestationState": "exempt"}'),
+    (CUSTOMER, '{"customerAttestationState": true}'),
+] + [
+    (CUSTOMER, '{"orgPostalAddress": {"revision": %s}}' % n)
+    for n in [
+        '"1e1"', '"-0"', "-0.0", "-0", '"0x10"', '"+5"', '" 5"', '"5 "', '"00012"',
+        "1e400", "2147483648", "-2147483649", '"1.5"', "1.5", '""', '"Infinity"',
+    ]
+] + [
+    (VALUE, '{"int64Value": "9223372036854775808"}'),
+    (VALUE, '{"int64Value": "-9223372036854775808"}'),
+    (VALUE, '{"int64Value": 1e19}'),
+    (VALUE, '{"doubleValue": "-Infinity"}'),
+    (VALUE, '{"doubleValue": "nan"}'),
+    (VALUE, '{"doubleValue": 1e400}'),
+    (VALUE, '{"int64Value": 1, "stringValue": "x"}'),
+    (VALUE, '{"int64Value": null, "stringValue": "x"}'),
+    (VALUE, '{"protoValue": {"value": 1}}'),
+    (VALUE, '{"protoValue": {"@type": "type.googleapis.com/google.protobuf.Int32Value", "value": 1, "x": 2}}'),
+    (VALUE, '{"protoValue": {"@type": "type.googleapis.com/no.Such", "value": 1}}'),
+    (VALUE, '{"protoValue": {"@type": "type.googleapis.com/google.protobuf.Int32Value"}}'),
+] + [
+    (VALUE, any_of("BytesValue", b))
+    for b in ["YWJj", "YWI=", "YWI", "-_8=", "-_8", "+/8=", "YW Jj", "Y", "YQ="]
+] + [
+    (VALUE, any_of("Duration", d))
+    for d in ["1.5s", "-0.5s", "1s ", "315576000001s", "1.0000000001s", "5.s", "+1s", "01s", ".5s", "1e3s", "1S"]
+] + [
+    (VALUE, any_of("FieldMask", m))
+    for m in ["fooBar,baz.quxQuux", "foo_bar", "", "FooBar"]
+] + [
+    (VALUE, nested_list(n)) for n in [10, 90, 120]
+]
+
+# Edges where our strict reader differs from json_format on purpose, by text.
+KNOWN = {
+    '{"orgDisplayName": "a", "org_display_name": "b"}':
+        "a field set twice under its two names is refused (json_format keeps the last)",
+    any_of("BytesValue", "YW Jj"):
+        "base64 with a space is refused (json_format skips it)",
+    any_of("Duration", "1.0000000001s"):
+        "more than 9 fractional digits are refused (json_format drops the tenth)",
+    any_of("Duration", "5.s"): "a point without digits is refused",
+    any_of("Duration", "+1s"): "a plus sign is refused",
+    '{"customerAttestationState": true}':
+        "true is not an enum number (json_format takes Python's True for 1)",
+    nested_list(90):
+        "depth counts JSON levels (100), json_format counts messages (100)",
+}
+
+
+def edges(descriptors, out_path):
+    checker = Checker(load_pool(descriptors))
+    with open(out_path, "w") as out:
+        for index, (type_name, text) in enumerate(EDGES):
+            record = {"type": type_name, "seed": f"edge-{index}", "json": text}
+            try:
+                message = json_format.Parse(text, checker.cls(type_name)(), descriptor_pool=checker.pool)
+                record["binary"] = checker.canonical(message).hex()
+            except Exception as e:
+                record["refused"] = str(e)
+            out.write(json.dumps(record) + "\n")
+    return checker
+
+
+def verdicts(descriptors, edges_path, read_path):
+    checker = Checker(load_pool(descriptors))
+    with open(edges_path) as reference, open(read_path) as read:
+        for theirs_line, ours_line in zip(reference, read):
+            record = json.loads(theirs_line)
+            result = json.loads(ours_line)
+            ours = result.get("error")
+            if ours is None:
+                try:
+                    got = checker.cls(record["type"]).FromString(bytes.fromhex(result["binary"]))
+                    ours = "reads " + checker.canonical(got).hex()
+                except Exception as e:  # nested deeper than the reference decodes
+                    ours = f"reads a message the reference cannot decode: {e}"
+            theirs = record.get("refused")
+            theirs = "reads " + record["binary"] if theirs is None else theirs
+            same = ours == theirs or (
+                not ours.startswith("reads ") and not theirs.startswith("reads ")
+            )
+            if same:
+                checker.passed += 1
+            elif record["json"] in KNOWN:
+                checker.passed += 1
+                print(f"known: {record['json']}: {KNOWN[record['json']]}", flush=True)
+            else:
+                record["ours"] = record["json"]
+                checker.fail("our strict reader and json_format disagree", record, ours, theirs)
+    return checker
+
+
 def main():
-    if len(sys.argv) != 5 or sys.argv[1] not in ("check", "compare"):
+    steps = {"check": check, "compare": compare, "edges": edges, "verdicts": verdicts}
+    if len(sys.argv) != 5 or sys.argv[1] not in steps:
         raise SystemExit(__doc__)
     step, descriptors, first, second = sys.argv[1:]
-    checker = (check if step == "check" else compare)(descriptors, first, second)
-    label = "ours->reference" if step == "check" else "reference->ours"
+    if step == "edges":
+        checker = edges(descriptors, first)
+        print(f"edges: {len(EDGES)} written", flush=True)
+        sys.exit(0)
+    checker = steps[step](descriptors, first, second)
+    label = {"check": "ours->reference", "compare": "reference->ours", "verdicts": "edges"}[step]
     print(f"{label}: {checker.passed} passed, {checker.failed} failed", flush=True)
     sys.exit(1 if checker.failed else 0)
 

@@ -65,4 +65,9 @@ status=0
 "$py" "$HERE/differential.py" check "$DESCRIPTORS" "$work/ours.jsonl" "$work/reference.jsonl" || status=1
 "$bin" read "$work/reference.jsonl" "$work/read.jsonl"
 "$py" "$HERE/differential.py" compare "$DESCRIPTORS" "$work/reference.jsonl" "$work/read.jsonl" || status=1
+# Hand-written edge texts: our strict reader and the reference agree on
+# each (both refuse, or both read the same message).
+"$py" "$HERE/differential.py" edges "$DESCRIPTORS" "$work/edges.jsonl" -
+"$bin" read "$work/edges.jsonl" "$work/edges-read.jsonl"
+"$py" "$HERE/differential.py" verdicts "$DESCRIPTORS" "$work/edges.jsonl" "$work/edges-read.jsonl" || status=1
 exit "$status"

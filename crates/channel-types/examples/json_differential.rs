@@ -136,8 +136,10 @@ fn read(input: &str, out: &str) -> Result<(), String> {
         let type_name = record["type"].as_str().unwrap_or_default();
         let mut reply = json!({"type": type_name, "seed": record["seed"]});
         let text = record["json"].as_str().unwrap_or_default();
-        // The text as such, then as an `Any` (what `@type` dispatches on).
-        let parsed = json::from_slice_strict::<serde_json::Value>(text.as_bytes());
+        // The text checked and parsed as the emulator reads a request, then
+        // read as an `Any` (what `@type` dispatches on).
+        let parsed = json::check_text(text.as_bytes())
+            .and_then(|()| json::from_slice_strict::<serde_json::Value>(text.as_bytes()));
         let result = parsed.and_then(|mut value| {
             if let Some(members) = value.as_object_mut() {
                 members.insert(

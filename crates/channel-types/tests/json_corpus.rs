@@ -149,6 +149,16 @@ fn enums_read_by_name_by_number_and_by_number_in_a_string() {
         r#"{"customerAttestationState": "2"}"#,
         Ok(r#"{"customerAttestationState":"NON_EXEMPT_AND_INFO_VERIFIED"}"#),
     );
+    // An integral number in any form, as for integers; a fraction is refused.
+    both::<Customer>(
+        r#"{"customerAttestationState": 1.0}"#,
+        Ok(r#"{"customerAttestationState":"EXEMPT"}"#),
+    );
+    both::<Customer>(
+        r#"{"customerAttestationState": 1.5}"#,
+        Err("Invalid value at 'customerAttestationState' \
+             (type.googleapis.com/google.cloud.channel.v1.Customer.CustomerAttestationState), 1.5"),
+    );
     // proto3 enums are open: a number the schema lacks is kept and written back.
     both::<Customer>(
         r#"{"customerAttestationState": 99}"#,

@@ -130,6 +130,13 @@ where
             }
 
             fn visit_f64<Err: serde::de::Error>(self, f: f64) -> Result<Self::Value, Err> {
+                // An integral number written with a fraction or exponent
+                // (`1.0`, `1e0`) is a number like any other, as for integers.
+                let integral =
+                    f.fract() == 0.0 && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&f);
+                if integral {
+                    return Ok(OpenEnum::new(f as i32));
+                }
                 Err(Self::refuse(f.to_string()))
             }
 
