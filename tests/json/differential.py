@@ -261,6 +261,33 @@ EDGES = [
     for m in ["fooBar,baz.quxQuux", "foo_bar", "", "FooBar"]
 ] + [
     (VALUE, nested_list(n)) for n in [10, 90, 120]
+] + [
+    ("google.rpc.ErrorInfo", t)
+    for t in [
+        '{"metadata": null}',
+        '{"metadata": {"a": null}}',
+        '{"metadata": {"a": 1}}',
+        '{"metadata": {"a": "x", "a": "y"}}',
+        '{"metadata": {"a": "x", "b": "y"}, "reason": null}',
+    ]
+] + [
+    ("google.longrunning.Operation", t)
+    for t in [
+        '{"metadata": null, "done": null}',
+        '{"response": {"@type": "type.googleapis.com/google.protobuf.Empty"}}',
+        '{"response": {"@type": "type.googleapis.com/google.protobuf.Empty", "value": {}}}',
+        '{"error": {"code": 3, "details": [null]}}',
+    ]
+] + [
+    (VALUE, any_of("Struct", {"a": None, "b": [None, 1.5, "x", {"c": True}]})),
+    (VALUE, any_of("Value", None)),
+    (VALUE, any_of("Int32Value", None)),
+    (VALUE, any_of("Int32Value", "1e1")),
+    (VALUE, any_of("Int64Value", "-0")),
+    (VALUE, any_of("UInt64Value", "-1")),
+    (VALUE, any_of("BoolValue", "true")),
+    (VALUE, any_of("Timestamp", "2026-01-01t00:00:00Z")),
+    (VALUE, '{"protoValue": null}'),
 ]
 
 # Edges where our strict reader differs from json_format on purpose, by text.

@@ -196,9 +196,12 @@ impl Any {
         }
         let name = type_url.rsplit('/').next().unwrap_or_default();
         let codec = lookup(name).ok_or_else(|| AnyError::UnknownType(type_url.clone()))?;
-        // Empty has no special form, but some writers wrap it all the same.
-        let wrapped =
-            codec.wrapped || (name == "google.protobuf.Empty" && object.contains_key("value"));
+        // Empty has no special form, but some writers wrap it all the same;
+        // a strict reader refuses that "value" as Google's parsers do.
+        let wrapped = codec.wrapped
+            || (name == "google.protobuf.Empty"
+                && object.contains_key("value")
+                && !crate::json::is_strict());
         let inner = if wrapped {
             object.remove("value").ok_or_else(|| {
                 AnyError::Decode(format!("an Any of {name} must have a \"value\" member"))
