@@ -124,7 +124,7 @@ async fn a_member_named_twice_or_nested_too_deep_is_refused_before_anything_chan
     assert_eq!(
         envelope["error"]["message"],
         "Invalid JSON payload received. Duplicate name \"domain\" at 'customer': \
-         a field may be set once."
+         a field, or one member of a oneof, may be set once."
     );
     assert_eq!(violations(&envelope)[0].0, "customer.domain");
 

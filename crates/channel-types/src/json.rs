@@ -198,11 +198,11 @@ impl fmt::Display for JsonError {
             JsonError::Invalid { at, reason } => write!(f, "Invalid value at '{at}': {reason}"),
             JsonError::DuplicateField { at, name } if at.is_empty() => write!(
                 f,
-                "Invalid JSON payload received. Duplicate name {name:?}: a field may be set once."
+                "Invalid JSON payload received. Duplicate name {name:?}: a field, or one member of a oneof, may be set once."
             ),
             JsonError::DuplicateField { at, name } => write!(
                 f,
-                "Invalid JSON payload received. Duplicate name {name:?} at '{at}': a field may be set once."
+                "Invalid JSON payload received. Duplicate name {name:?} at '{at}': a field, or one member of a oneof, may be set once."
             ),
             JsonError::TooDeep { .. } => write!(
                 f,

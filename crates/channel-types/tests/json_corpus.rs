@@ -327,14 +327,25 @@ fn a_field_set_twice_under_its_two_names_is_refused_naming_it() {
     both::<Customer>(
         r#"{"orgDisplayName": "a", "org_display_name": "b"}"#,
         Err(
-            "Invalid JSON payload received. Duplicate name \"orgDisplayName\": a field may be set once.",
+            "Invalid JSON payload received. Duplicate name \"orgDisplayName\": a field, or one member of a oneof, may be set once.",
         ),
     );
     both::<Customer>(
         r#"{"orgPostalAddress": {"regionCode": "US", "region_code": "CH"}}"#,
         Err(
             "Invalid JSON payload received. Duplicate name \"regionCode\" at 'orgPostalAddress': \
-             a field may be set once.",
+             a field, or one member of a oneof, may be set once.",
+        ),
+    );
+}
+
+#[test]
+fn two_members_of_one_oneof_are_refused_naming_the_second() {
+    both::<Value>(
+        r#"{"int64Value": 1, "stringValue": "x"}"#,
+        Err(
+            "Invalid JSON payload received. Duplicate name \"stringValue\": \
+             a field, or one member of a oneof, may be set once.",
         ),
     );
 }
@@ -374,7 +385,7 @@ fn the_text_check_refuses_a_member_named_twice_and_nesting_past_100() {
     assert_eq!(err.field(), "customer.domain");
     assert_eq!(
         err.to_string(),
-        "Invalid JSON payload received. Duplicate name \"domain\" at 'customer': a field may be set once."
+        "Invalid JSON payload received. Duplicate name \"domain\" at 'customer': a field, or one member of a oneof, may be set once."
     );
     // A null first is still a member named twice.
     assert!(json::check_text(br#"{"a": null, "a": 1}"#).is_err());
