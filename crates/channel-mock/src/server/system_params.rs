@@ -42,6 +42,8 @@ const NAMES: &[(&str, &[&str])] = &[
 #[derive(Debug)]
 pub(crate) struct SystemParams {
     enums_as_numbers: bool,
+    /// `alt=proto`: the answer as the binary protobuf encoding.
+    proto: bool,
     fields: Option<Selection>,
     pretty: bool,
     callback: Option<String>,
@@ -52,6 +54,7 @@ impl Default for SystemParams {
     fn default() -> Self {
         SystemParams {
             enums_as_numbers: false,
+            proto: false,
             fields: None,
             // Google's front end indents unless asked not to.
             pretty: true,
@@ -111,11 +114,12 @@ impl SystemParams {
                 match compact.as_str() {
                     "json" => {}
                     "json;enum-encoding=int" => self.enums_as_numbers = true,
+                    "proto" => self.proto = true,
                     _ => {
                         return Err(invalid(
                             name,
                             format!(
-                                "unsupported response format {:?}; use json or json;enum-encoding=int",
+                                "unsupported response format {:?}; use json, json;enum-encoding=int or proto",
                                 shorten(&value)
                             ),
                         ));
@@ -170,6 +174,9 @@ impl SystemParams {
             fields.check(output)?;
             fields.apply(&mut value);
         }
+        if self.proto {
+            return proto_response(value, output);
+        }
         if self.enums_as_numbers {
             enums_to_numbers(&mut value, output);
         }
@@ -197,6 +204,31 @@ impl SystemParams {
                 .into_response(),
         })
     }
+}
+
+/// An answer in the binary protobuf encoding (`alt=proto`), as Google's
+/// front end serves it: the JSON answer read back as its message type
+/// through the `Any` registry, which knows every output type.
+fn proto_response(value: Value, output: &str) -> Result<Response> {
+    let mut members = match value {
+        Value::Object(members) => members,
+        _ => serde_json::Map::new(),
+    };
+    members.insert(
+        "@type".into(),
+        Value::String(format!("type.googleapis.com/{output}")),
+    );
+    let any = channel_types::wkt::Any::from_json(Value::Object(members)).map_err(|e| {
+        Error::rpc(
+            Code::Internal,
+            format!("the response has no binary form: {e}"),
+        )
+    })?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-protobuf")],
+        any.value,
+    )
+        .into_response())
 }
 
 /// Rewrites every enum value of a message's JSON as its number, following
@@ -471,7 +503,7 @@ mod tests {
     #[test]
     fn a_repeated_or_malformed_system_parameter_is_refused() {
         assert!(split(Some("alt=json&$alt=json")).is_err());
-        assert!(split(Some("alt=proto")).is_err());
+        assert!(split(Some("alt=media")).is_err());
         assert!(split(Some("prettyPrint=maybe")).is_err());
         assert!(split(Some("$.xgafv=3")).is_err());
         assert!(split(Some("callback=alert(1)")).is_err());
@@ -526,5 +558,42 @@ mod tests {
         });
         enums_to_numbers(&mut op, "google.longrunning.Operation");
         assert!(op["metadata"]["operationType"].is_number(), "{op}");
+    }
+
+    #[tokio::test]
+    async fn alt_proto_answers_the_binary_encoding_of_the_output_type() {
+        use prost::Message;
+        let (_, params) = split(Some("%24alt=proto")).unwrap();
+        let response = params
+            .render(
+                json!({"name": "accounts/A/customers/C", "orgDisplayName": "Acme",
+                       "customerAttestationState": "EXEMPT"}),
+                "google.cloud.channel.v1.Customer",
+            )
+            .unwrap();
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/x-protobuf"
+        );
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let customer = channel_types::model::Customer::decode(body).unwrap();
+        assert_eq!(customer.name, "accounts/A/customers/C");
+        assert_eq!(customer.org_display_name, "Acme");
+        assert_eq!(customer.customer_attestation_state, 1);
+    }
+
+    #[test]
+    fn every_methods_output_has_a_binary_form() {
+        for method in channel_types::methods::ALL {
+            let (_, params) = split(Some("alt=proto")).unwrap();
+            assert!(
+                params.render(json!({}), method.output).is_ok(),
+                "{}: {}",
+                method.name,
+                method.output
+            );
+        }
     }
 }
