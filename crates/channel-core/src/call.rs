@@ -208,94 +208,163 @@ where
     /// Sends the request; the same as `.await`ing the call.
     pub async fn send(self) -> Result<Out> {
         let finish = self.finish;
-        let client = self.client.clone();
-        let (response, _) = self.send_raw().await?;
+        let (response, _, client) = self.run().await?;
         Ok(finish(&client, response))
     }
 
     /// Sends the request and returns the raw response with the request as
     /// sent (request id filled in), for callers that page or poll further.
-    pub(crate) async fn send_raw(mut self) -> Result<(Resp, Req)> {
+    pub(crate) async fn send_raw(self) -> Result<(Resp, Req)> {
+        let (response, request, _) = self.run().await?;
+        Ok((response, request))
+    }
+
+    /// The call itself; hands the client back so that [`send`](Self::send)
+    /// need not hold a second handle on it.
+    ///
+    /// Only what a call uses is paid for: the options are merged once (not
+    /// copied first), the retry policy is looked up after a failure, and
+    /// the spans are left out when no subscriber wants them.
+    async fn run(mut self) -> Result<(Resp, Req, Client)> {
         (self.check)(self.method, &self.request)?;
         if let Some(field) = self.request_id {
             fill_request_id(field(&mut self.request))?;
         }
-        let options = self.options.clone().or(self.client.defaults());
         let idempotent = self.is_idempotent();
-        let retry = options
-            .retry()
-            .cloned()
-            .unwrap_or_else(|| RetryPolicy::for_method(self.method));
+        let Call {
+            client,
+            method,
+            request,
+            options,
+            invoke,
+            ..
+        } = self;
+        let options = options.or(client.defaults());
         let timeout = options.timeout().unwrap_or(crate::client::DEFAULT_TIMEOUT);
         let started = Instant::now();
         let deadline = deadline_after(started, timeout);
         let span = tracing::info_span!(
             "cloudchannel.call",
-            method = self.method.name,
-            service = self.method.service,
+            method = method.name,
+            service = method.service,
             attempts = tracing::field::Empty,
             code = tracing::field::Empty,
         );
-        let stubs = self.client.stubs().clone();
-        let method = self.method;
-        let invoke = self.invoke;
-        let request = self.request;
-        async move {
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let attempt_started = Instant::now();
-                let outcome = tokio::time::timeout_at(
-                    deadline,
-                    invoke(&stubs, request.clone(), options.for_attempt(deadline, attempt))
-                        .instrument(tracing::debug_span!("cloudchannel.attempt", attempt)),
-                )
-                .await;
-                let error = match outcome {
-                    Ok(Ok(response)) => {
-                        tracing::Span::current().record("attempts", attempt).record("code", "OK");
-                        tracing::debug!(latency_ms = started.elapsed().as_millis() as u64, "call succeeded");
-                        return Ok((response, request));
-                    }
-                    Ok(Err(error)) => error,
-                    Err(_) => Error::timeout(format!(
-                        "{} did not finish within {timeout:?} ({attempt} attempt(s))",
-                        method.name
-                    )),
-                };
-                tracing::debug!(
-                    attempt,
-                    code = error.code().as_str_name(),
-                    latency_ms = attempt_started.elapsed().as_millis() as u64,
-                    "attempt failed"
-                );
-                // A request that may have been applied is sent again only
-                // when that cannot apply it twice.
-                let may_duplicate = error.kind() == ErrorKind::OutcomeUnknown && !idempotent;
-                if may_duplicate || !retry.should_retry(&error, attempt) {
-                    tracing::Span::current()
-                        .record("attempts", attempt)
-                        .record("code", error.code().as_str_name());
-                    return Err(error);
+        let attempts = Attempts {
+            stubs: client.stubs(),
+            method,
+            invoke,
+            options: &options,
+            idempotent,
+            started,
+            deadline,
+            timeout,
+            span: &span,
+        };
+        let outcome = if span.is_disabled() {
+            attempts.run(request).await
+        } else {
+            attempts.run(request).instrument(span.clone()).await
+        };
+        outcome.map(|(response, request)| (response, request, client))
+    }
+}
+
+/// The retry loop of one call, inside its deadline.
+struct Attempts<'a, Req, Resp> {
+    stubs: &'a Stubs,
+    method: &'static Method,
+    invoke: Invoke<Req, Resp>,
+    options: &'a CallOptions,
+    idempotent: bool,
+    started: Instant,
+    deadline: Instant,
+    timeout: Duration,
+    /// The call's span (disabled when no subscriber wants it).
+    span: &'a tracing::Span,
+}
+
+impl<Req: Clone + Send + 'static, Resp: Send + 'static> Attempts<'_, Req, Resp> {
+    async fn run(self, request: Req) -> Result<(Resp, Req)> {
+        let Attempts {
+            stubs,
+            method,
+            invoke,
+            options,
+            idempotent,
+            started,
+            deadline,
+            timeout,
+            span,
+        } = self;
+        // Looked up after the first failure: most calls never need it.
+        let mut retry: Option<RetryPolicy> = None;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let attempt_started = Instant::now();
+            // A retry needs the request again, so each attempt sends a copy.
+            let sent = invoke(
+                stubs,
+                request.clone(),
+                options.for_attempt(deadline, attempt),
+            );
+            let attempt_span = tracing::debug_span!("cloudchannel.attempt", attempt);
+            let outcome = if attempt_span.is_disabled() {
+                tokio::time::timeout_at(deadline, sent).await
+            } else {
+                tokio::time::timeout_at(deadline, sent.instrument(attempt_span)).await
+            };
+            let error = match outcome {
+                Ok(Ok(response)) => {
+                    span.record("attempts", attempt).record("code", "OK");
+                    tracing::debug!(
+                        latency_ms = started.elapsed().as_millis() as u64,
+                        "call succeeded"
+                    );
+                    return Ok((response, request));
                 }
-                let wake = Instant::now().checked_add(retry.delay(attempt, &error));
-                match wake {
-                    Some(wake) if wake < deadline => tokio::time::sleep_until(wake).await,
-                    _ => {
-                        tokio::time::sleep_until(deadline).await;
-                        let unknown = error.is_outcome_unknown();
-                        return Err(Error::timeout(format!(
-                            "{} did not finish within {timeout:?}: no time left to retry after {attempt} attempt(s)",
-                            method.name
-                        ))
-                        .with_source(error)
-                        .with_outcome_unknown(unknown));
-                    }
+                Ok(Err(error)) => error,
+                Err(_) => Error::timeout(format!(
+                    "{} did not finish within {timeout:?} ({attempt} attempt(s))",
+                    method.name
+                )),
+            };
+            tracing::debug!(
+                attempt,
+                code = error.code().as_str_name(),
+                latency_ms = attempt_started.elapsed().as_millis() as u64,
+                "attempt failed"
+            );
+            let retry = retry.get_or_insert_with(|| {
+                options
+                    .retry()
+                    .cloned()
+                    .unwrap_or_else(|| RetryPolicy::for_method(method))
+            });
+            // A request that may have been applied is sent again only
+            // when that cannot apply it twice.
+            let may_duplicate = error.kind() == ErrorKind::OutcomeUnknown && !idempotent;
+            if may_duplicate || !retry.should_retry(&error, attempt) {
+                span.record("attempts", attempt)
+                    .record("code", error.code().as_str_name());
+                return Err(error);
+            }
+            let wake = Instant::now().checked_add(retry.delay(attempt, &error));
+            match wake {
+                Some(wake) if wake < deadline => tokio::time::sleep_until(wake).await,
+                _ => {
+                    tokio::time::sleep_until(deadline).await;
+                    let unknown = error.is_outcome_unknown();
+                    return Err(Error::timeout(format!(
+                        "{} did not finish within {timeout:?}: no time left to retry after {attempt} attempt(s)",
+                        method.name
+                    ))
+                    .with_source(error)
+                    .with_outcome_unknown(unknown));
                 }
             }
         }
-        .instrument(span)
-        .await
     }
 }
 

@@ -267,12 +267,43 @@ fn validate<const N: usize>(
     Ok(())
 }
 
+/// Names up to this many bytes are joined on the stack before printing.
+const STACK_NAME: usize = 128;
+
 /// Prints `c0/v0/c1/v1/...`.
+///
+/// A name that fits [`STACK_NAME`] is joined on the stack and written in one
+/// piece: `to_string` then allocates once, at the exact size, where a write
+/// per piece made its string grow three or four times.
 fn write_name<const N: usize>(
     f: &mut fmt::Formatter<'_>,
     collections: [&str; N],
     values: [&str; N],
 ) -> fmt::Result {
+    let len = collections
+        .iter()
+        .zip(values)
+        .map(|(collection, value)| collection.len() + value.len() + 2)
+        .sum::<usize>()
+        - 1;
+    if len <= STACK_NAME {
+        let mut buf = [0u8; STACK_NAME];
+        let mut at = 0;
+        let mut put = |piece: &str| {
+            buf[at..at + piece.len()].copy_from_slice(piece.as_bytes());
+            at += piece.len();
+        };
+        for (i, (collection, value)) in collections.iter().zip(values).enumerate() {
+            if i > 0 {
+                put("/");
+            }
+            put(collection);
+            put("/");
+            put(value);
+        }
+        // Whole strings joined end to end are UTF-8: this never fails.
+        return f.write_str(std::str::from_utf8(&buf[..at]).map_err(|_| fmt::Error)?);
+    }
     for (i, (collection, value)) in collections.iter().zip(values).enumerate() {
         if i > 0 {
             f.write_str("/")?;
@@ -282,6 +313,46 @@ fn write_name<const N: usize>(
         f.write_str(value)?;
     }
     Ok(())
+}
+
+/// Where a value lies in an owned name's text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    fn of(self, text: &str) -> &str {
+        &text[self.start..self.end]
+    }
+}
+
+/// Joins `c0/v0/c1/v1/...` into a string of the exact size, and says where
+/// each value lies in it.
+fn join_name<const N: usize>(collections: [&str; N], values: [&str; N]) -> (String, [Span; N]) {
+    let len = collections
+        .iter()
+        .zip(values)
+        .map(|(collection, value)| collection.len() + value.len() + 2)
+        .sum::<usize>()
+        - 1;
+    let mut text = String::with_capacity(len);
+    let mut spans = [Span { start: 0, end: 0 }; N];
+    for (i, (collection, value)) in collections.iter().zip(values).enumerate() {
+        if i > 0 {
+            text.push('/');
+        }
+        text.push_str(collection);
+        text.push('/');
+        let start = text.len();
+        text.push_str(value);
+        spans[i] = Span {
+            start,
+            end: text.len(),
+        };
+    }
+    (text, spans)
 }
 
 /// Declares the owned type and its borrowed `Ref` twin for a pattern of
@@ -298,9 +369,13 @@ macro_rules! resource_name {
         $(parent: $parent:ident)?
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        ///
+        /// It keeps the whole name as printed, and where each value lies in
+        /// it: printing is one copy, and parsing one allocation.
+        #[derive(Clone, PartialEq, Eq, Hash)]
         pub struct $name {
-            $($field: String,)+
+            text: String,
+            $($field: Span,)+
         }
 
         #[doc = concat!(
@@ -318,9 +393,9 @@ macro_rules! resource_name {
             /// Builds a name from its values, rejecting any that is empty or
             /// holds a `/`, whitespace or a control character.
             pub fn new($($field: impl Into<String>),+) -> Result<Self, NameError> {
-                let name = Self { $($field: $field.into()),+ };
-                validate(Self::PATTERN, [$($collection),+], [$(name.$field.as_str()),+])?;
-                Ok(name)
+                $(let $field: String = $field.into();)+
+                validate(Self::PATTERN, [$($collection),+], [$($field.as_str()),+])?;
+                Ok($ref_name { $($field: $field.as_str()),+ }.into_owned())
             }
 
             /// Parses `s` without allocating; the result borrows from `s`.
@@ -330,13 +405,13 @@ macro_rules! resource_name {
 
             /// Views this name as its borrowed form.
             pub fn as_borrowed(&self) -> $ref_name<'_> {
-                $ref_name { $($field: &self.$field),+ }
+                $ref_name { $($field: self.$field.of(&self.text)),+ }
             }
 
             $(
                 #[doc = concat!("The `{", stringify!($field), "}` value.")]
                 pub fn $field(&self) -> &str {
-                    &self.$field
+                    self.$field.of(&self.text)
                 }
             )+
         }
@@ -357,7 +432,8 @@ macro_rules! resource_name {
 
             /// Copies the values into an owned name.
             pub fn into_owned(self) -> $name {
-                $name { $($field: self.$field.to_owned()),+ }
+                let (text, [$($field),+]) = join_name([$($collection),+], [$(self.$field),+]);
+                $name { text, $($field),+ }
             }
 
             /// Same as `into_owned`; it shadows `ToOwned::to_owned`, which
@@ -376,7 +452,28 @@ macro_rules! resource_name {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.as_borrowed(), f)
+                f.write_str(&self.text)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(stringify!($field), &self.$field()))+
+                    .finish()
+            }
+        }
+
+        /// Ordered value by value, as the borrowed form is.
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.as_borrowed().cmp(&other.as_borrowed())
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
             }
         }
 
@@ -983,6 +1080,56 @@ mod tests {
 
     fn kind_of<T: fmt::Debug>(result: Result<T, NameError>) -> NameErrorKind {
         result.unwrap_err().kind()
+    }
+
+    #[test]
+    fn to_string_makes_its_string_at_the_exact_size_in_one_go() {
+        let s = "accounts/C01abc23/customers/S9x7Kq2w/entitlements/E0000042";
+        let text = s.parse::<Entitlement>().unwrap().to_string();
+        assert_eq!(text, s);
+        // A string grown piece by piece ends with spare room.
+        assert_eq!(text.capacity(), s.len());
+        let customer = "accounts/A/channelPartnerLinks/L/customers/C";
+        let text = customer.parse::<Customer>().unwrap().to_string();
+        assert_eq!((text.as_str(), text.capacity()), (customer, customer.len()));
+    }
+
+    #[test]
+    fn owned_names_order_and_debug_print_value_by_value() {
+        // As text `accounts/A-B/...` sorts before `accounts/A/...` ('-' < '/');
+        // value by value, `A` comes first, as it did when the values were kept apart.
+        let short = Entitlement::new("A", "C", "E").unwrap();
+        let long = Entitlement::new("A-B", "C", "E").unwrap();
+        assert!(short < long);
+        assert_eq!(
+            short.cmp(&long),
+            short.as_borrowed().cmp(&long.as_borrowed())
+        );
+        assert_eq!(
+            format!("{short:?}"),
+            r#"Entitlement { account: "A", customer: "C", entitlement: "E" }"#
+        );
+        assert_eq!(
+            (short.account(), short.customer(), short.entitlement()),
+            ("A", "C", "E")
+        );
+    }
+
+    #[test]
+    fn names_around_and_past_the_stack_buffer_print_whole() {
+        let fixed = "accounts/A/customers/C/entitlements/".len();
+        for len in [
+            STACK_NAME - fixed - 1,
+            STACK_NAME - fixed,
+            STACK_NAME - fixed + 1,
+            300,
+        ] {
+            let id = "é".repeat(len / 2) + &"x".repeat(len % 2);
+            let name = Entitlement::new("A", "C", id.as_str()).unwrap();
+            let expected = format!("accounts/A/customers/C/entitlements/{id}");
+            assert_eq!(name.to_string(), expected);
+            assert_eq!(format!("{}", name.as_borrowed()), expected);
+        }
     }
 
     #[test]

@@ -358,6 +358,24 @@ pub fn match_route(verb: HttpVerb, path: &str) -> Option<RouteMatch> {
     })
 }
 
+/// Matches `path` (percent-encoded, no query string) against one binding
+/// of `method` only, as [`match_route`] would: for a server that found its
+/// candidates another way (a prefix tree, say) and checks them here.
+pub fn match_binding(
+    method: &'static Method,
+    binding: &'static HttpBinding,
+    path: &str,
+) -> Option<RouteMatch> {
+    let template = templates().get(binding.path)?;
+    let values = template.match_path(path)?;
+    Some(RouteMatch {
+        method,
+        binding,
+        template,
+        values,
+    })
+}
+
 /// Rebuilds a request in its proto3 JSON form from a matched route, the raw
 /// query string (without `?`) and the body; see [`decode`].
 pub fn decode_json(route: &RouteMatch, query_string: Option<&str>, body: &[u8]) -> Result<Value> {

@@ -12,7 +12,9 @@ mod grpc;
 mod names;
 mod push;
 mod recover;
+mod reply;
 mod rest;
+mod router;
 mod state_file;
 mod system_params;
 

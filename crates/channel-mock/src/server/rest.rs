@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use channel_core::{CallOptions, Error, ErrorDetail, Result};
 use channel_http::status::{error_envelope, http_status};
-use channel_http::transcoding::{RouteMatch, decode_json, match_route, verb_of};
+use channel_http::transcoding::{RouteMatch, decode_json, verb_of};
 use channel_types::json;
 use channel_types::rpc::bad_request::FieldViolation;
 use channel_types::rpc::{BadRequest, Code};
@@ -18,7 +18,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::system_params;
+use super::reply::Reply;
+use super::{router, system_params};
 use crate::engine::Engine;
 
 /// What every REST call needs.
@@ -108,13 +109,9 @@ fn rename_violations_to_json(envelope: &mut Value) {
     }
 }
 
-fn json<T: Serialize>(message: T) -> Result<Value> {
-    serde_json::to_value(&message).map_err(|e| {
-        Error::rpc(
-            Code::Internal,
-            format!("the response has no JSON form: {e}"),
-        )
-    })
+/// The response, written once the system parameters are known.
+fn json<T: Serialize + Send + 'static>(message: T) -> Result<Reply> {
+    Ok(Reply::new(message))
 }
 
 /// An error as Google's JSON envelope, with the code's HTTP status,
@@ -262,7 +259,7 @@ async fn handle(
     if let Some(path) = uri.path().strip_prefix("/emulator/v1") {
         return super::admin::handle(engine, &method, path, uri.query(), &body);
     }
-    let route = verb_of(&method).and_then(|verb| match_route(verb, uri.path()));
+    let route = verb_of(&method).and_then(|verb| router::find(verb, uri.path()));
     let Some(route) = route else {
         return error_response(&unrouted(&method, uri.path()));
     };
@@ -303,7 +300,7 @@ async fn dispatch(
     query: Option<&str>,
     body: &[u8],
     options: CallOptions,
-) -> Result<Value> {
+) -> Result<Reply> {
     match route.method().name {
         "ListCustomers" => json(
             channel_core::CloudChannelService::list_customers(

@@ -19,6 +19,7 @@ use channel_core::{Error, Result};
 use channel_types::rpc::Code;
 use serde_json::Value;
 
+use super::reply::Reply;
 use crate::engine::errors::invalid;
 use crate::engine::schema::{FieldType, schema};
 use crate::engine::validate::shorten;
@@ -168,35 +169,52 @@ impl SystemParams {
     }
 
     /// Applies the parameters to a response of type `output` (a full
-    /// message name) and writes it.
-    pub(crate) fn render(&self, mut value: Value, output: &str) -> Result<Response> {
-        if let Some(fields) = &self.fields {
-            fields.check(output)?;
-            fields.apply(&mut value);
-        }
-        if self.proto {
-            return proto_response(value, output);
-        }
-        if self.enums_as_numbers {
-            enums_to_numbers(&mut value, output);
-        }
-        let text = if self.pretty {
-            serde_json::to_string_pretty(&value)
-        } else {
-            serde_json::to_string(&value)
-        }
-        .map_err(|e| {
+    /// message name) and writes it. The message goes through a JSON tree
+    /// only when `fields` or `enum-encoding=int` rewrites it.
+    pub(crate) fn render(&self, reply: Reply, output: &str) -> Result<Response> {
+        let no_json_form = |e: serde_json::Error| {
             Error::rpc(
                 Code::Internal,
                 format!("the response has no JSON form: {e}"),
             )
-        })?;
+        };
+        if self.proto {
+            let mut value = reply.to_value().map_err(no_json_form)?;
+            if let Some(fields) = &self.fields {
+                fields.check(output)?;
+                fields.apply(&mut value);
+            }
+            return proto_response(value, output);
+        }
+        let text = if self.fields.is_none() && !self.enums_as_numbers {
+            reply.to_bytes(self.pretty).map_err(no_json_form)?
+        } else {
+            let mut value = reply.to_value().map_err(no_json_form)?;
+            if let Some(fields) = &self.fields {
+                fields.check(output)?;
+                fields.apply(&mut value);
+            }
+            if self.enums_as_numbers {
+                enums_to_numbers(&mut value, output);
+            }
+            if self.pretty {
+                serde_json::to_vec_pretty(&value)
+            } else {
+                serde_json::to_vec(&value)
+            }
+            .map_err(no_json_form)?
+        };
         Ok(match &self.callback {
-            Some(callback) => (
-                [(header::CONTENT_TYPE, "text/javascript; charset=UTF-8")],
-                format!("// API callback\n{callback}({text});"),
-            )
-                .into_response(),
+            Some(callback) => {
+                let mut wrapped = format!("// API callback\n{callback}(").into_bytes();
+                wrapped.extend_from_slice(&text);
+                wrapped.extend_from_slice(b");");
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=UTF-8")],
+                    wrapped,
+                )
+                    .into_response()
+            }
             None => (
                 [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
                 text,
@@ -566,8 +584,10 @@ mod tests {
         let (_, params) = split(Some("%24alt=proto")).unwrap();
         let response = params
             .render(
-                json!({"name": "accounts/A/customers/C", "orgDisplayName": "Acme",
+                Reply::new(
+                    json!({"name": "accounts/A/customers/C", "orgDisplayName": "Acme",
                        "customerAttestationState": "EXEMPT"}),
+                ),
                 "google.cloud.channel.v1.Customer",
             )
             .unwrap();
@@ -589,7 +609,7 @@ mod tests {
         for method in channel_types::methods::ALL {
             let (_, params) = split(Some("alt=proto")).unwrap();
             assert!(
-                params.render(json!({}), method.output).is_ok(),
+                params.render(Reply::new(json!({})), method.output).is_ok(),
                 "{}: {}",
                 method.name,
                 method.output
