@@ -1217,6 +1217,45 @@ async fn offer_changes_during_a_commitment_wait_for_the_renewal_and_then_take_ef
         .await;
         let (_, state) = admin(&emulator, "GET", "/state", "").await;
         assert_eq!(state["pending"], json!({}), "{wire}");
+
+        // With renewal off, a waiting move to the flexible plan still
+        // happens at the end instead of the cancellation.
+        wait_done(
+            &c,
+            c.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: annual.name.clone(),
+                renewal_settings: Some(RenewalSettings {
+                    enable_renewal: false,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        )
+        .await;
+        wait_done(
+            &c,
+            c.change_offer(ChangeOfferRequest {
+                name: annual.name.clone(),
+                offer: flexible.clone(),
+                ..Default::default()
+            }),
+        )
+        .await;
+        admin(
+            &emulator,
+            "POST",
+            "/time:advance",
+            r#"{"duration":"31622400s"}"#,
+        )
+        .await;
+        let now_flexible = entitlement_of(&c, "S-annual").await;
+        assert_eq!(now_flexible.offer, flexible, "{wire}");
+        assert!(now_flexible.commitment_settings.is_none(), "{wire}");
+        assert_eq!(
+            changes(&c, "S-annual").await.pop().unwrap().change_type(),
+            ChangeType::PricePlanSwitched,
+            "{wire}"
+        );
     }
     emulator.shutdown().await.unwrap();
 }

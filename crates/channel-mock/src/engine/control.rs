@@ -373,7 +373,16 @@ impl Engine {
         }
         let renewal = commitment.renewal_settings.unwrap_or_default();
         let pending = state.pending.remove(&e.name);
-        if !renewal.enable_renewal {
+        // A waiting move off the commitment plan is what the reseller asked
+        // to happen at the end, renewal or not.
+        let leaves_commitment = pending.as_ref().is_some_and(|p| {
+            let id = p.offer.rsplit('/').next().unwrap_or_default();
+            self.inner
+                .catalog
+                .offer(id)
+                .is_some_and(|o| o.plan.payment_plan() != PaymentPlan::Commitment)
+        });
+        if !renewal.enable_renewal && !leaves_commitment {
             state.entitlements.remove(&e.name);
             self.record_system_change(
                 state,
