@@ -362,7 +362,7 @@ impl Engine {
             );
             return true;
         }
-        let Some(commitment) = e.commitment_settings.clone() else {
+        let Some(commitment) = e.commitment_settings else {
             return false;
         };
         let Some(end) = commitment.end_time else {
