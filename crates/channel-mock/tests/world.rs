@@ -544,45 +544,62 @@ async fn changes(c: &Client, customer: &str) -> Vec<EntitlementChange> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trial_that_reaches_its_end_is_suspended_with_trial_ended() {
     let emulator = start().await;
-    fresh_world(&emulator).await;
-    let c = local(&emulator);
-    let trial = entitlement_of(&c, "S-trial").await;
-    assert_eq!(trial.provisioning_state(), ProvisioningState::Active);
-    let (status, moved) = admin(
-        &emulator,
-        "POST",
-        "/time:advance",
-        r#"{"duration":"86400s"}"#,
-    )
-    .await;
-    assert_eq!(status, 200, "{moved}");
-    assert_eq!(
-        entitlement_of(&c, "S-trial").await.provisioning_state(),
-        ProvisioningState::Active,
-        "one day in, the trial runs"
-    );
-    let (status, _) = admin(
-        &emulator,
-        "POST",
-        "/time:advance",
-        r#"{"duration":"1296000s"}"#,
-    )
-    .await;
-    assert_eq!(status, 200);
-    let ended = entitlement_of(&c, "S-trial").await;
-    assert_eq!(ended.provisioning_state(), ProvisioningState::Suspended);
-    assert_eq!(
-        ended.suspension_reasons,
-        [SuspensionReason::TrialEnded as i32]
-    );
-    let last = changes(&c, "S-trial").await.pop().unwrap();
-    assert_eq!(last.change_type(), ChangeType::Suspended);
-    assert_eq!(
-        last.change_reason,
-        Some(ChangeReason::SuspensionReason(
-            SuspensionReason::TrialEnded as i32
-        ))
-    );
+    for (wire, c) in wires(&emulator) {
+        fresh_world(&emulator).await;
+        let trial = entitlement_of(&c, "S-trial").await;
+        assert_eq!(
+            trial.provisioning_state(),
+            ProvisioningState::Active,
+            "{wire}"
+        );
+        let (status, moved) = admin(
+            &emulator,
+            "POST",
+            "/time:advance",
+            r#"{"duration":"86400s"}"#,
+        )
+        .await;
+        assert_eq!(status, 200, "{wire}: {moved}");
+        assert_eq!(
+            entitlement_of(&c, "S-trial").await.provisioning_state(),
+            ProvisioningState::Active,
+            "{wire}: one day in, the trial runs"
+        );
+        let (status, _) = admin(
+            &emulator,
+            "POST",
+            "/time:advance",
+            r#"{"duration":"1296000s"}"#,
+        )
+        .await;
+        assert_eq!(status, 200, "{wire}");
+        let ended = entitlement_of(&c, "S-trial").await;
+        assert_eq!(
+            ended.provisioning_state(),
+            ProvisioningState::Suspended,
+            "{wire}"
+        );
+        assert_eq!(
+            ended.suspension_reasons,
+            [SuspensionReason::TrialEnded as i32],
+            "{wire}"
+        );
+        let last = changes(&c, "S-trial").await.pop().unwrap();
+        assert_eq!(last.change_type(), ChangeType::Suspended, "{wire}");
+        assert_eq!(last.operator_type(), OperatorType::System, "{wire}");
+        assert_eq!(
+            last.change_reason,
+            Some(ChangeReason::SuspensionReason(
+                SuspensionReason::TrialEnded as i32
+            )),
+            "{wire}"
+        );
+        assert_eq!(
+            last.create_time,
+            trial.trial_settings.unwrap().end_time,
+            "{wire}: dated at the trial's end"
+        );
+    }
     emulator.shutdown().await.unwrap();
 }
 
@@ -1547,10 +1564,16 @@ async fn push_subscriptions_and_undelivered_events_survive_export_import_and_a_r
     })
     .await
     .unwrap();
-    // An endpoint nothing listens on: its events wait, unacknowledged.
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let dead = format!("http://{}/push", closed.local_addr().unwrap());
-    drop(closed);
+    // An endpoint that never acknowledges: its events wait.
+    let failing = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead = format!("http://{}/push", failing.local_addr().unwrap());
+    let failing_task = tokio::spawn(async move {
+        let app = axum::Router::new().route(
+            "/push",
+            axum::routing::post(|| async { axum::http::StatusCode::SERVICE_UNAVAILABLE }),
+        );
+        let _ = axum::serve(failing, app).await;
+    });
     let (status, made) = admin(
         &emulator,
         "POST",
@@ -1611,8 +1634,11 @@ async fn push_subscriptions_and_undelivered_events_survive_export_import_and_a_r
         pushed.lock().unwrap()[0]["entitlementEvent"]["eventType"],
         "PAID_SERVICE_STARTED"
     );
-    let acknowledged = restarted.engine().pushes()[0].acknowledged;
-    assert_eq!(acknowledged, 1);
+    // Acknowledged once the receiver's answer is back.
+    while restarted.engine().pushes()[0].acknowledged != 1 {
+        assert!(tokio::time::Instant::now() < deadline, "never acknowledged");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     restarted.shutdown().await.unwrap();
     let again = Emulator::start(config()).await.unwrap();
     assert_eq!(
@@ -1624,4 +1650,5 @@ async fn push_subscriptions_and_undelivered_events_survive_export_import_and_a_r
     again.shutdown().await.unwrap();
     let _ = std::fs::remove_file(&path);
     task.abort();
+    failing_task.abort();
 }
