@@ -1652,3 +1652,176 @@ async fn push_subscriptions_and_undelivered_events_survive_export_import_and_a_r
     task.abort();
     failing_task.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_causes_it() {
+    let emulator = start().await;
+    for (wire, c) in wires(&emulator) {
+        fresh_world(&emulator).await;
+        c.register_subscriber(RegisterSubscriberRequest {
+            account: ME.into(),
+            service_account: "events@project.iam.gserviceaccount.com".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let seats = |n: i64| {
+            vec![Parameter {
+                name: "num_units".into(),
+                value: Some(Value_::int(n)),
+                editable: true,
+            }]
+        };
+        let trial = entitlement_of(&c, "S-trial").await.name;
+        let annual = entitlement_of(&c, "S-annual").await.name;
+        // (entitlement, the event its call or the clock causes), in order.
+        let mut expected: Vec<(String, &str)> = Vec::new();
+        wait_done(
+            &c,
+            c.start_paid_service(StartPaidServiceRequest {
+                name: trial.clone(),
+                ..Default::default()
+            }),
+        )
+        .await;
+        expected.push((trial.clone(), "PAID_SERVICE_STARTED"));
+        wait_done(
+            &c,
+            c.change_parameters(ChangeParametersRequest {
+                name: trial.clone(),
+                parameters: seats(6),
+                ..Default::default()
+            }),
+        )
+        .await;
+        expected.push((trial.clone(), "LICENSE_CAP_CHANGED"));
+        wait_done(
+            &c,
+            c.suspend_entitlement(SuspendEntitlementRequest {
+                name: trial.clone(),
+                ..Default::default()
+            }),
+        )
+        .await;
+        expected.push((trial.clone(), "SUSPENDED"));
+        wait_done(
+            &c,
+            c.activate_entitlement(ActivateEntitlementRequest {
+                name: trial.clone(),
+                ..Default::default()
+            }),
+        )
+        .await;
+        expected.push((trial.clone(), "ACTIVATED"));
+        for (offer, event) in [
+            ("ws-business-standard-flexible", "SKU_CHANGED"),
+            ("ws-business-standard-annual", "PRICE_PLAN_SWITCHED"),
+        ] {
+            wait_done(
+                &c,
+                c.change_offer(ChangeOfferRequest {
+                    name: trial.clone(),
+                    offer: format!("{ME}/offers/{offer}"),
+                    ..Default::default()
+                }),
+            )
+            .await;
+            expected.push((trial.clone(), event));
+        }
+        wait_done(
+            &c,
+            c.change_parameters(ChangeParametersRequest {
+                name: annual.clone(),
+                parameters: seats(12),
+                ..Default::default()
+            }),
+        )
+        .await;
+        expected.push((annual.clone(), "COMMITMENT_CHANGED"));
+        wait_done(
+            &c,
+            c.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: annual.clone(),
+                renewal_settings: Some(RenewalSettings {
+                    enable_renewal: true,
+                    payment_plan: PaymentPlan::Commitment as i32,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        )
+        .await;
+        expected.push((annual.clone(), "RENEWAL_SETTING_CHANGED"));
+        admin(
+            &emulator,
+            "POST",
+            "/entitlements:assignLicenses",
+            &json!({ "entitlement": annual, "assignedUnits": 9 }).to_string(),
+        )
+        .await;
+        expected.push((annual.clone(), "LICENSE_ASSIGNMENT_CHANGED"));
+        let vault = wait_done(
+            &c,
+            c.create_entitlement(CreateEntitlementRequest {
+                parent: format!("{ME}/customers/S-annual"),
+                entitlement: Some(offer("ws-vault-flexible", 10)),
+                ..Default::default()
+            }),
+        )
+        .await
+        .name;
+        expected.push((vault.clone(), "CREATED"));
+        c.cancel_entitlement(CancelEntitlementRequest {
+            name: vault.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+        expected.push((vault.clone(), "CANCELLED"));
+        admin(
+            &emulator,
+            "POST",
+            "/time:advance",
+            r#"{"duration":"31622400s"}"#,
+        )
+        .await;
+
+        let (_, pulled) = admin(&emulator, "GET", "/events?after=0", "").await;
+        let got: Vec<(String, String)> = pulled["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let event = &e["event"]["entitlementEvent"];
+                (
+                    event["entitlement"].as_str().unwrap().to_string(),
+                    event["eventType"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        // Both annual plans (the trial moved onto one) renew at the clock move.
+        let (calls, clock) = got.split_at(expected.len());
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(e, t)| (e, t.to_string()))
+            .collect();
+        assert_eq!(calls, expected.as_slice(), "{wire}");
+        let mut renewed: Vec<&(String, String)> = clock.iter().collect();
+        renewed.sort();
+        assert_eq!(
+            renewed,
+            [
+                &(annual.clone(), "RENEWED".to_string()),
+                &(trial.clone(), "RENEWED".to_string())
+            ],
+            "{wire}"
+        );
+        // Every EntitlementEvent type but TYPE_UNSPECIFIED came.
+        let kinds: std::collections::BTreeSet<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(kinds.len(), 12, "{wire}: {kinds:?}");
+    }
+    emulator.shutdown().await.unwrap();
+}
