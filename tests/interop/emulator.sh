@@ -28,11 +28,13 @@ build_emulator() {
 }
 
 # Starts the emulator on free loopback ports and waits for its ready line;
-# sets ready_line. Returns non-zero if it exits or stays silent too long.
+# sets ready_line. Arguments after the two output files go to the emulator
+# (e.g. --scenario FILE). Returns non-zero if it exits or stays silent too long.
 start_emulator() {
     local out="$1" err="$2"
+    shift 2
     : >"$out"
-    "$emulator" --grpc 127.0.0.1:0 --http 127.0.0.1:0 >"$out" 2>"$err" &
+    "$emulator" --grpc 127.0.0.1:0 --http 127.0.0.1:0 "$@" >"$out" 2>"$err" &
     emulator_pid=$!
     local waited=0
     while [ "$waited" -lt $((READY_TIMEOUT_S * 10)) ]; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Interoperability test: Google's official Python clients (GAPIC over gRPC,
-# discovery over REST) run a reseller workflow against channel-emulator.
+# discovery over REST) run a reseller workflow, then a transfer from another
+# reseller, against channel-emulator seeded with the example scenario.
 #
 #   bash tests/interop/run.sh
 #
@@ -15,6 +16,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 REQUIREMENTS="$HERE/requirements.txt"
+SCENARIO="$ROOT/crates/channel-mock/examples/scenario.yaml"
 WIRES="${INTEROP_WIRES:-grpc rest}"
 
 READY_TIMEOUT_S=60
@@ -87,7 +89,9 @@ failed=0
 for wire in $WIRES; do
     log "=== $wire ==="
     ready_line=""
-    if ! start_emulator "$work/$wire.out" "$work/$wire.err"; then
+    # The example world: another reseller's customer to take over with its
+    # auth token (the transfer part of the workflow).
+    if ! start_emulator "$work/$wire.out" "$work/$wire.err" --scenario "$SCENARIO"; then
         stop_emulator
         log "$wire: FAILED (emulator did not start)"
         failed=$((failed + 1))

@@ -7,6 +7,12 @@ Google's official Python clients, unmodified.
 
 --wire grpc uses google-cloud-channel (GAPIC) over an insecure gRPC channel;
 --wire rest uses google-api-python-client with its bundled discovery document.
+After the reseller workflow comes a transfer from another reseller, against
+the customer the example scenario seeds (crates/channel-mock/examples/
+scenario.yaml): wrong and missing auth tokens are refused with
+PERMISSION_DENIED, a transfer that leaves out an entitlement of the product
+with FAILED_PRECONDITION, and the full transfer moves both subscriptions.
+
 Each step is printed; the first failure stops the run with exit status 1.
 """
 
@@ -24,6 +30,16 @@ CALL_TIMEOUT_S = 30.0
 OPERATION_TIMEOUT_S = 60.0
 POLL_INTERVAL_S = 0.1
 PAGE_SIZE = 3
+
+# The other reseller's customer in the example scenario.
+RIVAL_IDENTITY = "C-rival"
+RIVAL_DOMAIN = "rival-customer.example"
+RIVAL_TOKEN = "rival-admin-token"
+RIVAL_SEATS = 20
+TRANSFERRED_SKUS = {
+    "products/google-workspace/skus/business-standard",
+    "products/google-workspace/skus/google-vault",
+}
 
 
 class WorkflowError(Exception):
@@ -353,6 +369,153 @@ def run_grpc(endpoint, account, steps):
         channel.close()
 
 
+def transfer_grpc(endpoint, account, steps):
+    """The transfer from another reseller, through the GAPIC client."""
+    import grpc
+    from google.api_core import exceptions as gexc
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import channel_v1
+    from google.cloud.channel_v1.services.cloud_channel_service.transports import (
+        CloudChannelServiceGrpcTransport,
+    )
+
+    channel = grpc.insecure_channel(endpoint)
+    try:
+        transport = CloudChannelServiceGrpcTransport(
+            channel=channel, credentials=AnonymousCredentials()
+        )
+    except ValueError:
+        transport = CloudChannelServiceGrpcTransport(channel=channel)
+    client = channel_v1.CloudChannelServiceClient(transport=transport)
+    timeout = CALL_TIMEOUT_S
+
+    def skus(token):
+        return list(
+            client.list_transferable_skus(
+                request=channel_v1.ListTransferableSkusRequest(
+                    parent=account, cloud_identity_id=RIVAL_IDENTITY, auth_token=token
+                ),
+                timeout=timeout,
+            )
+        )
+
+    def expect_denied(what, call):
+        try:
+            call()
+        except gexc.PermissionDenied as e:
+            steps.note(f"{what}: PERMISSION_DENIED as documented ({e.message[:80]})")
+            return
+        except gexc.GoogleAPICallError as e:
+            raise WorkflowError(
+                f"{what}: expected PermissionDenied, got {type(e).__name__}: {e}"
+            ) from e
+        raise WorkflowError(f"{what}: expected PERMISSION_DENIED, it succeeded")
+
+    def seats(n):
+        return [channel_v1.Parameter(name="num_units", value=channel_v1.Value(int64_value=n))]
+
+    try:
+        steps.start(f"list transferable SKUs of {RIVAL_IDENTITY} with a wrong and no auth token")
+        expect_denied("wrong token", lambda: skus("not-the-token"))
+        expect_denied("no token", lambda: skus(""))
+
+        steps.start(f"list transferable SKUs of {RIVAL_IDENTITY} with its auth token")
+        found = {t.sku.name for t in skus(RIVAL_TOKEN)}
+        check(found == TRANSFERRED_SKUS, f"transferable SKUs are {sorted(found)}")
+        steps.note(f"{sorted(found)}")
+
+        steps.start(f"import the customer by Cloud Identity id {RIVAL_IDENTITY}")
+        expect_denied(
+            "import with a wrong token",
+            lambda: client.import_customer(
+                request=channel_v1.ImportCustomerRequest(
+                    parent=account, cloud_identity_id=RIVAL_IDENTITY, auth_token="nope"
+                ),
+                timeout=timeout,
+            ),
+        )
+        customer = client.import_customer(
+            request=channel_v1.ImportCustomerRequest(
+                parent=account,
+                cloud_identity_id=RIVAL_IDENTITY,
+                auth_token=RIVAL_TOKEN,
+                overwrite_if_exists=False,
+            ),
+            timeout=timeout,
+        )
+        check(
+            customer.name.startswith(f"{account}/customers/")
+            and customer.domain == RIVAL_DOMAIN
+            and customer.cloud_identity_id == RIVAL_IDENTITY,
+            f"imported customer: {customer.name} {customer.domain} {customer.cloud_identity_id}",
+        )
+        steps.note(f"imported as {customer.name}")
+
+        offers = {}
+        for sku in sorted(TRANSFERRED_SKUS):
+            steps.start(f"list transferable offers of {sku}")
+            listed = list(
+                client.list_transferable_offers(
+                    request=channel_v1.ListTransferableOffersRequest(
+                        parent=account, customer_name=customer.name, sku=sku
+                    ),
+                    timeout=timeout,
+                )
+            )
+            flexible = [
+                t.offer.name
+                for t in listed
+                if t.offer.plan.payment_plan == channel_v1.PaymentPlan.FLEXIBLE
+            ]
+            check(len(flexible) == 1, f"flexible transferable offers of {sku}: {flexible}")
+            offers[sku] = flexible[0]
+            steps.note(f"chose {flexible[0]}")
+
+        def transfer(skus_named, token):
+            return client.transfer_entitlements(
+                request=channel_v1.TransferEntitlementsRequest(
+                    parent=customer.name,
+                    entitlements=[
+                        channel_v1.Entitlement(offer=offers[s], parameters=seats(RIVAL_SEATS))
+                        for s in skus_named
+                    ],
+                    auth_token=token,
+                ),
+                timeout=timeout,
+            )
+
+        base = "products/google-workspace/skus/business-standard"
+        steps.start("transfer with a wrong auth token: expect PERMISSION_DENIED")
+        expect_denied("transfer with a wrong token", lambda: transfer(sorted(TRANSFERRED_SKUS), "nope"))
+
+        steps.start("transfer the base SKU alone: expect FAILED_PRECONDITION")
+        try:
+            transfer([base], RIVAL_TOKEN).result(timeout=OPERATION_TIMEOUT_S)
+        except gexc.FailedPrecondition as e:
+            steps.note(f"refused as expected: {e.message[:100]}")
+        except gexc.GoogleAPICallError as e:
+            raise WorkflowError(
+                f"partial transfer: expected FailedPrecondition, got {type(e).__name__}: {e}"
+            ) from e
+        else:
+            raise WorkflowError("partial transfer: expected FAILED_PRECONDITION, it succeeded")
+
+        steps.start("transfer every entitlement with the auth token and wait")
+        moved = transfer(sorted(TRANSFERRED_SKUS), RIVAL_TOKEN).result(
+            timeout=OPERATION_TIMEOUT_S
+        )
+        check(len(moved.entitlements) == 2, f"transferred: {list(moved.entitlements)}")
+        mine = list(client.list_entitlements(request={"parent": customer.name}, timeout=timeout))
+        check(len(mine) == 2, f"the customer has {[e.name for e in mine]}")
+        left = {t.sku.name for t in skus(RIVAL_TOKEN)}
+        check(not left, f"the other reseller still holds {sorted(left)}")
+        steps.note("both entitlements moved; the other reseller holds nothing")
+    except gexc.GoogleAPICallError as e:
+        raise WorkflowError(f"unexpected {type(e).__name__}: {e}") from e
+    finally:
+        channel.close()
+
+
 # ---------------------------------------------------------------------------
 # REST, through the discovery-based client
 # ---------------------------------------------------------------------------
@@ -675,6 +838,169 @@ def run_rest(endpoint, account, steps):
         raise WorkflowError(f"unexpected HTTP error: {describe(e)}") from e
 
 
+def transfer_rest(endpoint, account, steps):
+    """The transfer from another reseller, through the discovery client."""
+    import socket
+
+    from google.auth.credentials import AnonymousCredentials
+    from googleapiclient import discovery
+    from googleapiclient.errors import HttpError
+
+    base = endpoint if "://" in endpoint else f"http://{endpoint}"
+    socket.setdefaulttimeout(CALL_TIMEOUT_S)
+    service = discovery.build(
+        "cloudchannel",
+        "v1",
+        credentials=AnonymousCredentials(),
+        client_options={"api_endpoint": base},
+        static_discovery=True,
+        cache_discovery=False,
+    )
+    accounts = service.accounts()
+    customers = accounts.customers()
+
+    def status_of(e):
+        try:
+            return json.loads(e.content.decode("utf-8"))["error"]["status"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def expect(what, http, status, call):
+        try:
+            call()
+        except HttpError as e:
+            check(
+                e.resp.status == http and status_of(e) == status,
+                f"{what}: expected {http} {status}, got {e.resp.status} {status_of(e)}",
+            )
+            steps.note(f"{what}: {http} {status} as documented")
+            return
+        raise WorkflowError(f"{what}: expected {http} {status}, it succeeded")
+
+    def skus(token):
+        body = {"cloudIdentityId": RIVAL_IDENTITY}
+        if token:
+            body["authToken"] = token
+        answer = accounts.listTransferableSkus(parent=account, body=body).execute()
+        return answer.get("transferableSkus", [])
+
+    def wait(operation, what):
+        deadline = time.monotonic() + OPERATION_TIMEOUT_S
+        while not operation.get("done"):
+            if time.monotonic() > deadline:
+                raise WorkflowError(f"{what}: not done within {OPERATION_TIMEOUT_S}s")
+            time.sleep(POLL_INTERVAL_S)
+            operation = service.operations().get(name=operation["name"]).execute()
+        return operation
+
+    def seats(n):
+        return [{"name": "num_units", "value": {"int64Value": str(n)}}]
+
+    try:
+        steps.start(f"list transferable SKUs of {RIVAL_IDENTITY} with a wrong and no auth token")
+        expect("wrong token", 403, "PERMISSION_DENIED", lambda: skus("not-the-token"))
+        expect("no token", 403, "PERMISSION_DENIED", lambda: skus(""))
+
+        steps.start(f"list transferable SKUs of {RIVAL_IDENTITY} with its auth token")
+        found = {t["sku"]["name"] for t in skus(RIVAL_TOKEN)}
+        check(found == TRANSFERRED_SKUS, f"transferable SKUs are {sorted(found)}")
+        steps.note(f"{sorted(found)}")
+
+        steps.start(f"import the customer by Cloud Identity id {RIVAL_IDENTITY}")
+        expect(
+            "import with a wrong token",
+            403,
+            "PERMISSION_DENIED",
+            lambda: customers.import_(
+                parent=account, body={"cloudIdentityId": RIVAL_IDENTITY, "authToken": "nope"}
+            ).execute(),
+        )
+        customer = customers.import_(
+            parent=account,
+            body={
+                "cloudIdentityId": RIVAL_IDENTITY,
+                "authToken": RIVAL_TOKEN,
+                "overwriteIfExists": False,
+            },
+        ).execute()
+        check(
+            customer["name"].startswith(f"{account}/customers/")
+            and customer.get("domain") == RIVAL_DOMAIN
+            and customer.get("cloudIdentityId") == RIVAL_IDENTITY,
+            f"imported customer: {customer}",
+        )
+        name = customer["name"]
+        steps.note(f"imported as {name}")
+
+        offers = {}
+        for sku in sorted(TRANSFERRED_SKUS):
+            steps.start(f"list transferable offers of {sku}")
+            listed = accounts.listTransferableOffers(
+                parent=account, body={"customerName": name, "sku": sku}
+            ).execute().get("transferableOffers", [])
+            flexible = [
+                t["offer"]["name"]
+                for t in listed
+                if t["offer"].get("plan", {}).get("paymentPlan") == "FLEXIBLE"
+            ]
+            check(len(flexible) == 1, f"flexible transferable offers of {sku}: {flexible}")
+            offers[sku] = flexible[0]
+            steps.note(f"chose {flexible[0]}")
+
+        def transfer(skus_named, token):
+            return customers.transferEntitlements(
+                parent=name,
+                body={
+                    "entitlements": [
+                        {"offer": offers[s], "parameters": seats(RIVAL_SEATS)}
+                        for s in skus_named
+                    ],
+                    "authToken": token,
+                    "requestId": str(uuid.uuid4()),
+                },
+            ).execute()
+
+        base_sku = "products/google-workspace/skus/business-standard"
+        steps.start("transfer with a wrong auth token: expect 403 PERMISSION_DENIED")
+        expect(
+            "transfer with a wrong token",
+            403,
+            "PERMISSION_DENIED",
+            lambda: transfer(sorted(TRANSFERRED_SKUS), "nope"),
+        )
+
+        steps.start("transfer the base SKU alone: expect FAILED_PRECONDITION")
+        # Refused when asked, or as the operation's outcome: either is the API's way.
+        try:
+            done = wait(transfer([base_sku], RIVAL_TOKEN), "partial transfer")
+        except HttpError as e:
+            check(
+                e.resp.status == 400 and status_of(e) == "FAILED_PRECONDITION",
+                f"partial transfer: expected 400 FAILED_PRECONDITION, got "
+                f"{e.resp.status} {status_of(e)}",
+            )
+            steps.note("refused as expected: 400 FAILED_PRECONDITION")
+        else:
+            # google.rpc.Code FAILED_PRECONDITION is 9.
+            error = done.get("error", {})
+            check(error.get("code") == 9, f"partial transfer: expected code 9, got {done}")
+            steps.note(f"the operation failed as expected: {error.get('message', '')[:100]}")
+
+        steps.start("transfer every entitlement with the auth token and wait")
+        done = wait(transfer(sorted(TRANSFERRED_SKUS), RIVAL_TOKEN), "transfer")
+        check("error" not in done, f"transfer failed: {done.get('error')}")
+        moved = done["response"].get("entitlements", [])
+        check(len(moved) == 2, f"transferred: {moved}")
+        mine = customers.entitlements().list(parent=name).execute().get("entitlements", [])
+        check(len(mine) == 2, f"the customer has {[e['name'] for e in mine]}")
+        left = {t["sku"]["name"] for t in skus(RIVAL_TOKEN)}
+        check(not left, f"the other reseller still holds {sorted(left)}")
+        steps.note("both entitlements moved; the other reseller holds nothing")
+    except HttpError as e:
+        body = e.content.decode("utf-8", "replace") if e.content else ""
+        raise WorkflowError(f"unexpected HTTP {e.resp.status} for {e.uri}: {body[:500]}") from e
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wire", choices=["grpc", "rest"], required=True)
@@ -684,9 +1010,11 @@ def main():
 
     steps = Steps(args.wire)
     run = run_grpc if args.wire == "grpc" else run_rest
+    transfer = transfer_grpc if args.wire == "grpc" else transfer_rest
     started = time.monotonic()
     try:
         run(args.endpoint, args.account, steps)
+        transfer(args.endpoint, args.account, steps)
     except WorkflowError as e:
         print(f"[{args.wire}] FAILED at step {steps.count}: {e}", file=sys.stderr, flush=True)
         return 1

@@ -33,7 +33,8 @@ mod generated;
 pub use engine::{
     AccountConfig, AccountKind, CustomerSeed, DEFAULT_ACCOUNT, Engine, EngineConfig,
     EntitlementSeed, EventRecord, FaultConfig, GOOGLE, Identity, IdentitySeed, IdentityType,
-    JOURNAL_LIMIT, JournalEntry, Push, Scenario, Seeded, State,
+    JOURNAL_LIMIT, JournalEntry, PendingChange, Push, Scenario, ScenarioError, ScenarioFormat,
+    Seeded, State,
 };
 pub use server::{
     ConnectionLimits, Emulator, EmulatorConfig, EmulatorError, MIN_SAVE_PERIOD, load_state,

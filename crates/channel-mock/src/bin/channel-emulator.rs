@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use channel_mock::{
     AccountConfig, ConnectionLimits, Emulator, EmulatorConfig, EngineConfig, FaultConfig, Scenario,
+    ScenarioFormat,
 };
 use clap::Parser;
 
@@ -49,10 +50,11 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     accounts: Option<PathBuf>,
 
-    /// Scenario file (JSON) seeded at start: accounts, customers with their
-    /// Cloud Identity and entitlements, customers of other resellers or of
-    /// Google with their auth tokens (see examples/scenario.json). Accounts
-    /// with tokens turn on configured mode, as --accounts does.
+    /// Scenario file seeded at start: accounts, customers with their Cloud
+    /// Identity and entitlements, customers of other resellers or of Google
+    /// with their auth tokens (see examples/scenario.yaml). A .yaml or .yml
+    /// file is read as YAML, any other as JSON. Accounts with tokens turn
+    /// on configured mode, as --accounts does.
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
 
@@ -165,7 +167,8 @@ fn engine_config(args: &Args, scenario: Option<&Scenario>) -> Result<EngineConfi
 fn read_scenario(path: &std::path::Path) -> Result<Scenario, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("--scenario {}: {e}", path.display()))?;
-    Scenario::from_json(&text).map_err(|e| format!("--scenario {}: {e}", path.display()))
+    Scenario::parse(&text, ScenarioFormat::of_path(path))
+        .map_err(|e| format!("--scenario {}: {e}", path.display()))
 }
 
 /// The stop signals, listened for from the moment this is called, so that

@@ -6,15 +6,18 @@ use std::sync::atomic::Ordering;
 
 use channel_core::Error;
 use channel_types::model::entitlement::{ProvisioningState, SuspensionReason};
+use channel_types::model::entitlement_change::OperatorType;
 use channel_types::model::entitlement_change::{CancellationReason, ChangeReason, ChangeType};
 use channel_types::model::{
-    Entitlement, EntitlementEvent, PaymentPlan, SubscriberEvent, TrialSettings, entitlement_event,
-    subscriber_event,
+    CustomerEvent, Entitlement, EntitlementEvent, Parameter, PaymentPlan, SubscriberEvent,
+    TrialSettings, Value, customer_event, entitlement_event, subscriber_event, value,
 };
 use channel_types::wkt::Timestamp;
 
+use super::errors::{invalid, not_found};
 use super::state::State;
-use super::{AccountKind, Caller, Engine};
+use super::{Engine, world};
+use channel_types::rpc::Code;
 
 /// How many requests the journal keeps; older ones are dropped first.
 pub const JOURNAL_LIMIT: usize = 1000;
@@ -27,6 +30,43 @@ const EVENT_LIMIT: usize = 10_000;
 const MAX_RENEWALS: usize = 100;
 
 const YEAR_SECONDS: i64 = 365 * 86_400;
+
+/// The seats parameter.
+pub(super) const NUM_UNITS: &str = "num_units";
+/// The output-only parameter of licenses assigned to users.
+pub(super) const ASSIGNED_UNITS: &str = "assigned_units";
+
+/// The account id of a resource name `accounts/{id}/...`.
+fn account_of(name: &str) -> &str {
+    name.strip_prefix("accounts/")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default()
+}
+
+/// A whole-number parameter's value.
+pub(super) fn param_int(parameters: &[Parameter], name: &str) -> Option<i64> {
+    parameters.iter().find(|p| p.name == name).and_then(|p| {
+        match p.value.as_ref()?.kind.as_ref()? {
+            value::Kind::Int64Value(n) => Some(*n),
+            _ => None,
+        }
+    })
+}
+
+/// Sets a whole-number parameter, adding it when absent.
+pub(super) fn set_param_int(parameters: &mut Vec<Parameter>, name: &str, n: i64, editable: bool) {
+    let value = Some(Value {
+        kind: Some(value::Kind::Int64Value(n)),
+    });
+    match parameters.iter_mut().find(|p| p.name == name) {
+        Some(p) => p.value = value,
+        None => parameters.push(Parameter {
+            name: name.to_string(),
+            value,
+            editable,
+        }),
+    }
+}
 
 /// One served request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -46,7 +86,7 @@ pub struct JournalEntry {
 }
 
 /// One subscriber event in the pull log.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventRecord {
     /// Increasing id; `GET /emulator/v1/events?after=<id>` returns later ones.
@@ -61,7 +101,7 @@ pub struct EventRecord {
 
 /// A push subscription: events of `account` (every account when empty)
 /// are POSTed to `endpoint`, in order, each until a 2xx answers it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Push {
     /// `projects/emulator/subscriptions/push-{n}`.
@@ -72,6 +112,23 @@ pub struct Push {
     pub account: String,
     /// The id of the last event acknowledged.
     pub acknowledged: u64,
+}
+
+/// An offer change made during a commitment that waits for its renewal: a
+/// downgrade, or a move off the commitment plan, can't take effect before
+/// the commitment ends.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingChange {
+    /// The offer the entitlement moves to (resource name).
+    pub offer: String,
+    /// The parameters it moves with.
+    pub parameters: Vec<Parameter>,
+    /// The account that asked for it.
+    pub operator: String,
+    /// The purchase order id to set with it; empty keeps the current one.
+    #[serde(default)]
+    pub purchase_order_id: String,
 }
 
 /// The journal, kept beside the state (it is not part of it).
@@ -223,6 +280,11 @@ impl Engine {
         name
     }
 
+    /// The push subscriptions, with how far each has been acknowledged.
+    pub fn pushes(&self) -> Vec<Push> {
+        self.read().pushes.clone()
+    }
+
     /// The next event each push subscription has to deliver.
     pub(crate) fn due_pushes(&self) -> Vec<(Push, EventRecord)> {
         let state = self.read();
@@ -265,17 +327,9 @@ impl Engine {
         }
     }
 
-    /// Applies one due change to `e`; false when nothing was due.
+    /// Applies one due change to `e`; true when another may be due (a
+    /// commitment renewed for a year that has passed too).
     fn due(&self, state: &mut State, mut e: Entitlement, now: &Timestamp) -> bool {
-        let caller = Caller {
-            account: e
-                .name
-                .strip_prefix("accounts/")
-                .and_then(|r| r.split('/').next())
-                .unwrap_or_default()
-                .to_string(),
-            kind: AccountKind::Reseller,
-        };
         let trial_end = e
             .trial_settings
             .as_ref()
@@ -299,14 +353,12 @@ impl Engine {
             }
             e.update_time = Some(*now);
             state.entitlements.insert(e.name.clone(), e.clone());
-            self.record_change(
+            self.record_system_change(
                 state,
-                &caller,
                 &e,
                 ChangeType::Suspended,
-                Some(ChangeReason::SuspensionReason(
-                    SuspensionReason::TrialEnded as i32,
-                )),
+                ChangeReason::SuspensionReason(SuspensionReason::TrialEnded as i32),
+                end,
             );
             return true;
         }
@@ -320,22 +372,89 @@ impl Engine {
             return false;
         }
         let renewal = commitment.renewal_settings.unwrap_or_default();
-        if !renewal.enable_renewal {
+        let pending = state.pending.remove(&e.name);
+        // A waiting move off the commitment plan is what the reseller asked
+        // to happen at the end, renewal or not.
+        let leaves_commitment = pending.as_ref().is_some_and(|p| {
+            let id = p.offer.rsplit('/').next().unwrap_or_default();
+            self.inner
+                .catalog
+                .offer(id)
+                .is_some_and(|o| o.plan.payment_plan() != PaymentPlan::Commitment)
+        });
+        if !renewal.enable_renewal && !leaves_commitment {
             state.entitlements.remove(&e.name);
-            self.record_change(
+            self.record_system_change(
                 state,
-                &caller,
                 &e,
                 ChangeType::Cancelled,
-                Some(ChangeReason::CancellationReason(
-                    CancellationReason::ServiceTerminated as i32,
-                )),
+                ChangeReason::CancellationReason(CancellationReason::ServiceTerminated as i32),
+                end,
             );
             return false;
         }
-        let plan = renewal.payment_plan();
-        if plan == PaymentPlan::Flexible {
+        e.update_time = Some(*now);
+        if let Some(pending) = pending {
+            // An offer change that waited for the renewal takes effect first.
+            let old_sku = self.offer_of(&e).map(|(_, s)| s.sku.name.clone());
+            let assigned = param_int(&e.parameters, ASSIGNED_UNITS);
+            e.offer = pending.offer;
+            e.parameters = pending.parameters;
+            if let Some(assigned) = assigned {
+                set_param_int(&mut e.parameters, ASSIGNED_UNITS, assigned, false);
+            }
+            if !pending.purchase_order_id.is_empty() {
+                e.purchase_order_id = pending.purchase_order_id;
+            }
+            let (plan, sku) = self
+                .offer_of(&e)
+                .map(|(o, s)| (o.plan.payment_plan(), Some(s.sku.name.clone())))
+                .unwrap_or((PaymentPlan::Unspecified, None));
+            let change = if sku == old_sku {
+                ChangeType::PricePlanSwitched
+            } else {
+                ChangeType::SkuChanged
+            };
+            let committed = plan == PaymentPlan::Commitment;
+            if !committed {
+                e.commitment_settings = None;
+            }
+            state.entitlements.insert(e.name.clone(), e.clone());
+            self.record_system_change(
+                state,
+                &e,
+                change,
+                ChangeReason::OtherChangeReason(format!(
+                    "the offer change {} asked for took effect at the renewal",
+                    pending.operator
+                )),
+                end,
+            );
+            if !committed {
+                return false;
+            }
+        }
+        if renewal.resize_unit_count
+            && let Some(assigned) = param_int(&e.parameters, ASSIGNED_UNITS)
+            && let Some(seats) = param_int(&e.parameters, NUM_UNITS)
+            && assigned.max(1) != seats
+        {
+            set_param_int(&mut e.parameters, NUM_UNITS, assigned.max(1), true);
+            state.entitlements.insert(e.name.clone(), e.clone());
+            self.record_system_change(
+                state,
+                &e,
+                ChangeType::CommitmentChanged,
+                ChangeReason::OtherChangeReason(format!(
+                    "resize_unit_count: seats set at the renewal to the {} licenses assigned",
+                    assigned.max(1)
+                )),
+                end,
+            );
+        }
+        if renewal.payment_plan() == PaymentPlan::Flexible {
             // Renewal onto the flexible offer of the same SKU.
+            let account = account_of(&e.name).to_string();
             let flexible = self.offer_of(&e).and_then(|(_, sku)| {
                 self.inner
                     .catalog
@@ -343,11 +462,18 @@ impl Engine {
                     .find(|o| o.plan.payment_plan() == PaymentPlan::Flexible)
             });
             if let Some(offer) = flexible {
-                e.offer = format!("accounts/{}/offers/{}", caller.account, offer.id);
+                e.offer = format!("accounts/{account}/offers/{}", offer.id);
                 e.commitment_settings = None;
-                e.update_time = Some(*now);
                 state.entitlements.insert(e.name.clone(), e.clone());
-                self.record_change(state, &caller, &e, ChangeType::PricePlanSwitched, None);
+                self.record_system_change(
+                    state,
+                    &e,
+                    ChangeType::PricePlanSwitched,
+                    ChangeReason::OtherChangeReason(
+                        "renewal_settings.payment_plan FLEXIBLE took effect at the renewal".into(),
+                    ),
+                    end,
+                );
                 return false;
             }
         }
@@ -357,10 +483,38 @@ impl Engine {
             seconds: end.seconds + YEAR_SECONDS,
             nanos: end.nanos,
         });
-        e.update_time = Some(*now);
         state.entitlements.insert(e.name.clone(), e.clone());
-        self.record_change(state, &caller, &e, ChangeType::Renewed, None);
+        self.record_system_change(
+            state,
+            &e,
+            ChangeType::Renewed,
+            ChangeReason::OtherChangeReason(
+                "the commitment reached its end date and renewed for a year".into(),
+            ),
+            end,
+        );
         true
+    }
+
+    /// Records a change the service made by itself (the clock), dated when
+    /// it became due.
+    fn record_system_change(
+        &self,
+        state: &mut State,
+        e: &Entitlement,
+        change_type: ChangeType,
+        change_reason: ChangeReason,
+        at: Timestamp,
+    ) {
+        self.record_change_by(
+            state,
+            OperatorType::System,
+            "",
+            e,
+            change_type,
+            Some(change_reason),
+            at,
+        );
     }
 
     /// Publishes the entitlement event matching a change, when the
@@ -381,33 +535,183 @@ impl Engine {
             ChangeType::LicenseCapChanged => Type::LicenseCapChanged,
             _ => return,
         };
-        let account = e
-            .name
-            .strip_prefix("accounts/")
-            .and_then(|r| r.split('/').next())
-            .unwrap_or_default()
-            .to_string();
-        if state.subscribers.get(&account).is_none_or(|s| s.is_empty()) {
+        self.publish_entitlement_event(state, &e.name, event_type);
+    }
+
+    fn publish_entitlement_event(
+        &self,
+        state: &mut State,
+        entitlement: &str,
+        event_type: entitlement_event::Type,
+    ) {
+        let event = subscriber_event::Event::EntitlementEvent(EntitlementEvent {
+            entitlement: entitlement.to_string(),
+            event_type: event_type as i32,
+        });
+        self.publish(state, account_of(entitlement), event);
+    }
+
+    /// Adds an event to the log, for `account`'s subscribers; nothing when
+    /// the account has registered none (the service publishes to no one).
+    fn publish(&self, state: &mut State, account: &str, event: subscriber_event::Event) {
+        if state.subscribers.get(account).is_none_or(|s| s.is_empty()) {
             return;
         }
         state.next_event += 1;
         let record = EventRecord {
             id: state.next_event,
-            account,
+            account: account.to_string(),
             publish_time: self.now().to_string(),
-            event: SubscriberEvent {
-                event: Some(subscriber_event::Event::EntitlementEvent(
-                    EntitlementEvent {
-                        entitlement: e.name.clone(),
-                        event_type: event_type as i32,
-                    },
-                )),
-            },
+            event: SubscriberEvent { event: Some(event) },
         };
         if state.events.len() >= EVENT_LIMIT {
             state.events.remove(0);
         }
         state.events.push(record);
+    }
+
+    /// The customer's super admin verifies the primary domain of Cloud
+    /// Identity `cloud_identity_id` (in the Admin console, outside the
+    /// Channel API). Every reseller customer of that identity shows it, and
+    /// their accounts get PRIMARY_DOMAIN_VERIFIED. Answers those customers;
+    /// none when the domain was verified already.
+    pub fn verify_domain(&self, cloud_identity_id: &str) -> Result<Vec<String>, Error> {
+        let mut state = self.write();
+        let identity = world::known_by_id(&state, cloud_identity_id)
+            .ok_or_else(|| not_found("Cloud Identity", cloud_identity_id))?;
+        if identity.verified {
+            return Ok(Vec::new());
+        }
+        if let Some(record) = state.identities.get_mut(cloud_identity_id) {
+            record.verified = true;
+        }
+        let now = self.now();
+        let customers = self.customers_of_identity(&state, cloud_identity_id);
+        for name in &customers {
+            if let Some(c) = state.customers.get_mut(name) {
+                c.cloud_identity_info
+                    .get_or_insert_with(Default::default)
+                    .is_domain_verified = true;
+                c.update_time = Some(now);
+            }
+            self.publish_customer_event(
+                &mut state,
+                name,
+                customer_event::Type::PrimaryDomainVerified,
+            );
+        }
+        Ok(customers)
+    }
+
+    /// The customer's super admin makes `domain` the primary domain of
+    /// Cloud Identity `cloud_identity_id`. Every reseller customer of that
+    /// identity takes the new domain, and their accounts get
+    /// PRIMARY_DOMAIN_CHANGED. Answers those customers.
+    pub fn change_domain(
+        &self,
+        cloud_identity_id: &str,
+        domain: &str,
+    ) -> Result<Vec<String>, Error> {
+        super::validate::domain("domain", domain)?;
+        let mut state = self.write();
+        let identity = world::known_by_id(&state, cloud_identity_id)
+            .ok_or_else(|| not_found("Cloud Identity", cloud_identity_id))?;
+        if identity.domain.eq_ignore_ascii_case(domain) {
+            return Ok(Vec::new());
+        }
+        if let Some(other) = world::known_by_domain(&state, domain) {
+            return Err(super::errors::reason(
+                Code::AlreadyExists,
+                "DOMAIN_ALREADY_EXISTS",
+                format!(
+                    "{domain} is the primary domain of Cloud Identity {}",
+                    other.id
+                ),
+            ));
+        }
+        if let Some(record) = state.identities.get_mut(cloud_identity_id) {
+            record.domain = domain.to_string();
+        }
+        let now = self.now();
+        let customers = self.customers_of_identity(&state, cloud_identity_id);
+        for name in &customers {
+            if let Some(c) = state.customers.get_mut(name) {
+                c.domain = domain.to_string();
+                c.cloud_identity_info
+                    .get_or_insert_with(Default::default)
+                    .primary_domain = domain.to_string();
+                c.update_time = Some(now);
+            }
+            self.publish_customer_event(
+                &mut state,
+                name,
+                customer_event::Type::PrimaryDomainChanged,
+            );
+        }
+        Ok(customers)
+    }
+
+    /// The customer's admin assigns `assigned_units` licenses of an
+    /// entitlement to users: the entitlement's output-only `assigned_units`
+    /// parameter shows it (at most its seats), and its account gets
+    /// LICENSE_ASSIGNMENT_CHANGED. A commitment renewing with
+    /// `resize_unit_count` takes this many seats.
+    pub fn assign_licenses(
+        &self,
+        entitlement: &str,
+        assigned_units: i64,
+    ) -> Result<Entitlement, Error> {
+        let mut state = self.write();
+        let mut e = state
+            .entitlements
+            .get(entitlement)
+            .cloned()
+            .ok_or_else(|| not_found("entitlement", entitlement))?;
+        let seats = param_int(&e.parameters, NUM_UNITS);
+        if assigned_units < 0 || seats.is_some_and(|s| assigned_units > s) {
+            return Err(invalid(
+                "assignedUnits",
+                format!(
+                    "expected a number of licenses from 0 to the entitlement's {} seats",
+                    seats.unwrap_or_default()
+                ),
+            ));
+        }
+        if param_int(&e.parameters, ASSIGNED_UNITS) == Some(assigned_units) {
+            return Ok(e);
+        }
+        set_param_int(&mut e.parameters, ASSIGNED_UNITS, assigned_units, false);
+        e.update_time = Some(self.now());
+        state.entitlements.insert(e.name.clone(), e.clone());
+        self.publish_entitlement_event(
+            &mut state,
+            entitlement,
+            entitlement_event::Type::LicenseAssignmentChanged,
+        );
+        Ok(e)
+    }
+
+    /// The reseller customers (of any account) linked to a Cloud Identity.
+    fn customers_of_identity(&self, state: &State, cloud_identity_id: &str) -> Vec<String> {
+        state
+            .customers
+            .iter()
+            .filter(|(_, c)| c.cloud_identity_id == cloud_identity_id)
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    fn publish_customer_event(
+        &self,
+        state: &mut State,
+        customer: &str,
+        event_type: customer_event::Type,
+    ) {
+        let event = subscriber_event::Event::CustomerEvent(CustomerEvent {
+            customer: customer.to_string(),
+            event_type: event_type as i32,
+        });
+        self.publish(state, account_of(customer), event);
     }
 }
 

@@ -23,6 +23,7 @@ use channel_types::names::{CustomerRef, EntitlementRef, OfferRef};
 use channel_types::rpc::Code;
 use channel_types::wkt::{Empty, Timestamp};
 
+use super::control::{ASSIGNED_UNITS, NUM_UNITS, PendingChange, param_int, set_param_int};
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, reason, require};
 use super::filter::{EQUALITY, Filter, Key, ValueKind};
@@ -69,7 +70,12 @@ const CHANGE_FILTER: &[Key] = &[
     Key {
         name: "operator_type",
         ops: EQUALITY,
-        kind: ValueKind::Enum(&["CUSTOMER", "RESELLER"]),
+        kind: ValueKind::Enum(&[
+            "CUSTOMER_SERVICE_REPRESENTATIVE",
+            "SYSTEM",
+            "CUSTOMER",
+            "RESELLER",
+        ]),
     },
 ];
 
@@ -100,13 +106,16 @@ fn stored<'s>(state: &'s State, name: &str) -> Result<&'s Entitlement, Error> {
 }
 
 fn num_units(parameters: &[Parameter]) -> Option<i64> {
+    param_int(parameters, NUM_UNITS)
+}
+
+/// The parameters a reseller sets: all but the output-only `assigned_units`.
+fn editable_parameters(parameters: &[Parameter]) -> Vec<Parameter> {
     parameters
         .iter()
-        .find(|p| p.name == "num_units")
-        .and_then(|p| match p.value.as_ref()?.kind.as_ref()? {
-            value::Kind::Int64Value(n) => Some(*n),
-            _ => None,
-        })
+        .filter(|p| p.name != ASSIGNED_UNITS)
+        .cloned()
+        .collect()
 }
 
 /// Checks parameters against the offer's definitions: known names, right
@@ -243,6 +252,31 @@ impl Engine {
         change_type: ChangeType,
         change_reason: Option<ChangeReason>,
     ) {
+        let now = self.now();
+        self.record_change_by(
+            state,
+            OperatorType::Reseller,
+            &caller.account_name(),
+            e,
+            change_type,
+            change_reason,
+            now,
+        );
+    }
+
+    /// Records a change made by `operator` (empty for the service itself)
+    /// at `at`, and publishes its event.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn record_change_by(
+        &self,
+        state: &mut State,
+        operator_type: OperatorType,
+        operator: &str,
+        e: &Entitlement,
+        change_type: ChangeType,
+        change_reason: Option<ChangeReason>,
+        at: Timestamp,
+    ) {
         // Zero-padded, so the changes of an entitlement list in the order made.
         let key = format!("{}/changes/{:020}", e.name, state.next_sequence());
         state.changes.insert(
@@ -252,10 +286,10 @@ impl Engine {
                 offer: e.offer.clone(),
                 provisioned_service: e.provisioned_service.clone(),
                 change_type: change_type as i32,
-                create_time: Some(self.now()),
-                operator_type: OperatorType::Reseller as i32,
+                create_time: Some(at),
+                operator_type: operator_type as i32,
                 parameters: e.parameters.clone(),
-                operator: caller.account_name(),
+                operator: operator.to_string(),
                 change_reason,
             },
         );
@@ -517,7 +551,10 @@ impl Engine {
         check_parameters_once(&request.parameters, "parameters")?;
         self.change_entitlement(caller, "ChangeParameters", &request.name, &request.request_id, OperationType::ChangeParameters, |engine, e| {
             let (offer, _) = engine.offer_of(e).ok_or_else(|| not_found("offer", &e.offer))?;
-            let mut merged = e.parameters.clone();
+            let assigned = param_int(&e.parameters, ASSIGNED_UNITS);
+            // The output-only assigned_units is the customer's, not a
+            // parameter of the offer: it is checked apart and kept.
+            let mut merged = editable_parameters(&e.parameters);
             for p in &request.parameters {
                 match merged.iter_mut().find(|m| m.name == p.name) {
                     Some(m) => m.value.clone_from(&p.value),
@@ -525,19 +562,33 @@ impl Engine {
                 }
             }
             check_parameters(offer, &merged, "parameters")?;
-            if offer.plan.payment_plan() == PaymentPlan::Commitment
+            let committed = offer.plan.payment_plan() == PaymentPlan::Commitment;
+            if committed
                 && let (Some(old), Some(new)) = (num_units(&e.parameters), num_units(&merged))
                     && new < old {
                         return Err(invalid(
                             "parameters",
-                            format!("seats can't be decreased on a commitment plan ({old} -> {new}) before it renews"),
+                            format!("seats can't be decreased on a commitment plan ({old} -> {new}) before it renews; \
+                                     renewal_settings.resize_unit_count lowers them to the licenses assigned at renewal"),
                         ));
                     }
+            if let (Some(assigned), Some(new)) = (assigned, num_units(&merged))
+                && new < assigned {
+                    return Err(invalid(
+                        "parameters",
+                        format!("num_units {new} is below the {assigned} licenses the customer has assigned"),
+                    ));
+                }
+            if let Some(assigned) = assigned {
+                set_param_int(&mut merged, ASSIGNED_UNITS, assigned, false);
+            }
             e.parameters = merged;
             if !request.purchase_order_id.is_empty() {
                 e.purchase_order_id.clone_from(&request.purchase_order_id);
             }
-            Ok((ChangeType::LicenseCapChanged, None))
+            // Seats of a commitment are its commitment; elsewhere, a cap.
+            let change = if committed { ChangeType::CommitmentChanged } else { ChangeType::LicenseCapChanged };
+            Ok((change, None))
         })
     }
 
@@ -581,16 +632,18 @@ impl Engine {
     ) -> Result<Operation, Error> {
         validate::purchase_order_id("purchase_order_id", &request.purchase_order_id)?;
         check_parameters_once(&request.parameters, "parameters")?;
+        check_entitlement_name(caller, "name", &request.name)?;
         let (new_offer, new_sku) = self.catalog_offer(caller, "offer", &request.offer)?;
-        self.change_entitlement(
+        self.run_operation(
             caller,
             "ChangeOffer",
             &request.name,
             &request.request_id,
             OperationType::ChangeOffer,
-            |engine, e| {
-                let (_, old_sku) = engine
-                    .offer_of(e)
+            |state| {
+                let mut e = stored(state, &request.name)?.clone();
+                let (_, old_sku) = self
+                    .offer_of(&e)
                     .ok_or_else(|| not_found("offer", &e.offer))?;
                 if old_sku.family != new_sku.family {
                     return Err(invalid(
@@ -602,14 +655,46 @@ impl Engine {
                     ));
                 }
                 if e.offer == request.offer {
+                    // Back to the current offer: a change waiting for the
+                    // renewal is called off; otherwise there is nothing to do.
+                    if state.pending.remove(&e.name).is_some() {
+                        return Ok(e);
+                    }
                     return Err(invalid("offer", "the entitlement is already on this offer"));
                 }
-                let parameters = if request.parameters.is_empty() {
-                    e.parameters.clone()
+                let assigned = param_int(&e.parameters, ASSIGNED_UNITS);
+                let mut parameters = if request.parameters.is_empty() {
+                    editable_parameters(&e.parameters)
                 } else {
                     request.parameters.clone()
                 };
                 check_parameters(new_offer, &parameters, "parameters")?;
+                if let Some(assigned) = assigned {
+                    set_param_int(&mut parameters, ASSIGNED_UNITS, assigned, false);
+                }
+                let plan = new_offer.plan.payment_plan();
+                let now = self.now();
+                let committed_until = e
+                    .commitment_settings
+                    .as_ref()
+                    .and_then(|c| c.end_time)
+                    .filter(|end| end.seconds > now.seconds);
+                let downgrade = self.edition_rank(new_sku) < self.edition_rank(old_sku);
+                if committed_until.is_some() && (downgrade || plan != PaymentPlan::Commitment) {
+                    // A commitment runs to its end: a downgrade or a move off
+                    // the plan waits for the renewal (see FIDELITY.md).
+                    state.pending.insert(
+                        e.name.clone(),
+                        PendingChange {
+                            offer: request.offer.clone(),
+                            parameters,
+                            operator: caller.account_name(),
+                            purchase_order_id: request.purchase_order_id.clone(),
+                        },
+                    );
+                    return Ok(e);
+                }
+                state.pending.remove(&e.name);
                 let change = if old_sku.sku.name == new_sku.sku.name {
                     ChangeType::PricePlanSwitched
                 } else {
@@ -617,11 +702,9 @@ impl Engine {
                 };
                 e.offer.clone_from(&request.offer);
                 e.parameters = parameters;
-                let plan = new_offer.plan.payment_plan();
                 if plan != PaymentPlan::Commitment {
                     e.commitment_settings = None;
                 } else if e.commitment_settings.is_none() {
-                    let now = engine.now();
                     e.commitment_settings = Some(CommitmentSettings {
                         start_time: Some(now),
                         end_time: Some(Timestamp {
@@ -645,9 +728,24 @@ impl Engine {
                 if !request.billing_account.is_empty() {
                     e.billing_account.clone_from(&request.billing_account);
                 }
-                Ok((change, None))
+                e.update_time = Some(now);
+                state.entitlements.insert(e.name.clone(), e.clone());
+                self.record_change(state, caller, &e, change, None);
+                Ok(e)
             },
         )
+    }
+
+    /// A SKU's place in its product family, lowest edition first (the
+    /// catalog lists a family cheapest first).
+    fn edition_rank(&self, sku: &CatalogSku) -> usize {
+        self.inner
+            .catalog
+            .skus
+            .iter()
+            .filter(|s| s.family == sku.family)
+            .position(|s| s.sku.name == sku.sku.name)
+            .unwrap_or_default()
     }
 
     pub(super) fn start_paid_service(
@@ -781,6 +879,7 @@ impl Engine {
                     ));
                 }
                 state.entitlements.remove(&request.name);
+                state.pending.remove(&request.name);
                 self.record_change(
                     state,
                     caller,

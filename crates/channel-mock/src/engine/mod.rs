@@ -27,12 +27,13 @@ use std::time::Duration;
 use channel_core::{CallOptions, Error};
 use channel_types::rpc::Code;
 
-pub use control::{EventRecord, JOURNAL_LIMIT, JournalEntry, Push};
+pub use control::{EventRecord, JOURNAL_LIMIT, JournalEntry, PendingChange, Push};
 pub(crate) use service::is_dropped;
 pub use state::State;
 pub(crate) use state::{MAX_SEQUENCE, STATE_VERSION};
 pub use world::{
-    CustomerSeed, EntitlementSeed, GOOGLE, Identity, IdentitySeed, IdentityType, Scenario, Seeded,
+    CustomerSeed, EntitlementSeed, GOOGLE, Identity, IdentitySeed, IdentityType, Scenario,
+    ScenarioError, ScenarioFormat, Seeded,
 };
 
 use crate::catalog::Catalog;

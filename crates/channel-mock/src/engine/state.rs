@@ -53,15 +53,22 @@ pub struct State {
     pub(crate) operations: BTreeMap<String, OperationRecord>,
     #[serde(skip)]
     pub(crate) request_ids: HashMap<RequestKey, (String, Instant)>,
-    /// Subscriber events for the pull endpoint (not saved: a log, not data).
-    #[serde(skip)]
+    /// Subscriber events for the pull endpoint and the push deliverer. Saved
+    /// with the subscriptions, so an event a push endpoint has not yet
+    /// acknowledged survives a restart.
+    #[serde(default)]
     pub(crate) events: Vec<super::control::EventRecord>,
-    /// Push subscriptions: where events are POSTed in Pub/Sub push format.
-    #[serde(skip)]
+    /// Push subscriptions: where events are POSTed in Pub/Sub push format,
+    /// and how far each endpoint has acknowledged.
+    #[serde(default)]
     pub(crate) pushes: Vec<super::control::Push>,
     /// Id of the last event published.
-    #[serde(skip)]
+    #[serde(default)]
     pub(crate) next_event: u64,
+    /// Entitlement name -> an offer change that takes effect when the
+    /// entitlement's commitment renews.
+    #[serde(default)]
+    pub(crate) pending: BTreeMap<String, super::control::PendingChange>,
     /// When expired operations and request ids are next swept away.
     #[serde(skip)]
     pub(crate) next_sweep: Option<Instant>,

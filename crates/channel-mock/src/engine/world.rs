@@ -552,6 +552,74 @@ pub(super) fn remember(state: &mut State, caller: &Caller, id: &str) {
     }
 }
 
+/// How a scenario is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioFormat {
+    /// JSON, where whole lines starting with `//` are comments.
+    Json,
+    /// YAML (comments start with `#`).
+    Yaml,
+}
+
+impl ScenarioFormat {
+    /// The format a file's extension names: `.yaml` and `.yml` are YAML,
+    /// anything else JSON.
+    pub fn of_path(path: &std::path::Path) -> ScenarioFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") => {
+                ScenarioFormat::Yaml
+            }
+            _ => ScenarioFormat::Json,
+        }
+    }
+
+    /// The format an HTTP `Content-Type` names: the YAML media types
+    /// (`application/yaml`, `application/x-yaml`, `text/yaml`,
+    /// `text/x-yaml`) are YAML, anything else JSON.
+    pub fn of_content_type(content_type: &str) -> ScenarioFormat {
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match media.as_str() {
+            "application/yaml" | "application/x-yaml" | "text/yaml" | "text/x-yaml" => {
+                ScenarioFormat::Yaml
+            }
+            _ => ScenarioFormat::Json,
+        }
+    }
+}
+
+/// Why a scenario could not be read: the parser's account of where the text
+/// departs from the scenario's form.
+#[derive(Debug)]
+pub enum ScenarioError {
+    /// The JSON text is not a scenario.
+    Json(serde_json::Error),
+    /// The YAML text is not a scenario.
+    Yaml(serde_yaml_ng::Error),
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScenarioError::Json(e) => write!(f, "not a JSON scenario: {e}"),
+            ScenarioError::Yaml(e) => write!(f, "not a YAML scenario: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ScenarioError::Json(e) => Some(e),
+            ScenarioError::Yaml(e) => Some(e),
+        }
+    }
+}
+
 impl Scenario {
     /// Reads a scenario: JSON in which whole lines starting with `//` are
     /// comments (so an example can explain itself).
@@ -568,5 +636,19 @@ impl Scenario {
             .collect::<Vec<_>>()
             .join("\n");
         serde_json::from_str(&json)
+    }
+
+    /// Reads a scenario written as YAML, with the same members as the JSON
+    /// form.
+    pub fn from_yaml(text: &str) -> Result<Scenario, serde_yaml_ng::Error> {
+        serde_yaml_ng::from_str(text)
+    }
+
+    /// Reads a scenario in the given format.
+    pub fn parse(text: &str, format: ScenarioFormat) -> Result<Scenario, ScenarioError> {
+        match format {
+            ScenarioFormat::Json => Scenario::from_json(text).map_err(ScenarioError::Json),
+            ScenarioFormat::Yaml => Scenario::from_yaml(text).map_err(ScenarioError::Yaml),
+        }
     }
 }

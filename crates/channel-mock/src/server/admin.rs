@@ -8,12 +8,20 @@
 //! | GET | `/emulator/v1/requests` | `?limit=N` (default 100) | `{"requests": [...]}` |
 //! | GET | `/emulator/v1/state` | – | the state, as the state file holds it |
 //! | PUT | `/emulator/v1/state` | a state | `{}` |
-//! | POST | `/emulator/v1/scenario` | a scenario | what was made |
+//! | POST | `/emulator/v1/scenario` | a scenario, JSON or (by `Content-Type`) YAML | what was made |
 //! | GET | `/emulator/v1/time` | – | `{"time": ...}` |
 //! | POST | `/emulator/v1/time:advance` | `{"duration": "2592000s"}` | `{"time": ...}` |
 //! | POST | `/emulator/v1/time:set` | `{"time": "2027-01-01T00:00:00Z"}` | `{"time": ...}` |
 //! | GET | `/emulator/v1/events` | `?after=ID` (default 0) | `{"events": [...]}` |
 //! | POST | `/emulator/v1/subscriptions` | `{"endpoint": URL, "account": ID}` | `{"subscription": NAME}` |
+//! | GET | `/emulator/v1/subscriptions` | – | `{"subscriptions": [...]}` |
+//! | POST | `/emulator/v1/customers:verifyDomain` | `{"cloudIdentityId": ID}` | `{"customers": [...]}` |
+//! | POST | `/emulator/v1/customers:changeDomain` | `{"cloudIdentityId": ID, "domain": D}` | `{"customers": [...]}` |
+//! | POST | `/emulator/v1/entitlements:assignLicenses` | `{"entitlement": NAME, "assignedUnits": N}` | the entitlement |
+//!
+//! The last three stand for what the customer's own admin does outside the
+//! Channel API (verify or change the primary domain, assign licenses to
+//! users), so that the events these cause can be tested.
 
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,7 +31,7 @@ use channel_types::wkt::{Duration, Timestamp};
 use serde_json::{Value, json};
 
 use super::rest::error_response;
-use crate::engine::{Engine, Scenario, State};
+use crate::engine::{Engine, Scenario, ScenarioFormat, State};
 
 /// Requests the journal answers with when no limit is given.
 const DEFAULT_LIMIT: usize = 100;
@@ -34,9 +42,10 @@ pub(crate) fn handle(
     method: &Method,
     path: &str,
     query: Option<&str>,
+    content_type: Option<&str>,
     body: &[u8],
 ) -> Response {
-    match answer(engine, method, path, query, body) {
+    match answer(engine, method, path, query, content_type, body) {
         Ok(value) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -52,6 +61,7 @@ fn answer(
     method: &Method,
     path: &str,
     query: Option<&str>,
+    content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Value, Error> {
     match (method.as_str(), path) {
@@ -80,19 +90,16 @@ fn answer(
             Ok(json!({}))
         }
         ("POST", "/scenario") => {
-            let scenario = Scenario::from_json(&String::from_utf8_lossy(body)).map_err(|e| {
-                Error::rpc(
-                    Code::InvalidArgument,
-                    format!("the body is not a scenario with accounts and customers: {e}"),
-                )
-            })?;
+            let format = content_type.map_or(ScenarioFormat::Json, ScenarioFormat::of_content_type);
+            let scenario =
+                Scenario::parse(&String::from_utf8_lossy(body), format).map_err(|e| {
+                    Error::rpc(
+                        Code::InvalidArgument,
+                        format!("the body is not a scenario with accounts and customers: {e}"),
+                    )
+                })?;
             let seeded = engine.seed(&scenario)?;
-            serde_json::to_value(seeded).map_err(|e| {
-                Error::rpc(
-                    Code::Internal,
-                    format!("the answer could not be written: {e}"),
-                )
-            })
+            to_json(seeded)
         }
         ("GET", "/time") => Ok(json!({ "time": engine.clock().to_string() })),
         ("POST", "/time:advance") => {
@@ -136,6 +143,33 @@ fn answer(
                 .unwrap_or_default();
             Ok(json!({ "subscription": engine.add_push(endpoint, account) }))
         }
+        ("GET", "/subscriptions") => Ok(json!({ "subscriptions": engine.pushes() })),
+        ("POST", "/customers:verifyDomain") => {
+            let input: Value = parse(body, "{\"cloudIdentityId\": \"C01234\"}")?;
+            let id = text(&input, "cloudIdentityId", "a Cloud Identity id")?;
+            Ok(json!({ "customers": engine.verify_domain(id)? }))
+        }
+        ("POST", "/customers:changeDomain") => {
+            let input: Value = parse(
+                body,
+                "{\"cloudIdentityId\": \"C01234\", \"domain\": \"new.example\"}",
+            )?;
+            let id = text(&input, "cloudIdentityId", "a Cloud Identity id")?;
+            let domain = text(&input, "domain", "the new primary domain")?;
+            Ok(json!({ "customers": engine.change_domain(id, domain)? }))
+        }
+        ("POST", "/entitlements:assignLicenses") => {
+            let input: Value = parse(
+                body,
+                "{\"entitlement\": \"accounts/A/customers/C/entitlements/E\", \"assignedUnits\": 5}",
+            )?;
+            let name = text(&input, "entitlement", "an entitlement's resource name")?;
+            let units = input
+                .get("assignedUnits")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| bad("assignedUnits", "required, a whole number of licenses"))?;
+            to_json(engine.assign_licenses(name, units)?)
+        }
         ("GET", "/events") => {
             let after = match param(query, "after") {
                 Some(text) => text
@@ -152,6 +186,24 @@ fn answer(
             ),
         )),
     }
+}
+
+/// A required string member of a control request's body.
+fn text<'v>(input: &'v Value, field: &str, what: &str) -> Result<&'v str, Error> {
+    input
+        .get(field)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad(field, &format!("required, {what}")))
+}
+
+fn to_json<T: serde::Serialize>(value: T) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| {
+        Error::rpc(
+            Code::Internal,
+            format!("the answer could not be written: {e}"),
+        )
+    })
 }
 
 fn bad(field: &str, description: &str) -> Error {

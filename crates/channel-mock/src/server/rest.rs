@@ -257,7 +257,10 @@ async fn handle(
     };
     // The emulator's own control surface shares the port, outside /v1.
     if let Some(path) = uri.path().strip_prefix("/emulator/v1") {
-        return super::admin::handle(engine, &method, path, uri.query(), &body);
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        return super::admin::handle(engine, &method, path, uri.query(), content_type, &body);
     }
     let route = verb_of(&method).and_then(|verb| router::find(verb, uri.path()));
     let Some(route) = route else {
