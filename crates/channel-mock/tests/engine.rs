@@ -790,3 +790,42 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
         "unmasked fields stay"
     );
 }
+
+#[tokio::test]
+async fn an_update_without_a_mask_changes_only_the_fields_it_sets() {
+    let (_, client) = engine(instant());
+    let created = client
+        .create_customer(new_customer("nomask.example"))
+        .await
+        .unwrap();
+    assert!(created.org_postal_address.is_some());
+    for mask in [None, Some(FieldMask::default())] {
+        let updated = client
+            .update_customer(channel_types::model::UpdateCustomerRequest {
+                customer: Some(Customer {
+                    name: created.name.clone(),
+                    org_display_name: "Renamed without a mask".into(),
+                    ..Default::default()
+                }),
+                update_mask: mask.clone(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(updated.org_display_name, "Renamed without a mask");
+        assert_eq!(
+            (
+                &updated.org_postal_address,
+                &updated.primary_contact_info,
+                &updated.language_code,
+                &updated.alternate_email
+            ),
+            (
+                &created.org_postal_address,
+                &created.primary_contact_info,
+                &created.language_code,
+                &created.alternate_email
+            ),
+            "fields the request leaves out keep their values (mask {mask:?})"
+        );
+    }
+}

@@ -242,7 +242,9 @@ impl Engine {
         check_customer_name(caller, "customer.name", &input.name)?;
         let paths: Vec<String> = match &request.update_mask {
             Some(mask) if !mask.paths.is_empty() => mask.paths.clone(),
-            _ => UPDATABLE.iter().map(|p| (*p).to_string()).collect(),
+            // No mask means the fields the request populates (AIP-134):
+            // a field left out keeps its stored value.
+            _ => populated_updatable_fields(&input)?,
         };
         validate::mask_paths("google.cloud.channel.v1.Customer", &paths)?;
         check_emails(&input)?;
@@ -546,6 +548,19 @@ const UPDATABLE: &[&str] = &[
     "correlation_id",
     "customer_attestation_state",
 ];
+
+/// The updatable top-level fields that `input` sets to something other
+/// than their default, in snake_case: the implied mask of an update that
+/// names none.
+fn populated_updatable_fields(input: &Customer) -> Result<Vec<String>, Error> {
+    let json =
+        serde_json::to_value(input).map_err(|e| Error::rpc(Code::Internal, e.to_string()))?;
+    Ok(UPDATABLE
+        .iter()
+        .filter(|path| json.get(channel_types::json_name(path)).is_some())
+        .map(|path| (*path).to_string())
+        .collect())
+}
 
 /// Copies each masked path (top-level or nested, e.g.
 /// `primary_contact_info.email`) from `input` onto a copy of `stored`,
