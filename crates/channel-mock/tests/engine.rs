@@ -260,6 +260,23 @@ async fn reseller_workflow() {
         .await
         .unwrap();
     assert_eq!(changes.len(), 2, "created, then suspended");
+    for parent in [
+        format!("{}/entitlements/never-made", customer.name),
+        format!(
+            "{}/entitlements/-",
+            customer.name.replace("/customers/", "/customers/x")
+        ),
+    ] {
+        let err = client
+            .list_entitlement_changes(ListEntitlementChangesRequest {
+                parent: parent.clone(),
+                ..Default::default()
+            })
+            .collect_items()
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::NotFound, "{parent}");
+    }
 
     client
         .transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {

@@ -1127,11 +1127,24 @@ impl Engine {
             },
         )?;
         let state = self.read();
+        customer(&state, &customer_name)?;
         let prefix = if all {
             format!("{customer_name}/entitlements/")
         } else {
             format!("{}/changes/", request.parent)
         };
+        // An entitlement that never existed is NOT_FOUND; a cancelled one
+        // keeps its history.
+        if !all
+            && !state.entitlements.contains_key(&request.parent)
+            && !state
+                .changes
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|(k, _)| k.starts_with(&prefix))
+        {
+            return Err(not_found("entitlement", &request.parent));
+        }
         let scope = format!("changes:{}:{}", request.parent, request.filter);
         let (entitlement_changes, next_page_token) = page(
             &state.changes,
