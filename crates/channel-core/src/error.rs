@@ -37,7 +37,9 @@ pub enum ErrorKind {
     Timeout,
     /// Credentials could not produce a token.
     Authentication,
-    /// A response arrived but could not be decoded.
+    /// A response arrived but could not be decoded. The server received
+    /// the request and may have applied it, so
+    /// [`Error::is_outcome_unknown`] is true; never retried.
     Decode,
     /// The request was refused before sending: a malformed field, a path
     /// variable that matches no HTTP binding, a missing required field, an
@@ -300,9 +302,14 @@ impl Error {
         Error::new(ErrorKind::Authentication, Code::Unauthenticated, message).with_source(source)
     }
 
-    /// A response that could not be decoded.
+    /// A response that could not be decoded (`INTERNAL`). The server
+    /// answered, so it received the request and may have applied it:
+    /// [`is_outcome_unknown`](Self::is_outcome_unknown) is true, and the
+    /// call is not retried.
     pub fn decode(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
-        Error::new(ErrorKind::Decode, Code::Internal, message).with_source(source)
+        let mut err = Error::new(ErrorKind::Decode, Code::Internal, message).with_source(source);
+        err.outcome_unknown = true;
+        err
     }
 
     /// A request refused before sending; `field` names the offending field.
@@ -408,9 +415,10 @@ impl Error {
     }
 
     /// Whether the request may have been applied although the call failed:
-    /// an [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) error, or a
+    /// an [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) error, a
     /// [`Timeout`](ErrorKind::Timeout) that struck once the request may have
-    /// left. For a call that changes something, look at the resource before
+    /// left, or a [`Decode`](ErrorKind::Decode) error (an answer came, but
+    /// not one that could be read). For a call that changes something, look at the resource before
     /// trying again (or send the same `request_id` again, where the method
     /// has one).
     ///
@@ -571,6 +579,10 @@ mod tests {
         assert_eq!(gateway.kind(), ErrorKind::OutcomeUnknown);
         assert_eq!(gateway.message(), "HTTP 502");
         assert!(!Error::rpc(Code::Unavailable, "busy").is_outcome_unknown());
+        // An answer that does not decode is still an answer: the request
+        // arrived, and may have been applied.
+        let garbled = Error::decode("not a Customer", "invalid varint");
+        assert!(garbled.is_outcome_unknown() && !garbled.is_retryable());
         let big = Error::request_too_large(9, 8);
         assert_eq!(
             (big.kind(), big.code()),

@@ -332,6 +332,37 @@ async fn invalid_or_truncated_json_in_a_success_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn a_create_whose_answer_does_not_decode_is_sent_once_and_its_outcome_unknown() {
+    let server = TestServer::start().await;
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .default_retry(quick_retries())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    for body in [
+        &b"{\"name\": \"accounts/A1/cust"[..],
+        b"<html>ok</html>",
+        b"null",
+    ] {
+        server.reply(Reply::Raw(
+            200,
+            "application/json",
+            Bytes::from_static(body),
+        ));
+        let err = client
+            .create_customer(channel_types::model::CreateCustomerRequest {
+                parent: "accounts/A1".into(),
+                customer: Some(Customer::default()),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert_eq!(server.take().len(), 1);
+    }
+}
+
+#[tokio::test]
 async fn bodies_over_the_cap_are_refused() {
     let server = TestServer::start().await;
     let transport = HttpTransport::builder(&server.config())
