@@ -550,3 +550,25 @@ async fn a_503_without_a_status_is_unavailable_and_retried() {
     assert!(!err.is_outcome_unknown());
     assert_eq!(calls_to(&server, "/CreateCustomer"), 5);
 }
+
+/// `emulator` is what `CHANNEL_EMULATOR_HOST` sets: plaintext to any host,
+/// so never with credentials, even in a configuration made by hand.
+#[tokio::test]
+async fn an_emulator_configuration_never_sends_credentials() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let config = channel_core::ClientConfig {
+        endpoint: server.endpoint(),
+        credentials: Arc::new(StaticToken::new("ya29.secret-token")),
+        emulator: true,
+        api_key: Some(channel_core::credentials::ApiKey::new("AIza-secret-key")),
+        ..channel_core::ClientConfig::default()
+    };
+    GrpcTransport::new(&config)
+        .unwrap()
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap();
+    let call = server.last_call();
+    assert_eq!(call.header("authorization"), None);
+    assert_eq!(call.header("x-goog-api-key"), None);
+}

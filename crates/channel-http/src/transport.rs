@@ -124,8 +124,11 @@ impl HttpTransportBuilder {
         self
     }
 
-    /// Sends through this client instead of one built here (its TLS, proxy
-    /// and pool settings apply).
+    /// Sends through this client instead of one built here (its TLS, proxy,
+    /// redirect and pool settings apply). Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`, as the transport's own
+    /// client is: reqwest's default follows redirects, which carry the
+    /// `x-goog-api-key` header to whatever host they name.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -183,6 +186,10 @@ impl HttpTransportBuilder {
             None => {
                 let mut builder = reqwest::Client::builder()
                     .use_rustls_tls()
+                    // A redirect would take the API key (and, to the same
+                    // host over plaintext, the token) wherever it points;
+                    // the API never redirects, so a 3xx is an error.
+                    .redirect(reqwest::redirect::Policy::none())
                     .tcp_nodelay(true)
                     .pool_idle_timeout(Duration::from_secs(90))
                     .http2_adaptive_window(true)
@@ -226,7 +233,7 @@ impl HttpTransportBuilder {
             inner: Arc::new(Inner {
                 http,
                 endpoint,
-                credentials: config.credentials.clone(),
+                credentials: credentials_for(&config),
                 api_client,
                 user_agent,
                 api_key,
@@ -234,6 +241,17 @@ impl HttpTransportBuilder {
                 max_request_bytes: self.max_request_bytes,
             }),
         })
+    }
+}
+
+/// The credentials calls carry: none for an emulator, which is called
+/// over plaintext to whatever host `CHANNEL_EMULATOR_HOST` names, even when
+/// a configuration made by hand pairs it with credentials.
+fn credentials_for(config: &ClientConfig) -> Arc<dyn Credentials> {
+    if config.emulator {
+        Arc::new(channel_core::credentials::Anonymous)
+    } else {
+        config.credentials.clone()
     }
 }
 

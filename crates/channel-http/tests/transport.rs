@@ -666,6 +666,54 @@ async fn dot_segments_are_refused_and_other_characters_encoded() {
     assert_eq!(seen.query, None);
 }
 
+/// A redirect would carry the API key (reqwest drops only `authorization`
+/// when the host changes) and the token (kept when only the scheme
+/// changes) to wherever it points, plaintext included: an API has no
+/// business redirecting, so none is followed.
+#[tokio::test]
+async fn redirects_are_not_followed_so_keys_and_tokens_stay_with_the_endpoint() {
+    let elsewhere = TestServer::start().await;
+    let server = TestServer::start().await;
+    let mut config = server.config();
+    config.api_key = Some(channel_core::credentials::ApiKey::new("AIza-secret-key"));
+    let transport = HttpTransport::new(&config).unwrap();
+    for code in [301, 302, 303, 307, 308] {
+        server.reply(Reply::Redirect(
+            code,
+            format!("{}/v1/accounts/A1/customers/C1", elsewhere.endpoint()),
+        ));
+        let err = transport
+            .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Rpc, "{code}: {err:?}");
+        assert!(err.message().contains(&format!("HTTP {code}")), "{err}");
+        assert_eq!(server.take().len(), 1);
+        assert!(elsewhere.take().is_empty(), "{code} was followed");
+    }
+}
+
+/// `emulator` is what `CHANNEL_EMULATOR_HOST` sets: plaintext to any host,
+/// so never with credentials, even in a configuration made by hand.
+#[tokio::test]
+async fn an_emulator_configuration_never_sends_credentials() {
+    let server = TestServer::start().await;
+    let mut config = config_for(
+        &server.endpoint(),
+        Arc::new(StaticToken::new("ya29.secret-token")),
+    );
+    config.emulator = true;
+    config.api_key = Some(channel_core::credentials::ApiKey::new("AIza-secret-key"));
+    let transport = HttpTransport::new(&config).unwrap();
+    transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap();
+    let seen = server.take_one();
+    assert_eq!(seen.header("authorization"), None);
+    assert_eq!(seen.header("x-goog-api-key"), None);
+}
+
 #[tokio::test]
 async fn user_information_in_the_endpoint_is_refused_before_connecting() {
     // 192.0.2.1 is a documentation address: nothing is ever sent there.
