@@ -147,7 +147,9 @@ impl HttpTransportBuilder {
     /// information is refused, plaintext `http://` is allowed only when the
     /// parsed host is this machine (or for an emulator found through
     /// `CHANNEL_EMULATOR_HOST`, or after `allow_insecure`), and requests go
-    /// to the URL rebuilt from the parsed parts.
+    /// to the URL rebuilt from the parsed parts. Redirects are not followed
+    /// (a 3xx answer is an error), and a loopback endpoint is called
+    /// directly, never through the environment's proxy (`HTTP_PROXY`).
     pub fn build(self) -> Result<HttpTransport> {
         let config = self.config;
         config.check()?;
@@ -196,6 +198,12 @@ impl HttpTransportBuilder {
                     // Asks for gzip (Accept-Encoding) and decodes it: list
                     // pages shrink several times over.
                     .gzip(true);
+                if url.is_loopback() {
+                    // The environment's proxy would get every call, token
+                    // included, in clear over plaintext, and cannot reach
+                    // this machine's loopback anyway.
+                    builder = builder.no_proxy();
+                }
                 for pem in &self.root_certificates {
                     let roots = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
                         Error::invalid_request(
