@@ -729,6 +729,37 @@ async fn waiting_gives_up_after_the_polling_timeout() {
     assert!(err.message().contains("resume it by name"));
 }
 
+/// An interval longer than the time left does not end the wait unpolled:
+/// the last poll is made when the time is up.
+#[tokio::test(start_paused = true)]
+async fn an_interval_longer_than_the_polling_timeout_still_polls_when_time_is_up() {
+    let fake = Fake {
+        operation_states: script([
+            Ok(finished("accounts/A/customers/C/entitlements/E")),
+            Ok(running_operation()),
+        ]),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    let policy = PollingPolicy::default()
+        .with_intervals(Duration::from_secs(3600), 1.0, Duration::from_secs(3600))
+        .with_timeout(Duration::from_secs(1800));
+    let started = Instant::now();
+    let op = client.operation::<Entitlement, OperationMetadata>("operations/op-1");
+    let entitlement = op.wait_with(&policy).await.unwrap();
+    assert_eq!(entitlement.name, "accounts/A/customers/C/entitlements/E");
+    assert_eq!(started.elapsed(), Duration::from_secs(1800));
+    assert_eq!(fake.seen("GetOperation").len(), 1);
+
+    // Still running then: one poll, at the end, and the wait gives up.
+    let started = Instant::now();
+    let op = client.operation::<Entitlement, OperationMetadata>("operations/op-2");
+    let err = op.wait_with(&policy).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(started.elapsed(), Duration::from_secs(1800));
+    assert_eq!(fake.seen("GetOperation").len(), 2);
+}
+
 #[tokio::test(start_paused = true)]
 async fn progress_updates_end_with_the_done_state() {
     let fake = Fake {
