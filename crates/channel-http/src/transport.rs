@@ -26,6 +26,10 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 /// request fails before sending with `RESOURCE_EXHAUSTED`.
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
+/// The longest URL (path and query) an HTTP request can carry here: the
+/// `http` crate's limit on a URI.
+const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
+
 /// How much of an error response is read to decode it.
 const MAX_ERROR_BYTES: usize = 1024 * 1024;
 
@@ -353,6 +357,18 @@ impl HttpTransport {
             }
             None => None,
         };
+        let url = format!("{}{}", self.inner.endpoint, encoded.path_and_query());
+        let url_bytes = url.len();
+        if url_bytes > MAX_URL_BYTES {
+            return Err(Error::invalid_request(
+                "request",
+                format!(
+                    "the request URL would be {url_bytes} bytes, more than the {MAX_URL_BYTES} \
+                     an HTTP request can carry; shorten the fields sent in the query string \
+                     (a filter, say)"
+                ),
+            ));
+        }
         let remaining = options.remaining();
         if remaining == Some(Duration::ZERO) {
             return Err(Error::timeout_before_sending(format!(
@@ -360,7 +376,7 @@ impl HttpTransport {
                 method.name
             )));
         }
-        let attempt = self.send(method, encoded, body, &options, remaining);
+        let attempt = self.send(method, encoded.verb(), url, body, &options, remaining);
         match remaining {
             Some(limit) => tokio::time::timeout(limit, attempt)
                 .await
@@ -372,7 +388,8 @@ impl HttpTransport {
     async fn send<Resp: DeserializeOwned>(
         &self,
         method: &'static Method,
-        encoded: transcoding::EncodedRequest,
+        verb: HttpVerb,
+        url: String,
         body: Option<Vec<u8>>,
         options: &CallOptions,
         remaining: Option<Duration>,
@@ -411,10 +428,9 @@ impl HttpTransport {
             headers.insert(name, value);
         }
 
-        let url = format!("{}{}", inner.endpoint, encoded.path_and_query());
         let mut builder = inner
             .http
-            .request(reqwest_method(encoded.verb()), url)
+            .request(reqwest_method(verb), url)
             .headers(headers);
         if let Some(bytes) = body {
             builder = builder
@@ -486,9 +502,10 @@ fn send_error(method: &Method, remaining: Option<Duration>, e: reqwest::Error) -
     } else if e.is_connect() {
         Error::transport(format!("{}: could not connect", method.name), e)
     } else if e.is_builder() {
+        // Without the URL: it can be long, and holds the request's fields.
         Error::invalid_request(
             "request",
-            format!("the HTTP request could not be built: {e}"),
+            format!("the HTTP request could not be built: {}", e.without_url()),
         )
     } else {
         Error::outcome_unknown(

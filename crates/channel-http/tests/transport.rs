@@ -624,6 +624,25 @@ async fn an_oversize_request_fails_before_sending_and_a_413_is_not_retried() {
 }
 
 #[tokio::test]
+async fn a_url_too_long_for_http_is_refused_before_sending_without_echoing_it() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let request = ListCustomersRequest {
+        parent: "accounts/A1".into(),
+        filter: format!("domain={}", "a".repeat(100_000)),
+        ..Default::default()
+    };
+    let err = transport
+        .list_customers(request, CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.message().contains("65534"), "{err}");
+    assert!(err.message().len() < 400, "{} bytes", err.message().len());
+    assert!(server.take().is_empty());
+}
+
+#[tokio::test]
 async fn dot_segments_are_refused_and_other_characters_encoded() {
     let server = TestServer::start().await;
     let transport = HttpTransport::new(&server.config()).unwrap();
