@@ -447,7 +447,15 @@ async fn a_user_request_id_is_kept_and_a_bad_one_refused_before_sending() {
     client.create_entitlement(request).await.unwrap();
     assert_eq!(fake.seen("CreateEntitlement")[0].request_id, id);
 
-    for bad in ["not-a-uuid", "00000000-0000-0000-0000-000000000000"] {
+    // Other spellings of a UUID are refused too: the service takes the
+    // hyphenated form.
+    for bad in [
+        "not-a-uuid",
+        "00000000-0000-0000-0000-000000000000",
+        "1b4e28ba2fa14d2c883f0016d3cca427",
+        "{1b4e28ba-2fa1-4d2c-883f-0016d3cca427}",
+        "urn:uuid:1b4e28ba-2fa1-4d2c-883f-0016d3cca427",
+    ] {
         let request = CreateEntitlementRequest {
             request_id: bad.into(),
             ..create_entitlement()
