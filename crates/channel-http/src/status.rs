@@ -95,10 +95,10 @@ pub fn error_envelope(error: &Error) -> Value {
 ///
 /// A JSON error envelope keeps its code, message and details. Each detail
 /// is decoded on its own: one of a type this crate does not know is kept as
-/// its JSON in an [`ErrorDetail::Other`](channel_core::ErrorDetail::Other),
-/// as the gRPC wire keeps its bytes; one that does not decode is skipped. Anything else
-/// becomes an error with the HTTP status mapped to a code and the first
-/// [`EXCERPT_BYTES`] of the body in its message.
+/// its JSON in an [`ErrorDetail::Other`], as the gRPC wire keeps its bytes;
+/// one that does not decode is skipped. Anything else becomes an error with
+/// the HTTP status mapped to a code and the first [`EXCERPT_BYTES`] of the
+/// body in its message.
 pub fn error_from_response(http: u16, body: &[u8]) -> Error {
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         // Some frontends wrap the envelope in a one-element array.

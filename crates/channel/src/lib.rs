@@ -10,8 +10,8 @@
 //! | feature    | default | what it brings |
 //! |------------|---------|----------------|
 //! | `http`     | yes     | the REST/JSON transport ([`http::HttpTransport`], reqwest + rustls) |
-//! | `grpc`     | no      | the gRPC transport ([`grpc::GrpcTransport`], tonic + rustls) |
-//! | `emulator` | no      | the in-process emulator ([`emulator::Emulator`]) |
+//! | `grpc`     | no      | the gRPC transport (`grpc::GrpcTransport`, tonic + rustls) |
+//! | `emulator` | no      | the in-process emulator (`emulator::Emulator`) |
 //!
 //! # Quickstart
 //!
