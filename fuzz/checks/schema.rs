@@ -49,7 +49,6 @@ pub(crate) fn any_of(full_name: &str, bytes: Vec<u8>) -> Any {
     Any {
         type_url: format!("type.googleapis.com/{full_name}"),
         value: bytes,
-        json: None,
     }
 }
 

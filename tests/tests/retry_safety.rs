@@ -39,13 +39,17 @@ fn retrying() -> RetryPolicy {
     RetryPolicy::default().with_backoff(Duration::from_millis(1), 1.0, Duration::from_millis(1))
 }
 
-/// The stored customers by domain, read with a (retried) list call.
+/// The stored customers by domain, read with a list call whose pages are
+/// retried until they come: the fault cuts reads too, and one page lost
+/// five times in a row (or to a connection that broke under a previous
+/// attempt) must not fail the check.
 async fn stored(client: &Client) -> HashMap<String, Vec<String>> {
     let customers = client
         .list_customers(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
+        .with_retry(retrying().with_max_attempts(50))
         .collect_items()
         .await
         .expect("reads are retried after a lost answer");

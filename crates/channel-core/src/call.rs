@@ -369,14 +369,21 @@ impl<Req: Clone + Send + 'static, Resp: Send + 'static> Attempts<'_, Req, Resp> 
 }
 
 /// Fills an empty request id with a random UUID; refuses one that is not a
-/// valid, non-zero UUID (the server would refuse it, after a round trip).
+/// valid, non-zero UUID in its hyphenated form (the server would refuse
+/// it, after a round trip).
 fn fill_request_id(id: &mut String) -> Result<()> {
     if id.is_empty() {
         *id = uuid::Uuid::new_v4().to_string();
         return Ok(());
     }
+    // `try_parse` also takes the braced, URN and bare-hex spellings.
+    let hyphenated = id.len() == uuid::fmt::Hyphenated::LENGTH;
     match uuid::Uuid::try_parse(id) {
-        Ok(parsed) if !parsed.is_nil() => Ok(()),
+        Ok(parsed) if hyphenated && !parsed.is_nil() => Ok(()),
+        Ok(parsed) if !parsed.is_nil() => Err(Error::invalid_request(
+            "request_id",
+            "must be a UUID in its hyphenated form, e.g. 8f6c1f3e-2d4b-4a8e-9c1d-5b7a3e2f1d0c",
+        )),
         Ok(_) => Err(Error::invalid_request(
             "request_id",
             "must not be the all-zero UUID",

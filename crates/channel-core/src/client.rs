@@ -148,7 +148,8 @@ pub struct ClientConfig {
     /// Added to `x-goog-api-client` and the user agent.
     pub user_agent: Option<String>,
     /// The endpoint is an emulator found through `CHANNEL_EMULATOR_HOST`:
-    /// plaintext and anonymous.
+    /// plaintext and anonymous. The transports then send no credentials
+    /// and no API key, whatever the other fields hold.
     pub emulator: bool,
     /// The universe the client is in (`googleapis.com` for Google's public
     /// cloud); credentials that name another one are refused.

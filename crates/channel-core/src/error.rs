@@ -9,7 +9,7 @@ use channel_types::rpc::{
     BadRequest, Code, DebugInfo, ErrorInfo, Help, LocalizedMessage, PreconditionFailure,
     QuotaFailure, RequestInfo, ResourceInfo, RetryInfo, Status,
 };
-use channel_types::wkt::Any;
+use channel_types::wkt::{Any, AnyError};
 use prost::Name;
 
 /// `Result` with this crate's [`Error`].
@@ -37,7 +37,9 @@ pub enum ErrorKind {
     Timeout,
     /// Credentials could not produce a token.
     Authentication,
-    /// A response arrived but could not be decoded.
+    /// A response arrived but could not be decoded. The server received
+    /// the request and may have applied it, so
+    /// [`Error::is_outcome_unknown`] is true; never retried.
     Decode,
     /// The request was refused before sending: a malformed field, a path
     /// variable that matches no HTTP binding, a missing required field, an
@@ -71,7 +73,17 @@ pub enum ErrorDetail {
     /// Server-side debugging data.
     DebugInfo(DebugInfo),
     /// A detail of a type this crate does not decode, kept as it came.
-    Other(Any),
+    ///
+    /// Over gRPC it arrives packed: `any` holds its type URL and bytes.
+    /// In a REST error it arrives as JSON, which has no binary form without
+    /// the type's schema: `any` then holds only the type URL, and `json`
+    /// the detail's members (without `"@type"`), written back as they came.
+    Other {
+        /// The type URL, and the packed message when it came packed.
+        any: Any,
+        /// The detail's proto3 JSON members, when it came as JSON.
+        json: Option<serde_json::Map<String, serde_json::Value>>,
+    },
 }
 
 impl ErrorDetail {
@@ -98,10 +110,68 @@ impl ErrorDetail {
             n if n == DebugInfo::full_name() => unpack(&any).map(ErrorDetail::DebugInfo),
             _ => None,
         };
-        decoded.unwrap_or(ErrorDetail::Other(any))
+        decoded.unwrap_or(ErrorDetail::Other { any, json: None })
     }
 
-    /// Packs the detail back into an `Any`.
+    /// Decodes one detail of a REST error (a proto3 JSON object with an
+    /// `"@type"`); a type this crate does not know is kept as its JSON in
+    /// [`ErrorDetail::Other`]. Fails on a detail that is not such an
+    /// object, or whose members do not fit its (known) type.
+    ///
+    /// ```
+    /// use channel_core::ErrorDetail;
+    ///
+    /// let newer = serde_json::json!({"@type": "type.googleapis.com/vendor.Hint", "x": 1});
+    /// let detail = ErrorDetail::from_json(newer.clone())?;
+    /// assert!(matches!(&detail, ErrorDetail::Other { any, json: Some(_) } if any.type_url.ends_with("vendor.Hint")));
+    /// assert_eq!(detail.to_json()?, newer);
+    /// # Ok::<(), channel_types::wkt::AnyError>(())
+    /// ```
+    pub fn from_json(value: serde_json::Value) -> Result<Self, AnyError> {
+        let members = match &value {
+            serde_json::Value::Object(members) => members.clone(),
+            _ => return Any::from_json(value).map(ErrorDetail::from_any),
+        };
+        match Any::from_json(value) {
+            Ok(any) => Ok(ErrorDetail::from_any(any)),
+            Err(AnyError::UnknownType(type_url)) => {
+                let mut json = members;
+                json.remove("@type");
+                Ok(ErrorDetail::Other {
+                    any: Any {
+                        type_url,
+                        value: Vec::new(),
+                    },
+                    json: Some(json),
+                })
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The detail as a proto3 JSON object, `"@type"` included: what a REST
+    /// error carries. A detail kept as JSON is written back as it came.
+    pub fn to_json(&self) -> Result<serde_json::Value, AnyError> {
+        match self {
+            ErrorDetail::Other {
+                any,
+                json: Some(members),
+            } => {
+                let mut object = serde_json::Map::new();
+                object.insert(
+                    "@type".into(),
+                    serde_json::Value::String(any.type_url.clone()),
+                );
+                object.extend(members.clone());
+                Ok(serde_json::Value::Object(object))
+            }
+            _ => self.to_any().to_json(),
+        }
+    }
+
+    /// Packs the detail back into an `Any`. A detail kept as JSON (see
+    /// [`ErrorDetail::Other`]) has no packed form: its `Any` carries the
+    /// type URL alone.
     pub fn to_any(&self) -> Any {
         let packed = match self {
             ErrorDetail::ErrorInfo(m) => Any::from_msg(m),
@@ -114,7 +184,7 @@ impl ErrorDetail {
             ErrorDetail::Help(m) => Any::from_msg(m),
             ErrorDetail::LocalizedMessage(m) => Any::from_msg(m),
             ErrorDetail::DebugInfo(m) => Any::from_msg(m),
-            ErrorDetail::Other(any) => return any.clone(),
+            ErrorDetail::Other { any, .. } => return any.clone(),
         };
         packed.unwrap_or_default()
     }
@@ -232,9 +302,14 @@ impl Error {
         Error::new(ErrorKind::Authentication, Code::Unauthenticated, message).with_source(source)
     }
 
-    /// A response that could not be decoded.
+    /// A response that could not be decoded (`INTERNAL`). The server
+    /// answered, so it received the request and may have applied it:
+    /// [`is_outcome_unknown`](Self::is_outcome_unknown) is true, and the
+    /// call is not retried.
     pub fn decode(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
-        Error::new(ErrorKind::Decode, Code::Internal, message).with_source(source)
+        let mut err = Error::new(ErrorKind::Decode, Code::Internal, message).with_source(source);
+        err.outcome_unknown = true;
+        err
     }
 
     /// A request refused before sending; `field` names the offending field.
@@ -340,9 +415,10 @@ impl Error {
     }
 
     /// Whether the request may have been applied although the call failed:
-    /// an [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) error, or a
+    /// an [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) error, a
     /// [`Timeout`](ErrorKind::Timeout) that struck once the request may have
-    /// left. For a call that changes something, look at the resource before
+    /// left, or a [`Decode`](ErrorKind::Decode) error (an answer came, but
+    /// not one that could be read). For a call that changes something, look at the resource before
     /// trying again (or send the same `request_id` again, where the method
     /// has one).
     ///
@@ -438,7 +514,6 @@ mod tests {
         let unknown = Any {
             type_url: "type.googleapis.com/x.Unknown".into(),
             value: vec![1, 2],
-            json: None,
         };
         Status {
             code: Code::FailedPrecondition as i32,
@@ -464,7 +539,7 @@ mod tests {
         );
         assert_eq!(err.field_violations()[0].field, "name");
         assert_eq!(err.retry_delay(), Some(Duration::from_secs(2)));
-        assert!(matches!(err.details()[3], ErrorDetail::Other(_)));
+        assert!(matches!(err.details()[3], ErrorDetail::Other { .. }));
         // Nothing is lost on the way back.
         assert_eq!(err.to_status(), status);
         assert_eq!(
@@ -504,6 +579,10 @@ mod tests {
         assert_eq!(gateway.kind(), ErrorKind::OutcomeUnknown);
         assert_eq!(gateway.message(), "HTTP 502");
         assert!(!Error::rpc(Code::Unavailable, "busy").is_outcome_unknown());
+        // An answer that does not decode is still an answer: the request
+        // arrived, and may have been applied.
+        let garbled = Error::decode("not a Customer", "invalid varint");
+        assert!(garbled.is_outcome_unknown() && !garbled.is_retryable());
         let big = Error::request_too_large(9, 8);
         assert_eq!(
             (big.kind(), big.code()),

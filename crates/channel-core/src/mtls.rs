@@ -231,16 +231,21 @@ pub(crate) struct EndpointEnv {
 
 impl EndpointEnv {
     pub(crate) fn from_process() -> Self {
-        let var = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `get`. A variable set to nothing is
+    /// unset for `CHANNEL_EMULATOR_HOST` and
+    /// `GOOGLE_API_USE_CLIENT_CERTIFICATE`, as with Google's clients; for
+    /// the universe domain and `GOOGLE_API_USE_MTLS_ENDPOINT` it is kept,
+    /// so that it is refused as Google's clients refuse it.
+    pub(crate) fn from_vars(get: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| get(name).map(|v| v.trim().to_string());
+        let non_empty = |name: &str| var(name).filter(|v| !v.is_empty());
         EndpointEnv {
-            emulator_host: var(crate::EMULATOR_HOST_ENV),
+            emulator_host: non_empty(crate::EMULATOR_HOST_ENV),
             universe_domain: var(crate::universe::UNIVERSE_DOMAIN_ENV),
-            use_client_certificate: var(USE_CLIENT_CERTIFICATE_ENV),
+            use_client_certificate: non_empty(USE_CLIENT_CERTIFICATE_ENV),
             use_mtls_endpoint: var(USE_MTLS_ENDPOINT_ENV),
         }
     }
@@ -464,6 +469,33 @@ mod tests {
         let err = select(None, None, false, &env(&[("cert", "yes")])).unwrap_err();
         assert_eq!(err.field_violations()[0].field, USE_CLIENT_CERTIFICATE_ENV);
         assert!(err.message().contains("true and false"), "{err}");
+    }
+
+    #[test]
+    fn variables_set_to_nothing_are_refused_where_google_refuses_them() {
+        let set_to_nothing = |names: &'static [&'static str]| {
+            EndpointEnv::from_vars(move |name| names.contains(&name).then(|| " ".to_string()))
+        };
+        let err = select(
+            None,
+            None,
+            false,
+            &set_to_nothing(&[crate::universe::UNIVERSE_DOMAIN_ENV]),
+        )
+        .unwrap_err();
+        assert_eq!(err.field_violations()[0].field, "universe_domain");
+        let err = select(None, None, false, &set_to_nothing(&[USE_MTLS_ENDPOINT_ENV])).unwrap_err();
+        assert_eq!(err.field_violations()[0].field, USE_MTLS_ENDPOINT_ENV);
+        // Set to nothing is unset for these two.
+        let chosen = select(
+            None,
+            None,
+            true,
+            &set_to_nothing(&[USE_CLIENT_CERTIFICATE_ENV, crate::EMULATOR_HOST_ENV]),
+        )
+        .unwrap();
+        assert_eq!(chosen.endpoint, MTLS_ENDPOINT);
+        assert!(!chosen.emulator);
     }
 
     #[test]

@@ -23,6 +23,13 @@ fn poll_again(error: &Error) -> bool {
     error.is_retryable() || error.kind() == ErrorKind::OutcomeUnknown
 }
 
+/// When poll number `polls` is due: after its interval, but no later than
+/// the deadline, so that an interval longer than the time left still
+/// leaves a last poll rather than none.
+fn next_poll(policy: &PollingPolicy, polls: u32, deadline: Instant) -> Instant {
+    deadline_after(Instant::now(), policy.interval(polls)).min(deadline)
+}
+
 /// How an operation is polled while waited on: exponential intervals, and
 /// an overall limit after which waiting gives up (the operation itself goes
 /// on; it can be resumed by name).
@@ -59,7 +66,8 @@ impl PollingPolicy {
         self
     }
 
-    /// Sets how long waiting may take in all.
+    /// Sets how long waiting may take in all. An interval that would end
+    /// past it is cut short: the last poll is made when the time is up.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -205,16 +213,16 @@ where
             if let Some(result) = self.result() {
                 return result;
             }
-            polls = polls.saturating_add(1);
-            let wake = deadline_after(Instant::now(), policy.interval(polls));
-            if wake > deadline {
+            if polls > 0 && Instant::now() >= deadline {
                 return Err(Error::timeout(format!(
                     "operation {} was not done after {:?}; it goes on, resume it by name",
                     self.proto.name,
                     policy.timeout()
                 )));
             }
-            tokio::time::sleep_until(wake).await;
+            polls = polls.saturating_add(1);
+            // An interval past the deadline ends at it, with a last poll.
+            tokio::time::sleep_until(next_poll(policy, polls, deadline)).await;
             match self.poll().await {
                 Ok(()) => {}
                 Err(e) if poll_again(&e) => {
@@ -256,9 +264,7 @@ where
                 if sender.send(Ok(current.clone())).await.is_err() || current.done() {
                     return;
                 }
-                polls = polls.saturating_add(1);
-                let wake = deadline_after(Instant::now(), policy.interval(polls));
-                if wake > deadline {
+                if polls > 0 && Instant::now() >= deadline {
                     let _ = sender
                         .send(Err(Error::timeout(format!(
                             "operation {} is still running",
@@ -267,12 +273,13 @@ where
                         .await;
                     return;
                 }
-                tokio::time::sleep_until(wake).await;
+                polls = polls.saturating_add(1);
+                tokio::time::sleep_until(next_poll(&policy, polls, deadline)).await;
                 loop {
                     match current.poll().await {
                         Ok(()) => break,
                         Err(e) if poll_again(&e) && Instant::now() < deadline => {
-                            tokio::time::sleep(policy.interval(polls)).await;
+                            tokio::time::sleep_until(next_poll(&policy, polls, deadline)).await;
                         }
                         Err(e) => {
                             let _ = sender.send(Err(e)).await;

@@ -4,10 +4,11 @@
 //! `operations/../accounts/A/customers/C` would be collapsed by a URL library
 //! and reach another method on another resource. So every path variable of
 //! the method's HTTP bindings must match one binding's pattern (for example
-//! `accounts/*/customers/*`) with no empty, `.` or `..` segment and no
-//! control character, and every field the schema marks `REQUIRED` must be
-//! set. A request that fails is refused with `INVALID_ARGUMENT` naming the
-//! field and the expected form, without any network I/O.
+//! `accounts/*/customers/*`) with no empty, `.` or `..` segment, no
+//! control character and at most [`MAX_NAME_BYTES`] bytes, and every field
+//! the schema marks `REQUIRED` must be set. A request that fails is refused
+//! with `INVALID_ARGUMENT` naming the field and the expected form, without
+//! any network I/O.
 //!
 //! ```
 //! use channel_core::validation::check_request;
@@ -48,6 +49,25 @@ pub fn check_request<R: RequestFields + ?Sized>(method: &Method, request: &R) ->
         check_required(required, request)?;
     }
     Ok(())
+}
+
+/// The longest resource name sent, in bytes: 8 KiB, about what common HTTP
+/// servers and proxies take in a request line or a header. Names of the
+/// Cloud Channel API are a few dozen bytes; a much longer one fails on the
+/// way (in the REST URL, or in the gRPC routing header), in ways that
+/// differ by wire and proxy, some of them retried. It is refused here
+/// instead, the same on both wires.
+pub const MAX_NAME_BYTES: usize = 8192;
+
+/// How many characters of a refused value an error repeats.
+const ECHO_CHARS: usize = 120;
+
+/// `value` quoted for an error message, cut after [`ECHO_CHARS`] characters.
+fn echo(value: &str) -> String {
+    match value.char_indices().nth(ECHO_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &value[..cut]),
+        None => format!("{value:?}"),
+    }
 }
 
 /// Why one variable of one binding does not fit.
@@ -100,6 +120,17 @@ fn misfit(var: &PathVariable, value: Option<&str>) -> Option<Misfit> {
     // A variable the accessors do not know cannot be checked here; the
     // generated accessors cover every variable of the table.
     let value = value?;
+    if value.len() > MAX_NAME_BYTES {
+        return Some(Misfit {
+            field: var.field,
+            problem: format!(
+                "is {} bytes long, more than the {MAX_NAME_BYTES} bytes a resource name may have; \
+                 it must match",
+                value.len()
+            ),
+            pattern: var.pattern,
+        });
+    }
     if matches_pattern(var.pattern, value) {
         return None;
     }
@@ -107,11 +138,11 @@ fn misfit(var: &PathVariable, value: Option<&str>) -> Option<Misfit> {
         "is required and must match".to_string()
     } else if let Some(why) = value.split('/').find_map(segment_problem) {
         format!(
-            "{:?} is not a valid resource name ({why}); it must match",
-            value
+            "{} is not a valid resource name ({why}); it must match",
+            echo(value)
         )
     } else {
-        format!("{value:?} does not match")
+        format!("{} does not match", echo(value))
     };
     Some(Misfit {
         field: var.field,
@@ -173,6 +204,25 @@ mod tests {
             name: "operations/a/b c?#%".into(),
         };
         assert!(check_request(&operations::GET_OPERATION, &ok).is_ok());
+    }
+
+    #[test]
+    fn names_too_long_to_send_are_refused_without_being_echoed() {
+        let long = format!("accounts/A/customers/{}", "x".repeat(MAX_NAME_BYTES));
+        let request = channel_types::model::GetCustomerRequest { name: long };
+        let err = check_request(&ccs::GET_CUSTOMER, &request).unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        let (field, description) = violation(&err);
+        assert_eq!(field, "name");
+        assert!(description.contains("8192 bytes"), "{description}");
+        assert!(err.message().len() < 300, "{err}");
+        // A long value that does not match is echoed cut short.
+        let request = channel_types::model::GetCustomerRequest {
+            name: format!("customers/{}", "y".repeat(2000)),
+        };
+        let err = check_request(&ccs::GET_CUSTOMER, &request).unwrap_err();
+        assert!(err.message().len() < 400, "{err}");
+        assert!(err.message().contains("…"), "{err}");
     }
 
     #[test]

@@ -447,7 +447,15 @@ async fn a_user_request_id_is_kept_and_a_bad_one_refused_before_sending() {
     client.create_entitlement(request).await.unwrap();
     assert_eq!(fake.seen("CreateEntitlement")[0].request_id, id);
 
-    for bad in ["not-a-uuid", "00000000-0000-0000-0000-000000000000"] {
+    // Other spellings of a UUID are refused too: the service takes the
+    // hyphenated form.
+    for bad in [
+        "not-a-uuid",
+        "00000000-0000-0000-0000-000000000000",
+        "1b4e28ba2fa14d2c883f0016d3cca427",
+        "{1b4e28ba-2fa1-4d2c-883f-0016d3cca427}",
+        "urn:uuid:1b4e28ba-2fa1-4d2c-883f-0016d3cca427",
+    ] {
         let request = CreateEntitlementRequest {
             request_id: bad.into(),
             ..create_entitlement()
@@ -727,6 +735,37 @@ async fn waiting_gives_up_after_the_polling_timeout() {
     let err = op.wait_with(&policy).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
     assert!(err.message().contains("resume it by name"));
+}
+
+/// An interval longer than the time left does not end the wait unpolled:
+/// the last poll is made when the time is up.
+#[tokio::test(start_paused = true)]
+async fn an_interval_longer_than_the_polling_timeout_still_polls_when_time_is_up() {
+    let fake = Fake {
+        operation_states: script([
+            Ok(finished("accounts/A/customers/C/entitlements/E")),
+            Ok(running_operation()),
+        ]),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    let policy = PollingPolicy::default()
+        .with_intervals(Duration::from_secs(3600), 1.0, Duration::from_secs(3600))
+        .with_timeout(Duration::from_secs(1800));
+    let started = Instant::now();
+    let op = client.operation::<Entitlement, OperationMetadata>("operations/op-1");
+    let entitlement = op.wait_with(&policy).await.unwrap();
+    assert_eq!(entitlement.name, "accounts/A/customers/C/entitlements/E");
+    assert_eq!(started.elapsed(), Duration::from_secs(1800));
+    assert_eq!(fake.seen("GetOperation").len(), 1);
+
+    // Still running then: one poll, at the end, and the wait gives up.
+    let started = Instant::now();
+    let op = client.operation::<Entitlement, OperationMetadata>("operations/op-2");
+    let err = op.wait_with(&policy).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(started.elapsed(), Duration::from_secs(1800));
+    assert_eq!(fake.seen("GetOperation").len(), 2);
 }
 
 #[tokio::test(start_paused = true)]

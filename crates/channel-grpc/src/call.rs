@@ -122,8 +122,8 @@ fn deadline_passed(method: &Method) -> Error {
 }
 
 /// Fills in the metadata of one call. Headers of the call options replace
-/// those computed here when they have the same name; header values are
-/// never part of an error (they may hold credentials).
+/// those computed here when they have the same name; their values are
+/// marked sensitive and never part of an error (they may hold credentials).
 fn set_metadata(
     metadata: &mut MetadataMap,
     token: Option<&AccessToken>,
@@ -153,7 +153,8 @@ fn set_metadata(
         if name.ends_with("-bin") {
             let key = BinaryMetadataKey::from_bytes(name.as_bytes())
                 .map_err(|_| invalid_header(name, "not a valid gRPC metadata name"))?;
-            let value = BinaryMetadataValue::from_bytes(value.as_bytes());
+            let mut value = BinaryMetadataValue::from_bytes(value.as_bytes());
+            value.set_sensitive(true);
             if first {
                 metadata.remove_bin(key.as_str());
             }
@@ -161,8 +162,11 @@ fn set_metadata(
         } else {
             let key = AsciiMetadataKey::from_bytes(name.as_bytes())
                 .map_err(|_| invalid_header(name, "not a valid gRPC metadata name"))?;
-            let value = AsciiMetadataValue::try_from(value.as_str())
+            let mut value = AsciiMetadataValue::try_from(value.as_str())
                 .map_err(|_| invalid_header(name, "the value is not visible ASCII"))?;
+            // As over REST: kept out of HTTP/2 logs and header compression
+            // tables, since users pass credentials in headers at times.
+            value.set_sensitive(true);
             if first {
                 metadata.remove(key.as_str());
             }
@@ -220,6 +224,8 @@ mod tests {
         );
         assert_eq!(values(&metadata, "x-goog-user-project"), ["billing"]);
         assert_eq!(values(&metadata, "x-extra"), ["1", "2"]);
+        assert!(metadata.get("x-goog-user-project").unwrap().is_sensitive());
+        assert!(metadata.get_bin("x-trace-bin").unwrap().is_sensitive());
         assert_eq!(
             metadata.get_bin("x-trace-bin").unwrap().to_bytes().unwrap(),
             b"\x01raw"[..]

@@ -14,6 +14,13 @@
 //! Any other lost connection may have carried the request to a server that
 //! applied it: [`OutcomeUnknown`](channel_core::ErrorKind::OutcomeUnknown).
 //!
+//! A third kind has no source either: an answer tonic could not read as a
+//! status. A response with an HTTP status and no `grpc-status` (a gateway's
+//! 502 or 504), a stream that ends without its status, a message cut short
+//! or badly framed: each means the request reached the other side, so the
+//! server may have applied it. tonic words them in fixed phrases, which are
+//! matched here; the outcome of those calls is unknown.
+//!
 //! One status exists on both sides: tonic refuses a message over its size
 //! limit with `OUT_OF_RANGE` "decoded message length too large", on the
 //! client for a response and on a tonic server for a request. Ours names our
@@ -54,6 +61,9 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool, receive_limit: 
             status,
         );
     }
+    if is_broken_answer(&status) {
+        return Error::from_status(rpc_status(&status)).into_outcome_unknown();
+    }
     if is_own_size_refusal(&status, receive_limit) {
         let message = format!("response refused: {}", status.message());
         return Error::decode(message, status);
@@ -62,6 +72,27 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool, receive_limit: 
         return Error::timeout(format!("deadline exceeded: {}", status.message()));
     }
     Error::from_status(rpc_status(&status))
+}
+
+/// Whether a status is tonic's account of an answer that was not a status:
+/// a gateway's 502 or 504 (tonic maps them to `UNAVAILABLE`, like a 503,
+/// which is the service saying it is unavailable and stays retryable), a
+/// stream without a final status, or a message cut short or badly framed.
+fn is_broken_answer(status: &Status) -> bool {
+    let message = status.message();
+    if let Some(http) =
+        message.strip_prefix("grpc-status header missing, mapped from HTTP status code ")
+    {
+        return matches!(http, "502" | "504");
+    }
+    match status.code() {
+        Code::Unknown | Code::Internal => {
+            message.starts_with("protocol error: ")
+                || message.starts_with("Error decompressing: ")
+                || message == "Unexpected EOF decoding stream."
+        }
+        _ => false,
+    }
 }
 
 /// Whether a status is tonic refusing a response over this side's limit

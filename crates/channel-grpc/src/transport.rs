@@ -239,9 +239,17 @@ impl GrpcTransportBuilder {
                 .send_compressed(CompressionEncoding::Gzip)
                 .accept_compressed(CompressionEncoding::Gzip);
         }
+        // An emulator is called over plaintext to whatever host
+        // CHANNEL_EMULATOR_HOST names: never with credentials, even when a
+        // configuration made by hand pairs it with some.
+        let credentials: Arc<dyn Credentials> = if config.emulator {
+            Arc::new(channel_core::credentials::Anonymous)
+        } else {
+            config.credentials.clone()
+        };
         Ok(GrpcTransport {
             grpc,
-            credentials: config.credentials.clone(),
+            credentials,
             api_client,
             api_key,
             max_send_message_size: self.max_send_message_size,

@@ -496,3 +496,79 @@ async fn a_timeout_of_duration_max_is_sent_as_a_grpc_timeout_of_decades() {
     assert!(minutes > 20 * 365 * 24 * 60, "{timeout}");
     assert!(timeout.len() <= 9, "{timeout}");
 }
+
+/// What a gateway in front of the server, or a stream cut short, leaves
+/// behind: the request reached the other side and no status came back.
+/// None of these may be sent again for a create, and each must say the
+/// outcome is unknown.
+#[tokio::test]
+async fn answers_without_a_status_leave_the_outcome_unknown_and_a_create_is_sent_once() {
+    let customer = model::Customer {
+        name: "accounts/A1/customers/C1".into(),
+        org_display_name: "x".repeat(100),
+        ..Default::default()
+    }
+    .encode_to_vec();
+    let cases = [
+        ("a gateway's 502", Reply::Http(502)),
+        ("a gateway's 504", Reply::Http(504)),
+        ("an empty 200 without a status", Reply::Http(200)),
+        (
+            "a message without a status",
+            Reply::NoStatus(customer.clone()),
+        ),
+        ("a message cut short", Reply::Truncated(customer)),
+        (
+            "a message that does not decode",
+            Reply::Message(vec![0x0a, 0x10, b'a']),
+        ),
+    ];
+    for (case, reply) in cases {
+        let server = TestServer::start(move |_| reply.clone()).await;
+        let client = client(server.endpoint(), quick_retries());
+        let err = client
+            .create_customer(create_customer("Org"))
+            .await
+            .unwrap_err();
+        assert!(err.is_outcome_unknown(), "{case}: {err:?}");
+        assert_eq!(calls_to(&server, "/CreateCustomer"), 1, "{case}");
+    }
+}
+
+#[tokio::test]
+async fn a_503_without_a_status_is_unavailable_and_retried() {
+    let server = TestServer::start(|_| Reply::Http(503)).await;
+    let client = client(server.endpoint(), quick_retries());
+    let err = client
+        .create_customer(create_customer("Org"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Rpc, Code::Unavailable)
+    );
+    assert!(!err.is_outcome_unknown());
+    assert_eq!(calls_to(&server, "/CreateCustomer"), 5);
+}
+
+/// `emulator` is what `CHANNEL_EMULATOR_HOST` sets: plaintext to any host,
+/// so never with credentials, even in a configuration made by hand.
+#[tokio::test]
+async fn an_emulator_configuration_never_sends_credentials() {
+    let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
+    let config = channel_core::ClientConfig {
+        endpoint: server.endpoint(),
+        credentials: Arc::new(StaticToken::new("ya29.secret-token")),
+        emulator: true,
+        api_key: Some(channel_core::credentials::ApiKey::new("AIza-secret-key")),
+        ..channel_core::ClientConfig::default()
+    };
+    GrpcTransport::new(&config)
+        .unwrap()
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap();
+    let call = server.last_call();
+    assert_eq!(call.header("authorization"), None);
+    assert_eq!(call.header("x-goog-api-key"), None);
+}

@@ -30,9 +30,8 @@
 //! assert!(proxy.message().contains("Bad Gateway"));
 //! ```
 
-use channel_core::Error;
-use channel_types::rpc::{Code, Status};
-use channel_types::wkt::Any;
+use channel_core::{Error, ErrorDetail};
+use channel_types::rpc::Code;
 use serde_json::{Map, Value, json};
 
 /// How much of a body that is not an error envelope goes into the message.
@@ -80,7 +79,7 @@ pub fn error_envelope(error: &Error) -> Value {
     let details: Vec<Value> = error
         .details()
         .iter()
-        .filter_map(|d| d.to_any().to_json().ok())
+        .filter_map(|d| d.to_json().ok())
         .collect();
     let mut body = Map::new();
     body.insert("code".into(), json!(http_status(error.code())));
@@ -96,10 +95,10 @@ pub fn error_envelope(error: &Error) -> Value {
 ///
 /// A JSON error envelope keeps its code, message and details. Each detail
 /// is decoded on its own: one of a type this crate does not know is kept as
-/// its JSON in an [`ErrorDetail::Other`](channel_core::ErrorDetail::Other),
-/// as the gRPC wire keeps its bytes; one that does not decode is skipped. Anything else
-/// becomes an error with the HTTP status mapped to a code and the first
-/// [`EXCERPT_BYTES`] of the body in its message.
+/// its JSON in an [`ErrorDetail::Other`], as the gRPC wire keeps its bytes;
+/// one that does not decode is skipped. Anything else becomes an error with
+/// the HTTP status mapped to a code and the first [`EXCERPT_BYTES`] of the
+/// body in its message.
 pub fn error_from_response(http: u16, body: &[u8]) -> Error {
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         // Some frontends wrap the envelope in a one-element array.
@@ -157,23 +156,19 @@ fn from_envelope(http: u16, envelope: &Map<String, Value>, envelope_code_is_http
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let mut details = Vec::new();
+    let mut error = Error::rpc(code, message);
     for detail in envelope
         .get("details")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        match Any::from_json_keeping_unknown(detail.clone()) {
-            Ok(any) => details.push(any),
+        match ErrorDetail::from_json(detail.clone()) {
+            Ok(detail) => error = error.with_detail(detail),
             Err(e) => tracing::debug!(error = %e, "skipping an error detail that does not decode"),
         }
     }
-    Error::from_status(Status {
-        code: code as i32,
-        message,
-        details,
-    })
+    error
 }
 
 /// At most `max` bytes of `body` as one line of text: cut on a character
@@ -201,7 +196,7 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use channel_core::{ErrorDetail, ErrorKind};
+    use channel_core::ErrorKind;
 
     #[test]
     fn envelope_with_details_decodes() {
@@ -229,7 +224,7 @@ mod tests {
         let body = br#"{"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT",
             "details": [{"@type": "type.googleapis.com/google.rpc.NewerDetail", "hint": {"x": 1}}]}}"#;
         let err = error_from_response(400, body);
-        let [ErrorDetail::Other(any)] = err.details() else {
+        let [ErrorDetail::Other { any, .. }] = err.details() else {
             panic!("expected one kept detail, got {:?}", err.details());
         };
         assert_eq!(any.type_url, "type.googleapis.com/google.rpc.NewerDetail");
@@ -288,11 +283,13 @@ mod tests {
     fn envelope_round_trip() {
         let err = Error::rpc(Code::AlreadyExists, "exists")
             .with_reason("DUPLICATE", "cloudchannel.googleapis.com")
-            .with_detail(ErrorDetail::Other(Any {
-                type_url: "type.googleapis.com/x.Unknown".into(),
-                value: vec![1],
+            .with_detail(ErrorDetail::Other {
+                any: channel_types::wkt::Any {
+                    type_url: "type.googleapis.com/x.Unknown".into(),
+                    value: vec![1],
+                },
                 json: None,
-            }));
+            });
         let envelope = error_envelope(&err);
         assert_eq!(envelope["error"]["code"], 409);
         assert_eq!(envelope["error"]["status"], "ALREADY_EXISTS");

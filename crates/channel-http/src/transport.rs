@@ -26,6 +26,10 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 /// request fails before sending with `RESOURCE_EXHAUSTED`.
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
+/// The longest URL (path and query) an HTTP request can carry here: the
+/// `http` crate's limit on a URI.
+const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
+
 /// How much of an error response is read to decode it.
 const MAX_ERROR_BYTES: usize = 1024 * 1024;
 
@@ -124,8 +128,11 @@ impl HttpTransportBuilder {
         self
     }
 
-    /// Sends through this client instead of one built here (its TLS, proxy
-    /// and pool settings apply).
+    /// Sends through this client instead of one built here (its TLS, proxy,
+    /// redirect and pool settings apply). Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`, as the transport's own
+    /// client is: reqwest's default follows redirects, which carry the
+    /// `x-goog-api-key` header to whatever host they name.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -144,7 +151,9 @@ impl HttpTransportBuilder {
     /// information is refused, plaintext `http://` is allowed only when the
     /// parsed host is this machine (or for an emulator found through
     /// `CHANNEL_EMULATOR_HOST`, or after `allow_insecure`), and requests go
-    /// to the URL rebuilt from the parsed parts.
+    /// to the URL rebuilt from the parsed parts. Redirects are not followed
+    /// (a 3xx answer is an error), and a loopback endpoint is called
+    /// directly, never through the environment's proxy (`HTTP_PROXY`).
     pub fn build(self) -> Result<HttpTransport> {
         let config = self.config;
         config.check()?;
@@ -183,12 +192,22 @@ impl HttpTransportBuilder {
             None => {
                 let mut builder = reqwest::Client::builder()
                     .use_rustls_tls()
+                    // A redirect would take the API key (and, to the same
+                    // host over plaintext, the token) wherever it points;
+                    // the API never redirects, so a 3xx is an error.
+                    .redirect(reqwest::redirect::Policy::none())
                     .tcp_nodelay(true)
                     .pool_idle_timeout(Duration::from_secs(90))
                     .http2_adaptive_window(true)
                     // Asks for gzip (Accept-Encoding) and decodes it: list
                     // pages shrink several times over.
                     .gzip(true);
+                if url.is_loopback() {
+                    // The environment's proxy would get every call, token
+                    // included, in clear over plaintext, and cannot reach
+                    // this machine's loopback anyway.
+                    builder = builder.no_proxy();
+                }
                 for pem in &self.root_certificates {
                     let roots = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
                         Error::invalid_request(
@@ -226,7 +245,7 @@ impl HttpTransportBuilder {
             inner: Arc::new(Inner {
                 http,
                 endpoint,
-                credentials: config.credentials.clone(),
+                credentials: credentials_for(&config),
                 api_client,
                 user_agent,
                 api_key,
@@ -234,6 +253,17 @@ impl HttpTransportBuilder {
                 max_request_bytes: self.max_request_bytes,
             }),
         })
+    }
+}
+
+/// The credentials calls carry: none for an emulator, which is called
+/// over plaintext to whatever host `CHANNEL_EMULATOR_HOST` names, even when
+/// a configuration made by hand pairs it with credentials.
+fn credentials_for(config: &ClientConfig) -> Arc<dyn Credentials> {
+    if config.emulator {
+        Arc::new(channel_core::credentials::Anonymous)
+    } else {
+        config.credentials.clone()
     }
 }
 
@@ -327,6 +357,18 @@ impl HttpTransport {
             }
             None => None,
         };
+        let url = format!("{}{}", self.inner.endpoint, encoded.path_and_query());
+        let url_bytes = url.len();
+        if url_bytes > MAX_URL_BYTES {
+            return Err(Error::invalid_request(
+                "request",
+                format!(
+                    "the request URL would be {url_bytes} bytes, more than the {MAX_URL_BYTES} \
+                     an HTTP request can carry; shorten the fields sent in the query string \
+                     (a filter, say)"
+                ),
+            ));
+        }
         let remaining = options.remaining();
         if remaining == Some(Duration::ZERO) {
             return Err(Error::timeout_before_sending(format!(
@@ -334,7 +376,7 @@ impl HttpTransport {
                 method.name
             )));
         }
-        let attempt = self.send(method, encoded, body, &options, remaining);
+        let attempt = self.send(method, encoded.verb(), url, body, &options, remaining);
         match remaining {
             Some(limit) => tokio::time::timeout(limit, attempt)
                 .await
@@ -346,7 +388,8 @@ impl HttpTransport {
     async fn send<Resp: DeserializeOwned>(
         &self,
         method: &'static Method,
-        encoded: transcoding::EncodedRequest,
+        verb: HttpVerb,
+        url: String,
         body: Option<Vec<u8>>,
         options: &CallOptions,
         remaining: Option<Duration>,
@@ -385,10 +428,9 @@ impl HttpTransport {
             headers.insert(name, value);
         }
 
-        let url = format!("{}{}", inner.endpoint, encoded.path_and_query());
         let mut builder = inner
             .http
-            .request(reqwest_method(encoded.verb()), url)
+            .request(reqwest_method(verb), url)
             .headers(headers);
         if let Some(bytes) = body {
             builder = builder
@@ -460,9 +502,10 @@ fn send_error(method: &Method, remaining: Option<Duration>, e: reqwest::Error) -
     } else if e.is_connect() {
         Error::transport(format!("{}: could not connect", method.name), e)
     } else if e.is_builder() {
+        // Without the URL: it can be long, and holds the request's fields.
         Error::invalid_request(
             "request",
-            format!("the HTTP request could not be built: {e}"),
+            format!("the HTTP request could not be built: {}", e.without_url()),
         )
     } else {
         Error::outcome_unknown(

@@ -228,7 +228,7 @@ async fn an_unknown_detail_type_is_kept_as_other_and_a_malformed_one_skipped() {
     assert_eq!(err.reason(), Some("CUSTOMER_NOT_FOUND"));
     assert_eq!(err.details().len(), 2);
     assert!(
-        matches!(&err.details()[0], ErrorDetail::Other(any) if any.type_url.ends_with("vendor.FutureDetail"))
+        matches!(&err.details()[0], ErrorDetail::Other { any, .. } if any.type_url.ends_with("vendor.FutureDetail"))
     );
     assert!(matches!(err.details()[1], ErrorDetail::ErrorInfo(_)));
 }
@@ -329,6 +329,37 @@ async fn invalid_or_truncated_json_in_a_success_is_a_decode_error() {
         .await
         .unwrap();
     assert_eq!(empty, channel_types::wkt::Empty {});
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_does_not_decode_is_sent_once_and_its_outcome_unknown() {
+    let server = TestServer::start().await;
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .default_retry(quick_retries())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    for body in [
+        &b"{\"name\": \"accounts/A1/cust"[..],
+        b"<html>ok</html>",
+        b"null",
+    ] {
+        server.reply(Reply::Raw(
+            200,
+            "application/json",
+            Bytes::from_static(body),
+        ));
+        let err = client
+            .create_customer(channel_types::model::CreateCustomerRequest {
+                parent: "accounts/A1".into(),
+                customer: Some(Customer::default()),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert_eq!(server.take().len(), 1);
+    }
 }
 
 #[tokio::test]
@@ -593,6 +624,25 @@ async fn an_oversize_request_fails_before_sending_and_a_413_is_not_retried() {
 }
 
 #[tokio::test]
+async fn a_url_too_long_for_http_is_refused_before_sending_without_echoing_it() {
+    let server = TestServer::start().await;
+    let transport = HttpTransport::new(&server.config()).unwrap();
+    let request = ListCustomersRequest {
+        parent: "accounts/A1".into(),
+        filter: format!("domain={}", "a".repeat(100_000)),
+        ..Default::default()
+    };
+    let err = transport
+        .list_customers(request, CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.message().contains("65534"), "{err}");
+    assert!(err.message().len() < 400, "{} bytes", err.message().len());
+    assert!(server.take().is_empty());
+}
+
+#[tokio::test]
 async fn dot_segments_are_refused_and_other_characters_encoded() {
     let server = TestServer::start().await;
     let transport = HttpTransport::new(&server.config()).unwrap();
@@ -633,6 +683,54 @@ async fn dot_segments_are_refused_and_other_characters_encoded() {
     let seen = server.take_one();
     assert_eq!(seen.path, "/v1/operations/a%25b%3Fc%23d");
     assert_eq!(seen.query, None);
+}
+
+/// A redirect would carry the API key (reqwest drops only `authorization`
+/// when the host changes) and the token (kept when only the scheme
+/// changes) to wherever it points, plaintext included: an API has no
+/// business redirecting, so none is followed.
+#[tokio::test]
+async fn redirects_are_not_followed_so_keys_and_tokens_stay_with_the_endpoint() {
+    let elsewhere = TestServer::start().await;
+    let server = TestServer::start().await;
+    let mut config = server.config();
+    config.api_key = Some(channel_core::credentials::ApiKey::new("AIza-secret-key"));
+    let transport = HttpTransport::new(&config).unwrap();
+    for code in [301, 302, 303, 307, 308] {
+        server.reply(Reply::Redirect(
+            code,
+            format!("{}/v1/accounts/A1/customers/C1", elsewhere.endpoint()),
+        ));
+        let err = transport
+            .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Rpc, "{code}: {err:?}");
+        assert!(err.message().contains(&format!("HTTP {code}")), "{err}");
+        assert_eq!(server.take().len(), 1);
+        assert!(elsewhere.take().is_empty(), "{code} was followed");
+    }
+}
+
+/// `emulator` is what `CHANNEL_EMULATOR_HOST` sets: plaintext to any host,
+/// so never with credentials, even in a configuration made by hand.
+#[tokio::test]
+async fn an_emulator_configuration_never_sends_credentials() {
+    let server = TestServer::start().await;
+    let mut config = config_for(
+        &server.endpoint(),
+        Arc::new(StaticToken::new("ya29.secret-token")),
+    );
+    config.emulator = true;
+    config.api_key = Some(channel_core::credentials::ApiKey::new("AIza-secret-key"));
+    let transport = HttpTransport::new(&config).unwrap();
+    transport
+        .get_customer(get_customer("accounts/A1/customers/C1"), CallOptions::new())
+        .await
+        .unwrap();
+    let seen = server.take_one();
+    assert_eq!(seen.header("authorization"), None);
+    assert_eq!(seen.header("x-goog-api-key"), None);
 }
 
 #[tokio::test]

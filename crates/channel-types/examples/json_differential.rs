@@ -103,7 +103,6 @@ fn write(out: &str, seed: u64, per_type: u64) -> Result<(), String> {
             let any = Any {
                 type_url: format!("type.googleapis.com/{}", message.full_name()),
                 value: bytes.clone(),
-                json: None,
             };
             let mut line = json!({"type": message.full_name(), "seed": seed.to_string(), "binary": hex(&bytes)});
             match any.to_json() {
@@ -418,7 +417,6 @@ impl Generator<'_> {
         Any {
             type_url: format!("type.googleapis.com/{name}"),
             value,
-            json: None,
         }
     }
 

@@ -10,8 +10,8 @@
 //! | feature    | default | what it brings |
 //! |------------|---------|----------------|
 //! | `http`     | yes     | the REST/JSON transport ([`http::HttpTransport`], reqwest + rustls) |
-//! | `grpc`     | no      | the gRPC transport ([`grpc::GrpcTransport`], tonic + rustls) |
-//! | `emulator` | no      | the in-process emulator ([`emulator::Emulator`]) |
+//! | `grpc`     | no      | the gRPC transport (`grpc::GrpcTransport`, tonic + rustls) |
+//! | `emulator` | no      | the in-process emulator (`emulator::Emulator`) |
 //!
 //! # Quickstart
 //!
@@ -40,10 +40,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use channel_core::{
-    BoxFuture, Call, CallOptions, Client, ClientBuilder, ClientConfig, CloudChannelReportsService,
-    CloudChannelService, DEFAULT_ENDPOINT, EMULATOR_HOST_ENV, Error, ErrorDetail, ErrorKind,
-    LroCall, Operation, Operations, PollingPolicy, Result, RetryPolicy, Stubs, credentials,
-    pagination,
+    BoxFuture, Call, CallOptions, CertificatePem, Client, ClientBuilder, ClientCertificate,
+    ClientConfig, CloudChannelReportsService, CloudChannelService, DEFAULT_ENDPOINT,
+    DEFAULT_TIMEOUT, DEFAULT_UNIVERSE_DOMAIN, EMULATOR_HOST_ENV, EndpointUrl, Error, ErrorDetail,
+    ErrorKind, LroCall, MTLS_ENDPOINT, NO_RETRY_METHODS, Operation, Operations, PollingPolicy,
+    Result, RetryPolicy, Stubs, UNIVERSE_DOMAIN_ENV, USE_CLIENT_CERTIFICATE_ENV,
+    USE_MTLS_ENDPOINT_ENV, UseMtlsEndpoint, credentials, pagination, validation,
 };
 pub use channel_types::{longrunning, methods, model, names, rpc, r#type, wkt};
 

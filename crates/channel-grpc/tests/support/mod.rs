@@ -62,6 +62,14 @@ pub enum Reply {
         details: Option<Vec<u8>>,
         trailers_only: bool,
     },
+    /// A response with this HTTP status and no `grpc-status` at all: what
+    /// a proxy or gateway in front of the server sends.
+    Http(u16),
+    /// The start of a message (its frame header announces the whole), then
+    /// the end of the stream without a status: a response cut short.
+    Truncated(Vec<u8>),
+    /// The message, then the end of the stream without a status.
+    NoStatus(Vec<u8>),
     /// Never answer.
     Hang,
     /// Close the connection without answering.
@@ -205,6 +213,17 @@ async fn handle(
                 Ok(respond(HeaderMap::new(), None, Some(status)))
             }
         }
+        Reply::Http(code) => {
+            let mut response = respond(HeaderMap::new(), None, None);
+            *response.status_mut() = http::StatusCode::from_u16(code).expect("an HTTP status");
+            Ok(response)
+        }
+        Reply::Truncated(message) => {
+            let framed = frame(&message);
+            let cut = framed.slice(..5 + message.len() / 2);
+            Ok(respond(HeaderMap::new(), Some(cut), None))
+        }
+        Reply::NoStatus(message) => Ok(respond(HeaderMap::new(), Some(frame(&message)), None)),
         Reply::Hang => std::future::pending().await,
         Reply::DropConnection => {
             kill.notify_one();

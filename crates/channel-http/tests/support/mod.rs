@@ -71,6 +71,8 @@ pub enum Reply {
     Raw(u16, &'static str, Bytes),
     /// `count` chunks of `size` bytes, without a content length.
     Chunks { count: usize, size: usize },
+    /// A redirect with this status to this location.
+    Redirect(u16, String),
     /// Never answers.
     Never,
 }
@@ -173,6 +175,11 @@ async fn handle(State(shared): State<Shared>, request: Request) -> Response {
                 .body(Body::from_stream(chunks))
                 .unwrap()
         }
+        Reply::Redirect(code, location) => Response::builder()
+            .status(status(code))
+            .header(header::LOCATION, location)
+            .body(Body::empty())
+            .unwrap(),
         Reply::Never => std::future::pending().await,
     }
 }

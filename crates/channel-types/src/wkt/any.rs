@@ -35,59 +35,14 @@ use serde_json::{Map, Value};
 pub const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
 
 /// A packed message and the URL naming its type.
-#[derive(Clone, Default, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, Message)]
 pub struct Any {
     /// `type.googleapis.com/` followed by the packed message's full name.
+    #[prost(string, tag = "1")]
     pub type_url: String,
     /// The packed message, binary encoded.
+    #[prost(bytes = "vec", tag = "2")]
     pub value: Vec<u8>,
-    /// The packed message's proto3 JSON members (without `"@type"`), kept
-    /// only when it was read from JSON and its type is unknown to this
-    /// crate, so that it has no binary form here: a status detail newer
-    /// than this schema, say (see [`Any::from_json_keeping_unknown`]).
-    /// Written back to JSON as it came; not on the binary wire.
-    pub json: Option<String>,
-}
-
-// By hand rather than derived, because `json` is not a protobuf field.
-impl Message for Any {
-    fn encode_raw(&self, buf: &mut impl prost::bytes::BufMut) {
-        if !self.type_url.is_empty() {
-            prost::encoding::string::encode(1, &self.type_url, buf);
-        }
-        if !self.value.is_empty() {
-            prost::encoding::bytes::encode(2, &self.value, buf);
-        }
-    }
-
-    fn merge_field(
-        &mut self,
-        tag: u32,
-        wire_type: prost::encoding::WireType,
-        buf: &mut impl prost::bytes::Buf,
-        ctx: prost::encoding::DecodeContext,
-    ) -> Result<(), prost::DecodeError> {
-        match tag {
-            1 => prost::encoding::string::merge(wire_type, &mut self.type_url, buf, ctx),
-            2 => prost::encoding::bytes::merge(wire_type, &mut self.value, buf, ctx),
-            _ => prost::encoding::skip_field(wire_type, tag, buf, ctx),
-        }
-    }
-
-    fn encoded_len(&self) -> usize {
-        let mut len = 0;
-        if !self.type_url.is_empty() {
-            len += prost::encoding::string::encoded_len(1, &self.type_url);
-        }
-        if !self.value.is_empty() {
-            len += prost::encoding::bytes::encoded_len(2, &self.value);
-        }
-        len
-    }
-
-    fn clear(&mut self) {
-        *self = Any::default();
-    }
 }
 
 impl Name for Any {
@@ -135,7 +90,6 @@ impl Any {
         Ok(Any {
             type_url: format!("{TYPE_URL_PREFIX}{}", M::full_name()),
             value: message.encode_to_vec(),
-            json: None,
         })
     }
 
@@ -157,14 +111,6 @@ impl Any {
 
     /// The packed message as a proto3 JSON object, `"@type"` included.
     pub fn to_json(&self) -> Result<Value, AnyError> {
-        if let Some(members) = &self.json {
-            let mut object = Map::new();
-            object.insert("@type".into(), Value::String(self.type_url.clone()));
-            if let Ok(Value::Object(members)) = serde_json::from_str::<Value>(members) {
-                object.extend(members);
-            }
-            return Ok(Value::Object(object));
-        }
         let codec =
             lookup(self.type_name()).ok_or_else(|| AnyError::UnknownType(self.type_url.clone()))?;
         let inner = (codec.to_json)(&self.value).map_err(AnyError::Convert)?;
@@ -210,38 +156,7 @@ impl Any {
             Value::Object(object)
         };
         let value = (codec.from_json)(inner).map_err(AnyError::Decode)?;
-        Ok(Any {
-            type_url,
-            value,
-            json: None,
-        })
-    }
-
-    /// Like [`Any::from_json`], but a type this crate does not know is
-    /// kept as its JSON (in [`Any::json`]) instead of refused: for what
-    /// must not be lost, such as the details of an error status.
-    pub fn from_json_keeping_unknown(value: Value) -> Result<Self, AnyError> {
-        let unknown = match &value {
-            Value::Object(object) => match object.get("@type") {
-                Some(Value::String(url)) if url.contains('/') => {
-                    let name = url.rsplit('/').next().unwrap_or_default();
-                    lookup(name).is_none().then(|| url.clone())
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        match (unknown, value) {
-            (Some(type_url), Value::Object(mut members)) => {
-                members.remove("@type");
-                Ok(Any {
-                    type_url,
-                    value: Vec::new(),
-                    json: Some(Value::Object(members).to_string()),
-                })
-            }
-            (_, value) => Any::from_json(value),
-        }
+        Ok(Any { type_url, value })
     }
 }
 
@@ -433,26 +348,6 @@ mod tests {
             assert_eq!(any.type_name(), "google.protobuf.Empty");
             assert!(any.value.is_empty());
         }
-    }
-
-    #[test]
-    fn unknown_types_can_be_kept_as_json_and_written_back() {
-        let json = serde_json::json!({"@type": "type.googleapis.com/x.NewDetail", "a": [1, "b"]});
-        assert!(matches!(
-            Any::from_json(json.clone()),
-            Err(AnyError::UnknownType(_))
-        ));
-        let kept = Any::from_json_keeping_unknown(json.clone()).unwrap();
-        assert_eq!(kept.type_url, "type.googleapis.com/x.NewDetail");
-        assert_eq!(kept.json.as_deref(), Some(r#"{"a":[1,"b"]}"#));
-        assert_eq!(kept.to_json().unwrap(), json);
-        // A known type is decoded as usual.
-        let known = Any::from_json_keeping_unknown(
-            serde_json::json!({"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "R"}),
-        )
-        .unwrap();
-        assert_eq!(known.json, None);
-        assert_eq!(known.to_msg::<ErrorInfo>().unwrap().reason, "R");
     }
 
     #[test]
