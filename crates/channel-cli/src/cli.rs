@@ -220,13 +220,10 @@ fn emulator_command() -> Command {
         )
 }
 
-/// Whether a path variable is the reseller account alone
-/// (`accounts/*`), which the configured account can fill.
-pub(crate) fn is_account(entry: &Entry, var: &PathVar) -> bool {
-    entry
-        .patterns(var.field)
-        .iter()
-        .all(|p| p.pattern == "accounts/*")
+/// Whether a path variable of the command's binding is the reseller
+/// account alone (`accounts/*`), which the configured account can fill.
+pub(crate) fn is_account(_entry: &Entry, var: &PathVar) -> bool {
+    var.pattern == "accounts/*"
 }
 
 /// The subcommand of one method.
@@ -688,13 +685,24 @@ where
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let matches = command(entries, schema)
         .color(color_choice(&args))
-        .try_get_matches_from(args)?;
+        .try_get_matches_from(args.clone())?;
     let missing = || clap::Error::new(clap::error::ErrorKind::MissingSubcommand);
     let (group, group_matches) = matches.subcommand().ok_or_else(missing)?;
     let (name, leaf) = group_matches.subcommand().ok_or_else(missing)?;
+    // clap keeps, for a repeatable global flag given on several levels,
+    // only the values of the deepest level: read them from the command
+    // line itself, which clap has just accepted.
+    let properties = flag_values(&args, 'p', "--property");
+    let scopes = flag_values(&args, '\0', "--scope");
+    let globals_of = |m: &ArgMatches| -> Result<GlobalArgs, clap::Error> {
+        let mut globals = GlobalArgs::from_arg_matches(m)?;
+        globals.properties.clone_from(&properties);
+        globals.scopes.clone_from(&scopes);
+        Ok(globals)
+    };
     match group {
         "config" => {
-            let globals = GlobalArgs::from_arg_matches(leaf)?;
+            let globals = globals_of(leaf)?;
             let key = || leaf.get_one::<String>("key").cloned().unwrap_or_default();
             let action = match name {
                 "set" => ConfigAction::Set(
@@ -717,15 +725,15 @@ where
                 ("time", Some(("advance", m))) => {
                     let text = m.get_one::<String>("duration").cloned().unwrap_or_default();
                     let seconds = parse_duration(&text).map_err(invalid)?;
-                    (Control::Advance(seconds), GlobalArgs::from_arg_matches(m)?)
+                    (Control::Advance(seconds), globals_of(m)?)
                 }
                 ("time", Some(("set", m))) => {
                     let text = m.get_one::<String>("time").cloned().unwrap_or_default();
                     let time = parse_time(&text).map_err(invalid)?;
-                    (Control::Set(time), GlobalArgs::from_arg_matches(m)?)
+                    (Control::Set(time), globals_of(m)?)
                 }
-                ("time", Some((_, m))) => (Control::Now, GlobalArgs::from_arg_matches(m)?),
-                _ => (Control::Reset, GlobalArgs::from_arg_matches(leaf)?),
+                ("time", Some((_, m))) => (Control::Now, globals_of(m)?),
+                _ => (Control::Reset, globals_of(leaf)?),
             };
             return Ok(Parsed::Emulator(globals, control));
         }
@@ -736,7 +744,7 @@ where
         .position(|e| e.group == group && e.name == name)
         .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
     let entry = &entries[index];
-    let globals = GlobalArgs::from_arg_matches(leaf)?;
+    let globals = globals_of(leaf)?;
     let positionals = entry
         .vars
         .iter()
@@ -780,6 +788,39 @@ where
         Parsed::Call(invocation) => Ok(invocation),
         _ => Err(clap::Error::new(clap::error::ErrorKind::InvalidSubcommand)),
     }
+}
+
+/// The values of a flag (`-p V`, `-pV`, `-p=V`, `-vp V`, `--long V`,
+/// `--long=V`) in a command line clap accepted, in order, up to `--`.
+fn flag_values(args: &[OsString], short: char, long: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if let Some(rest) = word.strip_prefix(long) {
+            if rest.is_empty() {
+                values.extend(words.next().map(|w| w.into_owned()));
+            } else if let Some(value) = rest.strip_prefix('=') {
+                values.push(value.to_string());
+            }
+            continue;
+        }
+        let Some(shorts) = word.strip_prefix('-').filter(|w| !w.starts_with('-')) else {
+            continue;
+        };
+        // Only `-v` may come before the flag in a cluster (`-vvp`).
+        let flags = shorts.trim_start_matches('v');
+        if let Some(rest) = flags.strip_prefix(short) {
+            if rest.is_empty() {
+                values.extend(words.next().map(|w| w.into_owned()));
+            } else {
+                values.push(rest.strip_prefix('=').unwrap_or(rest).to_string());
+            }
+        }
+    }
+    values
 }
 
 fn strings(matches: &ArgMatches, id: &str) -> Vec<String> {
@@ -862,6 +903,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(entries[alias.entry].method.name, "GetCustomer");
+        let spread = parse_call(
+            &entries,
+            &schema,
+            [
+                "cloudchannel",
+                "-p",
+                "key=k",
+                "--scope",
+                "https://a.example/s1",
+                "accounts",
+                "-p",
+                "quota-user=q",
+                "customers-list",
+                "-p",
+                "page-size=1",
+                "--scope",
+                "https://a.example/s2",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            spread.globals.properties,
+            ["key=k", "quota-user=q", "page-size=1"]
+        );
+        assert_eq!(
+            spread.globals.scopes,
+            ["https://a.example/s1", "https://a.example/s2"]
+        );
         let operations =
             parse_call(&entries, &schema, ["cloudchannel", "operations", "list"]).unwrap();
         assert_eq!(operations.positionals, [("name", "operations".to_string())]);

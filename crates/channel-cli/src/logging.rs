@@ -8,8 +8,8 @@
 
 use tracing_subscriber::EnvFilter;
 
-/// The target of the wire events `--debug` prints.
-pub(crate) const WIRE: &str = "cloudchannel::wire";
+/// The target of the wire events `--debug` prints (both transports use it).
+pub(crate) const WIRE: &str = channel::http::WIRE_TARGET;
 
 /// The filter directives for the flags and `RUST_LOG`.
 pub(crate) fn directives(verbose: u8, verbosity: Option<&str>, rust_log: Option<&str>) -> String {
@@ -51,6 +51,11 @@ pub(crate) fn init(verbose: u8, verbosity: Option<&str>, debug: bool, ansi: bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_transports_log_the_wire_under_one_target() {
+        assert_eq!(channel::http::WIRE_TARGET, channel::grpc::WIRE_TARGET);
+    }
 
     #[test]
     fn flags_win_over_rust_log_which_wins_over_the_default() {
