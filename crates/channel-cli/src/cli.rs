@@ -524,16 +524,15 @@ pub(crate) fn example_lines(entry: &Entry) -> Vec<String> {
             flags.push_str(&sample_value(var.pattern));
         }
     }
-    if entry.method.paging.is_some() {
-        let items = entry.method.paging.map_or("", |p| p.items);
-        flags.push_str(&format!(
-            " --page-size 50 --limit 100 --format csv -p 'fields={}(name)'",
-            crate::schema::json_name(items)
+    if let Some(paging) = entry.method.paging {
+        lines.push(format!("{flags} --limit 100 --format csv"));
+        lines.push(format!(
+            "{flags} --page-size 50 -p 'fields={}(name)'",
+            crate::schema::json_name(paging.items)
         ));
     } else {
-        flags.push_str(" -p quota-user=reporting -p pretty-print=false --debug -o -");
+        lines.push(format!("{flags} -p quota-user=reporting --debug -o -"));
     }
-    lines.push(flags);
     if entry.method.name == "ListCustomers" && entry.is_primary() {
         lines.push(format!(
             "cloudchannel --emulator {} {} accounts/C0emulator",

@@ -439,6 +439,82 @@ mod tests {
         }
     }
 
+    /// The long example of the `cloudchannel1` page for
+    /// `accounts customers-entitlements-create`, placeholders replaced by
+    /// values of the right types.
+    const PAGE_EXAMPLE: &str = "\
+        cloudchannel accounts customers-entitlements-create accounts/C1/customers/S1 \
+        -r .entitlement.association-info base-entitlement=accounts/C1/customers/S1/entitlements/E1 \
+        .. billing-account=accounts/C1/billingAccounts/B1 \
+        commitment-settings end-time=2027-12-31T00:00:00Z \
+        renewal-settings enable-renewal=false \
+        payment-cycle duration=12 \
+        period-type=MONTH \
+        .. payment-plan=FLEXIBLE \
+        resize-unit-count=true \
+        .. start-time=2027-01-01T00:00:00Z \
+        .. create-time=2027-01-01T00:00:00Z \
+        name=accounts/C1/customers/S1/entitlements/E2 \
+        offer=accounts/C1/offers/O1 \
+        provisioned-service product-id=google-workspace \
+        provisioning-id=P1 \
+        sku-id=business-starter \
+        .. provisioning-state=ACTIVE \
+        purchase-order-id=PO-7 \
+        suspension-reasons=TRIAL_ENDED \
+        trial-settings end-time=2027-02-01T00:00:00Z \
+        trial=false \
+        .. update-time=2027-01-02T00:00:00Z \
+        .. request-id=5b2f1d0c-8f6c-4a8e-9c1d-3e2f1d0c5b7a";
+
+    #[test]
+    fn the_long_example_of_the_cloudchannel1_page_builds_what_its_cursor_rules_imply() {
+        let schema = Schema::load().unwrap();
+        let entries = naming::entries();
+        let invocation = cli::parse_call(&entries, &schema, shell_words(PAGE_EXAMPLE)).unwrap();
+        let entry = &entries[invocation.entry];
+        let body = request_of(&schema, entry, &invocation, &Config::default()).unwrap();
+        let expected = serde_json::json!({
+            "entitlement": {
+                "associationInfo": {"baseEntitlement": "accounts/C1/customers/S1/entitlements/E1"},
+                "billingAccount": "accounts/C1/billingAccounts/B1",
+                "commitmentSettings": {
+                    "endTime": "2027-12-31T00:00:00Z",
+                    "renewalSettings": {
+                        "enableRenewal": false,
+                        "paymentCycle": {"duration": 12, "periodType": "MONTH"},
+                        "paymentPlan": "FLEXIBLE",
+                        "resizeUnitCount": true,
+                    },
+                    "startTime": "2027-01-01T00:00:00Z",
+                },
+                "createTime": "2027-01-01T00:00:00Z",
+                "name": "accounts/C1/customers/S1/entitlements/E2",
+                "offer": "accounts/C1/offers/O1",
+                "provisionedService": {
+                    "productId": "google-workspace",
+                    "provisioningId": "P1",
+                    "skuId": "business-starter",
+                },
+                "provisioningState": "ACTIVE",
+                "purchaseOrderId": "PO-7",
+                "suspensionReasons": ["TRIAL_ENDED"],
+                "trialSettings": {"endTime": "2027-02-01T00:00:00Z", "trial": false},
+                "updateTime": "2027-01-02T00:00:00Z",
+            },
+            "requestId": "5b2f1d0c-8f6c-4a8e-9c1d-3e2f1d0c5b7a",
+            "parent": "accounts/C1/customers/S1",
+        });
+        assert_eq!(body, expected);
+        // In the order the settings came, which the page's listing follows.
+        let keys: Vec<&String> = body["entitlement"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys[..3],
+            ["associationInfo", "billingAccount", "commitmentSettings"]
+        );
+        dispatch::check(entry.method, &body).unwrap();
+    }
+
     #[test]
     fn positionals_override_the_body_and_are_checked() {
         let schema = Schema::load().unwrap();
