@@ -124,15 +124,13 @@ impl Properties {
                 "1" | "2" => self.xgafv = Some(value.to_string()),
                 _ => return Err(format!("$-xgafv: expected 1 or 2, got '{value}'")),
             },
-            "alt" => {
-                // Google's front end also has `proto` and `media`; what this
-                // command reads and prints is the JSON form.
-                if value != "json" {
-                    return Err(format!(
-                        "alt: expected json, got '{value}' (choose how responses are \
-                         printed with --format)"
-                    ));
-                }
+            // Google's front end also has `proto` and `media`; what this
+            // command reads and prints is the JSON form.
+            "alt" if value != "json" => {
+                return Err(format!(
+                    "alt: expected json, got '{value}' (choose how responses are \
+                     printed with --format)"
+                ));
             }
             "key" => self.key = Some(nonempty("key", value)?),
             "quota-user" => {
