@@ -84,9 +84,16 @@ pub(crate) struct GlobalArgs {
           action = clap::ArgAction::Append)]
     pub(crate) properties: Vec<String>,
 
-    /// An OAuth scope to ask for with --credentials or Application Default
-    /// Credentials (repeatable; default https://www.googleapis.com/auth/apps.order)
-    #[arg(long = "scope", global = true, value_name = "URL", action = clap::ArgAction::Append)]
+    /// `--scope`: OAuth scopes for service account keys and Application
+    /// Default Credentials.
+    #[arg(
+        long = "scope",
+        global = true,
+        value_name = "URL",
+        action = clap::ArgAction::Append,
+        help = "An OAuth scope to ask for with --credentials or Application Default \
+                Credentials (repeatable; default https://www.googleapis.com/auth/apps.order)"
+    )]
     pub(crate) scopes: Vec<String>,
 
     /// Print every HTTP request and response (gRPC call, metadata and

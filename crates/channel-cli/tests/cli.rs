@@ -209,10 +209,24 @@ fn every_command_has_help_with_an_example() {
                 text.contains("Example") && text.contains(&format!("cloudchannel {group} {name}")),
                 "{group} {name} {help}:\n{text}"
             );
+            // An example of the new flags: list flags, or -p and --debug.
+            // (Wrapped help may break an example across lines.)
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let flags = words.contains("--limit 100 --format csv")
+                || words.contains("-p quota-user=reporting --debug -o -");
+            assert!(flags, "{group} {name} {help}:\n{text}");
         }
     }
     let root = ok(&["--help"]);
     assert!(root.contains("Examples:") && root.contains("Exit status:"));
+    for flag in [
+        "-p page-size=5",
+        "--limit 20 --debug -v",
+        "--scope https://",
+        "-o -",
+    ] {
+        assert!(root.contains(flag), "{flag}:\n{root}");
+    }
     assert!(root.contains("4  NOT_FOUND"));
 }
 
