@@ -835,6 +835,38 @@ mod tests {
     use crate::naming::entries;
 
     #[test]
+    fn flag_values_in_every_spelling_up_to_the_double_dash() {
+        let args: Vec<OsString> = [
+            "cloudchannel",
+            "-p",
+            "a=1",
+            "-pb=2",
+            "-p=c=3",
+            "-vvp",
+            "d=4",
+            "--property",
+            "e=5",
+            "--property=f=6",
+            "--properties",
+            "x",
+            "-r",
+            "g=7",
+            "--scope=https://s",
+            "--",
+            "-p",
+            "h=8",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        assert_eq!(
+            flag_values(&args, 'p', "--property"),
+            ["a=1", "b=2", "c=3", "d=4", "e=5", "f=6"]
+        );
+        assert_eq!(flag_values(&args, '\0', "--scope"), ["https://s"]);
+    }
+
+    #[test]
     fn the_command_is_well_formed() {
         let schema = Schema::load().unwrap();
         command(&entries(), &schema).debug_assert();

@@ -101,9 +101,16 @@ impl Config {
         self.values.get(key).map(String::as_str)
     }
 
-    /// Sets `key` after checking the value.
+    /// Sets `key` after checking the value; a key file is kept by its
+    /// absolute path, so that it is found from any directory.
     pub(crate) fn set(&mut self, key: &str, value: &str) -> Result<(), Failure> {
-        let value = check(key, value).map_err(Failure::Usage)?;
+        let mut value = check(key, value).map_err(Failure::Usage)?;
+        if key == "credentials" {
+            let path = std::path::absolute(&value).map_err(|e| {
+                Failure::Usage(format!("credentials: cannot resolve '{value}': {e}"))
+            })?;
+            value = path.to_string_lossy().into_owned();
+        }
         self.values.insert(key.to_string(), value);
         Ok(())
     }
@@ -210,6 +217,12 @@ mod tests {
         let back = Config::load(Some(&dir)).unwrap();
         assert_eq!(back, config);
         assert_eq!(back.account().as_deref(), Some("accounts/C012345"));
+        config.set("credentials", "keys/reseller.json").unwrap();
+        let kept = std::path::PathBuf::from(config.get("credentials").unwrap());
+        assert!(
+            kept.is_absolute() && kept.ends_with("keys/reseller.json"),
+            "{kept:?}"
+        );
         let e = config.set("transport", "pigeon").unwrap_err().to_string();
         assert_eq!(e, "error: transport: expected http or grpc, got 'pigeon'");
         let e = config.set("colour", "blue").unwrap_err().to_string();

@@ -127,7 +127,11 @@ pub(crate) async fn send(
 ) -> Result<Value, Failure> {
     let (method, path, body) = control.request();
     let url = format!("{base}/emulator/v1{path}");
-    tracing::debug!(%url, method, "emulator control request");
+    tracing::trace!(
+        target: crate::logging::WIRE,
+        "> {method} {url}\n\n{}",
+        body.as_ref().map(|b| b.to_string()).unwrap_or_default()
+    );
     let client = reqwest::Client::builder()
         .timeout(timeout)
         .build()
@@ -146,6 +150,7 @@ pub(crate) async fn send(
     let response = request.send().await.map_err(unreachable)?;
     let status = response.status();
     let text = response.text().await.map_err(unreachable)?;
+    tracing::trace!(target: crate::logging::WIRE, "< {method} {url} {status}\n\n{text}");
     let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text.clone()));
     if !status.is_success() {
         let message = value

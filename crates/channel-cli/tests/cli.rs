@@ -1486,6 +1486,16 @@ fn the_emulator_clock_moves_and_the_emulator_resets() {
     assert_eq!(seconds(&later) - seconds(&start), 30 * 86_400);
     let later_still = time(&["emulator", "time", "advance", "1d12h"]);
     assert_eq!(seconds(&later_still) - seconds(&later), 36 * 3600);
+    let output =
+        cloudchannel(&[&e[..], &["--debug", "emulator", "time", "advance", "45s"]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = stderr(&output);
+    assert!(
+        log.contains(&format!(
+            "> POST {http}/emulator/v1/time:advance\n\n{{\"duration\":\"45s\"}}"
+        )),
+        "{log}"
+    );
     // The clock goes on from the time set.
     let set = time(&["emulator", "time", "set", "2031-01-01T00:00:00Z"]);
     assert!(set.starts_with("2031-01-01T00:00:0"), "{set}");
