@@ -137,9 +137,11 @@ impl Config {
         })
     }
 
-    /// Fills the connection flags the command line left out.
-    pub(crate) fn apply(&self, args: &mut GlobalArgs) {
-        let token_given = args.access_token.is_some();
+    /// Fills the connection flags the command line left out;
+    /// `own_credentials` when it names the caller another way (`-p key`,
+    /// `-p access-token`), so that no configured key file applies.
+    pub(crate) fn apply(&self, args: &mut GlobalArgs, own_credentials: bool) {
+        let token_given = args.access_token.is_some() || own_credentials;
         if args.credentials.is_none() && !token_given && !args.emulator {
             args.credentials = self.get("credentials").map(PathBuf::from);
             if args.credentials.is_some() && args.subject.is_none() {

@@ -153,7 +153,7 @@ fn configure(globals: &GlobalArgs, action: ConfigAction) -> Result<(), Failure> 
 /// `cloudchannel emulator ...`.
 fn control_emulator(mut globals: GlobalArgs, control: emulator::Control) -> Result<(), Failure> {
     let config = Config::load(config::directory(&globals).as_deref())?;
-    config.apply(&mut globals);
+    config.apply(&mut globals, false);
     let base = emulator::base_url(globals.endpoint.as_deref())?;
     let timeout = globals
         .timeout
@@ -176,9 +176,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result<(), Failure> {
     let entry = &entries[invocation.entry];
     let config = Config::load(config::directory(&invocation.globals).as_deref())?;
-    config.apply(&mut invocation.globals);
     let properties =
         Properties::parse(&invocation.globals.properties, entry.method).map_err(Failure::Usage)?;
+    config.apply(
+        &mut invocation.globals,
+        properties.key.is_some() || properties.token.is_some(),
+    );
     for note in &properties.notes {
         failure::note!("warning: {note}\n");
     }
