@@ -12,15 +12,15 @@ use crate::failure::EXIT_STATUS_HELP;
 use crate::naming::{Entry, PathVar, groups};
 use crate::schema::{Field, MessageType, Schema};
 
-/// clap takes `'static` names; commands are built once per run.
-fn leak(text: String) -> &'static str {
-    Box::leak(text.into_boxed_str())
-}
-
 const ROOT_HELP: &str = "\
 Examples:
   cloudchannel --emulator products list -r account=accounts/C0emulator --format table
   cloudchannel accounts customers-list accounts/C012345 --all
+  cloudchannel accounts customers-list accounts/C012345 -p page-size=5 \\
+      -p 'filter=domain = \"a.example\"' -p 'fields=customers(name,domain)' --format csv
+  cloudchannel accounts customers-list accounts/C012345 --limit 20 --debug -v
+  cloudchannel --scope https://www.googleapis.com/auth/apps.order --config-dir ./cc \\
+      accounts offers-list accounts/C012345 -o -
   cloudchannel accounts customers-entitlements-create accounts/C012345/customers/S0123456 \\
       -r .entitlement offer=accounts/C012345/offers/ws-business-starter-flexible \\
       -r .entitlement.parameters name=num_units value.int64_value=5
@@ -44,9 +44,21 @@ Request fields (-r, as in cloudchannel1):
   snake_case, camelCase or kebab-case. --json '{...}' or --json-file FILE|-
   gives a whole body first; -r settings and positionals then override it.
 
-Credentials: --credentials KEY.json [--subject EMAIL], --access-token TOKEN, or
-Application Default Credentials. Emulators (--emulator, CHANNEL_EMULATOR_HOST=
-host:port) and plaintext http:// endpoints are called anonymously.
+  A singular field set twice is an error; -r ..field goes up, then into field.
+
+General properties (-p NAME=VALUE, as in cloudchannel1): fields (a partial
+response), key (x-goog-api-key), quota-user, access-token and oauth-token (a
+bearer token), pretty-print, alt, $-xgafv, callback, upload-type,
+upload-protocol; and the method's query parameters (-p page-size=10).
+
+Credentials: --credentials KEY.json [--subject EMAIL] [--scope URL...],
+--access-token TOKEN, -p key=KEY, or Application Default Credentials.
+Emulators (--emulator, CHANNEL_EMULATOR_HOST=host:port) and plaintext http://
+endpoints are called anonymously.
+
+Defaults: `cloudchannel config set account C012345` (also credentials, subject,
+transport, endpoint) saves typing; flags win. The account fills the
+accounts/ACCOUNT positional and account fields left out.
 ";
 
 /// The whole command line.
@@ -60,7 +72,7 @@ pub(crate) fn command(entries: &[Entry], schema: &Schema) -> Command {
              CloudChannelService, CloudChannelReportsService and Operations, over REST or \
              gRPC, against Google or a local emulator.",
         )
-        .after_help(leak(format!("{ROOT_HELP}\n{EXIT_STATUS_HELP}")))
+        .after_help(format!("{ROOT_HELP}\n{EXIT_STATUS_HELP}"))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand_value_name("GROUP")
@@ -78,18 +90,21 @@ pub(crate) fn command(entries: &[Entry], schema: &Schema) -> Command {
                 "Example:\n  cloudchannel completions bash > /etc/bash_completion.d/cloudchannel",
             ),
     );
+    root = root
+        .subcommand(config_command())
+        .subcommand(emulator_command());
     for group in groups(entries) {
         let members: Vec<&Entry> = entries.iter().filter(|e| e.group == group).collect();
         let example = members
             .first()
             .map(|e| example_lines(e).join("\n  "))
             .unwrap_or_default();
-        let mut sub = Command::new(leak(group.to_string()))
-            .about(leak(format!(
+        let mut sub = Command::new(group.to_string())
+            .about(format!(
                 "Methods on {group} resources ({} commands)",
                 members.len()
-            )))
-            .after_help(leak(format!("Example:\n  {example}")))
+            ))
+            .after_help(format!("Example:\n  {example}"))
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommand_value_name("COMMAND");
@@ -99,6 +114,116 @@ pub(crate) fn command(entries: &[Entry], schema: &Schema) -> Command {
         root = root.subcommand(sub);
     }
     root
+}
+
+/// `cloudchannel config set|get|list|unset`.
+fn config_command() -> Command {
+    let keys: Vec<&str> = crate::config::KEYS.iter().map(|(k, _)| *k).collect();
+    let key = || {
+        Arg::new("key")
+            .required(true)
+            .value_name("KEY")
+            .value_parser(keys.clone())
+            .help("account, credentials, subject, transport or endpoint")
+    };
+    let described: Vec<String> = crate::config::KEYS
+        .iter()
+        .map(|(k, what)| format!("  {k:<12} {what}"))
+        .collect();
+    Command::new("config")
+        .about("Keep defaults for the connection flags and the account")
+        .long_about(format!(
+            "Keep defaults in config.yaml under --config-dir (default: cloudchannel in the \
+             user's configuration directory, or CLOUDCHANNEL_CONFIG_DIR). Flags always win.\n\n\
+             Keys:\n{}",
+            described.join("\n")
+        ))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("set")
+                .about("Set a default")
+                .arg(key())
+                .arg(Arg::new("value").required(true).value_name("VALUE")),
+        )
+        .subcommand(Command::new("get").about("Print a default").arg(key()))
+        .subcommand(Command::new("unset").about("Remove a default").arg(key()))
+        .subcommand(Command::new("list").about("Print every default set"))
+        .after_help(
+            "Examples:\n  cloudchannel config set account C012345\n  \
+             cloudchannel config set credentials ~/keys/reseller.json\n  \
+             cloudchannel config set subject admin@reseller.example\n  \
+             cloudchannel accounts customers-list      # lists accounts/C012345's customers\n  \
+             cloudchannel --config-dir ./staging config list",
+        )
+}
+
+/// `cloudchannel emulator time advance|set|get`, `emulator reset`.
+fn emulator_command() -> Command {
+    Command::new("emulator")
+        .about("Control a running emulator: move its clock, reset it")
+        .long_about(
+            "Control a running emulator through its REST control surface (/emulator/v1). \
+             The emulator is the one at --endpoint, the configured endpoint, or \
+             CHANNEL_EMULATOR_HOST; give its REST address.",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("time")
+                .about("Read or move the emulator's clock")
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                .subcommand(
+                    Command::new("advance")
+                        .about("Move the clock forward (trials end, renewals happen)")
+                        .arg(
+                            Arg::new("duration")
+                                .required(true)
+                                .value_name("DURATION")
+                                .allow_hyphen_values(true)
+                                .help(
+                                    "How far: a number and a unit, s m h d (24 h) or w (7 d), \
+                                     e.g. 30d, 12h, 90m, 45s, 1d12h; months and years have \
+                                     no fixed length, write 365d",
+                                ),
+                        )
+                        .after_help(
+                            "Example:\n  cloudchannel --endpoint http://127.0.0.1:8790 \
+                             emulator time advance 30d",
+                        ),
+                )
+                .subcommand(
+                    Command::new("set")
+                        .about("Set the clock to a later time")
+                        .arg(
+                            Arg::new("time")
+                                .required(true)
+                                .value_name("TIME")
+                                .help("An RFC 3339 time, e.g. 2027-01-01T00:00:00Z"),
+                        )
+                        .after_help(
+                            "Example:\n  cloudchannel emulator time set 2027-01-01T00:00:00Z",
+                        ),
+                )
+                .subcommand(Command::new("get").about("Print the emulator's time")),
+        )
+        .subcommand(
+            Command::new("reset")
+                .about("Forget every customer, entitlement and operation")
+                .after_help("Example:\n  CHANNEL_EMULATOR_HOST=127.0.0.1:8790 cloudchannel emulator reset"),
+        )
+        .after_help(
+            "Examples:\n  cloudchannel --endpoint http://127.0.0.1:8790 emulator time advance 30d\n  \
+             cloudchannel emulator time set 2027-01-01T00:00:00Z\n  \
+             cloudchannel emulator reset",
+        )
+}
+
+/// Whether a path variable of the command's binding is the reseller
+/// account alone (`accounts/*`), which the configured account can fill.
+pub(crate) fn is_account(_entry: &Entry, var: &PathVar) -> bool {
+    var.pattern == "accounts/*"
 }
 
 /// The subcommand of one method.
@@ -157,16 +282,16 @@ fn method_command(entry: &Entry, schema: &Schema) -> Command {
         .message(method.input)
         .map(|m| field_help(schema, m))
         .unwrap_or_default();
-    let mut cmd = Command::new(leak(entry.name.clone()))
-        .about(leak(about))
-        .long_about(leak(long.join("\n\n")))
-        .after_help(leak(example_text.clone()))
-        .after_long_help(leak(format!(
+    let mut cmd = Command::new(entry.name.clone())
+        .about(about)
+        .long_about(long.join("\n\n"))
+        .after_help(example_text.clone())
+        .after_long_help(format!(
             "{example_text}\n\nRequest fields (-r KEY=VALUE; -r .FIELD to move into a \
              message):\n{fields}"
-        )));
+        ));
     for alias in &entry.aliases {
-        cmd = cmd.visible_alias(leak(alias.clone()));
+        cmd = cmd.visible_alias(alias.clone());
     }
     for var in &entry.vars {
         let patterns: Vec<&str> = entry
@@ -174,15 +299,17 @@ fn method_command(entry: &Entry, schema: &Schema) -> Command {
             .iter()
             .map(|v| v.pattern)
             .collect();
-        let mut arg = Arg::new(leak(var.field.to_string()))
-            .value_name(leak(value_name(var)))
-            .help(leak(format!(
+        let mut arg = Arg::new(var.field)
+            .value_name(value_name(var))
+            .help(format!(
                 "The request's {} field: {}",
                 var.field,
                 patterns.join(" or ")
-            )));
+            ));
         arg = match var.fixed() {
             Some(fixed) => arg.required(false).default_value(fixed),
+            // Left out, it comes from `cloudchannel config set account`.
+            None if is_account(entry, var) => arg.required(false),
             None => arg.required(true),
         };
         cmd = cmd.arg(arg);
@@ -215,12 +342,39 @@ fn method_command(entry: &Entry, schema: &Schema) -> Command {
                 .help("Read the --json body from FILE (- for stdin)"),
         );
     if method.paging.is_some() {
-        cmd = cmd.arg(
-            Arg::new("all")
-                .long("all")
-                .action(ArgAction::SetTrue)
-                .help("Fetch every page and print every item"),
-        );
+        cmd = cmd
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .conflicts_with("limit")
+                    .help("Fetch every page and print every item"),
+            )
+            .arg(
+                Arg::new("limit")
+                    .long("limit")
+                    .value_name("N")
+                    .value_parser(clap::value_parser!(u64).range(1..))
+                    .help("Print at most N items, fetching pages as needed"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("N")
+                    .value_parser(clap::value_parser!(i32).range(1..))
+                    .help("Ask for pages of N items (the server may cap it)"),
+            );
+        let has_filter = schema
+            .message(method.input)
+            .is_some_and(|m| m.field("filter").is_some());
+        if has_filter {
+            cmd = cmd.arg(
+                Arg::new("filter")
+                    .long("filter")
+                    .value_name("EXPR")
+                    .help("Only items the expression matches, e.g. 'domain = \"a.example\"'"),
+            );
+        }
     }
     if method.lro.is_some() {
         cmd = cmd.arg(
@@ -363,6 +517,22 @@ pub(crate) fn example_lines(entry: &Entry) -> Vec<String> {
         line.push_str(settings);
     }
     let mut lines = vec![line];
+    let mut flags = format!("cloudchannel {} {}", entry.group, entry.name);
+    for var in &entry.vars {
+        if var.fixed().is_none() && !is_account(entry, var) {
+            flags.push(' ');
+            flags.push_str(&sample_value(var.pattern));
+        }
+    }
+    if let Some(paging) = entry.method.paging {
+        lines.push(format!("{flags} --limit 100 --format csv"));
+        lines.push(format!(
+            "{flags} --page-size 50 -p 'fields={}(name)'",
+            crate::schema::json_name(paging.items)
+        ));
+    } else {
+        lines.push(format!("{flags} -p quota-user=reporting --debug -o -"));
+    }
     if entry.method.name == "ListCustomers" && entry.is_primary() {
         lines.push(format!(
             "cloudchannel --emulator {} {} accounts/C0emulator",
@@ -430,6 +600,30 @@ fn describe(field: &Field) -> String {
 
 /// What a parsed command line asks for.
 #[derive(Debug)]
+pub(crate) enum Parsed {
+    /// Call a method.
+    Call(Invocation),
+    /// `config ...`.
+    Config(GlobalArgs, ConfigAction),
+    /// `emulator ...`.
+    Emulator(GlobalArgs, crate::emulator::Control),
+}
+
+/// A `config` subcommand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ConfigAction {
+    /// `set KEY VALUE`.
+    Set(String, String),
+    /// `get KEY`.
+    Get(String),
+    /// `unset KEY`.
+    Unset(String),
+    /// `list`.
+    List,
+}
+
+/// A method call a command line asks for.
+#[derive(Debug)]
 pub(crate) struct Invocation {
     /// The connection and output flags.
     pub(crate) globals: GlobalArgs,
@@ -447,6 +641,34 @@ pub(crate) struct Invocation {
     pub(crate) all: bool,
     /// `--no-wait`.
     pub(crate) no_wait: bool,
+    /// `--limit`.
+    pub(crate) limit: Option<u64>,
+    /// `--page-size`.
+    pub(crate) page_size: Option<i32>,
+    /// `--filter`.
+    pub(crate) filter: Option<String>,
+}
+
+/// `--color` as given anywhere on the command line (clap needs it before
+/// it parses, to color its own errors), else `auto`, where anstream
+/// honours `NO_COLOR` and whether stderr is a terminal.
+pub(crate) fn color_choice(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut iter = args.iter().filter_map(|a| a.to_str());
+    while let Some(arg) = iter.next() {
+        let value = match arg.strip_prefix("--color") {
+            Some("") => iter.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        choice = match value {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some("auto") => clap::ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 /// Parses a command line against the entries.
@@ -454,24 +676,74 @@ pub(crate) fn parse<I, T>(
     entries: &[Entry],
     schema: &Schema,
     args: I,
-) -> Result<Invocation, clap::Error>
+) -> Result<Parsed, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches = command(entries, schema).try_get_matches_from(args)?;
-    let (group, group_matches) = matches
-        .subcommand()
-        .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingSubcommand))?;
-    let (name, leaf) = group_matches
-        .subcommand()
-        .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingSubcommand))?;
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let matches = command(entries, schema)
+        .color(color_choice(&args))
+        .try_get_matches_from(args.clone())?;
+    let missing = || clap::Error::new(clap::error::ErrorKind::MissingSubcommand);
+    let (group, group_matches) = matches.subcommand().ok_or_else(missing)?;
+    let (name, leaf) = group_matches.subcommand().ok_or_else(missing)?;
+    // clap keeps, for a repeatable global flag given on several levels,
+    // only the values of the deepest level: read them from the command
+    // line itself, which clap has just accepted.
+    let properties = flag_values(&args, 'p', "--property");
+    let scopes = flag_values(&args, '\0', "--scope");
+    let globals_of = |m: &ArgMatches| -> Result<GlobalArgs, clap::Error> {
+        let mut globals = GlobalArgs::from_arg_matches(m)?;
+        globals.properties.clone_from(&properties);
+        globals.scopes.clone_from(&scopes);
+        Ok(globals)
+    };
+    match group {
+        "config" => {
+            let globals = globals_of(leaf)?;
+            let key = || leaf.get_one::<String>("key").cloned().unwrap_or_default();
+            let action = match name {
+                "set" => ConfigAction::Set(
+                    key(),
+                    leaf.get_one::<String>("value").cloned().unwrap_or_default(),
+                ),
+                "get" => ConfigAction::Get(key()),
+                "unset" => ConfigAction::Unset(key()),
+                _ => ConfigAction::List,
+            };
+            return Ok(Parsed::Config(globals, action));
+        }
+        "emulator" => {
+            use crate::emulator::{Control, parse_duration, parse_time};
+            let invalid = |message: String| {
+                let mut cmd = command(entries, schema);
+                cmd.error(clap::error::ErrorKind::ValueValidation, message)
+            };
+            let (control, globals) = match (name, leaf.subcommand()) {
+                ("time", Some(("advance", m))) => {
+                    let text = m.get_one::<String>("duration").cloned().unwrap_or_default();
+                    let seconds = parse_duration(&text).map_err(invalid)?;
+                    (Control::Advance(seconds), globals_of(m)?)
+                }
+                ("time", Some(("set", m))) => {
+                    let text = m.get_one::<String>("time").cloned().unwrap_or_default();
+                    let time = parse_time(&text).map_err(invalid)?;
+                    (Control::Set(time), globals_of(m)?)
+                }
+                ("time", Some((_, m))) => (Control::Now, globals_of(m)?),
+                _ => (Control::Reset, globals_of(leaf)?),
+            };
+            return Ok(Parsed::Emulator(globals, control));
+        }
+        _ => {}
+    }
     let index = entries
         .iter()
         .position(|e| e.group == group && e.name == name)
         .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
     let entry = &entries[index];
-    let globals = GlobalArgs::from_arg_matches(leaf)?;
+    let globals = globals_of(leaf)?;
     let positionals = entry
         .vars
         .iter()
@@ -480,16 +752,74 @@ where
                 .map(|value| (var.field, value.clone()))
         })
         .collect();
-    Ok(Invocation {
+    let paged = entry.method.paging.is_some();
+    Ok(Parsed::Call(Invocation {
         globals,
         entry: index,
         positionals,
         settings: strings(leaf, "request"),
         json: leaf.get_one::<String>("json").cloned(),
         json_file: leaf.get_one::<PathBuf>("json_file").cloned(),
-        all: entry.method.paging.is_some() && leaf.get_flag("all"),
+        all: paged && leaf.get_flag("all"),
         no_wait: entry.method.lro.is_some() && leaf.get_flag("no_wait"),
-    })
+        limit: paged
+            .then(|| leaf.get_one::<u64>("limit").copied())
+            .flatten(),
+        page_size: paged
+            .then(|| leaf.get_one::<i32>("page_size").copied())
+            .flatten(),
+        filter: leaf.try_get_one::<String>("filter").ok().flatten().cloned(),
+    }))
+}
+
+/// The method call of a command line, for tests.
+#[cfg(test)]
+pub(crate) fn parse_call<I, T>(
+    entries: &[Entry],
+    schema: &Schema,
+    args: I,
+) -> Result<Invocation, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    match parse(entries, schema, args)? {
+        Parsed::Call(invocation) => Ok(invocation),
+        _ => Err(clap::Error::new(clap::error::ErrorKind::InvalidSubcommand)),
+    }
+}
+
+/// The values of a flag (`-p V`, `-pV`, `-p=V`, `-vp V`, `--long V`,
+/// `--long=V`) in a command line clap accepted, in order, up to `--`.
+fn flag_values(args: &[OsString], short: char, long: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if let Some(rest) = word.strip_prefix(long) {
+            if rest.is_empty() {
+                values.extend(words.next().map(|w| w.into_owned()));
+            } else if let Some(value) = rest.strip_prefix('=') {
+                values.push(value.to_string());
+            }
+            continue;
+        }
+        let Some(shorts) = word.strip_prefix('-').filter(|w| !w.starts_with('-')) else {
+            continue;
+        };
+        // Only `-v` may come before the flag in a cluster (`-vvp`).
+        let flags = shorts.trim_start_matches('v');
+        if let Some(rest) = flags.strip_prefix(short) {
+            if rest.is_empty() {
+                values.extend(words.next().map(|w| w.into_owned()));
+            } else {
+                values.push(rest.strip_prefix('=').unwrap_or(rest).to_string());
+            }
+        }
+    }
+    values
 }
 
 fn strings(matches: &ArgMatches, id: &str) -> Vec<String> {
@@ -503,6 +833,38 @@ fn strings(matches: &ArgMatches, id: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::naming::entries;
+
+    #[test]
+    fn flag_values_in_every_spelling_up_to_the_double_dash() {
+        let args: Vec<OsString> = [
+            "cloudchannel",
+            "-p",
+            "a=1",
+            "-pb=2",
+            "-p=c=3",
+            "-vvp",
+            "d=4",
+            "--property",
+            "e=5",
+            "--property=f=6",
+            "--properties",
+            "x",
+            "-r",
+            "g=7",
+            "--scope=https://s",
+            "--",
+            "-p",
+            "h=8",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        assert_eq!(
+            flag_values(&args, 'p', "--property"),
+            ["a=1", "b=2", "c=3", "d=4", "e=5", "f=6"]
+        );
+        assert_eq!(flag_values(&args, '\0', "--scope"), ["https://s"]);
+    }
 
     #[test]
     fn the_command_is_well_formed() {
@@ -532,7 +894,7 @@ mod tests {
     fn globals_work_before_and_after_the_command() {
         let schema = Schema::load().unwrap();
         let entries = entries();
-        let parsed = parse(
+        let parsed = parse_call(
             &entries,
             &schema,
             [
@@ -560,7 +922,7 @@ mod tests {
         assert_eq!(parsed.positionals, [("parent", "accounts/C1".to_string())]);
         assert_eq!(parsed.settings, ["page_size=2", "filter=x"]);
         assert!(parsed.all);
-        let alias = parse(
+        let alias = parse_call(
             &entries,
             &schema,
             [
@@ -572,7 +934,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(entries[alias.entry].method.name, "GetCustomer");
-        let operations = parse(&entries, &schema, ["cloudchannel", "operations", "list"]).unwrap();
+        let spread = parse_call(
+            &entries,
+            &schema,
+            [
+                "cloudchannel",
+                "-p",
+                "key=k",
+                "--scope",
+                "https://a.example/s1",
+                "accounts",
+                "-p",
+                "quota-user=q",
+                "customers-list",
+                "-p",
+                "page-size=1",
+                "--scope",
+                "https://a.example/s2",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            spread.globals.properties,
+            ["key=k", "quota-user=q", "page-size=1"]
+        );
+        assert_eq!(
+            spread.globals.scopes,
+            ["https://a.example/s1", "https://a.example/s2"]
+        );
+        let operations =
+            parse_call(&entries, &schema, ["cloudchannel", "operations", "list"]).unwrap();
         assert_eq!(operations.positionals, [("name", "operations".to_string())]);
     }
 }

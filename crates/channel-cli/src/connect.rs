@@ -38,9 +38,9 @@ pub(crate) struct GlobalArgs {
     )]
     pub(crate) endpoint: Option<String>,
 
-    /// The wire protocol
-    #[arg(long, global = true, value_enum, default_value = "http")]
-    pub(crate) transport: Transport,
+    /// The wire protocol [default: http, or the configured transport]
+    #[arg(long, global = true, value_enum)]
+    pub(crate) transport: Option<Transport>,
 
     /// A service account key file (JSON) to call as
     #[arg(long, global = true, value_name = "FILE")]
@@ -69,13 +69,73 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub(crate) timeout: Option<Duration>,
 
-    /// How to print responses
+    /// How to print responses (csv: one row per item of a list)
     #[arg(long, global = true, value_enum, default_value = "json")]
     pub(crate) format: Format,
 
-    /// Write the response to FILE instead of stdout
+    /// Write the response to FILE instead of stdout (- for stdout)
     #[arg(short = 'o', long = "output", global = true, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+
+    /// A general property (fields, key, quota-user, pretty-print, ...) or a
+    /// query parameter of the method (page-size, filter, ...); repeatable,
+    /// e.g. -p fields=customers(name,domain) -p page-size=10
+    #[arg(short = 'p', long = "property", global = true, value_name = "NAME=VALUE",
+          action = clap::ArgAction::Append)]
+    pub(crate) properties: Vec<String>,
+
+    /// `--scope`: OAuth scopes for service account keys and Application
+    /// Default Credentials.
+    #[arg(
+        long = "scope",
+        global = true,
+        value_name = "URL",
+        action = clap::ArgAction::Append,
+        help = "An OAuth scope to ask for with --credentials or Application Default \
+                Credentials (repeatable; default https://www.googleapis.com/auth/apps.order)"
+    )]
+    pub(crate) scopes: Vec<String>,
+
+    /// Print every HTTP request and response (gRPC call, metadata and
+    /// status) on stderr, credentials and keys redacted
+    #[arg(long, global = true)]
+    pub(crate) debug: bool,
+
+    /// Where `cloudchannel config` keeps its defaults [default: the user's
+    /// configuration directory, e.g. ~/.config/cloudchannel]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "CLOUDCHANNEL_CONFIG_DIR"
+    )]
+    pub(crate) config_dir: Option<PathBuf>,
+
+    /// More log output on stderr: -v info, -vv debug, -vvv trace (RUST_LOG
+    /// also works)
+    #[arg(short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    /// The log level on stderr: none, error, warning, info, debug or trace
+    /// [default: warning, or RUST_LOG]
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = ["none", "error", "warning", "info", "debug", "trace"])]
+    pub(crate) verbosity: Option<String>,
+
+    /// When to color help and errors (NO_COLOR is honoured with auto)
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto",
+          value_parser = ["auto", "always", "never"])]
+    pub(crate) color: String,
+}
+
+/// What `-p` and the configuration add to the connection flags.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extras {
+    /// Headers sent with every call (`x-goog-quota-user`...).
+    pub(crate) headers: Vec<(String, String)>,
+    /// `-p key`: an API key, sent as `x-goog-api-key`.
+    pub(crate) api_key: Option<String>,
+    /// `-p access-token` / `-p oauth-token`: a bearer token.
+    pub(crate) token: Option<String>,
 }
 
 /// `--timeout`: a positive number of seconds.
@@ -103,6 +163,20 @@ pub(crate) struct Connection {
 /// Checks the connection flags for combinations that make no sense.
 pub(crate) fn check(args: &GlobalArgs) -> Result<(), Failure> {
     let conflict = |a: &str, b: &str| Failure::Usage(format!("{a} cannot be used with {b}"));
+    for scope in &args.scopes {
+        if !scope.starts_with("https://") || scope.len() <= "https://".len() {
+            return Err(Failure::Usage(format!(
+                "--scope: expected an OAuth scope URL such as \
+                 https://www.googleapis.com/auth/apps.order, got '{scope}'"
+            )));
+        }
+    }
+    if !args.scopes.is_empty() && args.access_token.is_some() {
+        return Err(conflict(
+            "--scope",
+            "--access-token (a token's scopes are fixed)",
+        ));
+    }
     if args.emulator {
         if args.endpoint.is_some() {
             return Err(conflict("--emulator", "--endpoint"));
@@ -159,8 +233,9 @@ fn check_endpoint(endpoint: &str) -> Result<(), Failure> {
 
 /// Builds the client the flags describe (starting the emulator first for
 /// `--emulator`).
-pub(crate) async fn connect(args: &GlobalArgs) -> Result<Connection, Failure> {
+pub(crate) async fn connect(args: &GlobalArgs, extras: &Extras) -> Result<Connection, Failure> {
     check(args)?;
+    let transport = args.transport.unwrap_or(Transport::Http);
     let mut builder =
         Client::builder().user_agent(format!("cloudchannel-cli/{}", env!("CARGO_PKG_VERSION")));
     let mut polling = PollingPolicy::default().with_intervals(
@@ -180,7 +255,7 @@ pub(crate) async fn connect(args: &GlobalArgs) -> Result<Connection, Failure> {
         let emulator = Emulator::start(EmulatorConfig::default())
             .await
             .map_err(|e| Failure::Other(format!("--emulator: cannot start the emulator: {e}")))?;
-        let endpoint = match args.transport {
+        let endpoint = match transport {
             Transport::Http => emulator.http_endpoint(),
             Transport::Grpc => emulator.grpc_endpoint(),
         };
@@ -192,14 +267,50 @@ pub(crate) async fn connect(args: &GlobalArgs) -> Result<Connection, Failure> {
         }
         None
     };
-    if let Some(credentials) = credentials(args, &builder).await? {
+    for (name, value) in &extras.headers {
+        builder = builder.default_header(name, value);
+    }
+    if let Some(key) = &extras.api_key {
+        // A key alone identifies the caller: no other credentials go with it.
+        if args.credentials.is_some() || args.access_token.is_some() || extras.token.is_some() {
+            return Err(Failure::Usage(
+                "-p key cannot be used with --credentials or an access token".into(),
+            ));
+        }
+        builder = builder.api_key(key);
+    } else if let Some(token) = &extras.token {
+        if args.credentials.is_some() || args.access_token.is_some() {
+            return Err(Failure::Usage(
+                "-p access-token/oauth-token cannot be used with --credentials or --access-token"
+                    .into(),
+            ));
+        }
+        builder = builder.credentials(Arc::new(StaticToken::new(token.trim())));
+    } else if let Some(credentials) = credentials(args, &builder).await? {
         builder = builder.credentials(credentials);
     }
-    let client = match args.transport {
+    let client = match transport {
         Transport::Http => builder.build_with(HttpTransport::new)?,
         Transport::Grpc => builder.build_with(GrpcTransport::new)?,
     };
     Ok(Connection { client, emulator })
+}
+
+/// The service account key of `--credentials`, with `--subject` and the
+/// `--scope`s applied.
+fn service_account(args: &GlobalArgs) -> Result<Option<ServiceAccount>, Failure> {
+    let Some(path) = &args.credentials else {
+        return Ok(None);
+    };
+    let mut key = ServiceAccount::from_file(path)
+        .map_err(|e| Failure::Credentials(format!("--credentials {}: {e}", path.display())))?;
+    if let Some(subject) = &args.subject {
+        key = key.with_subject(subject);
+    }
+    if !args.scopes.is_empty() {
+        key = key.with_scopes(args.scopes.iter().cloned());
+    }
+    Ok(Some(key))
 }
 
 /// The credentials the flags ask for; `None` to call anonymously.
@@ -211,12 +322,7 @@ async fn credentials(
     args: &GlobalArgs,
     builder: &ClientBuilder,
 ) -> Result<Option<Arc<dyn Credentials>>, Failure> {
-    if let Some(path) = &args.credentials {
-        let mut key = ServiceAccount::from_file(path)
-            .map_err(|e| Failure::Credentials(format!("--credentials {}: {e}", path.display())))?;
-        if let Some(subject) = &args.subject {
-            key = key.with_subject(subject);
-        }
+    if let Some(key) = service_account(args)? {
         return Ok(Some(Arc::new(key)));
     }
     if let Some(token) = &args.access_token {
@@ -226,13 +332,16 @@ async fn credentials(
     if args.emulator || config.emulator || config.endpoint.starts_with("http://") {
         return Ok(None);
     }
-    let adc = ApplicationDefault::new().await.map_err(|e| {
+    let mut adc = ApplicationDefault::new().await.map_err(|e| {
         Failure::Credentials(format!(
             "no credentials: {e}\n  pass --credentials KEY.json (with --subject for domain-wide \
              delegation), set GOOGLE_APPLICATION_CREDENTIALS, run \
              `gcloud auth application-default login`, or try --emulator"
         ))
     })?;
+    if !args.scopes.is_empty() {
+        adc = adc.with_scopes(args.scopes.iter().cloned());
+    }
     Ok(Some(Arc::new(adc)))
 }
 
@@ -243,7 +352,7 @@ mod tests {
     fn args() -> GlobalArgs {
         GlobalArgs {
             endpoint: None,
-            transport: Transport::Http,
+            transport: None,
             credentials: None,
             subject: None,
             access_token: None,
@@ -252,6 +361,13 @@ mod tests {
             timeout: None,
             format: Format::Json,
             output: None,
+            properties: Vec::new(),
+            scopes: Vec::new(),
+            debug: false,
+            config_dir: None,
+            verbose: 0,
+            verbosity: None,
+            color: "auto".into(),
         }
     }
 
@@ -305,6 +421,39 @@ mod tests {
     }
 
     #[test]
+    fn scopes_reach_the_service_account_key() {
+        let dir = std::env::temp_dir().join(format!("cloudchannel-scopes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("key.json");
+        std::fs::write(
+            &path,
+            r#"{"type": "service_account", "client_email": "cli@p.iam.gserviceaccount.com",
+                "private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                "token_uri": "http://127.0.0.1:9/token", "project_id": "p"}"#,
+        )
+        .unwrap();
+        let mut a = args();
+        a.credentials = Some(path.clone());
+        let key = service_account(&a).unwrap().unwrap();
+        assert_eq!(key.scopes(), ["https://www.googleapis.com/auth/apps.order"]);
+        a.scopes = vec![
+            "https://www.googleapis.com/auth/apps.order".into(),
+            "https://www.googleapis.com/auth/apps.reports.usage.readonly".into(),
+        ];
+        let key = service_account(&a).unwrap().unwrap();
+        assert_eq!(key.scopes(), a.scopes.as_slice());
+        std::fs::remove_dir_all(&dir).unwrap();
+        let mut a = args();
+        a.scopes = vec!["apps.order".into()];
+        assert!(
+            check(&a)
+                .unwrap_err()
+                .to_string()
+                .contains("--scope: expected an OAuth scope URL")
+        );
+    }
+
+    #[test]
     fn a_missing_key_file_is_a_credentials_failure() {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -312,7 +461,9 @@ mod tests {
             .unwrap();
         let mut a = args();
         a.credentials = Some("/nonexistent/key.json".into());
-        let err = runtime.block_on(connect(&a)).unwrap_err();
+        let err = runtime
+            .block_on(connect(&a, &Extras::default()))
+            .unwrap_err();
         assert_eq!(err.exit_status(), 5);
         assert!(
             err.to_string()

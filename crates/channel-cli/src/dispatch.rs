@@ -24,10 +24,10 @@ use crate::output::Output;
 pub(crate) struct Run<'a> {
     /// The method called.
     pub(crate) method: &'static Method,
-    /// The JSON name of the items field of a list response.
-    pub(crate) items: Option<String>,
     /// `--all`: every page, item by item.
     pub(crate) all: bool,
+    /// `--limit`: at most this many items, pages fetched as needed.
+    pub(crate) limit: Option<u64>,
     /// `--no-wait`: print the operation instead of waiting for it.
     pub(crate) no_wait: bool,
     /// Where the response goes.
@@ -62,7 +62,7 @@ where
     Resp: Serialize + Send + 'static,
 {
     let response = call(request).send().await?;
-    run.out.response(&response, None)?;
+    run.out.response(&response, false)?;
     Ok(())
 }
 
@@ -77,16 +77,23 @@ where
     Resp: PageResponse + Serialize,
     Resp::Item: Serialize,
 {
-    if run.all {
+    if run.all || run.limit.is_some() {
+        let mut left = run.limit.unwrap_or(u64::MAX);
         let mut pages = call(request).pages();
-        while let Some(page) = pages.next().await {
-            run.out.items(&page?.into_items())?;
+        while left > 0
+            && let Some(page) = pages.next().await
+        {
+            let mut items = page?.into_items();
+            let keep = usize::try_from(left).unwrap_or(usize::MAX).min(items.len());
+            items.truncate(keep);
+            left -= keep as u64;
+            run.out.items(&items)?;
         }
         run.out.end_items()?;
         return Ok(());
     }
     let response = call(request).send().await?;
-    run.out.response(&response, run.items.as_deref())?;
+    run.out.response(&response, true)?;
     let token = response.next_page_token();
     if !token.is_empty() {
         note!("next page token: {token}\n");
@@ -107,7 +114,7 @@ where
 {
     let operation = call(request).send().await?;
     if run.no_wait {
-        run.out.response(operation.raw(), None)?;
+        run.out.response(operation.raw(), false)?;
         return Ok(());
     }
     let result = if std::io::stderr().is_terminal() {
@@ -134,7 +141,7 @@ where
     } else {
         operation.wait().await
     };
-    run.out.response(&result?, None)?;
+    run.out.response(&result?, false)?;
     Ok(())
 }
 

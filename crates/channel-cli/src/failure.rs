@@ -61,6 +61,11 @@ pub(crate) enum Failure {
     Credentials(String),
     /// Anything else: writing the output, starting the emulator.
     Other(String),
+    /// A server outside the API (an emulator's control surface) could not
+    /// be reached.
+    Unreachable(String),
+    /// A server outside the API refused the request.
+    Refused(String),
     /// Nobody reads stdout any more (a closed pipe): stop quietly.
     Quiet,
 }
@@ -72,6 +77,8 @@ impl Failure {
             Failure::Usage(_) => exit::USAGE,
             Failure::Credentials(_) => exit::DENIED,
             Failure::Other(_) => exit::OTHER,
+            Failure::Unreachable(_) => exit::UNREACHABLE,
+            Failure::Refused(_) => exit::REFUSED,
             Failure::Quiet => exit::OK,
             Failure::Api(error) => api_exit_status(error),
         }
@@ -119,7 +126,11 @@ pub(crate) fn code_exit_status(code: Code) -> u8 {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Usage(message) | Failure::Credentials(message) | Failure::Other(message) => {
+            Failure::Usage(message)
+            | Failure::Credentials(message)
+            | Failure::Other(message)
+            | Failure::Unreachable(message)
+            | Failure::Refused(message) => {
                 write!(f, "error: {message}")
             }
             Failure::Quiet => Ok(()),

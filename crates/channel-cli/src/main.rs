@@ -9,11 +9,16 @@
 //! [`output`]). Failures map to documented exit statuses ([`failure`]).
 
 mod cli;
+mod config;
 mod connect;
 mod dispatch;
+mod emulator;
 mod failure;
+mod fields;
+mod logging;
 mod naming;
 mod output;
+mod properties;
 mod request;
 mod schema;
 
@@ -22,10 +27,13 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 
-use crate::cli::Invocation;
+use crate::cli::{ConfigAction, Invocation, Parsed};
+use crate::config::Config;
+use crate::connect::{Extras, GlobalArgs};
 use crate::failure::Failure;
 use crate::naming::Entry;
-use crate::output::Output;
+use crate::output::{Format, Output, Style};
+use crate::properties::Properties;
 use crate::request::RequestBuilder;
 use crate::schema::Schema;
 
@@ -39,14 +47,34 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "completions") {
         return completions(&entries, &schema, args.get(2));
     }
-    let invocation = match cli::parse(&entries, &schema, args) {
-        Ok(invocation) => invocation,
+    let parsed = match cli::parse(&entries, &schema, args) {
+        Ok(parsed) => parsed,
         Err(error) => {
             let _ = error.print();
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(failure::exit::USAGE));
         }
     };
-    match run(&entries, &schema, invocation) {
+    let globals = match &parsed {
+        Parsed::Call(invocation) => &invocation.globals,
+        Parsed::Config(globals, _) | Parsed::Emulator(globals, _) => globals,
+    };
+    let ansi = match globals.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    logging::init(
+        globals.verbose,
+        globals.verbosity.as_deref(),
+        globals.debug,
+        ansi,
+    );
+    let outcome = match parsed {
+        Parsed::Call(invocation) => run(&entries, &schema, invocation),
+        Parsed::Config(globals, action) => configure(&globals, action),
+        Parsed::Emulator(globals, control) => control_emulator(globals, control),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }
@@ -60,8 +88,8 @@ fn completions(entries: &[Entry], schema: &Schema, shell: Option<&std::ffi::OsSt
         Some("zsh") => Shell::Zsh,
         Some("fish") => Shell::Fish,
         other => {
-            eprintln!(
-                "error: completions: expected bash, zsh or fish, got {}",
+            failure::note!(
+                "error: completions: expected bash, zsh or fish, got {}\n",
                 other.unwrap_or("nothing")
             );
             return ExitCode::from(failure::exit::USAGE);
@@ -76,30 +104,106 @@ fn completions(entries: &[Entry], schema: &Schema, shell: Option<&std::ffi::OsSt
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: completions: {e}");
+            failure::note!("error: completions: {e}\n");
             ExitCode::FAILURE
         }
     }
 }
 
-/// Runs a parsed command line.
-fn run(entries: &[Entry], schema: &Schema, invocation: Invocation) -> Result<(), Failure> {
+/// `cloudchannel config ...`.
+fn configure(globals: &GlobalArgs, action: ConfigAction) -> Result<(), Failure> {
+    let dir = config::directory(globals).ok_or_else(|| {
+        Failure::Usage(
+            "config: this system names no configuration directory; give one with \
+             --config-dir DIR"
+                .into(),
+        )
+    })?;
+    let mut config = Config::load(Some(&dir))?;
+    let mut out = open_output(globals)?;
+    match action {
+        ConfigAction::Set(key, value) => {
+            config.set(&key, &value)?;
+            config.save(&dir)?;
+        }
+        ConfigAction::Unset(key) => {
+            if config.unset(&key)? {
+                config.save(&dir)?;
+            }
+        }
+        ConfigAction::Get(key) => match config.get(&key) {
+            Some(value) => writeln!(out, "{value}")?,
+            None => {
+                return Err(Failure::Usage(format!(
+                    "config: {key} is not set (in {})",
+                    dir.display()
+                )));
+            }
+        },
+        ConfigAction::List => {
+            for (key, value) in config.entries() {
+                writeln!(out, "{key}: {value}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `cloudchannel emulator ...`.
+fn control_emulator(mut globals: GlobalArgs, control: emulator::Control) -> Result<(), Failure> {
+    let config = Config::load(config::directory(&globals).as_deref())?;
+    config.apply(&mut globals, false);
+    let base = emulator::base_url(globals.endpoint.as_deref())?;
+    let timeout = globals
+        .timeout
+        .unwrap_or(std::time::Duration::from_secs(30));
+    let runtime = runtime()?;
+    let answer = runtime.block_on(emulator::send(&base, &control, timeout))?;
+    let mut out = Output::new(open_output(&globals)?, Style::new(globals.format), None);
+    out.response(&answer, false)?;
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(format!("cannot start the async runtime: {e}")))
+}
+
+/// Runs a method call.
+fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result<(), Failure> {
     let entry = &entries[invocation.entry];
-    let request = build_request(schema, entry, &invocation)?;
+    let config = Config::load(config::directory(&invocation.globals).as_deref())?;
+    let properties =
+        Properties::parse(&invocation.globals.properties, entry.method).map_err(Failure::Usage)?;
+    config.apply(
+        &mut invocation.globals,
+        properties.key.is_some() || properties.token.is_some(),
+    );
+    for note in &properties.notes {
+        failure::note!("warning: {note}\n");
+    }
+    let request = build_request(schema, entry, &invocation, &config, &properties)?;
     dispatch::check(entry.method, &request)?;
     connect::check(&invocation.globals)?;
-    let sink = open_output(&invocation)?;
+    let style = style(&invocation.globals, &properties)?;
+    let sink = open_output(&invocation.globals)?;
     let items = entry.method.paging.map(|paging| {
         schema
             .json_path(entry.method.output, paging.items)
             .join(".")
     });
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Other(format!("cannot start the async runtime: {e}")))?;
+    let streamed = invocation.all || invocation.limit.is_some();
+    let extras = Extras {
+        headers: properties.headers(entry.method.lro.is_none() && !streamed),
+        api_key: properties.key.clone(),
+        token: properties.token.clone(),
+    };
+    let runtime = runtime()?;
     runtime.block_on(async {
-        let connection = connect::connect(&invocation.globals).await?;
+        let connection = connect::connect(&invocation.globals, &extras).await?;
         if let Some(emulator) = &connection.emulator
             && std::io::stderr().is_terminal()
         {
@@ -111,11 +215,11 @@ fn run(entries: &[Entry], schema: &Schema, invocation: Invocation) -> Result<(),
                 channel::emulator::DEFAULT_ACCOUNT
             );
         }
-        let mut out = Output::new(sink, invocation.globals.format);
+        let mut out = Output::new(sink, style, items);
         let mut run = dispatch::Run {
             method: entry.method,
-            items,
             all: invocation.all,
+            limit: invocation.limit,
             no_wait: invocation.no_wait,
             out: &mut out,
         };
@@ -123,11 +227,33 @@ fn run(entries: &[Entry], schema: &Schema, invocation: Invocation) -> Result<(),
     })
 }
 
-/// The request JSON: `--json`/`--json-file`, then `-r`, then positionals.
+/// How responses are printed: `--format` and the output properties.
+fn style(globals: &GlobalArgs, properties: &Properties) -> Result<Style, Failure> {
+    let mut style = Style::new(globals.format);
+    if let Some(pretty) = properties.pretty {
+        style.pretty = pretty;
+    }
+    if let Some(callback) = &properties.callback {
+        if globals.format != Format::Json {
+            return Err(Failure::Usage(
+                "-p callback wraps JSON: it cannot be used with --format other than json".into(),
+            ));
+        }
+        style.callback = Some(callback.clone());
+    }
+    style.fields = properties.fields.as_ref().map(|(_, s)| s.clone());
+    Ok(style)
+}
+
+/// The request JSON: `--json`/`--json-file`, then `-r`, then the method's
+/// `-p` parameters and `--page-size`/`--filter`, then positionals (the
+/// configured account filling an account left out).
 fn build_request(
     schema: &Schema,
     entry: &Entry,
     invocation: &Invocation,
+    config: &Config,
+    properties: &Properties,
 ) -> Result<Value, Failure> {
     let mut builder = RequestBuilder::new(schema, entry.method.input).map_err(Failure::Other)?;
     if let Some(text) = &invocation.json {
@@ -150,7 +276,37 @@ fn build_request(
     for item in &invocation.settings {
         builder.apply(item).map_err(Failure::Usage)?;
     }
-    for (field, value) in &invocation.positionals {
+    for (field, value) in &properties.parameters {
+        builder
+            .set_field(field, value)
+            .map_err(|e| Failure::Usage(format!("-p {}={value}: {e}", field.replace('_', "-"))))?;
+    }
+    if let Some(paging) = entry.method.paging {
+        if let Some(size) = invocation.page_size {
+            builder
+                .set_field(paging.page_size, &size.to_string())
+                .map_err(|e| Failure::Usage(format!("--page-size: {e}")))?;
+        }
+        if let Some(filter) = &invocation.filter {
+            builder
+                .set_field("filter", filter)
+                .map_err(|e| Failure::Usage(format!("--filter: {e}")))?;
+        }
+    }
+    let mut positionals = invocation.positionals.clone();
+    for var in &entry.vars {
+        if !positionals.iter().any(|(f, _)| *f == var.field) && cli::is_account(entry, var) {
+            let account = config.account().ok_or_else(|| {
+                Failure::Usage(format!(
+                    "<{}>: expected the reseller account, e.g. accounts/C012345 (or set a \
+                     default with `cloudchannel config set account C012345`)",
+                    var.field.replace('.', "_").to_ascii_uppercase()
+                ))
+            })?;
+            positionals.push((var.field, account));
+        }
+    }
+    for (field, value) in &positionals {
         let patterns = entry.patterns(field);
         if !patterns.iter().any(|p| p.matches(value)) {
             let expected: Vec<&str> = patterns.iter().map(|p| p.pattern).collect();
@@ -162,13 +318,24 @@ fn build_request(
         }
         builder.set_path(field, value).map_err(Failure::Usage)?;
     }
-    Ok(builder.finish())
+    let mut body = builder.finish();
+    // `products list` and the like name the reseller in an `account` field.
+    if let Some(account) = config.account()
+        && schema
+            .message(entry.method.input)
+            .is_some_and(|m| m.field("account").is_some())
+        && let Some(object) = body.as_object_mut()
+        && !object.contains_key("account")
+    {
+        object.insert("account".into(), Value::String(account));
+    }
+    Ok(body)
 }
 
-/// Stdout, or the file of `-o`.
-fn open_output(invocation: &Invocation) -> Result<Box<dyn Write>, Failure> {
-    match &invocation.globals.output {
-        Some(path) => {
+/// Stdout (also for `-o -`), or the file of `-o`.
+fn open_output(globals: &GlobalArgs) -> Result<Box<dyn Write>, Failure> {
+    match &globals.output {
+        Some(path) if path.as_os_str() != "-" => {
             let file = std::fs::File::create(path).map_err(|e| {
                 Failure::Usage(format!(
                     "-o {}: cannot create the file: {e}",
@@ -177,7 +344,7 @@ fn open_output(invocation: &Invocation) -> Result<Box<dyn Write>, Failure> {
             })?;
             Ok(Box::new(std::io::BufWriter::new(file)))
         }
-        None => Ok(Box::new(std::io::BufWriter::new(std::io::stdout()))),
+        _ => Ok(Box::new(std::io::BufWriter::new(std::io::stdout()))),
     }
 }
 
@@ -216,12 +383,33 @@ mod tests {
         words
     }
 
+    /// A configuration with a default account, as the examples assume.
+    fn configured() -> Config {
+        let mut config = Config::default();
+        config.set("account", "C012345").unwrap();
+        config
+    }
+
+    /// Builds the request of a parsed command line.
+    fn request_of(
+        schema: &Schema,
+        entry: &Entry,
+        invocation: &Invocation,
+        config: &Config,
+    ) -> Result<Value, Failure> {
+        let properties = Properties::parse(&invocation.globals.properties, entry.method)
+            .map_err(Failure::Usage)?;
+        style(&invocation.globals, &properties)?;
+        build_request(schema, entry, invocation, config, &properties)
+    }
+
     /// Parses an example and builds and checks its request.
     fn try_example(entries: &[Entry], schema: &Schema, line: &str) -> Result<(), String> {
         let invocation =
-            cli::parse(entries, schema, shell_words(line)).map_err(|e| e.to_string())?;
+            cli::parse_call(entries, schema, shell_words(line)).map_err(|e| e.to_string())?;
         let entry = &entries[invocation.entry];
-        let request = build_request(schema, entry, &invocation).map_err(|e| e.to_string())?;
+        let request =
+            request_of(schema, entry, &invocation, &configured()).map_err(|e| e.to_string())?;
         dispatch::check(entry.method, &request).map_err(|e| e.to_string())?;
         connect::check(&invocation.globals).map_err(|e| e.to_string())
     }
@@ -248,17 +436,95 @@ mod tests {
             .unwrap();
         let lines = examples.replace("\\\n", " ");
         let lines: Vec<&str> = lines.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert_eq!(lines.len(), 7, "{lines:?}");
         for line in lines {
             try_example(&entries, &schema, line.trim()).unwrap_or_else(|e| panic!("{line}: {e}"));
         }
+    }
+
+    /// The long example of the `cloudchannel1` page for
+    /// `accounts customers-entitlements-create`, placeholders replaced by
+    /// values of the right types.
+    const PAGE_EXAMPLE: &str = "\
+        cloudchannel accounts customers-entitlements-create accounts/C1/customers/S1 \
+        -r .entitlement.association-info base-entitlement=accounts/C1/customers/S1/entitlements/E1 \
+        .. billing-account=accounts/C1/billingAccounts/B1 \
+        commitment-settings end-time=2027-12-31T00:00:00Z \
+        renewal-settings enable-renewal=false \
+        payment-cycle duration=12 \
+        period-type=MONTH \
+        .. payment-plan=FLEXIBLE \
+        resize-unit-count=true \
+        .. start-time=2027-01-01T00:00:00Z \
+        .. create-time=2027-01-01T00:00:00Z \
+        name=accounts/C1/customers/S1/entitlements/E2 \
+        offer=accounts/C1/offers/O1 \
+        provisioned-service product-id=google-workspace \
+        provisioning-id=P1 \
+        sku-id=business-starter \
+        .. provisioning-state=ACTIVE \
+        purchase-order-id=PO-7 \
+        suspension-reasons=TRIAL_ENDED \
+        trial-settings end-time=2027-02-01T00:00:00Z \
+        trial=false \
+        .. update-time=2027-01-02T00:00:00Z \
+        .. request-id=5b2f1d0c-8f6c-4a8e-9c1d-3e2f1d0c5b7a";
+
+    #[test]
+    fn the_long_example_of_the_cloudchannel1_page_builds_what_its_cursor_rules_imply() {
+        let schema = Schema::load().unwrap();
+        let entries = naming::entries();
+        let invocation = cli::parse_call(&entries, &schema, shell_words(PAGE_EXAMPLE)).unwrap();
+        let entry = &entries[invocation.entry];
+        let body = request_of(&schema, entry, &invocation, &Config::default()).unwrap();
+        let expected = serde_json::json!({
+            "entitlement": {
+                "associationInfo": {"baseEntitlement": "accounts/C1/customers/S1/entitlements/E1"},
+                "billingAccount": "accounts/C1/billingAccounts/B1",
+                "commitmentSettings": {
+                    "endTime": "2027-12-31T00:00:00Z",
+                    "renewalSettings": {
+                        "enableRenewal": false,
+                        "paymentCycle": {"duration": 12, "periodType": "MONTH"},
+                        "paymentPlan": "FLEXIBLE",
+                        "resizeUnitCount": true,
+                    },
+                    "startTime": "2027-01-01T00:00:00Z",
+                },
+                "createTime": "2027-01-01T00:00:00Z",
+                "name": "accounts/C1/customers/S1/entitlements/E2",
+                "offer": "accounts/C1/offers/O1",
+                "provisionedService": {
+                    "productId": "google-workspace",
+                    "provisioningId": "P1",
+                    "skuId": "business-starter",
+                },
+                "provisioningState": "ACTIVE",
+                "purchaseOrderId": "PO-7",
+                "suspensionReasons": ["TRIAL_ENDED"],
+                "trialSettings": {"endTime": "2027-02-01T00:00:00Z", "trial": false},
+                "updateTime": "2027-01-02T00:00:00Z",
+            },
+            "requestId": "5b2f1d0c-8f6c-4a8e-9c1d-3e2f1d0c5b7a",
+            "parent": "accounts/C1/customers/S1",
+        });
+        assert_eq!(body, expected);
+        // In the order the settings came, which the page's listing follows.
+        let keys: Vec<&String> = body["entitlement"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys[..3],
+            ["associationInfo", "billingAccount", "commitmentSettings"]
+        );
+        dispatch::check(entry.method, &body).unwrap();
     }
 
     #[test]
     fn positionals_override_the_body_and_are_checked() {
         let schema = Schema::load().unwrap();
         let entries = naming::entries();
-        let parse = |args: &[&str]| cli::parse(&entries, &schema, args.iter().copied()).unwrap();
+        let parse =
+            |args: &[&str]| cli::parse_call(&entries, &schema, args.iter().copied()).unwrap();
+        let none = Config::default();
         let invocation = parse(&[
             "cloudchannel",
             "accounts",
@@ -270,7 +536,7 @@ mod tests {
             "update_mask=orgDisplayName",
         ]);
         let entry = &entries[invocation.entry];
-        let request = build_request(&schema, entry, &invocation).unwrap();
+        let request = request_of(&schema, entry, &invocation, &none).unwrap();
         assert_eq!(
             request,
             serde_json::json!({
@@ -280,10 +546,10 @@ mod tests {
         );
         let invocation = parse(&["cloudchannel", "operations", "get", "operations/a/b"]);
         let entry = &entries[invocation.entry];
-        assert!(build_request(&schema, entry, &invocation).is_ok());
+        assert!(request_of(&schema, entry, &invocation, &none).is_ok());
         let invocation = parse(&["cloudchannel", "operations", "get", "ops/a"]);
         let entry = &entries[invocation.entry];
-        let err = build_request(&schema, entry, &invocation).unwrap_err();
+        let err = request_of(&schema, entry, &invocation, &none).unwrap_err();
         assert_eq!(
             err.to_string(),
             "error: <NAME>: expected a name like operations/**, got 'ops/a'"

@@ -1,199 +1,190 @@
-//! Printing responses: JSON (pretty), a plain table, or YAML, to stdout or
-//! a file; whole responses, or items one page at a time for `--all`.
+//! Printing responses: JSON (pretty or compact, optionally as JSONP), YAML,
+//! a plain table, or CSV, to stdout or a file; whole responses, or items
+//! page by page for `--all` and `--limit`.
+//!
+//! Responses become `serde_json::Value`s whose objects keep the order the
+//! message serialized them in (the schema's), so every format lists fields
+//! the way the API reference does.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 
-/// A JSON value that keeps its object keys in the order they were written
-/// (the schema's order), unlike `serde_json::Value`, which sorts them.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Doc {
-    /// `null`.
-    Null,
-    /// `true` or `false`.
-    Bool(bool),
-    /// A number, as written.
-    Number(serde_json::Number),
-    /// A string.
-    String(String),
-    /// A list.
-    List(Vec<Doc>),
-    /// An object, keys in order.
-    Object(Vec<(String, Doc)>),
-}
-
-impl Doc {
-    /// The proto3 JSON form of a message (or of anything serializable).
-    pub(crate) fn of<T: Serialize + ?Sized>(value: &T) -> io::Result<Doc> {
-        let text = serde_json::to_string(value).map_err(io::Error::other)?;
-        serde_json::from_str(&text).map_err(io::Error::other)
-    }
-
-    /// The value of `key` in an object.
-    pub(crate) fn get(&self, key: &str) -> Option<&Doc> {
-        match self {
-            Doc::Object(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn is_scalar(&self) -> bool {
-        !matches!(self, Doc::Object(_) | Doc::List(_) | Doc::Null)
-    }
-}
-
-impl<'de> Deserialize<'de> for Doc {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Doc, D::Error> {
-        struct DocVisitor;
-
-        impl<'de> Visitor<'de> for DocVisitor {
-            type Value = Doc;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_unit<E>(self) -> Result<Doc, E> {
-                Ok(Doc::Null)
-            }
-            fn visit_none<E>(self) -> Result<Doc, E> {
-                Ok(Doc::Null)
-            }
-            fn visit_bool<E>(self, b: bool) -> Result<Doc, E> {
-                Ok(Doc::Bool(b))
-            }
-            fn visit_i64<E>(self, n: i64) -> Result<Doc, E> {
-                Ok(Doc::Number(n.into()))
-            }
-            fn visit_u64<E>(self, n: u64) -> Result<Doc, E> {
-                Ok(Doc::Number(n.into()))
-            }
-            fn visit_f64<E>(self, n: f64) -> Result<Doc, E> {
-                Ok(serde_json::Number::from_f64(n).map_or(Doc::Null, Doc::Number))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Doc, E> {
-                Ok(Doc::String(s.to_string()))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Doc, E> {
-                Ok(Doc::String(s))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Doc::List(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
-                let mut fields = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, Doc>()? {
-                    fields.push((key, value));
-                }
-                Ok(Doc::Object(fields))
-            }
-        }
-
-        deserializer.deserialize_any(DocVisitor)
-    }
-}
+use crate::fields::Selection;
 
 /// How responses are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
-    /// Pretty-printed proto3 JSON.
+    /// Proto3 JSON (indented unless `-p pretty-print=false`).
     Json,
     /// A table: one row per item for list responses, key/value rows otherwise.
     Table,
     /// YAML.
     Yaml,
+    /// CSV: one row per item of a list, nested fields as dotted columns.
+    Csv,
+}
+
+/// How a response is shaped and written, besides its format.
+#[derive(Debug, Clone)]
+pub(crate) struct Style {
+    /// The format.
+    pub(crate) format: Format,
+    /// Indented JSON (`-p pretty-print`, default true).
+    pub(crate) pretty: bool,
+    /// A JSONP wrapper (`-p callback=NAME`).
+    pub(crate) callback: Option<String>,
+    /// A partial response (`-p fields=...`).
+    pub(crate) fields: Option<Selection>,
+}
+
+impl Style {
+    /// Plain output in `format`.
+    pub(crate) fn new(format: Format) -> Self {
+        Style {
+            format,
+            pretty: true,
+            callback: None,
+            fields: None,
+        }
+    }
 }
 
 /// Where and how responses are printed.
 pub(crate) struct Output {
     sink: Box<dyn Write>,
-    format: Format,
-    /// For `--all`: items printed so far, and the table's columns.
+    style: Style,
+    /// The list field of the response, for items printed one by one.
+    items_key: Option<String>,
+    /// For `--all`: items printed so far, the table's columns, CSV rows.
     streamed: usize,
     columns: Option<Vec<String>>,
     widths: Vec<usize>,
+    rows: Vec<Value>,
 }
 
 impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Output")
-            .field("format", &self.format)
+            .field("style", &self.style)
             .finish_non_exhaustive()
     }
 }
 
+/// The proto3 JSON form of a message, objects in serialization order.
+pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> io::Result<Value> {
+    serde_json::to_value(value).map_err(io::Error::other)
+}
+
 impl Output {
-    /// Prints to `sink` in `format`.
-    pub(crate) fn new(sink: Box<dyn Write>, format: Format) -> Self {
+    /// Prints to `sink` in `style`; `items_key` is the list field of a list
+    /// response.
+    pub(crate) fn new(sink: Box<dyn Write>, style: Style, items_key: Option<String>) -> Self {
         Output {
             sink,
-            format,
+            style,
+            items_key,
             streamed: 0,
             columns: None,
             widths: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
-    /// Prints one whole response. `items` names the list field of a list
-    /// response, which a table shows one row per item.
-    pub(crate) fn response<T: Serialize>(
-        &mut self,
-        value: &T,
-        items: Option<&str>,
-    ) -> io::Result<()> {
-        let text = match self.format {
-            Format::Json => {
-                let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-                text.push('\n');
-                text
+    fn select(&self, value: Value) -> Value {
+        match &self.style.fields {
+            Some(selection) => selection.apply(value),
+            None => value,
+        }
+    }
+
+    /// Applies the selection to one item, as the element of its list.
+    fn select_item(&self, item: Value) -> Value {
+        let (Some(selection), Some(key)) = (&self.style.fields, &self.items_key) else {
+            return item;
+        };
+        let mut page = Map::new();
+        page.insert(key.clone(), Value::Array(vec![item]));
+        match selection.apply(Value::Object(page)) {
+            Value::Object(mut page) => match page.remove(key) {
+                Some(Value::Array(mut items)) if !items.is_empty() => items.remove(0),
+                _ => Value::Object(Map::new()),
+            },
+            _ => Value::Object(Map::new()),
+        }
+    }
+
+    fn json(&self, value: &Value) -> io::Result<String> {
+        let mut text = if self.style.pretty {
+            serde_json::to_string_pretty(value)
+        } else {
+            serde_json::to_string(value)
+        }
+        .map_err(io::Error::other)?;
+        if let Some(callback) = &self.style.callback {
+            text = format!("{callback}({text});");
+        }
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Prints one whole response; a list response as a table or CSV shows
+    /// one row per item.
+    pub(crate) fn response<T: Serialize>(&mut self, value: &T, list: bool) -> io::Result<()> {
+        let value = self.select(to_value(value)?);
+        let rows = || match (list, &self.items_key) {
+            (true, Some(key)) => match value.get(key) {
+                Some(Value::Array(rows)) => rows.clone(),
+                _ => Vec::new(),
+            },
+            _ => vec![value.clone()],
+        };
+        let text = match self.style.format {
+            Format::Json => self.json(&value)?,
+            Format::Yaml => yaml(&value)?,
+            Format::Table if list && self.items_key.is_some() => {
+                let rows = rows();
+                let columns = columns(&rows);
+                table(&columns, &rows, true, &mut Vec::new())
             }
-            Format::Yaml => yaml(&Doc::of(value)?),
-            Format::Table => {
-                let doc = Doc::of(value)?;
-                match items {
-                    Some(key) => {
-                        let rows = match doc.get(key) {
-                            Some(Doc::List(rows)) => rows.as_slice(),
-                            _ => &[],
-                        };
-                        let columns = columns(rows);
-                        table(&columns, rows, true, &mut Vec::new())
-                    }
-                    None => key_values(&doc),
-                }
-            }
+            Format::Table => key_values(&value),
+            Format::Csv => csv_rows(&rows())?,
         };
         self.sink.write_all(text.as_bytes())?;
         self.sink.flush()
     }
 
-    /// Prints a page of items of a streamed list (`--all`).
+    /// Prints items of a list one page at a time (`--all`, `--limit`).
     pub(crate) fn items<T: Serialize>(&mut self, page: &[T]) -> io::Result<()> {
+        let page = page
+            .iter()
+            .map(|item| to_value(item).map(|v| self.select_item(v)))
+            .collect::<io::Result<Vec<_>>>()?;
         let mut text = String::new();
-        let docs = || page.iter().map(Doc::of).collect::<io::Result<Vec<_>>>();
-        match self.format {
+        match self.style.format {
             Format::Json => {
-                for item in page {
-                    text.push_str(if self.streamed == 0 { "[\n" } else { ",\n" });
-                    let pretty = serde_json::to_string_pretty(item).map_err(io::Error::other)?;
-                    for (i, line) in pretty.lines().enumerate() {
-                        if i > 0 {
-                            text.push('\n');
+                for item in &page {
+                    let json = self.json(item)?;
+                    if self.style.callback.is_none() && self.style.pretty {
+                        text.push_str(if self.streamed == 0 { "[\n" } else { ",\n" });
+                        for (i, line) in json.trim_end().lines().enumerate() {
+                            if i > 0 {
+                                text.push('\n');
+                            }
+                            text.push_str("  ");
+                            text.push_str(line);
                         }
-                        text.push_str("  ");
-                        text.push_str(line);
+                    } else {
+                        // Compact or JSONP: the list is built at the end.
+                        self.rows.push(item.clone());
                     }
                     self.streamed += 1;
                 }
             }
             Format::Yaml => {
-                for item in docs()? {
-                    text.push_str(&sequence_item(&item, 0));
+                for item in page {
+                    text.push_str(&yaml(&Value::Array(vec![item]))?);
                     self.streamed += 1;
                 }
             }
@@ -201,44 +192,58 @@ impl Output {
                 if page.is_empty() {
                     return Ok(());
                 }
-                let page = docs()?;
                 let header = self.columns.is_none();
                 let columns = self.columns.get_or_insert_with(|| columns(&page));
                 // Columns keep at least the widths of earlier pages.
                 text = table(columns, &page, header, &mut self.widths);
                 self.streamed += page.len();
             }
+            Format::Csv => {
+                // Every item's columns must be known before the header.
+                self.streamed += page.len();
+                self.rows.extend(page);
+            }
         }
         self.sink.write_all(text.as_bytes())?;
         self.sink.flush()
     }
 
-    /// Ends a streamed list.
+    /// Ends a list printed item by item.
     pub(crate) fn end_items(&mut self) -> io::Result<()> {
-        let text = match (self.format, self.streamed) {
-            (Format::Json, 0) => "[]\n",
-            (Format::Json, _) => "\n]\n",
-            (Format::Yaml, 0) => "[]\n",
-            _ => "",
+        let rows = std::mem::take(&mut self.rows);
+        let text = match (self.style.format, self.streamed) {
+            (Format::Json, _) if self.style.callback.is_some() || !self.style.pretty => {
+                self.json(&Value::Array(rows))?
+            }
+            (Format::Json, 0) => "[]\n".into(),
+            (Format::Json, _) => "\n]\n".into(),
+            (Format::Yaml, 0) => "[]\n".into(),
+            (Format::Csv, _) => csv_rows(&rows)?,
+            _ => String::new(),
         };
         self.sink.write_all(text.as_bytes())?;
         self.sink.flush()
     }
 }
 
+/// Whether a value is printed in one cell.
+fn is_scalar(value: &Value) -> bool {
+    !matches!(value, Value::Object(_) | Value::Array(_) | Value::Null)
+}
+
 /// The columns of a table of `rows`: the top-level keys holding scalars,
 /// in order of appearance but `name` first and times (`createTime`) last,
 /// at most six.
-fn columns(rows: &[Doc]) -> Vec<String> {
+fn columns(rows: &[Value]) -> Vec<String> {
     const MAX: usize = 6;
     let mut columns: Vec<String> = Vec::new();
-    if rows.iter().any(|r| !matches!(r, Doc::Object(_))) {
+    if rows.iter().any(|r| !r.is_object()) {
         columns.push("value".into());
     }
     for row in rows {
-        if let Doc::Object(fields) = row {
+        if let Value::Object(fields) = row {
             for (key, value) in fields {
-                if value.is_scalar() && !columns.contains(key) {
+                if is_scalar(value) && !columns.contains(key) {
                     columns.push(key.clone());
                 }
             }
@@ -254,10 +259,10 @@ fn columns(rows: &[Doc]) -> Vec<String> {
 }
 
 /// A scalar as a table cell (strings without quotes, on one line).
-fn cell(value: &Doc) -> String {
+fn cell(value: &Value) -> String {
     let text = match value {
-        Doc::String(s) => s.clone(),
-        other => yaml_scalar(other),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     };
     text.replace(['\n', '\r', '\t'], " ")
 }
@@ -303,7 +308,7 @@ fn render(rows: &[Vec<String>], widths: &mut Vec<usize>) -> String {
 }
 
 /// A table of `rows` under `columns`, with a header line if asked.
-fn table(columns: &[String], rows: &[Doc], with_header: bool, widths: &mut Vec<usize>) -> String {
+fn table(columns: &[String], rows: &[Value], with_header: bool, widths: &mut Vec<usize>) -> String {
     if columns.is_empty() {
         return String::new();
     }
@@ -316,7 +321,7 @@ fn table(columns: &[String], rows: &[Doc], with_header: bool, widths: &mut Vec<u
             columns
                 .iter()
                 .map(|c| match row {
-                    Doc::Object(_) => row.get(c).map(cell).unwrap_or_default(),
+                    Value::Object(fields) => fields.get(c).map(cell).unwrap_or_default(),
                     scalar if c == "value" => cell(scalar),
                     _ => String::new(),
                 })
@@ -326,133 +331,88 @@ fn table(columns: &[String], rows: &[Doc], with_header: bool, widths: &mut Vec<u
     render(&lines, widths)
 }
 
-/// Key/value rows of a response, nested fields flattened with dots
-/// (`cloudIdentityInfo.primaryDomain`) and list elements with indexes.
-fn key_values(value: &Doc) -> String {
-    fn flatten(prefix: &str, value: &Doc, rows: &mut Vec<Vec<String>>) {
-        match value {
-            Doc::Object(fields) if !fields.is_empty() => {
-                for (key, inner) in fields {
-                    let path = if prefix.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{prefix}.{key}")
-                    };
-                    flatten(&path, inner, rows);
-                }
+/// The scalars of a value under flattened keys: nested fields with dots
+/// (`cloudIdentityInfo.primaryDomain`), list elements with indexes.
+fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(fields) if !fields.is_empty() => {
+            for (key, inner) in fields {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&path, inner, rows);
             }
-            Doc::List(items) if !items.is_empty() => {
-                for (i, inner) in items.iter().enumerate() {
-                    flatten(&format!("{prefix}[{i}]"), inner, rows);
-                }
-            }
-            Doc::Object(_) if prefix.is_empty() => {}
-            Doc::Object(_) => rows.push(vec![prefix.to_string(), "{}".into()]),
-            Doc::List(_) => rows.push(vec![prefix.to_string(), "[]".into()]),
-            scalar => rows.push(vec![prefix.to_string(), cell(scalar)]),
         }
+        Value::Array(items) if !items.is_empty() => {
+            for (i, inner) in items.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), inner, rows);
+            }
+        }
+        Value::Object(_) if prefix.is_empty() => {}
+        Value::Object(_) => rows.push((prefix.to_string(), "{}".into())),
+        Value::Array(_) => rows.push((prefix.to_string(), "[]".into())),
+        scalar => rows.push((prefix.to_string(), cell(scalar))),
     }
-    let mut rows = Vec::new();
-    flatten("", value, &mut rows);
+}
+
+/// Key/value rows of a response.
+fn key_values(value: &Value) -> String {
+    let mut pairs = Vec::new();
+    flatten("", value, &mut pairs);
+    let rows: Vec<Vec<String>> = pairs.into_iter().map(|(k, v)| vec![k, v]).collect();
     render(&rows, &mut Vec::new())
 }
 
-/// A YAML document for a JSON value.
-pub(crate) fn yaml(value: &Doc) -> String {
-    match value {
-        Doc::Object(fields) if !fields.is_empty() => mapping(fields, 0),
-        Doc::List(items) if !items.is_empty() => {
-            items.iter().map(|item| sequence_item(item, 0)).collect()
+/// CSV of `rows`: a header of every flattened key, in order of
+/// appearance, then one line per row.
+fn csv_rows(rows: &[Value]) -> io::Result<String> {
+    let mut flat = Vec::with_capacity(rows.len());
+    let mut columns: Vec<String> = Vec::new();
+    for row in rows {
+        let mut pairs = Vec::new();
+        match row {
+            Value::Object(_) | Value::Array(_) => flatten("", row, &mut pairs),
+            scalar => pairs.push(("value".into(), cell(scalar))),
         }
-        other => format!("{}\n", yaml_scalar(other)),
-    }
-}
-
-fn mapping(fields: &[(String, Doc)], indent: usize) -> String {
-    let pad = " ".repeat(indent);
-    let mut out = String::new();
-    for (key, value) in fields {
-        out.push_str(&pad);
-        out.push_str(&yaml_string(key));
-        out.push(':');
-        match value {
-            Doc::Object(inner) if !inner.is_empty() => {
-                out.push('\n');
-                out.push_str(&mapping(inner, indent + 2));
-            }
-            Doc::List(items) if !items.is_empty() => {
-                out.push('\n');
-                for item in items {
-                    out.push_str(&sequence_item(item, indent + 2));
-                }
-            }
-            scalar => {
-                out.push(' ');
-                out.push_str(&yaml_scalar(scalar));
-                out.push('\n');
+        for (key, _) in &pairs {
+            if !columns.contains(key) {
+                columns.push(key.clone());
             }
         }
+        flat.push(pairs);
     }
-    out
+    if columns.is_empty() {
+        return Ok(String::new());
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| io::Error::other(e.to_string());
+    writer.write_record(&columns).map_err(fail)?;
+    for pairs in flat {
+        let record = columns.iter().map(|c| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == c)
+                .map_or("", |(_, v)| v.as_str())
+        });
+        writer.write_record(record).map_err(fail)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    String::from_utf8(bytes).map_err(io::Error::other)
 }
 
-/// One `- item` of a sequence at `indent`.
-fn sequence_item(item: &Doc, indent: usize) -> String {
-    let pad = " ".repeat(indent);
-    match item {
-        Doc::Object(fields) if !fields.is_empty() => {
-            // The first key goes on the dash's line, the others below it.
-            let block = mapping(fields, indent + 2);
-            format!("{pad}- {}", &block[indent + 2..])
-        }
-        Doc::List(items) if !items.is_empty() => {
-            let mut out = format!("{pad}-\n");
-            for inner in items {
-                out.push_str(&sequence_item(inner, indent + 2));
-            }
-            out
-        }
-        scalar => format!("{pad}- {}\n", yaml_scalar(scalar)),
-    }
-}
-
-fn yaml_scalar(value: &Doc) -> String {
-    match value {
-        Doc::Null => "null".into(),
-        Doc::Bool(b) => b.to_string(),
-        Doc::Number(n) => n.to_string(),
-        Doc::String(s) => yaml_string(s),
-        Doc::Object(_) => "{}".into(),
-        Doc::List(_) => "[]".into(),
-    }
-}
-
-/// A string as a plain YAML scalar when that reads back as the same
-/// string, double-quoted otherwise.
-fn yaml_string(s: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n",
-    ];
-    let first = s.chars().next();
-    let needs_quotes = s.is_empty()
-        || s.trim() != s
-        || first.is_some_and(|c| "-?:,[]{}#&*!|>'\"%@`.+".contains(c) || c.is_ascii_digit())
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-        || s.chars().any(|c| c.is_control())
-        || RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s))
-        || s.parse::<f64>().is_ok();
-    if needs_quotes {
-        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
-    } else {
-        s.to_string()
-    }
+/// A YAML document for a JSON value; it parses back to the same value.
+pub(crate) fn yaml(value: &Value) -> io::Result<String> {
+    serde_yaml_ng::to_string(value).map_err(io::Error::other)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
     impl Write for Shared {
@@ -465,80 +425,74 @@ mod tests {
         }
     }
 
-    fn capture(format: Format, print: impl FnOnce(&mut Output)) -> String {
+    fn capture_with(style: Style, items: Option<&str>, print: impl FnOnce(&mut Output)) -> String {
         let buffer = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-        let mut out = Output::new(Box::new(Shared(buffer.clone())), format);
+        let mut out = Output::new(
+            Box::new(Shared(buffer.clone())),
+            style,
+            items.map(str::to_string),
+        );
         print(&mut out);
         String::from_utf8(buffer.borrow().clone()).unwrap()
     }
 
-    fn doc(text: &str) -> Doc {
-        serde_json::from_str(text).unwrap()
+    fn capture(format: Format, items: Option<&str>, print: impl FnOnce(&mut Output)) -> String {
+        capture_with(Style::new(format), items, print)
     }
 
     #[test]
-    fn docs_keep_the_order_of_keys() {
-        let d = doc(r#"{"z": 1, "a": [true, null, 1.5, "s"], "m": {}}"#);
-        let keys: Vec<_> = match &d {
-            Doc::Object(fields) => fields.iter().map(|(k, _)| k.as_str()).collect(),
-            _ => unreachable!(),
-        };
-        assert_eq!(keys, ["z", "a", "m"]);
+    fn messages_print_their_fields_in_schema_order() {
         let customer = channel::model::Customer {
             org_display_name: "Org".into(),
             domain: "example.com".into(),
+            name: "accounts/A/customers/S".into(),
             ..Default::default()
         };
-        assert_eq!(
-            Doc::of(&customer).unwrap(),
-            doc(r#"{"orgDisplayName": "Org", "domain": "example.com"}"#)
+        let value = to_value(&customer).unwrap();
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "orgDisplayName", "domain"]);
+        let text = capture(Format::Json, None, |out| {
+            out.response(&customer, false).unwrap()
+        });
+        assert!(
+            text.find("\"name\"").unwrap() < text.find("\"domain\"").unwrap(),
+            "{text}"
         );
-        assert_eq!(d.get("z"), Some(&Doc::Number(1.into())));
     }
 
     #[test]
-    fn yaml_of_nested_values() {
-        let value = doc(r#"{
+    fn yaml_parses_back_to_the_same_value() {
+        let value = json!({
             "name": "accounts/A/customers/S1",
-            "domain": "example.com",
             "count": "5",
+            "on": "yes",
             "empty": {},
+            "none": [],
             "parameters": [
                 {"name": "num_units", "value": {"int64Value": "5"}},
                 "plain",
-                ["x"]
+                ["x", 1.5, true, null]
             ],
             "note": "a: b #c",
-            "on": true
-        }"#);
-        assert_eq!(
-            yaml(&value),
-            "name: accounts/A/customers/S1\n\
-             domain: example.com\n\
-             count: \"5\"\n\
-             empty: {}\n\
-             parameters:\n  \
-               - name: num_units\n    \
-                 value:\n      \
-                   int64Value: \"5\"\n  \
-               - plain\n  \
-               -\n    \
-                 - x\n\
-             note: \"a: b #c\"\n\
-             \"on\": true\n"
-        );
-        assert_eq!(yaml(&doc("{}")), "{}\n");
-        assert_eq!(yaml(&doc(r#""multi\nline""#)), "\"multi\\nline\"\n");
+            "multi": "line one\nline two",
+            "number-like": "0x1F",
+            "date": "2027-01-01T00:00:00Z",
+        });
+        let text = yaml(&value).unwrap();
+        let back: Value = serde_yaml_ng::from_str(&text).unwrap();
+        assert_eq!(back, value, "{text}");
+        let keys: Vec<&String> = back.as_object().unwrap().keys().collect();
+        assert_eq!(keys[..3], ["name", "count", "on"]);
     }
 
     #[test]
     fn tables_of_lists_and_of_single_responses() {
-        let page = doc(r#"{"entitlements": [
+        let page = json!({"entitlements": [
                 {"name": "e1", "offer": "o1", "provisioningState": "ACTIVE", "parameters": []},
                 {"offer": "o2", "name": "e2", "createTime": "t2", "suspensionReasons": ["RESELLER_INITIATED"]}
-            ], "nextPageToken": "t"}"#);
-        let text = capture(Format::Table, |out| {
-            out.response(&DocJson(&page), Some("entitlements")).unwrap()
+            ], "nextPageToken": "t"});
+        let text = capture(Format::Table, Some("entitlements"), |out| {
+            out.response(&page, true).unwrap()
         });
         // `name` goes first, whatever the order of the keys.
         assert_eq!(
@@ -547,73 +501,69 @@ mod tests {
              e1    o1     ACTIVE\n\
              e2    o2                         t2\n"
         );
-        let single = doc(r#"{"name": "c", "info": {"domain": "d"}, "tags": ["a"]}"#);
+        let single = json!({"name": "c", "info": {"domain": "d"}, "tags": ["a"]});
         assert_eq!(
             key_values(&single),
             "name         c\ninfo.domain  d\ntags[0]      a\n"
         );
     }
 
-    /// Serializes a doc back to JSON, for feeding the printer in tests.
-    struct DocJson<'a>(&'a Doc);
-
-    impl Serialize for DocJson<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            use serde::ser::{SerializeMap, SerializeSeq};
-            match self.0 {
-                Doc::Null => s.serialize_unit(),
-                Doc::Bool(b) => s.serialize_bool(*b),
-                Doc::Number(n) => n.serialize(s),
-                Doc::String(v) => s.serialize_str(v),
-                Doc::List(items) => {
-                    let mut seq = s.serialize_seq(Some(items.len()))?;
-                    for item in items {
-                        seq.serialize_element(&DocJson(item))?;
-                    }
-                    seq.end()
-                }
-                Doc::Object(fields) => {
-                    let mut map = s.serialize_map(Some(fields.len()))?;
-                    for (k, v) in fields {
-                        map.serialize_entry(k, &DocJson(v))?;
-                    }
-                    map.end()
-                }
-            }
-        }
+    #[test]
+    fn csv_has_one_row_per_item_and_a_column_per_nested_field() {
+        let page = json!({"customers": [
+            {"name": "c1", "orgDisplayName": "Org, Inc.", "orgPostalAddress": {"regionCode": "US"}},
+            {"name": "c2", "domain": "b.example"},
+        ]});
+        let text = capture(Format::Csv, Some("customers"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        assert_eq!(
+            text,
+            "name,orgDisplayName,orgPostalAddress.regionCode,domain\n\
+             c1,\"Org, Inc.\",US,\n\
+             c2,,,b.example\n"
+        );
+        let streamed = capture(Format::Csv, Some("customers"), |out| {
+            out.items(&[json!({"name": "a"})]).unwrap();
+            out.items(&[json!({"name": "b", "domain": "d"})]).unwrap();
+            out.end_items().unwrap();
+        });
+        assert_eq!(streamed, "name,domain\na,\nb,d\n");
     }
 
     #[test]
     fn streamed_items_in_each_format() {
         let pages = [
-            vec![doc(r#"{"name": "a"}"#)],
-            vec![doc(r#"{"name": "b", "x": 1}"#)],
+            vec![json!({"name": "a"})],
+            vec![json!({"name": "b", "x": 1})],
         ];
-        let stream = |format| {
-            capture(format, |out| {
+        let stream = |style: Style| {
+            capture_with(style, Some("items"), |out| {
                 for page in &pages {
-                    let page: Vec<_> = page.iter().map(DocJson).collect();
-                    out.items(&page).unwrap();
+                    out.items(page).unwrap();
                 }
                 out.end_items().unwrap();
             })
         };
         assert_eq!(
-            stream(Format::Json),
+            stream(Style::new(Format::Json)),
             "[\n  {\n    \"name\": \"a\"\n  },\n  {\n    \"name\": \"b\",\n    \"x\": 1\n  }\n]\n"
         );
-        let parsed: serde_json::Value = serde_json::from_str(&stream(Format::Json)).unwrap();
-        assert_eq!(parsed.as_array().unwrap().len(), 2);
-        assert_eq!(stream(Format::Yaml), "- name: a\n- name: b\n  x: 1\n");
-        assert_eq!(stream(Format::Table), "NAME\na\nb\n");
-        let wide = capture(Format::Table, |out| {
-            out.items(&[DocJson(&doc(r#"{"name": "long-name", "x": 1}"#))])
-                .unwrap();
-            out.items(&[DocJson(&doc(r#"{"name": "b", "x": 2}"#))])
-                .unwrap();
-        });
-        assert_eq!(wide, "NAME       X\nlong-name  1\nb          2\n");
-        let empty = capture(Format::Json, |out| out.end_items().unwrap());
+        assert_eq!(
+            stream(Style::new(Format::Yaml)),
+            "- name: a\n- name: b\n  x: 1\n"
+        );
+        assert_eq!(stream(Style::new(Format::Table)), "NAME\na\nb\n");
+        let mut compact = Style::new(Format::Json);
+        compact.pretty = false;
+        assert_eq!(
+            stream(compact.clone()),
+            "[{\"name\":\"a\"},{\"name\":\"b\",\"x\":1}]\n"
+        );
+        compact.callback = Some("show".into());
+        compact.fields = Some(Selection::parse("items(x)").unwrap());
+        assert_eq!(stream(compact), "show([{},{\"x\":1}]);\n");
+        let empty = capture(Format::Json, None, |out| out.end_items().unwrap());
         assert_eq!(empty, "[]\n");
     }
 }

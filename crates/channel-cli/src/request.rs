@@ -10,7 +10,9 @@
 //!   leading `.`. On a repeated field it appends.
 //! - `-r .field.sub` moves the cursor to a message field from the top,
 //!   `-r field` from the cursor, `-r .` back to the top, `-r ..` up one
-//!   level (`...` two, and so on).
+//!   level (`...` two, and so on); `..name` goes up one level, then into
+//!   `name`.
+//! - Setting a singular field twice is refused (a repeated one appends).
 //! - Moving into a repeated message field starts a new element; a path
 //!   that passes through one continues its last element.
 //!
@@ -49,6 +51,10 @@ pub(crate) struct RequestBuilder<'s> {
     root: &'s MessageType,
     body: Value,
     cursor: Vec<Step<'s>>,
+    /// Where `-r` set singular fields so far, and the text it set.
+    assigned: Vec<(String, String)>,
+    /// Whether a second value for a singular field is refused.
+    checked: bool,
 }
 
 /// Why a setting was refused: the message names the flag and the setting.
@@ -65,6 +71,8 @@ impl<'s> RequestBuilder<'s> {
             root,
             body: Value::Object(Map::new()),
             cursor: Vec::new(),
+            assigned: Vec::new(),
+            checked: true,
         })
     }
 
@@ -105,6 +113,17 @@ impl<'s> RequestBuilder<'s> {
     /// string: what a positional path variable does.
     pub(crate) fn set_path(&mut self, path: &str, value: &str) -> Result<(), Refusal> {
         let saved = std::mem::take(&mut self.cursor);
+        self.checked = false;
+        let outcome = self.set(&format!(".{path}"), value);
+        self.checked = true;
+        self.cursor = saved;
+        outcome
+    }
+
+    /// Sets a field at a dotted path of proto names from the top, like a
+    /// `-r .path=value` (a singular field set twice is refused).
+    pub(crate) fn set_field(&mut self, path: &str, value: &str) -> Result<(), Refusal> {
+        let saved = std::mem::take(&mut self.cursor);
         let outcome = self.set(&format!(".{path}"), value);
         self.cursor = saved;
         outcome
@@ -119,40 +138,49 @@ impl<'s> RequestBuilder<'s> {
         if path.is_empty() {
             return Err("expected key=value, or a field to move the cursor to".into());
         }
-        if path == "." {
-            self.cursor.clear();
-            return Ok(());
-        }
-        if path.chars().all(|c| c == '.') {
-            let up = path.len() - 1;
-            if up > self.cursor.len() {
-                return Err(format!(
-                    "cannot go up {up} level(s): the cursor is {} level(s) deep",
-                    self.cursor.len()
-                ));
-            }
-            self.cursor.truncate(self.cursor.len() - up);
-            return Ok(());
-        }
-        let (base, rest) = match path.strip_prefix('.') {
-            Some(rest) => (Vec::new(), rest),
-            None => (self.cursor.clone(), path),
-        };
-        let parts = split_path(rest)?;
-        self.cursor = self.walk(base, &parts, true)?;
+        let moves = cursor_moves(path)?;
+        self.cursor = self.follow(&moves, true)?;
         Ok(())
     }
 
+    /// Where `moves` lead from the cursor; `start_new` as for [`Self::walk`].
+    fn follow(&mut self, moves: &[Move<'_>], start_new: bool) -> Result<Vec<Step<'s>>, String> {
+        let mut steps = self.cursor.clone();
+        for (i, step) in moves.iter().enumerate() {
+            match step {
+                Move::Top => steps.clear(),
+                Move::Up(up) => {
+                    if *up > steps.len() {
+                        return Err(format!(
+                            "cannot go up {up} level(s): the cursor is {} level(s) deep",
+                            steps.len()
+                        ));
+                    }
+                    steps.truncate(steps.len() - up);
+                }
+                Move::Into(name) => {
+                    let last = i == moves.len() - 1;
+                    steps = self.walk(steps, &[*name], start_new && last)?;
+                }
+            }
+        }
+        Ok(steps)
+    }
+
     fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
-        let (base, rest) = match key.strip_prefix('.') {
-            Some(rest) => (Vec::new(), rest),
-            None => (self.cursor.clone(), key),
+        if key.is_empty() {
+            return Err(
+                "the key before `=` is empty; expected a field name, as in offer=VALUE".into(),
+            );
+        }
+        let mut moves = cursor_moves(key)?;
+        let Some(Move::Into(last)) = moves.pop() else {
+            return Err(format!(
+                "the key '{key}' names no field; expected a field name before `=`, \
+                 as in offer=VALUE"
+            ));
         };
-        let parts = split_path(rest)?;
-        let Some((last, through)) = parts.split_last() else {
-            return Err("the key before `=` is empty".into());
-        };
-        let steps = self.walk(base, through, false)?;
+        let steps = self.follow(&moves, false)?;
         let node = steps
             .last()
             .map_or(Node::Message(self.root), |step| step.node);
@@ -184,6 +212,28 @@ impl<'s> RequestBuilder<'s> {
                 )
             }
         };
+        // A singular field set twice by -r would silently keep the last
+        // value: refused, as a typo usually lies behind it.
+        let mut location = String::new();
+        for step in &steps {
+            location.push('.');
+            location.push_str(&step.key);
+            if let Some(index) = step.index {
+                location.push_str(&format!("[{index}]"));
+            }
+        }
+        location.push('.');
+        location.push_str(&json_key);
+        if !append && self.checked {
+            if let Some(previous) = self.assigned.iter().find(|(at, _)| *at == location) {
+                return Err(format!(
+                    "{last} is already set to '{}'; it takes one value \
+                     (only repeated fields take several)",
+                    previous.1
+                ));
+            }
+            self.assigned.push((location, text.to_string()));
+        }
         let target = locate(&mut self.body, &steps)?;
         let object = target
             .as_object_mut()
@@ -333,12 +383,52 @@ fn dotted(steps: &[Step<'_>], field: &str) -> String {
     path
 }
 
-fn split_path(path: &str) -> Result<Vec<&str>, String> {
-    let parts: Vec<&str> = path.split('.').collect();
-    if parts.iter().any(|p| p.is_empty()) {
-        return Err(format!("'{path}' has an empty field name"));
+/// One move of the field cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move<'a> {
+    /// Back to the top of the request.
+    Top,
+    /// Up this many levels.
+    Up(usize),
+    /// Into a field (or map key).
+    Into(&'a str),
+}
+
+/// The moves a cursor path stands for, by the `cloudchannel1` rules: a
+/// leading `.` followed by a name starts from the top (`.` alone is the
+/// top); names are separated by single dots; every dot after the first of
+/// a run goes up one level, so `..` is one level up, `...` two, and
+/// `..name` is up one level then into `name`. A path that ends with a
+/// separating dot is refused.
+fn cursor_moves(path: &str) -> Result<Vec<Move<'_>>, String> {
+    let mut moves = Vec::new();
+    if path == "." {
+        return Ok(vec![Move::Top]);
     }
-    Ok(parts)
+    let dots = path.len() - path.trim_start_matches('.').len();
+    if dots == 1 {
+        moves.push(Move::Top);
+    }
+    let mut rest = &path[dots..];
+    if dots > 1 {
+        moves.push(Move::Up(dots - 1));
+    }
+    while !rest.is_empty() {
+        let end = rest.find('.').unwrap_or(rest.len());
+        moves.push(Move::Into(&rest[..end]));
+        rest = &rest[end..];
+        let run = rest.len() - rest.trim_start_matches('.').len();
+        rest = &rest[run..];
+        if run == 1 && rest.is_empty() {
+            return Err(format!(
+                "'{path}' ends with '.'; expected a field name after it (or .. alone to go up)"
+            ));
+        }
+        if run > 1 {
+            moves.push(Move::Up(run - 1));
+        }
+    }
+    Ok(moves)
 }
 
 /// The JSON object the steps lead to, created on the way where missing.
@@ -670,7 +760,9 @@ mod tests {
         let e = err(&[".."]);
         assert!(e.contains("cannot go up 1 level(s)"), "{e}");
         let e = err(&["=x"]);
-        assert!(e.contains("empty field name"), "{e}");
+        assert!(e.contains("the key before `=` is empty"), "{e}");
+        let e = err(&[".entitlement.", "offer=x"]);
+        assert!(e.contains("ends with '.'"), "{e}");
         let e = err(&["accounts/C1/customers/S1"]);
         assert!(e.contains("positional arguments go before -r"), "{e}");
         let e = build(
@@ -726,6 +818,80 @@ mod tests {
             .with_body("--json", json!([1]))
             .unwrap_err();
         assert!(e.contains("expected a JSON object"), "{e}");
+    }
+
+    #[test]
+    fn up_then_into_and_runs_of_dots() {
+        let body = build(
+            CREATE_ENTITLEMENT,
+            &[
+                ".entitlement.commitment_settings.renewal_settings.payment_cycle",
+                "duration=12",
+                "....trial-settings",
+                "trial=true",
+                "..association-info.base-entitlement=b",
+                "..",
+                "..request-id=r",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "entitlement": {
+                    "commitmentSettings": {"renewalSettings": {"paymentCycle": {"duration": 12}}},
+                    "trialSettings": {"trial": true},
+                    "associationInfo": {"baseEntitlement": "b"},
+                },
+                "requestId": "r",
+            })
+        );
+        let moves = cursor_moves("a..b...c").unwrap();
+        assert_eq!(
+            moves,
+            [
+                Move::Into("a"),
+                Move::Up(1),
+                Move::Into("b"),
+                Move::Up(2),
+                Move::Into("c")
+            ]
+        );
+        assert_eq!(cursor_moves(".").unwrap(), [Move::Top]);
+        assert_eq!(cursor_moves("a..").unwrap(), [Move::Into("a"), Move::Up(1)]);
+    }
+
+    #[test]
+    fn a_singular_field_set_twice_is_refused_and_lists_append() {
+        let e = build(CREATE_ENTITLEMENT, &[".entitlement", "offer=a", "offer=b"]).unwrap_err();
+        assert_eq!(
+            e,
+            "-r 'offer=b': offer is already set to 'a'; it takes one value \
+             (only repeated fields take several)"
+        );
+        // The same field of two elements of a list is two fields.
+        let body = build(
+            "google.cloud.channel.v1.TransferEntitlementsRequest",
+            &[".entitlements", "offer=a", ".entitlements", "offer=b"],
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({"entitlements": [{"offer": "a"}, {"offer": "b"}]})
+        );
+        let body = build(
+            CREATE_ENTITLEMENT,
+            &[
+                ".entitlement",
+                "suspension-reasons=TRIAL_ENDED",
+                "suspension-reasons=reseller-initiated",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({"entitlement": {"suspensionReasons": ["TRIAL_ENDED", "RESELLER_INITIATED"]}})
+        );
     }
 
     #[test]

@@ -1,85 +1,12 @@
 //! The message schema, read from the descriptor set compiled into
-//! `channel-types`: field names (proto and JSON), types, oneofs and enums. The CLI uses it to type `-r key=value` settings, to accept
-//! field names in any of their spellings, and to describe requests in help.
-//!
-//! The descriptor messages are declared here with only the fields the CLI
-//! reads (prost skips the others), which also gives access to the
-//! `google.api.field_behavior` option (extension 1052 of `FieldOptions`).
+//! `channel-types` with `prost-reflect`: field names (proto and JSON),
+//! types, oneofs and enums. The CLI uses it to type `-r key=value`
+//! settings, to accept field names in any of their spellings, and to
+//! describe requests in help.
 
 use std::collections::HashMap;
 
-use prost::Message as _;
-
-/// `google.protobuf.FileDescriptorSet`, as far as read here.
-#[derive(Clone, PartialEq, prost::Message)]
-struct FileDescriptorSet {
-    #[prost(message, repeated, tag = "1")]
-    file: Vec<FileDescriptorProto>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct FileDescriptorProto {
-    #[prost(string, optional, tag = "2")]
-    package: Option<String>,
-    #[prost(message, repeated, tag = "4")]
-    message_type: Vec<DescriptorProto>,
-    #[prost(message, repeated, tag = "5")]
-    enum_type: Vec<EnumDescriptorProto>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct DescriptorProto {
-    #[prost(string, optional, tag = "1")]
-    name: Option<String>,
-    #[prost(message, repeated, tag = "2")]
-    field: Vec<FieldDescriptorProto>,
-    #[prost(message, repeated, tag = "3")]
-    nested_type: Vec<DescriptorProto>,
-    #[prost(message, repeated, tag = "4")]
-    enum_type: Vec<EnumDescriptorProto>,
-    #[prost(message, optional, tag = "7")]
-    options: Option<MessageOptions>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct MessageOptions {
-    #[prost(bool, optional, tag = "7")]
-    map_entry: Option<bool>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct FieldDescriptorProto {
-    #[prost(string, optional, tag = "1")]
-    name: Option<String>,
-    #[prost(int32, optional, tag = "4")]
-    label: Option<i32>,
-    #[prost(int32, optional, tag = "5")]
-    r#type: Option<i32>,
-    #[prost(string, optional, tag = "6")]
-    type_name: Option<String>,
-    #[prost(int32, optional, tag = "9")]
-    oneof_index: Option<i32>,
-    #[prost(string, optional, tag = "10")]
-    json_name: Option<String>,
-    #[prost(bool, optional, tag = "17")]
-    proto3_optional: Option<bool>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct EnumDescriptorProto {
-    #[prost(string, optional, tag = "1")]
-    name: Option<String>,
-    #[prost(message, repeated, tag = "2")]
-    value: Vec<EnumValueDescriptorProto>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct EnumValueDescriptorProto {
-    #[prost(string, optional, tag = "1")]
-    name: Option<String>,
-    #[prost(int32, optional, tag = "2")]
-    number: Option<i32>,
-}
+use prost_reflect::{DescriptorPool, FieldDescriptor, Kind as ProtoKind, MessageDescriptor};
 
 /// The type of a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,26 +34,18 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    fn from_descriptor(field: &FieldDescriptorProto) -> Kind {
-        let type_name = || {
-            field
-                .type_name
-                .as_deref()
-                .unwrap_or_default()
-                .trim_start_matches('.')
-                .to_string()
-        };
-        match field.r#type.unwrap_or_default() {
-            1 | 2 => Kind::Float,
-            3 | 16 | 18 => Kind::Int64,
-            4 | 6 => Kind::Uint64,
-            5 | 15 | 17 => Kind::Int32,
-            7 | 13 => Kind::Uint32,
-            8 => Kind::Bool,
-            12 => Kind::Bytes,
-            14 => Kind::Enum(type_name()),
-            10 | 11 => Kind::Message(type_name()),
-            _ => Kind::String,
+    fn of(kind: &ProtoKind) -> Kind {
+        match kind {
+            ProtoKind::Double | ProtoKind::Float => Kind::Float,
+            ProtoKind::Int64 | ProtoKind::Sint64 | ProtoKind::Sfixed64 => Kind::Int64,
+            ProtoKind::Uint64 | ProtoKind::Fixed64 => Kind::Uint64,
+            ProtoKind::Int32 | ProtoKind::Sint32 | ProtoKind::Sfixed32 => Kind::Int32,
+            ProtoKind::Uint32 | ProtoKind::Fixed32 => Kind::Uint32,
+            ProtoKind::Bool => Kind::Bool,
+            ProtoKind::String => Kind::String,
+            ProtoKind::Bytes => Kind::Bytes,
+            ProtoKind::Enum(e) => Kind::Enum(e.full_name().to_string()),
+            ProtoKind::Message(m) => Kind::Message(m.full_name().to_string()),
         }
     }
 
@@ -219,7 +138,6 @@ pub(crate) struct MessageType {
     pub(crate) full_name: String,
     /// The fields, in declaration order.
     pub(crate) fields: Vec<Field>,
-    map_entry: bool,
 }
 
 /// Squeezes a field name to compare spellings: `org_display_name`,
@@ -266,9 +184,35 @@ pub(crate) struct EnumType {
     pub(crate) values: Vec<(String, i32)>,
 }
 
-/// Every message and enum of the schema, by full name.
 pub(crate) use channel_types::json_name;
 
+/// One field as the CLI sees it: a map is its value type, keyed.
+fn field(f: &FieldDescriptor) -> Field {
+    let (kind, map_key) = match f.kind() {
+        ProtoKind::Message(entry) if f.is_map() => (
+            Kind::of(&entry.map_entry_value_field().kind()),
+            Some(Kind::of(&entry.map_entry_key_field().kind())),
+        ),
+        other => (Kind::of(&other), None),
+    };
+    Field {
+        name: f.name().to_string(),
+        json_name: f.json_name().to_string(),
+        kind,
+        repeated: f.is_list(),
+        map_key,
+        oneof: f
+            .containing_oneof()
+            .filter(|o| !o.is_synthetic())
+            .and_then(|o| {
+                f.parent_message()
+                    .oneofs()
+                    .position(|x| x.name() == o.name())
+            }),
+    }
+}
+
+/// Every message and enum of the schema, by full name.
 #[derive(Debug, Default)]
 pub(crate) struct Schema {
     messages: HashMap<String, MessageType>,
@@ -282,95 +226,29 @@ impl Schema {
     }
 
     fn decode(bytes: &[u8]) -> Result<Schema, String> {
-        let set = FileDescriptorSet::decode(bytes)
+        let pool = DescriptorPool::decode(bytes)
             .map_err(|e| format!("the compiled schema cannot be read: {e}"))?;
         let mut schema = Schema::default();
-        for file in &set.file {
-            let package = file.package.as_deref().unwrap_or_default();
-            for message in &file.message_type {
-                schema.add_message(package, message);
-            }
-            for e in &file.enum_type {
-                schema.add_enum(package, e);
-            }
+        for message in pool.all_messages() {
+            schema.add_message(&message);
         }
-        // Map fields: the value type of the entry message, keyed by its key type.
-        let entries: HashMap<String, (Kind, Kind)> = schema
-            .messages
-            .values()
-            .filter(|m| m.map_entry && m.fields.len() == 2)
-            .map(|m| {
-                (
-                    m.full_name.clone(),
-                    (m.fields[0].kind.clone(), m.fields[1].kind.clone()),
-                )
-            })
-            .collect();
-        for message in schema.messages.values_mut() {
-            for field in &mut message.fields {
-                if let Kind::Message(name) = &field.kind
-                    && let Some((key, value)) = entries.get(name)
-                {
-                    field.map_key = Some(key.clone());
-                    field.kind = value.clone();
-                    field.repeated = false;
-                }
-            }
+        for e in pool.all_enums() {
+            let values = e
+                .values()
+                .map(|v| (v.name().to_string(), v.number()))
+                .collect();
+            schema
+                .enums
+                .insert(e.full_name().to_string(), EnumType { values });
         }
         Ok(schema)
     }
 
-    fn add_message(&mut self, scope: &str, message: &DescriptorProto) {
-        let full_name = qualify(scope, message.name.as_deref().unwrap_or_default());
-        let fields = message
-            .field
-            .iter()
-            .map(|f| {
-                let name = f.name.clone().unwrap_or_default();
-                Field {
-                    json_name: f.json_name.clone().unwrap_or_else(|| json_name(&name)),
-                    name,
-                    kind: Kind::from_descriptor(f),
-                    repeated: f.label == Some(3),
-                    map_key: None,
-                    oneof: f
-                        .oneof_index
-                        .filter(|_| !f.proto3_optional.unwrap_or(false))
-                        .and_then(|i| usize::try_from(i).ok()),
-                }
-            })
-            .collect();
-        for nested in &message.nested_type {
-            self.add_message(&full_name, nested);
-        }
-        for e in &message.enum_type {
-            self.add_enum(&full_name, e);
-        }
-        let map_entry = message
-            .options
-            .as_ref()
-            .and_then(|o| o.map_entry)
-            .unwrap_or(false);
-        self.messages.insert(
-            full_name.clone(),
-            MessageType {
-                full_name,
-                fields,
-                map_entry,
-            },
-        );
-    }
-
-    fn add_enum(&mut self, scope: &str, e: &EnumDescriptorProto) {
-        let values = e
-            .value
-            .iter()
-            .map(|v| (v.name.clone().unwrap_or_default(), v.number.unwrap_or(0)))
-            .collect();
-        self.enums.insert(
-            qualify(scope, e.name.as_deref().unwrap_or_default()),
-            EnumType { values },
-        );
+    fn add_message(&mut self, message: &MessageDescriptor) {
+        let fields = message.fields().map(|f| field(&f)).collect();
+        let full_name = message.full_name().to_string();
+        self.messages
+            .insert(full_name.clone(), MessageType { full_name, fields });
     }
 
     /// A message by full name (`google.cloud.channel.v1.Customer`).
@@ -397,14 +275,6 @@ impl Schema {
                 field.map_or_else(|| part.to_string(), |f| f.json_name.clone())
             })
             .collect()
-    }
-}
-
-fn qualify(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
     }
 }
 

@@ -209,10 +209,24 @@ fn every_command_has_help_with_an_example() {
                 text.contains("Example") && text.contains(&format!("cloudchannel {group} {name}")),
                 "{group} {name} {help}:\n{text}"
             );
+            // An example of the new flags: list flags, or -p and --debug.
+            // (Wrapped help may break an example across lines.)
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let flags = words.contains("--limit 100 --format csv")
+                || words.contains("-p quota-user=reporting --debug -o -");
+            assert!(flags, "{group} {name} {help}:\n{text}");
         }
     }
     let root = ok(&["--help"]);
     assert!(root.contains("Examples:") && root.contains("Exit status:"));
+    for flag in [
+        "-p page-size=5",
+        "--limit 20 --debug -v",
+        "--scope https://",
+        "-o -",
+    ] {
+        assert!(root.contains(flag), "{flag}:\n{root}");
+    }
     assert!(root.contains("4  NOT_FOUND"));
 }
 
@@ -806,4 +820,748 @@ fn completion_scripts_for_three_shells() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Runs the binary with `args` and extra environment variables, from
+/// directory `dir` when given.
+fn cloudchannel_env(args: &[&str], env: &[(&str, &str)], dir: Option<&std::path::Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cloudchannel"));
+    command
+        .args(args)
+        .env_remove("CHANNEL_EMULATOR_HOST")
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    command.output().expect("the binary runs")
+}
+
+/// A fresh directory under the system's temporary one.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cloudchannel-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Creates a customer of `domain` at the emulator behind `endpoint`.
+fn create_customer(endpoint: &str, domain: &str) -> String {
+    let domain_setting = format!("domain={domain}");
+    let customer: Value = serde_json::from_str(&ok(&[
+        "--endpoint",
+        endpoint,
+        "accounts",
+        "customers-create",
+        ACCOUNT,
+        "-r",
+        ".customer",
+        "org_display_name=Org",
+        &domain_setting,
+        "-r",
+        ".customer.org_postal_address",
+        "region_code=US",
+    ]))
+    .unwrap();
+    customer["name"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn properties_set_query_parameters_and_shape_the_response() {
+    let (_runtime, emulator) = emulator();
+    let endpoint = emulator.http_endpoint();
+    for domain in ["a.example", "b.example", "c.example"] {
+        create_customer(&endpoint, domain);
+    }
+    let list = |extra: &[&str]| -> Output {
+        let mut args = vec![
+            "--endpoint",
+            &endpoint,
+            "accounts",
+            "customers-list",
+            ACCOUNT,
+        ];
+        args.extend(extra);
+        cloudchannel(&args)
+    };
+    // The method's query parameters.
+    let output = list(&["-p", "page-size=1"]);
+    let page: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(page["customers"].as_array().unwrap().len(), 1);
+    assert!(page["nextPageToken"].is_string());
+    let output = list(&["-p", "filter=domain = \"b.example\""]);
+    let page: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let customers = page["customers"].as_array().unwrap();
+    assert_eq!(customers.len(), 1, "{page}");
+    assert_eq!(customers[0]["domain"], "b.example");
+    // fields, pretty-print and callback shape what is printed.
+    let output = list(&["-p", "fields=customers(domain)", "-p", "pretty-print=false"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "{\"customers\":[{\"domain\":\"a.example\"},{\"domain\":\"b.example\"},\
+         {\"domain\":\"c.example\"}]}\n"
+    );
+    let output = list(&["-p", "fields=nextPageToken", "-p", "callback=show"]);
+    assert_eq!(stdout(&output), "show({});\n");
+    // The wire forms of the others, seen with --debug.
+    let output = list(&[
+        "-p",
+        "key=AIzaSecretKey",
+        "-p",
+        "quota-user=reporting",
+        "-p",
+        "$-xgafv=2",
+        "-p",
+        "alt=json",
+        "-p",
+        "upload-type=media",
+        "--debug",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = stderr(&output);
+    assert!(log.contains("\nx-goog-api-key: <redacted>\n"), "{log}");
+    assert!(log.contains("\nx-goog-quota-user: reporting\n"), "{log}");
+    assert!(log.contains("\nx-goog-api-format-version: 2\n"), "{log}");
+    assert!(!log.contains("AIzaSecretKey"), "{log}");
+    assert!(
+        log.contains("warning: upload-type has no effect: no Cloud Channel method uploads media"),
+        "{log}"
+    );
+    let output = list(&["-p", "access-token=ya29.SecretToken", "--debug"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = stderr(&output);
+    assert!(log.contains("\nauthorization: <redacted>\n"), "{log}");
+    assert!(!log.contains("SecretToken"), "{log}");
+    // Unknown names list the valid ones.
+    let err = fails(
+        &["accounts", "customers-list", ACCOUNT, "-p", "colour=blue"],
+        2,
+    );
+    assert!(
+        err.contains(
+            "unknown property 'colour'; the general properties are $-xgafv, access-token, alt, \
+             callback, fields, key, oauth-token, pretty-print, quota-user, upload-type, \
+             upload-protocol, and the query parameters of ListCustomers are page-size, \
+             page-token, filter"
+        ),
+        "{err}"
+    );
+    let err = fails(
+        &["accounts", "customers-list", ACCOUNT, "-p", "alt=proto"],
+        2,
+    );
+    assert!(err.contains("alt: expected json"), "{err}");
+}
+
+#[test]
+fn debug_prints_every_request_and_response_with_secrets_redacted_on_both_wires() {
+    let (_runtime, emulator) = emulator();
+    let http = emulator.http_endpoint();
+    let output = cloudchannel(&[
+        "--endpoint",
+        &http,
+        "--access-token",
+        "ya29.VerySecret",
+        "--debug",
+        "accounts",
+        "customers-create",
+        ACCOUNT,
+        "-r",
+        ".customer",
+        "org_display_name=Wire",
+        "domain=wire.example",
+        "-r",
+        ".customer.org_postal_address",
+        "region_code=US",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = stderr(&output);
+    assert!(
+        log.contains(&format!("> POST {http}/v1/accounts/C0emulator/customers\n")),
+        "{log}"
+    );
+    assert!(log.contains("\nauthorization: <redacted>\n"), "{log}");
+    assert!(log.contains("\"domain\":\"wire.example\""), "{log}");
+    assert!(log.contains("< CreateCustomer 200 OK"), "{log}");
+    assert!(!log.contains("VerySecret"), "{log}");
+    let grpc = emulator.grpc_endpoint();
+    let output = cloudchannel(&[
+        "--endpoint",
+        &grpc,
+        "--transport",
+        "grpc",
+        "-p",
+        "key=AIzaGrpcSecret",
+        "--debug",
+        "accounts",
+        "customers-get",
+        "accounts/C0emulator/customers/S404",
+    ]);
+    assert_eq!(output.status.code(), Some(4));
+    let log = stderr(&output);
+    assert!(
+        log.contains("> gRPC /google.cloud.channel.v1.CloudChannelService/GetCustomer"),
+        "{log}"
+    );
+    assert!(log.contains("\nx-goog-api-key: <redacted>"), "{log}");
+    assert!(
+        log.contains("< gRPC /google.cloud.channel.v1.CloudChannelService/GetCustomer NotFound"),
+        "{log}"
+    );
+    assert!(!log.contains("AIzaGrpcSecret"), "{log}");
+    // Without --debug, nothing of the wire.
+    let output = cloudchannel(&["--endpoint", &http, "operations", "list"]);
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn scopes_are_urls_for_keys_and_default_credentials() {
+    let err = fails(&["--scope", "apps.order", "products", "list"], 2);
+    assert!(
+        err.contains("--scope: expected an OAuth scope URL such as https://www.googleapis.com/auth/apps.order, got 'apps.order'"),
+        "{err}"
+    );
+    let err = fails(
+        &[
+            "--scope",
+            "https://www.googleapis.com/auth/apps.order",
+            "--access-token",
+            "t",
+            "products",
+            "list",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("--scope cannot be used with --access-token"),
+        "{err}"
+    );
+    let help = ok(&["--help"]);
+    assert!(help.contains("--scope <URL>"), "{help}");
+}
+
+#[test]
+fn config_keeps_defaults_that_flags_override() {
+    let (_runtime, emulator) = emulator();
+    let http = emulator.http_endpoint();
+    create_customer(&http, "configured.example");
+    let dir = scratch("config");
+    let config_dir = dir.join("conf");
+    let config = config_dir.to_str().unwrap();
+    let with = |args: &[&str]| -> Output {
+        let mut all = vec!["--config-dir", config];
+        all.extend(args);
+        cloudchannel(&all)
+    };
+    for (key, value) in [("account", "C0emulator"), ("endpoint", http.as_str())] {
+        let output = with(&["config", "set", key, value]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert_eq!(stdout(&with(&["config", "get", "account"])), "C0emulator\n");
+    assert_eq!(
+        stdout(&with(&["config", "list"])),
+        format!("account: C0emulator\nendpoint: {http}\n")
+    );
+    // The account fills the positional, the endpoint the flag.
+    let output = with(&["accounts", "customers-list", "--format", "table"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("configured.example"),
+        "{}",
+        stdout(&output)
+    );
+    // ... and the account field of a request.
+    let output = with(&["products", "list", "--format", "table"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("products/google-workspace"));
+    // A configured transport, with the environment variable naming the dir.
+    let grpc = emulator.grpc_endpoint();
+    assert!(
+        with(&["config", "set", "transport", "grpc"])
+            .status
+            .success()
+    );
+    assert!(with(&["config", "set", "endpoint", &grpc]).status.success());
+    let output = cloudchannel_env(
+        &["--debug", "accounts", "customers-list"],
+        &[("CLOUDCHANNEL_CONFIG_DIR", config)],
+        None,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("> gRPC /google.cloud.channel.v1.CloudChannelService/ListCustomers")
+    );
+    // A key given with -p replaces the configured key file.
+    assert!(
+        with(&["config", "set", "credentials", "/nonexistent/key.json"])
+            .status
+            .success()
+    );
+    let output = with(&["-p", "key=AIzaConfigured", "accounts", "customers-list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = with(&["accounts", "customers-list"]);
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
+    assert!(with(&["config", "unset", "credentials"]).status.success());
+    // Flags win.
+    let output = with(&[
+        "--endpoint",
+        &http,
+        "--transport",
+        "http",
+        "--debug",
+        "operations",
+        "list",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains(&format!("> GET {http}/v1/operations")));
+    // Bad values and keys are refused naming the key; unset forgets.
+    let err = stderr(&with(&["config", "set", "transport", "pigeon"]));
+    assert!(
+        err.contains("transport: expected http or grpc, got 'pigeon'"),
+        "{err}"
+    );
+    let err = stderr(&with(&["config", "set", "colour", "blue"]));
+    assert!(err.contains("invalid value 'colour'"), "{err}");
+    assert!(with(&["config", "unset", "account"]).status.success());
+    let output = with(&["config", "get", "account"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = fails(&["--config-dir", config, "accounts", "customers-list"], 2);
+    assert!(err.contains("config set account"), "{err}");
+    let help = ok(&["config", "--help"]);
+    assert!(
+        help.contains("cloudchannel config set account C012345"),
+        "{help}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The long example of the `cloudchannel1` page for
+/// `accounts customers-entitlements-create`, its placeholders replaced by
+/// values of the right types.
+const PAGE_EXAMPLE: &[&str] = &[
+    "-r",
+    ".entitlement.association-info",
+    "base-entitlement=accounts/C0emulator/customers/S1/entitlements/E1",
+    "..",
+    "billing-account=accounts/C0emulator/billingAccounts/B1",
+    "commitment-settings",
+    "end-time=2027-12-31T00:00:00Z",
+    "renewal-settings",
+    "enable-renewal=false",
+    "payment-cycle",
+    "duration=12",
+    "period-type=MONTH",
+    "..",
+    "payment-plan=FLEXIBLE",
+    "resize-unit-count=true",
+    "..",
+    "start-time=2027-01-01T00:00:00Z",
+    "..",
+    "create-time=2027-01-01T00:00:00Z",
+    "name=accounts/C0emulator/customers/S1/entitlements/E2",
+    "offer=accounts/C0emulator/offers/ws-business-starter-flexible",
+    "provisioned-service",
+    "product-id=google-workspace",
+    "provisioning-id=P1",
+    "sku-id=business-starter",
+    "..",
+    "provisioning-state=ACTIVE",
+    "purchase-order-id=PO-7",
+    "suspension-reasons=TRIAL_ENDED",
+    "trial-settings",
+    "end-time=2027-02-01T00:00:00Z",
+    "trial=false",
+    "..",
+    "update-time=2027-01-02T00:00:00Z",
+    "..",
+    "request-id=5b2f1d0c-8f6c-4a8e-9c1d-3e2f1d0c5b7a",
+];
+
+#[test]
+fn the_long_example_of_the_cloudchannel1_page_builds_the_body_its_cursor_rules_imply() {
+    let (_runtime, emulator) = emulator();
+    let http = emulator.http_endpoint();
+    let customer = create_customer(&http, "long-example.example");
+    let mut args = vec![
+        "--endpoint",
+        &http,
+        "--debug",
+        "accounts",
+        "customers-entitlements-create",
+        &customer,
+        "--no-wait",
+    ];
+    args.extend(PAGE_EXAMPLE);
+    let output = cloudchannel(&args);
+    let log = stderr(&output);
+    let body = log
+        .split("\n\n")
+        .nth(1)
+        .and_then(|b| b.lines().next())
+        .unwrap_or_else(|| panic!("no request body in {log}"));
+    let body: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{body}: {e}"));
+    // What the cursor rules build (main.rs tests the body before it is
+    // typed), as proto3 JSON sends it: `false` is the default, left out.
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "entitlement": {
+                "associationInfo": {
+                    "baseEntitlement": "accounts/C0emulator/customers/S1/entitlements/E1"
+                },
+                "billingAccount": "accounts/C0emulator/billingAccounts/B1",
+                "commitmentSettings": {
+                    "endTime": "2027-12-31T00:00:00Z",
+                    "renewalSettings": {
+                        "paymentCycle": {"duration": 12, "periodType": "MONTH"},
+                        "paymentPlan": "FLEXIBLE",
+                        "resizeUnitCount": true
+                    },
+                    "startTime": "2027-01-01T00:00:00Z"
+                },
+                "createTime": "2027-01-01T00:00:00Z",
+                "name": "accounts/C0emulator/customers/S1/entitlements/E2",
+                "offer": "accounts/C0emulator/offers/ws-business-starter-flexible",
+                "provisionedService": {
+                    "productId": "google-workspace",
+                    "provisioningId": "P1",
+                    "skuId": "business-starter"
+                },
+                "provisioningState": "ACTIVE",
+                "purchaseOrderId": "PO-7",
+                "suspensionReasons": ["TRIAL_ENDED"],
+                "trialSettings": {"endTime": "2027-02-01T00:00:00Z"},
+                "updateTime": "2027-01-02T00:00:00Z"
+            },
+            "requestId": "5b2f1d0c-8f6c-4a8e-9c1d-3e2f1d0c5b7a"
+        })
+    );
+    // The same field twice is refused before sending; `..name` goes up, then in.
+    let err = fails(
+        &[
+            "accounts",
+            "customers-entitlements-create",
+            &customer,
+            "-r",
+            ".entitlement",
+            "offer=a",
+            "offer=b",
+        ],
+        2,
+    );
+    assert!(err.contains("offer is already set to 'a'"), "{err}");
+    let err = fails(
+        &[
+            "accounts",
+            "customers-entitlements-create",
+            &customer,
+            "-r",
+            ".entitlement.trial-settings",
+            "..nope=1",
+        ],
+        2,
+    );
+    assert!(err.contains("Entitlement has no field 'nope'"), "{err}");
+    let err = fails(
+        &[
+            "accounts",
+            "customers-entitlements-create",
+            &customer,
+            "-r",
+            ".entitlement.trial-settings",
+            "trial=perhaps",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("trial expects true or false, got 'perhaps'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dash_as_output_is_standard_output() {
+    let dir = scratch("dash");
+    let output = cloudchannel_env(
+        &[
+            "--emulator",
+            "products",
+            "list",
+            "-r",
+            "account=accounts/C0emulator",
+            "-o",
+            "-",
+        ],
+        &[],
+        Some(&dir),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(printed["products"].is_array());
+    assert!(!dir.join("-").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn logs_follow_rust_log_and_the_verbosity_flags() {
+    let args = ["--emulator", "operations", "list"];
+    let quiet = cloudchannel_env(&args, &[], None);
+    assert_eq!(stderr(&quiet), "");
+    let traced = cloudchannel_env(&args, &[("RUST_LOG", "trace")], None);
+    assert!(traced.status.success());
+    assert!(stderr(&traced).contains("DEBUG"), "{}", stderr(&traced));
+    let verbose = cloudchannel_env(&[&args[..], &["-vv"]].concat(), &[], None);
+    assert!(stderr(&verbose).contains("DEBUG"), "{}", stderr(&verbose));
+    let silenced = cloudchannel_env(
+        &[&args[..], &["--verbosity", "none"]].concat(),
+        &[("RUST_LOG", "trace")],
+        None,
+    );
+    assert_eq!(stderr(&silenced), "");
+    // Logs never reach stdout.
+    assert_eq!(stdout(&traced), stdout(&quiet));
+}
+
+#[test]
+fn mistyped_commands_get_a_suggestion_and_errors_follow_the_color_choice() {
+    let err = fails(&["accounts", "customers-lst"], 2);
+    assert!(err.contains("customers-list"), "{err}");
+    let err = fails(&["acounts", "customers-list"], 2);
+    assert!(err.contains("'accounts'"), "{err}");
+    let err = fails(
+        &["accounts", "customers-list", ACCOUNT, "--page-sise", "3"],
+        2,
+    );
+    assert!(err.contains("--page-size"), "{err}");
+    let colored = cloudchannel(&["--color", "always", "accounts", "customers-lst"]);
+    assert!(stderr(&colored).contains("\u{1b}["), "{}", stderr(&colored));
+    let plain = cloudchannel(&["--color", "never", "accounts", "customers-lst"]);
+    assert!(!stderr(&plain).contains("\u{1b}["));
+    let no_color = cloudchannel_env(&["accounts", "customers-lst"], &[("NO_COLOR", "1")], None);
+    assert!(!stderr(&no_color).contains("\u{1b}["));
+}
+
+#[test]
+fn long_help_is_wrapped() {
+    let help = ok(&["accounts", "customers-entitlements-create", "--help"]);
+    let longest = help.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(
+        longest <= 100,
+        "a help line of {longest} characters:\n{help}"
+    );
+    let short = ok(&["accounts", "customers-list", "-h"]);
+    assert!(short.contains("--limit <N>") && short.contains("--page-size <N>"));
+    assert!(short.contains("--filter <EXPR>"), "{short}");
+    assert!(
+        short.contains("customers-list --page-size 50 -p 'fields=customers(name)'"),
+        "{short}"
+    );
+}
+
+#[test]
+fn list_flags_and_csv() {
+    let (_runtime, emulator) = emulator();
+    let endpoint = emulator.http_endpoint();
+    for i in 0..5 {
+        create_customer(&endpoint, &format!("list{i}.example"));
+    }
+    let e = ["--endpoint", endpoint.as_str()];
+    let run = |args: &[&str]| ok(&[&e[..], args].concat());
+    // --limit fetches pages until it has N items.
+    let limited: Value = serde_json::from_str(&run(&[
+        "accounts",
+        "customers-list",
+        ACCOUNT,
+        "--page-size",
+        "2",
+        "--limit",
+        "3",
+    ]))
+    .unwrap();
+    assert_eq!(limited.as_array().unwrap().len(), 3, "{limited}");
+    let one_page: Value = serde_json::from_str(&run(&[
+        "accounts",
+        "customers-list",
+        ACCOUNT,
+        "--page-size",
+        "2",
+    ]))
+    .unwrap();
+    assert_eq!(one_page["customers"].as_array().unwrap().len(), 2);
+    let filtered: Value = serde_json::from_str(&run(&[
+        "accounts",
+        "customers-list",
+        ACCOUNT,
+        "--filter",
+        "domain = \"list3.example\"",
+    ]))
+    .unwrap();
+    assert_eq!(filtered["customers"][0]["domain"], "list3.example");
+    assert_eq!(filtered["customers"].as_array().unwrap().len(), 1);
+    // CSV: a header, then one row per item, for one page and for --all.
+    let csv = run(&[
+        "accounts",
+        "customers-list",
+        ACCOUNT,
+        "--all",
+        "--page-size",
+        "2",
+        "--format",
+        "csv",
+        "-p",
+        "fields=customers(name,domain)",
+    ]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("name,domain"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 5, "{csv}");
+    assert!(
+        rows.iter()
+            .all(|r| r.starts_with("accounts/C0emulator/customers/"))
+    );
+    let page = run(&[
+        "accounts",
+        "customers-list",
+        ACCOUNT,
+        "--format",
+        "csv",
+        "--limit",
+        "2",
+    ]);
+    assert_eq!(page.lines().count(), 3, "{page}");
+    let err = fails(&["accounts", "customers-list", ACCOUNT, "--limit", "0"], 2);
+    assert!(err.contains("--limit <N>"), "{err}");
+    let err = fails(
+        &[
+            "accounts",
+            "customers-get",
+            "accounts/C0emulator/customers/S1",
+            "--limit",
+            "2",
+        ],
+        2,
+    );
+    assert!(err.contains("unexpected argument '--limit'"), "{err}");
+}
+
+#[test]
+fn yaml_output_parses_back_to_the_json_output() {
+    let (_runtime, emulator) = emulator();
+    let endpoint = emulator.http_endpoint();
+    let customer = create_customer(&endpoint, "yaml.example");
+    for args in [
+        vec!["accounts", "customers-get", customer.as_str()],
+        vec![
+            "products",
+            "skus-list",
+            "products/google-workspace",
+            "-r",
+            "account=accounts/C0emulator",
+        ],
+        vec!["accounts", "customers-list", ACCOUNT, "--all"],
+    ] {
+        let json: Value =
+            serde_json::from_str(&ok(
+                &[&["--endpoint", endpoint.as_str()][..], &args].concat()
+            ))
+            .unwrap();
+        let yaml = ok(&[
+            &["--endpoint", endpoint.as_str(), "--format", "yaml"][..],
+            &args,
+        ]
+        .concat());
+        let back: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        assert_eq!(back, json, "{args:?}:\n{yaml}");
+    }
+}
+
+#[test]
+fn the_emulator_clock_moves_and_the_emulator_resets() {
+    let (_runtime, emulator) = emulator();
+    let http = emulator.http_endpoint();
+    let e = ["--endpoint", http.as_str()];
+    let time = |args: &[&str]| -> String {
+        let answer: Value = serde_json::from_str(&ok(&[&e[..], args].concat())).unwrap();
+        answer["time"].as_str().unwrap().to_string()
+    };
+    let seconds = |text: &str| text.parse::<channel::wkt::Timestamp>().unwrap().seconds;
+    // The clock also runs on between two commands: a few seconds may pass.
+    let moved = |from: &str, to: &str, by: i64| {
+        let extra = seconds(to) - seconds(from) - by;
+        assert!((0..=10).contains(&extra), "{from} -> {to}: not {by}s later");
+    };
+    let start = time(&["emulator", "time", "get"]);
+    let later = time(&["emulator", "time", "advance", "30d"]);
+    moved(&start, &later, 30 * 86_400);
+    let later_still = time(&["emulator", "time", "advance", "1d12h"]);
+    moved(&later, &later_still, 36 * 3600);
+    let output =
+        cloudchannel(&[&e[..], &["--debug", "emulator", "time", "advance", "45s"]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = stderr(&output);
+    assert!(
+        log.contains(&format!(
+            "> POST {http}/emulator/v1/time:advance\n\n{{\"duration\":\"45s\"}}"
+        )),
+        "{log}"
+    );
+    // The clock goes on from the time set.
+    let set = time(&["emulator", "time", "set", "2031-01-01T00:00:00Z"]);
+    assert!(set.starts_with("2031-01-01T00:00:0"), "{set}");
+    // Through the environment variable, as other Google emulators are found.
+    let host = emulator.http_addr().to_string();
+    let output = cloudchannel_env(
+        &["emulator", "time", "get"],
+        &[("CHANNEL_EMULATOR_HOST", &host)],
+        None,
+    );
+    assert!(
+        stdout(&output).contains("2031-01-01T00:0"),
+        "{}",
+        stderr(&output)
+    );
+    // The emulator's refusal (a clock never goes back) is the service refusing.
+    let err = fails(
+        &[&e[..], &["emulator", "time", "set", "2030-01-01T00:00:00Z"]].concat(),
+        3,
+    );
+    assert!(err.starts_with("error: emulator: POST "), "{err}");
+    // Reset forgets the customers.
+    create_customer(&http, "reset.example");
+    ok(&[&e[..], &["emulator", "reset"]].concat());
+    let listed: Value =
+        serde_json::from_str(&ok(
+            &[&e[..], &["accounts", "customers-list", ACCOUNT]].concat()
+        ))
+        .unwrap();
+    assert!(listed.get("customers").is_none(), "{listed}");
+    // Bad input is refused before anything is sent.
+    for (args, message) in [
+        (
+            &["emulator", "time", "advance", "1y"][..],
+            "months and years have no fixed length",
+        ),
+        (
+            &["emulator", "time", "advance", "soon"][..],
+            "expected a duration such as 30d",
+        ),
+        (
+            &["emulator", "time", "set", "tomorrow"][..],
+            "expected an RFC 3339 time",
+        ),
+    ] {
+        let err = fails(&[&e[..], args].concat(), 2);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let err = fails(&["emulator", "reset"], 2);
+    assert!(err.contains("CHANNEL_EMULATOR_HOST"), "{err}");
+    let help = ok(&["emulator", "time", "advance", "--help"]);
+    assert!(help.contains("emulator time advance 30d"), "{help}");
 }

@@ -15,6 +15,39 @@ use crate::codec::MessageCodec;
 use crate::transport::GrpcTransport;
 use crate::{error, routing};
 
+/// The `tracing` target of the events that show each call, its metadata
+/// and its status (TRACE level), credentials and keys redacted; the same
+/// target as the REST transport's, for a command line's `--debug`.
+pub const WIRE_TARGET: &str = "cloudchannel::wire";
+
+/// Metadata whose values are secrets.
+const SECRET_NAMES: [&str; 3] = ["authorization", "proxy-authorization", "x-goog-api-key"];
+
+/// `name: value` lines of metadata, secrets redacted.
+fn redacted_metadata(metadata: &MetadataMap) -> String {
+    use tonic::metadata::KeyAndValueRef;
+    let mut lines = String::new();
+    for entry in metadata.iter() {
+        let (name, shown) = match entry {
+            KeyAndValueRef::Ascii(name, value) => {
+                let secret = value.is_sensitive() || SECRET_NAMES.contains(&name.as_str());
+                let shown = if secret {
+                    "<redacted>".to_string()
+                } else {
+                    String::from_utf8_lossy(value.as_encoded_bytes()).into_owned()
+                };
+                (name.as_str(), shown)
+            }
+            KeyAndValueRef::Binary(name, value) => (
+                name.as_str(),
+                String::from_utf8_lossy(value.as_encoded_bytes()).into_owned(),
+            ),
+        };
+        lines.push_str(&format!("\n{name}: {shown}"));
+    }
+    lines
+}
+
 impl GrpcTransport {
     /// Sends `request` to `method` and waits for its answer, within the
     /// deadline of `options` (which also bounds fetching the token).
@@ -27,8 +60,8 @@ impl GrpcTransport {
         options: CallOptions,
     ) -> Result<Resp>
     where
-        Req: prost::Message + Send + Sync + 'static,
-        Resp: prost::Message + Default + Send + Sync + 'static,
+        Req: prost::Message + std::fmt::Debug + Send + Sync + 'static,
+        Resp: prost::Message + std::fmt::Debug + Default + Send + Sync + 'static,
     {
         // Too large for the server to take: refused here, never sent.
         let size = request.encoded_len();
@@ -64,8 +97,8 @@ impl GrpcTransport {
         options: &CallOptions,
     ) -> Result<Resp>
     where
-        Req: prost::Message + Send + Sync + 'static,
-        Resp: prost::Message + Default + Send + Sync + 'static,
+        Req: prost::Message + std::fmt::Debug + Send + Sync + 'static,
+        Resp: prost::Message + std::fmt::Debug + Default + Send + Sync + 'static,
     {
         let token = self.credentials.token().await.map_err(|err| {
             Error::authentication("the credentials could not produce an access token", err)
@@ -92,6 +125,13 @@ impl GrpcTransport {
             request.set_timeout(remaining.min(MAX_GRPC_TIMEOUT));
         }
 
+        tracing::trace!(
+            target: WIRE_TARGET,
+            "> gRPC {}{}\n\n{:?}",
+            method.grpc_path,
+            redacted_metadata(request.metadata()),
+            request.get_ref()
+        );
         let mut grpc = self.grpc.clone();
         grpc.ready()
             .await
@@ -101,8 +141,25 @@ impl GrpcTransport {
             .unary(request, path, MessageCodec::<Req, Resp>::default())
             .await
         {
-            Ok(response) => Ok(response.into_inner()),
+            Ok(response) => {
+                tracing::trace!(
+                    target: WIRE_TARGET,
+                    "< gRPC {} OK{}\n\n{:?}",
+                    method.grpc_path,
+                    redacted_metadata(response.metadata()),
+                    response.get_ref()
+                );
+                Ok(response.into_inner())
+            }
             Err(status) => {
+                tracing::trace!(
+                    target: WIRE_TARGET,
+                    "< gRPC {} {:?}: {}{}",
+                    method.grpc_path,
+                    status.code(),
+                    status.message(),
+                    redacted_metadata(status.metadata())
+                );
                 let passed = options.remaining().is_some_and(|left| left.is_zero());
                 Err(error::from_status(
                     status,
@@ -192,6 +249,26 @@ mod tests {
             .iter()
             .map(|v| v.to_str().unwrap())
             .collect()
+    }
+
+    #[test]
+    fn wire_events_show_no_secret() {
+        let mut metadata = MetadataMap::new();
+        let token = AccessToken::new("ya29.secret", None);
+        let api_client = AsciiMetadataValue::from_static("gl-rust/unknown gccl/0.1.0");
+        set_metadata(&mut metadata, Some(&token), &api_client, None, &[]).unwrap();
+        metadata.insert(
+            "x-goog-api-key",
+            AsciiMetadataValue::from_static("AIza-secret"),
+        );
+        let shown = redacted_metadata(&metadata);
+        assert!(shown.contains("\nauthorization: <redacted>"), "{shown}");
+        assert!(shown.contains("\nx-goog-api-key: <redacted>"), "{shown}");
+        assert!(
+            shown.contains("\nx-goog-api-client: gl-rust/unknown"),
+            "{shown}"
+        );
+        assert!(!shown.contains("secret"), "{shown}");
     }
 
     #[test]

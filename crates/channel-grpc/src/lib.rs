@@ -45,6 +45,7 @@ mod transport;
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
 mod generated;
 
+pub use call::WIRE_TARGET;
 pub use transport::{
     API_CLIENT_TRANSPORT, DEFAULT_MAX_RECEIVE_MESSAGE_SIZE, DEFAULT_MAX_SEND_MESSAGE_SIZE,
     GrpcTransport, GrpcTransportBuilder,

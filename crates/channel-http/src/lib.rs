@@ -38,5 +38,5 @@ pub use body::ResponseTooLarge;
 pub use channel_types::methods::{HttpBinding, HttpVerb};
 pub use transport::{
     API_CLIENT_TRANSPORT, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, HttpTransport,
-    HttpTransportBuilder,
+    HttpTransportBuilder, WIRE_TARGET,
 };

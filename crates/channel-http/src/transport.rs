@@ -36,6 +36,66 @@ const MAX_ERROR_BYTES: usize = 1024 * 1024;
 const API_CLIENT: HeaderName = HeaderName::from_static("x-goog-api-client");
 const API_KEY: HeaderName = HeaderName::from_static("x-goog-api-key");
 
+/// The `tracing` target of the events that show each request and response
+/// as sent and received (TRACE level), credentials and keys redacted; a
+/// command line's `--debug` turns it on.
+pub const WIRE_TARGET: &str = "cloudchannel::wire";
+
+/// The text shown in place of a secret in wire events.
+const REDACTED: &str = "<redacted>";
+
+/// Headers and query parameters whose values are secrets.
+const SECRET_NAMES: [&str; 6] = [
+    "authorization",
+    "proxy-authorization",
+    "x-goog-api-key",
+    "key",
+    "access_token",
+    "oauth_token",
+];
+
+/// Google's system headers: never secrets, though a call's headers are all
+/// marked sensitive.
+const PLAIN_NAMES: [&str; 5] = [
+    "x-goog-quota-user",
+    "x-goog-fieldmask",
+    "x-goog-api-format-version",
+    "x-goog-user-project",
+    "x-goog-request-params",
+];
+
+/// `name: value` lines of headers, secrets redacted.
+fn redacted_headers(headers: &HeaderMap) -> String {
+    let mut lines = String::new();
+    for (name, value) in headers {
+        let name_is_plain = PLAIN_NAMES.contains(&name.as_str());
+        let secret =
+            SECRET_NAMES.contains(&name.as_str()) || (value.is_sensitive() && !name_is_plain);
+        let shown = if secret {
+            REDACTED.into()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        lines.push_str(&format!("\n{name}: {shown}"));
+    }
+    lines
+}
+
+/// A URL with the values of secret query parameters redacted.
+fn redacted_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if SECRET_NAMES.contains(&name) => format!("{name}={REDACTED}"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
+}
+
 /// The transport's token in `x-goog-api-client`: `rest/<reqwest version>`.
 pub const API_CLIENT_TRANSPORT: &str = concat!("rest/", env!("CHANNEL_REQWEST_VERSION"));
 
@@ -428,6 +488,14 @@ impl HttpTransport {
             headers.insert(name, value);
         }
 
+        tracing::trace!(
+            target: WIRE_TARGET,
+            "> {} {}{}\n\n{}",
+            verb.as_str(),
+            redacted_url(&url),
+            redacted_headers(&headers),
+            body.as_deref().map(String::from_utf8_lossy).unwrap_or_default()
+        );
         let mut builder = inner
             .http
             .request(reqwest_method(verb), url)
@@ -451,9 +519,17 @@ impl HttpTransport {
             status = http_status.as_u16(),
             "response"
         );
+        let response_headers = redacted_headers(response.headers());
         if !http_status.is_success() {
             let limit = inner.max_response_bytes.min(MAX_ERROR_BYTES);
             let bytes = body::read_prefix(response, limit).await;
+            tracing::trace!(
+                target: WIRE_TARGET,
+                "< {} {}{response_headers}\n\n{}",
+                method.name,
+                http_status,
+                String::from_utf8_lossy(&bytes)
+            );
             return Err(http_error(
                 http_status.as_u16(),
                 status::error_from_response(http_status.as_u16(), &bytes),
@@ -473,6 +549,13 @@ impl HttpTransport {
                     e,
                 ),
             })?;
+        tracing::trace!(
+            target: WIRE_TARGET,
+            "< {} {}{response_headers}\n\n{}",
+            method.name,
+            http_status,
+            String::from_utf8_lossy(&bytes)
+        );
         body::decode_response(method, http_status.as_u16(), &bytes)
     }
 }
@@ -540,5 +623,36 @@ fn http_error(http: u16, error: Error) -> Error {
         }
         502 | 504 => error.into_outcome_unknown(),
         _ => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_events_show_no_secret() {
+        let mut headers = HeaderMap::new();
+        let mut token = HeaderValue::from_static("Bearer ya29.secret");
+        token.set_sensitive(true);
+        headers.insert(AUTHORIZATION, token);
+        headers.insert(API_KEY, HeaderValue::from_static("AIza-secret"));
+        let mut quota_user = HeaderValue::from_static("reporting");
+        quota_user.set_sensitive(true);
+        headers.insert(HeaderName::from_static("x-goog-quota-user"), quota_user);
+        let mut custom = HeaderValue::from_static("hidden");
+        custom.set_sensitive(true);
+        headers.insert(HeaderName::from_static("x-custom"), custom);
+        let shown = redacted_headers(&headers);
+        assert_eq!(
+            shown,
+            "\nauthorization: <redacted>\nx-goog-api-key: <redacted>\n\
+             x-goog-quota-user: reporting\nx-custom: <redacted>"
+        );
+        assert_eq!(
+            redacted_url("https://h/v1/a?pageSize=1&key=AIza&access_token=ya29&oauth_token=t"),
+            "https://h/v1/a?pageSize=1&key=<redacted>&access_token=<redacted>&oauth_token=<redacted>"
+        );
+        assert_eq!(redacted_url("https://h/v1/a"), "https://h/v1/a");
     }
 }

@@ -213,8 +213,8 @@ fn inside_an_any_the_same_rules_hold_and_paths_go_through_it() {
         r#"{"done": true, "response": {
               "@type": "type.googleapis.com/google.cloud.channel.v1.Customer",
               "name": "c", "cloudIdentityInfo": {"futureField": 1}}}"#,
-        // An Any's members after "@type" come in name order.
-        r#"{"done":true,"response":{"@type":"type.googleapis.com/google.cloud.channel.v1.Customer","cloudIdentityInfo":{},"name":"c"}}"#,
+        // An Any's members after "@type" come in the message's field order.
+        r#"{"done":true,"response":{"@type":"type.googleapis.com/google.cloud.channel.v1.Customer","name":"c","cloudIdentityInfo":{}}}"#,
         "Invalid JSON payload received. Unknown name \"futureField\" \
          at 'response.cloudIdentityInfo': Cannot find field.",
     );

@@ -1,0 +1,72 @@
+//! Log output on stderr through `tracing-subscriber`: the library's call
+//! spans and retries, the CLI's own steps, and with `--debug` every request
+//! and response on the wire.
+//!
+//! The level comes from `-v`/`--verbosity` when given, else from
+//! `RUST_LOG`, else warnings only. `--debug` adds the wire events (target
+//! [`WIRE`]) whatever the level.
+
+use tracing_subscriber::EnvFilter;
+
+/// The target of the wire events `--debug` prints (both transports use it).
+pub(crate) const WIRE: &str = channel::http::WIRE_TARGET;
+
+/// The filter directives for the flags and `RUST_LOG`.
+pub(crate) fn directives(verbose: u8, verbosity: Option<&str>, rust_log: Option<&str>) -> String {
+    let level = match (verbosity, verbose) {
+        (Some("none"), _) => Some("off"),
+        (Some("warning"), _) => Some("warn"),
+        (Some(level), _) => Some(level),
+        (None, 0) => None,
+        (None, 1) => Some("info"),
+        (None, 2) => Some("debug"),
+        (None, _) => Some("trace"),
+    };
+    match (level, rust_log.filter(|l| !l.trim().is_empty())) {
+        (Some(level), _) => level.to_string(),
+        (None, Some(rust_log)) => rust_log.to_string(),
+        (None, None) => "warn".to_string(),
+    }
+}
+
+/// Installs the subscriber: events on stderr, colored when `ansi`.
+pub(crate) fn init(verbose: u8, verbosity: Option<&str>, debug: bool, ansi: bool) {
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let mut filter = directives(verbose, verbosity, rust_log.as_deref());
+    if debug {
+        filter.push_str(&format!(",{WIRE}=trace"));
+    }
+    let filter = EnvFilter::builder().parse(&filter).unwrap_or_else(|e| {
+        crate::failure::note!("warning: RUST_LOG: {e}; logging warnings only\n");
+        EnvFilter::new("warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_target(true)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_transports_log_the_wire_under_one_target() {
+        assert_eq!(channel::http::WIRE_TARGET, channel::grpc::WIRE_TARGET);
+    }
+
+    #[test]
+    fn flags_win_over_rust_log_which_wins_over_the_default() {
+        assert_eq!(directives(0, None, None), "warn");
+        assert_eq!(
+            directives(0, None, Some("channel_core=debug")),
+            "channel_core=debug"
+        );
+        assert_eq!(directives(2, None, Some("channel_core=debug")), "debug");
+        assert_eq!(directives(5, None, None), "trace");
+        assert_eq!(directives(0, Some("warning"), None), "warn");
+        assert_eq!(directives(3, Some("none"), None), "off");
+    }
+}
