@@ -211,7 +211,7 @@ pub(crate) fn check(args: &GlobalArgs) -> Result<(), Failure> {
 
 /// `--endpoint`: `https://host[:port]`, `http://` for a local emulator,
 /// or (for gRPC) a bare `host:port`.
-fn check_endpoint(endpoint: &str) -> Result<(), Failure> {
+pub(crate) fn check_endpoint(endpoint: &str) -> Result<(), Failure> {
     let refuse = |problem: String| Failure::Usage(format!("--endpoint: {problem}"));
     let rest = match endpoint.split_once("://") {
         Some(("https" | "http", rest)) => rest,
