@@ -7,6 +7,7 @@
 //! the way the API reference does.
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -402,6 +403,64 @@ fn csv_rows(rows: &[Value]) -> io::Result<String> {
         .into_inner()
         .map_err(|e| io::Error::other(e.to_string()))?;
     String::from_utf8(bytes).map_err(io::Error::other)
+}
+
+/// `-o FILE`: the output is written beside FILE under a temporary name
+/// and put in FILE's place at its first flush, when there is a result to
+/// keep; a call that fails first leaves FILE as it was. A FILE that is not
+/// a regular file (`/dev/null`, a pipe, a link) is written in place.
+pub(crate) struct FileSink {
+    file: io::BufWriter<std::fs::File>,
+    /// Where the output goes until it is complete enough to keep.
+    temporary: Option<PathBuf>,
+    path: PathBuf,
+}
+
+impl FileSink {
+    /// Opens the output for `path`.
+    pub(crate) fn create(path: &Path) -> io::Result<FileSink> {
+        let in_place = match std::fs::symlink_metadata(path) {
+            Ok(metadata) => !metadata.file_type().is_file(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(e),
+        };
+        let name = path.file_name().filter(|_| !in_place);
+        let temporary = name.map(|name| {
+            let mut temporary = std::ffi::OsString::from(".");
+            temporary.push(name);
+            temporary.push(format!(".tmp-{}", std::process::id()));
+            path.with_file_name(temporary)
+        });
+        let file = std::fs::File::create(temporary.as_deref().unwrap_or(path))?;
+        Ok(FileSink {
+            file: io::BufWriter::new(file),
+            temporary,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Write for FileSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()?;
+        if let Some(temporary) = self.temporary.take() {
+            // Later writes still reach the renamed file through the handle.
+            std::fs::rename(&temporary, &self.path)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for FileSink {
+    fn drop(&mut self) {
+        if let Some(temporary) = self.temporary.take() {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
 }
 
 /// A YAML document for a JSON value; it parses back to the same value.
