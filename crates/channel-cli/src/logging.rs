@@ -3,7 +3,7 @@
 //! and response on the wire.
 //!
 //! The level comes from `-v`/`--verbosity` when given, else from
-//! `RUST_LOG`, else warnings only. `--debug` adds the wire events (target
+//! `RUST_LOG`, else warnings only (errors only from the credentials library). `--debug` adds the wire events (target
 //! [`WIRE`]) whatever the level.
 
 use tracing_subscriber::EnvFilter;
@@ -25,7 +25,10 @@ pub(crate) fn directives(verbose: u8, verbosity: Option<&str>, rust_log: Option<
     match (level, rust_log.filter(|l| !l.trim().is_empty())) {
         (Some(level), _) => level.to_string(),
         (None, Some(rust_log)) => rust_log.to_string(),
-        (None, None) => "warn".to_string(),
+        // The credentials library warns of each retry while it looks for
+        // Application Default Credentials, in its own internal terms;
+        // the error that follows says what to do.
+        (None, None) => "warn,gcp_auth=error".to_string(),
     }
 }
 
@@ -59,7 +62,7 @@ mod tests {
 
     #[test]
     fn flags_win_over_rust_log_which_wins_over_the_default() {
-        assert_eq!(directives(0, None, None), "warn");
+        assert_eq!(directives(0, None, None), "warn,gcp_auth=error");
         assert_eq!(
             directives(0, None, Some("channel_core=debug")),
             "channel_core=debug"
