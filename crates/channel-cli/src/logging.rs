@@ -6,6 +6,9 @@
 //! `RUST_LOG`, else warnings only (errors only from the credentials library). `--debug` adds the wire events (target
 //! [`WIRE`]) whatever the level.
 
+use std::borrow::Cow;
+use std::io::Write;
+
 use tracing_subscriber::EnvFilter;
 
 /// The target of the wire events `--debug` prints (both transports use it).
@@ -32,6 +35,63 @@ pub(crate) fn directives(verbose: u8, verbosity: Option<&str>, rust_log: Option<
     }
 }
 
+/// Where a secret request field's value starts in a wire event: a
+/// customer's transfer token (`auth_token`) in a REST body (compact JSON)
+/// and in a gRPC message (its `Debug` form). The transports redact headers
+/// and metadata; bodies are printed as sent, so this field is hidden here.
+const SECRET_VALUE_STARTS: [&str; 3] = ["\"authToken\":\"", "\"authToken\": \"", "auth_token: \""];
+
+/// `text` with the values of the secret fields replaced by `<redacted>`.
+fn redact(text: &str) -> Cow<'_, str> {
+    if !SECRET_VALUE_STARTS.iter().any(|start| text.contains(start)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = SECRET_VALUE_STARTS
+            .iter()
+            .filter_map(|start| rest.find(start).map(|at| (at, start.len())))
+            .min();
+        let Some((at, len)) = next else {
+            out.push_str(rest);
+            return Cow::Owned(out);
+        };
+        out.push_str(&rest[..at + len]);
+        rest = &rest[at + len..];
+        // The value ends at the first quote not escaped by a backslash.
+        let mut escaped = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                let ends = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                ends
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        if end > 0 {
+            out.push_str("<redacted>");
+        }
+        rest = &rest[end..];
+    }
+}
+
+/// Standard error, with secret request fields redacted (see [`redact`]).
+/// The formatter hands over each event in one write.
+struct Stderr;
+
+impl Write for Stderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        std::io::stderr().write_all(redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
 /// Installs the subscriber: events on stderr, colored when `ansi`.
 pub(crate) fn init(verbose: u8, verbosity: Option<&str>, debug: bool, ansi: bool) {
     let rust_log = std::env::var("RUST_LOG").ok();
@@ -45,7 +105,7 @@ pub(crate) fn init(verbose: u8, verbosity: Option<&str>, debug: bool, ansi: bool
     });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| Stderr)
         .with_ansi(ansi)
         .with_target(true)
         .try_init();
@@ -58,6 +118,27 @@ mod tests {
     #[test]
     fn both_transports_log_the_wire_under_one_target() {
         assert_eq!(channel::http::WIRE_TARGET, channel::grpc::WIRE_TARGET);
+    }
+
+    #[test]
+    fn transfer_tokens_in_wire_bodies_are_redacted() {
+        assert_eq!(
+            redact(
+                r#"> POST u
+
+{"domain":"a.example","authToken":"s3cr\"et","overwriteIfExists":true,"authToken":""}"#
+            ),
+            r#"> POST u
+
+{"domain":"a.example","authToken":"<redacted>","overwriteIfExists":true,"authToken":""}"#
+        );
+        assert_eq!(
+            redact(
+                r#"ImportCustomerRequest { parent: "accounts/C1", auth_token: "s3cret\\", overwrite_if_exists: true }"#
+            ),
+            r#"ImportCustomerRequest { parent: "accounts/C1", auth_token: "<redacted>", overwrite_if_exists: true }"#
+        );
+        assert_eq!(redact("nothing secret"), "nothing secret");
     }
 
     #[test]

@@ -1632,3 +1632,31 @@ fn a_call_that_fails_leaves_the_output_file_as_it_was() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn debug_never_shows_a_customers_transfer_token_on_either_wire() {
+    let (_runtime, emulator) = emulator();
+    for (endpoint, transport) in [
+        (emulator.http_endpoint(), "http"),
+        (emulator.grpc_endpoint(), "grpc"),
+    ] {
+        let output = cloudchannel(&[
+            "--endpoint",
+            &endpoint,
+            "--transport",
+            transport,
+            "--debug",
+            "accounts",
+            "customers-import",
+            ACCOUNT,
+            "-r",
+            "domain=import.example",
+            "auth-token=TransferSecret42",
+            "overwrite-if-exists=true",
+        ]);
+        let log = stderr(&output);
+        assert!(log.contains("ImportCustomer"), "{log}");
+        assert!(log.contains("<redacted>"), "{log}");
+        assert!(!log.contains("TransferSecret42"), "{log}");
+    }
+}
