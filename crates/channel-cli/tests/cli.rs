@@ -1559,6 +1559,9 @@ fn the_emulator_clock_moves_and_the_emulator_resets() {
     ] {
         let err = fails(&[&e[..], args].concat(), 2);
         assert!(err.contains(message), "{args:?}: {err}");
+        // The usage shown is that of the command given.
+        let usage = format!("Usage: cloudchannel emulator time {} ", args[2]);
+        assert!(err.contains(&usage), "{args:?}: {err}");
     }
     let err = fails(&["emulator", "reset"], 2);
     assert!(err.contains("CHANNEL_EMULATOR_HOST"), "{err}");
