@@ -716,19 +716,30 @@ where
         }
         "emulator" => {
             use crate::emulator::{Control, parse_duration, parse_time};
-            let invalid = |message: String| {
+            // The error shows the usage of the command it is about, not
+            // the top level's.
+            let invalid = |leaf: &str, message: String| {
                 let mut cmd = command(entries, schema);
-                cmd.error(clap::error::ErrorKind::ValueValidation, message)
+                cmd.build();
+                let kind = clap::error::ErrorKind::ValueValidation;
+                match cmd
+                    .find_subcommand_mut("emulator")
+                    .and_then(|c| c.find_subcommand_mut("time"))
+                    .and_then(|c| c.find_subcommand_mut(leaf))
+                {
+                    Some(sub) => sub.error(kind, message),
+                    None => cmd.error(kind, message),
+                }
             };
             let (control, globals) = match (name, leaf.subcommand()) {
                 ("time", Some(("advance", m))) => {
                     let text = m.get_one::<String>("duration").cloned().unwrap_or_default();
-                    let seconds = parse_duration(&text).map_err(invalid)?;
+                    let seconds = parse_duration(&text).map_err(|e| invalid("advance", e))?;
                     (Control::Advance(seconds), globals_of(m)?)
                 }
                 ("time", Some(("set", m))) => {
                     let text = m.get_one::<String>("time").cloned().unwrap_or_default();
-                    let time = parse_time(&text).map_err(invalid)?;
+                    let time = parse_time(&text).map_err(|e| invalid("set", e))?;
                     (Control::Set(time), globals_of(m)?)
                 }
                 ("time", Some((_, m))) => (Control::Now, globals_of(m)?),

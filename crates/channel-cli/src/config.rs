@@ -178,15 +178,22 @@ fn check(key: &str, value: &str) -> Result<String, String> {
     known(key)?;
     let value = value.trim();
     let valid = match key {
+        // Account ids are letters and digits (C012345); anything else
+        // would be refused by the server on every later call.
         "account" => {
             let id = value.strip_prefix("accounts/").unwrap_or(value);
-            !id.is_empty() && !id.contains('/')
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
         }
         "credentials" => !value.is_empty(),
         "subject" => value.contains('@'),
         "transport" => matches!(value, "http" | "grpc"),
         "endpoint" => {
-            value.starts_with("https://") || value.starts_with("http://") || value.contains(':')
+            (value.starts_with("https://") || value.starts_with("http://") || value.contains(':'))
+                && crate::connect::check_endpoint(value).is_ok()
+                && !value.chars().any(|c| c.is_whitespace() || c.is_control())
         }
         _ => true,
     };
@@ -227,6 +234,23 @@ mod tests {
         );
         let e = config.set("transport", "pigeon").unwrap_err().to_string();
         assert_eq!(e, "error: transport: expected http or grpc, got 'pigeon'");
+        for (key, value) in [
+            ("account", "C01 2345"),
+            ("account", "accounts/C012345/customers/S1"),
+            ("account", "C01\u{7}"),
+            ("endpoint", "ftp://cloudchannel.googleapis.com"),
+            ("endpoint", "https://"),
+            ("endpoint", "http://127.0.0.1 :8791"),
+        ] {
+            let e = config.set(key, value).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("error: {key}: expected ")),
+                "{value}: {e}"
+            );
+        }
+        config.set("endpoint", "127.0.0.1:8790").unwrap();
+        config.set("endpoint", "http://127.0.0.1:8791").unwrap();
+        config.set("account", "accounts/C0emulator").unwrap();
         let e = config.set("colour", "blue").unwrap_err().to_string();
         assert!(e.contains("the keys are account, credentials, subject, transport, endpoint"));
         std::fs::write(dir.join(FILE), "account: [1, 2]\n").unwrap();

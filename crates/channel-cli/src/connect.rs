@@ -73,7 +73,9 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value = "json")]
     pub(crate) format: Format,
 
-    /// Write the response to FILE instead of stdout (- for stdout)
+    /// Write the response to FILE instead of stdout (- for stdout); FILE
+    /// is replaced only once there is a result, so a failed call leaves it
+    /// as it was
     #[arg(short = 'o', long = "output", global = true, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 
@@ -97,7 +99,8 @@ pub(crate) struct GlobalArgs {
     pub(crate) scopes: Vec<String>,
 
     /// Print every HTTP request and response (gRPC call, metadata and
-    /// status) on stderr, credentials and keys redacted
+    /// status) on stderr, credentials, keys and customers' transfer tokens
+    /// redacted
     #[arg(long, global = true)]
     pub(crate) debug: bool,
 
@@ -211,7 +214,7 @@ pub(crate) fn check(args: &GlobalArgs) -> Result<(), Failure> {
 
 /// `--endpoint`: `https://host[:port]`, `http://` for a local emulator,
 /// or (for gRPC) a bare `host:port`.
-fn check_endpoint(endpoint: &str) -> Result<(), Failure> {
+pub(crate) fn check_endpoint(endpoint: &str) -> Result<(), Failure> {
     let refuse = |problem: String| Failure::Usage(format!("--endpoint: {problem}"));
     let rest = match endpoint.split_once("://") {
         Some(("https" | "http", rest)) => rest,

@@ -26,6 +26,7 @@ impl Selection {
         let mut parser = Parser {
             chars: text.chars().collect(),
             at: 0,
+            depth: 0,
         };
         let selection = parser.list()?;
         if parser.at < parser.chars.len() {
@@ -82,9 +83,16 @@ impl Selection {
     }
 }
 
+/// How deep a selector may reach: as deep as protobuf lets messages nest.
+/// Deeper selectors name no field of any response, and parsing or
+/// applying them would exhaust the stack.
+const MAX_DEPTH: usize = 100;
+
 struct Parser {
     chars: Vec<char>,
     at: usize,
+    /// How many levels (`/` or `(`) the current item is below the top.
+    depth: usize,
 }
 
 impl Parser {
@@ -115,16 +123,33 @@ impl Parser {
         }
     }
 
+    fn too_deep(&self) -> String {
+        format!(
+            "fields: the selector nests more than {MAX_DEPTH} levels deep (at position {}); \
+             expected a selector like name,offer,parameters(name,value)",
+            self.at + 1
+        )
+    }
+
     /// `name (/ name)* ( '(' list ')' )?`
     fn item(&mut self) -> Result<(String, Selection), String> {
         let mut path = vec![self.name()?];
         while self.chars.get(self.at) == Some(&'/') {
+            if self.depth + path.len() > MAX_DEPTH {
+                return Err(self.too_deep());
+            }
             self.at += 1;
             path.push(self.name()?);
         }
         let mut selection = if self.chars.get(self.at) == Some(&'(') {
+            if self.depth + path.len() > MAX_DEPTH {
+                return Err(self.too_deep());
+            }
             self.at += 1;
-            let inner = self.list()?;
+            self.depth += path.len();
+            let inner = self.list();
+            self.depth -= path.len();
+            let inner = inner?;
             if self.chars.get(self.at) != Some(&')') {
                 return Err(self.unexpected());
             }
@@ -198,5 +223,21 @@ mod tests {
                 .contains("ends too early")
         );
         assert!(Selection::parse("").is_err());
+    }
+
+    #[test]
+    fn a_selector_nested_past_any_message_is_refused_not_a_crash() {
+        let parens = format!("{}b{}", "a(".repeat(30_000), ")".repeat(30_000));
+        let slashes = format!("{}b", "a/".repeat(30_000));
+        let mixed = format!("{}b{}", "a/a(".repeat(60), ")".repeat(60));
+        for selector in [parens, slashes, mixed] {
+            let e = Selection::parse(&selector).unwrap_err();
+            assert!(e.contains("nests more than 100 levels deep"), "{e}");
+        }
+        // 100 levels are still read.
+        let deep = format!("{}b{}", "a(".repeat(99), ")".repeat(99));
+        assert!(Selection::parse(&deep).is_ok());
+        let deep = format!("{}b", "a/".repeat(99));
+        assert!(Selection::parse(&deep).is_ok());
     }
 }

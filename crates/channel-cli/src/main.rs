@@ -336,13 +336,13 @@ fn build_request(
 fn open_output(globals: &GlobalArgs) -> Result<Box<dyn Write>, Failure> {
     match &globals.output {
         Some(path) if path.as_os_str() != "-" => {
-            let file = std::fs::File::create(path).map_err(|e| {
+            let file = output::FileSink::create(path).map_err(|e| {
                 Failure::Usage(format!(
                     "-o {}: cannot create the file: {e}",
                     path.display()
                 ))
             })?;
-            Ok(Box::new(std::io::BufWriter::new(file)))
+            Ok(Box::new(file))
         }
         _ => Ok(Box::new(std::io::BufWriter::new(std::io::stdout()))),
     }

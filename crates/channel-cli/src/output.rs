@@ -7,6 +7,7 @@
 //! the way the API reference does.
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -267,6 +268,15 @@ fn cell(value: &Value) -> String {
     text.replace(['\n', '\r', '\t'], " ")
 }
 
+/// A scalar as a CSV field: exactly its text, line breaks included (the
+/// CSV writer quotes them), so that a reader gets the value back.
+fn csv_cell(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// `orgDisplayName` -> `ORG_DISPLAY_NAME`.
 fn header(key: &str) -> String {
     let mut out = String::new();
@@ -332,8 +342,14 @@ fn table(columns: &[String], rows: &[Value], with_header: bool, widths: &mut Vec
 }
 
 /// The scalars of a value under flattened keys: nested fields with dots
-/// (`cloudIdentityInfo.primaryDomain`), list elements with indexes.
-fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
+/// (`cloudIdentityInfo.primaryDomain`), list elements with indexes; each
+/// as `cell` writes it.
+fn flatten(
+    prefix: &str,
+    value: &Value,
+    cell: fn(&Value) -> String,
+    rows: &mut Vec<(String, String)>,
+) {
     match value {
         Value::Object(fields) if !fields.is_empty() => {
             for (key, inner) in fields {
@@ -342,12 +358,12 @@ fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
                 } else {
                     format!("{prefix}.{key}")
                 };
-                flatten(&path, inner, rows);
+                flatten(&path, inner, cell, rows);
             }
         }
         Value::Array(items) if !items.is_empty() => {
             for (i, inner) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), inner, rows);
+                flatten(&format!("{prefix}[{i}]"), inner, cell, rows);
             }
         }
         Value::Object(_) if prefix.is_empty() => {}
@@ -360,7 +376,7 @@ fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
 /// Key/value rows of a response.
 fn key_values(value: &Value) -> String {
     let mut pairs = Vec::new();
-    flatten("", value, &mut pairs);
+    flatten("", value, cell, &mut pairs);
     let rows: Vec<Vec<String>> = pairs.into_iter().map(|(k, v)| vec![k, v]).collect();
     render(&rows, &mut Vec::new())
 }
@@ -373,8 +389,8 @@ fn csv_rows(rows: &[Value]) -> io::Result<String> {
     for row in rows {
         let mut pairs = Vec::new();
         match row {
-            Value::Object(_) | Value::Array(_) => flatten("", row, &mut pairs),
-            scalar => pairs.push(("value".into(), cell(scalar))),
+            Value::Object(_) | Value::Array(_) => flatten("", row, csv_cell, &mut pairs),
+            scalar => pairs.push(("value".into(), csv_cell(scalar))),
         }
         for (key, _) in &pairs {
             if !columns.contains(key) {
@@ -402,6 +418,64 @@ fn csv_rows(rows: &[Value]) -> io::Result<String> {
         .into_inner()
         .map_err(|e| io::Error::other(e.to_string()))?;
     String::from_utf8(bytes).map_err(io::Error::other)
+}
+
+/// `-o FILE`: the output is written beside FILE under a temporary name
+/// and put in FILE's place at its first flush, when there is a result to
+/// keep; a call that fails first leaves FILE as it was. A FILE that is not
+/// a regular file (`/dev/null`, a pipe, a link) is written in place.
+pub(crate) struct FileSink {
+    file: io::BufWriter<std::fs::File>,
+    /// Where the output goes until it is complete enough to keep.
+    temporary: Option<PathBuf>,
+    path: PathBuf,
+}
+
+impl FileSink {
+    /// Opens the output for `path`.
+    pub(crate) fn create(path: &Path) -> io::Result<FileSink> {
+        let in_place = match std::fs::symlink_metadata(path) {
+            Ok(metadata) => !metadata.file_type().is_file(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(e),
+        };
+        let name = path.file_name().filter(|_| !in_place);
+        let temporary = name.map(|name| {
+            let mut temporary = std::ffi::OsString::from(".");
+            temporary.push(name);
+            temporary.push(format!(".tmp-{}", std::process::id()));
+            path.with_file_name(temporary)
+        });
+        let file = std::fs::File::create(temporary.as_deref().unwrap_or(path))?;
+        Ok(FileSink {
+            file: io::BufWriter::new(file),
+            temporary,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Write for FileSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()?;
+        if let Some(temporary) = self.temporary.take() {
+            // Later writes still reach the renamed file through the handle.
+            std::fs::rename(&temporary, &self.path)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for FileSink {
+    fn drop(&mut self) {
+        if let Some(temporary) = self.temporary.take() {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
 }
 
 /// A YAML document for a JSON value; it parses back to the same value.
@@ -529,6 +603,19 @@ mod tests {
             out.end_items().unwrap();
         });
         assert_eq!(streamed, "name,domain\na,\nb,d\n");
+    }
+
+    #[test]
+    fn csv_keeps_line_breaks_and_tabs_inside_values() {
+        let name = "Org, \"A\"\nsecond line\twith a tab\r\n";
+        let page = json!({"customers": [{"name": "c1", "orgDisplayName": name}]});
+        let text = capture(Format::Csv, Some("customers"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 1, "{text}");
+        assert_eq!(&rows[0][1], name);
     }
 
     #[test]

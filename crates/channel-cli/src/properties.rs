@@ -30,6 +30,9 @@ pub(crate) const GENERAL: [&str; 11] = [
     "upload-protocol",
 ];
 
+/// The general properties whose values are credentials.
+const SECRETS: [&str; 3] = ["key", "access-token", "oauth-token"];
+
 /// What the `-p` items of one command ask for.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Properties {
@@ -80,10 +83,19 @@ impl Properties {
         let mut properties = Properties::default();
         let mut seen: Vec<String> = Vec::new();
         for item in items {
-            let refuse = |problem: String| format!("-p '{item}': {problem}");
             let Some((name, value)) = item.split_once('=') else {
-                return Err(refuse("expected NAME=VALUE, e.g. -p page-size=10".into()));
+                return Err(format!(
+                    "-p '{item}': expected NAME=VALUE, e.g. -p page-size=10"
+                ));
             };
+            // An error goes to a terminal or a CI log: a key or token given
+            // here is never part of it.
+            let shown = if SECRETS.iter().any(|s| squeeze(s) == squeeze(name)) {
+                format!("{name}=<redacted>")
+            } else {
+                item.clone()
+            };
+            let refuse = |problem: String| format!("-p '{shown}': {problem}");
             let wanted = squeeze(name);
             // `$.xgafv` is the query spelling, `$-xgafv` the CLI's.
             let general = GENERAL
@@ -317,5 +329,20 @@ mod tests {
         }
         let e = parse(&["key=a", "key=b"], &LIST_CUSTOMERS).unwrap_err();
         assert!(e.contains("key is given twice"), "{e}");
+    }
+
+    #[test]
+    fn a_refused_key_or_token_is_never_echoed() {
+        for items in [
+            ["key=AIzaFirst", "key=AIzaSecond"],
+            ["access-token=ya29.First", "oauth_token=ya29.Second"],
+            ["oauth-token=ya29.First", "accessToken=ya29.Second"],
+        ] {
+            let e = parse(&items, &LIST_CUSTOMERS).unwrap_err();
+            assert!(e.contains("=<redacted>'"), "{e}");
+            assert!(!e.contains("First") && !e.contains("Second"), "{e}");
+        }
+        let e = parse(&["key=  "], &LIST_CUSTOMERS).unwrap_err();
+        assert_eq!(e, "-p 'key=<redacted>': key: expected a value, got nothing");
     }
 }

@@ -93,8 +93,12 @@ impl<'s> RequestBuilder<'s> {
 
     /// Applies one `-r` item.
     pub(crate) fn apply(&mut self, item: &str) -> Result<(), Refusal> {
+        let shown = match item.split_once('=') {
+            Some((key, _)) if is_secret(key) => format!("{key}=<redacted>"),
+            _ => item.to_string(),
+        };
         let refuse = |problem: String| {
-            let mut message = format!("-r '{item}': {problem}");
+            let mut message = format!("-r '{shown}': {problem}");
             if item.contains('/') && !item.contains('=') {
                 message.push_str(
                     " (a resource name? positional arguments go before -r, \
@@ -226,10 +230,14 @@ impl<'s> RequestBuilder<'s> {
         location.push_str(&json_key);
         if !append && self.checked {
             if let Some(previous) = self.assigned.iter().find(|(at, _)| *at == location) {
+                let previous = if is_secret(last) {
+                    "<redacted>"
+                } else {
+                    previous.1.as_str()
+                };
                 return Err(format!(
-                    "{last} is already set to '{}'; it takes one value \
-                     (only repeated fields take several)",
-                    previous.1
+                    "{last} is already set to '{previous}'; it takes one value \
+                     (only repeated fields take several)"
                 ));
             }
             self.assigned.push((location, text.to_string()));
@@ -358,6 +366,21 @@ impl<'s> RequestBuilder<'s> {
             )
         })
     }
+}
+
+/// Request fields whose values are credentials: a customer's transfer
+/// token. Errors name them but never show their values.
+const SECRET_FIELDS: [&str; 1] = ["authtoken"];
+
+/// Whether the last field of a `-r` key (any spelling) holds a secret.
+fn is_secret(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let squeezed: String = last
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    SECRET_FIELDS.contains(&squeezed.as_str())
 }
 
 /// The field `name` of `message`, or an error listing the fields there are.
@@ -892,6 +915,23 @@ mod tests {
             body,
             json!({"entitlement": {"suspensionReasons": ["TRIAL_ENDED", "RESELLER_INITIATED"]}})
         );
+    }
+
+    #[test]
+    fn a_transfer_token_is_never_echoed_in_an_error() {
+        let root = "google.cloud.channel.v1.ImportCustomerRequest";
+        for items in [
+            ["auth_token=FirstSecret", "auth-token=SecondSecret"],
+            ["authToken=FirstSecret", ".auth_token=SecondSecret"],
+        ] {
+            let e = build(root, &items).unwrap_err();
+            assert!(e.contains("=<redacted>': "), "{e}");
+            assert!(e.contains("is already set to '<redacted>'"), "{e}");
+            assert!(!e.contains("Secret"), "{e}");
+        }
+        // Other fields still show what was given, which helps.
+        let e = build(root, &["domain=a.example", "domain=b.example"]).unwrap_err();
+        assert!(e.contains("already set to 'a.example'"), "{e}");
     }
 
     #[test]

@@ -1559,9 +1559,107 @@ fn the_emulator_clock_moves_and_the_emulator_resets() {
     ] {
         let err = fails(&[&e[..], args].concat(), 2);
         assert!(err.contains(message), "{args:?}: {err}");
+        // The usage shown is that of the command given.
+        let usage = format!("Usage: cloudchannel emulator time {} ", args[2]);
+        assert!(err.contains(&usage), "{args:?}: {err}");
     }
     let err = fails(&["emulator", "reset"], 2);
     assert!(err.contains("CHANNEL_EMULATOR_HOST"), "{err}");
     let help = ok(&["emulator", "time", "advance", "--help"]);
     assert!(help.contains("emulator time advance 30d"), "{help}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_call_that_fails_leaves_the_output_file_as_it_was() {
+    use std::os::unix::fs::FileTypeExt;
+    let (_runtime, emulator) = emulator();
+    let endpoint = emulator.http_endpoint();
+    let dir = scratch("keep-output");
+    let file = dir.join("customer.json");
+    std::fs::write(&file, "kept\n").unwrap();
+    let output = cloudchannel_env(
+        &[
+            "--endpoint",
+            &endpoint,
+            "-o",
+            "customer.json",
+            "accounts",
+            "customers-get",
+            "accounts/C0emulator/customers/S404",
+        ],
+        &[],
+        Some(&dir),
+    );
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "kept\n");
+    // A call that succeeds replaces it, and leaves nothing else behind.
+    let output = cloudchannel_env(
+        &[
+            "--endpoint",
+            &endpoint,
+            "-o",
+            "customer.json",
+            "operations",
+            "list",
+        ],
+        &[],
+        Some(&dir),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), "kept\n");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["customer.json"]);
+    // Not a regular file: written in place, never replaced.
+    let output = cloudchannel_env(
+        &[
+            "--endpoint",
+            &endpoint,
+            "-o",
+            "/dev/null",
+            "operations",
+            "list",
+        ],
+        &[],
+        Some(&dir),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn debug_never_shows_a_customers_transfer_token_on_either_wire() {
+    let (_runtime, emulator) = emulator();
+    for (endpoint, transport) in [
+        (emulator.http_endpoint(), "http"),
+        (emulator.grpc_endpoint(), "grpc"),
+    ] {
+        let output = cloudchannel(&[
+            "--endpoint",
+            &endpoint,
+            "--transport",
+            transport,
+            "--debug",
+            "accounts",
+            "customers-import",
+            ACCOUNT,
+            "-r",
+            "domain=import.example",
+            "auth-token=TransferSecret42",
+            "overwrite-if-exists=true",
+        ]);
+        let log = stderr(&output);
+        assert!(log.contains("ImportCustomer"), "{log}");
+        assert!(log.contains("<redacted>"), "{log}");
+        assert!(!log.contains("TransferSecret42"), "{log}");
+    }
 }
