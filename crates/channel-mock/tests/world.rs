@@ -1825,3 +1825,84 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
     }
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_clock_never_moves_so_far_that_its_times_cannot_be_written() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    // The longest duration the spec allows is 10,000 years: past 9999-12-31,
+    // no Timestamp can hold the clock's time.
+    let (status, body) = admin(
+        &emulator,
+        "POST",
+        "/time:advance",
+        r#"{"duration":"315576000000s"}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["error"]["details"][0]["fieldViolations"][0]["field"],
+        "duration"
+    );
+    // A commitment started on the clock's last day must still end in range.
+    let (status, body) = admin(
+        &emulator,
+        "POST",
+        "/time:set",
+        r#"{"time":"9999-06-01T00:00:00Z"}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["error"]["details"][0]["fieldViolations"][0]["field"],
+        "time"
+    );
+    assert!(emulator.engine().advance_clock(i64::MAX).is_err());
+    // Nothing moved, so the state and the entitlements still have a JSON form.
+    let (status, body) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin(
+        &emulator,
+        "POST",
+        "/time:set",
+        r#"{"time":"9998-12-31T00:00:00Z"}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_push_subscription_needs_an_endpoint_with_a_host_and_a_known_account() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    for (body, field) in [
+        (r#"{"endpoint":"http://"}"#, "endpoint"),
+        (r#"{"endpoint":"http://:8080/push"}"#, "endpoint"),
+        (r#"{"endpoint":"http://exa mple/push"}"#, "endpoint"),
+        (r#"{"endpoint":"ftp://127.0.0.1/push"}"#, "endpoint"),
+        (
+            r#"{"endpoint":"http://127.0.0.1:9/push","account":"nobody"}"#,
+            "account",
+        ),
+        (
+            r#"{"endpoint":"http://127.0.0.1:9/push","account":7}"#,
+            "account",
+        ),
+    ] {
+        let (status, answer) = admin(&emulator, "POST", "/subscriptions", body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(
+            answer["error"]["details"][0]["fieldViolations"][0]["field"], field,
+            "{body}: {answer}"
+        );
+    }
+    let (_, listed) = admin(&emulator, "GET", "/subscriptions", "").await;
+    assert_eq!(listed["subscriptions"], json!([]), "{listed}");
+    for account in ["R2rival", "accounts/R2rival", "C0emulator", ""] {
+        let body = json!({"endpoint": "http://127.0.0.1:9/push", "account": account});
+        let (status, answer) = admin(&emulator, "POST", "/subscriptions", &body.to_string()).await;
+        assert_eq!(status, 200, "{body}: {answer}");
+    }
+}

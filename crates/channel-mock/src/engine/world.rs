@@ -484,7 +484,7 @@ impl Engine {
         Ok(())
     }
 
-    fn account_exists(&self, state: &State, id: &str) -> bool {
+    pub(super) fn account_exists(&self, state: &State, id: &str) -> bool {
         self.inner.config.accounts.iter().any(|a| a.id == id)
             || state.accounts.iter().any(|a| a.id == id)
     }
