@@ -1906,3 +1906,51 @@ async fn a_push_subscription_needs_an_endpoint_with_a_host_and_a_known_account()
         assert_eq!(status, 200, "{body}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn a_scenario_refuses_ids_that_make_no_valid_resource_name() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let (_, before) = admin(&emulator, "GET", "/state", "").await;
+    for (body, field) in [
+        (
+            json!({"customers": [{"owner": "C0emulator", "id": "../x", "domain": "x1.example"}]}),
+            "customers[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "id": "..", "domain": "x2.example"}]}),
+            "customers[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "id": "a\u{7}b", "domain": "x3.example"}]}),
+            "customers[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "domain": "x4.example",
+                                  "cloudIdentity": {"id": "C/1"}}]}),
+            "customers[0].cloudIdentity.id",
+        ),
+        (
+            json!({"accounts": [{"id": "..", "kind": "reseller"}]}),
+            "accounts[0].id",
+        ),
+        (
+            json!({"accounts": [{"id": "R 1", "kind": "reseller"}]}),
+            "accounts[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "domain": "x5.example",
+                                  "entitlements": [{"offer": "ws-business-standard-flexible"}]}]}),
+            "customers[0].cloudIdentity",
+        ),
+    ] {
+        let (status, answer) = admin(&emulator, "POST", "/scenario", &body.to_string()).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(
+            answer["error"]["details"][0]["fieldViolations"][0]["field"], field,
+            "{body}: {answer}"
+        );
+    }
+    let (_, after) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(before["customers"], after["customers"]);
+}
