@@ -1954,3 +1954,24 @@ async fn a_scenario_refuses_ids_that_make_no_valid_resource_name() {
     let (_, after) = admin(&emulator, "GET", "/state", "").await;
     assert_eq!(before["customers"], after["customers"]);
 }
+
+#[tokio::test]
+async fn importing_a_state_that_is_not_an_object_is_refused_and_changes_nothing() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let (_, before) = admin(&emulator, "GET", "/state", "").await;
+    for body in [
+        "[]",
+        "[1]",
+        "null",
+        "\"state\"",
+        r#"{"version":1,"nextId":18446744073709551615}"#,
+    ] {
+        let (status, answer) = admin(&emulator, "PUT", "/state", body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer["error"]["status"], "INVALID_ARGUMENT", "{answer}");
+    }
+    let (_, after) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(before["customers"], after["customers"]);
+    assert_ne!(after["customers"], json!({}));
+}

@@ -225,6 +225,16 @@ impl Engine {
                 ),
             ));
         }
+        if state.next_id > super::MAX_SEQUENCE {
+            return Err(super::errors::invalid(
+                "nextId",
+                format!(
+                    "{} is out of range; expected at most {}",
+                    state.next_id,
+                    super::MAX_SEQUENCE
+                ),
+            ));
+        }
         state.restore_counters();
         *self.write() = state;
         Ok(())

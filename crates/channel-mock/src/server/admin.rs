@@ -85,7 +85,23 @@ fn answer(
             )
         }),
         ("PUT", "/state") => {
-            let state: State = parse(body, "a state as GET /emulator/v1/state returns it")?;
+            // A struct also reads from a JSON array, and an empty one would
+            // silently replace everything with an empty state: a state is an
+            // object, as the state file's loader requires too.
+            let expected = "a state as GET /emulator/v1/state returns it";
+            let value: Value = parse(body, expected)?;
+            if !value.is_object() {
+                return Err(Error::rpc(
+                    Code::InvalidArgument,
+                    format!("the body is not {expected}: expected a JSON object"),
+                ));
+            }
+            let state: State = serde_json::from_value(value).map_err(|e| {
+                Error::rpc(
+                    Code::InvalidArgument,
+                    format!("the body is not {expected}: {e}"),
+                )
+            })?;
             engine.import_state(state)?;
             Ok(json!({}))
         }
