@@ -117,7 +117,7 @@ async fn main() -> Result<(), BoxError> {
         .build_with_stubs(Stubs::from_backend(Arc::new(engine.clone())));
     let account = format!("accounts/{DEFAULT_ACCOUNT}");
 
-    let subscription = engine.add_push(&format!("http://{receiver_addr}/push"), "");
+    let subscription = engine.add_push(&format!("http://{receiver_addr}/push"), "")?;
     println!("push subscription {subscription} -> http://{receiver_addr}/push");
     client
         .register_subscriber(RegisterSubscriberRequest {

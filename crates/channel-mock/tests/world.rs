@@ -1825,3 +1825,153 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
     }
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_clock_never_moves_so_far_that_its_times_cannot_be_written() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    // The longest duration the spec allows is 10,000 years: past 9999-12-31,
+    // no Timestamp can hold the clock's time.
+    let (status, body) = admin(
+        &emulator,
+        "POST",
+        "/time:advance",
+        r#"{"duration":"315576000000s"}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["error"]["details"][0]["fieldViolations"][0]["field"],
+        "duration"
+    );
+    // A commitment started on the clock's last day must still end in range.
+    let (status, body) = admin(
+        &emulator,
+        "POST",
+        "/time:set",
+        r#"{"time":"9999-06-01T00:00:00Z"}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["error"]["details"][0]["fieldViolations"][0]["field"],
+        "time"
+    );
+    assert!(emulator.engine().advance_clock(i64::MAX).is_err());
+    // Nothing moved, so the state and the entitlements still have a JSON form.
+    let (status, body) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin(
+        &emulator,
+        "POST",
+        "/time:set",
+        r#"{"time":"9998-12-31T00:00:00Z"}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_push_subscription_needs_an_endpoint_with_a_host_and_a_known_account() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    for (body, field) in [
+        (r#"{"endpoint":"http://"}"#, "endpoint"),
+        (r#"{"endpoint":"http://:8080/push"}"#, "endpoint"),
+        (r#"{"endpoint":"http://exa mple/push"}"#, "endpoint"),
+        (r#"{"endpoint":"ftp://127.0.0.1/push"}"#, "endpoint"),
+        (
+            r#"{"endpoint":"http://127.0.0.1:9/push","account":"nobody"}"#,
+            "account",
+        ),
+        (
+            r#"{"endpoint":"http://127.0.0.1:9/push","account":7}"#,
+            "account",
+        ),
+    ] {
+        let (status, answer) = admin(&emulator, "POST", "/subscriptions", body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(
+            answer["error"]["details"][0]["fieldViolations"][0]["field"], field,
+            "{body}: {answer}"
+        );
+    }
+    let (_, listed) = admin(&emulator, "GET", "/subscriptions", "").await;
+    assert_eq!(listed["subscriptions"], json!([]), "{listed}");
+    for account in ["R2rival", "accounts/R2rival", "C0emulator", ""] {
+        let body = json!({"endpoint": "http://127.0.0.1:9/push", "account": account});
+        let (status, answer) = admin(&emulator, "POST", "/subscriptions", &body.to_string()).await;
+        assert_eq!(status, 200, "{body}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn a_scenario_refuses_ids_that_make_no_valid_resource_name() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let (_, before) = admin(&emulator, "GET", "/state", "").await;
+    for (body, field) in [
+        (
+            json!({"customers": [{"owner": "C0emulator", "id": "../x", "domain": "x1.example"}]}),
+            "customers[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "id": "..", "domain": "x2.example"}]}),
+            "customers[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "id": "a\u{7}b", "domain": "x3.example"}]}),
+            "customers[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "domain": "x4.example",
+                                  "cloudIdentity": {"id": "C/1"}}]}),
+            "customers[0].cloudIdentity.id",
+        ),
+        (
+            json!({"accounts": [{"id": "..", "kind": "reseller"}]}),
+            "accounts[0].id",
+        ),
+        (
+            json!({"accounts": [{"id": "R 1", "kind": "reseller"}]}),
+            "accounts[0].id",
+        ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "domain": "x5.example",
+                                  "entitlements": [{"offer": "ws-business-standard-flexible"}]}]}),
+            "customers[0].cloudIdentity",
+        ),
+    ] {
+        let (status, answer) = admin(&emulator, "POST", "/scenario", &body.to_string()).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(
+            answer["error"]["details"][0]["fieldViolations"][0]["field"], field,
+            "{body}: {answer}"
+        );
+    }
+    let (_, after) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(before["customers"], after["customers"]);
+}
+
+#[tokio::test]
+async fn importing_a_state_that_is_not_an_object_is_refused_and_changes_nothing() {
+    let emulator = start().await;
+    fresh_world(&emulator).await;
+    let (_, before) = admin(&emulator, "GET", "/state", "").await;
+    for body in [
+        "[]",
+        "[1]",
+        "null",
+        "\"state\"",
+        r#"{"version":1,"nextId":18446744073709551615}"#,
+    ] {
+        let (status, answer) = admin(&emulator, "PUT", "/state", body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer["error"]["status"], "INVALID_ARGUMENT", "{answer}");
+    }
+    let (_, after) = admin(&emulator, "GET", "/state", "").await;
+    assert_eq!(before["customers"], after["customers"]);
+    assert_ne!(after["customers"], json!({}));
+}

@@ -36,6 +36,18 @@ pub(super) const NUM_UNITS: &str = "num_units";
 /// The output-only parameter of licenses assigned to users.
 pub(super) const ASSIGNED_UNITS: &str = "assigned_units";
 
+/// The latest time the clock may show: 9998-12-31T23:59:59Z, a year short
+/// of the latest Timestamp, so that what starts then (an annual commitment,
+/// a trial) still ends at a time the API can write.
+const LATEST_CLOCK_SECONDS: i64 = 253_370_764_799;
+
+fn latest_clock() -> Timestamp {
+    Timestamp {
+        seconds: LATEST_CLOCK_SECONDS,
+        nanos: 0,
+    }
+}
+
 /// The account id of a resource name `accounts/{id}/...`.
 fn account_of(name: &str) -> &str {
     name.strip_prefix("accounts/")
@@ -213,6 +225,16 @@ impl Engine {
                 ),
             ));
         }
+        if state.next_id > super::MAX_SEQUENCE {
+            return Err(super::errors::invalid(
+                "nextId",
+                format!(
+                    "{} is out of range; expected at most {}",
+                    state.next_id,
+                    super::MAX_SEQUENCE
+                ),
+            ));
+        }
         state.restore_counters();
         *self.write() = state;
         Ok(())
@@ -225,6 +247,16 @@ impl Engine {
             return Err(super::errors::invalid(
                 "duration",
                 "the clock only moves forward; use a positive duration such as \"3600s\"",
+            ));
+        }
+        let now = self.now();
+        if now.seconds.saturating_add(seconds) > LATEST_CLOCK_SECONDS {
+            return Err(super::errors::invalid(
+                "duration",
+                format!(
+                    "the clock can move at most to {}, so that a commitment started then still ends within the time a Timestamp can hold; {now} is the current time",
+                    latest_clock()
+                ),
             ));
         }
         self.inner
@@ -242,6 +274,15 @@ impl Engine {
             return Err(super::errors::invalid(
                 "time",
                 format!("the clock only moves forward; {time} is before {now}"),
+            ));
+        }
+        if time.seconds > LATEST_CLOCK_SECONDS {
+            return Err(super::errors::invalid(
+                "time",
+                format!(
+                    "expected a time no later than {}, so that a commitment started then still ends within the time a Timestamp can hold",
+                    latest_clock()
+                ),
             ));
         }
         self.advance_clock(time.seconds - now.seconds)
@@ -262,10 +303,32 @@ impl Engine {
             .collect()
     }
 
-    /// Adds a push subscription for the events of `account` (every account
-    /// when empty), from the next event on; answers its name.
-    pub fn add_push(&self, endpoint: &str, account: &str) -> String {
+    /// Adds a push subscription for the events of `account` (an account id
+    /// or `accounts/{id}`; every account when empty), from the next event
+    /// on; answers its name. The endpoint must be an http or https URL with
+    /// a host and the account one the emulator knows, or no event would
+    /// ever arrive.
+    pub fn add_push(&self, endpoint: &str, account: &str) -> Result<String, Error> {
+        let usable = reqwest::Url::parse(endpoint).is_ok_and(|url| {
+            matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty())
+        });
+        if !usable {
+            return Err(invalid(
+                "endpoint",
+                "expected an http:// or https:// URL with a host, such as \"http://127.0.0.1:9000/push\"",
+            ));
+        }
+        let account = account.strip_prefix("accounts/").unwrap_or(account);
         let mut state = self.write();
+        if !account.is_empty() && !self.account_exists(&state, account) {
+            return Err(invalid(
+                "account",
+                format!(
+                    "\"{account}\" is not an account of this emulator; leave it out for every account"
+                ),
+            ));
+        }
         let name = format!(
             "projects/emulator/subscriptions/push-{}",
             state.pushes.len() + 1
@@ -277,7 +340,7 @@ impl Engine {
             account: account.to_string(),
             acknowledged,
         });
-        name
+        Ok(name)
     }
 
     /// The push subscriptions, with how far each has been acknowledged.

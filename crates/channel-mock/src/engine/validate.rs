@@ -10,6 +10,26 @@ use channel_core::Error;
 use channel_types::r#type::Date;
 use channel_types::wkt::Timestamp;
 
+/// An id a seeded scenario gives an account, customer or Cloud Identity:
+/// it becomes one segment of a resource name (or travels in a field as
+/// one), so it must be a segment every server accepts back: letters,
+/// digits, `-`, `_` and `.`, and neither `.` nor `..`.
+pub(crate) fn resource_id(field: &str, value: &str) -> Result<(), Error> {
+    let plain = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if value.is_empty() || value == "." || value == ".." || !plain {
+        return Err(invalid(
+            field,
+            format!(
+                "{:?} is not a usable id; expected letters, digits, '-', '_' or '.', such as \"S01\"",
+                shorten(value)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The most characters of user input an error message quotes. Errors travel
 /// in gRPC trailers, which clients cap (8 KiB is common): an echoed
 /// 8,000-character name must not push the status past that.

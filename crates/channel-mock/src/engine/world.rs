@@ -312,12 +312,7 @@ impl Engine {
 
     fn seed_into(&self, state: &mut State, scenario: &Scenario) -> Result<Seeded, Error> {
         for (i, account) in scenario.accounts.iter().enumerate() {
-            if account.id.is_empty() || account.id.contains('/') {
-                return Err(invalid(
-                    &format!("accounts[{i}].id"),
-                    "an account id without slashes is required",
-                ));
-            }
+            super::validate::resource_id(&format!("accounts[{i}].id"), &account.id)?;
             let known = self
                 .inner
                 .config
@@ -351,6 +346,24 @@ impl Engine {
             ));
         }
         super::validate::domain(&field("domain"), &seed.domain)?;
+        if !seed.id.is_empty() {
+            super::validate::resource_id(&field("id"), &seed.id)?;
+        }
+        match &seed.cloud_identity {
+            Some(identity) if !identity.id.is_empty() => {
+                super::validate::resource_id(&field("cloudIdentity.id"), &identity.id)?;
+            }
+            Some(_) => {}
+            // Entitlements need a provisioned Cloud Identity; say so in the
+            // scenario's terms rather than as a failed provisioning call.
+            None if !seed.entitlements.is_empty() => {
+                return Err(invalid(
+                    &field("cloudIdentity"),
+                    "required for a customer with entitlements, e.g. {\"id\": \"C01\"}",
+                ));
+            }
+            None => {}
+        }
         let google = seed.owner == GOOGLE;
         if !google && !self.account_exists(state, &seed.owner) {
             return Err(invalid(
@@ -484,7 +497,7 @@ impl Engine {
         Ok(())
     }
 
-    fn account_exists(&self, state: &State, id: &str) -> bool {
+    pub(super) fn account_exists(&self, state: &State, id: &str) -> bool {
         self.inner.config.accounts.iter().any(|a| a.id == id)
             || state.accounts.iter().any(|a| a.id == id)
     }

@@ -13,7 +13,7 @@
 //! | POST | `/emulator/v1/time:advance` | `{"duration": "2592000s"}` | `{"time": ...}` |
 //! | POST | `/emulator/v1/time:set` | `{"time": "2027-01-01T00:00:00Z"}` | `{"time": ...}` |
 //! | GET | `/emulator/v1/events` | `?after=ID` (default 0) | `{"events": [...]}` |
-//! | POST | `/emulator/v1/subscriptions` | `{"endpoint": URL, "account": ID}` | `{"subscription": NAME}` |
+//! | POST | `/emulator/v1/subscriptions` | `{"endpoint": URL, "account": ID}` (account optional) | `{"subscription": NAME}` |
 //! | GET | `/emulator/v1/subscriptions` | – | `{"subscriptions": [...]}` |
 //! | POST | `/emulator/v1/customers:verifyDomain` | `{"cloudIdentityId": ID}` | `{"customers": [...]}` |
 //! | POST | `/emulator/v1/customers:changeDomain` | `{"cloudIdentityId": ID, "domain": D}` | `{"customers": [...]}` |
@@ -85,7 +85,23 @@ fn answer(
             )
         }),
         ("PUT", "/state") => {
-            let state: State = parse(body, "a state as GET /emulator/v1/state returns it")?;
+            // A struct also reads from a JSON array, and an empty one would
+            // silently replace everything with an empty state: a state is an
+            // object, as the state file's loader requires too.
+            let expected = "a state as GET /emulator/v1/state returns it";
+            let value: Value = parse(body, expected)?;
+            if !value.is_object() {
+                return Err(Error::rpc(
+                    Code::InvalidArgument,
+                    format!("the body is not {expected}: expected a JSON object"),
+                ));
+            }
+            let state: State = serde_json::from_value(value).map_err(|e| {
+                Error::rpc(
+                    Code::InvalidArgument,
+                    format!("the body is not {expected}: {e}"),
+                )
+            })?;
             engine.import_state(state)?;
             Ok(json!({}))
         }
@@ -132,16 +148,14 @@ fn answer(
         }
         ("POST", "/subscriptions") => {
             let input: Value = parse(body, "{\"endpoint\": \"http://127.0.0.1:9000/push\"}")?;
-            let endpoint = input
-                .get("endpoint")
-                .and_then(Value::as_str)
-                .filter(|e| e.starts_with("http://") || e.starts_with("https://"))
-                .ok_or_else(|| bad("endpoint", "required, an http:// or https:// URL"))?;
-            let account = input
-                .get("account")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            Ok(json!({ "subscription": engine.add_push(endpoint, account) }))
+            let endpoint = text(&input, "endpoint", "an http:// or https:// URL")?;
+            let account = match input.get("account") {
+                None | Some(Value::Null) => "",
+                Some(value) => value.as_str().ok_or_else(|| {
+                    bad("account", "expected an account id such as \"C0emulator\"")
+                })?,
+            };
+            Ok(json!({ "subscription": engine.add_push(endpoint, account)? }))
         }
         ("GET", "/subscriptions") => Ok(json!({ "subscriptions": engine.pushes() })),
         ("POST", "/customers:verifyDomain") => {
