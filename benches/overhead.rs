@@ -199,7 +199,7 @@ impl Bench {
     /// Runs `SEQUENTIAL` calls one after the other (latency).
     /// Runs `call` in bursts of concurrent callers when `burst`, one call
     /// after another otherwise.
-    fn measure<F, Fut>(&self, burst: bool, call: F) -> PerCall
+    fn bursts_or_sequential<F, Fut>(&self, burst: bool, call: F) -> PerCall
     where
         F: Fn() -> Fut,
         Fut: Future<Output = ()> + Send + 'static,
@@ -576,17 +576,17 @@ fn ratios(bench: &Bench, s: &Setup) {
                 0 => {
                     let (http, url) = (s.http.clone(), s.emulator_url.clone());
                     let call = move || bare_rest(http.clone(), url.clone());
-                    bench.measure(burst, call)
+                    bench.bursts_or_sequential(burst, call)
                 }
                 1 => {
                     let (t, o) = (s.rest_transport.clone(), rest_options.clone());
                     let call = move || through_transport(t.clone(), o.clone(), name.clone());
-                    bench.measure(burst, call)
+                    bench.bursts_or_sequential(burst, call)
                 }
                 _ => {
                     let client = s.rest_client.clone();
                     let call = move || through_client(client.clone(), name.clone());
-                    bench.measure(burst, call)
+                    bench.bursts_or_sequential(burst, call)
                 }
             }
         };
@@ -601,17 +601,17 @@ fn ratios(bench: &Bench, s: &Setup) {
                 0 => {
                     let g = s.grpc.clone();
                     let call = move || bare_grpc(g.clone(), name.clone());
-                    bench.measure(burst, call)
+                    bench.bursts_or_sequential(burst, call)
                 }
                 1 => {
                     let (t, o) = (s.grpc_transport.clone(), grpc_options.clone());
                     let call = move || through_transport(t.clone(), o.clone(), name.clone());
-                    bench.measure(burst, call)
+                    bench.bursts_or_sequential(burst, call)
                 }
                 _ => {
                     let client = s.grpc_client.clone();
                     let call = move || through_client(client.clone(), name.clone());
-                    bench.measure(burst, call)
+                    bench.bursts_or_sequential(burst, call)
                 }
             }
         };
