@@ -110,6 +110,11 @@ async fn a_file_of_the_wrong_shape_or_an_unknown_version_is_refused_and_left_unt
         ("\"state\"", false),
         (r#"{"nextId": 18446744073709551615}"#, false),
         (r#"{"customers": []}"#, false),
+        (r#"{"customers": {"accounts/A/customers/../x": {}}}"#, false),
+        (
+            r#"{"customers": {"accounts/A/customers/x": {"name": "accounts/A/customers/y"}}}"#,
+            false,
+        ),
         (r#"{"version": 2}"#, true),
         (r#"{"version": "1"}"#, true),
         (r#"{"version": 0, "customers": {}}"#, true),

@@ -1966,6 +1966,11 @@ async fn importing_a_state_that_is_not_an_object_is_refused_and_changes_nothing(
         "null",
         "\"state\"",
         r#"{"version":1,"nextId":18446744073709551615}"#,
+        // Records no request could reach, or stored under another name.
+        r#"{"version":1,"customers":{"accounts/C0emulator/customers/../x":{}}}"#,
+        r#"{"version":1,"customers":{"accounts/C0emulator/customers/x":{"name":"accounts/C0emulator/customers/y"}}}"#,
+        r#"{"version":1,"entitlements":{"accounts/C0emulator/customers/x/entitlements/./e":{}}}"#,
+        r#"{"version":1,"changes":{"not/a/name":{}}}"#,
     ] {
         let (status, answer) = admin(&emulator, "PUT", "/state", body).await;
         assert_eq!(status, 400, "{body}: {answer}");

@@ -235,6 +235,9 @@ impl Engine {
                 ),
             ));
         }
+        state
+            .check_names()
+            .map_err(|problem| super::errors::invalid("state", problem))?;
         state.restore_counters();
         *self.write() = state;
         Ok(())

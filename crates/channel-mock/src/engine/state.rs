@@ -74,6 +74,103 @@ pub struct State {
     pub(crate) next_sweep: Option<Instant>,
 }
 
+impl State {
+    /// Checks that every stored record sits under a well-formed name of its
+    /// kind and carries that name itself, as the emulator stores them. A
+    /// state read from outside (a file, `PUT /emulator/v1/state`) with a
+    /// key such as `accounts/A/customers/../x` would otherwise hold records
+    /// no request can reach. The error names the member and the key.
+    pub(crate) fn check_names(&self) -> Result<(), String> {
+        use channel_types::names::{
+            ChannelPartnerLinkRef, ChannelPartnerRepricingConfigRef, CustomerRef,
+            CustomerRepricingConfigRef, EntitlementRef,
+        };
+        fn check<T>(
+            member: &str,
+            form: &str,
+            records: &BTreeMap<String, T>,
+            well_formed: impl Fn(&str) -> bool,
+            name_of: impl Fn(&T) -> Option<&str>,
+        ) -> Result<(), String> {
+            for (key, record) in records {
+                let odd_segment = key
+                    .split('/')
+                    .any(|segment| matches!(segment, "" | "." | ".."));
+                if odd_segment || key.chars().any(char::is_control) || !well_formed(key) {
+                    return Err(format!(
+                        "{member}: {:?} is not a name of the form {form}",
+                        super::validate::shorten(key)
+                    ));
+                }
+                if let Some(name) = name_of(record)
+                    && name != key
+                {
+                    return Err(format!(
+                        "{member}: the record under {:?} is named {:?}; a record is stored \
+                         under its own name",
+                        super::validate::shorten(key),
+                        super::validate::shorten(name)
+                    ));
+                }
+            }
+            Ok(())
+        }
+        let entitlement = |k: &str| EntitlementRef::parse(k).is_ok();
+        check(
+            "customers",
+            "accounts/{account}/customers/{customer}",
+            &self.customers,
+            |k| CustomerRef::parse(k).is_ok(),
+            |c| Some(c.name.as_str()),
+        )?;
+        check(
+            "entitlements",
+            "accounts/{account}/customers/{customer}/entitlements/{entitlement}",
+            &self.entitlements,
+            entitlement,
+            |e| Some(e.name.as_str()),
+        )?;
+        check(
+            "links",
+            "accounts/{account}/channelPartnerLinks/{link}",
+            &self.links,
+            |k| ChannelPartnerLinkRef::parse(k).is_ok(),
+            |l| Some(l.name.as_str()),
+        )?;
+        check(
+            "customerRepricing",
+            "accounts/{account}/customers/{customer}/customerRepricingConfigs/{config}",
+            &self.customer_repricing,
+            |k| CustomerRepricingConfigRef::parse(k).is_ok(),
+            |c| Some(c.name.as_str()),
+        )?;
+        check(
+            "partnerRepricing",
+            "accounts/{account}/channelPartnerLinks/{link}/channelPartnerRepricingConfigs/{config}",
+            &self.partner_repricing,
+            |k| ChannelPartnerRepricingConfigRef::parse(k).is_ok(),
+            |c| Some(c.name.as_str()),
+        )?;
+        check(
+            "changes",
+            "{entitlement}/changes/{sequence}",
+            &self.changes,
+            |k| {
+                k.rsplit_once("/changes/")
+                    .is_some_and(|(e, sequence)| entitlement(e) && !sequence.contains('/'))
+            },
+            |_| None,
+        )?;
+        check(
+            "pending",
+            "accounts/{account}/customers/{customer}/entitlements/{entitlement}",
+            &self.pending,
+            entitlement,
+            |_| None,
+        )
+    }
+}
+
 /// The version of the state file format this emulator reads and writes.
 pub(crate) const STATE_VERSION: u64 = 1;
 

@@ -118,6 +118,9 @@ pub fn load_state(path: &Path) -> Result<State, EmulatorError> {
             format!("nextId {} is out of range", state.next_id),
         ));
     }
+    state
+        .check_names()
+        .map_err(|problem| corrupt(path, problem))?;
     Ok(state)
 }
 
