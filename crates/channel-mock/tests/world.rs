@@ -1943,6 +1943,13 @@ async fn a_scenario_refuses_ids_that_make_no_valid_resource_name() {
                                   "entitlements": [{"offer": "ws-business-standard-flexible"}]}]}),
             "customers[0].cloudIdentity",
         ),
+        (
+            json!({"customers": [{"owner": "C0emulator", "domain": "x6.example",
+                                  "cloudIdentity": {"id": "C777"},
+                                  "entitlements": [{"offer": "ws-business-standard-flexible",
+                                                    "numUnits": -3}]}]}),
+            "customers[0].entitlements[0]",
+        ),
     ] {
         let (status, answer) = admin(&emulator, "POST", "/scenario", &body.to_string()).await;
         assert_eq!(status, 400, "{body}: {answer}");

@@ -464,7 +464,11 @@ impl Engine {
                         .collect(),
                     ..Default::default()
                 };
-                let made = self.new_entitlement(state, &name, &input, offer, sku)?;
+                // Named as the scenario names it: the engine's own check
+                // speaks of the API's request fields.
+                let made = self
+                    .new_entitlement(state, &name, &input, offer, sku)
+                    .map_err(|err| invalid(&field(&format!("entitlements[{j}]")), err.message()))?;
                 seeded.entitlements.push(made.name.clone());
                 state.entitlements.insert(made.name.clone(), made);
             }
