@@ -1987,3 +1987,23 @@ async fn importing_a_state_that_is_not_an_object_is_refused_and_changes_nothing(
     assert_eq!(before["customers"], after["customers"]);
     assert_ne!(after["customers"], json!({}));
 }
+
+#[tokio::test]
+async fn control_requests_that_do_not_parse_are_explained_in_googles_words() {
+    let emulator = start().await;
+    for (path, body, says) in [
+        (
+            "/time:advance",
+            "not json",
+            "Invalid JSON payload received. Unexpected token",
+        ),
+        ("/time:advance", r#"{"duration": 5}"#, "a duration such as"),
+        ("/time:set", r#"{"time": "#, "Unexpected end of input"),
+    ] {
+        let (status, answer) = admin(&emulator, "POST", path, body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{body}: {message}");
+        assert!(!message.contains("expected value at line"), "{message}");
+    }
+}

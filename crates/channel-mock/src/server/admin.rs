@@ -225,7 +225,9 @@ fn bad(field: &str, description: &str) -> Error {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8], expected: &str) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| {
+    // The strict reader words its errors as Google's servers do, with the
+    // JSON path of the member at fault.
+    channel_types::json::from_slice_strict(body).map_err(|e| {
         Error::rpc(
             Code::InvalidArgument,
             format!("the body is not {expected}: {e}"),
