@@ -145,8 +145,12 @@ pub(crate) async fn send(
             .header("content-type", "application/json")
             .body(body.to_string());
     }
-    let unreachable =
-        |e: reqwest::Error| Failure::Unreachable(format!("emulator: {method} {url}: {e}"));
+    let unreachable = |e: reqwest::Error| {
+        Failure::Unreachable(format!(
+            "emulator: {method} {url}: {}",
+            unreachable_reason(&e, timeout)
+        ))
+    };
     let response = request.send().await.map_err(unreachable)?;
     let status = response.status();
     let text = response.text().await.map_err(unreachable)?;
@@ -168,6 +172,23 @@ pub(crate) async fn send(
         });
     }
     Ok(value)
+}
+
+/// Why the emulator gave no answer, said for a person: whether nothing
+/// listens there, it was too slow, or the connection broke, with the
+/// system's own reason last (such as "Connection refused").
+fn unreachable_reason(error: &reqwest::Error, timeout: std::time::Duration) -> String {
+    let mut root: &dyn std::error::Error = error;
+    while let Some(source) = root.source() {
+        root = source;
+    }
+    if error.is_timeout() {
+        format!("no answer within {} s", timeout.as_secs())
+    } else if error.is_connect() {
+        format!("cannot connect; is the emulator running there? ({root})")
+    } else {
+        format!("the connection broke before an answer ({root})")
+    }
 }
 
 #[cfg(test)]
@@ -221,5 +242,20 @@ mod tests {
             )
         );
         assert_eq!(Control::Reset.request(), ("POST", ":reset", None));
+    }
+
+    #[tokio::test]
+    async fn an_emulator_that_is_not_there_is_said_plainly() {
+        // A port just freed: nothing listens on it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let base = format!("http://127.0.0.1:{port}");
+        let failure = send(&base, &Control::Now, Duration::from_secs(5))
+            .await
+            .unwrap_err();
+        let text = failure.to_string();
+        assert!(text.contains("is the emulator running there?"), "{text}");
+        assert!(!text.contains("error sending request"), "{text}");
     }
 }
