@@ -72,18 +72,47 @@ pub enum ErrorDetail {
     LocalizedMessage(LocalizedMessage),
     /// Server-side debugging data.
     DebugInfo(DebugInfo),
-    /// A detail of a type this crate does not decode, kept as it came.
-    ///
-    /// Over gRPC it arrives packed: `any` holds its type URL and bytes.
-    /// In a REST error it arrives as JSON, which has no binary form without
-    /// the type's schema: `any` then holds only the type URL, and `json`
-    /// the detail's members (without `"@type"`), written back as they came.
-    Other {
-        /// The type URL, and the packed message when it came packed.
-        any: Any,
-        /// The detail's proto3 JSON members, when it came as JSON.
-        json: Option<serde_json::Map<String, serde_json::Value>>,
-    },
+    /// A detail of a type this crate does not decode, kept as it came (see
+    /// [`UnknownDetail`]).
+    Other(UnknownDetail),
+}
+
+/// A `Status.details` entry of a type this crate does not decode, kept so
+/// that nothing the server said is lost.
+///
+/// Over gRPC it arrives packed: `value` holds the message's bytes. In a REST
+/// error it arrives as proto3 JSON, which has no binary form without the
+/// type's schema: `value` is then empty and `json` holds the detail's
+/// members (without `"@type"`), written back as they came.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct UnknownDetail {
+    /// The detail's type URL, e.g. `type.googleapis.com/vendor.Hint`.
+    pub type_url: String,
+    /// The packed message, when it came packed.
+    pub value: Vec<u8>,
+    /// The detail's proto3 JSON members, when it came as JSON.
+    pub json: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl UnknownDetail {
+    /// A detail that came packed in an `Any`.
+    pub fn from_any(any: Any) -> Self {
+        UnknownDetail {
+            type_url: any.type_url,
+            value: any.value,
+            json: None,
+        }
+    }
+
+    /// The detail packed in an `Any`; one that came as JSON carries its type
+    /// URL alone.
+    pub fn to_any(&self) -> Any {
+        Any {
+            type_url: self.type_url.clone(),
+            value: self.value.clone(),
+        }
+    }
 }
 
 impl ErrorDetail {
@@ -110,7 +139,7 @@ impl ErrorDetail {
             n if n == DebugInfo::full_name() => unpack(&any).map(ErrorDetail::DebugInfo),
             _ => None,
         };
-        decoded.unwrap_or(ErrorDetail::Other { any, json: None })
+        decoded.unwrap_or_else(|| ErrorDetail::Other(UnknownDetail::from_any(any)))
     }
 
     /// Decodes one detail of a REST error (a proto3 JSON object with an
@@ -123,7 +152,7 @@ impl ErrorDetail {
     ///
     /// let newer = serde_json::json!({"@type": "type.googleapis.com/vendor.Hint", "x": 1});
     /// let detail = ErrorDetail::from_json(newer.clone())?;
-    /// assert!(matches!(&detail, ErrorDetail::Other { any, json: Some(_) } if any.type_url.ends_with("vendor.Hint")));
+    /// assert!(matches!(&detail, ErrorDetail::Other(d) if d.json.is_some() && d.type_url.ends_with("vendor.Hint")));
     /// assert_eq!(detail.to_json()?, newer);
     /// # Ok::<(), channel_types::wkt::AnyError>(())
     /// ```
@@ -137,13 +166,11 @@ impl ErrorDetail {
             Err(AnyError::UnknownType(type_url)) => {
                 let mut json = members;
                 json.remove("@type");
-                Ok(ErrorDetail::Other {
-                    any: Any {
-                        type_url,
-                        value: Vec::new(),
-                    },
+                Ok(ErrorDetail::Other(UnknownDetail {
+                    type_url,
+                    value: Vec::new(),
                     json: Some(json),
-                })
+                }))
             }
             Err(other) => Err(other),
         }
@@ -153,15 +180,13 @@ impl ErrorDetail {
     /// error carries. A detail kept as JSON is written back as it came.
     pub fn to_json(&self) -> Result<serde_json::Value, AnyError> {
         match self {
-            ErrorDetail::Other {
-                any,
+            ErrorDetail::Other(UnknownDetail {
+                type_url,
                 json: Some(members),
-            } => {
+                ..
+            }) => {
                 let mut object = serde_json::Map::new();
-                object.insert(
-                    "@type".into(),
-                    serde_json::Value::String(any.type_url.clone()),
-                );
+                object.insert("@type".into(), serde_json::Value::String(type_url.clone()));
                 object.extend(members.clone());
                 Ok(serde_json::Value::Object(object))
             }
@@ -184,7 +209,7 @@ impl ErrorDetail {
             ErrorDetail::Help(m) => Any::from_msg(m),
             ErrorDetail::LocalizedMessage(m) => Any::from_msg(m),
             ErrorDetail::DebugInfo(m) => Any::from_msg(m),
-            ErrorDetail::Other { any, .. } => return any.clone(),
+            ErrorDetail::Other(detail) => return detail.to_any(),
         };
         packed.unwrap_or_default()
     }
@@ -539,7 +564,7 @@ mod tests {
         );
         assert_eq!(err.field_violations()[0].field, "name");
         assert_eq!(err.retry_delay(), Some(Duration::from_secs(2)));
-        assert!(matches!(err.details()[3], ErrorDetail::Other { .. }));
+        assert!(matches!(err.details()[3], ErrorDetail::Other(_)));
         // Nothing is lost on the way back.
         assert_eq!(err.to_status(), status);
         assert_eq!(

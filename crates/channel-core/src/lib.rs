@@ -71,7 +71,7 @@ pub use client::{
     RUSTC_VERSION, Stubs, USER_AGENT_PRODUCT,
 };
 pub use endpoint::EndpointUrl;
-pub use error::{Error, ErrorDetail, ErrorKind, Result};
+pub use error::{Error, ErrorDetail, ErrorKind, Result, UnknownDetail};
 pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
 pub use mtls::{
     CertificatePem, ClientCertificate, MTLS_ENDPOINT, USE_CLIENT_CERTIFICATE_ENV,

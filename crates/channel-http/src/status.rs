@@ -224,7 +224,7 @@ mod tests {
         let body = br#"{"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT",
             "details": [{"@type": "type.googleapis.com/google.rpc.NewerDetail", "hint": {"x": 1}}]}}"#;
         let err = error_from_response(400, body);
-        let [ErrorDetail::Other { any, .. }] = err.details() else {
+        let [ErrorDetail::Other(any)] = err.details() else {
             panic!("expected one kept detail, got {:?}", err.details());
         };
         assert_eq!(any.type_url, "type.googleapis.com/google.rpc.NewerDetail");
@@ -283,13 +283,12 @@ mod tests {
     fn envelope_round_trip() {
         let err = Error::rpc(Code::AlreadyExists, "exists")
             .with_reason("DUPLICATE", "cloudchannel.googleapis.com")
-            .with_detail(ErrorDetail::Other {
-                any: channel_types::wkt::Any {
+            .with_detail(ErrorDetail::Other(channel_core::UnknownDetail::from_any(
+                channel_types::wkt::Any {
                     type_url: "type.googleapis.com/x.Unknown".into(),
                     value: vec![1],
                 },
-                json: None,
-            });
+            )));
         let envelope = error_envelope(&err);
         assert_eq!(envelope["error"]["code"], 409);
         assert_eq!(envelope["error"]["status"], "ALREADY_EXISTS");

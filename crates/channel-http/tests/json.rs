@@ -137,7 +137,7 @@ async fn an_error_detail_of_a_type_newer_than_the_schema_is_kept() {
         .details()
         .iter()
         .filter_map(|d| match d {
-            other @ ErrorDetail::Other { .. } => Some(other.to_json().unwrap()),
+            other @ ErrorDetail::Other(_) => Some(other.to_json().unwrap()),
             _ => None,
         })
         .collect();

@@ -228,7 +228,7 @@ async fn an_unknown_detail_type_is_kept_as_other_and_a_malformed_one_skipped() {
     assert_eq!(err.reason(), Some("CUSTOMER_NOT_FOUND"));
     assert_eq!(err.details().len(), 2);
     assert!(
-        matches!(&err.details()[0], ErrorDetail::Other { any, .. } if any.type_url.ends_with("vendor.FutureDetail"))
+        matches!(&err.details()[0], ErrorDetail::Other(any) if any.type_url.ends_with("vendor.FutureDetail"))
     );
     assert!(matches!(err.details()[1], ErrorDetail::ErrorInfo(_)));
 }

@@ -45,7 +45,7 @@ pub use channel_core::{
     DEFAULT_TIMEOUT, DEFAULT_UNIVERSE_DOMAIN, EMULATOR_HOST_ENV, EndpointUrl, Error, ErrorDetail,
     ErrorKind, LroCall, MTLS_ENDPOINT, NO_RETRY_METHODS, Operation, Operations, PollingPolicy,
     Result, RetryPolicy, Stubs, UNIVERSE_DOMAIN_ENV, USE_CLIENT_CERTIFICATE_ENV,
-    USE_MTLS_ENDPOINT_ENV, UseMtlsEndpoint, credentials, pagination, validation,
+    USE_MTLS_ENDPOINT_ENV, UnknownDetail, UseMtlsEndpoint, credentials, pagination, validation,
 };
 pub use channel_types::{longrunning, methods, model, names, rpc, r#type, wkt};
 
