@@ -1,45 +1,23 @@
 //! The emulator's REST face reads request bodies strictly, as Google's
 //! servers do, and names fields in its errors by their JSON names.
 
-use std::time::Duration;
+mod support;
 
 use channel_mock::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
 const CUSTOMERS: &str = "/v1/accounts/C0emulator/customers";
 
-/// One HTTP/1.1 request on a fresh connection; the status code and body.
+/// One HTTP/1.1 request on a fresh connection; the status code and the
+/// body as JSON (null when it is not JSON).
 async fn http_call(
     addr: std::net::SocketAddr,
     method: &str,
     path: &str,
     body: &str,
 ) -> (u16, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    tokio::time::timeout(
-        Duration::from_secs(10),
-        stream.read_to_string(&mut response),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| serde_json::from_str(b).unwrap_or(Value::Null))
-        .unwrap_or(Value::Null);
-    (status, body)
+    let (status, _, body) = support::http_call(addr, method, path, "", body).await;
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
 fn violations(envelope: &Value) -> Vec<(String, String)> {
