@@ -12,6 +12,7 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let lock = manifest.join("../../Cargo.lock");
     println!("cargo:rerun-if-changed={}", lock.display());
+    println!("cargo:rerun-if-changed=../../build-support/locked_version.rs");
     let version = std::fs::read_to_string(&lock)
         .ok()
         .and_then(|text| locked_version(&text, DEPENDENCY))
@@ -19,16 +20,4 @@ fn main() {
     println!("cargo:rustc-env=CHANNEL_REQWEST_VERSION={version}");
 }
 
-/// The `version` line that follows `name = "<name>"` in a lock file.
-fn locked_version(lock: &str, name: &str) -> Option<String> {
-    let header = format!("name = \"{name}\"");
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == header {
-            let next = lines.next()?.trim();
-            let version = next.strip_prefix("version = \"")?.strip_suffix('"')?;
-            return Some(version.to_string());
-        }
-    }
-    None
-}
+include!("../../build-support/locked_version.rs");
