@@ -166,6 +166,8 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
         collect_services(&dir, &target, &mut out)?;
         out.insert(format!("{target}/mod.rs"), tables::stubs_mod());
     }
+    // The emulator's adapters, engine dispatch and mocks.
+    out.extend(crate::mock_tables::outputs(&schema.pool)?);
 
     for (path, text) in out.iter_mut() {
         if path.ends_with(".rs") {

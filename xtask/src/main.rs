@@ -6,6 +6,7 @@
 //!   the committed output differs.
 
 mod codegen;
+mod mock_tables;
 mod schema;
 mod tables;
 

@@ -530,19 +530,23 @@ fn external_path(message: &MessageDescriptor) -> String {
     rust_path_in("::channel_types", message)
 }
 
-struct CoreMethod {
-    service_field: &'static str,
-    table: String,
-    snake: String,
-    summary: String,
-    input: String,
-    output: String,
-    lro: Option<(String, String)>,
-    request_id: bool,
-    deprecated: bool,
+/// One RPC as the per-method tables of the other crates name it.
+pub(crate) struct CoreMethod {
+    pub(crate) service_field: &'static str,
+    pub(crate) table: String,
+    pub(crate) snake: String,
+    pub(crate) summary: String,
+    pub(crate) input: String,
+    pub(crate) output: String,
+    pub(crate) lro: Option<(String, String)>,
+    pub(crate) request_id: bool,
+    pub(crate) deprecated: bool,
 }
 
-fn core_methods(pool: &DescriptorPool) -> Result<Vec<(String, Vec<CoreMethod>)>, String> {
+/// Every RPC of every service, by service full name, in schema order.
+pub(crate) fn core_methods(
+    pool: &DescriptorPool,
+) -> Result<Vec<(String, Vec<CoreMethod>)>, String> {
     let http = extension(pool, "google.api.http")?;
     let operation_info = extension(pool, "google.longrunning.operation_info")?;
     let mut services = Vec::new();

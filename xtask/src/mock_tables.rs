@@ -1,0 +1,206 @@
+//! The emulator's per-method code: the service traits over the engine, the
+//! gRPC and REST adapters, and the mockall mocks, one entry per RPC of the
+//! schema.
+//!
+//! Each file is `include!`d by the hand-written module that holds its
+//! generic part (`Engine::serve`, `GrpcService::unary`, the REST `unary`),
+//! so that it sees what that module sees; nothing here is a module of its
+//! own, and so no file starts with an inner doc comment.
+
+use std::fmt::Write as _;
+
+use heck::ToSnakeCase as _;
+use prost_reflect::DescriptorPool;
+
+use crate::tables::{CoreMethod, core_methods};
+
+const DIR: &str = "crates/channel-mock/src/generated";
+
+/// Every file of this generator, by its path from the workspace root.
+pub(crate) fn outputs(pool: &DescriptorPool) -> Result<Vec<(String, String)>, String> {
+    let services = core_methods(pool)?;
+    Ok(vec![
+        (format!("{DIR}/engine.rs"), engine(&services)),
+        (format!("{DIR}/grpc.rs"), grpc(&services)),
+        (format!("{DIR}/rest.rs"), rest(&services)),
+        (format!("{DIR}/mocks.rs"), mocks(&services)),
+    ])
+}
+
+/// `CloudChannelService` from `google.cloud.channel.v1.CloudChannelService`.
+fn trait_name(service: &str) -> &str {
+    service.rsplit('.').next().unwrap_or(service)
+}
+
+/// The `fn` line of a service trait method, up to its body.
+fn trait_signature(m: &CoreMethod) -> String {
+    format!(
+        "fn {}(&self, request: {}, options: ::channel_core::CallOptions) \
+         -> ::channel_core::BoxFuture<'_, ::channel_core::Result<{}>>",
+        m.snake, m.input, m.output
+    )
+}
+
+/// The engine behind the service traits: each RPC runs the engine method of
+/// the same name through `Engine::serve`. The traits are named by their
+/// full paths and never imported, so that an RPC the engine lacks is
+/// reported as a missing engine method, not as the trait method of that
+/// name taking other arguments.
+fn engine(services: &[(String, Vec<CoreMethod>)]) -> String {
+    let mut s = String::from(
+        "// The service traits over the engine: every RPC goes through `Engine::serve`\n\
+         // to the engine method of the same name, `fn(&self, &Caller, Request) ->\n\
+         // Result<Response>`. A new RPC fails to compile here until the engine has it.\n",
+    );
+    for (service, methods) in services {
+        let _ = writeln!(
+            s,
+            "\n#[allow(deprecated)]\nimpl ::channel_core::{} for Engine {{",
+            trait_name(service)
+        );
+        for m in methods {
+            let _ = writeln!(s, "    {} {{", trait_signature(m));
+            let _ = writeln!(
+                s,
+                "        self.serve(\"{0}\", options, move |engine, caller| engine.{0}(caller, request))",
+                m.snake
+            );
+            s += "    }\n\n";
+        }
+        s += "}\n";
+    }
+    s
+}
+
+/// tonic's server traits over the engine, each method one `GrpcService::unary`.
+fn grpc(services: &[(String, Vec<CoreMethod>)]) -> String {
+    let mut s = String::from(
+        "// tonic's server traits: every RPC is `GrpcService::unary` over the engine's\n\
+         // implementation of the service trait.\n",
+    );
+    for (service, methods) in services {
+        let name = trait_name(service);
+        let _ = writeln!(
+            s,
+            "\n#[tonic::async_trait]\n#[allow(deprecated)]\n\
+             impl crate::stubs::{}_server::{name} for GrpcService {{",
+            name.to_snake_case()
+        );
+        for m in methods {
+            let _ = writeln!(
+                s,
+                "    async fn {}(&self, request: tonic::Request<{}>) \
+                 -> std::result::Result<tonic::Response<{}>, tonic::Status> {{",
+                m.snake, m.input, m.output
+            );
+            let _ = writeln!(
+                s,
+                "        self.unary(request, channel_core::{name}::{}).await",
+                m.snake
+            );
+            s += "    }\n\n";
+        }
+        s += "}\n";
+    }
+    s
+}
+
+/// The REST dispatch: the method a route found, by its gRPC path, to the
+/// REST `unary` over the engine's implementation of the service trait. The
+/// paths are constants read from the method table, so a name that is not
+/// in it does not compile.
+fn rest(services: &[(String, Vec<CoreMethod>)]) -> String {
+    let mut s = String::from(
+        "// The REST dispatch: from the method of a route to the engine's implementation\n\
+         // of it, each RPC decoded into its own request type.\n\n",
+    );
+    s += "/// Runs the method `route` found, decoding its request from the query and body.\n";
+    s += "#[allow(deprecated)]\n";
+    s += "async fn dispatch(\n    engine: &crate::engine::Engine,\n    \
+          route: &::channel_http::transcoding::RouteMatch,\n    query: Option<&str>,\n    \
+          body: &[u8],\n    options: ::channel_core::CallOptions,\n\
+          ) -> ::channel_core::Result<super::reply::Reply> {\n";
+    s += "    match route.method().grpc_path {\n";
+    for (service, methods) in services {
+        let name = trait_name(service);
+        for m in methods {
+            let _ = writeln!(
+                s,
+                "        grpc_paths::{} => unary(engine, route, query, body, options, \
+                 channel_core::{name}::{}).await,",
+                m.table, m.snake
+            );
+        }
+    }
+    s += "        other => Err(::channel_core::Error::rpc(\n            \
+          ::channel_types::rpc::Code::Unimplemented,\n            \
+          format!(\"{other} has no REST handler\"),\n        )),\n    }\n}\n";
+    s += "\n/// The gRPC path of every method, from the method table, to match on.\nmod grpc_paths {\n";
+    for (service, methods) in services {
+        let module = trait_name(service).to_snake_case();
+        let _ = writeln!(s, "    pub(super) mod {module} {{");
+        s += "        use ::channel_types::methods;\n";
+        for m in methods {
+            let constant = m.table.rsplit("::").next().unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "        pub(crate) const {constant}: &str = methods::{}.grpc_path;",
+                m.table
+            );
+        }
+        s += "    }\n";
+    }
+    s += "}\n";
+    s
+}
+
+/// mockall mocks: a synchronous `...Answers` trait per service that mockall
+/// mocks, and the async service trait over it.
+fn mocks(services: &[(String, Vec<CoreMethod>)]) -> String {
+    let mut s = String::from(
+        "// mockall mocks of the service traits: mockall mocks a synchronous twin of\n\
+         // each trait, and the mock implements the async trait with ready futures.\n",
+    );
+    for (service, methods) in services {
+        let name = trait_name(service);
+        let answers = format!("{name}Answers");
+        let answer_fn = |m: &CoreMethod| {
+            format!(
+                "fn {}(&self, request: {}, options: ::channel_core::CallOptions) \
+                 -> ::channel_core::Result<{}>;",
+                m.snake, m.input, m.output
+            )
+        };
+        let _ = writeln!(
+            s,
+            "\n/// The synchronous shape of `{name}` that the mock implements."
+        );
+        let _ = writeln!(s, "pub trait {answers}: Send + Sync {{");
+        for m in methods {
+            let _ = writeln!(s, "    /// See `channel_core::{name}::{}`.", m.snake);
+            let _ = writeln!(s, "    {}", answer_fn(m));
+        }
+        s += "}\n";
+        let _ = writeln!(
+            s,
+            "\nmockall::mock! {{\n    /// A mock of `{name}`.\n    pub {name} {{}}\n\n    \
+             impl {answers} for {name} {{"
+        );
+        for m in methods {
+            let _ = writeln!(s, "        {}", answer_fn(m));
+        }
+        s += "    }\n}\n";
+        let _ = writeln!(s, "\nimpl ::channel_core::{name} for Mock{name} {{");
+        for m in methods {
+            let _ = writeln!(s, "    {} {{", trait_signature(m));
+            let _ = writeln!(
+                s,
+                "        Box::pin(std::future::ready({answers}::{}(self, request, options)))",
+                m.snake
+            );
+            s += "    }\n\n";
+        }
+        s += "}\n";
+    }
+    s
+}
