@@ -12,6 +12,7 @@
 //! | `http`     | yes     | the REST/JSON transport ([`http::HttpTransport`], reqwest + rustls) |
 //! | `grpc`     | no      | the gRPC transport (`grpc::GrpcTransport`, tonic + rustls) |
 //! | `emulator` | no      | the in-process emulator (`emulator::Emulator`) |
+//! | `mocks`    | no      | mockall mocks of the service traits (`emulator::mocks`), with `emulator` |
 //!
 //! # Quickstart
 //!
