@@ -20,10 +20,17 @@
 //! assert!(products.products.iter().any(|p| p.name == "products/google-workspace"));
 //! # });
 //! ```
+//!
+//! | feature | default | what it brings |
+//! |---------|---------|----------------|
+//! | `mocks` | no      | the module `mocks`: mockall mocks of the service traits, pulling in mockall |
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub(crate) mod catalog;
 mod engine;
 #[cfg(feature = "mocks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mocks")))]
 pub mod mocks;
 mod server;
 
