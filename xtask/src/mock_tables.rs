@@ -22,7 +22,7 @@ pub(crate) fn outputs(pool: &DescriptorPool) -> Result<Vec<(String, String)>, St
     Ok(vec![
         (format!("{DIR}/engine.rs"), engine(&services)),
         (format!("{DIR}/grpc.rs"), grpc(&services)),
-        (format!("{DIR}/rest.rs"), rest(&services)),
+        (format!("{DIR}/rest.rs"), rest(&services)?),
         (format!("{DIR}/mocks.rs"), mocks(&services)),
     ])
 }
@@ -105,11 +105,22 @@ fn grpc(services: &[(String, Vec<CoreMethod>)]) -> String {
     s
 }
 
-/// The REST dispatch: the method a route found, by its gRPC path, to the
-/// REST `unary` over the engine's implementation of the service trait. The
-/// paths are constants read from the method table, so a name that is not
-/// in it does not compile.
-fn rest(services: &[(String, Vec<CoreMethod>)]) -> String {
+/// The REST dispatch: the method a route found, by its name, to the REST
+/// `unary` over the engine's implementation of the service trait. The names
+/// are constants read from the method table, so one that is not in it does
+/// not compile; matching the short name rather than the gRPC path keeps the
+/// comparisons as cheap as they can be, which needs names unique across
+/// services (checked here).
+fn rest(services: &[(String, Vec<CoreMethod>)]) -> Result<String, String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for m in services.iter().flat_map(|(_, methods)| methods) {
+        if !seen.insert(m.snake.as_str()) {
+            return Err(format!(
+                "two services have a method `{}`: the REST dispatch matches on names",
+                m.snake
+            ));
+        }
+    }
     let mut s = String::from(
         "// The REST dispatch: from the method of a route to the engine's implementation\n\
          // of it, each RPC decoded into its own request type.\n\n",
@@ -120,13 +131,13 @@ fn rest(services: &[(String, Vec<CoreMethod>)]) -> String {
           route: &::channel_http::transcoding::RouteMatch,\n    query: Option<&str>,\n    \
           body: &[u8],\n    options: ::channel_core::CallOptions,\n\
           ) -> ::channel_core::Result<super::reply::Reply> {\n";
-    s += "    match route.method().grpc_path {\n";
+    s += "    match route.method().name {\n";
     for (service, methods) in services {
         let name = trait_name(service);
         for m in methods {
             let _ = writeln!(
                 s,
-                "        grpc_paths::{} => unary(engine, route, query, body, options, \
+                "        method_names::{} => unary(engine, route, query, body, options, \
                  channel_core::{name}::{}).await,",
                 m.table, m.snake
             );
@@ -135,7 +146,8 @@ fn rest(services: &[(String, Vec<CoreMethod>)]) -> String {
     s += "        other => Err(::channel_core::Error::rpc(\n            \
           ::channel_types::rpc::Code::Unimplemented,\n            \
           format!(\"{other} has no REST handler\"),\n        )),\n    }\n}\n";
-    s += "\n/// The gRPC path of every method, from the method table, to match on.\nmod grpc_paths {\n";
+    s +=
+        "\n/// The name of every method, from the method table, to match on.\nmod method_names {\n";
     for (service, methods) in services {
         let module = trait_name(service).to_snake_case();
         let _ = writeln!(s, "    pub(super) mod {module} {{");
@@ -144,14 +156,14 @@ fn rest(services: &[(String, Vec<CoreMethod>)]) -> String {
             let constant = m.table.rsplit("::").next().unwrap_or_default();
             let _ = writeln!(
                 s,
-                "        pub(crate) const {constant}: &str = methods::{}.grpc_path;",
+                "        pub(crate) const {constant}: &str = methods::{}.name;",
                 m.table
             );
         }
         s += "    }\n";
     }
     s += "}\n";
-    s
+    Ok(s)
 }
 
 /// mockall mocks: a synchronous `...Answers` trait per service that mockall

@@ -13,8 +13,8 @@ async fn dispatch(
     body: &[u8],
     options: ::channel_core::CallOptions,
 ) -> ::channel_core::Result<super::reply::Reply> {
-    match route.method().grpc_path {
-        grpc_paths::cloud_channel_service::LIST_CUSTOMERS => {
+    match route.method().name {
+        method_names::cloud_channel_service::LIST_CUSTOMERS => {
             unary(
                 engine,
                 route,
@@ -25,7 +25,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::GET_CUSTOMER => {
+        method_names::cloud_channel_service::GET_CUSTOMER => {
             unary(
                 engine,
                 route,
@@ -36,7 +36,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST => {
+        method_names::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST => {
             unary(
                 engine,
                 route,
@@ -47,7 +47,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CREATE_CUSTOMER => {
+        method_names::cloud_channel_service::CREATE_CUSTOMER => {
             unary(
                 engine,
                 route,
@@ -58,7 +58,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::UPDATE_CUSTOMER => {
+        method_names::cloud_channel_service::UPDATE_CUSTOMER => {
             unary(
                 engine,
                 route,
@@ -69,7 +69,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::DELETE_CUSTOMER => {
+        method_names::cloud_channel_service::DELETE_CUSTOMER => {
             unary(
                 engine,
                 route,
@@ -80,7 +80,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::IMPORT_CUSTOMER => {
+        method_names::cloud_channel_service::IMPORT_CUSTOMER => {
             unary(
                 engine,
                 route,
@@ -91,7 +91,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::PROVISION_CLOUD_IDENTITY => {
+        method_names::cloud_channel_service::PROVISION_CLOUD_IDENTITY => {
             unary(
                 engine,
                 route,
@@ -102,7 +102,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_ENTITLEMENTS => {
+        method_names::cloud_channel_service::LIST_ENTITLEMENTS => {
             unary(
                 engine,
                 route,
@@ -113,7 +113,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_TRANSFERABLE_SKUS => {
+        method_names::cloud_channel_service::LIST_TRANSFERABLE_SKUS => {
             unary(
                 engine,
                 route,
@@ -124,7 +124,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_TRANSFERABLE_OFFERS => {
+        method_names::cloud_channel_service::LIST_TRANSFERABLE_OFFERS => {
             unary(
                 engine,
                 route,
@@ -135,7 +135,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::GET_ENTITLEMENT => {
+        method_names::cloud_channel_service::GET_ENTITLEMENT => {
             unary(
                 engine,
                 route,
@@ -146,7 +146,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CREATE_ENTITLEMENT => {
+        method_names::cloud_channel_service::CREATE_ENTITLEMENT => {
             unary(
                 engine,
                 route,
@@ -157,7 +157,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CHANGE_PARAMETERS => {
+        method_names::cloud_channel_service::CHANGE_PARAMETERS => {
             unary(
                 engine,
                 route,
@@ -168,7 +168,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CHANGE_RENEWAL_SETTINGS => {
+        method_names::cloud_channel_service::CHANGE_RENEWAL_SETTINGS => {
             unary(
                 engine,
                 route,
@@ -179,7 +179,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CHANGE_OFFER => {
+        method_names::cloud_channel_service::CHANGE_OFFER => {
             unary(
                 engine,
                 route,
@@ -190,7 +190,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::START_PAID_SERVICE => {
+        method_names::cloud_channel_service::START_PAID_SERVICE => {
             unary(
                 engine,
                 route,
@@ -201,7 +201,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::SUSPEND_ENTITLEMENT => {
+        method_names::cloud_channel_service::SUSPEND_ENTITLEMENT => {
             unary(
                 engine,
                 route,
@@ -212,7 +212,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CANCEL_ENTITLEMENT => {
+        method_names::cloud_channel_service::CANCEL_ENTITLEMENT => {
             unary(
                 engine,
                 route,
@@ -223,7 +223,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::ACTIVATE_ENTITLEMENT => {
+        method_names::cloud_channel_service::ACTIVATE_ENTITLEMENT => {
             unary(
                 engine,
                 route,
@@ -234,7 +234,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::TRANSFER_ENTITLEMENTS => {
+        method_names::cloud_channel_service::TRANSFER_ENTITLEMENTS => {
             unary(
                 engine,
                 route,
@@ -245,7 +245,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE => {
+        method_names::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE => {
             unary(
                 engine,
                 route,
@@ -256,7 +256,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS => {
+        method_names::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS => {
             unary(
                 engine,
                 route,
@@ -267,7 +267,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::GET_CHANNEL_PARTNER_LINK => {
+        method_names::cloud_channel_service::GET_CHANNEL_PARTNER_LINK => {
             unary(
                 engine,
                 route,
@@ -278,7 +278,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK => {
+        method_names::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK => {
             unary(
                 engine,
                 route,
@@ -289,7 +289,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK => {
+        method_names::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK => {
             unary(
                 engine,
                 route,
@@ -300,7 +300,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -311,7 +311,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS => {
+        method_names::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS => {
             unary(
                 engine,
                 route,
@@ -322,7 +322,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -333,7 +333,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -344,7 +344,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -355,7 +355,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -366,7 +366,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS => {
+        method_names::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS => {
             unary(
                 engine,
                 route,
@@ -377,7 +377,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -388,7 +388,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -399,7 +399,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG => {
+        method_names::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG => {
             unary(
                 engine,
                 route,
@@ -410,7 +410,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_SKU_GROUPS => {
+        method_names::cloud_channel_service::LIST_SKU_GROUPS => {
             unary(
                 engine,
                 route,
@@ -421,7 +421,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS => {
+        method_names::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS => {
             unary(
                 engine,
                 route,
@@ -432,7 +432,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LOOKUP_OFFER => {
+        method_names::cloud_channel_service::LOOKUP_OFFER => {
             unary(
                 engine,
                 route,
@@ -443,7 +443,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_PRODUCTS => {
+        method_names::cloud_channel_service::LIST_PRODUCTS => {
             unary(
                 engine,
                 route,
@@ -454,7 +454,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_SKUS => {
+        method_names::cloud_channel_service::LIST_SKUS => {
             unary(
                 engine,
                 route,
@@ -465,7 +465,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_OFFERS => {
+        method_names::cloud_channel_service::LIST_OFFERS => {
             unary(
                 engine,
                 route,
@@ -476,7 +476,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_PURCHASABLE_SKUS => {
+        method_names::cloud_channel_service::LIST_PURCHASABLE_SKUS => {
             unary(
                 engine,
                 route,
@@ -487,7 +487,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_PURCHASABLE_OFFERS => {
+        method_names::cloud_channel_service::LIST_PURCHASABLE_OFFERS => {
             unary(
                 engine,
                 route,
@@ -498,7 +498,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS => {
+        method_names::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS => {
             unary(
                 engine,
                 route,
@@ -509,7 +509,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::REGISTER_SUBSCRIBER => {
+        method_names::cloud_channel_service::REGISTER_SUBSCRIBER => {
             unary(
                 engine,
                 route,
@@ -520,7 +520,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::UNREGISTER_SUBSCRIBER => {
+        method_names::cloud_channel_service::UNREGISTER_SUBSCRIBER => {
             unary(
                 engine,
                 route,
@@ -531,7 +531,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_SUBSCRIBERS => {
+        method_names::cloud_channel_service::LIST_SUBSCRIBERS => {
             unary(
                 engine,
                 route,
@@ -542,7 +542,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_service::LIST_ENTITLEMENT_CHANGES => {
+        method_names::cloud_channel_service::LIST_ENTITLEMENT_CHANGES => {
             unary(
                 engine,
                 route,
@@ -553,7 +553,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_reports_service::RUN_REPORT_JOB => {
+        method_names::cloud_channel_reports_service::RUN_REPORT_JOB => {
             unary(
                 engine,
                 route,
@@ -564,7 +564,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_reports_service::FETCH_REPORT_RESULTS => {
+        method_names::cloud_channel_reports_service::FETCH_REPORT_RESULTS => {
             unary(
                 engine,
                 route,
@@ -575,7 +575,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::cloud_channel_reports_service::LIST_REPORTS => {
+        method_names::cloud_channel_reports_service::LIST_REPORTS => {
             unary(
                 engine,
                 route,
@@ -586,7 +586,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::operations::LIST_OPERATIONS => {
+        method_names::operations::LIST_OPERATIONS => {
             unary(
                 engine,
                 route,
@@ -597,7 +597,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::operations::GET_OPERATION => {
+        method_names::operations::GET_OPERATION => {
             unary(
                 engine,
                 route,
@@ -608,7 +608,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::operations::DELETE_OPERATION => {
+        method_names::operations::DELETE_OPERATION => {
             unary(
                 engine,
                 route,
@@ -619,7 +619,7 @@ async fn dispatch(
             )
             .await
         }
-        grpc_paths::operations::CANCEL_OPERATION => {
+        method_names::operations::CANCEL_OPERATION => {
             unary(
                 engine,
                 route,
@@ -637,121 +637,116 @@ async fn dispatch(
     }
 }
 
-/// The gRPC path of every method, from the method table, to match on.
-mod grpc_paths {
+/// The name of every method, from the method table, to match on.
+mod method_names {
     pub(super) mod cloud_channel_service {
         use ::channel_types::methods;
-        pub(crate) const LIST_CUSTOMERS: &str =
-            methods::cloud_channel_service::LIST_CUSTOMERS.grpc_path;
-        pub(crate) const GET_CUSTOMER: &str =
-            methods::cloud_channel_service::GET_CUSTOMER.grpc_path;
+        pub(crate) const LIST_CUSTOMERS: &str = methods::cloud_channel_service::LIST_CUSTOMERS.name;
+        pub(crate) const GET_CUSTOMER: &str = methods::cloud_channel_service::GET_CUSTOMER.name;
         pub(crate) const CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST: &str =
-            methods::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST.grpc_path;
+            methods::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST.name;
         pub(crate) const CREATE_CUSTOMER: &str =
-            methods::cloud_channel_service::CREATE_CUSTOMER.grpc_path;
+            methods::cloud_channel_service::CREATE_CUSTOMER.name;
         pub(crate) const UPDATE_CUSTOMER: &str =
-            methods::cloud_channel_service::UPDATE_CUSTOMER.grpc_path;
+            methods::cloud_channel_service::UPDATE_CUSTOMER.name;
         pub(crate) const DELETE_CUSTOMER: &str =
-            methods::cloud_channel_service::DELETE_CUSTOMER.grpc_path;
+            methods::cloud_channel_service::DELETE_CUSTOMER.name;
         pub(crate) const IMPORT_CUSTOMER: &str =
-            methods::cloud_channel_service::IMPORT_CUSTOMER.grpc_path;
+            methods::cloud_channel_service::IMPORT_CUSTOMER.name;
         pub(crate) const PROVISION_CLOUD_IDENTITY: &str =
-            methods::cloud_channel_service::PROVISION_CLOUD_IDENTITY.grpc_path;
+            methods::cloud_channel_service::PROVISION_CLOUD_IDENTITY.name;
         pub(crate) const LIST_ENTITLEMENTS: &str =
-            methods::cloud_channel_service::LIST_ENTITLEMENTS.grpc_path;
+            methods::cloud_channel_service::LIST_ENTITLEMENTS.name;
         pub(crate) const LIST_TRANSFERABLE_SKUS: &str =
-            methods::cloud_channel_service::LIST_TRANSFERABLE_SKUS.grpc_path;
+            methods::cloud_channel_service::LIST_TRANSFERABLE_SKUS.name;
         pub(crate) const LIST_TRANSFERABLE_OFFERS: &str =
-            methods::cloud_channel_service::LIST_TRANSFERABLE_OFFERS.grpc_path;
+            methods::cloud_channel_service::LIST_TRANSFERABLE_OFFERS.name;
         pub(crate) const GET_ENTITLEMENT: &str =
-            methods::cloud_channel_service::GET_ENTITLEMENT.grpc_path;
+            methods::cloud_channel_service::GET_ENTITLEMENT.name;
         pub(crate) const CREATE_ENTITLEMENT: &str =
-            methods::cloud_channel_service::CREATE_ENTITLEMENT.grpc_path;
+            methods::cloud_channel_service::CREATE_ENTITLEMENT.name;
         pub(crate) const CHANGE_PARAMETERS: &str =
-            methods::cloud_channel_service::CHANGE_PARAMETERS.grpc_path;
+            methods::cloud_channel_service::CHANGE_PARAMETERS.name;
         pub(crate) const CHANGE_RENEWAL_SETTINGS: &str =
-            methods::cloud_channel_service::CHANGE_RENEWAL_SETTINGS.grpc_path;
-        pub(crate) const CHANGE_OFFER: &str =
-            methods::cloud_channel_service::CHANGE_OFFER.grpc_path;
+            methods::cloud_channel_service::CHANGE_RENEWAL_SETTINGS.name;
+        pub(crate) const CHANGE_OFFER: &str = methods::cloud_channel_service::CHANGE_OFFER.name;
         pub(crate) const START_PAID_SERVICE: &str =
-            methods::cloud_channel_service::START_PAID_SERVICE.grpc_path;
+            methods::cloud_channel_service::START_PAID_SERVICE.name;
         pub(crate) const SUSPEND_ENTITLEMENT: &str =
-            methods::cloud_channel_service::SUSPEND_ENTITLEMENT.grpc_path;
+            methods::cloud_channel_service::SUSPEND_ENTITLEMENT.name;
         pub(crate) const CANCEL_ENTITLEMENT: &str =
-            methods::cloud_channel_service::CANCEL_ENTITLEMENT.grpc_path;
+            methods::cloud_channel_service::CANCEL_ENTITLEMENT.name;
         pub(crate) const ACTIVATE_ENTITLEMENT: &str =
-            methods::cloud_channel_service::ACTIVATE_ENTITLEMENT.grpc_path;
+            methods::cloud_channel_service::ACTIVATE_ENTITLEMENT.name;
         pub(crate) const TRANSFER_ENTITLEMENTS: &str =
-            methods::cloud_channel_service::TRANSFER_ENTITLEMENTS.grpc_path;
+            methods::cloud_channel_service::TRANSFER_ENTITLEMENTS.name;
         pub(crate) const TRANSFER_ENTITLEMENTS_TO_GOOGLE: &str =
-            methods::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE.grpc_path;
+            methods::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE.name;
         pub(crate) const LIST_CHANNEL_PARTNER_LINKS: &str =
-            methods::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS.grpc_path;
+            methods::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS.name;
         pub(crate) const GET_CHANNEL_PARTNER_LINK: &str =
-            methods::cloud_channel_service::GET_CHANNEL_PARTNER_LINK.grpc_path;
+            methods::cloud_channel_service::GET_CHANNEL_PARTNER_LINK.name;
         pub(crate) const CREATE_CHANNEL_PARTNER_LINK: &str =
-            methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK.grpc_path;
+            methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK.name;
         pub(crate) const UPDATE_CHANNEL_PARTNER_LINK: &str =
-            methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK.grpc_path;
+            methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK.name;
         pub(crate) const GET_CUSTOMER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG.name;
         pub(crate) const LIST_CUSTOMER_REPRICING_CONFIGS: &str =
-            methods::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS.grpc_path;
+            methods::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS.name;
         pub(crate) const CREATE_CUSTOMER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG.name;
         pub(crate) const UPDATE_CUSTOMER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG.name;
         pub(crate) const DELETE_CUSTOMER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG.name;
         pub(crate) const GET_CHANNEL_PARTNER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG.name;
         pub(crate) const LIST_CHANNEL_PARTNER_REPRICING_CONFIGS: &str =
-            methods::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS.grpc_path;
+            methods::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS.name;
         pub(crate) const CREATE_CHANNEL_PARTNER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG.name;
         pub(crate) const UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG.name;
         pub(crate) const DELETE_CHANNEL_PARTNER_REPRICING_CONFIG: &str =
-            methods::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG.grpc_path;
+            methods::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG.name;
         pub(crate) const LIST_SKU_GROUPS: &str =
-            methods::cloud_channel_service::LIST_SKU_GROUPS.grpc_path;
+            methods::cloud_channel_service::LIST_SKU_GROUPS.name;
         pub(crate) const LIST_SKU_GROUP_BILLABLE_SKUS: &str =
-            methods::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS.grpc_path;
-        pub(crate) const LOOKUP_OFFER: &str =
-            methods::cloud_channel_service::LOOKUP_OFFER.grpc_path;
-        pub(crate) const LIST_PRODUCTS: &str =
-            methods::cloud_channel_service::LIST_PRODUCTS.grpc_path;
-        pub(crate) const LIST_SKUS: &str = methods::cloud_channel_service::LIST_SKUS.grpc_path;
-        pub(crate) const LIST_OFFERS: &str = methods::cloud_channel_service::LIST_OFFERS.grpc_path;
+            methods::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS.name;
+        pub(crate) const LOOKUP_OFFER: &str = methods::cloud_channel_service::LOOKUP_OFFER.name;
+        pub(crate) const LIST_PRODUCTS: &str = methods::cloud_channel_service::LIST_PRODUCTS.name;
+        pub(crate) const LIST_SKUS: &str = methods::cloud_channel_service::LIST_SKUS.name;
+        pub(crate) const LIST_OFFERS: &str = methods::cloud_channel_service::LIST_OFFERS.name;
         pub(crate) const LIST_PURCHASABLE_SKUS: &str =
-            methods::cloud_channel_service::LIST_PURCHASABLE_SKUS.grpc_path;
+            methods::cloud_channel_service::LIST_PURCHASABLE_SKUS.name;
         pub(crate) const LIST_PURCHASABLE_OFFERS: &str =
-            methods::cloud_channel_service::LIST_PURCHASABLE_OFFERS.grpc_path;
+            methods::cloud_channel_service::LIST_PURCHASABLE_OFFERS.name;
         pub(crate) const QUERY_ELIGIBLE_BILLING_ACCOUNTS: &str =
-            methods::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS.grpc_path;
+            methods::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS.name;
         pub(crate) const REGISTER_SUBSCRIBER: &str =
-            methods::cloud_channel_service::REGISTER_SUBSCRIBER.grpc_path;
+            methods::cloud_channel_service::REGISTER_SUBSCRIBER.name;
         pub(crate) const UNREGISTER_SUBSCRIBER: &str =
-            methods::cloud_channel_service::UNREGISTER_SUBSCRIBER.grpc_path;
+            methods::cloud_channel_service::UNREGISTER_SUBSCRIBER.name;
         pub(crate) const LIST_SUBSCRIBERS: &str =
-            methods::cloud_channel_service::LIST_SUBSCRIBERS.grpc_path;
+            methods::cloud_channel_service::LIST_SUBSCRIBERS.name;
         pub(crate) const LIST_ENTITLEMENT_CHANGES: &str =
-            methods::cloud_channel_service::LIST_ENTITLEMENT_CHANGES.grpc_path;
+            methods::cloud_channel_service::LIST_ENTITLEMENT_CHANGES.name;
     }
     pub(super) mod cloud_channel_reports_service {
         use ::channel_types::methods;
         pub(crate) const RUN_REPORT_JOB: &str =
-            methods::cloud_channel_reports_service::RUN_REPORT_JOB.grpc_path;
+            methods::cloud_channel_reports_service::RUN_REPORT_JOB.name;
         pub(crate) const FETCH_REPORT_RESULTS: &str =
-            methods::cloud_channel_reports_service::FETCH_REPORT_RESULTS.grpc_path;
+            methods::cloud_channel_reports_service::FETCH_REPORT_RESULTS.name;
         pub(crate) const LIST_REPORTS: &str =
-            methods::cloud_channel_reports_service::LIST_REPORTS.grpc_path;
+            methods::cloud_channel_reports_service::LIST_REPORTS.name;
     }
     pub(super) mod operations {
         use ::channel_types::methods;
-        pub(crate) const LIST_OPERATIONS: &str = methods::operations::LIST_OPERATIONS.grpc_path;
-        pub(crate) const GET_OPERATION: &str = methods::operations::GET_OPERATION.grpc_path;
-        pub(crate) const DELETE_OPERATION: &str = methods::operations::DELETE_OPERATION.grpc_path;
-        pub(crate) const CANCEL_OPERATION: &str = methods::operations::CANCEL_OPERATION.grpc_path;
+        pub(crate) const LIST_OPERATIONS: &str = methods::operations::LIST_OPERATIONS.name;
+        pub(crate) const GET_OPERATION: &str = methods::operations::GET_OPERATION.name;
+        pub(crate) const DELETE_OPERATION: &str = methods::operations::DELETE_OPERATION.name;
+        pub(crate) const CANCEL_OPERATION: &str = methods::operations::CANCEL_OPERATION.name;
     }
 }
