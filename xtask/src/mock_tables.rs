@@ -42,15 +42,16 @@ fn trait_signature(m: &CoreMethod) -> String {
 }
 
 /// The engine behind the service traits: each RPC runs the engine method of
-/// the same name through `Engine::serve`. The traits are named by their
-/// full paths and never imported, so that an RPC the engine lacks is
-/// reported as a missing engine method, not as the trait method of that
-/// name taking other arguments.
+/// the same name through `Engine::serve`. The engine method is called from
+/// a module of its own, away from the trait implementations: inside one,
+/// the trait's method of the same name would be found instead, and an RPC
+/// the engine lacks would read as a call with the wrong arguments.
 fn engine(services: &[(String, Vec<CoreMethod>)]) -> String {
     let mut s = String::from(
         "// The service traits over the engine: every RPC goes through `Engine::serve`\n\
          // to the engine method of the same name, `fn(&self, &Caller, Request) ->\n\
-         // Result<Response>`. A new RPC fails to compile here until the engine has it.\n",
+         // Result<Response>`. A new RPC fails to compile in `engine_methods` below,\n\
+         // naming the method the engine lacks.\n",
     );
     for (service, methods) in services {
         let _ = writeln!(
@@ -62,13 +63,24 @@ fn engine(services: &[(String, Vec<CoreMethod>)]) -> String {
             let _ = writeln!(s, "    {} {{", trait_signature(m));
             let _ = writeln!(
                 s,
-                "        self.serve(\"{0}\", options, move |engine, caller| engine.{0}(caller, request))",
+                "        self.serve(\"{0}\", options, move |engine, caller| engine_methods::{0}(engine, caller, request))",
                 m.snake
             );
             s += "    }\n\n";
         }
         s += "}\n";
     }
+    s += "\n/// The engine's method of every RPC, where no service trait is in scope.\n";
+    s += "mod engine_methods {\n    use super::{Caller, Engine};\n";
+    for m in services.iter().flat_map(|(_, methods)| methods) {
+        let _ = writeln!(
+            s,
+            "\n    pub(super) fn {0}(engine: &Engine, caller: &Caller, request: {1}) \
+             -> ::channel_core::Result<{2}> {{\n        engine.{0}(caller, request)\n    }}",
+            m.snake, m.input, m.output
+        );
+    }
+    s += "}\n";
     s
 }
 

@@ -3,7 +3,8 @@
 
 // The service traits over the engine: every RPC goes through `Engine::serve`
 // to the engine method of the same name, `fn(&self, &Caller, Request) ->
-// Result<Response>`. A new RPC fails to compile here until the engine has it.
+// Result<Response>`. A new RPC fails to compile in `engine_methods` below,
+// naming the method the engine lacks.
 
 #[allow(deprecated)]
 impl ::channel_core::CloudChannelService for Engine {
@@ -16,7 +17,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListCustomersResponse>,
     > {
         self.serve("list_customers", options, move |engine, caller| {
-            engine.list_customers(caller, request)
+            engine_methods::list_customers(engine, caller, request)
         })
     }
 
@@ -27,7 +28,7 @@ impl ::channel_core::CloudChannelService for Engine {
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
     {
         self.serve("get_customer", options, move |engine, caller| {
-            engine.get_customer(caller, request)
+            engine_methods::get_customer(engine, caller, request)
         })
     }
 
@@ -42,7 +43,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "check_cloud_identity_accounts_exist",
             options,
-            move |engine, caller| engine.check_cloud_identity_accounts_exist(caller, request),
+            move |engine, caller| {
+                engine_methods::check_cloud_identity_accounts_exist(engine, caller, request)
+            },
         )
     }
 
@@ -53,7 +56,7 @@ impl ::channel_core::CloudChannelService for Engine {
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
     {
         self.serve("create_customer", options, move |engine, caller| {
-            engine.create_customer(caller, request)
+            engine_methods::create_customer(engine, caller, request)
         })
     }
 
@@ -64,7 +67,7 @@ impl ::channel_core::CloudChannelService for Engine {
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
     {
         self.serve("update_customer", options, move |engine, caller| {
-            engine.update_customer(caller, request)
+            engine_methods::update_customer(engine, caller, request)
         })
     }
 
@@ -74,7 +77,7 @@ impl ::channel_core::CloudChannelService for Engine {
         options: ::channel_core::CallOptions,
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
         self.serve("delete_customer", options, move |engine, caller| {
-            engine.delete_customer(caller, request)
+            engine_methods::delete_customer(engine, caller, request)
         })
     }
 
@@ -85,7 +88,7 @@ impl ::channel_core::CloudChannelService for Engine {
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
     {
         self.serve("import_customer", options, move |engine, caller| {
-            engine.import_customer(caller, request)
+            engine_methods::import_customer(engine, caller, request)
         })
     }
 
@@ -100,7 +103,7 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "provision_cloud_identity",
             options,
-            move |engine, caller| engine.provision_cloud_identity(caller, request),
+            move |engine, caller| engine_methods::provision_cloud_identity(engine, caller, request),
         )
     }
 
@@ -113,7 +116,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListEntitlementsResponse>,
     > {
         self.serve("list_entitlements", options, move |engine, caller| {
-            engine.list_entitlements(caller, request)
+            engine_methods::list_entitlements(engine, caller, request)
         })
     }
 
@@ -126,7 +129,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListTransferableSkusResponse>,
     > {
         self.serve("list_transferable_skus", options, move |engine, caller| {
-            engine.list_transferable_skus(caller, request)
+            engine_methods::list_transferable_skus(engine, caller, request)
         })
     }
 
@@ -141,7 +144,7 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "list_transferable_offers",
             options,
-            move |engine, caller| engine.list_transferable_offers(caller, request),
+            move |engine, caller| engine_methods::list_transferable_offers(engine, caller, request),
         )
     }
 
@@ -152,7 +155,7 @@ impl ::channel_core::CloudChannelService for Engine {
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Entitlement>>
     {
         self.serve("get_entitlement", options, move |engine, caller| {
-            engine.get_entitlement(caller, request)
+            engine_methods::get_entitlement(engine, caller, request)
         })
     }
 
@@ -165,7 +168,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("create_entitlement", options, move |engine, caller| {
-            engine.create_entitlement(caller, request)
+            engine_methods::create_entitlement(engine, caller, request)
         })
     }
 
@@ -178,7 +181,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("change_parameters", options, move |engine, caller| {
-            engine.change_parameters(caller, request)
+            engine_methods::change_parameters(engine, caller, request)
         })
     }
 
@@ -191,7 +194,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("change_renewal_settings", options, move |engine, caller| {
-            engine.change_renewal_settings(caller, request)
+            engine_methods::change_renewal_settings(engine, caller, request)
         })
     }
 
@@ -204,7 +207,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("change_offer", options, move |engine, caller| {
-            engine.change_offer(caller, request)
+            engine_methods::change_offer(engine, caller, request)
         })
     }
 
@@ -217,7 +220,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("start_paid_service", options, move |engine, caller| {
-            engine.start_paid_service(caller, request)
+            engine_methods::start_paid_service(engine, caller, request)
         })
     }
 
@@ -230,7 +233,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("suspend_entitlement", options, move |engine, caller| {
-            engine.suspend_entitlement(caller, request)
+            engine_methods::suspend_entitlement(engine, caller, request)
         })
     }
 
@@ -243,7 +246,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("cancel_entitlement", options, move |engine, caller| {
-            engine.cancel_entitlement(caller, request)
+            engine_methods::cancel_entitlement(engine, caller, request)
         })
     }
 
@@ -256,7 +259,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("activate_entitlement", options, move |engine, caller| {
-            engine.activate_entitlement(caller, request)
+            engine_methods::activate_entitlement(engine, caller, request)
         })
     }
 
@@ -269,7 +272,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("transfer_entitlements", options, move |engine, caller| {
-            engine.transfer_entitlements(caller, request)
+            engine_methods::transfer_entitlements(engine, caller, request)
         })
     }
 
@@ -284,7 +287,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "transfer_entitlements_to_google",
             options,
-            move |engine, caller| engine.transfer_entitlements_to_google(caller, request),
+            move |engine, caller| {
+                engine_methods::transfer_entitlements_to_google(engine, caller, request)
+            },
         )
     }
 
@@ -299,7 +304,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "list_channel_partner_links",
             options,
-            move |engine, caller| engine.list_channel_partner_links(caller, request),
+            move |engine, caller| {
+                engine_methods::list_channel_partner_links(engine, caller, request)
+            },
         )
     }
 
@@ -314,7 +321,7 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "get_channel_partner_link",
             options,
-            move |engine, caller| engine.get_channel_partner_link(caller, request),
+            move |engine, caller| engine_methods::get_channel_partner_link(engine, caller, request),
         )
     }
 
@@ -329,7 +336,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "create_channel_partner_link",
             options,
-            move |engine, caller| engine.create_channel_partner_link(caller, request),
+            move |engine, caller| {
+                engine_methods::create_channel_partner_link(engine, caller, request)
+            },
         )
     }
 
@@ -344,7 +353,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "update_channel_partner_link",
             options,
-            move |engine, caller| engine.update_channel_partner_link(caller, request),
+            move |engine, caller| {
+                engine_methods::update_channel_partner_link(engine, caller, request)
+            },
         )
     }
 
@@ -359,7 +370,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "get_customer_repricing_config",
             options,
-            move |engine, caller| engine.get_customer_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::get_customer_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -374,7 +387,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "list_customer_repricing_configs",
             options,
-            move |engine, caller| engine.list_customer_repricing_configs(caller, request),
+            move |engine, caller| {
+                engine_methods::list_customer_repricing_configs(engine, caller, request)
+            },
         )
     }
 
@@ -389,7 +404,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "create_customer_repricing_config",
             options,
-            move |engine, caller| engine.create_customer_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::create_customer_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -404,7 +421,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "update_customer_repricing_config",
             options,
-            move |engine, caller| engine.update_customer_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::update_customer_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -416,7 +435,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "delete_customer_repricing_config",
             options,
-            move |engine, caller| engine.delete_customer_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::delete_customer_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -431,7 +452,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "get_channel_partner_repricing_config",
             options,
-            move |engine, caller| engine.get_channel_partner_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::get_channel_partner_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -446,7 +469,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "list_channel_partner_repricing_configs",
             options,
-            move |engine, caller| engine.list_channel_partner_repricing_configs(caller, request),
+            move |engine, caller| {
+                engine_methods::list_channel_partner_repricing_configs(engine, caller, request)
+            },
         )
     }
 
@@ -461,7 +486,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "create_channel_partner_repricing_config",
             options,
-            move |engine, caller| engine.create_channel_partner_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::create_channel_partner_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -476,7 +503,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "update_channel_partner_repricing_config",
             options,
-            move |engine, caller| engine.update_channel_partner_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::update_channel_partner_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -488,7 +517,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "delete_channel_partner_repricing_config",
             options,
-            move |engine, caller| engine.delete_channel_partner_repricing_config(caller, request),
+            move |engine, caller| {
+                engine_methods::delete_channel_partner_repricing_config(engine, caller, request)
+            },
         )
     }
 
@@ -501,7 +532,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListSkuGroupsResponse>,
     > {
         self.serve("list_sku_groups", options, move |engine, caller| {
-            engine.list_sku_groups(caller, request)
+            engine_methods::list_sku_groups(engine, caller, request)
         })
     }
 
@@ -516,7 +547,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "list_sku_group_billable_skus",
             options,
-            move |engine, caller| engine.list_sku_group_billable_skus(caller, request),
+            move |engine, caller| {
+                engine_methods::list_sku_group_billable_skus(engine, caller, request)
+            },
         )
     }
 
@@ -526,7 +559,7 @@ impl ::channel_core::CloudChannelService for Engine {
         options: ::channel_core::CallOptions,
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Offer>> {
         self.serve("lookup_offer", options, move |engine, caller| {
-            engine.lookup_offer(caller, request)
+            engine_methods::lookup_offer(engine, caller, request)
         })
     }
 
@@ -539,7 +572,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListProductsResponse>,
     > {
         self.serve("list_products", options, move |engine, caller| {
-            engine.list_products(caller, request)
+            engine_methods::list_products(engine, caller, request)
         })
     }
 
@@ -552,7 +585,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListSkusResponse>,
     > {
         self.serve("list_skus", options, move |engine, caller| {
-            engine.list_skus(caller, request)
+            engine_methods::list_skus(engine, caller, request)
         })
     }
 
@@ -565,7 +598,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListOffersResponse>,
     > {
         self.serve("list_offers", options, move |engine, caller| {
-            engine.list_offers(caller, request)
+            engine_methods::list_offers(engine, caller, request)
         })
     }
 
@@ -578,7 +611,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListPurchasableSkusResponse>,
     > {
         self.serve("list_purchasable_skus", options, move |engine, caller| {
-            engine.list_purchasable_skus(caller, request)
+            engine_methods::list_purchasable_skus(engine, caller, request)
         })
     }
 
@@ -591,7 +624,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListPurchasableOffersResponse>,
     > {
         self.serve("list_purchasable_offers", options, move |engine, caller| {
-            engine.list_purchasable_offers(caller, request)
+            engine_methods::list_purchasable_offers(engine, caller, request)
         })
     }
 
@@ -606,7 +639,9 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "query_eligible_billing_accounts",
             options,
-            move |engine, caller| engine.query_eligible_billing_accounts(caller, request),
+            move |engine, caller| {
+                engine_methods::query_eligible_billing_accounts(engine, caller, request)
+            },
         )
     }
 
@@ -619,7 +654,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::RegisterSubscriberResponse>,
     > {
         self.serve("register_subscriber", options, move |engine, caller| {
-            engine.register_subscriber(caller, request)
+            engine_methods::register_subscriber(engine, caller, request)
         })
     }
 
@@ -632,7 +667,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::UnregisterSubscriberResponse>,
     > {
         self.serve("unregister_subscriber", options, move |engine, caller| {
-            engine.unregister_subscriber(caller, request)
+            engine_methods::unregister_subscriber(engine, caller, request)
         })
     }
 
@@ -645,7 +680,7 @@ impl ::channel_core::CloudChannelService for Engine {
         ::channel_core::Result<::channel_types::model::ListSubscribersResponse>,
     > {
         self.serve("list_subscribers", options, move |engine, caller| {
-            engine.list_subscribers(caller, request)
+            engine_methods::list_subscribers(engine, caller, request)
         })
     }
 
@@ -660,7 +695,7 @@ impl ::channel_core::CloudChannelService for Engine {
         self.serve(
             "list_entitlement_changes",
             options,
-            move |engine, caller| engine.list_entitlement_changes(caller, request),
+            move |engine, caller| engine_methods::list_entitlement_changes(engine, caller, request),
         )
     }
 }
@@ -676,7 +711,7 @@ impl ::channel_core::CloudChannelReportsService for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("run_report_job", options, move |engine, caller| {
-            engine.run_report_job(caller, request)
+            engine_methods::run_report_job(engine, caller, request)
         })
     }
 
@@ -689,7 +724,7 @@ impl ::channel_core::CloudChannelReportsService for Engine {
         ::channel_core::Result<::channel_types::model::FetchReportResultsResponse>,
     > {
         self.serve("fetch_report_results", options, move |engine, caller| {
-            engine.fetch_report_results(caller, request)
+            engine_methods::fetch_report_results(engine, caller, request)
         })
     }
 
@@ -702,7 +737,7 @@ impl ::channel_core::CloudChannelReportsService for Engine {
         ::channel_core::Result<::channel_types::model::ListReportsResponse>,
     > {
         self.serve("list_reports", options, move |engine, caller| {
-            engine.list_reports(caller, request)
+            engine_methods::list_reports(engine, caller, request)
         })
     }
 }
@@ -718,7 +753,7 @@ impl ::channel_core::Operations for Engine {
         ::channel_core::Result<::channel_types::longrunning::ListOperationsResponse>,
     > {
         self.serve("list_operations", options, move |engine, caller| {
-            engine.list_operations(caller, request)
+            engine_methods::list_operations(engine, caller, request)
         })
     }
 
@@ -731,7 +766,7 @@ impl ::channel_core::Operations for Engine {
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
         self.serve("get_operation", options, move |engine, caller| {
-            engine.get_operation(caller, request)
+            engine_methods::get_operation(engine, caller, request)
         })
     }
 
@@ -741,7 +776,7 @@ impl ::channel_core::Operations for Engine {
         options: ::channel_core::CallOptions,
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
         self.serve("delete_operation", options, move |engine, caller| {
-            engine.delete_operation(caller, request)
+            engine_methods::delete_operation(engine, caller, request)
         })
     }
 
@@ -751,7 +786,462 @@ impl ::channel_core::Operations for Engine {
         options: ::channel_core::CallOptions,
     ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
         self.serve("cancel_operation", options, move |engine, caller| {
-            engine.cancel_operation(caller, request)
+            engine_methods::cancel_operation(engine, caller, request)
         })
+    }
+}
+
+/// The engine's method of every RPC, where no service trait is in scope.
+mod engine_methods {
+    use super::{Caller, Engine};
+
+    pub(super) fn list_customers(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListCustomersRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListCustomersResponse> {
+        engine.list_customers(caller, request)
+    }
+
+    pub(super) fn get_customer(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::GetCustomerRequest,
+    ) -> ::channel_core::Result<::channel_types::model::Customer> {
+        engine.get_customer(caller, request)
+    }
+
+    pub(super) fn check_cloud_identity_accounts_exist(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::CheckCloudIdentityAccountsExistRequest,
+    ) -> ::channel_core::Result<::channel_types::model::CheckCloudIdentityAccountsExistResponse>
+    {
+        engine.check_cloud_identity_accounts_exist(caller, request)
+    }
+
+    pub(super) fn create_customer(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::CreateCustomerRequest,
+    ) -> ::channel_core::Result<::channel_types::model::Customer> {
+        engine.create_customer(caller, request)
+    }
+
+    pub(super) fn update_customer(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::UpdateCustomerRequest,
+    ) -> ::channel_core::Result<::channel_types::model::Customer> {
+        engine.update_customer(caller, request)
+    }
+
+    pub(super) fn delete_customer(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::DeleteCustomerRequest,
+    ) -> ::channel_core::Result<::channel_types::wkt::Empty> {
+        engine.delete_customer(caller, request)
+    }
+
+    pub(super) fn import_customer(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ImportCustomerRequest,
+    ) -> ::channel_core::Result<::channel_types::model::Customer> {
+        engine.import_customer(caller, request)
+    }
+
+    pub(super) fn provision_cloud_identity(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ProvisionCloudIdentityRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.provision_cloud_identity(caller, request)
+    }
+
+    pub(super) fn list_entitlements(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListEntitlementsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListEntitlementsResponse> {
+        engine.list_entitlements(caller, request)
+    }
+
+    pub(super) fn list_transferable_skus(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListTransferableSkusRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListTransferableSkusResponse> {
+        engine.list_transferable_skus(caller, request)
+    }
+
+    pub(super) fn list_transferable_offers(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListTransferableOffersRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListTransferableOffersResponse> {
+        engine.list_transferable_offers(caller, request)
+    }
+
+    pub(super) fn get_entitlement(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::GetEntitlementRequest,
+    ) -> ::channel_core::Result<::channel_types::model::Entitlement> {
+        engine.get_entitlement(caller, request)
+    }
+
+    pub(super) fn create_entitlement(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::CreateEntitlementRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.create_entitlement(caller, request)
+    }
+
+    pub(super) fn change_parameters(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ChangeParametersRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.change_parameters(caller, request)
+    }
+
+    pub(super) fn change_renewal_settings(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ChangeRenewalSettingsRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.change_renewal_settings(caller, request)
+    }
+
+    pub(super) fn change_offer(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ChangeOfferRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.change_offer(caller, request)
+    }
+
+    pub(super) fn start_paid_service(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::StartPaidServiceRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.start_paid_service(caller, request)
+    }
+
+    pub(super) fn suspend_entitlement(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::SuspendEntitlementRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.suspend_entitlement(caller, request)
+    }
+
+    pub(super) fn cancel_entitlement(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::CancelEntitlementRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.cancel_entitlement(caller, request)
+    }
+
+    pub(super) fn activate_entitlement(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ActivateEntitlementRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.activate_entitlement(caller, request)
+    }
+
+    pub(super) fn transfer_entitlements(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::TransferEntitlementsRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.transfer_entitlements(caller, request)
+    }
+
+    pub(super) fn transfer_entitlements_to_google(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::TransferEntitlementsToGoogleRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.transfer_entitlements_to_google(caller, request)
+    }
+
+    pub(super) fn list_channel_partner_links(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListChannelPartnerLinksRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListChannelPartnerLinksResponse> {
+        engine.list_channel_partner_links(caller, request)
+    }
+
+    pub(super) fn get_channel_partner_link(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::GetChannelPartnerLinkRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ChannelPartnerLink> {
+        engine.get_channel_partner_link(caller, request)
+    }
+
+    pub(super) fn create_channel_partner_link(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::CreateChannelPartnerLinkRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ChannelPartnerLink> {
+        engine.create_channel_partner_link(caller, request)
+    }
+
+    pub(super) fn update_channel_partner_link(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::UpdateChannelPartnerLinkRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ChannelPartnerLink> {
+        engine.update_channel_partner_link(caller, request)
+    }
+
+    pub(super) fn get_customer_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::GetCustomerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::model::CustomerRepricingConfig> {
+        engine.get_customer_repricing_config(caller, request)
+    }
+
+    pub(super) fn list_customer_repricing_configs(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListCustomerRepricingConfigsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListCustomerRepricingConfigsResponse> {
+        engine.list_customer_repricing_configs(caller, request)
+    }
+
+    pub(super) fn create_customer_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::CreateCustomerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::model::CustomerRepricingConfig> {
+        engine.create_customer_repricing_config(caller, request)
+    }
+
+    pub(super) fn update_customer_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::UpdateCustomerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::model::CustomerRepricingConfig> {
+        engine.update_customer_repricing_config(caller, request)
+    }
+
+    pub(super) fn delete_customer_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::DeleteCustomerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::wkt::Empty> {
+        engine.delete_customer_repricing_config(caller, request)
+    }
+
+    pub(super) fn get_channel_partner_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig> {
+        engine.get_channel_partner_repricing_config(caller, request)
+    }
+
+    pub(super) fn list_channel_partner_repricing_configs(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListChannelPartnerRepricingConfigsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListChannelPartnerRepricingConfigsResponse>
+    {
+        engine.list_channel_partner_repricing_configs(caller, request)
+    }
+
+    pub(super) fn create_channel_partner_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig> {
+        engine.create_channel_partner_repricing_config(caller, request)
+    }
+
+    pub(super) fn update_channel_partner_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig> {
+        engine.update_channel_partner_repricing_config(caller, request)
+    }
+
+    pub(super) fn delete_channel_partner_repricing_config(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
+    ) -> ::channel_core::Result<::channel_types::wkt::Empty> {
+        engine.delete_channel_partner_repricing_config(caller, request)
+    }
+
+    pub(super) fn list_sku_groups(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListSkuGroupsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListSkuGroupsResponse> {
+        engine.list_sku_groups(caller, request)
+    }
+
+    pub(super) fn list_sku_group_billable_skus(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListSkuGroupBillableSkusRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListSkuGroupBillableSkusResponse> {
+        engine.list_sku_group_billable_skus(caller, request)
+    }
+
+    pub(super) fn lookup_offer(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::LookupOfferRequest,
+    ) -> ::channel_core::Result<::channel_types::model::Offer> {
+        engine.lookup_offer(caller, request)
+    }
+
+    pub(super) fn list_products(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListProductsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListProductsResponse> {
+        engine.list_products(caller, request)
+    }
+
+    pub(super) fn list_skus(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListSkusRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListSkusResponse> {
+        engine.list_skus(caller, request)
+    }
+
+    pub(super) fn list_offers(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListOffersRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListOffersResponse> {
+        engine.list_offers(caller, request)
+    }
+
+    pub(super) fn list_purchasable_skus(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListPurchasableSkusRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListPurchasableSkusResponse> {
+        engine.list_purchasable_skus(caller, request)
+    }
+
+    pub(super) fn list_purchasable_offers(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListPurchasableOffersRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListPurchasableOffersResponse> {
+        engine.list_purchasable_offers(caller, request)
+    }
+
+    pub(super) fn query_eligible_billing_accounts(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::QueryEligibleBillingAccountsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::QueryEligibleBillingAccountsResponse> {
+        engine.query_eligible_billing_accounts(caller, request)
+    }
+
+    pub(super) fn register_subscriber(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::RegisterSubscriberRequest,
+    ) -> ::channel_core::Result<::channel_types::model::RegisterSubscriberResponse> {
+        engine.register_subscriber(caller, request)
+    }
+
+    pub(super) fn unregister_subscriber(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::UnregisterSubscriberRequest,
+    ) -> ::channel_core::Result<::channel_types::model::UnregisterSubscriberResponse> {
+        engine.unregister_subscriber(caller, request)
+    }
+
+    pub(super) fn list_subscribers(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListSubscribersRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListSubscribersResponse> {
+        engine.list_subscribers(caller, request)
+    }
+
+    pub(super) fn list_entitlement_changes(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListEntitlementChangesRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListEntitlementChangesResponse> {
+        engine.list_entitlement_changes(caller, request)
+    }
+
+    pub(super) fn run_report_job(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::RunReportJobRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.run_report_job(caller, request)
+    }
+
+    pub(super) fn fetch_report_results(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::FetchReportResultsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::FetchReportResultsResponse> {
+        engine.fetch_report_results(caller, request)
+    }
+
+    pub(super) fn list_reports(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::model::ListReportsRequest,
+    ) -> ::channel_core::Result<::channel_types::model::ListReportsResponse> {
+        engine.list_reports(caller, request)
+    }
+
+    pub(super) fn list_operations(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::longrunning::ListOperationsRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::ListOperationsResponse> {
+        engine.list_operations(caller, request)
+    }
+
+    pub(super) fn get_operation(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::longrunning::GetOperationRequest,
+    ) -> ::channel_core::Result<::channel_types::longrunning::Operation> {
+        engine.get_operation(caller, request)
+    }
+
+    pub(super) fn delete_operation(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::longrunning::DeleteOperationRequest,
+    ) -> ::channel_core::Result<::channel_types::wkt::Empty> {
+        engine.delete_operation(caller, request)
+    }
+
+    pub(super) fn cancel_operation(
+        engine: &Engine,
+        caller: &Caller,
+        request: ::channel_types::longrunning::CancelOperationRequest,
+    ) -> ::channel_core::Result<::channel_types::wkt::Empty> {
+        engine.cancel_operation(caller, request)
     }
 }
