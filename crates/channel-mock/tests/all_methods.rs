@@ -60,6 +60,7 @@ fn google_customer(engine: &Engine, domain: &str, id: &str) {
                 entitlements: vec![EntitlementSeed {
                     offer: "ws-business-starter-flexible".into(),
                     num_units: Some(5),
+                    ..Default::default()
                 }],
                 ..Default::default()
             }],

@@ -23,7 +23,9 @@ use channel_types::names::{CustomerRef, EntitlementRef, OfferRef};
 use channel_types::rpc::Code;
 use channel_types::wkt::{Empty, Timestamp};
 
-use super::control::{ASSIGNED_UNITS, NUM_UNITS, PendingChange, param_int, set_param_int};
+use super::control::{
+    ASSIGNED_UNITS, NUM_UNITS, PendingChange, param_int, set_param_int, unit_limits,
+};
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, reason, require};
 use super::filter::{EQUALITY, Filter, Key, ValueKind};
@@ -572,11 +574,11 @@ impl Engine {
                                      renewal_settings.resize_unit_count lowers them to the licenses assigned at renewal"),
                         ));
                     }
-            if let (Some(assigned), Some(new)) = (assigned, num_units(&merged))
-                && new < assigned {
+            if let Some(assigned) = assigned
+                && let Some((name, new)) = unit_limits(&merged).find(|(_, n)| *n < assigned) {
                     return Err(invalid(
                         "parameters",
-                        format!("num_units {new} is below the {assigned} licenses the customer has assigned"),
+                        format!("{name} {new} is below the {assigned} licenses the customer has assigned"),
                     ));
                 }
             if let Some(assigned) = assigned {
@@ -664,7 +666,17 @@ impl Engine {
                 }
                 let assigned = param_int(&e.parameters, ASSIGNED_UNITS);
                 let mut parameters = if request.parameters.is_empty() {
-                    editable_parameters(&e.parameters)
+                    // Kept are those the new offer defines: a flexible
+                    // entitlement's `max_units` has no place on a commitment,
+                    // which then asks for its `num_units`.
+                    let mut kept = editable_parameters(&e.parameters);
+                    kept.retain(|p| {
+                        new_offer
+                            .parameter_definitions
+                            .iter()
+                            .any(|d| d.name == p.name)
+                    });
+                    kept
                 } else {
                     request.parameters.clone()
                 };
