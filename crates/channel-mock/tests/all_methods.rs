@@ -536,7 +536,8 @@ async fn distributor_methods() {
     let got = d
         .get_channel_partner_link(GetChannelPartnerLinkRequest {
             name: link.name.clone(),
-            view: 0,
+            // The FULL view shows the link as its creation answered it.
+            view: ChannelPartnerLinkView::Full as i32,
         })
         .await
         .unwrap();

@@ -1807,7 +1807,12 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         )
         .await
         .unwrap_or_else(|e| panic!("{w}: a trial with max_units alone: {e:?}"));
-        assert_eq!(parameter_names(&trial), ["max_units"], "{w}");
+        // Sold by the seat: the output-only licenses assigned come with it.
+        assert_eq!(
+            parameter_names(&trial),
+            ["assigned_units", "max_units"],
+            "{w}"
+        );
         let vault = buy_with(
             r,
             &customer.name,
@@ -1816,7 +1821,11 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         )
         .await
         .unwrap_or_else(|e| panic!("{w}: a flexible add-on with max_units alone: {e:?}"));
-        assert_eq!(parameter_names(&vault), ["max_units"], "{w}");
+        assert_eq!(
+            parameter_names(&vault),
+            ["assigned_units", "max_units"],
+            "{w}"
+        );
         let drive = buy_with(r, &customer.name, "ws-drive-storage-flexible", Vec::new())
             .await
             .unwrap_or_else(|e| panic!("{w}: a flexible offer with no parameters: {e:?}"));
@@ -1869,6 +1878,16 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
             );
             assert!(error.message().contains(named), "{w}: {error:?}");
         }
+        let seats = buy_with(r, &committed.name, annual, vec![units("num_units", 5)])
+            .await
+            .unwrap();
+        let assigned = seats
+            .parameters
+            .iter()
+            .find(|p| p.name == "assigned_units")
+            .unwrap_or_else(|| panic!("{w}: no assigned_units: {seats:?}"));
+        assert_eq!(assigned.value, units("n", 0).value, "{w}");
+        assert!(!assigned.editable, "{w}: output only");
         // Onto a commitment, a trial bought with max_units alone is asked
         // for its seats, not refused for the cap it had.
         let error = refused(

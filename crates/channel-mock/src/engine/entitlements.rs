@@ -15,7 +15,7 @@ use channel_types::model::{
     CreateEntitlementRequest, Entitlement, EntitlementChange, GetEntitlementRequest,
     ListEntitlementChangesRequest, ListEntitlementChangesResponse, ListEntitlementsRequest,
     ListEntitlementsResponse, LookupOfferRequest, Offer, Parameter, PaymentPlan, Period,
-    PeriodType, ProvisionedService, RenewalSettings, StartPaidServiceRequest,
+    PeriodType, ProvisionedService, RenewalSettings, ResourceType, StartPaidServiceRequest,
     SuspendEntitlementRequest, TransferEntitlementsRequest, TransferEntitlementsResponse,
     TransferEntitlementsToGoogleRequest, TrialSettings, value,
 };
@@ -109,6 +109,27 @@ fn stored<'s>(state: &'s State, name: &str) -> Result<&'s Entitlement, Error> {
 
 fn num_units(parameters: &[Parameter]) -> Option<i64> {
     param_int(parameters, NUM_UNITS)
+}
+
+/// The parameters of a new entitlement: those the reseller gave, and, for
+/// an offer sold by the seat, the output-only `assigned_units` the
+/// reference says an answer may include, at 0 until licenses are assigned.
+fn new_parameters(offer: &CatalogOffer, given: &[Parameter]) -> Vec<Parameter> {
+    let mut parameters: Vec<Parameter> = given
+        .iter()
+        .map(|p| Parameter {
+            editable: true,
+            ..p.clone()
+        })
+        .collect();
+    let by_the_seat = offer
+        .price_by_resources
+        .iter()
+        .any(|p| p.resource_type == ResourceType::Seat as i32);
+    if by_the_seat {
+        set_param_int(&mut parameters, ASSIGNED_UNITS, 0, false);
+    }
+    parameters
 }
 
 /// The parameters a reseller sets: all but the output-only `assigned_units`.
@@ -474,14 +495,7 @@ impl Engine {
                 }),
             }),
             association_info: input.association_info.clone(),
-            parameters: input
-                .parameters
-                .iter()
-                .map(|p| Parameter {
-                    editable: true,
-                    ..p.clone()
-                })
-                .collect(),
+            parameters: new_parameters(offer, &input.parameters),
             billing_account: input.billing_account.clone(),
             price_reference_id: input.price_reference_id.clone(),
         })
