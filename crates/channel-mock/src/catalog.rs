@@ -641,6 +641,20 @@ fn max_units_cap(max: i64) -> ParameterDefinition {
     }
 }
 
+/// The parameters of a flexible or trial offer: the reference names
+/// `max_units` as their input and `num_units` as the commitment of
+/// commitment plans, so both are optional here (an entitlement bought with
+/// neither has no cap but the offer's range).
+fn uncommitted_units(max: i64) -> Vec<ParameterDefinition> {
+    vec![
+        ParameterDefinition {
+            optional: true,
+            ..num_units(1, max)
+        },
+        max_units_cap(max),
+    ]
+}
+
 /// Constraints limiting an offer to the given customer types, in any region.
 fn customer_types(types: &[CustomerType]) -> Constraints {
     Constraints {
@@ -692,7 +706,7 @@ fn flexible_offer(
             "No commitment; add or remove units at any time, billed monthly.",
         ),
         price_by_resources: vec![list_price(resource_type, monthly_cents, PeriodType::Month)],
-        parameter_definitions: vec![num_units(1, max_units), max_units_cap(max_units)],
+        parameter_definitions: uncommitted_units(max_units),
         constraints,
     }
 }
@@ -747,10 +761,7 @@ fn trial_offer(id: &'static str, sku: &'static str, sku_display_name: &str) -> C
             "Free for 14 days, for up to 10 users.",
         ),
         price_by_resources: vec![list_price(ResourceType::Seat, 0, PeriodType::Month)],
-        parameter_definitions: vec![
-            num_units(1, TRIAL_MAX_UNITS),
-            max_units_cap(TRIAL_MAX_UNITS),
-        ],
+        parameter_definitions: uncommitted_units(TRIAL_MAX_UNITS),
         constraints: domain_only(),
     }
 }
@@ -778,7 +789,6 @@ mod tests {
             .iter()
             .find(|d| d.name == NUM_UNITS)?;
         assert_eq!(def.parameter_type, ParameterType::Int64 as i32);
-        assert!(!def.optional);
         Some((int(def.min_value.as_ref())?, int(def.max_value.as_ref())?))
     }
 
@@ -932,6 +942,25 @@ mod tests {
                 assert!(cap.is_none(), "{}", offer.id);
             }
         }
+    }
+
+    #[test]
+    fn only_commitment_offers_require_num_units() {
+        let catalog = Catalog::standard();
+        let mut commitments = 0;
+        for offer in &catalog.offers {
+            let Some(seats) = offer
+                .parameter_definitions
+                .iter()
+                .find(|d| d.name == NUM_UNITS)
+            else {
+                continue;
+            };
+            let committed = plan_of(offer) == PaymentPlan::Commitment;
+            assert_eq!(seats.optional, !committed, "{}", offer.id);
+            commitments += usize::from(committed);
+        }
+        assert!(commitments > 0);
     }
 
     #[test]

@@ -60,6 +60,7 @@ fn google_customer(engine: &Engine, domain: &str, id: &str) {
                 entitlements: vec![EntitlementSeed {
                     offer: "ws-business-starter-flexible".into(),
                     num_units: Some(5),
+                    ..Default::default()
                 }],
                 ..Default::default()
             }],
@@ -535,7 +536,8 @@ async fn distributor_methods() {
     let got = d
         .get_channel_partner_link(GetChannelPartnerLinkRequest {
             name: link.name.clone(),
-            view: 0,
+            // The FULL view shows the link as its creation answered it.
+            view: ChannelPartnerLinkView::Full as i32,
         })
         .await
         .unwrap();

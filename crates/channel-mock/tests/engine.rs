@@ -388,10 +388,13 @@ async fn entitlement_purchase_errors() {
     .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     assert!(err.message().contains("maximum"), "{err}");
-    let err = buy(&client, &customer, "ws-business-standard-flexible", None)
+    // Seats are required by a commitment only (a flexible offer takes
+    // max_units instead, or nothing).
+    let err = buy(&client, &customer, "ws-business-standard-annual", None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
+    assert!(err.message().contains("num_units"), "{err}");
 
     buy(&client, &customer, "ws-business-standard-flexible", Some(5))
         .await

@@ -1762,3 +1762,422 @@ async fn the_documented_refusals_of_each_method() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+/// Buys `offer` for `customer` with exactly `parameters`.
+async fn buy_with(
+    client: &Client,
+    customer: &str,
+    offer: &str,
+    parameters: Vec<Parameter>,
+) -> Result<Entitlement, Error> {
+    client
+        .create_entitlement(CreateEntitlementRequest {
+            parent: customer.into(),
+            entitlement: Some(Entitlement {
+                offer: format!("{RESELLER}/offers/{offer}"),
+                parameters,
+                ..Default::default()
+            }),
+            request_id: String::new(),
+        })
+        .await?
+        .wait()
+        .await
+}
+
+fn parameter_names(e: &Entitlement) -> Vec<&str> {
+    let mut names: Vec<_> = e.parameters.iter().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitments_need_num_units()
+{
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    for wire in wires(&emulator) {
+        let (w, r) = (wire.name, &wire.reseller);
+        let customer = customer_with_identity(&setup, &format!("{w}-caps.example")).await;
+        let trial = buy_with(
+            r,
+            &customer.name,
+            "ws-business-starter-trial",
+            vec![units("max_units", 5)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{w}: a trial with max_units alone: {e:?}"));
+        // Sold by the seat: the output-only licenses assigned come with it.
+        assert_eq!(
+            parameter_names(&trial),
+            ["assigned_units", "max_units"],
+            "{w}"
+        );
+        let vault = buy_with(
+            r,
+            &customer.name,
+            "ws-vault-flexible",
+            vec![units("max_units", 3)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{w}: a flexible add-on with max_units alone: {e:?}"));
+        assert_eq!(
+            parameter_names(&vault),
+            ["assigned_units", "max_units"],
+            "{w}"
+        );
+        let drive = buy_with(r, &customer.name, "ws-drive-storage-flexible", Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("{w}: a flexible offer with no parameters: {e:?}"));
+        assert!(drive.parameters.is_empty(), "{w}");
+
+        // The cap bounds the licenses assigned, and can't go below them.
+        let engine = emulator.engine();
+        let over = engine.assign_licenses(&vault.name, 4).unwrap_err();
+        assert!(over.message().contains("max_units (3)"), "{w}: {over:?}");
+        engine.assign_licenses(&vault.name, 3).unwrap();
+        let lowered = r
+            .change_parameters(ChangeParametersRequest {
+                name: vault.name.clone(),
+                parameters: vec![units("max_units", 2)],
+                ..Default::default()
+            })
+            .await;
+        let error = refused(w, lowered, Code::InvalidArgument, "parameters");
+        assert!(error.message().contains("max_units 2"), "{w}: {error:?}");
+        let raised = r
+            .change_parameters(ChangeParametersRequest {
+                name: vault.name.clone(),
+                parameters: vec![units("max_units", 30)],
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .wait()
+            .await
+            .unwrap();
+        assert_eq!(
+            parameter_names(&raised),
+            ["assigned_units", "max_units"],
+            "{w}"
+        );
+        engine.assign_licenses(&drive.name, 1_000).unwrap();
+
+        // A commitment's seats are its commitment: required, and no cap.
+        let committed = customer_with_identity(&setup, &format!("{w}-commit.example")).await;
+        let annual = "ws-business-standard-annual";
+        for (parameters, named) in [
+            (Vec::new(), "\"num_units\" is required"),
+            (vec![units("max_units", 5)], "no parameter \"max_units\""),
+        ] {
+            let error = refused(
+                w,
+                buy_with(r, &committed.name, annual, parameters).await,
+                Code::InvalidArgument,
+                "entitlement.parameters",
+            );
+            assert!(error.message().contains(named), "{w}: {error:?}");
+        }
+        let seats = buy_with(r, &committed.name, annual, vec![units("num_units", 5)])
+            .await
+            .unwrap();
+        let assigned = seats
+            .parameters
+            .iter()
+            .find(|p| p.name == "assigned_units")
+            .unwrap_or_else(|| panic!("{w}: no assigned_units: {seats:?}"));
+        assert_eq!(assigned.value, units("n", 0).value, "{w}");
+        assert!(!assigned.editable, "{w}: output only");
+        // Onto a commitment, a trial bought with max_units alone is asked
+        // for its seats, not refused for the cap it had.
+        let error = refused(
+            w,
+            r.change_offer(ChangeOfferRequest {
+                name: trial.name.clone(),
+                offer: format!("{RESELLER}/offers/{annual}"),
+                ..Default::default()
+            })
+            .await,
+            Code::InvalidArgument,
+            "parameters",
+        );
+        assert!(
+            error.message().contains("\"num_units\" is required"),
+            "{w}: {error:?}"
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channel_partner_links_show_cloud_identity_details_in_the_full_view_only() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    for wire in wires(&emulator) {
+        let (w, d) = (wire.name, &wire.distributor);
+        let link = d
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-views"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+        for view in [
+            ChannelPartnerLinkView::Unspecified,
+            ChannelPartnerLinkView::Basic,
+            ChannelPartnerLinkView::Full,
+        ] {
+            let full = view == ChannelPartnerLinkView::Full;
+            let got = d
+                .get_channel_partner_link(GetChannelPartnerLinkRequest {
+                    name: link.name.clone(),
+                    view: view as i32,
+                })
+                .await
+                .unwrap();
+            assert_eq!(
+                got.channel_partner_cloud_identity_info.is_some(),
+                full,
+                "{w}: get, {view:?}"
+            );
+            let listed = d
+                .list_channel_partner_links(ListChannelPartnerLinksRequest {
+                    parent: DISTRIBUTOR.into(),
+                    view: view as i32,
+                    ..Default::default()
+                })
+                .collect_items()
+                .await
+                .unwrap();
+            let ours = listed
+                .iter()
+                .find(|l| l.name == link.name)
+                .expect("the link is listed");
+            assert_eq!(
+                ours.channel_partner_cloud_identity_info.is_some(),
+                full,
+                "{w}: list, {view:?}"
+            );
+            assert_eq!(
+                ours.reseller_cloud_identity_id,
+                link.reseller_cloud_identity_id
+            );
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    for wire in wires(&emulator) {
+        let (w, r, d) = (wire.name, &wire.reseller, &wire.distributor);
+        let mut customer = setup
+            .create_customer(new_customer(RESELLER, &format!("{w}-star.example")))
+            .await
+            .unwrap();
+        customer.correlation_id = "kept-before".into();
+        customer = setup
+            .update_customer(UpdateCustomerRequest {
+                customer: Some(customer),
+                update_mask: Some(FieldMask {
+                    paths: vec!["correlation_id".into()],
+                }),
+            })
+            .await
+            .unwrap();
+        assert_eq!(customer.correlation_id, "kept-before", "{w}");
+
+        // `*` alone: every changeable field takes the request's value, and
+        // one the request leaves out is cleared.
+        let mut replacement = customer.clone();
+        replacement.org_display_name = format!("{w} Renamed");
+        replacement.correlation_id = String::new();
+        let replaced = r
+            .update_customer(UpdateCustomerRequest {
+                customer: Some(replacement.clone()),
+                update_mask: Some(FieldMask {
+                    paths: vec!["*".into()],
+                }),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{w}: a lone * mask: {e:?}"));
+        assert_eq!(replaced.org_display_name, format!("{w} Renamed"), "{w}");
+        assert_eq!(replaced.correlation_id, "", "{w}");
+        assert_eq!(replaced.domain, customer.domain, "{w}");
+
+        // Next to other paths, or clearing a required field, it is refused.
+        refused(
+            w,
+            r.update_customer(UpdateCustomerRequest {
+                customer: Some(replacement.clone()),
+                update_mask: Some(FieldMask {
+                    paths: vec!["*".into(), "correlation_id".into()],
+                }),
+            })
+            .await,
+            Code::InvalidArgument,
+            "update_mask",
+        );
+        let mut nameless = replacement.clone();
+        nameless.org_display_name = String::new();
+        refused(
+            w,
+            r.update_customer(UpdateCustomerRequest {
+                customer: Some(nameless),
+                update_mask: Some(FieldMask {
+                    paths: vec!["*".into()],
+                }),
+            })
+            .await,
+            Code::InvalidArgument,
+            "customer.org_display_name",
+        );
+
+        // A link's only changeable field is its state.
+        let link = d
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-star"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+        let revoked = d
+            .update_channel_partner_link(UpdateChannelPartnerLinkRequest {
+                name: link.name.clone(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    link_state: ChannelPartnerLinkState::Revoked as i32,
+                    ..link.clone()
+                }),
+                update_mask: Some(FieldMask {
+                    paths: vec!["*".into()],
+                }),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{w}: a lone * mask on a link: {e:?}"));
+        assert_eq!(
+            revoked.link_state(),
+            ChannelPartnerLinkState::Revoked,
+            "{w}"
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jsonp_callbacks_wrap_errors_as_they_wrap_answers() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let addr = emulator.http_addr();
+    let auth = "Authorization: Bearer r1\r\n";
+    for (path, status) in [
+        ("/v1/accounts/R1/customers?pageSize=-1&callback=handle", 400),
+        ("/v1/accounts/R1/customers/nobody?callback=handle", 404),
+        ("/v1/accounts/R1/nowhere?callback=handle", 404),
+    ] {
+        let (got, content_type, body) = http_call(addr, "GET", path, auth, "").await;
+        assert_eq!(got, status, "{path}: {body}");
+        assert!(
+            content_type.starts_with("text/javascript"),
+            "{path}: {content_type}"
+        );
+        let inner = body
+            .strip_prefix("// API callback\nhandle(")
+            .and_then(|b| b.strip_suffix(");"))
+            .unwrap_or_else(|| panic!("{path}: not wrapped: {body}"));
+        let envelope: serde_json::Value = serde_json::from_str(inner).unwrap();
+        assert_eq!(envelope["error"]["code"], status, "{path}");
+    }
+    // A callback that is no JavaScript name is refused plainly.
+    let (got, content_type, _) = http_call(
+        addr,
+        "GET",
+        "/v1/accounts/R1/customers?callback=a(b)",
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(got, 400);
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+/// A REST call with a raw body and extra headers, through reqwest.
+async fn raw_post(
+    emulator: &Emulator,
+    path: &str,
+    content_encoding: &str,
+    body: Vec<u8>,
+) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(format!("http://{}{path}", emulator.http_addr()))
+        .header("authorization", "Bearer r1")
+        .header("content-type", "application/json")
+        .header("content-encoding", content_encoding)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gzip_compressed_request_body_is_read_like_a_plain_one() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let path = "/v1/accounts/R1/customers";
+    let customer = serde_json::json!({
+        "orgDisplayName": "Zipped Inc",
+        "orgPostalAddress": {"regionCode": "US"},
+        "domain": "zipped.example",
+    });
+    let body = serde_json::to_vec(&customer).unwrap();
+    let (status, answer) = raw_post(&emulator, path, "gzip", gzip(&body)).await;
+    assert_eq!(status, 200, "{answer}");
+    let created: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(created["domain"], "zipped.example");
+
+    // Data that is not gzip, or an encoding the front end does not take,
+    // is refused naming the header; nothing is made.
+    let (status, answer) = raw_post(&emulator, path, "gzip", body.clone()).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("Content-Encoding"), "{answer}");
+    let (status, answer) = raw_post(&emulator, path, "br", body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("Content-Encoding"), "{answer}");
+
+    // What a body inflates to is bounded like the body itself.
+    let limit = EmulatorConfig::default().limits.max_request_bytes;
+    let bomb = gzip(&vec![b' '; limit + 1]);
+    assert!(bomb.len() < limit);
+    let (status, answer) = raw_post(&emulator, path, "gzip", bomb).await;
+    assert_eq!(status, 413, "{answer}");
+
+    let listed = local(&emulator, "r1")
+        .list_customers(ListCustomersRequest {
+            parent: RESELLER.into(),
+            ..Default::default()
+        })
+        .collect_items()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    emulator.shutdown().await.unwrap();
+}

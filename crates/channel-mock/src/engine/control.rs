@@ -35,6 +35,17 @@ const YEAR_SECONDS: i64 = 365 * 86_400;
 pub(super) const NUM_UNITS: &str = "num_units";
 /// The output-only parameter of licenses assigned to users.
 pub(super) const ASSIGNED_UNITS: &str = "assigned_units";
+/// The optional cap on assignable units of a flexible or trial entitlement.
+pub(super) const MAX_UNITS: &str = "max_units";
+
+/// The parameters that bound the licenses a customer may assign, each with
+/// its value when the entitlement has it: a commitment's seats, or the seats
+/// and cap of a flexible or trial entitlement (which may have neither).
+pub(super) fn unit_limits(parameters: &[Parameter]) -> impl Iterator<Item = (&'static str, i64)> {
+    [NUM_UNITS, MAX_UNITS]
+        .into_iter()
+        .filter_map(|name| Some((name, param_int(parameters, name)?)))
+}
 
 /// The latest time the clock may show: 9998-12-31T23:59:59Z, a year short
 /// of the latest Timestamp, so that what starts then (an annual commitment,
@@ -719,7 +730,8 @@ impl Engine {
 
     /// The customer's admin assigns `assigned_units` licenses of an
     /// entitlement to users: the entitlement's output-only `assigned_units`
-    /// parameter shows it (at most its seats), and its account gets
+    /// parameter shows it (at most its `num_units` and `max_units`, where
+    /// set), and its account gets
     /// LICENSE_ASSIGNMENT_CHANGED. A commitment renewing with
     /// `resize_unit_count` takes this many seats.
     pub fn assign_licenses(
@@ -733,15 +745,16 @@ impl Engine {
             .get(entitlement)
             .cloned()
             .ok_or_else(|| not_found("entitlement", entitlement))?;
-        let seats = param_int(&e.parameters, NUM_UNITS);
-        if assigned_units < 0 || seats.is_some_and(|s| assigned_units > s) {
-            return Err(invalid(
-                "assignedUnits",
-                format!(
-                    "expected a number of licenses from 0 to the entitlement's {} seats",
-                    seats.unwrap_or_default()
+        let limit = unit_limits(&e.parameters).min_by_key(|(_, n)| *n);
+        if assigned_units < 0 || limit.is_some_and(|(_, n)| assigned_units > n) {
+            let expected = match limit {
+                Some((name, n)) => format!(
+                    "expected a number of licenses from 0 to the entitlement's {name} ({n})"
                 ),
-            ));
+                // A flexible or trial entitlement bought without seats or cap.
+                None => "expected a number of licenses of 0 or more".to_owned(),
+            };
+            return Err(invalid("assignedUnits", expected));
         }
         if param_int(&e.parameters, ASSIGNED_UNITS) == Some(assigned_units) {
             return Ok(e);

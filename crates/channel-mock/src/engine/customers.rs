@@ -240,12 +240,26 @@ impl Engine {
             .customer
             .ok_or_else(|| invalid("customer", "required field is missing"))?;
         check_customer_name(caller, "customer.name", &input.name)?;
-        let paths: Vec<String> = match &request.update_mask {
-            Some(mask) if !mask.paths.is_empty() => mask.paths.clone(),
+        let mask = request.update_mask.map(|m| m.paths).unwrap_or_default();
+        let replace_all = mask.iter().any(|p| p == "*");
+        let paths: Vec<String> = if mask.is_empty() {
             // No mask means the fields the request populates (AIP-134):
             // a field left out keeps its stored value.
-            _ => populated_updatable_fields(&input)?,
+            populated_updatable_fields(&input)?
+        } else {
+            validate::expand_wildcard(mask, UPDATABLE)?
         };
+        if replace_all {
+            // A full replacement clears what the input leaves out, so the
+            // customer's required fields must come with it.
+            require(&[("customer.org_display_name", &input.org_display_name)])?;
+            if input.org_postal_address.is_none() {
+                return Err(invalid(
+                    "customer.org_postal_address",
+                    "required field is missing",
+                ));
+            }
+        }
         validate::mask_paths("google.cloud.channel.v1.Customer", &paths)?;
         check_emails(&input)?;
         let mut state = self.write();

@@ -15,7 +15,7 @@ use channel_types::model::{
     CreateEntitlementRequest, Entitlement, EntitlementChange, GetEntitlementRequest,
     ListEntitlementChangesRequest, ListEntitlementChangesResponse, ListEntitlementsRequest,
     ListEntitlementsResponse, LookupOfferRequest, Offer, Parameter, PaymentPlan, Period,
-    PeriodType, ProvisionedService, RenewalSettings, StartPaidServiceRequest,
+    PeriodType, ProvisionedService, RenewalSettings, ResourceType, StartPaidServiceRequest,
     SuspendEntitlementRequest, TransferEntitlementsRequest, TransferEntitlementsResponse,
     TransferEntitlementsToGoogleRequest, TrialSettings, value,
 };
@@ -23,7 +23,9 @@ use channel_types::names::{CustomerRef, EntitlementRef, OfferRef};
 use channel_types::rpc::Code;
 use channel_types::wkt::{Empty, Timestamp};
 
-use super::control::{ASSIGNED_UNITS, NUM_UNITS, PendingChange, param_int, set_param_int};
+use super::control::{
+    ASSIGNED_UNITS, NUM_UNITS, PendingChange, param_int, set_param_int, unit_limits,
+};
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, reason, require};
 use super::filter::{EQUALITY, Filter, Key, ValueKind};
@@ -107,6 +109,27 @@ fn stored<'s>(state: &'s State, name: &str) -> Result<&'s Entitlement, Error> {
 
 fn num_units(parameters: &[Parameter]) -> Option<i64> {
     param_int(parameters, NUM_UNITS)
+}
+
+/// The parameters of a new entitlement: those the reseller gave, and, for
+/// an offer sold by the seat, the output-only `assigned_units` the
+/// reference says an answer may include, at 0 until licenses are assigned.
+fn new_parameters(offer: &CatalogOffer, given: &[Parameter]) -> Vec<Parameter> {
+    let mut parameters: Vec<Parameter> = given
+        .iter()
+        .map(|p| Parameter {
+            editable: true,
+            ..p.clone()
+        })
+        .collect();
+    let by_the_seat = offer
+        .price_by_resources
+        .iter()
+        .any(|p| p.resource_type == ResourceType::Seat as i32);
+    if by_the_seat {
+        set_param_int(&mut parameters, ASSIGNED_UNITS, 0, false);
+    }
+    parameters
 }
 
 /// The parameters a reseller sets: all but the output-only `assigned_units`.
@@ -472,14 +495,7 @@ impl Engine {
                 }),
             }),
             association_info: input.association_info.clone(),
-            parameters: input
-                .parameters
-                .iter()
-                .map(|p| Parameter {
-                    editable: true,
-                    ..p.clone()
-                })
-                .collect(),
+            parameters: new_parameters(offer, &input.parameters),
             billing_account: input.billing_account.clone(),
             price_reference_id: input.price_reference_id.clone(),
         })
@@ -572,11 +588,11 @@ impl Engine {
                                      renewal_settings.resize_unit_count lowers them to the licenses assigned at renewal"),
                         ));
                     }
-            if let (Some(assigned), Some(new)) = (assigned, num_units(&merged))
-                && new < assigned {
+            if let Some(assigned) = assigned
+                && let Some((name, new)) = unit_limits(&merged).find(|(_, n)| *n < assigned) {
                     return Err(invalid(
                         "parameters",
-                        format!("num_units {new} is below the {assigned} licenses the customer has assigned"),
+                        format!("{name} {new} is below the {assigned} licenses the customer has assigned"),
                     ));
                 }
             if let Some(assigned) = assigned {
@@ -664,7 +680,17 @@ impl Engine {
                 }
                 let assigned = param_int(&e.parameters, ASSIGNED_UNITS);
                 let mut parameters = if request.parameters.is_empty() {
-                    editable_parameters(&e.parameters)
+                    // Kept are those the new offer defines: a flexible
+                    // entitlement's `max_units` has no place on a commitment,
+                    // which then asks for its `num_units`.
+                    let mut kept = editable_parameters(&e.parameters);
+                    kept.retain(|p| {
+                        new_offer
+                            .parameter_definitions
+                            .iter()
+                            .any(|d| d.name == p.name)
+                    });
+                    kept
                 } else {
                     request.parameters.clone()
                 };

@@ -3,16 +3,16 @@
 
 use channel_core::Error;
 use channel_types::model::{
-    ChannelPartnerLink, ChannelPartnerLinkState, ChannelPartnerRepricingConfig, CloudIdentityInfo,
-    CreateChannelPartnerLinkRequest, CreateChannelPartnerRepricingConfigRequest,
-    CreateCustomerRepricingConfigRequest, CustomerRepricingConfig,
-    DeleteChannelPartnerRepricingConfigRequest, DeleteCustomerRepricingConfigRequest,
-    GetChannelPartnerLinkRequest, GetChannelPartnerRepricingConfigRequest,
-    GetCustomerRepricingConfigRequest, ListChannelPartnerLinksRequest,
-    ListChannelPartnerLinksResponse, ListChannelPartnerRepricingConfigsRequest,
-    ListChannelPartnerRepricingConfigsResponse, ListCustomerRepricingConfigsRequest,
-    ListCustomerRepricingConfigsResponse, RepricingAdjustment, RepricingConfig,
-    UpdateChannelPartnerLinkRequest, UpdateChannelPartnerRepricingConfigRequest,
+    ChannelPartnerLink, ChannelPartnerLinkState, ChannelPartnerLinkView,
+    ChannelPartnerRepricingConfig, CloudIdentityInfo, CreateChannelPartnerLinkRequest,
+    CreateChannelPartnerRepricingConfigRequest, CreateCustomerRepricingConfigRequest,
+    CustomerRepricingConfig, DeleteChannelPartnerRepricingConfigRequest,
+    DeleteCustomerRepricingConfigRequest, GetChannelPartnerLinkRequest,
+    GetChannelPartnerRepricingConfigRequest, GetCustomerRepricingConfigRequest,
+    ListChannelPartnerLinksRequest, ListChannelPartnerLinksResponse,
+    ListChannelPartnerRepricingConfigsRequest, ListChannelPartnerRepricingConfigsResponse,
+    ListCustomerRepricingConfigsRequest, ListCustomerRepricingConfigsResponse, RepricingAdjustment,
+    RepricingConfig, UpdateChannelPartnerLinkRequest, UpdateChannelPartnerRepricingConfigRequest,
     UpdateCustomerRepricingConfigRequest, repricing_adjustment, repricing_config,
 };
 use channel_types::names::{
@@ -227,6 +227,17 @@ impl RepricingRecord for ChannelPartnerRepricingConfig {
     }
 }
 
+/// A link as the request's `view` shows it: the reference gives the
+/// channel partner's Cloud Identity details in the FULL view only; BASIC,
+/// and UNSPECIFIED (or a number the enum does not name), which default to
+/// it, leave them out.
+fn in_view(mut link: ChannelPartnerLink, view: ChannelPartnerLinkView) -> ChannelPartnerLink {
+    if view != ChannelPartnerLinkView::Full {
+        link.channel_partner_cloud_identity_info = None;
+    }
+    link
+}
+
 impl Engine {
     /// Stores a new config under `parent` with a server-assigned id.
     fn store_new_config<T: RepricingRecord>(
@@ -342,7 +353,7 @@ impl Engine {
             &scope,
             &request.page_token,
             size,
-            |_, l| Some(l.clone()),
+            |_, l| Some(in_view(l.clone(), request.view())),
         )?;
         Ok(ListChannelPartnerLinksResponse {
             channel_partner_links,
@@ -359,7 +370,7 @@ impl Engine {
         self.read()
             .links
             .get(&request.name)
-            .cloned()
+            .map(|l| in_view(l.clone(), request.view()))
             .ok_or_else(|| not_found("channel partner link", &request.name))
     }
 
@@ -418,6 +429,8 @@ impl Engine {
         if paths.is_empty() {
             return Err(invalid("update_mask", "required field is missing"));
         }
+        // A full replacement changes what a caller may change: the state.
+        let paths = validate::expand_wildcard(paths, &["link_state"])?;
         for path in &paths {
             // The reference shows the path both bare and under the request
             // field's name.

@@ -63,7 +63,9 @@ const REPORT_FILTER: &[Key] = &[
     },
 ];
 
-fn seats(e: &Entitlement) -> i64 {
+/// The entitlement's seats; none for a flexible or trial entitlement bought
+/// without them (its cell is then empty, not a made-up zero).
+fn seats(e: &Entitlement) -> Option<i64> {
     e.parameters
         .iter()
         .find(|p| p.name == "num_units")
@@ -71,14 +73,13 @@ fn seats(e: &Entitlement) -> i64 {
             channel_types::model::value::Kind::Int64Value(n) => Some(*n),
             _ => None,
         })
-        .unwrap_or(0)
 }
 
 fn report_field(e: &Entitlement, field: &str) -> String {
     match field {
         "entitlement" => e.name.clone(),
         "offer" => e.offer.clone(),
-        "num_units" => seats(e).to_string(),
+        "num_units" => seats(e).map(|n| n.to_string()).unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -195,7 +196,7 @@ impl Engine {
                         string_value(&e.name),
                         string_value(&e.offer),
                         ReportValue {
-                            value: Some(report_value::Value::IntValue(seats)),
+                            value: seats.map(report_value::Value::IntValue),
                         },
                     ],
                     partition_key: String::new(),

@@ -216,6 +216,23 @@ pub(crate) fn decimal(text: &str) -> Option<f64> {
     ok.then(|| text.parse().ok()).flatten()
 }
 
+/// The paths of an update mask with AIP-134's wildcard read: `*` alone
+/// stands for full replacement, that is every path in `all` (the fields the
+/// method lets a caller change); next to other paths it is refused. Any
+/// other mask is returned as it came.
+pub(crate) fn expand_wildcard(paths: Vec<String>, all: &[&str]) -> Result<Vec<String>, Error> {
+    if !paths.iter().any(|p| p == "*") {
+        return Ok(paths);
+    }
+    if paths.len() > 1 {
+        return Err(invalid(
+            "update_mask",
+            "\"*\" asks for a full replacement and must be the only path",
+        ));
+    }
+    Ok(all.iter().map(|p| (*p).to_string()).collect())
+}
+
 /// Checks every path of an update mask against `message` (a full name such
 /// as `google.cloud.channel.v1.Customer`): each segment must name a field,
 /// and only singular message fields have sub-fields.
@@ -251,6 +268,18 @@ pub(crate) fn mask_paths(message: &str, paths: &[String]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_wildcard_mask_names_every_changeable_field_and_a_mixed_one_is_refused() {
+        let all = ["a", "b.c"];
+        let star = vec!["*".to_string()];
+        assert_eq!(expand_wildcard(star, &all).unwrap(), ["a", "b.c"]);
+        let plain = vec!["a".to_string()];
+        assert_eq!(expand_wildcard(plain, &all).unwrap(), ["a"]);
+        let mixed = vec!["a".to_string(), "*".to_string()];
+        let error = expand_wildcard(mixed, &all).unwrap_err();
+        assert!(error.message().contains("only path"), "{error:?}");
+    }
 
     #[test]
     fn long_input_is_cut_and_short_input_kept() {

@@ -132,9 +132,12 @@ fn yes() -> bool {
 pub struct EntitlementSeed {
     /// The catalog offer id (the last segment of an offer's name).
     pub offer: String,
-    /// Seats, for seat-based offers.
+    /// Seats: the commitment of a commitment offer, optional elsewhere.
     #[serde(default)]
     pub num_units: Option<i64>,
+    /// The cap on assignable units of a flexible or trial offer, if any.
+    #[serde(default)]
+    pub max_units: Option<i64>,
 }
 
 /// What seeding made: the names, in the scenario's order.
@@ -451,16 +454,17 @@ impl Engine {
                     .ok_or_else(|| invalid(&efield, "the offer's SKU is missing"))?;
                 let input = Entitlement {
                     offer: format!("accounts/{}/offers/{}", seed.owner, e.offer),
-                    parameters: e
-                        .num_units
-                        .map(|n| Parameter {
-                            name: "num_units".into(),
-                            value: Some(Value {
-                                kind: Some(value::Kind::Int64Value(n)),
-                            }),
-                            editable: true,
-                        })
+                    parameters: [("num_units", e.num_units), ("max_units", e.max_units)]
                         .into_iter()
+                        .filter_map(|(name, n)| {
+                            Some(Parameter {
+                                name: name.into(),
+                                value: Some(Value {
+                                    kind: Some(value::Kind::Int64Value(n?)),
+                                }),
+                                editable: true,
+                            })
+                        })
                         .collect(),
                     ..Default::default()
                 };

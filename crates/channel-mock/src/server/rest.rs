@@ -19,7 +19,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::reply::Reply;
-use super::{router, system_params};
+use super::router;
+use super::system_params::{self, SystemParams};
 use crate::engine::Engine;
 
 /// What every REST call needs.
@@ -117,32 +118,28 @@ fn json<T: Serialize + Send + 'static>(message: T) -> Result<Reply> {
 /// An error as Google's JSON envelope, with the code's HTTP status,
 /// indented as Google's front end writes it by default.
 pub(crate) fn error_response(error: &Error) -> Response {
-    error_response_in(error, true)
+    error_response_in(error, &SystemParams::default())
 }
 
-/// [`error_response`], indented or compact (`prettyPrint=false`).
-fn error_response_in(error: &Error, pretty: bool) -> Response {
+/// [`error_response`] as the request's system parameters ask: indented or
+/// compact (`prettyPrint`), wrapped for a JSONP `callback` or not.
+fn error_response_in(error: &Error, system: &SystemParams) -> Response {
     let status = StatusCode::from_u16(http_status(error.code()))
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut envelope = error_envelope(error);
     if !error.field_violations().is_empty() {
         rename_violations_to_json(&mut envelope);
     }
-    envelope_response(status, envelope, pretty)
+    envelope_response(status, envelope, system)
 }
 
-fn envelope_response(status: StatusCode, envelope: Value, pretty: bool) -> Response {
-    let text = if pretty {
-        serde_json::to_string_pretty(&envelope)
+fn envelope_response(status: StatusCode, envelope: Value, system: &SystemParams) -> Response {
+    let text = if system.pretty() {
+        serde_json::to_vec_pretty(&envelope)
     } else {
-        serde_json::to_string(&envelope)
+        serde_json::to_vec(&envelope)
     };
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
-        text.unwrap_or_default(),
-    )
-        .into_response()
+    system.write(status, text.unwrap_or_default())
 }
 
 /// Why no method answers a path: a name that climbs out of its resource
@@ -176,7 +173,7 @@ fn unrouted(method: &HttpMethod, path: &str) -> Error {
 
 /// Answers a failed call: an error envelope, or no answer at all when the
 /// apply-then-drop fault struck.
-fn reply_error(error: Error, pretty: bool) -> Response {
+fn reply_error(error: Error, system: &SystemParams) -> Response {
     if crate::engine::is_dropped(&error) {
         // The change was applied; the connection goes without an answer.
         // Once cut, the socket takes no more bytes: this answer is only
@@ -184,7 +181,7 @@ fn reply_error(error: Error, pretty: bool) -> Response {
         super::conn::cut_current_connection();
         return (StatusCode::SERVICE_UNAVAILABLE, "").into_response();
     }
-    error_response_in(&error, pretty)
+    error_response_in(&error, system)
 }
 
 /// A body larger than this past the limit is not read to its end: the
@@ -197,6 +194,47 @@ const DRAIN_TIME: Duration = Duration::from_secs(10);
 enum BodyError {
     TooLarge(usize),
     Unreadable(axum::Error),
+    /// A `Content-Encoding` other than gzip, or gzip data that is not.
+    Encoding(Error),
+}
+
+/// The body as sent, undone from its `Content-Encoding`: Google's front end
+/// takes gzip-compressed requests, so a body may come compressed; the
+/// limit bounds what it inflates to.
+fn decompressed(
+    headers: &HeaderMap,
+    body: Vec<u8>,
+    limit: usize,
+) -> std::result::Result<Vec<u8>, BodyError> {
+    use std::io::Read;
+    let Some(encoding) = headers.get(header::CONTENT_ENCODING) else {
+        return Ok(body);
+    };
+    let encoding = encoding.to_str().unwrap_or_default().trim();
+    if body.is_empty() || encoding.is_empty() || encoding.eq_ignore_ascii_case("identity") {
+        return Ok(body);
+    }
+    if !encoding.eq_ignore_ascii_case("gzip") {
+        return Err(BodyError::Encoding(Error::invalid_request(
+            "Content-Encoding",
+            format!(
+                "unsupported content encoding {:?}; send the body as it is or compressed with gzip",
+                crate::engine::validate::shorten(encoding)
+            ),
+        )));
+    }
+    let mut inflated = Vec::new();
+    let read = flate2::read::GzDecoder::new(body.as_slice())
+        .take(limit as u64 + 1)
+        .read_to_end(&mut inflated);
+    match read {
+        Ok(n) if n > limit => Err(BodyError::TooLarge(limit)),
+        Ok(_) => Ok(inflated),
+        Err(e) => Err(BodyError::Encoding(Error::invalid_request(
+            "Content-Encoding",
+            format!("the body is not the gzip data its Content-Encoding says: {e}"),
+        ))),
+    }
 }
 
 /// Reads a request body of at most `limit` bytes. A larger one is read to
@@ -236,7 +274,10 @@ async fn handle(
     body: Body,
 ) -> Response {
     let engine = &rest.engine;
-    let body = match read_body(body, rest.max_body).await {
+    let body = match read_body(body, rest.max_body)
+        .await
+        .and_then(|body| decompressed(&headers, body, rest.max_body))
+    {
         Ok(body) => body,
         Err(BodyError::TooLarge(limit)) => {
             let error = Error::rpc(
@@ -246,7 +287,11 @@ async fn handle(
             // The envelope carries the HTTP status it came with.
             let mut envelope = error_envelope(&error);
             envelope["error"]["code"] = StatusCode::PAYLOAD_TOO_LARGE.as_u16().into();
-            return envelope_response(StatusCode::PAYLOAD_TOO_LARGE, envelope, true);
+            return envelope_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                envelope,
+                &SystemParams::default(),
+            );
         }
         Err(BodyError::Unreadable(e)) => {
             return error_response(&Error::invalid_request(
@@ -254,6 +299,7 @@ async fn handle(
                 format!("the request body could not be read: {e}"),
             ));
         }
+        Err(BodyError::Encoding(error)) => return error_response(&error),
     };
     // The emulator's own control surface shares the port, outside /v1.
     if let Some(path) = uri.path().strip_prefix("/emulator/v1") {
@@ -262,13 +308,14 @@ async fn handle(
             .and_then(|v| v.to_str().ok());
         return super::admin::handle(engine, &method, path, uri.query(), content_type, &body);
     }
-    let route = verb_of(&method).and_then(|verb| router::find(verb, uri.path()));
-    let Some(route) = route else {
-        return error_response(&unrouted(&method, uri.path()));
-    };
+    // Split first, so that every later error is written as they ask.
     let (query, system) = match system_params::split(uri.query()) {
         Ok(split) => split,
         Err(error) => return error_response(&error),
+    };
+    let route = verb_of(&method).and_then(|verb| router::find(verb, uri.path()));
+    let Some(route) = route else {
+        return error_response_in(&unrouted(&method, uri.path()), &system);
     };
     if engine.config().faults.panic_method.as_deref() == Some(route.method().name) {
         panic!(
@@ -291,8 +338,8 @@ async fn handle(
     match dispatch(engine, &route, query.as_deref(), &body, options).await {
         Ok(value) => system
             .render(value, output)
-            .unwrap_or_else(|error| error_response_in(&error, system.pretty())),
-        Err(error) => reply_error(error, system.pretty()),
+            .unwrap_or_else(|error| error_response_in(&error, &system)),
+        Err(error) => reply_error(error, &system),
     }
 }
 

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use channel_core::{Error, Result};
 use channel_types::rpc::Code;
@@ -204,23 +204,32 @@ impl SystemParams {
             }
             .map_err(no_json_form)?
         };
-        Ok(match &self.callback {
+        Ok(self.write(StatusCode::OK, text))
+    }
+
+    /// Writes a JSON answer or error envelope with `status`: as it is, or
+    /// wrapped in the `callback` (JSONP), which takes an error as it takes
+    /// an answer so the page's function sees either.
+    pub(crate) fn write(&self, status: StatusCode, text: Vec<u8>) -> Response {
+        match &self.callback {
             Some(callback) => {
                 let mut wrapped = format!("// API callback\n{callback}(").into_bytes();
                 wrapped.extend_from_slice(&text);
                 wrapped.extend_from_slice(b");");
                 (
+                    status,
                     [(header::CONTENT_TYPE, "text/javascript; charset=UTF-8")],
                     wrapped,
                 )
                     .into_response()
             }
             None => (
+                status,
                 [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
                 text,
             )
                 .into_response(),
-        })
+        }
     }
 }
 
