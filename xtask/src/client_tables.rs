@@ -332,7 +332,7 @@ fn comment_at(file: &prost_types::FileDescriptorProto, path: &[i32]) -> String {
 /// Takes `c0/{v0}/c1/{v1}/...` apart.
 fn pattern_pairs(kind: &str, pattern: &str) -> Result<Vec<(String, String)>, String> {
     let segments: Vec<&str> = pattern.split('/').collect();
-    if segments.len() % 2 != 0 {
+    if !segments.len().is_multiple_of(2) {
         return Err(format!(
             "{kind}: `{pattern}` does not alternate collections and values"
         ));
