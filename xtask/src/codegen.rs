@@ -9,7 +9,7 @@ use prost::Message as _;
 use prost_reflect::DescriptorPool;
 
 use crate::schema::{self, Schema};
-use crate::tables;
+use crate::{client_tables, tables};
 
 /// Rewrite the generated folders, or only compare them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,8 @@ const OUTPUT_DIRS: &[&str] = &[
     "crates/channel-grpc/src/generated",
     "crates/channel-mock/src/generated",
     "crates/channel-core/src/generated",
+    "crates/channel-http/src/generated",
+    "crates/channel-cli/src/generated",
 ];
 
 pub(crate) fn run(mode: Mode) -> Result<(), String> {
@@ -168,6 +170,8 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
     }
     // The emulator's adapters, engine dispatch and mocks.
     out.extend(crate::mock_tables::outputs(&schema.pool)?);
+
+    client_tables::generate(&schema.pool, &mut out)?;
 
     for (path, text) in out.iter_mut() {
         if path.ends_with(".rs") {

@@ -10,7 +10,7 @@ use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, MethodDescriptor, V
 use crate::schema::PACKAGES;
 
 /// The services we generate tables for, in the order they are listed.
-const SERVICES: &[&str] = &[
+pub(crate) const SERVICES: &[&str] = &[
     "google.cloud.channel.v1.CloudChannelService",
     "google.cloud.channel.v1.CloudChannelReportsService",
     "google.longrunning.Operations",
@@ -62,7 +62,7 @@ fn rust_package(package: &str) -> &'static str {
 
 /// The Rust path of a message type, as prost names it, below `root`
 /// (`crate` inside channel-types, `::channel_types` elsewhere).
-fn rust_path_in(root: &str, message: &MessageDescriptor) -> String {
+pub(crate) fn rust_path_in(root: &str, message: &MessageDescriptor) -> String {
     let package = message.package_name();
     let relative = &message.full_name()[package.len() + 1..];
     let mut parts: Vec<&str> = relative.split('.').collect();
@@ -148,7 +148,7 @@ pub(crate) fn methods(pool: &DescriptorPool) -> Result<String, String> {
     Ok(s)
 }
 
-fn extension(
+pub(crate) fn extension(
     pool: &DescriptorPool,
     name: &str,
 ) -> Result<prost_reflect::ExtensionDescriptor, String> {
@@ -156,14 +156,16 @@ fn extension(
         .ok_or_else(|| format!("extension {name} is not in the schema"))
 }
 
-fn string_field(message: &prost_reflect::DynamicMessage, name: &str) -> String {
+pub(crate) fn string_field(message: &prost_reflect::DynamicMessage, name: &str) -> String {
     match message.get_field_by_name(name).as_deref() {
         Some(Value::String(s)) => s.clone(),
         _ => String::new(),
     }
 }
 
-fn binding(rule: &prost_reflect::DynamicMessage) -> Result<(String, String, String), String> {
+pub(crate) fn binding(
+    rule: &prost_reflect::DynamicMessage,
+) -> Result<(String, String, String), String> {
     for verb in ["get", "put", "post", "delete", "patch"] {
         if rule.has_field_by_name(verb) {
             return Ok((
@@ -253,7 +255,7 @@ fn required_fields(
 }
 
 /// The `{field}` / `{field=pattern}` variables of a path template.
-fn path_variables(path: &str) -> Vec<String> {
+pub(crate) fn path_variables(path: &str) -> Vec<String> {
     let mut vars = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
@@ -526,7 +528,7 @@ fn query_fields(
 }
 
 /// Rust path of a message type as other crates name it.
-fn external_path(message: &MessageDescriptor) -> String {
+pub(crate) fn external_path(message: &MessageDescriptor) -> String {
     rust_path_in("::channel_types", message)
 }
 
@@ -788,7 +790,7 @@ pub(crate) fn core_mod() -> String {
 }
 
 /// A field's name as prost writes it in Rust: keywords are raw identifiers.
-fn rust_field(name: &str) -> String {
+pub(crate) fn rust_field(name: &str) -> String {
     const KEYWORDS: &[&str] = &[
         "as", "async", "await", "box", "break", "const", "continue", "dyn", "else", "enum",
         "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
@@ -804,7 +806,7 @@ fn rust_field(name: &str) -> String {
 
 /// The Rust expression (a `&str`) reading the string field at a dotted
 /// path of `message`, empty when a message on the way is unset.
-fn text_expression(message: &MessageDescriptor, path: &str) -> Result<String, String> {
+pub(crate) fn text_expression(message: &MessageDescriptor, path: &str) -> Result<String, String> {
     let steps: Vec<&str> = path.split('.').collect();
     let mut at = message.clone();
     let mut chain = String::from("self");

@@ -1,16 +1,16 @@
-//! From JSON to a typed call and back: one arm per RPC, each decoding the
-//! request JSON into the method's request type, calling the [`Client`],
-//! and printing the response the way its kind asks (unary, list, or
-//! long-running operation).
+//! From JSON to a typed call and back: the generated dispatch
+//! ([`crate::generated::dispatch`]) has one arm per RPC, which decodes the
+//! request JSON into the method's request type and calls the
+//! [`Client`](channel::Client);
+//! here is what the arms share: decoding, and printing the response the way
+//! its kind asks (unary, list, or long-running operation).
 
 use std::io::IsTerminal;
 use std::time::Instant;
 
-use channel::longrunning as lr;
 use channel::methods::Method;
-use channel::model as m;
 use channel::pagination::{PageRequest, PageResponse};
-use channel::{Call, Client, LroCall};
+use channel::{Call, LroCall};
 use futures_util::StreamExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -18,6 +18,10 @@ use serde_json::Value;
 
 use crate::failure::{Failure, note};
 use crate::output::Output;
+
+#[cfg(test)]
+use crate::generated::dispatch::METHODS;
+pub(crate) use crate::generated::dispatch::{call, check};
 
 /// How one command runs and prints.
 #[derive(Debug)]
@@ -34,11 +38,14 @@ pub(crate) struct Run<'a> {
     pub(crate) out: &'a mut Output,
 }
 
-/// Decodes the request JSON of method `name` into its request type,
+/// Decodes the request JSON of `method` into its request type,
 /// strictly as Google's servers would: a misspelt member or an enum value
 /// name the schema lacks is an error naming its JSON path, not a silent
 /// default.
-fn decode<Req: DeserializeOwned>(method: &Method, request: Value) -> Result<Req, Failure> {
+pub(crate) fn decode<Req: DeserializeOwned>(
+    method: &Method,
+    request: Value,
+) -> Result<Req, Failure> {
     channel_types::json::from_value_strict(&request).map_err(|e| {
         Failure::Usage(format!(
             "the request does not fit {} ({}): {e}",
@@ -47,12 +54,13 @@ fn decode<Req: DeserializeOwned>(method: &Method, request: Value) -> Result<Req,
     })
 }
 
-fn unknown(method: &Method) -> Failure {
+/// The error of a method the dispatch has no arm for.
+pub(crate) fn unknown(method: &Method) -> Failure {
     Failure::Other(format!("method {} has no call", method.name))
 }
 
 /// A method with a plain response.
-async fn unary<Req, Resp>(
+pub(crate) async fn unary<Req, Resp>(
     run: &mut Run<'_>,
     request: Req,
     call: impl FnOnce(Req) -> Call<Req, Resp>,
@@ -67,7 +75,7 @@ where
 }
 
 /// A list method: one page, or every item with `--all`.
-async fn list<Req, Resp>(
+pub(crate) async fn list<Req, Resp>(
     run: &mut Run<'_>,
     request: Req,
     call: impl FnOnce(Req) -> Call<Req, Resp>,
@@ -102,7 +110,7 @@ where
 }
 
 /// A long-running method: wait for the result, or print the operation.
-async fn lro<Req, R, M>(
+pub(crate) async fn lro<Req, R, M>(
     run: &mut Run<'_>,
     request: Req,
     call: impl FnOnce(Req) -> LroCall<Req, R, M>,
@@ -143,117 +151,6 @@ where
     };
     run.out.response(&result?, false)?;
     Ok(())
-}
-
-/// The dispatch table: `kind "Name" RequestType => client_method;`.
-macro_rules! methods {
-    ($($kind:ident $name:literal $request:ty => $call:ident;)*) => {
-        /// The methods [`call`] knows, with their kind.
-        #[cfg(test)]
-        pub(crate) const METHODS: &[(&str, &str)] = &[$(($name, stringify!($kind))),*];
-
-        /// Checks that `request` decodes as the request of `method`, before
-        /// anything is set up to call it.
-        #[allow(deprecated)]
-        pub(crate) fn check(method: &Method, request: &Value) -> Result<(), Failure> {
-            match method.name {
-                $($name => decode::<$request>(method, request.clone()).map(drop),)*
-                _ => Err(unknown(method)),
-            }
-        }
-
-        /// Calls `run.method` with `request` and prints the outcome.
-        #[allow(deprecated)]
-        pub(crate) async fn call(
-            client: &Client,
-            request: Value,
-            run: &mut Run<'_>,
-        ) -> Result<(), Failure> {
-            let method = run.method;
-            match method.name {
-                $($name => {
-                    let request: $request = decode(method, request)?;
-                    $kind(run, request, |r| client.$call(r)).await
-                })*
-                _ => Err(unknown(method)),
-            }
-        }
-    };
-}
-
-methods! {
-    list "ListCustomers" m::ListCustomersRequest => list_customers;
-    unary "GetCustomer" m::GetCustomerRequest => get_customer;
-    unary "CheckCloudIdentityAccountsExist" m::CheckCloudIdentityAccountsExistRequest
-        => check_cloud_identity_accounts_exist;
-    unary "CreateCustomer" m::CreateCustomerRequest => create_customer;
-    unary "UpdateCustomer" m::UpdateCustomerRequest => update_customer;
-    unary "DeleteCustomer" m::DeleteCustomerRequest => delete_customer;
-    unary "ImportCustomer" m::ImportCustomerRequest => import_customer;
-    lro "ProvisionCloudIdentity" m::ProvisionCloudIdentityRequest => provision_cloud_identity;
-    list "ListEntitlements" m::ListEntitlementsRequest => list_entitlements;
-    list "ListTransferableSkus" m::ListTransferableSkusRequest => list_transferable_skus;
-    list "ListTransferableOffers" m::ListTransferableOffersRequest => list_transferable_offers;
-    unary "GetEntitlement" m::GetEntitlementRequest => get_entitlement;
-    lro "CreateEntitlement" m::CreateEntitlementRequest => create_entitlement;
-    lro "ChangeParameters" m::ChangeParametersRequest => change_parameters;
-    lro "ChangeRenewalSettings" m::ChangeRenewalSettingsRequest => change_renewal_settings;
-    lro "ChangeOffer" m::ChangeOfferRequest => change_offer;
-    lro "StartPaidService" m::StartPaidServiceRequest => start_paid_service;
-    lro "SuspendEntitlement" m::SuspendEntitlementRequest => suspend_entitlement;
-    lro "CancelEntitlement" m::CancelEntitlementRequest => cancel_entitlement;
-    lro "ActivateEntitlement" m::ActivateEntitlementRequest => activate_entitlement;
-    lro "TransferEntitlements" m::TransferEntitlementsRequest => transfer_entitlements;
-    lro "TransferEntitlementsToGoogle" m::TransferEntitlementsToGoogleRequest
-        => transfer_entitlements_to_google;
-    list "ListChannelPartnerLinks" m::ListChannelPartnerLinksRequest => list_channel_partner_links;
-    unary "GetChannelPartnerLink" m::GetChannelPartnerLinkRequest => get_channel_partner_link;
-    unary "CreateChannelPartnerLink" m::CreateChannelPartnerLinkRequest
-        => create_channel_partner_link;
-    unary "UpdateChannelPartnerLink" m::UpdateChannelPartnerLinkRequest
-        => update_channel_partner_link;
-    unary "GetCustomerRepricingConfig" m::GetCustomerRepricingConfigRequest
-        => get_customer_repricing_config;
-    list "ListCustomerRepricingConfigs" m::ListCustomerRepricingConfigsRequest
-        => list_customer_repricing_configs;
-    unary "CreateCustomerRepricingConfig" m::CreateCustomerRepricingConfigRequest
-        => create_customer_repricing_config;
-    unary "UpdateCustomerRepricingConfig" m::UpdateCustomerRepricingConfigRequest
-        => update_customer_repricing_config;
-    unary "DeleteCustomerRepricingConfig" m::DeleteCustomerRepricingConfigRequest
-        => delete_customer_repricing_config;
-    unary "GetChannelPartnerRepricingConfig" m::GetChannelPartnerRepricingConfigRequest
-        => get_channel_partner_repricing_config;
-    list "ListChannelPartnerRepricingConfigs" m::ListChannelPartnerRepricingConfigsRequest
-        => list_channel_partner_repricing_configs;
-    unary "CreateChannelPartnerRepricingConfig" m::CreateChannelPartnerRepricingConfigRequest
-        => create_channel_partner_repricing_config;
-    unary "UpdateChannelPartnerRepricingConfig" m::UpdateChannelPartnerRepricingConfigRequest
-        => update_channel_partner_repricing_config;
-    unary "DeleteChannelPartnerRepricingConfig" m::DeleteChannelPartnerRepricingConfigRequest
-        => delete_channel_partner_repricing_config;
-    list "ListSkuGroups" m::ListSkuGroupsRequest => list_sku_groups;
-    list "ListSkuGroupBillableSkus" m::ListSkuGroupBillableSkusRequest
-        => list_sku_group_billable_skus;
-    unary "LookupOffer" m::LookupOfferRequest => lookup_offer;
-    list "ListProducts" m::ListProductsRequest => list_products;
-    list "ListSkus" m::ListSkusRequest => list_skus;
-    list "ListOffers" m::ListOffersRequest => list_offers;
-    list "ListPurchasableSkus" m::ListPurchasableSkusRequest => list_purchasable_skus;
-    list "ListPurchasableOffers" m::ListPurchasableOffersRequest => list_purchasable_offers;
-    unary "QueryEligibleBillingAccounts" m::QueryEligibleBillingAccountsRequest
-        => query_eligible_billing_accounts;
-    unary "RegisterSubscriber" m::RegisterSubscriberRequest => register_subscriber;
-    unary "UnregisterSubscriber" m::UnregisterSubscriberRequest => unregister_subscriber;
-    list "ListSubscribers" m::ListSubscribersRequest => list_subscribers;
-    list "ListEntitlementChanges" m::ListEntitlementChangesRequest => list_entitlement_changes;
-    lro "RunReportJob" m::RunReportJobRequest => run_report_job;
-    list "FetchReportResults" m::FetchReportResultsRequest => fetch_report_results;
-    list "ListReports" m::ListReportsRequest => list_reports;
-    list "ListOperations" lr::ListOperationsRequest => list_operations;
-    unary "GetOperation" lr::GetOperationRequest => get_operation;
-    unary "DeleteOperation" lr::DeleteOperationRequest => delete_operation;
-    unary "CancelOperation" lr::CancelOperationRequest => cancel_operation;
 }
 
 #[cfg(test)]

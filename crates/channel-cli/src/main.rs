@@ -15,6 +15,7 @@ mod dispatch;
 mod emulator;
 mod failure;
 mod fields;
+mod generated;
 mod logging;
 mod naming;
 mod output;

@@ -39,7 +39,6 @@ mod call;
 mod codec;
 mod error;
 mod routing;
-mod services;
 mod transport;
 
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]

@@ -29,7 +29,7 @@
 //! ```
 
 mod body;
-mod services;
+mod generated;
 pub mod status;
 pub mod transcoding;
 mod transport;

@@ -1,9 +1,10 @@
 //! A table of every RPC in the schema, generated from its annotations.
 //!
 //! Transports and the emulator read this table instead of repeating the
-//! schema: the HTTP rules drive REST transcoding, the routing fields become
-//! the `x-goog-request-params` header, the paging fields drive pagination and
-//! the long-running operation types tell what an operation resolves to.
+//! schema: the HTTP rules drive REST transcoding, the path fields of the
+//! primary binding become the `x-goog-request-params` header, the paging
+//! fields drive pagination and the long-running operation types tell what an
+//! operation resolves to.
 //!
 //! ```
 //! use channel_types::methods::{cloud_channel_service, HttpVerb};
@@ -42,8 +43,9 @@ pub struct Method {
     /// absence can be seen (a proto3 `bool` or number cannot be told from
     /// its default, so it is left out).
     pub required: &'static [RequiredField],
-    /// The request fields bound in the URL paths, as dotted field paths; they
-    /// route the call and make up `x-goog-request-params`.
+    /// The request fields bound in the URL paths of all the bindings, as
+    /// dotted field paths. `x-goog-request-params` takes those of the
+    /// primary binding only, as Google's clients do.
     pub routing: &'static [&'static str],
     /// Whether the schema marks the method deprecated.
     pub deprecated: bool,

@@ -9,9 +9,10 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use channel_types::names::{
-    Account, BillingAccount, ChannelPartnerLink, ChannelPartnerRepricingConfig, Customer,
-    CustomerRef, CustomerRepricingConfig, Entitlement, EntitlementRef, Location, Offer, Operation,
-    Product, Report, ReportJob, Sku, SkuGroup,
+    AccountName, BillingAccountName, ChannelPartnerLinkName, ChannelPartnerRepricingConfigName,
+    CustomerName, CustomerNameRef, CustomerRepricingConfigName, EntitlementName,
+    EntitlementNameRef, LocationName, OfferName, OperationName, ProductName, ReportJobName,
+    ReportName, SkuGroupName, SkuName,
 };
 use proptest::prelude::*;
 
@@ -47,16 +48,16 @@ fn borrowed_parse_allocates_nothing() {
     let bad = "accounts/C01abc/customers//entitlements/E5q2";
     let nested = "accounts/C01/channelPartnerLinks/L1/customers/S2";
     // Warm up anything lazily initialised by the test harness first.
-    let _ = EntitlementRef::parse(good);
+    let _ = EntitlementNameRef::parse(good);
     COUNTING.with(|c| c.set(true));
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     let mut seen = 0usize;
     for _ in 0..1000 {
-        let name = EntitlementRef::parse(std::hint::black_box(good)).unwrap();
+        let name = EntitlementNameRef::parse(std::hint::black_box(good)).unwrap();
         seen += name.entitlement().len() + name.parent().customer().len();
-        let err = EntitlementRef::parse(std::hint::black_box(bad)).unwrap_err();
+        let err = EntitlementNameRef::parse(std::hint::black_box(bad)).unwrap_err();
         seen += err.offset();
-        let customer = CustomerRef::parse(std::hint::black_box(nested)).unwrap();
+        let customer = CustomerNameRef::parse(std::hint::black_box(nested)).unwrap();
         seen += customer.channel_partner_link().map_or(0, str::len);
     }
     let after = ALLOCATIONS.load(Ordering::SeqCst);
@@ -86,39 +87,39 @@ macro_rules! round_trips {
     };
 }
 
-round_trips!(account_round_trips, Account, a);
-round_trips!(customer_round_trips, Customer, a, c);
-round_trips!(entitlement_round_trips, Entitlement, a, c, e);
-round_trips!(offer_round_trips, Offer, a, o);
-round_trips!(product_round_trips, Product, p);
-round_trips!(sku_round_trips, Sku, p, s);
-round_trips!(link_round_trips, ChannelPartnerLink, a, l);
+round_trips!(account_round_trips, AccountName, a);
+round_trips!(customer_round_trips, CustomerName, a, c);
+round_trips!(entitlement_round_trips, EntitlementName, a, c, e);
+round_trips!(offer_round_trips, OfferName, a, o);
+round_trips!(product_round_trips, ProductName, p);
+round_trips!(sku_round_trips, SkuName, p, s);
+round_trips!(link_round_trips, ChannelPartnerLinkName, a, l);
 round_trips!(
     customer_repricing_round_trips,
-    CustomerRepricingConfig,
+    CustomerRepricingConfigName,
     a,
     c,
     r
 );
 round_trips!(
     partner_repricing_round_trips,
-    ChannelPartnerRepricingConfig,
+    ChannelPartnerRepricingConfigName,
     a,
     l,
     r
 );
-round_trips!(sku_group_round_trips, SkuGroup, a, g);
-round_trips!(billing_account_round_trips, BillingAccount, a, b);
-round_trips!(report_round_trips, Report, a, r);
-round_trips!(report_job_round_trips, ReportJob, a, r);
-round_trips!(operation_round_trips, Operation, o);
-round_trips!(location_round_trips, Location, p, l);
+round_trips!(sku_group_round_trips, SkuGroupName, a, g);
+round_trips!(billing_account_round_trips, BillingAccountName, a, b);
+round_trips!(report_round_trips, ReportName, a, r);
+round_trips!(report_job_round_trips, ReportJobName, a, r);
+round_trips!(operation_round_trips, OperationName, o);
+round_trips!(location_round_trips, LocationName, p, l);
 
 proptest! {
     #[test]
     fn partner_customers_round_trip(a in segment(), l in segment(), c in segment()) {
-        let name = Customer::for_channel_partner(a, l.clone(), c).unwrap();
-        let parsed: Customer = name.to_string().parse().unwrap();
+        let name = CustomerName::for_channel_partner(a, l.clone(), c).unwrap();
+        let parsed: CustomerName = name.to_string().parse().unwrap();
         prop_assert_eq!(parsed.channel_partner_link(), Some(l.as_str()));
         prop_assert_eq!(parsed, name);
     }
@@ -126,17 +127,17 @@ proptest! {
     #[test]
     fn random_text_never_panics(text in "\\PC{0,80}", slashes in "[a-z/]{0,40}") {
         for input in [text.as_str(), slashes.as_str()] {
-            let _ = Entitlement::parse(input);
-            let _ = CustomerRef::parse(input);
-            let _ = input.parse::<ChannelPartnerRepricingConfig>();
-            let _ = input.parse::<Location>();
+            let _ = EntitlementName::parse(input);
+            let _ = CustomerNameRef::parse(input);
+            let _ = input.parse::<ChannelPartnerRepricingConfigName>();
+            let _ = input.parse::<LocationName>();
         }
     }
 
     #[test]
     fn a_slash_inside_a_segment_is_refused(a in segment(), b in segment()) {
         let joined = format!("{a}/{b}");
-        prop_assert!(Customer::new(joined.clone(), "x").is_err());
-        prop_assert!(Entitlement::new("x", "y", joined).is_err());
+        prop_assert!(CustomerName::new(joined.clone(), "x").is_err());
+        prop_assert!(EntitlementName::new("x", "y", joined).is_err());
     }
 }

@@ -15,3 +15,5 @@ pub mod google {
         include!("google.longrunning.rs");
     }
 }
+
+mod services;
