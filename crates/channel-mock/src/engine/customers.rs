@@ -105,9 +105,13 @@ impl Engine {
             &request.page_token,
             size,
             |key, packed| {
-                let direct = !key[prefix.len()..].contains('/');
+                if key[prefix.len()..].contains('/') {
+                    return None;
+                }
                 let c = packed.decode();
-                (direct && filter.matches(&|field| customer_field(&c, field))).then_some(c)
+                filter
+                    .matches(&|field| customer_field(&c, field))
+                    .then_some(c)
             },
         )?;
         Ok(ListCustomersResponse {
