@@ -208,24 +208,29 @@ where
     /// Sends the request; the same as `.await`ing the call.
     pub async fn send(self) -> Result<Out> {
         let finish = self.finish;
-        let (response, _, client) = self.run().await?;
+        let (response, _, client) = self.run(Keep::No).await?;
         Ok(finish(&client, response))
     }
 
     /// Sends the request and returns the raw response with the request as
     /// sent (request id filled in), for callers that page or poll further.
     pub(crate) async fn send_raw(self) -> Result<(Resp, Req)> {
-        let (response, request, _) = self.run().await?;
+        let (response, request, _) = self.run(Keep::Yes).await?;
+        // With `Keep::Yes` every attempt sends a copy and the request stays.
+        let request = request
+            .ok_or_else(|| Error::rpc(Code::Internal, "the request as sent was not kept"))?;
         Ok((response, request))
     }
 
     /// The call itself; hands the client back so that [`send`](Self::send)
     /// need not hold a second handle on it.
     ///
-    /// Only what a call uses is paid for: the options are merged once (not
-    /// copied first), the retry policy is looked up after a failure, and
-    /// the spans are left out when no subscriber wants them.
-    async fn run(mut self) -> Result<(Resp, Req, Client)> {
+    /// Only what a call uses is paid for: each attempt's options are one
+    /// merge of the call's own over the client's defaults (what a caller of
+    /// the transport builds anyway), the request is copied only when another
+    /// attempt may need it, the retry policy is looked up after a failure,
+    /// and the spans are left out when no subscriber wants them.
+    async fn run(mut self, keep: Keep) -> Result<(Resp, Option<Req>, Client)> {
         (self.check)(self.method, &self.request)?;
         if let Some(field) = self.request_id {
             fill_request_id(field(&mut self.request))?;
@@ -239,8 +244,15 @@ where
             invoke,
             ..
         } = self;
-        let options = options.or(client.defaults());
-        let timeout = options.timeout().unwrap_or(crate::client::DEFAULT_TIMEOUT);
+        let defaults = client.defaults();
+        let timeout = options
+            .timeout()
+            .or(defaults.timeout())
+            .unwrap_or(crate::client::DEFAULT_TIMEOUT);
+        let max_attempts = match options.retry().or(defaults.retry()) {
+            Some(retry) => retry.max_attempts(),
+            None => RetryPolicy::max_attempts_for(method),
+        };
         let started = Instant::now();
         let deadline = deadline_after(started, timeout);
         let span = tracing::info_span!(
@@ -254,7 +266,10 @@ where
             stubs: client.stubs(),
             method,
             invoke,
-            options: &options,
+            own: &options,
+            defaults,
+            max_attempts,
+            keep,
             idempotent,
             started,
             deadline,
@@ -270,12 +285,25 @@ where
     }
 }
 
+/// Whether the caller wants the request back after the call.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Yes,
+    No,
+}
+
 /// The retry loop of one call, inside its deadline.
 struct Attempts<'a, Req, Resp> {
     stubs: &'a Stubs,
     method: &'static Method,
     invoke: Invoke<Req, Resp>,
-    options: &'a CallOptions,
+    /// The options set on the call.
+    own: &'a CallOptions,
+    /// The client's defaults, under the call's own.
+    defaults: &'a CallOptions,
+    /// The most attempts the retry policy allows.
+    max_attempts: u32,
+    keep: Keep,
     idempotent: bool,
     started: Instant,
     deadline: Instant,
@@ -285,12 +313,15 @@ struct Attempts<'a, Req, Resp> {
 }
 
 impl<Req: Clone + Send + 'static, Resp: Send + 'static> Attempts<'_, Req, Resp> {
-    async fn run(self, request: Req) -> Result<(Resp, Req)> {
+    async fn run(self, request: Req) -> Result<(Resp, Option<Req>)> {
         let Attempts {
             stubs,
             method,
             invoke,
-            options,
+            own,
+            defaults,
+            max_attempts,
+            keep,
             idempotent,
             started,
             deadline,
@@ -300,14 +331,31 @@ impl<Req: Clone + Send + 'static, Resp: Send + 'static> Attempts<'_, Req, Resp> 
         // Looked up after the first failure: most calls never need it.
         let mut retry: Option<RetryPolicy> = None;
         let mut attempt = 0;
+        let mut request = Some(request);
         loop {
             attempt += 1;
             let attempt_started = Instant::now();
-            // A retry needs the request again, so each attempt sends a copy.
+            // A retry needs the request again, so an attempt that may be
+            // followed by another sends a copy; the last one sends it.
+            let last = attempt >= max_attempts && keep == Keep::No;
+            let to_send = match (last, request.take()) {
+                (true, Some(request)) => request,
+                (false, Some(kept)) => {
+                    let copy = kept.clone();
+                    request = Some(kept);
+                    copy
+                }
+                (_, None) => {
+                    return Err(Error::rpc(
+                        Code::Internal,
+                        format!("{}: no request left to send", method.name),
+                    ));
+                }
+            };
             let sent = invoke(
                 stubs,
-                request.clone(),
-                options.for_attempt(deadline, attempt),
+                to_send,
+                own.clone().or(defaults).for_attempt(deadline, attempt),
             );
             let attempt_span = tracing::debug_span!("cloudchannel.attempt", attempt);
             let outcome = if attempt_span.is_disabled() {
@@ -337,8 +385,8 @@ impl<Req: Clone + Send + 'static, Resp: Send + 'static> Attempts<'_, Req, Resp> 
                 "attempt failed"
             );
             let retry = retry.get_or_insert_with(|| {
-                options
-                    .retry()
+                own.retry()
+                    .or(defaults.retry())
                     .cloned()
                     .unwrap_or_else(|| RetryPolicy::for_method(method))
             });

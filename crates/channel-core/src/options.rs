@@ -100,11 +100,10 @@ impl CallOptions {
         self
     }
 
-    pub(crate) fn for_attempt(&self, deadline: Instant, attempt: u32) -> Self {
-        let mut options = self.clone();
-        options.deadline = Some(deadline);
-        options.attempt = attempt;
-        options
+    pub(crate) fn for_attempt(mut self, deadline: Instant, attempt: u32) -> Self {
+        self.deadline = Some(deadline);
+        self.attempt = attempt;
+        self
     }
 
     /// Options for a transport test or a hand-made attempt.

@@ -34,10 +34,13 @@ pub struct RetryPolicy {
     jitter: bool,
 }
 
+/// Attempts of the service configuration's default policy.
+const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 5,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(10),
             multiplier: 1.3,
@@ -185,15 +188,29 @@ impl RetryPolicy {
     /// assert_eq!(RetryPolicy::for_method(&service::GET_CUSTOMER).max_attempts(), 5);
     /// ```
     pub fn for_method(method: &Method) -> RetryPolicy {
-        let not_retried = method.service == CHANNEL_SERVICE
-            && NO_RETRY_METHODS.contains(&method.name)
-            && !method.request_id;
-        if not_retried {
-            RetryPolicy::none()
-        } else {
+        if is_retried(method) {
             RetryPolicy::default()
+        } else {
+            RetryPolicy::none()
         }
     }
+
+    /// How many attempts [`for_method`](Self::for_method) allows, without
+    /// building the policy.
+    pub(crate) fn max_attempts_for(method: &Method) -> u32 {
+        if is_retried(method) {
+            DEFAULT_MAX_ATTEMPTS
+        } else {
+            1
+        }
+    }
+}
+
+/// Whether the service configuration retries `method` at all.
+fn is_retried(method: &Method) -> bool {
+    !(method.service == CHANNEL_SERVICE
+        && NO_RETRY_METHODS.contains(&method.name)
+        && !method.request_id)
 }
 
 /// `initial * multiplier^(n-1)`, capped at `max`, in saturating arithmetic.
@@ -233,6 +250,22 @@ mod tests {
         assert!(!policy.should_retry(&Error::rpc(Code::Internal, "x"), 1));
         assert!(!policy.should_retry(&Error::timeout("x"), 1));
         assert!(policy.should_retry(&Error::transport("reset", "io"), 1));
+    }
+
+    #[test]
+    fn the_attempt_count_of_a_method_is_that_of_its_default_policy() {
+        let mut once = 0;
+        for method in channel_types::methods::ALL {
+            let expected = RetryPolicy::for_method(method).max_attempts();
+            assert_eq!(
+                RetryPolicy::max_attempts_for(method),
+                expected,
+                "{}",
+                method.name
+            );
+            once += usize::from(expected == 1);
+        }
+        assert!(once > 0, "some methods are sent once only");
     }
 
     #[test]

@@ -391,10 +391,10 @@ impl Engine {
     pub(crate) fn tick(&self) {
         let now = self.now();
         let mut state = self.write();
-        let names: Vec<String> = state.entitlements.keys().cloned().collect();
+        let names: Vec<String> = state.entitlements.names().map(str::to_string).collect();
         for name in names {
             for _ in 0..MAX_RENEWALS {
-                let Some(e) = state.entitlements.get(&name).cloned() else {
+                let Some(e) = state.entitlements.get(&name) else {
                     break;
                 };
                 if !self.due(&mut state, e, &now) {
@@ -429,7 +429,7 @@ impl Engine {
                     .push(SuspensionReason::TrialEnded as i32);
             }
             e.update_time = Some(*now);
-            state.entitlements.insert(e.name.clone(), e.clone());
+            state.entitlements.insert(&e);
             self.record_system_change(
                 state,
                 &e,
@@ -496,7 +496,7 @@ impl Engine {
             if !committed {
                 e.commitment_settings = None;
             }
-            state.entitlements.insert(e.name.clone(), e.clone());
+            state.entitlements.insert(&e);
             self.record_system_change(
                 state,
                 &e,
@@ -517,7 +517,7 @@ impl Engine {
             && assigned.max(1) != seats
         {
             set_param_int(&mut e.parameters, NUM_UNITS, assigned.max(1), true);
-            state.entitlements.insert(e.name.clone(), e.clone());
+            state.entitlements.insert(&e);
             self.record_system_change(
                 state,
                 &e,
@@ -541,7 +541,7 @@ impl Engine {
             if let Some(offer) = flexible {
                 e.offer = format!("accounts/{account}/offers/{}", offer.id);
                 e.commitment_settings = None;
-                state.entitlements.insert(e.name.clone(), e.clone());
+                state.entitlements.insert(&e);
                 self.record_system_change(
                     state,
                     &e,
@@ -560,7 +560,7 @@ impl Engine {
             seconds: end.seconds + YEAR_SECONDS,
             nanos: end.nanos,
         });
-        state.entitlements.insert(e.name.clone(), e.clone());
+        state.entitlements.insert(&e);
         self.record_system_change(
             state,
             &e,
@@ -665,11 +665,12 @@ impl Engine {
         let now = self.now();
         let customers = self.customers_of_identity(&state, cloud_identity_id);
         for name in &customers {
-            if let Some(c) = state.customers.get_mut(name) {
+            if let Some(mut c) = state.customers.get(name) {
                 c.cloud_identity_info
                     .get_or_insert_with(Default::default)
                     .is_domain_verified = true;
                 c.update_time = Some(now);
+                state.customers.insert(&c);
             }
             self.publish_customer_event(
                 &mut state,
@@ -712,12 +713,13 @@ impl Engine {
         let now = self.now();
         let customers = self.customers_of_identity(&state, cloud_identity_id);
         for name in &customers {
-            if let Some(c) = state.customers.get_mut(name) {
+            if let Some(mut c) = state.customers.get(name) {
                 c.domain = domain.to_string();
                 c.cloud_identity_info
                     .get_or_insert_with(Default::default)
                     .primary_domain = domain.to_string();
                 c.update_time = Some(now);
+                state.customers.insert(&c);
             }
             self.publish_customer_event(
                 &mut state,
@@ -743,7 +745,6 @@ impl Engine {
         let mut e = state
             .entitlements
             .get(entitlement)
-            .cloned()
             .ok_or_else(|| not_found("entitlement", entitlement))?;
         let limit = unit_limits(&e.parameters).min_by_key(|(_, n)| *n);
         if assigned_units < 0 || limit.is_some_and(|(_, n)| assigned_units > n) {
@@ -761,7 +762,7 @@ impl Engine {
         }
         set_param_int(&mut e.parameters, ASSIGNED_UNITS, assigned_units, false);
         e.update_time = Some(self.now());
-        state.entitlements.insert(e.name.clone(), e.clone());
+        state.entitlements.insert(&e);
         self.publish_entitlement_event(
             &mut state,
             entitlement,
@@ -774,9 +775,8 @@ impl Engine {
     fn customers_of_identity(&self, state: &State, cloud_identity_id: &str) -> Vec<String> {
         state
             .customers
-            .iter()
-            .filter(|(_, c)| c.cloud_identity_id == cloud_identity_id)
-            .map(|(name, _)| name.clone())
+            .with_identity(cloud_identity_id)
+            .map(|(name, _)| name.to_string())
             .collect()
     }
 

@@ -15,7 +15,7 @@ use channel_types::wkt::Empty;
 
 use super::errors::{DOMAIN, invalid, not_found, reason, require};
 use super::filter::{Filter, Key, Op, ValueKind};
-use super::paging::{PageLimits, page, page_size};
+use super::paging::{PageLimits, page_from, page_size};
 use super::state::State;
 use super::validate::{self, shorten};
 use super::{Caller, Engine, world};
@@ -56,7 +56,7 @@ pub(super) fn check_customer_name(caller: &Caller, field: &str, name: &str) -> R
 }
 
 /// The stored customer, or NOT_FOUND.
-pub(super) fn customer<'s>(state: &'s State, name: &str) -> Result<&'s Customer, Error> {
+pub(super) fn customer(state: &State, name: &str) -> Result<Customer, Error> {
     state
         .customers
         .get(name)
@@ -73,12 +73,9 @@ fn email_domain(email: &str) -> Option<&str> {
 /// Customers of a domain across all accounts: Cloud Identity is global.
 fn customers_with_domain<'s>(
     state: &'s State,
-    domain: &'s str,
-) -> impl Iterator<Item = &'s Customer> + 's {
-    state
-        .customers
-        .values()
-        .filter(move |c| c.domain.eq_ignore_ascii_case(domain))
+    domain: &str,
+) -> impl Iterator<Item = Customer> + use<'s> {
+    state.customers.with_domain(domain).map(|(_, c)| c)
 }
 
 impl Engine {
@@ -100,16 +97,21 @@ impl Engine {
         check_customer_parent(&state, caller, &request.parent)?;
         let prefix = format!("{}/customers/", request.parent);
         let scope = format!("customers:{}:{}", request.parent, request.filter);
-        let (customers, next_page_token) = page(
-            &state.customers,
+        let (customers, next_page_token) = page_from(
+            |start| state.customers.entries_from(start),
             &prefix,
             self.inner.tokens,
             &scope,
             &request.page_token,
             size,
-            |key, c| {
-                let direct = !key[prefix.len()..].contains('/');
-                (direct && filter.matches(&|field| customer_field(c, field))).then(|| c.clone())
+            |key, packed| {
+                if key[prefix.len()..].contains('/') {
+                    return None;
+                }
+                let c = packed.decode();
+                filter
+                    .matches(&|field| customer_field(&c, field))
+                    .then_some(c)
             },
         )?;
         Ok(ListCustomersResponse {
@@ -125,7 +127,7 @@ impl Engine {
     ) -> Result<Customer, Error> {
         check_customer_name(caller, "name", &request.name)?;
         let state = self.read();
-        customer(&state, &request.name).cloned()
+        customer(&state, &request.name)
     }
 
     pub(super) fn check_cloud_identity_accounts_exist(
@@ -227,7 +229,7 @@ impl Engine {
             correlation_id: input.correlation_id,
             customer_attestation_state: input.customer_attestation_state,
         };
-        state.customers.insert(name, customer.clone());
+        state.customers.insert(&customer);
         Ok(customer)
     }
 
@@ -268,11 +270,9 @@ impl Engine {
             .get(&input.name)
             .ok_or_else(|| not_found("customer", &input.name))?;
         // Applied to a copy: a refused path leaves the customer as it was.
-        let mut updated = apply_mask(stored, &input, &paths)?;
+        let mut updated = apply_mask(&stored, &input, &paths)?;
         updated.update_time = Some(self.now());
-        state
-            .customers
-            .insert(updated.name.clone(), updated.clone());
+        state.customers.insert(&updated);
         Ok(updated)
     }
 
@@ -283,14 +283,11 @@ impl Engine {
     ) -> Result<Empty, Error> {
         check_customer_name(caller, "name", &request.name)?;
         let mut state = self.write();
-        customer(&state, &request.name)?;
+        if !state.customers.contains(&request.name) {
+            return Err(not_found("customer", &request.name));
+        }
         let prefix = format!("{}/entitlements/", request.name);
-        if state
-            .entitlements
-            .range(prefix.clone()..)
-            .next()
-            .is_some_and(|(k, _)| k.starts_with(&prefix))
-        {
+        if state.entitlements.any_under(&prefix) {
             return Err(Error::rpc(
                 Code::FailedPrecondition,
                 format!(
@@ -364,21 +361,19 @@ impl Engine {
         // without identity, or a new one. A customer linked to another
         // identity is never touched.
         let existing = if request.customer.is_empty() {
-            let mine = || {
-                state
-                    .customers
-                    .range(prefix.clone()..)
-                    .take_while(|(k, _)| k.starts_with(&prefix))
-            };
-            mine()
-                .find(|(_, c)| c.cloud_identity_id == identity.id)
+            let mine = |(k, _): &(&str, Customer)| k.starts_with(&prefix);
+            state
+                .customers
+                .with_identity(&identity.id)
+                .find(mine)
                 .or_else(|| {
-                    mine().find(|(_, c)| {
-                        c.cloud_identity_id.is_empty()
-                            && c.domain.eq_ignore_ascii_case(&identity.domain)
-                    })
+                    state
+                        .customers
+                        .with_domain(&identity.domain)
+                        .filter(mine)
+                        .find(|(_, c)| c.cloud_identity_id.is_empty())
                 })
-                .map(|(k, _)| k.clone())
+                .map(|(k, _)| k.to_string())
         } else {
             if !request.customer.starts_with(&prefix) {
                 return Err(invalid(
@@ -414,7 +409,7 @@ impl Engine {
         let now = self.now();
         let (name, mut customer) = match existing {
             Some(name) => {
-                let current = state.customers.get(&name).cloned().unwrap_or_default();
+                let current = state.customers.get(&name).unwrap_or_default();
                 (name, current)
             }
             None => {
@@ -444,7 +439,7 @@ impl Engine {
         info.primary_domain = identity.domain.clone();
         info.is_domain_verified = identity.verified;
         customer.update_time = Some(now);
-        state.customers.insert(name, customer.clone());
+        state.customers.insert(&customer);
         world::remember(&mut state, caller, &identity.id);
         Ok(customer)
     }
@@ -470,7 +465,7 @@ impl Engine {
             "",
             OperationType::ProvisionCloudIdentity,
             |state| {
-                let current = customer(state, &request.customer)?.clone();
+                let current = customer(state, &request.customer)?;
                 if !current.cloud_identity_id.is_empty() {
                     return Err(reason(
                         Code::AlreadyExists,
@@ -509,10 +504,7 @@ impl Engine {
                     return Ok(current);
                 }
                 let id = state.new_id('C');
-                let stored = state
-                    .customers
-                    .get_mut(&request.customer)
-                    .ok_or_else(|| not_found("customer", &request.customer))?;
+                let mut stored = current;
                 stored.cloud_identity_id = id.clone();
                 stored.cloud_identity_info = Some(CloudIdentityInfo {
                     customer_type: if info.customer_type == 0 {
@@ -537,7 +529,8 @@ impl Engine {
                     edu_data: info.edu_data,
                 });
                 stored.update_time = Some(self.now());
-                Ok(stored.clone())
+                state.customers.insert(&stored);
+                Ok(stored)
             },
         )
     }

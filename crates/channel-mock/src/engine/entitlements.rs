@@ -29,7 +29,7 @@ use super::control::{
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, reason, require};
 use super::filter::{EQUALITY, Filter, Key, ValueKind};
-use super::paging::{PageLimits, page, page_size};
+use super::paging::{PageLimits, page, page_from, page_size};
 use super::state::State;
 use super::validate::{self, shorten};
 use super::{Caller, Engine, world};
@@ -100,7 +100,7 @@ fn check_entitlement_name(caller: &Caller, field: &str, name: &str) -> Result<()
     caller.check_account(parsed.account())
 }
 
-fn stored<'s>(state: &'s State, name: &str) -> Result<&'s Entitlement, Error> {
+fn stored(state: &State, name: &str) -> Result<Entitlement, Error> {
     state
         .entitlements
         .get(name)
@@ -336,14 +336,14 @@ impl Engine {
         customer(&state, &request.parent)?;
         let prefix = format!("{}/entitlements/", request.parent);
         let scope = format!("entitlements:{}", request.parent);
-        let (entitlements, next_page_token) = page(
-            &state.entitlements,
+        let (entitlements, next_page_token) = page_from(
+            |start| state.entitlements.entries_from(start),
             &prefix,
             self.inner.tokens,
             &scope,
             &request.page_token,
             size,
-            |_, e| Some(e.clone()),
+            |_, packed| Some(packed.decode()),
         )?;
         Ok(ListEntitlementsResponse {
             entitlements,
@@ -357,7 +357,7 @@ impl Engine {
         request: GetEntitlementRequest,
     ) -> Result<Entitlement, Error> {
         check_entitlement_name(caller, "name", &request.name)?;
-        stored(&self.read(), &request.name).cloned()
+        stored(&self.read(), &request.name)
     }
 
     pub(super) fn lookup_offer(
@@ -369,7 +369,7 @@ impl Engine {
         let state = self.read();
         let e = stored(&state, &request.entitlement)?;
         let (offer, _) = self
-            .offer_of(e)
+            .offer_of(&e)
             .ok_or_else(|| not_found("offer", &e.offer))?;
         Ok(offer.to_offer(&caller.account, &self.inner.catalog))
     }
@@ -399,9 +399,8 @@ impl Engine {
         let prefix = format!("{customer_name}/entitlements/");
         let owned: Vec<&CatalogSku> = state
             .entitlements
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .filter_map(|(_, e)| self.offer_of(e).map(|(_, s)| s))
+            .under(&prefix)
+            .filter_map(|(_, e)| self.offer_of(&e).map(|(_, s)| s))
             .collect();
         if owned.iter().any(|s| s.sku.name == sku.sku.name) {
             return Err(reason(
@@ -519,7 +518,7 @@ impl Engine {
             OperationType::CreateEntitlement,
             |state| {
                 let e = self.new_entitlement(state, &request.parent, &input, offer, sku)?;
-                state.entitlements.insert(e.name.clone(), e.clone());
+                state.entitlements.insert(&e);
                 let change = if e.trial_settings.as_ref().is_some_and(|t| t.trial) {
                     ChangeType::TrialStarted
                 } else {
@@ -546,10 +545,10 @@ impl Engine {
     ) -> Result<Operation, Error> {
         check_entitlement_name(caller, "name", name)?;
         self.run_operation(caller, method, name, request_id, kind, |state| {
-            let mut e = stored(state, name)?.clone();
+            let mut e = stored(state, name)?;
             let (change_type, change_reason) = change(self, &mut e)?;
             e.update_time = Some(self.now());
-            state.entitlements.insert(e.name.clone(), e.clone());
+            state.entitlements.insert(&e);
             self.record_change(state, caller, &e, change_type, change_reason);
             Ok(e)
         })
@@ -755,7 +754,7 @@ impl Engine {
                     e.billing_account.clone_from(&request.billing_account);
                 }
                 e.update_time = Some(now);
-                state.entitlements.insert(e.name.clone(), e.clone());
+                state.entitlements.insert(&e);
                 self.record_change(state, caller, &e, change, None);
                 Ok(e)
             },
@@ -976,10 +975,9 @@ impl Engine {
                     }
                     let already = state
                         .entitlements
-                        .range(own_prefix.clone()..)
-                        .take_while(|(k, _)| k.starts_with(&own_prefix))
+                        .under(&own_prefix)
                         .any(|(_, e)| {
-                            self.offer_of(e).is_some_and(|(_, s)| s.sku.name == sku.sku.name)
+                            self.offer_of(&e).is_some_and(|(_, s)| s.sku.name == sku.sku.name)
                         });
                     if already {
                         return Err(reason(
@@ -1026,7 +1024,7 @@ impl Engine {
                     let input = &request.entitlements[i];
                     match self.new_entitlement(state, &request.parent, input, offer, sku) {
                         Ok(e) => {
-                            state.entitlements.insert(e.name.clone(), e.clone());
+                            state.entitlements.insert(&e);
                             created.push(e);
                         }
                         Err(error) => {
@@ -1101,7 +1099,7 @@ impl Engine {
             |state| {
                 let prefix = format!("{}/entitlements/", request.parent);
                 for (i, e) in request.entitlements.iter().enumerate() {
-                    if !e.name.starts_with(&prefix) || !state.entitlements.contains_key(&e.name) {
+                    if !e.name.starts_with(&prefix) || !state.entitlements.contains(&e.name) {
                         return Err(not_found(
                             "entitlement",
                             &format!("{} (entitlements[{i}])", e.name),
@@ -1162,7 +1160,7 @@ impl Engine {
         // An entitlement that never existed is NOT_FOUND; a cancelled one
         // keeps its history.
         if !all
-            && !state.entitlements.contains_key(&request.parent)
+            && !state.entitlements.contains(&request.parent)
             && !state
                 .changes
                 .range(prefix.clone()..)

@@ -18,6 +18,7 @@ mod reports;
 pub(crate) mod schema;
 mod service;
 mod state;
+mod store;
 pub(crate) mod validate;
 mod world;
 

@@ -114,32 +114,56 @@ pub(crate) fn page<V, T>(
     scope: &str,
     token: &str,
     size: usize,
-    mut keep: impl FnMut(&str, &V) -> Option<T>,
+    keep: impl FnMut(&str, &V) -> Option<T>,
 ) -> Result<(Vec<T>, String), Error> {
+    page_from(
+        |start| {
+            map.range::<str, _>((start, Bound::Unbounded))
+                .map(|(key, value)| (key.as_str(), value))
+        },
+        prefix,
+        tokens,
+        scope,
+        token,
+        size,
+        keep,
+    )
+}
+
+/// [`page`] over any sorted collection: `entries_from` gives its entries
+/// in key order from a bound on.
+pub(crate) fn page_from<'m, E, I, T>(
+    entries_from: impl FnOnce(Bound<&str>) -> I,
+    prefix: &str,
+    tokens: Tokens,
+    scope: &str,
+    token: &str,
+    size: usize,
+    mut keep: impl FnMut(&str, E) -> Option<T>,
+) -> Result<(Vec<T>, String), Error>
+where
+    I: Iterator<Item = (&'m str, E)>,
+{
     let after = tokens.check(scope, token)?;
     let start = match &after {
-        Some(key) => Bound::Excluded(key.clone()),
-        None => Bound::Included(prefix.to_string()),
+        Some(key) => Bound::Excluded(key.as_str()),
+        None => Bound::Included(prefix),
     };
     let mut items = Vec::new();
     let mut last = None;
-    for (key, value) in map.range((start, Bound::Unbounded)) {
+    for (key, value) in entries_from(start) {
         if !key.starts_with(prefix) {
             break;
         }
         if items.len() == size {
             // There is at least one more entry; continue after the last one given.
-            let next = last
-                .map(|k: &String| tokens.issue(scope, k))
-                .unwrap_or_default();
+            let next = last.map(|k| tokens.issue(scope, k)).unwrap_or_default();
             return Ok((items, next));
         }
         if let Some(item) = keep(key, value) {
             items.push(item);
-            last = Some(key);
-        } else {
-            last = Some(key);
         }
+        last = Some(key);
     }
     Ok((items, String::new()))
 }

@@ -144,9 +144,8 @@ impl Engine {
                 let prefix = format!("accounts/{account}/customers/");
                 let rows: Vec<_> = state
                     .entitlements
-                    .range(prefix.clone()..)
-                    .take_while(|(k, _)| k.starts_with(&prefix))
-                    .map(|(_, e)| e.clone())
+                    .under(&prefix)
+                    .map(|(_, e)| e)
                     .filter(|e| filter.matches(&|field| report_field(e, field)))
                     .collect();
                 let job = format!("accounts/{account}/reportJobs/{}", state.new_id('J'));

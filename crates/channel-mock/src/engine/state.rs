@@ -5,10 +5,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use channel_types::longrunning;
 use channel_types::model::{
-    ChannelPartnerLink, ChannelPartnerRepricingConfig, Customer, CustomerRepricingConfig,
-    Entitlement, EntitlementChange,
+    ChannelPartnerLink, ChannelPartnerRepricingConfig, CustomerRepricingConfig, Entitlement,
+    EntitlementChange,
 };
 use tokio::time::Instant;
+
+use super::store::{Customers, Records};
 
 /// The emulator's data. Operations and remembered request ids are not saved
 /// to the state file: they are short-lived by nature.
@@ -23,10 +25,11 @@ pub struct State {
     /// [`restore_counters`](State::restore_counters)).
     #[serde(default)]
     pub(crate) next_id: u64,
+    /// Kept packed (see [`store`](super::store)): there may be many.
     #[serde(default)]
-    pub(crate) customers: BTreeMap<String, Customer>,
+    pub(crate) customers: Customers,
     #[serde(default)]
-    pub(crate) entitlements: BTreeMap<String, Entitlement>,
+    pub(crate) entitlements: Records<Entitlement>,
     #[serde(default)]
     pub(crate) links: BTreeMap<String, ChannelPartnerLink>,
     #[serde(default)]
@@ -85,10 +88,10 @@ impl State {
             ChannelPartnerLinkRef, ChannelPartnerRepricingConfigRef, CustomerRef,
             CustomerRepricingConfigRef, EntitlementRef,
         };
-        fn check<T>(
+        fn check<'r, T: 'r>(
             member: &str,
             form: &str,
-            records: &BTreeMap<String, T>,
+            records: impl IntoIterator<Item = (&'r str, T)>,
             well_formed: impl Fn(&str) -> bool,
             name_of: impl Fn(&T) -> Option<&str>,
         ) -> Result<(), String> {
@@ -102,7 +105,7 @@ impl State {
                         super::validate::shorten(key)
                     ));
                 }
-                if let Some(name) = name_of(record)
+                if let Some(name) = name_of(&record)
                     && name != key
                 {
                     return Err(format!(
@@ -115,46 +118,49 @@ impl State {
             }
             Ok(())
         }
+        fn keyed<T>(map: &BTreeMap<String, T>) -> impl Iterator<Item = (&str, &T)> {
+            map.iter().map(|(key, record)| (key.as_str(), record))
+        }
         let entitlement = |k: &str| EntitlementRef::parse(k).is_ok();
         check(
             "customers",
             "accounts/{account}/customers/{customer}",
-            &self.customers,
+            self.customers.iter(),
             |k| CustomerRef::parse(k).is_ok(),
             |c| Some(c.name.as_str()),
         )?;
         check(
             "entitlements",
             "accounts/{account}/customers/{customer}/entitlements/{entitlement}",
-            &self.entitlements,
+            self.entitlements.iter(),
             entitlement,
             |e| Some(e.name.as_str()),
         )?;
         check(
             "links",
             "accounts/{account}/channelPartnerLinks/{link}",
-            &self.links,
+            keyed(&self.links),
             |k| ChannelPartnerLinkRef::parse(k).is_ok(),
             |l| Some(l.name.as_str()),
         )?;
         check(
             "customerRepricing",
             "accounts/{account}/customers/{customer}/customerRepricingConfigs/{config}",
-            &self.customer_repricing,
+            keyed(&self.customer_repricing),
             |k| CustomerRepricingConfigRef::parse(k).is_ok(),
             |c| Some(c.name.as_str()),
         )?;
         check(
             "partnerRepricing",
             "accounts/{account}/channelPartnerLinks/{link}/channelPartnerRepricingConfigs/{config}",
-            &self.partner_repricing,
+            keyed(&self.partner_repricing),
             |k| ChannelPartnerRepricingConfigRef::parse(k).is_ok(),
             |c| Some(c.name.as_str()),
         )?;
         check(
             "changes",
             "{entitlement}/changes/{sequence}",
-            &self.changes,
+            keyed(&self.changes),
             |k| {
                 k.rsplit_once("/changes/")
                     .is_some_and(|(e, sequence)| entitlement(e) && !sequence.contains('/'))
@@ -164,7 +170,7 @@ impl State {
         check(
             "pending",
             "accounts/{account}/customers/{customer}/entitlements/{entitlement}",
-            &self.pending,
+            keyed(&self.pending),
             entitlement,
             |_| None,
         )
@@ -349,10 +355,10 @@ mod tests {
         let mut state = State::default();
         let ids: Vec<String> = (0..5).map(|_| state.new_id('S')).collect();
         for id in &ids {
-            state.customers.insert(
-                format!("accounts/A/customers/{id}"),
-                channel_types::model::Customer::default(),
-            );
+            state.customers.insert(&channel_types::model::Customer {
+                name: format!("accounts/A/customers/{id}"),
+                ..Default::default()
+            });
         }
         state.next_id = 0;
         state.restore_counters();

@@ -184,9 +184,9 @@ pub(super) fn known_by_id(state: &State, id: &str) -> Option<Known> {
     }
     state
         .customers
-        .iter()
-        .find(|(_, c)| c.cloud_identity_id == id)
-        .map(|(name, c)| known_from_customer(name, c))
+        .with_identity(id)
+        .next()
+        .map(|(name, c)| known_from_customer(name, &c))
 }
 
 /// A Cloud Identity by primary domain (case-insensitive).
@@ -200,9 +200,9 @@ pub(super) fn known_by_domain(state: &State, domain: &str) -> Option<Known> {
     }
     state
         .customers
-        .iter()
-        .find(|(_, c)| !c.cloud_identity_id.is_empty() && c.domain.eq_ignore_ascii_case(domain))
-        .map(|(name, c)| known_from_customer(name, c))
+        .with_domain(domain)
+        .find(|(_, c)| !c.cloud_identity_id.is_empty())
+        .map(|(name, c)| known_from_customer(name, &c))
 }
 
 fn known_from_customer(name: &str, c: &Customer) -> Known {
@@ -259,20 +259,16 @@ pub(super) fn check_authorized(
 pub(super) fn holdings(engine: &Engine, state: &State, caller: &Caller, id: &str) -> Vec<Holding> {
     let mut held = Vec::new();
     let own = format!("accounts/{}/", caller.account);
-    for (name, c) in &state.customers {
-        if c.cloud_identity_id != id || name.starts_with(&own) {
+    for (name, _) in state.customers.with_identity(id) {
+        if name.starts_with(&own) {
             continue;
         }
         let prefix = format!("{name}/entitlements/");
-        for (ename, e) in state
-            .entitlements
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-        {
-            if let Some((_, sku)) = engine.offer_of(e) {
+        for (ename, e) in state.entitlements.under(&prefix) {
+            if let Some((_, sku)) = engine.offer_of(&e) {
                 held.push(Holding {
                     sku: sku.sku.name.clone(),
-                    entitlement: Some(ename.clone()),
+                    entitlement: Some(ename.to_string()),
                 });
             }
         }
@@ -412,7 +408,7 @@ impl Engine {
                 seed.id.clone()
             };
             let name = format!("accounts/{}/customers/{id}", seed.owner);
-            if state.customers.contains_key(&name) {
+            if state.customers.contains(&name) {
                 return Err(invalid(&field("id"), format!("{name} already exists")));
             }
             let customer = Customer {
@@ -440,7 +436,7 @@ impl Engine {
                 language_code: "en-US".into(),
                 ..Default::default()
             };
-            state.customers.insert(name.clone(), customer);
+            state.customers.insert(&customer);
             seeded.customers.push(name.clone());
             for (j, e) in seed.entitlements.iter().enumerate() {
                 let efield = field(&format!("entitlements[{j}].offer"));
@@ -474,7 +470,7 @@ impl Engine {
                     .new_entitlement(state, &name, &input, offer, sku)
                     .map_err(|err| invalid(&field(&format!("entitlements[{j}]")), err.message()))?;
                 seeded.entitlements.push(made.name.clone());
-                state.entitlements.insert(made.name.clone(), made);
+                state.entitlements.insert(&made);
             }
         } else {
             for (j, e) in seed.entitlements.iter().enumerate() {
@@ -550,7 +546,8 @@ pub(super) fn transferred_identity(
                 // A customer without Cloud Identity holds nothing to transfer.
                 return Ok(None);
             }
-            known_by_id(state, &c.cloud_identity_id).unwrap_or_else(|| known_from_customer(name, c))
+            known_by_id(state, &c.cloud_identity_id)
+                .unwrap_or_else(|| known_from_customer(name, &c))
         }
         _ => {
             return Err(invalid(
