@@ -10,7 +10,7 @@ use channel_types::model::{
     CommitmentSettings, Entitlement, ListEntitlementsResponse, Parameter, Period, RenewalSettings,
     TrialSettings, Value, value,
 };
-use channel_types::names::{Entitlement as EntitlementName, EntitlementRef};
+use channel_types::names::{EntitlementName, EntitlementNameRef};
 use channel_types::wkt::Timestamp;
 use criterion::measurement::WallTime;
 use criterion::{
@@ -90,7 +90,7 @@ fn page() -> ListEntitlementsResponse {
 fn names(c: &mut Criterion) {
     let mut group = c.benchmark_group("entitlement_name");
     group.bench_function("parse_borrowed", |b| {
-        b.iter(|| EntitlementRef::parse(black_box(NAME)).unwrap())
+        b.iter(|| EntitlementNameRef::parse(black_box(NAME)).unwrap())
     });
     group.bench_function("parse_owned", |b| {
         b.iter(|| black_box(NAME).parse::<EntitlementName>().unwrap())

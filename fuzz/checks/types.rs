@@ -11,9 +11,10 @@ use std::time::SystemTime;
 
 use arbitrary::Unstructured;
 use channel_types::names::{
-    Account, BillingAccount, ChannelPartnerLink, ChannelPartnerRepricingConfig,
-    CloudBillingAccount, Customer, CustomerRepricingConfig, Entitlement, Folder, Location, Offer,
-    Operation, Organization, Product, Project, Report, ReportJob, Sku, SkuGroup,
+    AccountName, BillingAccountName, ChannelPartnerLinkName, ChannelPartnerRepricingConfigName,
+    CloudBillingAccountName, CustomerName, CustomerRepricingConfigName, EntitlementName,
+    FolderName, LocationName, OfferName, OperationName, OrganizationName, ProductName, ProjectName,
+    ReportJobName, ReportName, SkuGroupName, SkuName,
 };
 use channel_types::wkt::{Any, Duration, FieldMask, Timestamp};
 use prost::Message;
@@ -151,27 +152,27 @@ pub(crate) fn names(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let text = text.as_ref();
     check_parse!(text;
-        Account, Customer, Entitlement, Offer, Product, Sku, ChannelPartnerLink,
-        CustomerRepricingConfig, ChannelPartnerRepricingConfig, SkuGroup, BillingAccount,
-        Report, ReportJob, Operation, CloudBillingAccount, Folder, Organization, Project,
-        Location,
+        AccountName, CustomerName, EntitlementName, OfferName, ProductName, SkuName, ChannelPartnerLinkName,
+        CustomerRepricingConfigName, ChannelPartnerRepricingConfigName, SkuGroupName, BillingAccountName,
+        ReportName, ReportJobName, OperationName, CloudBillingAccountName, FolderName, OrganizationName, ProjectName,
+        LocationName,
     );
     let u = &mut Unstructured::new(data);
     check_new!(u;
-        Account(a), Product(p), Operation(o), CloudBillingAccount(b), Folder(f),
-        Organization(o), Project(p), Offer(a, o), Sku(p, s), ChannelPartnerLink(a, l),
-        SkuGroup(a, g), BillingAccount(a, b), Report(a, r), ReportJob(a, r), Location(p, l),
-        Customer(a, c), Entitlement(a, c, e), CustomerRepricingConfig(a, c, r),
-        ChannelPartnerRepricingConfig(a, l, r),
+        AccountName(a), ProductName(p), OperationName(o), CloudBillingAccountName(b), FolderName(f),
+        OrganizationName(o), ProjectName(p), OfferName(a, o), SkuName(p, s), ChannelPartnerLinkName(a, l),
+        SkuGroupName(a, g), BillingAccountName(a, b), ReportName(a, r), ReportJobName(a, r), LocationName(p, l),
+        CustomerName(a, c), EntitlementName(a, c, e), CustomerRepricingConfigName(a, c, r),
+        ChannelPartnerRepricingConfigName(a, l, r),
     );
     let (a, l, c) = (
         schema::text(u).unwrap_or_default(),
         schema::text(u).unwrap_or_default(),
         schema::text(u).unwrap_or_default(),
     );
-    if let Ok(name) = Customer::for_channel_partner(a, l, c) {
+    if let Ok(name) = CustomerName::for_channel_partner(a, l, c) {
         let text = name.to_string();
-        assert_eq!(text.parse::<Customer>().as_ref(), Ok(&name), "{text:?}");
+        assert_eq!(text.parse::<CustomerName>().as_ref(), Ok(&name), "{text:?}");
         assert_plain_segments(&text);
     }
 }

@@ -10,7 +10,7 @@ fn facade_reexports_the_schema() {
     let back: channel_types::model::Entitlement = prost::Message::decode(bytes.as_slice()).unwrap();
     assert_eq!(back.offer, "accounts/A1/offers/O1");
     assert_eq!(channel::methods::ALL.len(), 56);
-    let offer = channel::names::OfferRef::parse(&back.offer).unwrap();
+    let offer = channel::names::OfferNameRef::parse(&back.offer).unwrap();
     assert_eq!(offer.offer(), "O1");
 }
 

@@ -16,7 +16,7 @@ use channel_types::model::{
     QueryEligibleBillingAccountsResponse, SkuGroup, SkuPurchaseGroup, TransferEligibility,
     TransferableOffer, TransferableSku,
 };
-use channel_types::names::{AccountRef, EntitlementRef, ProductRef, SkuGroupRef};
+use channel_types::names::{AccountNameRef, EntitlementNameRef, ProductNameRef, SkuGroupNameRef};
 use channel_types::wkt::Timestamp;
 
 use super::customers::{check_customer_name, customer};
@@ -65,7 +65,7 @@ const CATALOG_LIMITS: PageLimits = PageLimits {
 
 fn account_id<'a>(caller: &Caller, field: &str, account: &'a str) -> Result<&'a str, Error> {
     require(&[(field, account)])?;
-    let parsed = AccountRef::parse(account).map_err(|e| invalid(field, e.to_string()))?;
+    let parsed = AccountNameRef::parse(account).map_err(|e| invalid(field, e.to_string()))?;
     caller.check_account(parsed.account())?;
     Ok(parsed.account())
 }
@@ -144,8 +144,8 @@ impl Engine {
         let product = if request.parent == "products/-" {
             None
         } else {
-            let p =
-                ProductRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
+            let p = ProductNameRef::parse(&request.parent)
+                .map_err(|e| invalid("parent", e.to_string()))?;
             self.inner
                 .catalog
                 .product(&request.parent)
@@ -247,7 +247,7 @@ impl Engine {
                         ));
                     }
                 };
-                EntitlementRef::parse(&p.entitlement)
+                EntitlementNameRef::parse(&p.entitlement)
                     .map_err(|e| invalid("change_offer_purchase.entitlement", e.to_string()))?;
                 let e = state
                     .entitlements
@@ -525,8 +525,8 @@ impl Engine {
         request: ListSkuGroupBillableSkusRequest,
     ) -> Result<ListSkuGroupBillableSkusResponse, Error> {
         require(&[("parent", &request.parent)])?;
-        let group =
-            SkuGroupRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
+        let group = SkuGroupNameRef::parse(&request.parent)
+            .map_err(|e| invalid("parent", e.to_string()))?;
         caller.check_account(group.account())?;
         let found = self
             .inner

@@ -9,7 +9,7 @@ use channel_types::model::{
     cloud_identity_info::CustomerType, import_customer_request::CustomerIdentity,
     operation_metadata::OperationType,
 };
-use channel_types::names::{AccountRef, ChannelPartnerLinkRef, CustomerRef};
+use channel_types::names::{AccountNameRef, ChannelPartnerLinkNameRef, CustomerNameRef};
 use channel_types::rpc::Code;
 use channel_types::wkt::Empty;
 
@@ -26,10 +26,10 @@ pub(super) fn check_customer_parent(
     caller: &Caller,
     parent: &str,
 ) -> Result<(), Error> {
-    if let Ok(account) = AccountRef::parse(parent) {
+    if let Ok(account) = AccountNameRef::parse(parent) {
         return caller.check_account(account.account());
     }
-    match ChannelPartnerLinkRef::parse(parent) {
+    match ChannelPartnerLinkNameRef::parse(parent) {
         Ok(link) => {
             caller.check_account(link.account())?;
             if state.links.contains_key(parent) {
@@ -51,7 +51,7 @@ pub(super) fn check_customer_parent(
 /// Parses a customer name and checks the caller may touch it.
 pub(super) fn check_customer_name(caller: &Caller, field: &str, name: &str) -> Result<(), Error> {
     require(&[(field, name)])?;
-    let parsed = CustomerRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+    let parsed = CustomerNameRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
     caller.check_account(parsed.account())
 }
 
@@ -200,7 +200,7 @@ impl Engine {
         let now = self.now();
         let id = state.new_id('S');
         let name = format!("{}/customers/{id}", request.parent);
-        let channel_partner_id = ChannelPartnerLinkRef::parse(&request.parent)
+        let channel_partner_id = ChannelPartnerLinkNameRef::parse(&request.parent)
             .map(|l| l.channel_partner_link().to_string())
             .unwrap_or_default();
         let customer = Customer {

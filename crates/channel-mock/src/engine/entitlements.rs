@@ -19,7 +19,7 @@ use channel_types::model::{
     SuspendEntitlementRequest, TransferEntitlementsRequest, TransferEntitlementsResponse,
     TransferEntitlementsToGoogleRequest, TrialSettings, value,
 };
-use channel_types::names::{CustomerRef, EntitlementRef, OfferRef};
+use channel_types::names::{CustomerNameRef, EntitlementNameRef, OfferNameRef};
 use channel_types::rpc::Code;
 use channel_types::wkt::{Empty, Timestamp};
 
@@ -96,7 +96,7 @@ const TRIAL_SECONDS: i64 = 14 * 86_400;
 
 fn check_entitlement_name(caller: &Caller, field: &str, name: &str) -> Result<(), Error> {
     require(&[(field, name)])?;
-    let parsed = EntitlementRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+    let parsed = EntitlementNameRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
     caller.check_account(parsed.account())
 }
 
@@ -243,7 +243,7 @@ impl Engine {
         name: &str,
     ) -> Result<(&CatalogOffer, &CatalogSku), Error> {
         require(&[(field, name)])?;
-        let parsed = OfferRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+        let parsed = OfferNameRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
         caller.check_account(parsed.account())?;
         let catalog = &self.inner.catalog;
         let offer = catalog
@@ -259,7 +259,7 @@ impl Engine {
         &self,
         entitlement: &Entitlement,
     ) -> Option<(&CatalogOffer, &CatalogSku)> {
-        let id = OfferRef::parse(&entitlement.offer)
+        let id = OfferNameRef::parse(&entitlement.offer)
             .ok()?
             .offer()
             .to_string();
@@ -1134,13 +1134,13 @@ impl Engine {
         let (customer_name, all) = match request.parent.strip_suffix("/entitlements/-") {
             Some(customer_name) => (customer_name.to_string(), true),
             None => {
-                let parsed = EntitlementRef::parse(&request.parent)
+                let parsed = EntitlementNameRef::parse(&request.parent)
                     .map_err(|e| invalid("parent", e.to_string()))?;
                 (parsed.parent().to_string(), false)
             }
         };
         let customer_ref =
-            CustomerRef::parse(&customer_name).map_err(|e| invalid("parent", e.to_string()))?;
+            CustomerNameRef::parse(&customer_name).map_err(|e| invalid("parent", e.to_string()))?;
         caller.check_account(customer_ref.account())?;
         let filter = Filter::new(&request.filter, CHANGE_FILTER)?;
         let size = page_size(

@@ -16,8 +16,8 @@ use channel_types::model::{
     UpdateCustomerRepricingConfigRequest, repricing_adjustment, repricing_config,
 };
 use channel_types::names::{
-    AccountRef, ChannelPartnerLinkRef, ChannelPartnerRepricingConfigRef, CustomerRef,
-    CustomerRepricingConfigRef,
+    AccountNameRef, ChannelPartnerLinkNameRef, ChannelPartnerRepricingConfigNameRef,
+    CustomerNameRef, CustomerRepricingConfigNameRef,
 };
 use channel_types::wkt::{Empty, Timestamp};
 use std::collections::BTreeMap;
@@ -313,7 +313,8 @@ impl Engine {
     fn link_parent(&self, caller: &Caller, method: &str, parent: &str) -> Result<(), Error> {
         caller.check_distributor(method)?;
         require(&[("parent", parent)])?;
-        let account = AccountRef::parse(parent).map_err(|e| invalid("parent", e.to_string()))?;
+        let account =
+            AccountNameRef::parse(parent).map_err(|e| invalid("parent", e.to_string()))?;
         caller.check_account(account.account())
     }
 
@@ -326,7 +327,8 @@ impl Engine {
     ) -> Result<(), Error> {
         caller.check_distributor(method)?;
         require(&[(field, name)])?;
-        let link = ChannelPartnerLinkRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+        let link =
+            ChannelPartnerLinkNameRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
         caller.check_account(link.account())
     }
 
@@ -494,7 +496,7 @@ impl Engine {
         name: &str,
     ) -> Result<(), Error> {
         require(&[(field, name)])?;
-        let parsed = CustomerRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
+        let parsed = CustomerNameRef::parse(name).map_err(|e| invalid(field, e.to_string()))?;
         caller.check_account(parsed.account())?;
         customer(&self.read(), name).map(drop)
     }
@@ -509,7 +511,7 @@ impl Engine {
         match all {
             Some(account) => {
                 let parsed =
-                    AccountRef::parse(account).map_err(|e| invalid("parent", e.to_string()))?;
+                    AccountNameRef::parse(account).map_err(|e| invalid("parent", e.to_string()))?;
                 caller.check_account(parsed.account())?;
             }
             None => self.customer_config_parent(caller, "parent", &request.parent)?,
@@ -554,7 +556,7 @@ impl Engine {
         request: GetCustomerRepricingConfigRequest,
     ) -> Result<CustomerRepricingConfig, Error> {
         require(&[("name", &request.name)])?;
-        let parsed = CustomerRepricingConfigRef::parse(&request.name)
+        let parsed = CustomerRepricingConfigNameRef::parse(&request.name)
             .map_err(|e| invalid("name", e.to_string()))?;
         caller.check_account(parsed.account())?;
         self.stored_config(&request.name)
@@ -582,7 +584,7 @@ impl Engine {
     ) -> Result<CustomerRepricingConfig, Error> {
         let input = request.customer_repricing_config.unwrap_or_default();
         require(&[("customer_repricing_config.name", &input.name)])?;
-        let parsed = CustomerRepricingConfigRef::parse(&input.name)
+        let parsed = CustomerRepricingConfigNameRef::parse(&input.name)
             .map_err(|e| invalid("customer_repricing_config.name", e.to_string()))?;
         caller.check_account(parsed.account())?;
         let customer_name = parsed.parent().to_string();
@@ -604,7 +606,7 @@ impl Engine {
         request: DeleteCustomerRepricingConfigRequest,
     ) -> Result<Empty, Error> {
         require(&[("name", &request.name)])?;
-        let parsed = CustomerRepricingConfigRef::parse(&request.name)
+        let parsed = CustomerRepricingConfigNameRef::parse(&request.name)
             .map_err(|e| invalid("name", e.to_string()))?;
         caller.check_account(parsed.account())?;
         self.remove_config::<CustomerRepricingConfig>(&request.name)
@@ -635,7 +637,7 @@ impl Engine {
             Some(account) => {
                 caller.check_distributor("ListChannelPartnerRepricingConfigs")?;
                 let parsed =
-                    AccountRef::parse(account).map_err(|e| invalid("parent", e.to_string()))?;
+                    AccountNameRef::parse(account).map_err(|e| invalid("parent", e.to_string()))?;
                 caller.check_account(parsed.account())?;
             }
             None => self.partner_config_parent(
@@ -692,7 +694,7 @@ impl Engine {
     ) -> Result<(), Error> {
         caller.check_distributor(method)?;
         require(&[(field, name)])?;
-        let parsed = ChannelPartnerRepricingConfigRef::parse(name)
+        let parsed = ChannelPartnerRepricingConfigNameRef::parse(name)
             .map_err(|e| invalid(field, e.to_string()))?;
         caller.check_account(parsed.account())
     }

@@ -13,7 +13,7 @@ use channel_types::model::{
     ReportResultsMetadata, ReportStatus, ReportValue, Row, RunReportJobRequest,
     RunReportJobResponse, UnregisterSubscriberRequest, UnregisterSubscriberResponse, report_value,
 };
-use channel_types::names::{AccountRef, ReportJobRef, ReportRef};
+use channel_types::names::{AccountNameRef, ReportJobNameRef, ReportNameRef};
 use channel_types::wkt::Timestamp;
 
 use super::errors::{invalid, not_found, require};
@@ -98,7 +98,7 @@ impl Engine {
     ) -> Result<ListReportsResponse, Error> {
         require(&[("parent", &request.parent)])?;
         let account =
-            AccountRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
+            AccountNameRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
         caller.check_account(account.account())?;
         let size = page_size(
             request.page_size,
@@ -127,7 +127,8 @@ impl Engine {
         request: RunReportJobRequest,
     ) -> Result<Operation, Error> {
         require(&[("name", &request.name)])?;
-        let parsed = ReportRef::parse(&request.name).map_err(|e| invalid("name", e.to_string()))?;
+        let parsed =
+            ReportNameRef::parse(&request.name).map_err(|e| invalid("name", e.to_string()))?;
         caller.check_account(parsed.account())?;
         if parsed.report() != REPORT_ID {
             return Err(not_found("report", &request.name));
@@ -178,7 +179,7 @@ impl Engine {
         request: FetchReportResultsRequest,
     ) -> Result<FetchReportResultsResponse, Error> {
         require(&[("report_job", &request.report_job)])?;
-        let parsed = ReportJobRef::parse(&request.report_job)
+        let parsed = ReportJobNameRef::parse(&request.report_job)
             .map_err(|e| invalid("report_job", e.to_string()))?;
         caller.check_account(parsed.account())?;
         let state = self.read();
@@ -234,7 +235,8 @@ impl Engine {
         if account.is_empty() {
             return Ok(caller.account.clone());
         }
-        let parsed = AccountRef::parse(account).map_err(|e| invalid("account", e.to_string()))?;
+        let parsed =
+            AccountNameRef::parse(account).map_err(|e| invalid("account", e.to_string()))?;
         caller.check_account(parsed.account())?;
         Ok(parsed.account().to_string())
     }

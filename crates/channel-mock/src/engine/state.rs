@@ -85,8 +85,8 @@ impl State {
     /// no request can reach. The error names the member and the key.
     pub(crate) fn check_names(&self) -> Result<(), String> {
         use channel_types::names::{
-            ChannelPartnerLinkRef, ChannelPartnerRepricingConfigRef, CustomerRef,
-            CustomerRepricingConfigRef, EntitlementRef,
+            ChannelPartnerLinkNameRef, ChannelPartnerRepricingConfigNameRef, CustomerNameRef,
+            CustomerRepricingConfigNameRef, EntitlementNameRef,
         };
         fn check<'r, T: 'r>(
             member: &str,
@@ -121,12 +121,12 @@ impl State {
         fn keyed<T>(map: &BTreeMap<String, T>) -> impl Iterator<Item = (&str, &T)> {
             map.iter().map(|(key, record)| (key.as_str(), record))
         }
-        let entitlement = |k: &str| EntitlementRef::parse(k).is_ok();
+        let entitlement = |k: &str| EntitlementNameRef::parse(k).is_ok();
         check(
             "customers",
             "accounts/{account}/customers/{customer}",
             self.customers.iter(),
-            |k| CustomerRef::parse(k).is_ok(),
+            |k| CustomerNameRef::parse(k).is_ok(),
             |c| Some(c.name.as_str()),
         )?;
         check(
@@ -140,21 +140,21 @@ impl State {
             "links",
             "accounts/{account}/channelPartnerLinks/{link}",
             keyed(&self.links),
-            |k| ChannelPartnerLinkRef::parse(k).is_ok(),
+            |k| ChannelPartnerLinkNameRef::parse(k).is_ok(),
             |l| Some(l.name.as_str()),
         )?;
         check(
             "customerRepricing",
             "accounts/{account}/customers/{customer}/customerRepricingConfigs/{config}",
             keyed(&self.customer_repricing),
-            |k| CustomerRepricingConfigRef::parse(k).is_ok(),
+            |k| CustomerRepricingConfigNameRef::parse(k).is_ok(),
             |c| Some(c.name.as_str()),
         )?;
         check(
             "partnerRepricing",
             "accounts/{account}/channelPartnerLinks/{link}/channelPartnerRepricingConfigs/{config}",
             keyed(&self.partner_repricing),
-            |k| ChannelPartnerRepricingConfigRef::parse(k).is_ok(),
+            |k| ChannelPartnerRepricingConfigNameRef::parse(k).is_ok(),
             |c| Some(c.name.as_str()),
         )?;
         check(
