@@ -123,6 +123,20 @@ impl<Req, Resp, Out> Call<Req, Resp, Out> {
         self
     }
 
+    /// Replaces the whole request, for one built as a message (a struct
+    /// literal, say) or kept from before; the `set_*` setters change one
+    /// field of it.
+    pub fn with_request(mut self, request: impl Into<Req>) -> Self {
+        self.request = request.into();
+        self
+    }
+
+    /// Changes the request in place: what the generated `set_*` setters use.
+    pub(crate) fn map_request(mut self, change: impl FnOnce(Req) -> Req) -> Self {
+        self.request = change(self.request);
+        self
+    }
+
     /// Bounds the whole call, retries included (default 60 s).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.with_timeout(timeout);

@@ -72,6 +72,7 @@ pub use client::{
 };
 pub use endpoint::EndpointUrl;
 pub use error::{Error, ErrorDetail, ErrorKind, Result, UnknownDetail};
+pub use generated::builders;
 pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
 pub use mtls::{
     CertificatePem, ClientCertificate, MTLS_ENDPOINT, USE_CLIENT_CERTIFICATE_ENV,

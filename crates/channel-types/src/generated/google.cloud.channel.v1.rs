@@ -51,8 +51,9 @@ impl ::prost::Name for AdminUser {
 }
 /// Cloud Identity details of a customer or channel partner, such as its domain and contacts.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct CloudIdentityInfo {
-    #[prost(enumeration = "cloud_identity_info::CustomerType", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub customer_type: i32,
     /// Main domain of the Cloud Identity, set by the server.
     #[prost(string, tag = "9")]
@@ -130,10 +131,11 @@ impl ::prost::Name for CloudIdentityInfo {
 }
 /// Details about an education customer, such as a school or university.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct EduData {
-    #[prost(enumeration = "edu_data::InstituteType", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub institute_type: i32,
-    #[prost(enumeration = "edu_data::InstituteSize", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub institute_size: i32,
     /// Web address of the institute.
     #[prost(string, tag = "3")]
@@ -283,6 +285,7 @@ impl ::prost::Name for Value {
 }
 /// A distributor's link to a channel partner (a reseller) that it serves.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ChannelPartnerLink {
     /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/LINK_ID.
     #[prost(string, tag = "1")]
@@ -290,7 +293,7 @@ pub struct ChannelPartnerLink {
     /// Cloud Identity id of the reseller being linked.
     #[prost(string, tag = "2")]
     pub reseller_cloud_identity_id: ::prost::alloc::string::String,
-    #[prost(enumeration = "ChannelPartnerLinkState", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub link_state: i32,
     /// Address the channel partner opens to accept the invitation.
     #[prost(string, tag = "4")]
@@ -415,6 +418,7 @@ impl ::prost::Name for ContactInfo {
 }
 /// An end customer of a reseller, tied to a Cloud Identity domain.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Customer {
     /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
@@ -453,7 +457,7 @@ pub struct Customer {
     /// Caller-chosen id for matching this customer with records in other systems.
     #[prost(string, tag = "14")]
     pub correlation_id: ::prost::alloc::string::String,
-    #[prost(enumeration = "customer::CustomerAttestationState", tag = "16")]
+    #[prost(int32, tag = "16")]
     pub customer_attestation_state: i32,
 }
 /// Nested message and enum types in `Customer`.
@@ -535,13 +539,14 @@ impl ::prost::Name for MarketingInfo {
 }
 /// A picture or other media shown with marketing information.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Media {
     #[prost(string, tag = "1")]
     pub title: ::prost::alloc::string::String,
     /// Location or data of the media.
     #[prost(string, tag = "2")]
     pub content: ::prost::alloc::string::String,
-    #[prost(enumeration = "MediaType", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub r#type: i32,
 }
 impl ::prost::Name for Media {
@@ -664,8 +669,9 @@ impl ::prost::Name for CustomerConstraints {
 }
 /// One part of a discount, either a percentage or a fixed amount.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct DiscountComponent {
-    #[prost(enumeration = "DiscountType", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub discount_type: i32,
     #[prost(oneof = "discount_component::DiscountValue", tags = "3, 4")]
     pub discount_value: ::core::option::Option<discount_component::DiscountValue>,
@@ -737,11 +743,12 @@ impl ::prost::Name for Offer {
 }
 /// Describes one parameter that can be set when buying an offer.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ParameterDefinition {
     /// Name of the parameter, as used in entitlement parameters.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
-    #[prost(enumeration = "parameter_definition::ParameterType", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub parameter_type: i32,
     /// Smallest allowed value, for numeric parameters.
     #[prost(message, optional, tag = "3")]
@@ -817,11 +824,12 @@ impl ::prost::Name for ParameterDefinition {
 }
 /// A length of time, such as one month or one year.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Period {
     /// Number of units of `period_type`.
     #[prost(int32, tag = "1")]
     pub duration: i32,
-    #[prost(enumeration = "PeriodType", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub period_type: i32,
 }
 impl ::prost::Name for Period {
@@ -836,10 +844,11 @@ impl ::prost::Name for Period {
 }
 /// How an offer is paid for: plan, timing, billing cycle and trial.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Plan {
-    #[prost(enumeration = "PaymentPlan", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub payment_plan: i32,
-    #[prost(enumeration = "PaymentType", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub payment_type: i32,
     /// How often the customer is billed.
     #[prost(message, optional, tag = "3")]
@@ -895,9 +904,10 @@ impl ::prost::Name for Price {
 }
 /// The price for one resource type, with optional phases.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct PriceByResource {
     /// Unit the price is charged per.
-    #[prost(enumeration = "ResourceType", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub resource_type: i32,
     /// Price that applies when there are no phases.
     #[prost(message, optional, tag = "2")]
@@ -918,9 +928,10 @@ impl ::prost::Name for PriceByResource {
 }
 /// A price that applies to a range of periods of a subscription, such as the first year.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct PricePhase {
     /// Unit of time used by `first_period` and `last_period`.
-    #[prost(enumeration = "PeriodType", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub period_type: i32,
     #[prost(int32, tag = "2")]
     pub first_period: i32,
@@ -1240,6 +1251,7 @@ impl ::prost::Name for CommitmentSettings {
 }
 /// A customer's purchase of an offer, giving it access to a product SKU.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Entitlement {
     /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ID.
     #[prost(string, tag = "1")]
@@ -1254,7 +1266,7 @@ pub struct Entitlement {
     #[prost(message, optional, tag = "12")]
     pub commitment_settings: ::core::option::Option<CommitmentSettings>,
     /// Current provisioning state, set by the server.
-    #[prost(enumeration = "entitlement::ProvisioningState", tag = "13")]
+    #[prost(int32, tag = "13")]
     pub provisioning_state: i32,
     /// The service that was provisioned for this entitlement.
     #[prost(message, optional, tag = "16")]
@@ -1433,6 +1445,7 @@ impl ::prost::Name for ProvisionedService {
 }
 /// How an entitlement renews at the end of its commitment.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct RenewalSettings {
     /// Whether the entitlement renews at all.
     #[prost(bool, tag = "1")]
@@ -1441,7 +1454,7 @@ pub struct RenewalSettings {
     #[prost(bool, tag = "2")]
     pub resize_unit_count: bool,
     /// Payment plan to use after renewal.
-    #[prost(enumeration = "PaymentPlan", tag = "5")]
+    #[prost(int32, tag = "5")]
     pub payment_plan: i32,
     /// Billing cycle to use after renewal.
     #[prost(message, optional, tag = "6")]
@@ -1459,6 +1472,7 @@ impl ::prost::Name for RenewalSettings {
 }
 /// Whether a SKU can be moved to a new reseller, and why not if it cannot.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct TransferEligibility {
     #[prost(bool, tag = "1")]
     pub is_eligible: bool,
@@ -1466,7 +1480,7 @@ pub struct TransferEligibility {
     #[prost(string, tag = "2")]
     pub description: ::prost::alloc::string::String,
     /// Why the SKU cannot be transferred; unset when it can.
-    #[prost(enumeration = "transfer_eligibility::Reason", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub ineligibility_reason: i32,
 }
 /// Nested message and enum types in `TransferEligibility`.
@@ -1581,6 +1595,7 @@ impl ::prost::Name for TrialSettings {
 }
 /// One recorded change to an entitlement, with who made it and why.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct EntitlementChange {
     /// Resource name of the entitlement that changed.
     #[prost(string, tag = "1")]
@@ -1591,12 +1606,12 @@ pub struct EntitlementChange {
     /// The provisioned service of the entitlement.
     #[prost(message, optional, tag = "3")]
     pub provisioned_service: ::core::option::Option<ProvisionedService>,
-    #[prost(enumeration = "entitlement_change::ChangeType", tag = "4")]
+    #[prost(int32, tag = "4")]
     pub change_type: i32,
     /// When the change happened.
     #[prost(message, optional, tag = "5")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
-    #[prost(enumeration = "entitlement_change::OperatorType", tag = "6")]
+    #[prost(int32, tag = "6")]
     pub operator_type: i32,
     /// Parameters of the entitlement after the change.
     #[prost(message, repeated, tag = "8")]
@@ -1862,8 +1877,9 @@ impl ::prost::Name for EntitlementChange {
 }
 /// Metadata attached to long-running operations that the Cloud Channel API starts.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct OperationMetadata {
-    #[prost(enumeration = "operation_metadata::OperationType", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub operation_type: i32,
 }
 /// Nested message and enum types in `OperationMetadata`.
@@ -1952,13 +1968,14 @@ impl ::prost::Name for OperationMetadata {
 }
 /// Deprecated. One column of a report, with its id, label and type of data.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Column {
     #[prost(string, tag = "1")]
     pub column_id: ::prost::alloc::string::String,
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
     /// Type of the values in this column.
-    #[prost(enumeration = "column::DataType", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub data_type: i32,
 }
 /// Nested message and enum types in `Column`.
@@ -2215,8 +2232,9 @@ impl ::prost::Name for ReportResultsMetadata {
 }
 /// Deprecated. Progress of a report job.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ReportStatus {
-    #[prost(enumeration = "report_status::State", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub state: i32,
     /// When the job began.
     #[prost(message, optional, tag = "2")]
@@ -2409,12 +2427,13 @@ impl ::prost::Name for ChannelPartnerRepricingConfig {
 }
 /// A repricing rule that replaces the default one when its condition matches.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ConditionalOverride {
     /// Adjustment to use when the condition matches.
     #[prost(message, optional, tag = "1")]
     pub adjustment: ::core::option::Option<RepricingAdjustment>,
     /// Cost basis to use when the condition matches.
-    #[prost(enumeration = "RebillingBasis", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub rebilling_basis: i32,
     /// Which usage the override applies to.
     #[prost(message, optional, tag = "3")]
@@ -2522,6 +2541,7 @@ impl ::prost::Name for RepricingCondition {
 }
 /// Rules for changing the price that the customer or channel partner is billed.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct RepricingConfig {
     /// First invoice month the config takes effect; only year and month are used.
     #[prost(message, optional, tag = "1")]
@@ -2532,7 +2552,7 @@ pub struct RepricingConfig {
     #[prost(message, optional, tag = "2")]
     pub adjustment: ::core::option::Option<RepricingAdjustment>,
     /// Default cost basis that the adjustment is applied to.
-    #[prost(enumeration = "RebillingBasis", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub rebilling_basis: i32,
     /// Rules that replace the default adjustment for matching usage.
     #[prost(message, repeated, tag = "6")]
@@ -2847,6 +2867,7 @@ impl ::prost::Name for CheckCloudIdentityAccountsExistResponse {
 }
 /// A Cloud Identity account found by a lookup, and who it belongs to.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct CloudIdentityCustomerAccount {
     /// True when the Cloud Identity account exists.
     #[prost(bool, tag = "1")]
@@ -2860,7 +2881,7 @@ pub struct CloudIdentityCustomerAccount {
     /// Id of the Cloud Identity account.
     #[prost(string, tag = "4")]
     pub customer_cloud_identity_id: ::prost::alloc::string::String,
-    #[prost(enumeration = "cloud_identity_info::CustomerType", tag = "5")]
+    #[prost(int32, tag = "5")]
     pub customer_type: i32,
     /// Cloud Identity id of the channel partner that owns the customer, if any.
     #[prost(string, tag = "6")]
@@ -3029,12 +3050,13 @@ impl ::prost::Name for DeleteCustomerRequest {
 }
 /// Request to fetch one channel partner link.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct GetChannelPartnerLinkRequest {
     /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
     /// How much detail to return.
-    #[prost(enumeration = "ChannelPartnerLinkView", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub view: i32,
 }
 impl ::prost::Name for GetChannelPartnerLinkRequest {
@@ -3167,6 +3189,7 @@ impl ::prost::Name for ImportCustomerRequest {
 }
 /// Request to list the channel partner links of a distributor.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ListChannelPartnerLinksRequest {
     /// Distributor account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
@@ -3176,7 +3199,7 @@ pub struct ListChannelPartnerLinksRequest {
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// How much detail to return for each link.
-    #[prost(enumeration = "ChannelPartnerLinkView", tag = "4")]
+    #[prost(int32, tag = "4")]
     pub view: i32,
 }
 impl ::prost::Name for ListChannelPartnerLinksRequest {
@@ -3634,11 +3657,12 @@ pub struct ListPurchasableSkusRequest {
 pub mod list_purchasable_skus_request {
     /// SKUs that an existing entitlement could move to.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+    #[prost(skip_debug)]
     pub struct ChangeOfferPurchase {
         /// Resource name of the entitlement that would change.
         #[prost(string, tag = "1")]
         pub entitlement: ::prost::alloc::string::String,
-        #[prost(enumeration = "change_offer_purchase::ChangeType", tag = "2")]
+        #[prost(int32, tag = "2")]
         pub change_type: i32,
     }
     /// Nested message and enum types in `ChangeOfferPurchase`.
@@ -4493,11 +4517,12 @@ impl ::prost::Name for UpdateCustomerRequest {
 }
 /// A notification about a change to a customer.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct CustomerEvent {
     /// Resource name of the customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub customer: ::prost::alloc::string::String,
-    #[prost(enumeration = "customer_event::Type", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub event_type: i32,
 }
 /// Nested message and enum types in `CustomerEvent`.
@@ -4555,11 +4580,12 @@ impl ::prost::Name for CustomerEvent {
 }
 /// A notification about a change to an entitlement.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct EntitlementEvent {
     /// Resource name of the entitlement that changed.
     #[prost(string, tag = "1")]
     pub entitlement: ::prost::alloc::string::String,
-    #[prost(enumeration = "entitlement_event::Type", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub event_type: i32,
 }
 /// Nested message and enum types in `EntitlementEvent`.
