@@ -173,7 +173,7 @@ macro_rules! methods {
             match method.name {
                 $($name => {
                     let request: $request = decode(method, request)?;
-                    $kind(run, request, |r| client.$call(r)).await
+                    $kind(run, request, |r| client.$call().with_request(r)).await
                 })*
                 _ => Err(unknown(method)),
             }

@@ -42,7 +42,7 @@ async fn main() -> Result<(), BoxError> {
                     ..Default::default()
                 };
                 client
-                    .create_customer(CreateCustomerRequest {
+                    .create_customer().with_request(CreateCustomerRequest {
                         parent: account.clone(),
                         customer: Some(customer),
                     })
@@ -57,7 +57,7 @@ async fn main() -> Result<(), BoxError> {
         page_size: 10,
         ..Default::default()
     };
-    let mut customers = Box::pin(client.list_customers(request).items());
+    let mut customers = Box::pin(client.list_customers().with_request(request).items());
     let mut count = 0;
     while let Some(customer) = customers.next().await {
         let customer = customer?;
@@ -65,7 +65,7 @@ async fn main() -> Result<(), BoxError> {
         println!("{} {}", customer.name, customer.domain);
         let mut entitlements = Box::pin(
             client
-                .list_entitlements(ListEntitlementsRequest {
+                .list_entitlements().with_request(ListEntitlementsRequest {
                     parent: customer.name.clone(),
                     ..Default::default()
                 })

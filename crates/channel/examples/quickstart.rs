@@ -115,7 +115,7 @@ async fn main() -> Result<(), BoxError> {
     // 1. Pick an offer: Google Workspace Business Standard, flexible plan.
     let mut offers = Box::pin(
         client
-            .list_offers(ListOffersRequest {
+            .list_offers().with_request(ListOffersRequest {
                 parent: account.clone(),
                 ..Default::default()
             })
@@ -151,7 +151,7 @@ async fn main() -> Result<(), BoxError> {
         primary_admin_email: String::new(),
     };
     let existing = client
-        .check_cloud_identity_accounts_exist(check)
+        .check_cloud_identity_accounts_exist().with_request(check)
         .await?
         .cloud_identity_accounts;
     println!(
@@ -159,7 +159,7 @@ async fn main() -> Result<(), BoxError> {
         existing.len()
     );
     let customer = client
-        .create_customer(CreateCustomerRequest {
+        .create_customer().with_request(CreateCustomerRequest {
             parent: account.clone(),
             customer: Some(Customer {
                 org_display_name: "Quickstart Analytics".into(),
@@ -184,7 +184,7 @@ async fn main() -> Result<(), BoxError> {
 
     // 3. Its Cloud Identity, a long-running operation.
     let operation = client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity().with_request(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: format!("admin@{domain}"),
@@ -206,7 +206,7 @@ async fn main() -> Result<(), BoxError> {
         editable: false,
     };
     let operation = client
-        .create_entitlement(CreateEntitlementRequest {
+        .create_entitlement().with_request(CreateEntitlementRequest {
             parent: customer.name.clone(),
             entitlement: Some(Entitlement {
                 offer: offer.name.clone(),
@@ -225,7 +225,7 @@ async fn main() -> Result<(), BoxError> {
 
     // 5. What the account has now.
     let customers = client
-        .list_customers(ListCustomersRequest {
+        .list_customers().with_request(ListCustomersRequest {
             parent: account.clone(),
             ..Default::default()
         })
@@ -234,7 +234,7 @@ async fn main() -> Result<(), BoxError> {
     println!("6. The account has {} customer(s):", customers.len());
     for c in &customers {
         let entitlements = client
-            .list_entitlements(ListEntitlementsRequest {
+            .list_entitlements().with_request(ListEntitlementsRequest {
                 parent: c.name.clone(),
                 ..Default::default()
             })

@@ -20,7 +20,7 @@ async fn main() -> Result<(), BoxError> {
         .endpoint(emulator.http_endpoint())
         .build_http()?;
     let customer = client
-        .create_customer(CreateCustomerRequest {
+        .create_customer().with_request(CreateCustomerRequest {
             parent: "accounts/C0emulator".into(),
             customer: Some(Customer {
                 org_display_name: "Resume Inc.".into(),
@@ -34,7 +34,7 @@ async fn main() -> Result<(), BoxError> {
         })
         .await?;
     let started = client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity().with_request(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: "admin@resume.example".into(),
