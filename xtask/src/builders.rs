@@ -257,9 +257,7 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
                 generics: "<K, V>".into(),
                 param: "impl IntoIterator<Item = (K, V)>".into(),
                 bounds: format!(" where K: {}, V: {}", bound(&k), bound(&v)),
-                store: format!(
-                    "self.{rust} = v.into_iter().map(|(k, v)| ({kv}, {vv})).collect();"
-                ),
+                store: format!("self.{rust} = v.into_iter().map(|(k, v)| ({kv}, {vv})).collect();"),
                 deprecated,
             });
             continue;
@@ -419,10 +417,9 @@ fn write_debug(s: &mut String, message: &MessageDescriptor, path: &str) {
         }
         let rust = tables::rust_field(field.name());
         let value = match (plain_enum(&field), field.kind()) {
-            (Some(e), _) if field.supports_presence() => format!(
-                "&self.{rust}.map(enum_value::<{}>)",
-                enum_path("crate", &e)
-            ),
+            (Some(e), _) if field.supports_presence() => {
+                format!("&self.{rust}.map(enum_value::<{}>)", enum_path("crate", &e))
+            }
             (Some(e), _) => format!("&enum_value::<{}>(self.{rust})", enum_path("crate", &e)),
             (None, Kind::Enum(e)) if field.is_list() => format!(
                 "&self.{rust}.iter().map(|v| enum_value::<{}>(*v)).collect::<Vec<_>>()",
@@ -610,11 +607,7 @@ pub(crate) fn method_doc(pool: &DescriptorPool, m: &CoreMethod) -> Result<String
     };
     doc_lines(&mut s, "    ", &description);
     s += "    ///\n";
-    let _ = writeln!(
-        s,
-        "    /// RPC `{}`, over HTTP:",
-        method.full_name()
-    );
+    let _ = writeln!(s, "    /// RPC `{}`, over HTTP:", method.full_name());
     for (verb, path, body) in &rules {
         let body = match body.as_str() {
             "" => String::new(),

@@ -23,7 +23,11 @@ pub(crate) fn types_mod() -> String {
     s += "pub mod google {\n";
     s += "    pub mod cloud {\n        pub mod channel {\n            pub mod v1 {\n";
     for line in MODEL_DOC.lines() {
-        let _ = writeln!(s, "                //!{}{line}", if line.is_empty() { "" } else { " " });
+        let _ = writeln!(
+            s,
+            "                //!{}{line}",
+            if line.is_empty() { "" } else { " " }
+        );
     }
     s += "                include!(\"google.cloud.channel.v1.rs\");\n";
     s += "                include!(\"google.cloud.channel.v1.serde.rs\");\n";
@@ -35,7 +39,11 @@ pub(crate) fn types_mod() -> String {
     ] {
         let _ = writeln!(s, "    pub mod {module} {{");
         for line in doc.lines() {
-            let _ = writeln!(s, "        //!{}{line}", if line.is_empty() { "" } else { " " });
+            let _ = writeln!(
+                s,
+                "        //!{}{line}",
+                if line.is_empty() { "" } else { " " }
+            );
         }
         let _ = writeln!(s, "        include!(\"{package}.rs\");");
         let _ = writeln!(s, "        include!(\"{package}.serde.rs\");");
@@ -45,7 +53,8 @@ pub(crate) fn types_mod() -> String {
     s
 }
 
-const MODEL_DOC: &str = "The messages and enums of `google.cloud.channel.v1`: customers, entitlements,
+const MODEL_DOC: &str =
+    "The messages and enums of `google.cloud.channel.v1`: customers, entitlements,
 offers, channel partner links, repricing configs, reports, and the request and
 response of every RPC.
 
@@ -67,7 +76,8 @@ let seats = Value::new().set_int64_value(10);
 assert!(seats.kind.is_some());
 ```";
 
-const LONGRUNNING_DOC: &str = "`google.longrunning`: the `Operation` a long-running method starts, and the
+const LONGRUNNING_DOC: &str =
+    "`google.longrunning`: the `Operation` a long-running method starts, and the
 requests of the `Operations` service that reads, lists, cancels and deletes
 operations. The client wraps them in a typed handle, `channel_core::Operation`.";
 
@@ -202,7 +212,9 @@ fn string_field(message: &prost_reflect::DynamicMessage, name: &str) -> String {
     }
 }
 
-pub(crate) fn binding(rule: &prost_reflect::DynamicMessage) -> Result<(String, String, String), String> {
+pub(crate) fn binding(
+    rule: &prost_reflect::DynamicMessage,
+) -> Result<(String, String, String), String> {
     for verb in ["get", "put", "post", "delete", "patch"] {
         if rule.has_field_by_name(verb) {
             return Ok((
@@ -585,7 +597,9 @@ pub(crate) struct CoreMethod {
     pub(crate) deprecated: bool,
 }
 
-pub(crate) fn core_methods(pool: &DescriptorPool) -> Result<Vec<(String, Vec<CoreMethod>)>, String> {
+pub(crate) fn core_methods(
+    pool: &DescriptorPool,
+) -> Result<Vec<(String, Vec<CoreMethod>)>, String> {
     let http = extension(pool, "google.api.http")?;
     let operation_info = extension(pool, "google.longrunning.operation_info")?;
     let mut services = Vec::new();
@@ -766,11 +780,7 @@ pub(crate) fn core_client(pool: &DescriptorPool) -> Result<String, String> {
                 s += "    #[deprecated(note = \"deprecated in the Cloud Channel API\")]\n";
             }
             let builder = m.full_name.rsplit('.').next().unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "    pub fn {}(&self) -> builders::{builder} {{",
-                m.snake
-            );
+            let _ = writeln!(s, "    pub fn {}(&self) -> builders::{builder} {{", m.snake);
             let _ = writeln!(
                 s,
                 "        self.call(&methods::{}, Default::default(), |stubs, request, options| stubs.{}.{}(request, options))",

@@ -40,7 +40,9 @@ pub(crate) fn unimplemented<T: Send + 'static>(
     ))))
 }
 
-/// A call ready to send: `.await` it, or set options first.
+/// A call ready to send, and the builder of its request: fill the request
+/// with `set_*` (or [`with_request`](Self::with_request)), set options with
+/// `with_*`, then `.await` it.
 ///
 /// Before anything is sent, the request is checked against its method
 /// (path variables match their patterns, required fields are set; see
@@ -54,11 +56,10 @@ pub(crate) fn unimplemented<T: Send + 'static>(
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
 /// use std::time::Duration;
-/// use channel_types::model::GetCustomerRequest;
 ///
-/// let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
 /// let customer = client
-///     .get_customer(request)
+///     .get_customer()
+///     .set_name("accounts/A1/customers/C1")
 ///     .with_timeout(Duration::from_secs(5))
 ///     .await?;
 /// # Ok(()) }

@@ -185,7 +185,8 @@ async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one
     let certificate =
         ClientCertificate::from_pem(pki.client.certificate.clone(), pki.client.key.clone());
     let err = mtls_client(&server, &pki, Some(certificate))
-        .get_customer().with_request(request())
+        .get_customer()
+        .with_request(request())
         .await
         .unwrap_err();
     // The server's own answer: the request went through the handshake.
@@ -207,7 +208,8 @@ async fn a_certificate_from_a_callback_is_presented_too() {
         })
     });
     let err = mtls_client(&server, &pki, Some(certificate))
-        .get_customer().with_request(request())
+        .get_customer()
+        .with_request(request())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound, "{err}");
@@ -218,7 +220,8 @@ async fn without_a_client_certificate_the_handshake_fails() {
     let pki = Pki::generate();
     let server = Server::mtls(&pki, json_not_found).await;
     let err = mtls_client(&server, &pki, None)
-        .get_customer().with_request(request())
+        .get_customer()
+        .with_request(request())
         .await
         .unwrap_err();
     assert_ne!(err.code(), Code::NotFound, "{err}");
@@ -228,7 +231,8 @@ async fn without_a_client_certificate_the_handshake_fails() {
     let stranger =
         ClientCertificate::from_pem(pki.stranger.certificate.clone(), pki.stranger.key.clone());
     let err = mtls_client(&server, &pki, Some(stranger))
-        .get_customer().with_request(request())
+        .get_customer()
+        .with_request(request())
         .await
         .unwrap_err();
     assert_ne!(err.code(), Code::NotFound, "{err}");

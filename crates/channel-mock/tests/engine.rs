@@ -71,7 +71,11 @@ fn new_customer(domain: &str) -> CreateCustomerRequest {
 
 /// A customer with Cloud Identity, ready to buy.
 async fn ready_customer(client: &Client, domain: &str, customer_type: CustomerType) -> Customer {
-    let customer = client.create_customer().with_request(new_customer(domain)).await.unwrap();
+    let customer = client
+        .create_customer()
+        .with_request(new_customer(domain))
+        .await
+        .unwrap();
     let request = ProvisionCloudIdentityRequest {
         customer: customer.name.clone(),
         cloud_identity_info: Some(CloudIdentityInfo {
@@ -86,7 +90,8 @@ async fn ready_customer(client: &Client, domain: &str, customer_type: CustomerTy
         validate_only: false,
     };
     client
-        .provision_cloud_identity().with_request(request)
+        .provision_cloud_identity()
+        .with_request(request)
         .await
         .unwrap()
         .wait()
@@ -113,7 +118,12 @@ async fn buy(
         }),
         request_id: String::new(),
     };
-    client.create_entitlement().with_request(request).await?.wait().await
+    client
+        .create_entitlement()
+        .with_request(request)
+        .await?
+        .wait()
+        .await
 }
 
 fn reason(err: &Error) -> (Code, Option<&str>) {
@@ -128,7 +138,8 @@ async fn reseller_workflow() {
     });
     // Pick an offer by SKU display name and plan.
     let offers = client
-        .list_offers().with_request(ListOffersRequest {
+        .list_offers()
+        .with_request(ListOffersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -155,7 +166,8 @@ async fn reseller_workflow() {
     };
     assert!(
         client
-            .check_cloud_identity_accounts_exist().with_request(check.clone())
+            .check_cloud_identity_accounts_exist()
+            .with_request(check.clone())
             .await
             .unwrap()
             .cloud_identity_accounts
@@ -163,12 +175,14 @@ async fn reseller_workflow() {
     );
 
     let customer = client
-        .create_customer().with_request(new_customer("harbor.example"))
+        .create_customer()
+        .with_request(new_customer("harbor.example"))
         .await
         .unwrap();
     assert!(customer.name.starts_with("accounts/C0emulator/customers/"));
     let operation = client
-        .provision_cloud_identity().with_request(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity()
+        .with_request(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: "admin@harbor.example".into(),
@@ -185,7 +199,8 @@ async fn reseller_workflow() {
     let customer = operation.wait().await.unwrap();
     assert!(!customer.cloud_identity_id.is_empty());
     let found = client
-        .check_cloud_identity_accounts_exist().with_request(check)
+        .check_cloud_identity_accounts_exist()
+        .with_request(check)
         .await
         .unwrap()
         .cloud_identity_accounts;
@@ -209,7 +224,8 @@ async fn reseller_workflow() {
         request_id: String::new(),
     };
     let entitlement = client
-        .create_entitlement().with_request(request)
+        .create_entitlement()
+        .with_request(request)
         .await
         .unwrap()
         .wait()
@@ -226,7 +242,8 @@ async fn reseller_workflow() {
     );
 
     let suspended = client
-        .suspend_entitlement().with_request(SuspendEntitlementRequest {
+        .suspend_entitlement()
+        .with_request(SuspendEntitlementRequest {
             name: entitlement.name.clone(),
             request_id: String::new(),
         })
@@ -242,7 +259,8 @@ async fn reseller_workflow() {
     );
 
     let listed = client
-        .list_entitlements().with_request(ListEntitlementsRequest {
+        .list_entitlements()
+        .with_request(ListEntitlementsRequest {
             parent: customer.name.clone(),
             ..Default::default()
         })
@@ -252,7 +270,8 @@ async fn reseller_workflow() {
     assert_eq!(listed.len(), 1);
 
     let changes = client
-        .list_entitlement_changes().with_request(ListEntitlementChangesRequest {
+        .list_entitlement_changes()
+        .with_request(ListEntitlementChangesRequest {
             parent: entitlement.name.clone(),
             ..Default::default()
         })
@@ -268,7 +287,8 @@ async fn reseller_workflow() {
         ),
     ] {
         let err = client
-            .list_entitlement_changes().with_request(ListEntitlementChangesRequest {
+            .list_entitlement_changes()
+            .with_request(ListEntitlementChangesRequest {
                 parent: parent.clone(),
                 ..Default::default()
             })
@@ -279,7 +299,8 @@ async fn reseller_workflow() {
     }
 
     client
-        .transfer_entitlements_to_google().with_request(TransferEntitlementsToGoogleRequest {
+        .transfer_entitlements_to_google()
+        .with_request(TransferEntitlementsToGoogleRequest {
             parent: customer.name.clone(),
             entitlements: vec![suspended],
             request_id: String::new(),
@@ -290,13 +311,15 @@ async fn reseller_workflow() {
         .await
         .unwrap();
     client
-        .delete_customer().with_request(DeleteCustomerRequest {
+        .delete_customer()
+        .with_request(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
         .unwrap();
     let err = client
-        .get_customer().with_request(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: customer.name,
         })
         .await
@@ -316,7 +339,11 @@ async fn customer_errors() {
         .as_mut()
         .unwrap()
         .email = "ada@elsewhere.example".into();
-    let err = client.create_customer().with_request(mismatch).await.unwrap_err();
+    let err = client
+        .create_customer()
+        .with_request(mismatch)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     assert_eq!(
         err.field_violations()[0].field,
@@ -324,7 +351,8 @@ async fn customer_errors() {
     );
 
     let err = client
-        .create_customer().with_request(CreateCustomerRequest {
+        .create_customer()
+        .with_request(CreateCustomerRequest {
             parent: ACCOUNT.into(),
             customer: Some(Customer::default()),
         })
@@ -343,7 +371,8 @@ async fn customer_errors() {
         .await
         .unwrap();
     let err = client
-        .delete_customer().with_request(DeleteCustomerRequest {
+        .delete_customer()
+        .with_request(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
@@ -351,7 +380,8 @@ async fn customer_errors() {
     assert_eq!(err.code(), Code::FailedPrecondition);
 
     let err = client
-        .get_customer().with_request(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: "accounts/C0emulator/customers".into(),
         })
         .await
@@ -416,7 +446,8 @@ async fn entitlement_purchase_errors() {
         .unwrap();
 
     let fresh = client
-        .create_customer().with_request(new_customer("noidentity.example"))
+        .create_customer()
+        .with_request(new_customer("noidentity.example"))
         .await
         .unwrap();
     let err = buy(&client, &fresh, "ws-business-standard-flexible", Some(5))
@@ -434,10 +465,12 @@ async fn entitlement_state_machine_errors() {
         .unwrap();
     let name = flexible.name.clone();
     let activate = || {
-        client.activate_entitlement().with_request(ActivateEntitlementRequest {
-            name: name.clone(),
-            request_id: String::new(),
-        })
+        client
+            .activate_entitlement()
+            .with_request(ActivateEntitlementRequest {
+                name: name.clone(),
+                request_id: String::new(),
+            })
     };
     let err = activate().await.unwrap_err();
     assert_eq!(
@@ -450,13 +483,18 @@ async fn entitlement_state_machine_errors() {
         renewal_settings: Some(RenewalSettings::default()),
         request_id: String::new(),
     };
-    let err = client.change_renewal_settings().with_request(renewal).await.unwrap_err();
+    let err = client
+        .change_renewal_settings()
+        .with_request(renewal)
+        .await
+        .unwrap_err();
     assert_eq!(
         reason(&err),
         (Code::FailedPrecondition, Some("NOT_COMMITMENT_PLAN"))
     );
     let err = client
-        .start_paid_service().with_request(StartPaidServiceRequest {
+        .start_paid_service()
+        .with_request(StartPaidServiceRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -467,7 +505,8 @@ async fn entitlement_state_machine_errors() {
         (Code::FailedPrecondition, Some("NOT_IN_TRIAL"))
     );
     let err = client
-        .cancel_entitlement().with_request(CancelEntitlementRequest {
+        .cancel_entitlement()
+        .with_request(CancelEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -479,7 +518,8 @@ async fn entitlement_state_machine_errors() {
     );
 
     client
-        .suspend_entitlement().with_request(SuspendEntitlementRequest {
+        .suspend_entitlement()
+        .with_request(SuspendEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -489,7 +529,8 @@ async fn entitlement_state_machine_errors() {
         .await
         .unwrap();
     let err = client
-        .suspend_entitlement().with_request(SuspendEntitlementRequest {
+        .suspend_entitlement()
+        .with_request(SuspendEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -510,7 +551,12 @@ async fn entitlement_state_machine_errors() {
         ..Default::default()
     };
     assert_eq!(
-        client.change_parameters().with_request(decrease).await.unwrap_err().code(),
+        client
+            .change_parameters()
+            .with_request(decrease)
+            .await
+            .unwrap_err()
+            .code(),
         Code::InvalidArgument
     );
     let increase = ChangeParametersRequest {
@@ -519,7 +565,8 @@ async fn entitlement_state_machine_errors() {
         ..Default::default()
     };
     let changed = client
-        .change_parameters().with_request(increase)
+        .change_parameters()
+        .with_request(increase)
         .await
         .unwrap()
         .wait()
@@ -542,7 +589,8 @@ async fn entitlement_state_machine_errors() {
     .unwrap();
     assert!(trial.trial_settings.as_ref().unwrap().trial);
     let paid = client
-        .start_paid_service().with_request(StartPaidServiceRequest {
+        .start_paid_service()
+        .with_request(StartPaidServiceRequest {
             name: trial.name.clone(),
             request_id: String::new(),
         })
@@ -563,7 +611,8 @@ async fn entitlement_state_machine_errors() {
         [SuspensionReason::PendingTosAcceptance]
     );
     let err = client
-        .activate_entitlement().with_request(ActivateEntitlementRequest {
+        .activate_entitlement()
+        .with_request(ActivateEntitlementRequest {
             name: pending.name,
             request_id: String::new(),
         })
@@ -591,11 +640,20 @@ async fn a_repeated_request_id_has_no_second_effect() {
         }),
         request_id: "5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f".into(),
     };
-    let first = client.create_entitlement().with_request(request.clone()).await.unwrap();
-    let second = client.create_entitlement().with_request(request).await.unwrap();
+    let first = client
+        .create_entitlement()
+        .with_request(request.clone())
+        .await
+        .unwrap();
+    let second = client
+        .create_entitlement()
+        .with_request(request)
+        .await
+        .unwrap();
     assert_eq!(first.name(), second.name());
     let listed = client
-        .list_entitlements().with_request(ListEntitlementsRequest {
+        .list_entitlements()
+        .with_request(ListEntitlementsRequest {
             parent: customer.name,
             ..Default::default()
         })
@@ -610,7 +668,8 @@ async fn paging_and_forged_tokens() {
     let (_, client) = engine(instant());
     for i in 0..23 {
         client
-            .create_customer().with_request(new_customer(&format!("c{i:02}.example")))
+            .create_customer()
+            .with_request(new_customer(&format!("c{i:02}.example")))
             .await
             .unwrap();
     }
@@ -620,15 +679,21 @@ async fn paging_and_forged_tokens() {
         page_token: token,
         filter: String::new(),
     };
-    let first = client.list_customers().with_request(list(String::new())).await.unwrap();
+    let first = client
+        .list_customers()
+        .with_request(list(String::new()))
+        .await
+        .unwrap();
     assert_eq!(first.customers.len(), 10);
     // A customer added while paging does not disturb the pages after the cursor.
     client
-        .create_customer().with_request(new_customer("late.example"))
+        .create_customer()
+        .with_request(new_customer("late.example"))
         .await
         .unwrap();
     let all = client
-        .list_customers().with_request(list(String::new()))
+        .list_customers()
+        .with_request(list(String::new()))
         .collect_items()
         .await
         .unwrap();
@@ -637,7 +702,8 @@ async fn paging_and_forged_tokens() {
     names.dedup();
     assert_eq!(names.len(), 24, "no customer listed twice");
     let default_page = client
-        .list_customers().with_request(ListCustomersRequest {
+        .list_customers()
+        .with_request(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -650,7 +716,8 @@ async fn paging_and_forged_tokens() {
     );
 
     let err = client
-        .list_customers().with_request(list("forged".into()))
+        .list_customers()
+        .with_request(list("forged".into()))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
@@ -661,7 +728,8 @@ async fn paging_and_forged_tokens() {
     };
     assert_eq!(
         client
-            .list_customers().with_request(filtered)
+            .list_customers()
+            .with_request(filtered)
             .await
             .unwrap()
             .customers
@@ -762,7 +830,8 @@ async fn access_is_per_account() {
 async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
     let (_, client) = engine(instant());
     let created = client
-        .create_customer().with_request(new_customer("mask.example"))
+        .create_customer()
+        .with_request(new_customer("mask.example"))
         .await
         .unwrap();
     let mut input = created.clone();
@@ -774,12 +843,14 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
         update_mask: Some(FieldMask::new(paths.iter().copied())),
     };
     let err = client
-        .update_customer().with_request(request(&["org_display_name", "cloud_identity_id"], &input))
+        .update_customer()
+        .with_request(request(&["org_display_name", "cloud_identity_id"], &input))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     let unchanged = client
-        .get_customer().with_request(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: created.name.clone(),
         })
         .await
@@ -790,7 +861,8 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
     );
 
     let updated = client
-        .update_customer().with_request(request(
+        .update_customer()
+        .with_request(request(
             &["org_display_name", "primary_contact_info.email"],
             &input,
         ))
@@ -812,13 +884,15 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
 async fn an_update_without_a_mask_changes_only_the_fields_it_sets() {
     let (_, client) = engine(instant());
     let created = client
-        .create_customer().with_request(new_customer("nomask.example"))
+        .create_customer()
+        .with_request(new_customer("nomask.example"))
         .await
         .unwrap();
     assert!(created.org_postal_address.is_some());
     for mask in [None, Some(FieldMask::default())] {
         let updated = client
-            .update_customer().with_request(channel_types::model::UpdateCustomerRequest {
+            .update_customer()
+            .with_request(channel_types::model::UpdateCustomerRequest {
                 customer: Some(Customer {
                     name: created.name.clone(),
                     org_display_name: "Renamed without a mask".into(),
