@@ -544,8 +544,20 @@ fn example_setters(
             continue;
         };
         let value = match field.kind() {
-            _ if field.is_list() || field.is_map() => continue,
+            _ if field.is_map() => continue,
+            Kind::Message(m) if field.is_list() => format!(
+                "[{}::new()]",
+                tables::rust_path_in("channel_types", &m)
+            ),
+            Kind::String if field.is_list() => {
+                format!("[\"{}\"]", field.name().to_uppercase())
+            }
+            _ if field.is_list() => continue,
             Kind::String => format!("\"{}\"", field.name().to_uppercase()),
+            Kind::Message(m) if m.package_name() == "google.protobuf" => format!(
+                "{}::default()",
+                tables::rust_path_in("channel_types", &m)
+            ),
             Kind::Message(m) => {
                 let mut value = format!("{}::new()", tables::rust_path_in("channel_types", &m));
                 // A message named in the path: give it its sample name.
@@ -617,15 +629,21 @@ pub(crate) fn method_doc(pool: &DescriptorPool, m: &CoreMethod) -> Result<String
         let _ = writeln!(s, "    /// - `{} {path}`{body}", verb.to_uppercase());
     }
     s += "    ///\n";
+    // "a [`Customer`]", "an [`Entitlement`]".
     let link = |path: &str| {
         let short = path.rsplit("::").next().unwrap_or(path);
-        format!("[`{short}`]({})", path.trim_start_matches("::"))
+        let article = if short.starts_with(['A', 'E', 'I', 'O', 'U']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} [`{short}`]({})", path.trim_start_matches("::"))
     };
     match &m.lro {
         Some((r, meta)) => {
             let _ = writeln!(
                 s,
-                "    /// Returns an [`Operation`](crate::Operation) whose result is a {} and whose\n    /// metadata is an {}; [`wait`](crate::Operation::wait) on it for the result.",
+                "    /// Returns an [`Operation`](crate::Operation):\n    /// its result is {},\n    /// its metadata {};\n    /// [`wait`](crate::Operation::wait) on it for the result.",
                 link(r),
                 link(meta)
             );
@@ -633,7 +651,7 @@ pub(crate) fn method_doc(pool: &DescriptorPool, m: &CoreMethod) -> Result<String
         None if m.paged => {
             let _ = writeln!(
                 s,
-                "    /// Returns a page, a {}; [`items`](crate::Call::items) streams the items of\n    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.",
+                "    /// Returns a page,\n    /// {};\n    /// [`items`](crate::Call::items) streams the items of every page and\n    /// [`collect_items`](crate::Call::collect_items) gathers them.",
                 link(&m.output)
             );
         }
@@ -641,7 +659,7 @@ pub(crate) fn method_doc(pool: &DescriptorPool, m: &CoreMethod) -> Result<String
             s += "    /// Returns nothing of interest (`Empty`) once done.\n";
         }
         None => {
-            let _ = writeln!(s, "    /// Returns a {}.", link(&m.output));
+            let _ = writeln!(s, "    /// Returns {}.", link(&m.output));
         }
     }
     s += "    ///\n    /// # Errors\n    ///\n";
@@ -655,19 +673,19 @@ pub(crate) fn method_doc(pool: &DescriptorPool, m: &CoreMethod) -> Result<String
         .unwrap_or_default();
     let mut invalid = Vec::new();
     if !required.is_empty() {
-        invalid.push(format!("{} left unset", required.join(", ")));
+        invalid.push(format!("{} is unset", or_list(&required)));
     }
     for (field, pattern) in &variables {
-        invalid.push(format!("`{field}` not of the form `{pattern}`"));
+        invalid.push(format!("`{field}` is not of the form `{pattern}`"));
     }
     if invalid.is_empty() {
-        s += "    /// - `INVALID_ARGUMENT` when the server finds a field's value invalid.\n";
+        s += "    /// - `INVALID_ARGUMENT` when the server refuses a field's value.\n";
     } else {
-        let _ = writeln!(
-            s,
-            "    /// - `INVALID_ARGUMENT`, before anything is sent, for {}; and from the\n    ///   server, for a value it finds invalid.",
-            invalid.join(", ")
+        let text = format!(
+            "- `INVALID_ARGUMENT`, before anything is sent, when {}; and from the server, when it refuses a value.",
+            invalid.join(", or ")
         );
+        bullet(&mut s, &text);
     }
     if let Some((field, _)) = variables.first() {
         let _ = writeln!(
@@ -679,6 +697,35 @@ pub(crate) fn method_doc(pool: &DescriptorPool, m: &CoreMethod) -> Result<String
     }
     s += "    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the\n    ///   call's timeout runs out first.\n";
     Ok(s)
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// Writes a `- ` list item as doc lines of at most 90 columns, continued
+/// lines indented under the text.
+fn bullet(s: &mut String, text: &str) {
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.len() + 1 + word.len() > 80 {
+            let _ = writeln!(s, "    /// {line}");
+            line = format!("  {word}");
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    if !line.is_empty() {
+        let _ = writeln!(s, "    /// {line}");
+    }
 }
 
 /// The example of one `Client` method, by kind: unary, list or operation.

@@ -15,13 +15,16 @@ impl Client {
     /// - `GET /v1/{parent=accounts/*}/customers`
     /// - `GET /v1/{parent=accounts/*/channelPartnerLinks/*}/customers`
     ///
-    /// Returns a page, a [`ListCustomersResponse`](channel_types::model::ListCustomersResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListCustomersResponse`](channel_types::model::ListCustomersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -59,8 +62,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*`; and from the server, when it
+    ///   refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -95,8 +99,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `domain` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `domain` is
+    ///   unset, or `parent` is not of the form `accounts/*`; and from the server, when
+    ///   it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -137,8 +142,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `customer` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `customer` is
+    ///   unset, or `parent` is not of the form `accounts/*`; and from the server, when
+    ///   it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -175,8 +181,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `customer` left unset, `customer.name` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer.name` is not of the form `accounts/*/customers/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `customer.name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -212,8 +219,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*`; and from the server, when it
+    ///   refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -249,8 +257,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `customer_identity` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `customer_identity` is unset, or `parent` is not of the form `accounts/*`; and
+    ///   from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -281,13 +290,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ProvisionCloudIdentity`, over HTTP:
     /// - `POST /v1/{customer=accounts/*/customers/*}:provisionCloudIdentity` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Customer`](channel_types::model::Customer) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is a [`Customer`](channel_types::model::Customer),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `customer` left unset, `customer` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
     /// - `NOT_FOUND` when the resource `customer` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -321,13 +333,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListEntitlements`, over HTTP:
     /// - `GET /v1/{parent=accounts/*/customers/*}/entitlements`
     ///
-    /// Returns a page, a [`ListEntitlementsResponse`](channel_types::model::ListEntitlementsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListEntitlementsResponse`](channel_types::model::ListEntitlementsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -360,13 +375,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListTransferableSkus`, over HTTP:
     /// - `POST /v1/{parent=accounts/*}:listTransferableSkus` (the request as the body)
     ///
-    /// Returns a page, a [`ListTransferableSkusResponse`](channel_types::model::ListTransferableSkusResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListTransferableSkusResponse`](channel_types::model::ListTransferableSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -399,13 +417,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListTransferableOffers`, over HTTP:
     /// - `POST /v1/{parent=accounts/*}:listTransferableOffers` (the request as the body)
     ///
-    /// Returns a page, a [`ListTransferableOffersResponse`](channel_types::model::ListTransferableOffersResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListTransferableOffersResponse`](channel_types::model::ListTransferableOffersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `sku` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `sku` is unset,
+    ///   or `parent` is not of the form `accounts/*`; and from the server, when it
+    ///   refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -439,12 +460,13 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.GetEntitlement`, over HTTP:
     /// - `GET /v1/{name=accounts/*/customers/*/entitlements/*}`
     ///
-    /// Returns a [`Entitlement`](channel_types::model::Entitlement).
+    /// Returns an [`Entitlement`](channel_types::model::Entitlement).
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -475,13 +497,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.CreateEntitlement`, over HTTP:
     /// - `POST /v1/{parent=accounts/*/customers/*}/entitlements` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Entitlement`](channel_types::model::Entitlement) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `entitlement` left unset, `parent` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `entitlement` is
+    ///   unset, or `parent` is not of the form `accounts/*/customers/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -521,13 +546,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ChangeParameters`, over HTTP:
     /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeParameters` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Entitlement`](channel_types::model::Entitlement) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name`, `parameters` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` or `parameters` is
+    ///   unset, or `name` is not of the form `accounts/*/customers/*/entitlements/*`;
+    ///   and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -547,6 +575,7 @@ impl Client {
     /// let operation = client
     ///     .change_parameters()
     ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .set_parameters([channel_types::model::Parameter::new()])
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
@@ -566,13 +595,17 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ChangeRenewalSettings`, over HTTP:
     /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeRenewalSettings` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Entitlement`](channel_types::model::Entitlement) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name`, `renewal_settings` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` or `renewal_settings`
+    ///   is unset, or `name` is not of the form
+    ///   `accounts/*/customers/*/entitlements/*`; and from the server, when it refuses
+    ///   a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -612,13 +645,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ChangeOffer`, over HTTP:
     /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Entitlement`](channel_types::model::Entitlement) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name`, `offer` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` or `offer` is unset,
+    ///   or `name` is not of the form `accounts/*/customers/*/entitlements/*`; and from
+    ///   the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -658,13 +694,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.StartPaidService`, over HTTP:
     /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:startPaidService` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Entitlement`](channel_types::model::Entitlement) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -703,13 +742,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.SuspendEntitlement`, over HTTP:
     /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:suspend` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Entitlement`](channel_types::model::Entitlement) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -748,13 +790,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.CancelEntitlement`, over HTTP:
     /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:cancel` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Empty`](channel_types::wkt::Empty) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Empty`](channel_types::wkt::Empty),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -793,13 +838,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ActivateEntitlement`, over HTTP:
     /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:activate` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Entitlement`](channel_types::model::Entitlement) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -838,13 +886,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.TransferEntitlements`, over HTTP:
     /// - `POST /v1/{parent=accounts/*/customers/*}:transferEntitlements` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`TransferEntitlementsResponse`](channel_types::model::TransferEntitlementsResponse) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is a [`TransferEntitlementsResponse`](channel_types::model::TransferEntitlementsResponse),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `entitlements` left unset, `parent` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `entitlements`
+    ///   is unset, or `parent` is not of the form `accounts/*/customers/*`; and from
+    ///   the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -864,6 +915,7 @@ impl Client {
     /// let operation = client
     ///     .transfer_entitlements()
     ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_entitlements([channel_types::model::Entitlement::new()])
     ///     .await?;
     /// let transfer_entitlements_response = operation.wait().await?;
     /// # Ok(()) }
@@ -883,13 +935,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.TransferEntitlementsToGoogle`, over HTTP:
     /// - `POST /v1/{parent=accounts/*/customers/*}:transferEntitlementsToGoogle` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`Empty`](channel_types::wkt::Empty) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Empty`](channel_types::wkt::Empty),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `entitlements` left unset, `parent` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `entitlements`
+    ///   is unset, or `parent` is not of the form `accounts/*/customers/*`; and from
+    ///   the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -909,6 +964,7 @@ impl Client {
     /// let operation = client
     ///     .transfer_entitlements_to_google()
     ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_entitlements([channel_types::model::Entitlement::new()])
     ///     .await?;
     /// let _ = operation.wait().await?;
     /// # Ok(()) }
@@ -932,13 +988,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListChannelPartnerLinks`, over HTTP:
     /// - `GET /v1/{parent=accounts/*}/channelPartnerLinks`
     ///
-    /// Returns a page, a [`ListChannelPartnerLinksResponse`](channel_types::model::ListChannelPartnerLinksResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListChannelPartnerLinksResponse`](channel_types::model::ListChannelPartnerLinksResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -975,8 +1034,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/channelPartnerLinks/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/channelPartnerLinks/*`; and from the server,
+    ///   when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1011,8 +1071,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `channel_partner_link` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `channel_partner_link` is unset, or `parent` is not of the form `accounts/*`;
+    ///   and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1048,8 +1109,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name`, `channel_partner_link`, `update_mask` left unset, `name` not of the form `accounts/*/channelPartnerLinks/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name`,
+    ///   `channel_partner_link` or `update_mask` is unset, or `name` is not of the form
+    ///   `accounts/*/channelPartnerLinks/*`; and from the server, when it refuses a
+    ///   value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1065,7 +1128,7 @@ impl Client {
     ///     .update_channel_partner_link()
     ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
     ///     .set_channel_partner_link(channel_types::model::ChannelPartnerLink::new())
-    ///     .set_update_mask(channel_types::wkt::FieldMask::new())
+    ///     .set_update_mask(channel_types::wkt::FieldMask::default())
     ///     .await?;
     /// # Ok(()) }
     /// ```
@@ -1086,8 +1149,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*/customerRepricingConfigs/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/customerRepricingConfigs/*`; and
+    ///   from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1122,13 +1186,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListCustomerRepricingConfigs`, over HTTP:
     /// - `GET /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`
     ///
-    /// Returns a page, a [`ListCustomerRepricingConfigsResponse`](channel_types::model::ListCustomerRepricingConfigsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListCustomerRepricingConfigsResponse`](channel_types::model::ListCustomerRepricingConfigsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1169,8 +1236,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `customer_repricing_config` left unset, `parent` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `customer_repricing_config` is unset, or `parent` is not of the form
+    ///   `accounts/*/customers/*`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1210,8 +1278,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `customer_repricing_config` left unset, `customer_repricing_config.name` not of the form `accounts/*/customers/*/customerRepricingConfigs/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer_repricing_config`
+    ///   is unset, or `customer_repricing_config.name` is not of the form
+    ///   `accounts/*/customers/*/customerRepricingConfigs/*`; and from the server, when
+    ///   it refuses a value.
     /// - `NOT_FOUND` when the resource `customer_repricing_config.name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1250,8 +1320,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/customers/*/customerRepricingConfigs/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/customerRepricingConfigs/*`; and
+    ///   from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1290,8 +1361,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form
+    ///   `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from
+    ///   the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1328,13 +1401,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListChannelPartnerRepricingConfigs`, over HTTP:
     /// - `GET /v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs`
     ///
-    /// Returns a page, a [`ListChannelPartnerRepricingConfigsResponse`](channel_types::model::ListChannelPartnerRepricingConfigsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListChannelPartnerRepricingConfigsResponse`](channel_types::model::ListChannelPartnerRepricingConfigsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*/channelPartnerLinks/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/channelPartnerLinks/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1377,8 +1453,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `channel_partner_repricing_config` left unset, `parent` not of the form `accounts/*/channelPartnerLinks/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `channel_partner_repricing_config` is unset, or `parent` is not of the form
+    ///   `accounts/*/channelPartnerLinks/*`; and from the server, when it refuses a
+    ///   value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1420,8 +1498,11 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `channel_partner_repricing_config` left unset, `channel_partner_repricing_config.name` not of the form `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when
+    ///   `channel_partner_repricing_config` is unset, or
+    ///   `channel_partner_repricing_config.name` is not of the form
+    ///   `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from
+    ///   the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `channel_partner_repricing_config.name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1462,8 +1543,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form
+    ///   `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from
+    ///   the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1500,13 +1583,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListSkuGroups`, over HTTP:
     /// - `GET /v1/{parent=accounts/*}/skuGroups`
     ///
-    /// Returns a page, a [`ListSkuGroupsResponse`](channel_types::model::ListSkuGroupsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListSkuGroupsResponse`](channel_types::model::ListSkuGroupsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1539,13 +1625,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListSkuGroupBillableSkus`, over HTTP:
     /// - `GET /v1/{parent=accounts/*/skuGroups/*}/billableSkus`
     ///
-    /// Returns a page, a [`ListSkuGroupBillableSkusResponse`](channel_types::model::ListSkuGroupBillableSkusResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListSkuGroupBillableSkusResponse`](channel_types::model::ListSkuGroupBillableSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*/skuGroups/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/skuGroups/*`; and from the server,
+    ///   when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1578,12 +1667,13 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.LookupOffer`, over HTTP:
     /// - `GET /v1/{entitlement=accounts/*/customers/*/entitlements/*}:lookupOffer`
     ///
-    /// Returns a [`Offer`](channel_types::model::Offer).
+    /// Returns an [`Offer`](channel_types::model::Offer).
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `entitlement` left unset, `entitlement` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `entitlement` is unset, or
+    ///   `entitlement` is not of the form `accounts/*/customers/*/entitlements/*`; and
+    ///   from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `entitlement` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1614,13 +1704,15 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListProducts`, over HTTP:
     /// - `GET /v1/products`
     ///
-    /// Returns a page, a [`ListProductsResponse`](channel_types::model::ListProductsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListProductsResponse`](channel_types::model::ListProductsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `account` left unset; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `account` is unset; and from
+    ///   the server, when it refuses a value.
     /// - `PERMISSION_DENIED` when the caller may not make this call.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
     ///   call's timeout runs out first.
@@ -1652,13 +1744,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListSkus`, over HTTP:
     /// - `GET /v1/{parent=products/*}/skus`
     ///
-    /// Returns a page, a [`ListSkusResponse`](channel_types::model::ListSkusResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListSkusResponse`](channel_types::model::ListSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent`, `account` left unset, `parent` not of the form `products/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `account` is
+    ///   unset, or `parent` is not of the form `products/*`; and from the server, when
+    ///   it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1692,13 +1787,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListOffers`, over HTTP:
     /// - `GET /v1/{parent=accounts/*}/offers`
     ///
-    /// Returns a page, a [`ListOffersResponse`](channel_types::model::ListOffersResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListOffersResponse`](channel_types::model::ListOffersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1731,13 +1829,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListPurchasableSkus`, over HTTP:
     /// - `GET /v1/{customer=accounts/*/customers/*}:listPurchasableSkus`
     ///
-    /// Returns a page, a [`ListPurchasableSkusResponse`](channel_types::model::ListPurchasableSkusResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListPurchasableSkusResponse`](channel_types::model::ListPurchasableSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `customer` left unset, `customer` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
     /// - `NOT_FOUND` when the resource `customer` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1770,13 +1871,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListPurchasableOffers`, over HTTP:
     /// - `GET /v1/{customer=accounts/*/customers/*}:listPurchasableOffers`
     ///
-    /// Returns a page, a [`ListPurchasableOffersResponse`](channel_types::model::ListPurchasableOffersResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListPurchasableOffersResponse`](channel_types::model::ListPurchasableOffersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `customer` left unset, `customer` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
     /// - `NOT_FOUND` when the resource `customer` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1813,8 +1917,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `customer`, `skus` left unset, `customer` not of the form `accounts/*/customers/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` or `skus` is
+    ///   unset, or `customer` is not of the form `accounts/*/customers/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `customer` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1829,6 +1934,7 @@ impl Client {
     /// let query_eligible_billing_accounts_response = client
     ///     .query_eligible_billing_accounts()
     ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_skus(["SKUS"])
     ///     .await?;
     /// # Ok(()) }
     /// ```
@@ -1854,8 +1960,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `service_account` left unset, `account` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `service_account` is unset,
+    ///   or `account` is not of the form `accounts/*`; and from the server, when it
+    ///   refuses a value.
     /// - `NOT_FOUND` when the resource `account` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1888,12 +1995,13 @@ impl Client {
     /// - `POST /v1/{account=accounts/*}:unregister` (the request as the body)
     /// - `POST /v1/{integrator=integrators/*}:unregisterSubscriber` (the request as the body)
     ///
-    /// Returns a [`UnregisterSubscriberResponse`](channel_types::model::UnregisterSubscriberResponse).
+    /// Returns an [`UnregisterSubscriberResponse`](channel_types::model::UnregisterSubscriberResponse).
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `service_account` left unset, `account` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `service_account` is unset,
+    ///   or `account` is not of the form `accounts/*`; and from the server, when it
+    ///   refuses a value.
     /// - `NOT_FOUND` when the resource `account` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1926,13 +2034,15 @@ impl Client {
     /// - `GET /v1/{account=accounts/*}:listSubscribers`
     /// - `GET /v1/{integrator=integrators/*}:listSubscribers`
     ///
-    /// Returns a page, a [`ListSubscribersResponse`](channel_types::model::ListSubscribersResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListSubscribersResponse`](channel_types::model::ListSubscribersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `account` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `account` is not of the form
+    ///   `accounts/*`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `account` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -1965,13 +2075,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelService.ListEntitlementChanges`, over HTTP:
     /// - `GET /v1/{parent=accounts/*/customers/*/entitlements/*}:listEntitlementChanges`
     ///
-    /// Returns a page, a [`ListEntitlementChangesResponse`](channel_types::model::ListEntitlementChangesResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListEntitlementChangesResponse`](channel_types::model::ListEntitlementChangesResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*/customers/*/entitlements/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/customers/*/entitlements/*`; and from
+    ///   the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2004,13 +2117,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelReportsService.RunReportJob`, over HTTP:
     /// - `POST /v1/{name=accounts/*/reports/*}:run` (the request as the body)
     ///
-    /// Returns an [`Operation`](crate::Operation) whose result is a [`RunReportJobResponse`](channel_types::model::RunReportJobResponse) and whose
-    /// metadata is an [`OperationMetadata`](channel_types::model::OperationMetadata); [`wait`](crate::Operation::wait) on it for the result.
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is a [`RunReportJobResponse`](channel_types::model::RunReportJobResponse),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` left unset, `name` not of the form `accounts/*/reports/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/reports/*`; and from the server, when it
+    ///   refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2044,13 +2160,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelReportsService.FetchReportResults`, over HTTP:
     /// - `POST /v1/{report_job=accounts/*/reportJobs/*}:fetchReportResults` (the request as the body)
     ///
-    /// Returns a page, a [`FetchReportResultsResponse`](channel_types::model::FetchReportResultsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`FetchReportResultsResponse`](channel_types::model::FetchReportResultsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `report_job` left unset, `report_job` not of the form `accounts/*/reportJobs/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `report_job` is unset, or
+    ///   `report_job` is not of the form `accounts/*/reportJobs/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `report_job` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2084,13 +2203,16 @@ impl Client {
     /// RPC `google.cloud.channel.v1.CloudChannelReportsService.ListReports`, over HTTP:
     /// - `GET /v1/{parent=accounts/*}/reports`
     ///
-    /// Returns a page, a [`ListReportsResponse`](channel_types::model::ListReportsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListReportsResponse`](channel_types::model::ListReportsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `parent` left unset, `parent` not of the form `accounts/*`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2124,13 +2246,15 @@ impl Client {
     /// RPC `google.longrunning.Operations.ListOperations`, over HTTP:
     /// - `GET /v1/{name=operations}`
     ///
-    /// Returns a page, a [`ListOperationsResponse`](channel_types::longrunning::ListOperationsResponse); [`items`](crate::Call::items) streams the items of
-    /// every page and [`collect_items`](crate::Call::collect_items) gathers them.
+    /// Returns a page,
+    /// a [`ListOperationsResponse`](channel_types::longrunning::ListOperationsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` not of the form `operations`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2163,12 +2287,12 @@ impl Client {
     /// RPC `google.longrunning.Operations.GetOperation`, over HTTP:
     /// - `GET /v1/{name=operations/**}`
     ///
-    /// Returns a [`Operation`](channel_types::longrunning::Operation).
+    /// Returns an [`Operation`](channel_types::longrunning::Operation).
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` not of the form `operations/**`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations/**`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2203,8 +2327,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` not of the form `operations/**`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations/**`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2239,8 +2363,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `INVALID_ARGUMENT`, before anything is sent, for `name` not of the form `operations/**`; and from the
-    ///   server, for a value it finds invalid.
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations/**`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
