@@ -767,3 +767,86 @@ pub(crate) fn method_example(pool: &DescriptorPool, m: &CoreMethod) -> Result<St
     s += "    /// # Ok(()) }\n    /// ```\n";
     Ok(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool() -> DescriptorPool {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../crates/channel-types/proto");
+        crate::schema::load(&root).expect("the schema compiles").pool
+    }
+
+    #[test]
+    fn every_client_method_has_a_description_its_bindings_errors_and_an_example() {
+        let client = tables::core_client(&pool()).unwrap();
+        let methods: Vec<&str> = client.split("    pub fn ").skip(1).collect();
+        assert_eq!(methods.len(), 56);
+        let docs: Vec<&str> = client.split("    pub fn ").collect();
+        for (doc, method) in docs.iter().zip(methods) {
+            let name = method.split('(').next().unwrap_or_default();
+            // The doc comment alone: after the previous method's closing brace.
+            let start = doc
+                .rfind("\n    }\n")
+                .map(|i| i + 7)
+                .or_else(|| doc.find("impl Client {\n").map(|i| i + 14))
+                .unwrap_or_default();
+            let doc = &doc[start..];
+            let description = doc.trim_start().lines().next().unwrap_or_default();
+            assert!(
+                description.starts_with("/// ")
+                    && !description.contains("RPC `")
+                    && !description.contains("Calls `"),
+                "{name}: {description}"
+            );
+            for part in ["/// RPC `", "/// - `", "/// Returns ", "/// # Errors", "/// # Example"] {
+                assert!(doc.contains(part), "{name} lacks {part}");
+            }
+            assert!(
+                doc.contains(&format!("///     .{name}()")),
+                "{name}'s example calls it"
+            );
+        }
+    }
+
+    #[test]
+    fn an_example_sets_the_path_variables_with_their_collections_ids() {
+        assert_eq!(
+            sample_name("accounts/*/channelPartnerLinks/*"),
+            "accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID"
+        );
+        let client = tables::core_client(&pool()).unwrap();
+        assert!(client.contains(
+            "///     .get_customer()\n    ///     .set_name(\"accounts/ACCOUNT_ID/customers/CUSTOMER_ID\")"
+        ));
+    }
+
+    const PROST: &str = "#[derive(Clone, PartialEq, ::prost::Message)]\n\
+        pub struct Link {\n\
+        \x20   #[prost(enumeration = \"State\", tag = \"3\")]\n\
+        \x20   pub state: i32,\n\
+        }\n\
+        pub mod event {\n\
+        \x20   #[derive(Clone, PartialEq, ::prost::Oneof)]\n\
+        \x20   pub enum Kind {\n\
+        \x20       #[prost(enumeration = \"super::State\", tag = \"4\")]\n\
+        \x20       State(i32),\n\
+        \x20   }\n\
+        }\n";
+
+    #[test]
+    fn a_plain_enum_field_is_stored_as_int32_and_its_struct_leaves_debug_to_us() {
+        let text = plain_enums_as_int32(PROST, 1).unwrap();
+        assert!(text.contains("#[prost(skip_debug)]\npub struct Link {"), "{text}");
+        assert!(text.contains("#[prost(int32, tag = \"3\")]\n    pub state: i32,"));
+        // A oneof member has no accessor to clash with: it keeps its enum.
+        assert!(text.contains("#[prost(enumeration = \"super::State\", tag = \"4\")]"));
+    }
+
+    #[test]
+    fn an_unexpected_number_of_plain_enum_fields_fails_codegen() {
+        let error = plain_enums_as_int32(PROST, 2).unwrap_err();
+        assert!(error.contains("expected 2 plain enum fields"), "{error}");
+    }
+}
