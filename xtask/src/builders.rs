@@ -202,6 +202,11 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
         let rust = tables::rust_field(field.name());
         let name = field.name().to_string();
         let kind = field.kind();
+        // The field's own doc, after the setter's first line.
+        let about = match comment(&field.parent_file(), field.path()) {
+            text if text.is_empty() => String::new(),
+            text => format!("\n\n{text}"),
+        };
         let deprecated = field
             .field_descriptor_proto()
             .options
@@ -227,7 +232,7 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
             let (param, value) = value_param(root, &kind);
             out.push(Setter {
                 doc: format!(
-                    "Sets `{name}`, the member of the `{}` oneof that is kept.",
+                    "Sets `{name}`, the member of the `{}` oneof that is kept.{about}",
                     oneof.name()
                 ),
                 name,
@@ -252,7 +257,7 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
             let (v, vv) = value_param(root, &value);
             let kv = kv.replace('v', "k");
             out.push(Setter {
-                doc: format!("Sets `{name}` to the given pairs, replacing its entries."),
+                doc: format!("Sets `{name}` to the given pairs, replacing its entries.{about}"),
                 name,
                 generics: "<K, V>".into(),
                 param: "impl IntoIterator<Item = (K, V)>".into(),
@@ -265,7 +270,7 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
         if field.is_list() {
             let (param, value) = value_param(root, &kind);
             out.push(Setter {
-                doc: format!("Sets `{name}`, replacing its elements."),
+                doc: format!("Sets `{name}`, replacing its elements.{about}"),
                 name,
                 generics: String::new(),
                 param: format!("impl IntoIterator<Item = {param}>"),
@@ -278,7 +283,7 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
         let (param, value) = value_param(root, &kind);
         let optional = field.supports_presence();
         out.push(Setter {
-            doc: format!("Sets `{name}`."),
+            doc: format!("Sets `{name}`.{about}"),
             name: name.clone(),
             generics: String::new(),
             param: param.clone(),
@@ -545,19 +550,17 @@ fn example_setters(
         };
         let value = match field.kind() {
             _ if field.is_map() => continue,
-            Kind::Message(m) if field.is_list() => format!(
-                "[{}::new()]",
-                tables::rust_path_in("channel_types", &m)
-            ),
+            Kind::Message(m) if field.is_list() => {
+                format!("[{}::new()]", tables::rust_path_in("channel_types", &m))
+            }
             Kind::String if field.is_list() => {
                 format!("[\"{}\"]", field.name().to_uppercase())
             }
             _ if field.is_list() => continue,
             Kind::String => format!("\"{}\"", field.name().to_uppercase()),
-            Kind::Message(m) if m.package_name() == "google.protobuf" => format!(
-                "{}::default()",
-                tables::rust_path_in("channel_types", &m)
-            ),
+            Kind::Message(m) if m.package_name() == "google.protobuf" => {
+                format!("{}::default()", tables::rust_path_in("channel_types", &m))
+            }
             Kind::Message(m) => {
                 let mut value = format!("{}::new()", tables::rust_path_in("channel_types", &m));
                 // A message named in the path: give it its sample name.
@@ -773,9 +776,11 @@ mod tests {
     use super::*;
 
     fn pool() -> DescriptorPool {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../crates/channel-types/proto");
-        crate::schema::load(&root).expect("the schema compiles").pool
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/channel-types/proto");
+        crate::schema::load(&root)
+            .expect("the schema compiles")
+            .pool
     }
 
     #[test]
@@ -800,7 +805,13 @@ mod tests {
                     && !description.contains("Calls `"),
                 "{name}: {description}"
             );
-            for part in ["/// RPC `", "/// - `", "/// Returns ", "/// # Errors", "/// # Example"] {
+            for part in [
+                "/// RPC `",
+                "/// - `",
+                "/// Returns ",
+                "/// # Errors",
+                "/// # Example",
+            ] {
                 assert!(doc.contains(part), "{name} lacks {part}");
             }
             assert!(
@@ -808,6 +819,18 @@ mod tests {
                 "{name}'s example calls it"
             );
         }
+    }
+
+    #[test]
+    fn every_field_of_the_model_has_a_doc_in_the_schema() {
+        let pool = pool();
+        let undocumented: Vec<String> = our_messages(&pool)
+            .iter()
+            .flat_map(|m| m.fields())
+            .filter(|f| comment(&f.parent_file(), f.path()).is_empty())
+            .map(|f| f.full_name().to_string())
+            .collect();
+        assert!(undocumented.is_empty(), "{undocumented:#?}");
     }
 
     #[test]
@@ -838,7 +861,10 @@ mod tests {
     #[test]
     fn a_plain_enum_field_is_stored_as_int32_and_its_struct_leaves_debug_to_us() {
         let text = plain_enums_as_int32(PROST, 1).unwrap();
-        assert!(text.contains("#[prost(skip_debug)]\npub struct Link {"), "{text}");
+        assert!(
+            text.contains("#[prost(skip_debug)]\npub struct Link {"),
+            "{text}"
+        );
         assert!(text.contains("#[prost(int32, tag = \"3\")]\n    pub state: i32,"));
         // A oneof member has no accessor to clash with: it keeps its enum.
         assert!(text.contains("#[prost(enumeration = \"super::State\", tag = \"4\")]"));

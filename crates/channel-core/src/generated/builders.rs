@@ -20,24 +20,32 @@ pub type ListCustomers = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListCustomersRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `filter`.
+    ///
+    /// Optional filter expression that limits the customers returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_filter(v));
         self
@@ -50,6 +58,8 @@ pub type GetCustomer =
 
 impl<Resp, Out> Call<::channel_types::model::GetCustomerRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -64,18 +74,24 @@ pub type CheckCloudIdentityAccountsExist = Call<
 
 impl<Resp, Out> Call<::channel_types::model::CheckCloudIdentityAccountsExistRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Reseller account to check from, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `domain`.
+    ///
+    /// Domain to look up.
     pub fn set_domain(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_domain(v));
         self
     }
 
     /// Sets the request's `primary_admin_email`.
+    ///
+    /// Optional admin email to narrow the lookup to one Cloud Identity.
     pub fn set_primary_admin_email(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_primary_admin_email(v));
         self
@@ -88,12 +104,16 @@ pub type CreateCustomer =
 
 impl<Resp, Out> Call<::channel_types::model::CreateCustomerRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Account to create the customer under, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `customer`.
+    ///
+    /// The customer to create.
     pub fn set_customer(mut self, v: impl Into<::channel_types::model::Customer>) -> Self {
         self = self.map_request(|request| request.set_customer(v));
         self
@@ -115,6 +135,8 @@ pub type UpdateCustomer =
 
 impl<Resp, Out> Call<::channel_types::model::UpdateCustomerRequest, Resp, Out> {
     /// Sets the request's `customer`.
+    ///
+    /// The customer with its new values; its name says which to change.
     pub fn set_customer(mut self, v: impl Into<::channel_types::model::Customer>) -> Self {
         self = self.map_request(|request| request.set_customer(v));
         self
@@ -130,6 +152,8 @@ impl<Resp, Out> Call<::channel_types::model::UpdateCustomerRequest, Resp, Out> {
     }
 
     /// Sets the request's `update_mask`.
+    ///
+    /// Which fields of the customer to change.
     pub fn set_update_mask(mut self, v: impl Into<::channel_types::wkt::FieldMask>) -> Self {
         self = self.map_request(|request| request.set_update_mask(v));
         self
@@ -151,6 +175,8 @@ pub type DeleteCustomer =
 
 impl<Resp, Out> Call<::channel_types::model::DeleteCustomerRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -163,6 +189,8 @@ pub type ImportCustomer =
 
 impl<Resp, Out> Call<::channel_types::model::ImportCustomerRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Account to import the customer into, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
@@ -178,42 +206,56 @@ impl<Resp, Out> Call<::channel_types::model::ImportCustomerRequest, Resp, Out> {
     }
 
     /// Sets the request's `domain`, the member of the `customer_identity` oneof that is kept.
+    ///
+    /// Primary domain of the Cloud Identity.
     pub fn set_domain(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_domain(v));
         self
     }
 
     /// Sets the request's `cloud_identity_id`, the member of the `customer_identity` oneof that is kept.
+    ///
+    /// Id of the Cloud Identity.
     pub fn set_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_cloud_identity_id(v));
         self
     }
 
     /// Sets the request's `auth_token`.
+    ///
+    /// Token from the customer that proves the reseller may import it.
     pub fn set_auth_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_auth_token(v));
         self
     }
 
     /// Sets the request's `overwrite_if_exists`.
+    ///
+    /// Whether to overwrite the data of a customer that was imported before.
     pub fn set_overwrite_if_exists(mut self, v: bool) -> Self {
         self = self.map_request(|request| request.set_overwrite_if_exists(v));
         self
     }
 
     /// Sets the request's `channel_partner_id`.
+    ///
+    /// Public id of the channel partner to import the customer for, if any.
     pub fn set_channel_partner_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_channel_partner_id(v));
         self
     }
 
     /// Sets the request's `customer`.
+    ///
+    /// Resource name of an existing customer to update, if any.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_customer(v));
         self
     }
 
     /// Sets the request's `primary_admin_email`, the member of the `customer_identity` oneof that is kept.
+    ///
+    /// Email of the primary admin of the Cloud Identity.
     pub fn set_primary_admin_email(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_primary_admin_email(v));
         self
@@ -229,12 +271,16 @@ pub type ProvisionCloudIdentity = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::ProvisionCloudIdentityRequest, Resp, Out> {
     /// Sets the request's `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_customer(v));
         self
     }
 
     /// Sets the request's `cloud_identity_info`.
+    ///
+    /// Details of the Cloud Identity to create.
     pub fn set_cloud_identity_info(
         mut self,
         v: impl Into<::channel_types::model::CloudIdentityInfo>,
@@ -253,6 +299,8 @@ impl<Resp, Out> Call<::channel_types::model::ProvisionCloudIdentityRequest, Resp
     }
 
     /// Sets the request's `user`.
+    ///
+    /// First admin user of the new Cloud Identity.
     pub fn set_user(mut self, v: impl Into<::channel_types::model::AdminUser>) -> Self {
         self = self.map_request(|request| request.set_user(v));
         self
@@ -268,6 +316,8 @@ impl<Resp, Out> Call<::channel_types::model::ProvisionCloudIdentityRequest, Resp
     }
 
     /// Sets the request's `validate_only`.
+    ///
+    /// When true, only check the request without creating anything.
     pub fn set_validate_only(mut self, v: bool) -> Self {
         self = self.map_request(|request| request.set_validate_only(v));
         self
@@ -282,18 +332,24 @@ pub type ListEntitlements = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListEntitlementsRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
@@ -308,18 +364,24 @@ pub type ListTransferableSkus = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListTransferableSkusRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
@@ -339,24 +401,32 @@ impl<Resp, Out> Call<::channel_types::model::ListTransferableSkusRequest, Resp, 
     }
 
     /// Sets the request's `cloud_identity_id`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Cloud Identity id of the customer.
     pub fn set_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_cloud_identity_id(v));
         self
     }
 
     /// Sets the request's `auth_token`.
+    ///
+    /// Token from the customer that lets the reseller see its SKUs.
     pub fn set_auth_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_auth_token(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
     }
 
     /// Sets the request's `customer_name`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Resource name of the customer.
     pub fn set_customer_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_customer_name(v));
         self
@@ -371,18 +441,24 @@ pub type ListTransferableOffers = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListTransferableOffersRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
@@ -398,30 +474,40 @@ impl<Resp, Out> Call<::channel_types::model::ListTransferableOffersRequest, Resp
     }
 
     /// Sets the request's `cloud_identity_id`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Cloud Identity id of the customer.
     pub fn set_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_cloud_identity_id(v));
         self
     }
 
     /// Sets the request's `customer_name`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Resource name of the customer.
     pub fn set_customer_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_customer_name(v));
         self
     }
 
     /// Sets the request's `sku`.
+    ///
+    /// Resource name of the SKU being moved, in the form products/PRODUCT_ID/skus/SKU_ID.
     pub fn set_sku(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_sku(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
     }
 
     /// Sets the request's `billing_account`.
+    ///
+    /// Resource name of the billing account the offers would use.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_billing_account(v));
         self
@@ -434,6 +520,8 @@ pub type GetEntitlement =
 
 impl<Resp, Out> Call<::channel_types::model::GetEntitlementRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement, under its customer.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -449,12 +537,16 @@ pub type CreateEntitlement = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::CreateEntitlementRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Customer that receives the entitlement, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `entitlement`.
+    ///
+    /// The entitlement to create: its offer and parameters.
     pub fn set_entitlement(mut self, v: impl Into<::channel_types::model::Entitlement>) -> Self {
         self = self.map_request(|request| request.set_entitlement(v));
         self
@@ -470,6 +562,8 @@ impl<Resp, Out> Call<::channel_types::model::CreateEntitlementRequest, Resp, Out
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -485,12 +579,16 @@ pub type ChangeParameters = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::ChangeParametersRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement to change.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `parameters`, replacing its elements.
+    ///
+    /// New values for the parameters being changed.
     pub fn set_parameters(
         mut self,
         v: impl IntoIterator<Item = impl Into<::channel_types::model::Parameter>>,
@@ -500,12 +598,16 @@ impl<Resp, Out> Call<::channel_types::model::ChangeParametersRequest, Resp, Out>
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
     }
 
     /// Sets the request's `purchase_order_id`.
+    ///
+    /// Optional purchase order number kept with the entitlement.
     pub fn set_purchase_order_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_purchase_order_id(v));
         self
@@ -521,12 +623,16 @@ pub type ChangeRenewalSettings = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::ChangeRenewalSettingsRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement to change.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `renewal_settings`.
+    ///
+    /// The new renewal settings.
     pub fn set_renewal_settings(
         mut self,
         v: impl Into<::channel_types::model::RenewalSettings>,
@@ -545,6 +651,8 @@ impl<Resp, Out> Call<::channel_types::model::ChangeRenewalSettingsRequest, Resp,
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -560,18 +668,24 @@ pub type ChangeOffer = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::ChangeOfferRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement to change.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `offer`.
+    ///
+    /// Resource name of the new offer, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     pub fn set_offer(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_offer(v));
         self
     }
 
     /// Sets the request's `parameters`, replacing its elements.
+    ///
+    /// Parameters for the new offer, such as the number of seats.
     pub fn set_parameters(
         mut self,
         v: impl IntoIterator<Item = impl Into<::channel_types::model::Parameter>>,
@@ -581,24 +695,32 @@ impl<Resp, Out> Call<::channel_types::model::ChangeOfferRequest, Resp, Out> {
     }
 
     /// Sets the request's `purchase_order_id`.
+    ///
+    /// Optional purchase order number kept with the entitlement.
     pub fn set_purchase_order_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_purchase_order_id(v));
         self
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
     }
 
     /// Sets the request's `billing_account`.
+    ///
+    /// Resource name of the billing account to charge under the new offer.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_billing_account(v));
         self
     }
 
     /// Sets the request's `price_reference_id`.
+    ///
+    /// Optional reference to one specific price of the new offer.
     pub fn set_price_reference_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_price_reference_id(v));
         self
@@ -614,12 +736,16 @@ pub type StartPaidService = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::StartPaidServiceRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -635,12 +761,16 @@ pub type SuspendEntitlement = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::SuspendEntitlementRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement to suspend.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -656,12 +786,16 @@ pub type CancelEntitlement = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::CancelEntitlementRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement to cancel.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -677,12 +811,16 @@ pub type ActivateEntitlement = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::ActivateEntitlementRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the entitlement to activate.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -698,12 +836,16 @@ pub type TransferEntitlements = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::TransferEntitlementsRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Customer receiving the entitlements, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `entitlements`, replacing its elements.
+    ///
+    /// Entitlements to create under this reseller for the moved SKUs.
     pub fn set_entitlements(
         mut self,
         v: impl IntoIterator<Item = impl Into<::channel_types::model::Entitlement>>,
@@ -713,12 +855,16 @@ impl<Resp, Out> Call<::channel_types::model::TransferEntitlementsRequest, Resp, 
     }
 
     /// Sets the request's `auth_token`.
+    ///
+    /// Token from the customer that approves the transfer.
     pub fn set_auth_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_auth_token(v));
         self
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -734,12 +880,16 @@ pub type TransferEntitlementsToGoogle = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::TransferEntitlementsToGoogleRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `entitlements`, replacing its elements.
+    ///
+    /// Entitlements to hand back.
     pub fn set_entitlements(
         mut self,
         v: impl IntoIterator<Item = impl Into<::channel_types::model::Entitlement>>,
@@ -749,6 +899,8 @@ impl<Resp, Out> Call<::channel_types::model::TransferEntitlementsToGoogleRequest
     }
 
     /// Sets the request's `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_request_id(v));
         self
@@ -763,24 +915,32 @@ pub type ListChannelPartnerLinks = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListChannelPartnerLinksRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Distributor account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `view`.
+    ///
+    /// How much detail to return for each link.
     pub fn set_view(mut self, v: ::channel_types::model::ChannelPartnerLinkView) -> Self {
         self = self.map_request(|request| request.set_view(v));
         self
@@ -795,12 +955,16 @@ pub type GetChannelPartnerLink = Call<
 
 impl<Resp, Out> Call<::channel_types::model::GetChannelPartnerLinkRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `view`.
+    ///
+    /// How much detail to return.
     pub fn set_view(mut self, v: ::channel_types::model::ChannelPartnerLinkView) -> Self {
         self = self.map_request(|request| request.set_view(v));
         self
@@ -815,12 +979,16 @@ pub type CreateChannelPartnerLink = Call<
 
 impl<Resp, Out> Call<::channel_types::model::CreateChannelPartnerLinkRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Distributor account that creates the link, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `channel_partner_link`.
+    ///
+    /// The link to create; its reseller Cloud Identity id and link state are required.
     pub fn set_channel_partner_link(
         mut self,
         v: impl Into<::channel_types::model::ChannelPartnerLink>,
@@ -847,12 +1015,16 @@ pub type UpdateChannelPartnerLink = Call<
 
 impl<Resp, Out> Call<::channel_types::model::UpdateChannelPartnerLinkRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `channel_partner_link`.
+    ///
+    /// New values for the link.
     pub fn set_channel_partner_link(
         mut self,
         v: impl Into<::channel_types::model::ChannelPartnerLink>,
@@ -871,6 +1043,8 @@ impl<Resp, Out> Call<::channel_types::model::UpdateChannelPartnerLinkRequest, Re
     }
 
     /// Sets the request's `update_mask`.
+    ///
+    /// Which fields of the link to change.
     pub fn set_update_mask(mut self, v: impl Into<::channel_types::wkt::FieldMask>) -> Self {
         self = self.map_request(|request| request.set_update_mask(v));
         self
@@ -894,6 +1068,8 @@ pub type GetCustomerRepricingConfig = Call<
 
 impl<Resp, Out> Call<::channel_types::model::GetCustomerRepricingConfigRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the config under its customer.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -908,24 +1084,32 @@ pub type ListCustomerRepricingConfigs = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListCustomerRepricingConfigsRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Customer whose configs are listed.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `filter`.
+    ///
+    /// Optional filter expression that limits the configs returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_filter(v));
         self
@@ -940,12 +1124,16 @@ pub type CreateCustomerRepricingConfig = Call<
 
 impl<Resp, Out> Call<::channel_types::model::CreateCustomerRepricingConfigRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Customer to attach the config to, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `customer_repricing_config`.
+    ///
+    /// The repricing config to create.
     pub fn set_customer_repricing_config(
         mut self,
         v: impl Into<::channel_types::model::CustomerRepricingConfig>,
@@ -972,6 +1160,8 @@ pub type UpdateCustomerRepricingConfig = Call<
 
 impl<Resp, Out> Call<::channel_types::model::UpdateCustomerRepricingConfigRequest, Resp, Out> {
     /// Sets the request's `customer_repricing_config`.
+    ///
+    /// The config with its new values; its name says which to change.
     pub fn set_customer_repricing_config(
         mut self,
         v: impl Into<::channel_types::model::CustomerRepricingConfig>,
@@ -996,6 +1186,8 @@ pub type DeleteCustomerRepricingConfig =
 
 impl<Resp, Out> Call<::channel_types::model::DeleteCustomerRepricingConfigRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the config under its customer.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -1010,6 +1202,8 @@ pub type GetChannelPartnerRepricingConfig = Call<
 
 impl<Resp, Out> Call<::channel_types::model::GetChannelPartnerRepricingConfigRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the config under its channel partner link.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -1024,24 +1218,32 @@ pub type ListChannelPartnerRepricingConfigs = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListChannelPartnerRepricingConfigsRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Channel partner link whose configs are listed.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `filter`.
+    ///
+    /// Optional filter expression that limits the configs returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_filter(v));
         self
@@ -1058,12 +1260,16 @@ impl<Resp, Out>
     Call<::channel_types::model::CreateChannelPartnerRepricingConfigRequest, Resp, Out>
 {
     /// Sets the request's `parent`.
+    ///
+    /// Channel partner link for the config, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `channel_partner_repricing_config`.
+    ///
+    /// The repricing config to create.
     pub fn set_channel_partner_repricing_config(
         mut self,
         v: impl Into<::channel_types::model::ChannelPartnerRepricingConfig>,
@@ -1092,6 +1298,8 @@ impl<Resp, Out>
     Call<::channel_types::model::UpdateChannelPartnerRepricingConfigRequest, Resp, Out>
 {
     /// Sets the request's `channel_partner_repricing_config`.
+    ///
+    /// The config with its new values; its name says which to change.
     pub fn set_channel_partner_repricing_config(
         mut self,
         v: impl Into<::channel_types::model::ChannelPartnerRepricingConfig>,
@@ -1120,6 +1328,8 @@ impl<Resp, Out>
     Call<::channel_types::model::DeleteChannelPartnerRepricingConfigRequest, Resp, Out>
 {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the config under its channel partner link.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -1134,18 +1344,24 @@ pub type ListSkuGroups = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListSkuGroupsRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
@@ -1160,18 +1376,24 @@ pub type ListSkuGroupBillableSkus = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListSkuGroupBillableSkusRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// SKU group, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
@@ -1184,6 +1406,8 @@ pub type LookupOffer =
 
 impl<Resp, Out> Call<::channel_types::model::LookupOfferRequest, Resp, Out> {
     /// Sets the request's `entitlement`.
+    ///
+    /// Resource name of the entitlement.
     pub fn set_entitlement(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_entitlement(v));
         self
@@ -1196,24 +1420,32 @@ pub type ListProducts =
 
 impl<Resp, Out> Call<::channel_types::model::ListProductsRequest, Resp, Out> {
     /// Sets the request's `account`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_account(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
@@ -1226,30 +1458,40 @@ pub type ListSkus =
 
 impl<Resp, Out> Call<::channel_types::model::ListSkusRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Product, in the form products/PRODUCT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `account`.
+    ///
+    /// Reseller account making the request, in the form accounts/ACCOUNT_ID.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_account(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
@@ -1262,36 +1504,48 @@ pub type ListOffers =
 
 impl<Resp, Out> Call<::channel_types::model::ListOffersRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `filter`.
+    ///
+    /// Optional filter expression that limits the offers returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_filter(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
     }
 
     /// Sets the request's `show_future_offers`.
+    ///
+    /// Whether to include offers that start in the future.
     pub fn set_show_future_offers(mut self, v: bool) -> Self {
         self = self.map_request(|request| request.set_show_future_offers(v));
         self
@@ -1306,6 +1560,8 @@ pub type ListPurchasableSkus = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListPurchasableSkusRequest, Resp, Out> {
     /// Sets the request's `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_customer(v));
         self
@@ -1321,6 +1577,8 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableSkusRequest, Resp, O
     }
 
     /// Sets the request's `create_entitlement_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the SKUs for buying a new entitlement.
     pub fn set_create_entitlement_purchase(
         mut self,
         v: impl Into<::channel_types::model::list_purchasable_skus_request::CreateEntitlementPurchase>,
@@ -1330,6 +1588,8 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableSkusRequest, Resp, O
     }
 
     /// Sets the request's `change_offer_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the SKUs an existing entitlement can move to.
     pub fn set_change_offer_purchase(
         mut self,
         v: impl Into<::channel_types::model::list_purchasable_skus_request::ChangeOfferPurchase>,
@@ -1339,18 +1599,24 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableSkusRequest, Resp, O
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
@@ -1365,6 +1631,8 @@ pub type ListPurchasableOffers = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListPurchasableOffersRequest, Resp, Out> {
     /// Sets the request's `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_customer(v));
         self
@@ -1380,6 +1648,8 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableOffersRequest, Resp,
     }
 
     /// Sets the request's `create_entitlement_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the offers for buying a new entitlement.
     pub fn set_create_entitlement_purchase(
         mut self,
         v: impl Into<::channel_types::model::list_purchasable_offers_request::CreateEntitlementPurchase>,
@@ -1389,6 +1659,8 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableOffersRequest, Resp,
     }
 
     /// Sets the request's `change_offer_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the offers an existing entitlement can move to.
     pub fn set_change_offer_purchase(
         mut self,
         v: impl Into<::channel_types::model::list_purchasable_offers_request::ChangeOfferPurchase>,
@@ -1398,18 +1670,24 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableOffersRequest, Resp,
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
@@ -1424,12 +1702,16 @@ pub type QueryEligibleBillingAccounts = Call<
 
 impl<Resp, Out> Call<::channel_types::model::QueryEligibleBillingAccountsRequest, Resp, Out> {
     /// Sets the request's `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_customer(v));
         self
     }
 
     /// Sets the request's `skus`, replacing its elements.
+    ///
+    /// Resource names of the SKUs to buy, in the form products/PRODUCT_ID/skus/SKU_ID.
     pub fn set_skus(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self = self.map_request(|request| request.set_skus(v));
         self
@@ -1444,18 +1726,24 @@ pub type RegisterSubscriber = Call<
 
 impl<Resp, Out> Call<::channel_types::model::RegisterSubscriberRequest, Resp, Out> {
     /// Sets the request's `account`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_account(v));
         self
     }
 
     /// Sets the request's `service_account`.
+    ///
+    /// Email of the service account to subscribe.
     pub fn set_service_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_service_account(v));
         self
     }
 
     /// Sets the request's `integrator`.
+    ///
+    /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
     pub fn set_integrator(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_integrator(v));
         self
@@ -1476,18 +1764,24 @@ pub type UnregisterSubscriber = Call<
 
 impl<Resp, Out> Call<::channel_types::model::UnregisterSubscriberRequest, Resp, Out> {
     /// Sets the request's `account`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_account(v));
         self
     }
 
     /// Sets the request's `service_account`.
+    ///
+    /// Email of the service account to remove.
     pub fn set_service_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_service_account(v));
         self
     }
 
     /// Sets the request's `integrator`.
+    ///
+    /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
     pub fn set_integrator(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_integrator(v));
         self
@@ -1508,24 +1802,32 @@ pub type ListSubscribers = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListSubscribersRequest, Resp, Out> {
     /// Sets the request's `account`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_account(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `integrator`.
+    ///
+    /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
     pub fn set_integrator(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_integrator(v));
         self
@@ -1546,24 +1848,32 @@ pub type ListEntitlementChanges = Call<
 
 impl<Resp, Out> Call<::channel_types::model::ListEntitlementChangesRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Resource name of the entitlement whose changes are listed.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `filter`.
+    ///
+    /// Optional filter expression that limits the changes returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_filter(v));
         self
@@ -1579,12 +1889,16 @@ pub type RunReportJob = crate::LroCall<
 
 impl<Resp, Out> Call<::channel_types::model::RunReportJobRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Report to run, in the form accounts/ACCOUNT_ID/reports/REPORT_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `date_range`.
+    ///
+    /// Time span the report should cover.
     pub fn set_date_range(mut self, v: impl Into<::channel_types::model::DateRange>) -> Self {
         self = self.map_request(|request| request.set_date_range(v));
         self
@@ -1600,12 +1914,16 @@ impl<Resp, Out> Call<::channel_types::model::RunReportJobRequest, Resp, Out> {
     }
 
     /// Sets the request's `filter`.
+    ///
+    /// Optional filter expression that limits the rows returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_filter(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for the results, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
@@ -1620,24 +1938,32 @@ pub type FetchReportResults = Call<
 
 impl<Resp, Out> Call<::channel_types::model::FetchReportResultsRequest, Resp, Out> {
     /// Sets the request's `report_job`.
+    ///
+    /// Report job to read, in the form accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID.
     pub fn set_report_job(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_report_job(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `partition_keys`, replacing its elements.
+    ///
+    /// Only return rows with these partition keys; empty returns all rows.
     pub fn set_partition_keys(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self = self.map_request(|request| request.set_partition_keys(v));
         self
@@ -1650,24 +1976,32 @@ pub type ListReports =
 
 impl<Resp, Out> Call<::channel_types::model::ListReportsRequest, Resp, Out> {
     /// Sets the request's `parent`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_parent(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `language_code`.
+    ///
+    /// BCP-47 language for report names and descriptions, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_language_code(v));
         self
@@ -1682,30 +2016,40 @@ pub type ListOperations = Call<
 
 impl<Resp, Out> Call<::channel_types::longrunning::ListOperationsRequest, Resp, Out> {
     /// Sets the request's `filter`.
+    ///
+    /// Filter expression that limits which operations come back.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_filter(v));
         self
     }
 
     /// Sets the request's `page_size`.
+    ///
+    /// Largest number of operations to return in one page.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self = self.map_request(|request| request.set_page_size(v));
         self
     }
 
     /// Sets the request's `page_token`.
+    ///
+    /// Token from an earlier page; empty starts from the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_page_token(v));
         self
     }
 
     /// Sets the request's `name`.
+    ///
+    /// Name of the parent collection of operations.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
     }
 
     /// Sets the request's `return_partial_success`.
+    ///
+    /// When true, return what can be reached and list the rest in `unreachable`.
     pub fn set_return_partial_success(mut self, v: bool) -> Self {
         self = self.map_request(|request| request.set_return_partial_success(v));
         self
@@ -1720,6 +2064,8 @@ pub type GetOperation = Call<
 
 impl<Resp, Out> Call<::channel_types::longrunning::GetOperationRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the operation.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -1732,6 +2078,8 @@ pub type DeleteOperation =
 
 impl<Resp, Out> Call<::channel_types::longrunning::DeleteOperationRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the operation to delete.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self
@@ -1744,6 +2092,8 @@ pub type CancelOperation =
 
 impl<Resp, Out> Call<::channel_types::longrunning::CancelOperationRequest, Resp, Out> {
     /// Sets the request's `name`.
+    ///
+    /// Resource name of the operation to cancel.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self = self.map_request(|request| request.set_name(v));
         self

@@ -8,8 +8,10 @@ pub struct BillingAccount {
     /// Resource name, in the form accounts/ACCOUNT_ID/billingAccounts/BILLING_ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Name of the billing account as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "3")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// ISO 4217 code of the currency the account is billed in, such as USD.
@@ -32,10 +34,13 @@ impl ::prost::Name for BillingAccount {
 /// The first administrator account created for a customer's Cloud Identity.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AdminUser {
+    /// Email address of the administrator; its domain is the customer's.
     #[prost(string, tag = "1")]
     pub email: ::prost::alloc::string::String,
+    /// First name of the administrator.
     #[prost(string, tag = "2")]
     pub given_name: ::prost::alloc::string::String,
+    /// Last name of the administrator.
     #[prost(string, tag = "3")]
     pub family_name: ::prost::alloc::string::String,
 }
@@ -53,6 +58,7 @@ impl ::prost::Name for AdminUser {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct CloudIdentityInfo {
+    /// Whether the Cloud Identity belongs to a domain or to a team.
     #[prost(int32, tag = "1")]
     pub customer_type: i32,
     /// Main domain of the Cloud Identity, set by the server.
@@ -64,6 +70,7 @@ pub struct CloudIdentityInfo {
     /// Secondary contact email for the Cloud Identity.
     #[prost(string, tag = "6")]
     pub alternate_email: ::prost::alloc::string::String,
+    /// Phone number of the customer's contact, with its country code.
     #[prost(string, tag = "7")]
     pub phone_number: ::prost::alloc::string::String,
     /// BCP-47 language code, such as en-US.
@@ -133,8 +140,10 @@ impl ::prost::Name for CloudIdentityInfo {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct EduData {
+    /// Kind of institution: a K-12 school or a university.
     #[prost(int32, tag = "1")]
     pub institute_type: i32,
+    /// Size of the institution, by number of students.
     #[prost(int32, tag = "2")]
     pub institute_size: i32,
     /// Web address of the institute.
@@ -260,15 +269,19 @@ pub struct Value {
 pub mod value {
     #[derive(Clone, PartialEq, ::prost::Oneof)]
     pub enum Kind {
+        /// A whole number, such as a seat count.
         #[prost(int64, tag = "1")]
         Int64Value(i64),
+        /// A text value.
         #[prost(string, tag = "2")]
         StringValue(::prost::alloc::string::String),
+        /// A number with a fractional part.
         #[prost(double, tag = "3")]
         DoubleValue(f64),
         /// A value held as a packed protobuf message of any type.
         #[prost(message, tag = "4")]
         ProtoValue(crate::wkt::Any),
+        /// A yes-or-no value.
         #[prost(bool, tag = "5")]
         BoolValue(bool),
     }
@@ -293,13 +306,16 @@ pub struct ChannelPartnerLink {
     /// Cloud Identity id of the reseller being linked.
     #[prost(string, tag = "2")]
     pub reseller_cloud_identity_id: ::prost::alloc::string::String,
+    /// Where the link stands: invited, active, revoked or suspended.
     #[prost(int32, tag = "3")]
     pub link_state: i32,
     /// Address the channel partner opens to accept the invitation.
     #[prost(string, tag = "4")]
     pub invite_link_uri: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "5")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
+    /// When it was last changed.
     #[prost(message, optional, tag = "6")]
     pub update_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// Public identifier of the channel partner's account.
@@ -391,18 +407,22 @@ impl ChannelPartnerLinkView {
 /// How to reach the main contact person at a customer.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ContactInfo {
+    /// First name of the contact.
     #[prost(string, tag = "1")]
     pub first_name: ::prost::alloc::string::String,
+    /// Last name of the contact.
     #[prost(string, tag = "2")]
     pub last_name: ::prost::alloc::string::String,
     /// Full name built from the first and last name, set by the server.
     #[prost(string, tag = "4")]
     pub display_name: ::prost::alloc::string::String,
+    /// Email address of the contact.
     #[prost(string, tag = "5")]
     pub email: ::prost::alloc::string::String,
     /// Job title of the contact person.
     #[prost(string, tag = "6")]
     pub title: ::prost::alloc::string::String,
+    /// Phone number of the contact.
     #[prost(string, tag = "7")]
     pub phone: ::prost::alloc::string::String,
 }
@@ -426,10 +446,12 @@ pub struct Customer {
     /// Name of the customer's organization.
     #[prost(string, tag = "2")]
     pub org_display_name: ::prost::alloc::string::String,
+    /// Postal address of the customer's organization; its region code is required.
     #[prost(message, optional, tag = "3")]
     pub org_postal_address: ::core::option::Option<
         super::super::super::r#type::PostalAddress,
     >,
+    /// The person to reach at the customer.
     #[prost(message, optional, tag = "4")]
     pub primary_contact_info: ::core::option::Option<ContactInfo>,
     /// Secondary contact email for the customer.
@@ -438,8 +460,10 @@ pub struct Customer {
     /// Primary domain of the customer's Cloud Identity.
     #[prost(string, tag = "6")]
     pub domain: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "7")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
+    /// When it was last changed.
     #[prost(message, optional, tag = "8")]
     pub update_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// Id of the customer's Cloud Identity; empty until one has been provisioned.
@@ -457,6 +481,7 @@ pub struct Customer {
     /// Caller-chosen id for matching this customer with records in other systems.
     #[prost(string, tag = "14")]
     pub correlation_id: ::prost::alloc::string::String,
+    /// Whether the customer has stated if it is exempt from tax collection.
     #[prost(int32, tag = "16")]
     pub customer_attestation_state: i32,
 }
@@ -521,6 +546,7 @@ pub struct MarketingInfo {
     /// Human-readable name.
     #[prost(string, tag = "1")]
     pub display_name: ::prost::alloc::string::String,
+    /// Description shown to people.
     #[prost(string, tag = "2")]
     pub description: ::prost::alloc::string::String,
     /// Logo shown by default.
@@ -541,11 +567,13 @@ impl ::prost::Name for MarketingInfo {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct Media {
+    /// Title of the media.
     #[prost(string, tag = "1")]
     pub title: ::prost::alloc::string::String,
     /// Location or data of the media.
     #[prost(string, tag = "2")]
     pub content: ::prost::alloc::string::String,
+    /// Kind of media, such as an image.
     #[prost(int32, tag = "3")]
     pub r#type: i32,
 }
@@ -565,6 +593,7 @@ pub struct Product {
     /// Resource name, in the form products/PRODUCT_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// How the product is presented: name, description and media.
     #[prost(message, optional, tag = "2")]
     pub marketing_info: ::core::option::Option<MarketingInfo>,
 }
@@ -584,6 +613,7 @@ pub struct Sku {
     /// Resource name, in the form products/PRODUCT_ID/skus/SKU_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// How the SKU is presented: name, description and media.
     #[prost(message, optional, tag = "2")]
     pub marketing_info: ::core::option::Option<MarketingInfo>,
     /// The product this SKU belongs to.
@@ -671,6 +701,7 @@ impl ::prost::Name for CustomerConstraints {
 #[derive(Clone, PartialEq, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct DiscountComponent {
+    /// How the discount is applied.
     #[prost(int32, tag = "2")]
     pub discount_type: i32,
     #[prost(oneof = "discount_component::DiscountValue", tags = "3, 4")]
@@ -704,6 +735,7 @@ pub struct Offer {
     /// Resource name, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// How the offer is presented: name, description and media.
     #[prost(message, optional, tag = "2")]
     pub marketing_info: ::core::option::Option<MarketingInfo>,
     /// The SKU that the offer sells.
@@ -748,6 +780,7 @@ pub struct ParameterDefinition {
     /// Name of the parameter, as used in entitlement parameters.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Type of the parameter's value.
     #[prost(int32, tag = "2")]
     pub parameter_type: i32,
     /// Smallest allowed value, for numeric parameters.
@@ -829,6 +862,7 @@ pub struct Period {
     /// Number of units of `period_type`.
     #[prost(int32, tag = "1")]
     pub duration: i32,
+    /// Unit of the duration: day, month or year.
     #[prost(int32, tag = "2")]
     pub period_type: i32,
 }
@@ -846,8 +880,10 @@ impl ::prost::Name for Period {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct Plan {
+    /// How the customer commits and is billed: commitment, flexible, free or trial.
     #[prost(int32, tag = "1")]
     pub payment_plan: i32,
+    /// When the customer pays: before or after the period.
     #[prost(int32, tag = "2")]
     pub payment_type: i32,
     /// How often the customer is billed.
@@ -933,8 +969,10 @@ pub struct PricePhase {
     /// Unit of time used by `first_period` and `last_period`.
     #[prost(int32, tag = "1")]
     pub period_type: i32,
+    /// First billing period this phase's price applies to, counted from 1.
     #[prost(int32, tag = "2")]
     pub first_period: i32,
+    /// Last billing period this phase's price applies to; 0 when it has no end.
     #[prost(int32, tag = "3")]
     pub last_period: i32,
     /// Price for this phase when there are no tiers.
@@ -957,8 +995,10 @@ impl ::prost::Name for PricePhase {
 /// A price that applies to a range of unit counts, such as seats 1 to 100.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct PriceTier {
+    /// First resource (a seat, say) this tier's price applies to, counted from 1.
     #[prost(int32, tag = "1")]
     pub first_resource: i32,
+    /// Last resource this tier's price applies to; 0 when it has no upper bound.
     #[prost(int32, tag = "2")]
     pub last_resource: i32,
     /// Price for each unit in this range.
@@ -1256,13 +1296,16 @@ pub struct Entitlement {
     /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "5")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
+    /// When it was last changed.
     #[prost(message, optional, tag = "6")]
     pub update_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// Resource name of the offer that was bought, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     #[prost(string, tag = "8")]
     pub offer: ::prost::alloc::string::String,
+    /// The commitment of the entitlement, for offers on a commitment plan.
     #[prost(message, optional, tag = "12")]
     pub commitment_settings: ::core::option::Option<CommitmentSettings>,
     /// Current provisioning state, set by the server.
@@ -1404,6 +1447,7 @@ pub struct Parameter {
     /// Parameter name, matching a name in the offer's parameter definitions.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Value of the parameter, of the type its definition gives.
     #[prost(message, optional, tag = "2")]
     pub value: ::core::option::Option<Value>,
     /// Whether the value may still be changed, set by the server.
@@ -1474,6 +1518,7 @@ impl ::prost::Name for RenewalSettings {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct TransferEligibility {
+    /// True when the SKU can be moved.
     #[prost(bool, tag = "1")]
     pub is_eligible: bool,
     /// Text that explains the eligibility result.
@@ -1606,11 +1651,13 @@ pub struct EntitlementChange {
     /// The provisioned service of the entitlement.
     #[prost(message, optional, tag = "3")]
     pub provisioned_service: ::core::option::Option<ProvisionedService>,
+    /// What kind of change this was.
     #[prost(int32, tag = "4")]
     pub change_type: i32,
     /// When the change happened.
     #[prost(message, optional, tag = "5")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
+    /// Who made the change: a customer service representative, a reseller or a system.
     #[prost(int32, tag = "6")]
     pub operator_type: i32,
     /// Parameters of the entitlement after the change.
@@ -1854,10 +1901,13 @@ pub mod entitlement_change {
     /// Why the change was made; which variant is set depends on the kind of change.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum ChangeReason {
+        /// Why the entitlement was suspended.
         #[prost(enumeration = "super::entitlement::SuspensionReason", tag = "9")]
         SuspensionReason(i32),
+        /// Why the entitlement was cancelled.
         #[prost(enumeration = "CancellationReason", tag = "10")]
         CancellationReason(i32),
+        /// Why the entitlement was activated.
         #[prost(enumeration = "ActivationReason", tag = "11")]
         ActivationReason(i32),
         /// Free-form reason when none of the others fit.
@@ -1879,6 +1929,7 @@ impl ::prost::Name for EntitlementChange {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct OperationMetadata {
+    /// Which kind of change the operation makes.
     #[prost(int32, tag = "1")]
     pub operation_type: i32,
 }
@@ -1970,8 +2021,10 @@ impl ::prost::Name for OperationMetadata {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct Column {
+    /// Id of the column, the same in every row.
     #[prost(string, tag = "1")]
     pub column_id: ::prost::alloc::string::String,
+    /// Name of the column as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
     /// Type of the values in this column.
@@ -2079,8 +2132,10 @@ pub struct FetchReportResultsRequest {
     /// Report job to read, in the form accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID.
     #[prost(string, tag = "1")]
     pub report_job: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Only return rows with these partition keys; empty returns all rows.
@@ -2103,8 +2158,10 @@ pub struct FetchReportResultsResponse {
     /// Details about the report and the data it covers.
     #[prost(message, optional, tag = "1")]
     pub report_metadata: ::core::option::Option<ReportResultsMetadata>,
+    /// The rows of this page of results.
     #[prost(message, repeated, tag = "2")]
     pub rows: ::prost::alloc::vec::Vec<Row>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "3")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -2124,8 +2181,10 @@ pub struct ListReportsRequest {
     /// Account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for report names and descriptions, such as en-US.
@@ -2145,8 +2204,10 @@ impl ::prost::Name for ListReportsRequest {
 /// Deprecated. One page of reports.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListReportsResponse {
+    /// The reports of this page.
     #[prost(message, repeated, tag = "1")]
     pub reports: ::prost::alloc::vec::Vec<Report>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -2166,11 +2227,13 @@ pub struct Report {
     /// Resource name, in the form accounts/ACCOUNT_ID/reports/REPORT_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Name of the report as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
     /// Columns the report returns, in order.
     #[prost(message, repeated, tag = "3")]
     pub columns: ::prost::alloc::vec::Vec<Column>,
+    /// What the report holds.
     #[prost(string, tag = "4")]
     pub description: ::prost::alloc::string::String,
 }
@@ -2234,6 +2297,7 @@ impl ::prost::Name for ReportResultsMetadata {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 #[prost(skip_debug)]
 pub struct ReportStatus {
+    /// Where the report job stands.
     #[prost(int32, tag = "1")]
     pub state: i32,
     /// When the job began.
@@ -2314,16 +2378,22 @@ pub struct ReportValue {
 pub mod report_value {
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum Value {
+        /// A text value.
         #[prost(string, tag = "1")]
         StringValue(::prost::alloc::string::String),
+        /// A whole number.
         #[prost(int64, tag = "2")]
         IntValue(i64),
+        /// A decimal number.
         #[prost(message, tag = "3")]
         DecimalValue(super::super::super::super::r#type::Decimal),
+        /// An amount of money in a currency.
         #[prost(message, tag = "4")]
         MoneyValue(super::super::super::super::r#type::Money),
+        /// A calendar date.
         #[prost(message, tag = "5")]
         DateValue(super::super::super::super::r#type::Date),
+        /// A date and time of day.
         #[prost(message, tag = "6")]
         DateTimeValue(super::super::super::super::r#type::DateTime),
     }
@@ -2387,8 +2457,10 @@ impl ::prost::Name for RunReportJobRequest {
 /// Deprecated. Result of starting a report: the job and details about its results.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RunReportJobResponse {
+    /// The job that produces the report; its results are fetched by its name.
     #[prost(message, optional, tag = "1")]
     pub report_job: ::core::option::Option<ReportJob>,
+    /// What the results will hold: the report, the date range and the row count.
     #[prost(message, optional, tag = "2")]
     pub report_metadata: ::core::option::Option<ReportResultsMetadata>,
 }
@@ -2596,8 +2668,10 @@ pub mod repricing_config {
     /// What the config applies to.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum Granularity {
+        /// Applies the config to one entitlement.
         #[prost(message, tag = "4")]
         EntitlementGranularity(EntitlementGranularity),
+        /// Applies the config to every entitlement of a channel partner; no longer used.
         #[deprecated]
         #[prost(message, tag = "5")]
         ChannelPartnerGranularity(ChannelPartnerGranularity),
@@ -2688,11 +2762,13 @@ pub struct BillableSku {
     /// Resource name of the SKU, in the form products/PRODUCT_ID/skus/SKU_ID.
     #[prost(string, tag = "1")]
     pub sku: ::prost::alloc::string::String,
+    /// Name of the SKU as shown to people.
     #[prost(string, tag = "2")]
     pub sku_display_name: ::prost::alloc::string::String,
     /// Resource name of the service the SKU belongs to.
     #[prost(string, tag = "3")]
     pub service: ::prost::alloc::string::String,
+    /// Name of the service as shown to people.
     #[prost(string, tag = "4")]
     pub service_display_name: ::prost::alloc::string::String,
 }
@@ -2709,6 +2785,7 @@ impl ::prost::Name for BillableSku {
 /// A billing account that can be used for a purchase.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct BillingAccountPurchaseInfo {
+    /// The billing account.
     #[prost(message, optional, tag = "1")]
     pub billing_account: ::core::option::Option<BillingAccount>,
 }
@@ -2809,6 +2886,7 @@ pub struct ChangeRenewalSettingsRequest {
     /// Resource name of the entitlement to change.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// The new renewal settings.
     #[prost(message, optional, tag = "4")]
     pub renewal_settings: ::core::option::Option<RenewalSettings>,
     /// Optional unique id that lets the server spot a repeated request.
@@ -2881,6 +2959,7 @@ pub struct CloudIdentityCustomerAccount {
     /// Id of the Cloud Identity account.
     #[prost(string, tag = "4")]
     pub customer_cloud_identity_id: ::prost::alloc::string::String,
+    /// Whether the Cloud Identity belongs to a domain or to a team.
     #[prost(int32, tag = "5")]
     pub customer_type: i32,
     /// Cloud Identity id of the channel partner that owns the customer, if any.
@@ -2903,6 +2982,7 @@ pub struct CreateChannelPartnerLinkRequest {
     /// Distributor account that creates the link, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The link to create; its reseller Cloud Identity id and link state are required.
     #[prost(message, optional, tag = "2")]
     pub channel_partner_link: ::core::option::Option<ChannelPartnerLink>,
 }
@@ -2922,6 +3002,7 @@ pub struct CreateChannelPartnerRepricingConfigRequest {
     /// Channel partner link for the config, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The repricing config to create.
     #[prost(message, optional, tag = "2")]
     pub channel_partner_repricing_config: ::core::option::Option<
         ChannelPartnerRepricingConfig,
@@ -2943,6 +3024,7 @@ pub struct CreateCustomerRepricingConfigRequest {
     /// Customer to attach the config to, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The repricing config to create.
     #[prost(message, optional, tag = "2")]
     pub customer_repricing_config: ::core::option::Option<CustomerRepricingConfig>,
 }
@@ -2962,6 +3044,7 @@ pub struct CreateCustomerRequest {
     /// Account to create the customer under, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The customer to create.
     #[prost(message, optional, tag = "2")]
     pub customer: ::core::option::Option<Customer>,
 }
@@ -2981,6 +3064,7 @@ pub struct CreateEntitlementRequest {
     /// Customer that receives the entitlement, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The entitlement to create: its offer and parameters.
     #[prost(message, optional, tag = "2")]
     pub entitlement: ::core::option::Option<Entitlement>,
     /// Optional unique id that lets the server spot a repeated request.
@@ -3194,8 +3278,10 @@ pub struct ListChannelPartnerLinksRequest {
     /// Distributor account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// How much detail to return for each link.
@@ -3215,8 +3301,10 @@ impl ::prost::Name for ListChannelPartnerLinksRequest {
 /// One page of channel partner links.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListChannelPartnerLinksResponse {
+    /// The channel partner links of this page.
     #[prost(message, repeated, tag = "1")]
     pub channel_partner_links: ::prost::alloc::vec::Vec<ChannelPartnerLink>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3236,8 +3324,10 @@ pub struct ListChannelPartnerRepricingConfigsRequest {
     /// Channel partner link whose configs are listed.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the configs returned.
@@ -3257,10 +3347,12 @@ impl ::prost::Name for ListChannelPartnerRepricingConfigsRequest {
 /// One page of channel partner repricing configs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListChannelPartnerRepricingConfigsResponse {
+    /// The channel partner repricing configs of this page.
     #[prost(message, repeated, tag = "1")]
     pub channel_partner_repricing_configs: ::prost::alloc::vec::Vec<
         ChannelPartnerRepricingConfig,
     >,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3280,8 +3372,10 @@ pub struct ListCustomerRepricingConfigsRequest {
     /// Customer whose configs are listed.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the configs returned.
@@ -3301,8 +3395,10 @@ impl ::prost::Name for ListCustomerRepricingConfigsRequest {
 /// One page of customer repricing configs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListCustomerRepricingConfigsResponse {
+    /// The customer repricing configs of this page.
     #[prost(message, repeated, tag = "1")]
     pub customer_repricing_configs: ::prost::alloc::vec::Vec<CustomerRepricingConfig>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3322,8 +3418,10 @@ pub struct ListCustomersRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the customers returned.
@@ -3343,8 +3441,10 @@ impl ::prost::Name for ListCustomersRequest {
 /// One page of customers.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListCustomersResponse {
+    /// The customers of this page.
     #[prost(message, repeated, tag = "1")]
     pub customers: ::prost::alloc::vec::Vec<Customer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3364,8 +3464,10 @@ pub struct ListEntitlementChangesRequest {
     /// Resource name of the entitlement whose changes are listed.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the changes returned.
@@ -3385,8 +3487,10 @@ impl ::prost::Name for ListEntitlementChangesRequest {
 /// One page of entitlement changes.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListEntitlementChangesResponse {
+    /// The entitlement changes of this page.
     #[prost(message, repeated, tag = "1")]
     pub entitlement_changes: ::prost::alloc::vec::Vec<EntitlementChange>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3406,8 +3510,10 @@ pub struct ListEntitlementsRequest {
     /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3424,8 +3530,10 @@ impl ::prost::Name for ListEntitlementsRequest {
 /// One page of entitlements.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListEntitlementsResponse {
+    /// The entitlements of this page.
     #[prost(message, repeated, tag = "1")]
     pub entitlements: ::prost::alloc::vec::Vec<Entitlement>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3445,8 +3553,10 @@ pub struct ListOffersRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the offers returned.
@@ -3472,8 +3582,10 @@ impl ::prost::Name for ListOffersRequest {
 /// One page of offers.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListOffersResponse {
+    /// The offers of this page.
     #[prost(message, repeated, tag = "1")]
     pub offers: ::prost::alloc::vec::Vec<Offer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3493,8 +3605,10 @@ pub struct ListProductsRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub account: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3514,8 +3628,10 @@ impl ::prost::Name for ListProductsRequest {
 /// One page of products.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListProductsResponse {
+    /// The products of this page.
     #[prost(message, repeated, tag = "1")]
     pub products: ::prost::alloc::vec::Vec<Product>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3535,8 +3651,10 @@ pub struct ListPurchasableOffersRequest {
     /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub customer: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "4")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "5")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3600,8 +3718,10 @@ pub mod list_purchasable_offers_request {
     /// Which kind of purchase to list offers for.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum PurchaseOption {
+        /// List the offers for buying a new entitlement.
         #[prost(message, tag = "2")]
         CreateEntitlementPurchase(CreateEntitlementPurchase),
+        /// List the offers an existing entitlement can move to.
         #[prost(message, tag = "3")]
         ChangeOfferPurchase(ChangeOfferPurchase),
     }
@@ -3619,8 +3739,10 @@ impl ::prost::Name for ListPurchasableOffersRequest {
 /// One page of offers the customer can buy.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListPurchasableOffersResponse {
+    /// The purchasable offers of this page.
     #[prost(message, repeated, tag = "1")]
     pub purchasable_offers: ::prost::alloc::vec::Vec<PurchasableOffer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3640,8 +3762,10 @@ pub struct ListPurchasableSkusRequest {
     /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub customer: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "4")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "5")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3662,6 +3786,7 @@ pub mod list_purchasable_skus_request {
         /// Resource name of the entitlement that would change.
         #[prost(string, tag = "1")]
         pub entitlement: ::prost::alloc::string::String,
+        /// Whether the change is an upgrade, a downgrade or either.
         #[prost(int32, tag = "2")]
         pub change_type: i32,
     }
@@ -3742,8 +3867,10 @@ pub mod list_purchasable_skus_request {
     /// Which kind of purchase to list SKUs for.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum PurchaseOption {
+        /// List the SKUs for buying a new entitlement.
         #[prost(message, tag = "2")]
         CreateEntitlementPurchase(CreateEntitlementPurchase),
+        /// List the SKUs an existing entitlement can move to.
         #[prost(message, tag = "3")]
         ChangeOfferPurchase(ChangeOfferPurchase),
     }
@@ -3761,8 +3888,10 @@ impl ::prost::Name for ListPurchasableSkusRequest {
 /// One page of SKUs the customer can buy.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListPurchasableSkusResponse {
+    /// The purchasable skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub purchasable_skus: ::prost::alloc::vec::Vec<PurchasableSku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3782,8 +3911,10 @@ pub struct ListSkuGroupBillableSkusRequest {
     /// SKU group, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3800,8 +3931,10 @@ impl ::prost::Name for ListSkuGroupBillableSkusRequest {
 /// One page of billable SKUs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListSkuGroupBillableSkusResponse {
+    /// The billable skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub billable_skus: ::prost::alloc::vec::Vec<BillableSku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3821,8 +3954,10 @@ pub struct ListSkuGroupsRequest {
     /// Account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3839,8 +3974,10 @@ impl ::prost::Name for ListSkuGroupsRequest {
 /// One page of SKU groups.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListSkuGroupsResponse {
+    /// The sku groups of this page.
     #[prost(message, repeated, tag = "1")]
     pub sku_groups: ::prost::alloc::vec::Vec<SkuGroup>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3863,8 +4000,10 @@ pub struct ListSkusRequest {
     /// Reseller account making the request, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "2")]
     pub account: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "3")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "4")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3884,8 +4023,10 @@ impl ::prost::Name for ListSkusRequest {
 /// One page of SKUs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListSkusResponse {
+    /// The skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub skus: ::prost::alloc::vec::Vec<Sku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3905,8 +4046,10 @@ pub struct ListSubscribersRequest {
     /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     #[prost(string, tag = "1")]
     pub account: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
@@ -3932,6 +4075,7 @@ pub struct ListSubscribersResponse {
     /// Service accounts that may read from the topic.
     #[prost(string, repeated, tag = "2")]
     pub service_accounts: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "3")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3951,8 +4095,10 @@ pub struct ListTransferableOffersRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Resource name of the SKU being moved, in the form products/PRODUCT_ID/skus/SKU_ID.
@@ -3999,8 +4145,10 @@ impl ::prost::Name for ListTransferableOffersRequest {
 /// One page of offers available for a transfer.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListTransferableOffersResponse {
+    /// The transferable offers of this page.
     #[prost(message, repeated, tag = "1")]
     pub transferable_offers: ::prost::alloc::vec::Vec<TransferableOffer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -4020,8 +4168,10 @@ pub struct ListTransferableSkusRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Token from the customer that lets the reseller see its SKUs.
@@ -4065,8 +4215,10 @@ impl ::prost::Name for ListTransferableSkusRequest {
 /// One page of SKUs that can be moved.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListTransferableSkusResponse {
+    /// The transferable skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub transferable_skus: ::prost::alloc::vec::Vec<TransferableSku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -4126,6 +4278,7 @@ impl ::prost::Name for ProvisionCloudIdentityRequest {
 /// An offer that a customer can buy.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct PurchasableOffer {
+    /// The offer.
     #[prost(message, optional, tag = "1")]
     pub offer: ::core::option::Option<Offer>,
     /// Optional reference to one specific price of the offer, for use when buying it.
@@ -4145,6 +4298,7 @@ impl ::prost::Name for PurchasableOffer {
 /// A SKU that a customer can buy.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PurchasableSku {
+    /// The SKU.
     #[prost(message, optional, tag = "1")]
     pub sku: ::core::option::Option<Sku>,
 }
@@ -4241,6 +4395,7 @@ pub struct SkuGroup {
     /// Resource name, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Name of the SKU group as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
 }
@@ -4260,6 +4415,7 @@ pub struct SkuPurchaseGroup {
     /// Resource names of the SKUs in the group.
     #[prost(string, repeated, tag = "1")]
     pub skus: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// The billing accounts that can pay for this group's SKUs.
     #[prost(message, repeated, tag = "2")]
     pub billing_account_purchase_infos: ::prost::alloc::vec::Vec<
         BillingAccountPurchaseInfo,
@@ -4344,6 +4500,7 @@ impl ::prost::Name for TransferEntitlementsRequest {
 /// Result of a transfer: the entitlements now held under this reseller.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct TransferEntitlementsResponse {
+    /// The entitlements now held by the reseller.
     #[prost(message, repeated, tag = "1")]
     pub entitlements: ::prost::alloc::vec::Vec<Entitlement>,
 }
@@ -4383,6 +4540,7 @@ impl ::prost::Name for TransferEntitlementsToGoogleRequest {
 /// An offer that can be used when a customer moves to this reseller.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct TransferableOffer {
+    /// The offer.
     #[prost(message, optional, tag = "1")]
     pub offer: ::core::option::Option<Offer>,
     /// Optional reference to one specific price of the offer, for use when buying it.
@@ -4465,6 +4623,7 @@ impl ::prost::Name for UpdateChannelPartnerLinkRequest {
 /// Request to change a channel partner repricing config; its name says which one.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateChannelPartnerRepricingConfigRequest {
+    /// The config with its new values; its name says which to change.
     #[prost(message, optional, tag = "1")]
     pub channel_partner_repricing_config: ::core::option::Option<
         ChannelPartnerRepricingConfig,
@@ -4483,6 +4642,7 @@ impl ::prost::Name for UpdateChannelPartnerRepricingConfigRequest {
 /// Request to change a customer repricing config; its name says which one.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateCustomerRepricingConfigRequest {
+    /// The config with its new values; its name says which to change.
     #[prost(message, optional, tag = "1")]
     pub customer_repricing_config: ::core::option::Option<CustomerRepricingConfig>,
 }
@@ -4499,6 +4659,7 @@ impl ::prost::Name for UpdateCustomerRepricingConfigRequest {
 /// Request to change a customer; its name says which one.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct UpdateCustomerRequest {
+    /// The customer with its new values; its name says which to change.
     #[prost(message, optional, tag = "2")]
     pub customer: ::core::option::Option<Customer>,
     /// Which fields of the customer to change.
@@ -4522,6 +4683,7 @@ pub struct CustomerEvent {
     /// Resource name of the customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub customer: ::prost::alloc::string::String,
+    /// What happened to the customer.
     #[prost(int32, tag = "2")]
     pub event_type: i32,
 }
@@ -4585,6 +4747,7 @@ pub struct EntitlementEvent {
     /// Resource name of the entitlement that changed.
     #[prost(string, tag = "1")]
     pub entitlement: ::prost::alloc::string::String,
+    /// What happened to the entitlement.
     #[prost(int32, tag = "2")]
     pub event_type: i32,
 }
@@ -4690,8 +4853,10 @@ pub mod subscriber_event {
     /// Which kind of event this is.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum Event {
+        /// An event about a customer.
         #[prost(message, tag = "1")]
         CustomerEvent(super::CustomerEvent),
+        /// An event about an entitlement.
         #[prost(message, tag = "2")]
         EntitlementEvent(super::EntitlementEvent),
     }

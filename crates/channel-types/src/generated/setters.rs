@@ -37,12 +37,16 @@ impl crate::model::ActivateEntitlementRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement to activate.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -56,18 +60,24 @@ impl crate::model::AdminUser {
     }
 
     /// Sets `email`.
+    ///
+    /// Email address of the administrator; its domain is the customer's.
     pub fn set_email(mut self, v: impl Into<String>) -> Self {
         self.email = v.into();
         self
     }
 
     /// Sets `given_name`.
+    ///
+    /// First name of the administrator.
     pub fn set_given_name(mut self, v: impl Into<String>) -> Self {
         self.given_name = v.into();
         self
     }
 
     /// Sets `family_name`.
+    ///
+    /// Last name of the administrator.
     pub fn set_family_name(mut self, v: impl Into<String>) -> Self {
         self.family_name = v.into();
         self
@@ -81,6 +91,8 @@ impl crate::model::AssociationInfo {
     }
 
     /// Sets `base_entitlement`.
+    ///
+    /// Resource name of the base entitlement.
     pub fn set_base_entitlement(mut self, v: impl Into<String>) -> Self {
         self.base_entitlement = v.into();
         self
@@ -94,24 +106,32 @@ impl crate::model::BillableSku {
     }
 
     /// Sets `sku`.
+    ///
+    /// Resource name of the SKU, in the form products/PRODUCT_ID/skus/SKU_ID.
     pub fn set_sku(mut self, v: impl Into<String>) -> Self {
         self.sku = v.into();
         self
     }
 
     /// Sets `sku_display_name`.
+    ///
+    /// Name of the SKU as shown to people.
     pub fn set_sku_display_name(mut self, v: impl Into<String>) -> Self {
         self.sku_display_name = v.into();
         self
     }
 
     /// Sets `service`.
+    ///
+    /// Resource name of the service the SKU belongs to.
     pub fn set_service(mut self, v: impl Into<String>) -> Self {
         self.service = v.into();
         self
     }
 
     /// Sets `service_display_name`.
+    ///
+    /// Name of the service as shown to people.
     pub fn set_service_display_name(mut self, v: impl Into<String>) -> Self {
         self.service_display_name = v.into();
         self
@@ -125,18 +145,24 @@ impl crate::model::BillingAccount {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/billingAccounts/BILLING_ACCOUNT_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `display_name`.
+    ///
+    /// Name of the billing account as shown to people.
     pub fn set_display_name(mut self, v: impl Into<String>) -> Self {
         self.display_name = v.into();
         self
     }
 
     /// Sets `create_time`.
+    ///
+    /// When it was created.
     pub fn set_create_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.create_time = Some(v.into());
         self
@@ -149,12 +175,16 @@ impl crate::model::BillingAccount {
     }
 
     /// Sets `currency_code`.
+    ///
+    /// ISO 4217 code of the currency the account is billed in, such as USD.
     pub fn set_currency_code(mut self, v: impl Into<String>) -> Self {
         self.currency_code = v.into();
         self
     }
 
     /// Sets `region_code`.
+    ///
+    /// Two-letter CLDR region code of the account, such as US.
     pub fn set_region_code(mut self, v: impl Into<String>) -> Self {
         self.region_code = v.into();
         self
@@ -168,6 +198,8 @@ impl crate::model::BillingAccountPurchaseInfo {
     }
 
     /// Sets `billing_account`.
+    ///
+    /// The billing account.
     pub fn set_billing_account(mut self, v: impl Into<crate::model::BillingAccount>) -> Self {
         self.billing_account = Some(v.into());
         self
@@ -190,12 +222,16 @@ impl crate::model::CancelEntitlementRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement to cancel.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -209,18 +245,24 @@ impl crate::model::ChangeOfferRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement to change.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `offer`.
+    ///
+    /// Resource name of the new offer, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     pub fn set_offer(mut self, v: impl Into<String>) -> Self {
         self.offer = v.into();
         self
     }
 
     /// Sets `parameters`, replacing its elements.
+    ///
+    /// Parameters for the new offer, such as the number of seats.
     pub fn set_parameters(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Parameter>>,
@@ -230,24 +272,32 @@ impl crate::model::ChangeOfferRequest {
     }
 
     /// Sets `purchase_order_id`.
+    ///
+    /// Optional purchase order number kept with the entitlement.
     pub fn set_purchase_order_id(mut self, v: impl Into<String>) -> Self {
         self.purchase_order_id = v.into();
         self
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
     }
 
     /// Sets `billing_account`.
+    ///
+    /// Resource name of the billing account to charge under the new offer.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self.billing_account = v.into();
         self
     }
 
     /// Sets `price_reference_id`.
+    ///
+    /// Optional reference to one specific price of the new offer.
     pub fn set_price_reference_id(mut self, v: impl Into<String>) -> Self {
         self.price_reference_id = v.into();
         self
@@ -261,12 +311,16 @@ impl crate::model::ChangeParametersRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement to change.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `parameters`, replacing its elements.
+    ///
+    /// New values for the parameters being changed.
     pub fn set_parameters(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Parameter>>,
@@ -276,12 +330,16 @@ impl crate::model::ChangeParametersRequest {
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
     }
 
     /// Sets `purchase_order_id`.
+    ///
+    /// Optional purchase order number kept with the entitlement.
     pub fn set_purchase_order_id(mut self, v: impl Into<String>) -> Self {
         self.purchase_order_id = v.into();
         self
@@ -295,12 +353,16 @@ impl crate::model::ChangeRenewalSettingsRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement to change.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `renewal_settings`.
+    ///
+    /// The new renewal settings.
     pub fn set_renewal_settings(mut self, v: impl Into<crate::model::RenewalSettings>) -> Self {
         self.renewal_settings = Some(v.into());
         self
@@ -316,6 +378,8 @@ impl crate::model::ChangeRenewalSettingsRequest {
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -329,30 +393,40 @@ impl crate::model::ChannelPartnerLink {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/LINK_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `reseller_cloud_identity_id`.
+    ///
+    /// Cloud Identity id of the reseller being linked.
     pub fn set_reseller_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self.reseller_cloud_identity_id = v.into();
         self
     }
 
     /// Sets `link_state`.
+    ///
+    /// Where the link stands: invited, active, revoked or suspended.
     pub fn set_link_state(mut self, v: crate::model::ChannelPartnerLinkState) -> Self {
         self.link_state = i32::from(v);
         self
     }
 
     /// Sets `invite_link_uri`.
+    ///
+    /// Address the channel partner opens to accept the invitation.
     pub fn set_invite_link_uri(mut self, v: impl Into<String>) -> Self {
         self.invite_link_uri = v.into();
         self
     }
 
     /// Sets `create_time`.
+    ///
+    /// When it was created.
     pub fn set_create_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.create_time = Some(v.into());
         self
@@ -365,6 +439,8 @@ impl crate::model::ChannelPartnerLink {
     }
 
     /// Sets `update_time`.
+    ///
+    /// When it was last changed.
     pub fn set_update_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.update_time = Some(v.into());
         self
@@ -377,12 +453,16 @@ impl crate::model::ChannelPartnerLink {
     }
 
     /// Sets `public_id`.
+    ///
+    /// Public identifier of the channel partner's account.
     pub fn set_public_id(mut self, v: impl Into<String>) -> Self {
         self.public_id = v.into();
         self
     }
 
     /// Sets `channel_partner_cloud_identity_info`.
+    ///
+    /// Cloud Identity details of the channel partner; filled in the FULL view.
     pub fn set_channel_partner_cloud_identity_info(
         mut self,
         v: impl Into<crate::model::CloudIdentityInfo>,
@@ -439,12 +519,16 @@ impl crate::model::ChannelPartnerRepricingConfig {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, under accounts/ACCOUNT_ID/channelPartnerLinks/LINK_ID, ending in a config id.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `repricing_config`.
+    ///
+    /// The repricing rules.
     pub fn set_repricing_config(mut self, v: impl Into<crate::model::RepricingConfig>) -> Self {
         self.repricing_config = Some(v.into());
         self
@@ -460,6 +544,8 @@ impl crate::model::ChannelPartnerRepricingConfig {
     }
 
     /// Sets `update_time`.
+    ///
+    /// When the config was last changed.
     pub fn set_update_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.update_time = Some(v.into());
         self
@@ -479,18 +565,24 @@ impl crate::model::CheckCloudIdentityAccountsExistRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Reseller account to check from, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `domain`.
+    ///
+    /// Domain to look up.
     pub fn set_domain(mut self, v: impl Into<String>) -> Self {
         self.domain = v.into();
         self
     }
 
     /// Sets `primary_admin_email`.
+    ///
+    /// Optional admin email to narrow the lookup to one Cloud Identity.
     pub fn set_primary_admin_email(mut self, v: impl Into<String>) -> Self {
         self.primary_admin_email = v.into();
         self
@@ -504,6 +596,8 @@ impl crate::model::CheckCloudIdentityAccountsExistResponse {
     }
 
     /// Sets `cloud_identity_accounts`, replacing its elements.
+    ///
+    /// Each matching Cloud Identity account.
     pub fn set_cloud_identity_accounts(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::CloudIdentityCustomerAccount>>,
@@ -520,36 +614,48 @@ impl crate::model::CloudIdentityCustomerAccount {
     }
 
     /// Sets `existing`.
+    ///
+    /// True when the Cloud Identity account exists.
     pub fn set_existing(mut self, v: bool) -> Self {
         self.existing = v;
         self
     }
 
     /// Sets `owned`.
+    ///
+    /// True when it is already a customer of the calling reseller.
     pub fn set_owned(mut self, v: bool) -> Self {
         self.owned = v;
         self
     }
 
     /// Sets `customer_name`.
+    ///
+    /// Resource name of the matching customer, when `owned` is true.
     pub fn set_customer_name(mut self, v: impl Into<String>) -> Self {
         self.customer_name = v.into();
         self
     }
 
     /// Sets `customer_cloud_identity_id`.
+    ///
+    /// Id of the Cloud Identity account.
     pub fn set_customer_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self.customer_cloud_identity_id = v.into();
         self
     }
 
     /// Sets `customer_type`.
+    ///
+    /// Whether the Cloud Identity belongs to a domain or to a team.
     pub fn set_customer_type(mut self, v: crate::model::cloud_identity_info::CustomerType) -> Self {
         self.customer_type = i32::from(v);
         self
     }
 
     /// Sets `channel_partner_cloud_identity_id`.
+    ///
+    /// Cloud Identity id of the channel partner that owns the customer, if any.
     pub fn set_channel_partner_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self.channel_partner_cloud_identity_id = v.into();
         self
@@ -592,48 +698,64 @@ impl crate::model::CloudIdentityInfo {
     }
 
     /// Sets `customer_type`.
+    ///
+    /// Whether the Cloud Identity belongs to a domain or to a team.
     pub fn set_customer_type(mut self, v: crate::model::cloud_identity_info::CustomerType) -> Self {
         self.customer_type = i32::from(v);
         self
     }
 
     /// Sets `is_domain_verified`.
+    ///
+    /// True once ownership of the primary domain has been confirmed.
     pub fn set_is_domain_verified(mut self, v: bool) -> Self {
         self.is_domain_verified = v;
         self
     }
 
     /// Sets `alternate_email`.
+    ///
+    /// Secondary contact email for the Cloud Identity.
     pub fn set_alternate_email(mut self, v: impl Into<String>) -> Self {
         self.alternate_email = v.into();
         self
     }
 
     /// Sets `phone_number`.
+    ///
+    /// Phone number of the customer's contact, with its country code.
     pub fn set_phone_number(mut self, v: impl Into<String>) -> Self {
         self.phone_number = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language code, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
     }
 
     /// Sets `primary_domain`.
+    ///
+    /// Main domain of the Cloud Identity, set by the server.
     pub fn set_primary_domain(mut self, v: impl Into<String>) -> Self {
         self.primary_domain = v.into();
         self
     }
 
     /// Sets `admin_console_uri`.
+    ///
+    /// Link to the Admin Console for this Cloud Identity, set by the server.
     pub fn set_admin_console_uri(mut self, v: impl Into<String>) -> Self {
         self.admin_console_uri = v.into();
         self
     }
 
     /// Sets `edu_data`.
+    ///
+    /// School details; only relevant for education customers.
     pub fn set_edu_data(mut self, v: impl Into<crate::model::EduData>) -> Self {
         self.edu_data = Some(v.into());
         self
@@ -678,18 +800,24 @@ impl crate::model::Column {
     }
 
     /// Sets `column_id`.
+    ///
+    /// Id of the column, the same in every row.
     pub fn set_column_id(mut self, v: impl Into<String>) -> Self {
         self.column_id = v.into();
         self
     }
 
     /// Sets `display_name`.
+    ///
+    /// Name of the column as shown to people.
     pub fn set_display_name(mut self, v: impl Into<String>) -> Self {
         self.display_name = v.into();
         self
     }
 
     /// Sets `data_type`.
+    ///
+    /// Type of the values in this column.
     pub fn set_data_type(mut self, v: crate::model::column::DataType) -> Self {
         self.data_type = i32::from(v);
         self
@@ -723,6 +851,8 @@ impl crate::model::CommitmentSettings {
     }
 
     /// Sets `start_time`.
+    ///
+    /// When the current commitment term began.
     pub fn set_start_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.start_time = Some(v.into());
         self
@@ -735,6 +865,8 @@ impl crate::model::CommitmentSettings {
     }
 
     /// Sets `end_time`.
+    ///
+    /// When the current commitment term ends.
     pub fn set_end_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.end_time = Some(v.into());
         self
@@ -747,6 +879,8 @@ impl crate::model::CommitmentSettings {
     }
 
     /// Sets `renewal_settings`.
+    ///
+    /// How the entitlement renews at the end of the term.
     pub fn set_renewal_settings(mut self, v: impl Into<crate::model::RenewalSettings>) -> Self {
         self.renewal_settings = Some(v.into());
         self
@@ -769,6 +903,8 @@ impl crate::model::ConditionalOverride {
     }
 
     /// Sets `adjustment`.
+    ///
+    /// Adjustment to use when the condition matches.
     pub fn set_adjustment(mut self, v: impl Into<crate::model::RepricingAdjustment>) -> Self {
         self.adjustment = Some(v.into());
         self
@@ -784,12 +920,16 @@ impl crate::model::ConditionalOverride {
     }
 
     /// Sets `rebilling_basis`.
+    ///
+    /// Cost basis to use when the condition matches.
     pub fn set_rebilling_basis(mut self, v: crate::model::RebillingBasis) -> Self {
         self.rebilling_basis = i32::from(v);
         self
     }
 
     /// Sets `repricing_condition`.
+    ///
+    /// Which usage the override applies to.
     pub fn set_repricing_condition(
         mut self,
         v: impl Into<crate::model::RepricingCondition>,
@@ -835,6 +975,8 @@ impl crate::model::Constraints {
     }
 
     /// Sets `customer_constraints`.
+    ///
+    /// Limits on which customers may buy the offer.
     pub fn set_customer_constraints(
         mut self,
         v: impl Into<crate::model::CustomerConstraints>,
@@ -860,36 +1002,48 @@ impl crate::model::ContactInfo {
     }
 
     /// Sets `first_name`.
+    ///
+    /// First name of the contact.
     pub fn set_first_name(mut self, v: impl Into<String>) -> Self {
         self.first_name = v.into();
         self
     }
 
     /// Sets `last_name`.
+    ///
+    /// Last name of the contact.
     pub fn set_last_name(mut self, v: impl Into<String>) -> Self {
         self.last_name = v.into();
         self
     }
 
     /// Sets `display_name`.
+    ///
+    /// Full name built from the first and last name, set by the server.
     pub fn set_display_name(mut self, v: impl Into<String>) -> Self {
         self.display_name = v.into();
         self
     }
 
     /// Sets `email`.
+    ///
+    /// Email address of the contact.
     pub fn set_email(mut self, v: impl Into<String>) -> Self {
         self.email = v.into();
         self
     }
 
     /// Sets `title`.
+    ///
+    /// Job title of the contact person.
     pub fn set_title(mut self, v: impl Into<String>) -> Self {
         self.title = v.into();
         self
     }
 
     /// Sets `phone`.
+    ///
+    /// Phone number of the contact.
     pub fn set_phone(mut self, v: impl Into<String>) -> Self {
         self.phone = v.into();
         self
@@ -903,12 +1057,16 @@ impl crate::model::CreateChannelPartnerLinkRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Distributor account that creates the link, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `channel_partner_link`.
+    ///
+    /// The link to create; its reseller Cloud Identity id and link state are required.
     pub fn set_channel_partner_link(
         mut self,
         v: impl Into<crate::model::ChannelPartnerLink>,
@@ -934,12 +1092,16 @@ impl crate::model::CreateChannelPartnerRepricingConfigRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Channel partner link for the config, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `channel_partner_repricing_config`.
+    ///
+    /// The repricing config to create.
     pub fn set_channel_partner_repricing_config(
         mut self,
         v: impl Into<crate::model::ChannelPartnerRepricingConfig>,
@@ -965,12 +1127,16 @@ impl crate::model::CreateCustomerRepricingConfigRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Customer to attach the config to, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `customer_repricing_config`.
+    ///
+    /// The repricing config to create.
     pub fn set_customer_repricing_config(
         mut self,
         v: impl Into<crate::model::CustomerRepricingConfig>,
@@ -996,12 +1162,16 @@ impl crate::model::CreateCustomerRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Account to create the customer under, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `customer`.
+    ///
+    /// The customer to create.
     pub fn set_customer(mut self, v: impl Into<crate::model::Customer>) -> Self {
         self.customer = Some(v.into());
         self
@@ -1021,12 +1191,16 @@ impl crate::model::CreateEntitlementRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Customer that receives the entitlement, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `entitlement`.
+    ///
+    /// The entitlement to create: its offer and parameters.
     pub fn set_entitlement(mut self, v: impl Into<crate::model::Entitlement>) -> Self {
         self.entitlement = Some(v.into());
         self
@@ -1042,6 +1216,8 @@ impl crate::model::CreateEntitlementRequest {
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -1055,18 +1231,24 @@ impl crate::model::Customer {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `org_display_name`.
+    ///
+    /// Name of the customer's organization.
     pub fn set_org_display_name(mut self, v: impl Into<String>) -> Self {
         self.org_display_name = v.into();
         self
     }
 
     /// Sets `org_postal_address`.
+    ///
+    /// Postal address of the customer's organization; its region code is required.
     pub fn set_org_postal_address(mut self, v: impl Into<crate::r#type::PostalAddress>) -> Self {
         self.org_postal_address = Some(v.into());
         self
@@ -1082,6 +1264,8 @@ impl crate::model::Customer {
     }
 
     /// Sets `primary_contact_info`.
+    ///
+    /// The person to reach at the customer.
     pub fn set_primary_contact_info(mut self, v: impl Into<crate::model::ContactInfo>) -> Self {
         self.primary_contact_info = Some(v.into());
         self
@@ -1097,18 +1281,24 @@ impl crate::model::Customer {
     }
 
     /// Sets `alternate_email`.
+    ///
+    /// Secondary contact email for the customer.
     pub fn set_alternate_email(mut self, v: impl Into<String>) -> Self {
         self.alternate_email = v.into();
         self
     }
 
     /// Sets `domain`.
+    ///
+    /// Primary domain of the customer's Cloud Identity.
     pub fn set_domain(mut self, v: impl Into<String>) -> Self {
         self.domain = v.into();
         self
     }
 
     /// Sets `create_time`.
+    ///
+    /// When it was created.
     pub fn set_create_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.create_time = Some(v.into());
         self
@@ -1121,6 +1311,8 @@ impl crate::model::Customer {
     }
 
     /// Sets `update_time`.
+    ///
+    /// When it was last changed.
     pub fn set_update_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.update_time = Some(v.into());
         self
@@ -1133,18 +1325,24 @@ impl crate::model::Customer {
     }
 
     /// Sets `cloud_identity_id`.
+    ///
+    /// Id of the customer's Cloud Identity; empty until one has been provisioned.
     pub fn set_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self.cloud_identity_id = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language code for the customer, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
     }
 
     /// Sets `cloud_identity_info`.
+    ///
+    /// Cloud Identity details of the customer, set by the server.
     pub fn set_cloud_identity_info(
         mut self,
         v: impl Into<crate::model::CloudIdentityInfo>,
@@ -1163,18 +1361,24 @@ impl crate::model::Customer {
     }
 
     /// Sets `channel_partner_id`.
+    ///
+    /// Public id of the channel partner this customer belongs to, if any.
     pub fn set_channel_partner_id(mut self, v: impl Into<String>) -> Self {
         self.channel_partner_id = v.into();
         self
     }
 
     /// Sets `correlation_id`.
+    ///
+    /// Caller-chosen id for matching this customer with records in other systems.
     pub fn set_correlation_id(mut self, v: impl Into<String>) -> Self {
         self.correlation_id = v.into();
         self
     }
 
     /// Sets `customer_attestation_state`.
+    ///
+    /// Whether the customer has stated if it is exempt from tax collection.
     pub fn set_customer_attestation_state(
         mut self,
         v: crate::model::customer::CustomerAttestationState,
@@ -1224,12 +1428,16 @@ impl crate::model::CustomerConstraints {
     }
 
     /// Sets `allowed_regions`, replacing its elements.
+    ///
+    /// Two-letter CLDR region codes of customers that may buy the offer.
     pub fn set_allowed_regions(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.allowed_regions = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `allowed_customer_types`, replacing its elements.
+    ///
+    /// Cloud Identity types of customers that may buy the offer.
     pub fn set_allowed_customer_types(
         mut self,
         v: impl IntoIterator<Item = crate::model::cloud_identity_info::CustomerType>,
@@ -1239,6 +1447,8 @@ impl crate::model::CustomerConstraints {
     }
 
     /// Sets `promotional_order_types`, replacing its elements.
+    ///
+    /// Kinds of orders the offer may be used for, when it is promotional.
     pub fn set_promotional_order_types(
         mut self,
         v: impl IntoIterator<Item = crate::model::PromotionalOrderType>,
@@ -1255,12 +1465,16 @@ impl crate::model::CustomerEvent {
     }
 
     /// Sets `customer`.
+    ///
+    /// Resource name of the customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self.customer = v.into();
         self
     }
 
     /// Sets `event_type`.
+    ///
+    /// What happened to the customer.
     pub fn set_event_type(mut self, v: crate::model::customer_event::Type) -> Self {
         self.event_type = i32::from(v);
         self
@@ -1293,12 +1507,16 @@ impl crate::model::CustomerRepricingConfig {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, under accounts/ACCOUNT_ID/customers/CUSTOMER_ID, ending in a config id.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `repricing_config`.
+    ///
+    /// The repricing rules.
     pub fn set_repricing_config(mut self, v: impl Into<crate::model::RepricingConfig>) -> Self {
         self.repricing_config = Some(v.into());
         self
@@ -1314,6 +1532,8 @@ impl crate::model::CustomerRepricingConfig {
     }
 
     /// Sets `update_time`.
+    ///
+    /// When the config was last changed.
     pub fn set_update_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.update_time = Some(v.into());
         self
@@ -1333,6 +1553,8 @@ impl crate::model::DateRange {
     }
 
     /// Sets `usage_start_date_time`.
+    ///
+    /// Start of the usage covered.
     pub fn set_usage_start_date_time(mut self, v: impl Into<crate::r#type::DateTime>) -> Self {
         self.usage_start_date_time = Some(v.into());
         self
@@ -1348,6 +1570,8 @@ impl crate::model::DateRange {
     }
 
     /// Sets `usage_end_date_time`.
+    ///
+    /// End of the usage covered.
     pub fn set_usage_end_date_time(mut self, v: impl Into<crate::r#type::DateTime>) -> Self {
         self.usage_end_date_time = Some(v.into());
         self
@@ -1363,6 +1587,8 @@ impl crate::model::DateRange {
     }
 
     /// Sets `invoice_start_date`.
+    ///
+    /// First invoice date covered.
     pub fn set_invoice_start_date(mut self, v: impl Into<crate::r#type::Date>) -> Self {
         self.invoice_start_date = Some(v.into());
         self
@@ -1378,6 +1604,8 @@ impl crate::model::DateRange {
     }
 
     /// Sets `invoice_end_date`.
+    ///
+    /// Last invoice date covered.
     pub fn set_invoice_end_date(mut self, v: impl Into<crate::r#type::Date>) -> Self {
         self.invoice_end_date = Some(v.into());
         self
@@ -1400,6 +1628,8 @@ impl crate::model::DeleteChannelPartnerRepricingConfigRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the config under its channel partner link.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -1413,6 +1643,8 @@ impl crate::model::DeleteCustomerRepricingConfigRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the config under its customer.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -1426,6 +1658,8 @@ impl crate::model::DeleteCustomerRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -1439,6 +1673,8 @@ impl crate::model::DiscountComponent {
     }
 
     /// Sets `discount_type`.
+    ///
+    /// How the discount is applied.
     pub fn set_discount_type(mut self, v: crate::model::DiscountType) -> Self {
         self.discount_type = i32::from(v);
         self
@@ -1454,6 +1690,8 @@ impl crate::model::DiscountComponent {
     }
 
     /// Sets `discount_percentage`, the member of the `discount_value` oneof that is kept.
+    ///
+    /// Discount given as a percentage.
     pub fn set_discount_percentage(mut self, v: f64) -> Self {
         self.discount_value =
             Some(crate::model::discount_component::DiscountValue::DiscountPercentage(v));
@@ -1461,6 +1699,8 @@ impl crate::model::DiscountComponent {
     }
 
     /// Sets `discount_absolute`, the member of the `discount_value` oneof that is kept.
+    ///
+    /// Discount as a fixed amount of money.
     pub fn set_discount_absolute(mut self, v: impl Into<crate::r#type::Money>) -> Self {
         self.discount_value =
             Some(crate::model::discount_component::DiscountValue::DiscountAbsolute(v.into()));
@@ -1494,18 +1734,24 @@ impl crate::model::EduData {
     }
 
     /// Sets `institute_type`.
+    ///
+    /// Kind of institution: a K-12 school or a university.
     pub fn set_institute_type(mut self, v: crate::model::edu_data::InstituteType) -> Self {
         self.institute_type = i32::from(v);
         self
     }
 
     /// Sets `institute_size`.
+    ///
+    /// Size of the institution, by number of students.
     pub fn set_institute_size(mut self, v: crate::model::edu_data::InstituteSize) -> Self {
         self.institute_size = i32::from(v);
         self
     }
 
     /// Sets `website`.
+    ///
+    /// Web address of the institute.
     pub fn set_website(mut self, v: impl Into<String>) -> Self {
         self.website = v.into();
         self
@@ -1549,12 +1795,16 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `create_time`.
+    ///
+    /// When it was created.
     pub fn set_create_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.create_time = Some(v.into());
         self
@@ -1567,6 +1817,8 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `update_time`.
+    ///
+    /// When it was last changed.
     pub fn set_update_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.update_time = Some(v.into());
         self
@@ -1579,12 +1831,16 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `offer`.
+    ///
+    /// Resource name of the offer that was bought, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     pub fn set_offer(mut self, v: impl Into<String>) -> Self {
         self.offer = v.into();
         self
     }
 
     /// Sets `commitment_settings`.
+    ///
+    /// The commitment of the entitlement, for offers on a commitment plan.
     pub fn set_commitment_settings(
         mut self,
         v: impl Into<crate::model::CommitmentSettings>,
@@ -1603,6 +1859,8 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `provisioning_state`.
+    ///
+    /// Current provisioning state, set by the server.
     pub fn set_provisioning_state(
         mut self,
         v: crate::model::entitlement::ProvisioningState,
@@ -1612,6 +1870,8 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `provisioned_service`.
+    ///
+    /// The service that was provisioned for this entitlement.
     pub fn set_provisioned_service(
         mut self,
         v: impl Into<crate::model::ProvisionedService>,
@@ -1630,6 +1890,8 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `suspension_reasons`, replacing its elements.
+    ///
+    /// All reasons the entitlement is suspended; empty when it is not suspended.
     pub fn set_suspension_reasons(
         mut self,
         v: impl IntoIterator<Item = crate::model::entitlement::SuspensionReason>,
@@ -1639,12 +1901,16 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `purchase_order_id`.
+    ///
+    /// Optional purchase order number chosen by the reseller for its own records.
     pub fn set_purchase_order_id(mut self, v: impl Into<String>) -> Self {
         self.purchase_order_id = v.into();
         self
     }
 
     /// Sets `trial_settings`.
+    ///
+    /// Trial details, set by the server.
     pub fn set_trial_settings(mut self, v: impl Into<crate::model::TrialSettings>) -> Self {
         self.trial_settings = Some(v.into());
         self
@@ -1660,6 +1926,8 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `association_info`.
+    ///
+    /// Set for an add-on to point at its base entitlement.
     pub fn set_association_info(mut self, v: impl Into<crate::model::AssociationInfo>) -> Self {
         self.association_info = Some(v.into());
         self
@@ -1675,6 +1943,8 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `parameters`, replacing its elements.
+    ///
+    /// Settings such as seat count, matching the parameter definitions of the offer.
     pub fn set_parameters(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Parameter>>,
@@ -1684,12 +1954,16 @@ impl crate::model::Entitlement {
     }
 
     /// Sets `billing_account`.
+    ///
+    /// Resource name of the billing account to charge.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self.billing_account = v.into();
         self
     }
 
     /// Sets `price_reference_id`.
+    ///
+    /// Optional reference to one specific price of the offer.
     pub fn set_price_reference_id(mut self, v: impl Into<String>) -> Self {
         self.price_reference_id = v.into();
         self
@@ -1743,18 +2017,24 @@ impl crate::model::EntitlementChange {
     }
 
     /// Sets `entitlement`.
+    ///
+    /// Resource name of the entitlement that changed.
     pub fn set_entitlement(mut self, v: impl Into<String>) -> Self {
         self.entitlement = v.into();
         self
     }
 
     /// Sets `offer`.
+    ///
+    /// Resource name of the offer the entitlement used at the time of the change.
     pub fn set_offer(mut self, v: impl Into<String>) -> Self {
         self.offer = v.into();
         self
     }
 
     /// Sets `provisioned_service`.
+    ///
+    /// The provisioned service of the entitlement.
     pub fn set_provisioned_service(
         mut self,
         v: impl Into<crate::model::ProvisionedService>,
@@ -1773,12 +2053,16 @@ impl crate::model::EntitlementChange {
     }
 
     /// Sets `change_type`.
+    ///
+    /// What kind of change this was.
     pub fn set_change_type(mut self, v: crate::model::entitlement_change::ChangeType) -> Self {
         self.change_type = i32::from(v);
         self
     }
 
     /// Sets `create_time`.
+    ///
+    /// When the change happened.
     pub fn set_create_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.create_time = Some(v.into());
         self
@@ -1791,12 +2075,16 @@ impl crate::model::EntitlementChange {
     }
 
     /// Sets `operator_type`.
+    ///
+    /// Who made the change: a customer service representative, a reseller or a system.
     pub fn set_operator_type(mut self, v: crate::model::entitlement_change::OperatorType) -> Self {
         self.operator_type = i32::from(v);
         self
     }
 
     /// Sets `parameters`, replacing its elements.
+    ///
+    /// Parameters of the entitlement after the change.
     pub fn set_parameters(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Parameter>>,
@@ -1815,6 +2103,8 @@ impl crate::model::EntitlementChange {
     }
 
     /// Sets `suspension_reason`, the member of the `change_reason` oneof that is kept.
+    ///
+    /// Why the entitlement was suspended.
     pub fn set_suspension_reason(mut self, v: crate::model::entitlement::SuspensionReason) -> Self {
         self.change_reason =
             Some(crate::model::entitlement_change::ChangeReason::SuspensionReason(i32::from(v)));
@@ -1822,6 +2112,8 @@ impl crate::model::EntitlementChange {
     }
 
     /// Sets `cancellation_reason`, the member of the `change_reason` oneof that is kept.
+    ///
+    /// Why the entitlement was cancelled.
     pub fn set_cancellation_reason(
         mut self,
         v: crate::model::entitlement_change::CancellationReason,
@@ -1832,6 +2124,8 @@ impl crate::model::EntitlementChange {
     }
 
     /// Sets `activation_reason`, the member of the `change_reason` oneof that is kept.
+    ///
+    /// Why the entitlement was activated.
     pub fn set_activation_reason(
         mut self,
         v: crate::model::entitlement_change::ActivationReason,
@@ -1842,12 +2136,16 @@ impl crate::model::EntitlementChange {
     }
 
     /// Sets `operator`.
+    ///
+    /// Identifier of the person or system that made the change.
     pub fn set_operator(mut self, v: impl Into<String>) -> Self {
         self.operator = v.into();
         self
     }
 
     /// Sets `other_change_reason`, the member of the `change_reason` oneof that is kept.
+    ///
+    /// Free-form reason when none of the others fit.
     pub fn set_other_change_reason(mut self, v: impl Into<String>) -> Self {
         self.change_reason =
             Some(crate::model::entitlement_change::ChangeReason::OtherChangeReason(v.into()));
@@ -1898,12 +2196,16 @@ impl crate::model::EntitlementEvent {
     }
 
     /// Sets `entitlement`.
+    ///
+    /// Resource name of the entitlement that changed.
     pub fn set_entitlement(mut self, v: impl Into<String>) -> Self {
         self.entitlement = v.into();
         self
     }
 
     /// Sets `event_type`.
+    ///
+    /// What happened to the entitlement.
     pub fn set_event_type(mut self, v: crate::model::entitlement_event::Type) -> Self {
         self.event_type = i32::from(v);
         self
@@ -1936,24 +2238,32 @@ impl crate::model::FetchReportResultsRequest {
     }
 
     /// Sets `report_job`.
+    ///
+    /// Report job to read, in the form accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID.
     pub fn set_report_job(mut self, v: impl Into<String>) -> Self {
         self.report_job = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `partition_keys`, replacing its elements.
+    ///
+    /// Only return rows with these partition keys; empty returns all rows.
     pub fn set_partition_keys(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.partition_keys = v.into_iter().map(|v| v.into()).collect();
         self
@@ -1967,6 +2277,8 @@ impl crate::model::FetchReportResultsResponse {
     }
 
     /// Sets `report_metadata`.
+    ///
+    /// Details about the report and the data it covers.
     pub fn set_report_metadata(
         mut self,
         v: impl Into<crate::model::ReportResultsMetadata>,
@@ -1985,12 +2297,16 @@ impl crate::model::FetchReportResultsResponse {
     }
 
     /// Sets `rows`, replacing its elements.
+    ///
+    /// The rows of this page of results.
     pub fn set_rows(mut self, v: impl IntoIterator<Item = impl Into<crate::model::Row>>) -> Self {
         self.rows = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2004,12 +2320,16 @@ impl crate::model::GetChannelPartnerLinkRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `view`.
+    ///
+    /// How much detail to return.
     pub fn set_view(mut self, v: crate::model::ChannelPartnerLinkView) -> Self {
         self.view = i32::from(v);
         self
@@ -2042,6 +2362,8 @@ impl crate::model::GetChannelPartnerRepricingConfigRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the config under its channel partner link.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -2055,6 +2377,8 @@ impl crate::model::GetCustomerRepricingConfigRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the config under its customer.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -2068,6 +2392,8 @@ impl crate::model::GetCustomerRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -2081,6 +2407,8 @@ impl crate::model::GetEntitlementRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement, under its customer.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -2094,6 +2422,8 @@ impl crate::model::ImportCustomerRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Account to import the customer into, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
@@ -2109,6 +2439,8 @@ impl crate::model::ImportCustomerRequest {
     }
 
     /// Sets `domain`, the member of the `customer_identity` oneof that is kept.
+    ///
+    /// Primary domain of the Cloud Identity.
     pub fn set_domain(mut self, v: impl Into<String>) -> Self {
         self.customer_identity =
             Some(crate::model::import_customer_request::CustomerIdentity::Domain(v.into()));
@@ -2116,6 +2448,8 @@ impl crate::model::ImportCustomerRequest {
     }
 
     /// Sets `cloud_identity_id`, the member of the `customer_identity` oneof that is kept.
+    ///
+    /// Id of the Cloud Identity.
     pub fn set_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self.customer_identity = Some(
             crate::model::import_customer_request::CustomerIdentity::CloudIdentityId(v.into()),
@@ -2124,30 +2458,40 @@ impl crate::model::ImportCustomerRequest {
     }
 
     /// Sets `auth_token`.
+    ///
+    /// Token from the customer that proves the reseller may import it.
     pub fn set_auth_token(mut self, v: impl Into<String>) -> Self {
         self.auth_token = v.into();
         self
     }
 
     /// Sets `overwrite_if_exists`.
+    ///
+    /// Whether to overwrite the data of a customer that was imported before.
     pub fn set_overwrite_if_exists(mut self, v: bool) -> Self {
         self.overwrite_if_exists = v;
         self
     }
 
     /// Sets `channel_partner_id`.
+    ///
+    /// Public id of the channel partner to import the customer for, if any.
     pub fn set_channel_partner_id(mut self, v: impl Into<String>) -> Self {
         self.channel_partner_id = v.into();
         self
     }
 
     /// Sets `customer`.
+    ///
+    /// Resource name of an existing customer to update, if any.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self.customer = v.into();
         self
     }
 
     /// Sets `primary_admin_email`, the member of the `customer_identity` oneof that is kept.
+    ///
+    /// Email of the primary admin of the Cloud Identity.
     pub fn set_primary_admin_email(mut self, v: impl Into<String>) -> Self {
         self.customer_identity = Some(
             crate::model::import_customer_request::CustomerIdentity::PrimaryAdminEmail(v.into()),
@@ -2163,24 +2507,32 @@ impl crate::model::ListChannelPartnerLinksRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Distributor account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `view`.
+    ///
+    /// How much detail to return for each link.
     pub fn set_view(mut self, v: crate::model::ChannelPartnerLinkView) -> Self {
         self.view = i32::from(v);
         self
@@ -2215,6 +2567,8 @@ impl crate::model::ListChannelPartnerLinksResponse {
     }
 
     /// Sets `channel_partner_links`, replacing its elements.
+    ///
+    /// The channel partner links of this page.
     pub fn set_channel_partner_links(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::ChannelPartnerLink>>,
@@ -2224,6 +2578,8 @@ impl crate::model::ListChannelPartnerLinksResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2237,24 +2593,32 @@ impl crate::model::ListChannelPartnerRepricingConfigsRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Channel partner link whose configs are listed.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `filter`.
+    ///
+    /// Optional filter expression that limits the configs returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self.filter = v.into();
         self
@@ -2268,6 +2632,8 @@ impl crate::model::ListChannelPartnerRepricingConfigsResponse {
     }
 
     /// Sets `channel_partner_repricing_configs`, replacing its elements.
+    ///
+    /// The channel partner repricing configs of this page.
     pub fn set_channel_partner_repricing_configs(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::ChannelPartnerRepricingConfig>>,
@@ -2277,6 +2643,8 @@ impl crate::model::ListChannelPartnerRepricingConfigsResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2290,24 +2658,32 @@ impl crate::model::ListCustomerRepricingConfigsRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Customer whose configs are listed.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `filter`.
+    ///
+    /// Optional filter expression that limits the configs returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self.filter = v.into();
         self
@@ -2321,6 +2697,8 @@ impl crate::model::ListCustomerRepricingConfigsResponse {
     }
 
     /// Sets `customer_repricing_configs`, replacing its elements.
+    ///
+    /// The customer repricing configs of this page.
     pub fn set_customer_repricing_configs(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::CustomerRepricingConfig>>,
@@ -2330,6 +2708,8 @@ impl crate::model::ListCustomerRepricingConfigsResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2343,24 +2723,32 @@ impl crate::model::ListCustomersRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `filter`.
+    ///
+    /// Optional filter expression that limits the customers returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self.filter = v.into();
         self
@@ -2374,6 +2762,8 @@ impl crate::model::ListCustomersResponse {
     }
 
     /// Sets `customers`, replacing its elements.
+    ///
+    /// The customers of this page.
     pub fn set_customers(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Customer>>,
@@ -2383,6 +2773,8 @@ impl crate::model::ListCustomersResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2396,24 +2788,32 @@ impl crate::model::ListEntitlementChangesRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Resource name of the entitlement whose changes are listed.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `filter`.
+    ///
+    /// Optional filter expression that limits the changes returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self.filter = v.into();
         self
@@ -2427,6 +2827,8 @@ impl crate::model::ListEntitlementChangesResponse {
     }
 
     /// Sets `entitlement_changes`, replacing its elements.
+    ///
+    /// The entitlement changes of this page.
     pub fn set_entitlement_changes(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::EntitlementChange>>,
@@ -2436,6 +2838,8 @@ impl crate::model::ListEntitlementChangesResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2449,18 +2853,24 @@ impl crate::model::ListEntitlementsRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
@@ -2474,6 +2884,8 @@ impl crate::model::ListEntitlementsResponse {
     }
 
     /// Sets `entitlements`, replacing its elements.
+    ///
+    /// The entitlements of this page.
     pub fn set_entitlements(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Entitlement>>,
@@ -2483,6 +2895,8 @@ impl crate::model::ListEntitlementsResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2496,36 +2910,48 @@ impl crate::model::ListOffersRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `filter`.
+    ///
+    /// Optional filter expression that limits the offers returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self.filter = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
     }
 
     /// Sets `show_future_offers`.
+    ///
+    /// Whether to include offers that start in the future.
     pub fn set_show_future_offers(mut self, v: bool) -> Self {
         self.show_future_offers = v;
         self
@@ -2539,6 +2965,8 @@ impl crate::model::ListOffersResponse {
     }
 
     /// Sets `offers`, replacing its elements.
+    ///
+    /// The offers of this page.
     pub fn set_offers(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Offer>>,
@@ -2548,6 +2976,8 @@ impl crate::model::ListOffersResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2561,24 +2991,32 @@ impl crate::model::ListProductsRequest {
     }
 
     /// Sets `account`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self.account = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
@@ -2592,6 +3030,8 @@ impl crate::model::ListProductsResponse {
     }
 
     /// Sets `products`, replacing its elements.
+    ///
+    /// The products of this page.
     pub fn set_products(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Product>>,
@@ -2601,6 +3041,8 @@ impl crate::model::ListProductsResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2614,6 +3056,8 @@ impl crate::model::ListPurchasableOffersRequest {
     }
 
     /// Sets `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self.customer = v.into();
         self
@@ -2629,6 +3073,8 @@ impl crate::model::ListPurchasableOffersRequest {
     }
 
     /// Sets `create_entitlement_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the offers for buying a new entitlement.
     pub fn set_create_entitlement_purchase(
         mut self,
         v: impl Into<crate::model::list_purchasable_offers_request::CreateEntitlementPurchase>,
@@ -2638,6 +3084,8 @@ impl crate::model::ListPurchasableOffersRequest {
     }
 
     /// Sets `change_offer_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the offers an existing entitlement can move to.
     pub fn set_change_offer_purchase(
         mut self,
         v: impl Into<crate::model::list_purchasable_offers_request::ChangeOfferPurchase>,
@@ -2651,18 +3099,24 @@ impl crate::model::ListPurchasableOffersRequest {
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
@@ -2676,18 +3130,24 @@ impl crate::model::list_purchasable_offers_request::ChangeOfferPurchase {
     }
 
     /// Sets `entitlement`.
+    ///
+    /// Resource name of the entitlement that would change.
     pub fn set_entitlement(mut self, v: impl Into<String>) -> Self {
         self.entitlement = v.into();
         self
     }
 
     /// Sets `new_sku`.
+    ///
+    /// Resource name of a different SKU to move to, if the SKU should change too.
     pub fn set_new_sku(mut self, v: impl Into<String>) -> Self {
         self.new_sku = v.into();
         self
     }
 
     /// Sets `billing_account`.
+    ///
+    /// Resource name of the billing account the new offer would use.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self.billing_account = v.into();
         self
@@ -2701,12 +3161,16 @@ impl crate::model::list_purchasable_offers_request::CreateEntitlementPurchase {
     }
 
     /// Sets `sku`.
+    ///
+    /// Resource name of the SKU, in the form products/PRODUCT_ID/skus/SKU_ID.
     pub fn set_sku(mut self, v: impl Into<String>) -> Self {
         self.sku = v.into();
         self
     }
 
     /// Sets `billing_account`.
+    ///
+    /// Resource name of the billing account the purchase would use.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self.billing_account = v.into();
         self
@@ -2720,6 +3184,8 @@ impl crate::model::ListPurchasableOffersResponse {
     }
 
     /// Sets `purchasable_offers`, replacing its elements.
+    ///
+    /// The purchasable offers of this page.
     pub fn set_purchasable_offers(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::PurchasableOffer>>,
@@ -2729,6 +3195,8 @@ impl crate::model::ListPurchasableOffersResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2742,6 +3210,8 @@ impl crate::model::ListPurchasableSkusRequest {
     }
 
     /// Sets `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self.customer = v.into();
         self
@@ -2757,6 +3227,8 @@ impl crate::model::ListPurchasableSkusRequest {
     }
 
     /// Sets `create_entitlement_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the SKUs for buying a new entitlement.
     pub fn set_create_entitlement_purchase(
         mut self,
         v: impl Into<crate::model::list_purchasable_skus_request::CreateEntitlementPurchase>,
@@ -2770,6 +3242,8 @@ impl crate::model::ListPurchasableSkusRequest {
     }
 
     /// Sets `change_offer_purchase`, the member of the `purchase_option` oneof that is kept.
+    ///
+    /// List the SKUs an existing entitlement can move to.
     pub fn set_change_offer_purchase(
         mut self,
         v: impl Into<crate::model::list_purchasable_skus_request::ChangeOfferPurchase>,
@@ -2783,18 +3257,24 @@ impl crate::model::ListPurchasableSkusRequest {
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
@@ -2808,12 +3288,16 @@ impl crate::model::list_purchasable_skus_request::ChangeOfferPurchase {
     }
 
     /// Sets `entitlement`.
+    ///
+    /// Resource name of the entitlement that would change.
     pub fn set_entitlement(mut self, v: impl Into<String>) -> Self {
         self.entitlement = v.into();
         self
     }
 
     /// Sets `change_type`.
+    ///
+    /// Whether the change is an upgrade, a downgrade or either.
     pub fn set_change_type(
         mut self,
         v: crate::model::list_purchasable_skus_request::change_offer_purchase::ChangeType,
@@ -2855,6 +3339,8 @@ impl crate::model::list_purchasable_skus_request::CreateEntitlementPurchase {
     }
 
     /// Sets `product`.
+    ///
+    /// Resource name of the product, in the form products/PRODUCT_ID.
     pub fn set_product(mut self, v: impl Into<String>) -> Self {
         self.product = v.into();
         self
@@ -2868,6 +3354,8 @@ impl crate::model::ListPurchasableSkusResponse {
     }
 
     /// Sets `purchasable_skus`, replacing its elements.
+    ///
+    /// The purchasable skus of this page.
     pub fn set_purchasable_skus(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::PurchasableSku>>,
@@ -2877,6 +3365,8 @@ impl crate::model::ListPurchasableSkusResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2890,24 +3380,32 @@ impl crate::model::ListReportsRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for report names and descriptions, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
@@ -2921,6 +3419,8 @@ impl crate::model::ListReportsResponse {
     }
 
     /// Sets `reports`, replacing its elements.
+    ///
+    /// The reports of this page.
     pub fn set_reports(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Report>>,
@@ -2930,6 +3430,8 @@ impl crate::model::ListReportsResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2943,18 +3445,24 @@ impl crate::model::ListSkuGroupBillableSkusRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// SKU group, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
@@ -2968,6 +3476,8 @@ impl crate::model::ListSkuGroupBillableSkusResponse {
     }
 
     /// Sets `billable_skus`, replacing its elements.
+    ///
+    /// The billable skus of this page.
     pub fn set_billable_skus(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::BillableSku>>,
@@ -2977,6 +3487,8 @@ impl crate::model::ListSkuGroupBillableSkusResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -2990,18 +3502,24 @@ impl crate::model::ListSkuGroupsRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
@@ -3015,6 +3533,8 @@ impl crate::model::ListSkuGroupsResponse {
     }
 
     /// Sets `sku_groups`, replacing its elements.
+    ///
+    /// The sku groups of this page.
     pub fn set_sku_groups(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::SkuGroup>>,
@@ -3024,6 +3544,8 @@ impl crate::model::ListSkuGroupsResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -3037,30 +3559,40 @@ impl crate::model::ListSkusRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Product, in the form products/PRODUCT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `account`.
+    ///
+    /// Reseller account making the request, in the form accounts/ACCOUNT_ID.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self.account = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
@@ -3074,12 +3606,16 @@ impl crate::model::ListSkusResponse {
     }
 
     /// Sets `skus`, replacing its elements.
+    ///
+    /// The skus of this page.
     pub fn set_skus(mut self, v: impl IntoIterator<Item = impl Into<crate::model::Sku>>) -> Self {
         self.skus = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -3093,24 +3629,32 @@ impl crate::model::ListSubscribersRequest {
     }
 
     /// Sets `account`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self.account = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `integrator`.
+    ///
+    /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
     pub fn set_integrator(mut self, v: impl Into<String>) -> Self {
         self.integrator = Some(v.into());
         self
@@ -3130,18 +3674,24 @@ impl crate::model::ListSubscribersResponse {
     }
 
     /// Sets `topic`.
+    ///
+    /// Name of the topic that events are published to.
     pub fn set_topic(mut self, v: impl Into<String>) -> Self {
         self.topic = v.into();
         self
     }
 
     /// Sets `service_accounts`, replacing its elements.
+    ///
+    /// Service accounts that may read from the topic.
     pub fn set_service_accounts(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.service_accounts = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -3155,18 +3705,24 @@ impl crate::model::ListTransferableOffersRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
@@ -3184,30 +3740,40 @@ impl crate::model::ListTransferableOffersRequest {
     }
 
     /// Sets `cloud_identity_id`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Cloud Identity id of the customer.
     pub fn set_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self.transferred_customer_identity = Some(crate::model::list_transferable_offers_request::TransferredCustomerIdentity::CloudIdentityId(v.into()));
         self
     }
 
     /// Sets `customer_name`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Resource name of the customer.
     pub fn set_customer_name(mut self, v: impl Into<String>) -> Self {
         self.transferred_customer_identity = Some(crate::model::list_transferable_offers_request::TransferredCustomerIdentity::CustomerName(v.into()));
         self
     }
 
     /// Sets `sku`.
+    ///
+    /// Resource name of the SKU being moved, in the form products/PRODUCT_ID/skus/SKU_ID.
     pub fn set_sku(mut self, v: impl Into<String>) -> Self {
         self.sku = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
     }
 
     /// Sets `billing_account`.
+    ///
+    /// Resource name of the billing account the offers would use.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self.billing_account = v.into();
         self
@@ -3221,6 +3787,8 @@ impl crate::model::ListTransferableOffersResponse {
     }
 
     /// Sets `transferable_offers`, replacing its elements.
+    ///
+    /// The transferable offers of this page.
     pub fn set_transferable_offers(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::TransferableOffer>>,
@@ -3230,6 +3798,8 @@ impl crate::model::ListTransferableOffersResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -3243,18 +3813,24 @@ impl crate::model::ListTransferableSkusRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Reseller account, in the form accounts/ACCOUNT_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token of the page to return, from the previous response; empty for the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
@@ -3270,24 +3846,32 @@ impl crate::model::ListTransferableSkusRequest {
     }
 
     /// Sets `cloud_identity_id`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Cloud Identity id of the customer.
     pub fn set_cloud_identity_id(mut self, v: impl Into<String>) -> Self {
         self.transferred_customer_identity = Some(crate::model::list_transferable_skus_request::TransferredCustomerIdentity::CloudIdentityId(v.into()));
         self
     }
 
     /// Sets `auth_token`.
+    ///
+    /// Token from the customer that lets the reseller see its SKUs.
     pub fn set_auth_token(mut self, v: impl Into<String>) -> Self {
         self.auth_token = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for marketing text in the reply, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
     }
 
     /// Sets `customer_name`, the member of the `transferred_customer_identity` oneof that is kept.
+    ///
+    /// Resource name of the customer.
     pub fn set_customer_name(mut self, v: impl Into<String>) -> Self {
         self.transferred_customer_identity = Some(
             crate::model::list_transferable_skus_request::TransferredCustomerIdentity::CustomerName(
@@ -3305,6 +3889,8 @@ impl crate::model::ListTransferableSkusResponse {
     }
 
     /// Sets `transferable_skus`, replacing its elements.
+    ///
+    /// The transferable skus of this page.
     pub fn set_transferable_skus(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::TransferableSku>>,
@@ -3314,6 +3900,8 @@ impl crate::model::ListTransferableSkusResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token of the next page; empty on the last page.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
@@ -3327,6 +3915,8 @@ impl crate::model::LookupOfferRequest {
     }
 
     /// Sets `entitlement`.
+    ///
+    /// Resource name of the entitlement.
     pub fn set_entitlement(mut self, v: impl Into<String>) -> Self {
         self.entitlement = v.into();
         self
@@ -3340,18 +3930,24 @@ impl crate::model::MarketingInfo {
     }
 
     /// Sets `display_name`.
+    ///
+    /// Human-readable name.
     pub fn set_display_name(mut self, v: impl Into<String>) -> Self {
         self.display_name = v.into();
         self
     }
 
     /// Sets `description`.
+    ///
+    /// Description shown to people.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
     }
 
     /// Sets `default_logo`.
+    ///
+    /// Logo shown by default.
     pub fn set_default_logo(mut self, v: impl Into<crate::model::Media>) -> Self {
         self.default_logo = Some(v.into());
         self
@@ -3371,18 +3967,24 @@ impl crate::model::Media {
     }
 
     /// Sets `title`.
+    ///
+    /// Title of the media.
     pub fn set_title(mut self, v: impl Into<String>) -> Self {
         self.title = v.into();
         self
     }
 
     /// Sets `content`.
+    ///
+    /// Location or data of the media.
     pub fn set_content(mut self, v: impl Into<String>) -> Self {
         self.content = v.into();
         self
     }
 
     /// Sets `type`.
+    ///
+    /// Kind of media, such as an image.
     pub fn set_type(mut self, v: crate::model::MediaType) -> Self {
         self.r#type = i32::from(v);
         self
@@ -3416,12 +4018,16 @@ impl crate::model::Offer {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `marketing_info`.
+    ///
+    /// How the offer is presented: name, description and media.
     pub fn set_marketing_info(mut self, v: impl Into<crate::model::MarketingInfo>) -> Self {
         self.marketing_info = Some(v.into());
         self
@@ -3437,6 +4043,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `sku`.
+    ///
+    /// The SKU that the offer sells.
     pub fn set_sku(mut self, v: impl Into<crate::model::Sku>) -> Self {
         self.sku = Some(v.into());
         self
@@ -3449,6 +4057,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `plan`.
+    ///
+    /// How the customer pays for the offer.
     pub fn set_plan(mut self, v: impl Into<crate::model::Plan>) -> Self {
         self.plan = Some(v.into());
         self
@@ -3461,6 +4071,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `constraints`.
+    ///
+    /// Rules on who may buy the offer.
     pub fn set_constraints(mut self, v: impl Into<crate::model::Constraints>) -> Self {
         self.constraints = Some(v.into());
         self
@@ -3476,6 +4088,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `price_by_resources`, replacing its elements.
+    ///
+    /// Prices of the offer, one entry per resource type.
     pub fn set_price_by_resources(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::PriceByResource>>,
@@ -3485,6 +4099,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `start_time`.
+    ///
+    /// When the offer becomes available.
     pub fn set_start_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.start_time = Some(v.into());
         self
@@ -3497,6 +4113,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `end_time`.
+    ///
+    /// When the offer stops being available.
     pub fn set_end_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.end_time = Some(v.into());
         self
@@ -3509,6 +4127,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `parameter_definitions`, replacing its elements.
+    ///
+    /// Parameters a buyer must or may set when buying the offer.
     pub fn set_parameter_definitions(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::ParameterDefinition>>,
@@ -3518,6 +4138,8 @@ impl crate::model::Offer {
     }
 
     /// Sets `deal_code`.
+    ///
+    /// Deal code that this offer is tied to, if any.
     pub fn set_deal_code(mut self, v: impl Into<String>) -> Self {
         self.deal_code = v.into();
         self
@@ -3531,6 +4153,8 @@ impl crate::model::OperationMetadata {
     }
 
     /// Sets `operation_type`.
+    ///
+    /// Which kind of change the operation makes.
     pub fn set_operation_type(
         mut self,
         v: crate::model::operation_metadata::OperationType,
@@ -3565,12 +4189,16 @@ impl crate::model::Parameter {
     }
 
     /// Sets `name`.
+    ///
+    /// Parameter name, matching a name in the offer's parameter definitions.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `value`.
+    ///
+    /// Value of the parameter, of the type its definition gives.
     pub fn set_value(mut self, v: impl Into<crate::model::Value>) -> Self {
         self.value = Some(v.into());
         self
@@ -3583,6 +4211,8 @@ impl crate::model::Parameter {
     }
 
     /// Sets `editable`.
+    ///
+    /// Whether the value may still be changed, set by the server.
     pub fn set_editable(mut self, v: bool) -> Self {
         self.editable = v;
         self
@@ -3596,12 +4226,16 @@ impl crate::model::ParameterDefinition {
     }
 
     /// Sets `name`.
+    ///
+    /// Name of the parameter, as used in entitlement parameters.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `parameter_type`.
+    ///
+    /// Type of the parameter's value.
     pub fn set_parameter_type(
         mut self,
         v: crate::model::parameter_definition::ParameterType,
@@ -3611,6 +4245,8 @@ impl crate::model::ParameterDefinition {
     }
 
     /// Sets `min_value`.
+    ///
+    /// Smallest allowed value, for numeric parameters.
     pub fn set_min_value(mut self, v: impl Into<crate::model::Value>) -> Self {
         self.min_value = Some(v.into());
         self
@@ -3623,6 +4259,8 @@ impl crate::model::ParameterDefinition {
     }
 
     /// Sets `max_value`.
+    ///
+    /// Largest allowed value, for numeric parameters.
     pub fn set_max_value(mut self, v: impl Into<crate::model::Value>) -> Self {
         self.max_value = Some(v.into());
         self
@@ -3635,6 +4273,8 @@ impl crate::model::ParameterDefinition {
     }
 
     /// Sets `allowed_values`, replacing its elements.
+    ///
+    /// Fixed set of values the parameter may take.
     pub fn set_allowed_values(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Value>>,
@@ -3644,6 +4284,8 @@ impl crate::model::ParameterDefinition {
     }
 
     /// Sets `optional`.
+    ///
+    /// If true, the parameter does not have to be set.
     pub fn set_optional(mut self, v: bool) -> Self {
         self.optional = v;
         self
@@ -3682,6 +4324,8 @@ impl crate::model::PercentageAdjustment {
     }
 
     /// Sets `percentage`.
+    ///
+    /// Percentage by which to raise the price, or to lower it when negative.
     pub fn set_percentage(mut self, v: impl Into<crate::r#type::Decimal>) -> Self {
         self.percentage = Some(v.into());
         self
@@ -3701,12 +4345,16 @@ impl crate::model::Period {
     }
 
     /// Sets `duration`.
+    ///
+    /// Number of units of `period_type`.
     pub fn set_duration(mut self, v: i32) -> Self {
         self.duration = v;
         self
     }
 
     /// Sets `period_type`.
+    ///
+    /// Unit of the duration: day, month or year.
     pub fn set_period_type(mut self, v: crate::model::PeriodType) -> Self {
         self.period_type = i32::from(v);
         self
@@ -3739,18 +4387,24 @@ impl crate::model::Plan {
     }
 
     /// Sets `payment_plan`.
+    ///
+    /// How the customer commits and is billed: commitment, flexible, free or trial.
     pub fn set_payment_plan(mut self, v: crate::model::PaymentPlan) -> Self {
         self.payment_plan = i32::from(v);
         self
     }
 
     /// Sets `payment_type`.
+    ///
+    /// When the customer pays: before or after the period.
     pub fn set_payment_type(mut self, v: crate::model::PaymentType) -> Self {
         self.payment_type = i32::from(v);
         self
     }
 
     /// Sets `payment_cycle`.
+    ///
+    /// How often the customer is billed.
     pub fn set_payment_cycle(mut self, v: impl Into<crate::model::Period>) -> Self {
         self.payment_cycle = Some(v.into());
         self
@@ -3766,6 +4420,8 @@ impl crate::model::Plan {
     }
 
     /// Sets `trial_period`.
+    ///
+    /// Length of the free trial, if the offer has one.
     pub fn set_trial_period(mut self, v: impl Into<crate::model::Period>) -> Self {
         self.trial_period = Some(v.into());
         self
@@ -3778,6 +4434,8 @@ impl crate::model::Plan {
     }
 
     /// Sets `billing_account`.
+    ///
+    /// Resource name of the billing account the offer is charged to.
     pub fn set_billing_account(mut self, v: impl Into<String>) -> Self {
         self.billing_account = v.into();
         self
@@ -3823,6 +4481,8 @@ impl crate::model::Price {
     }
 
     /// Sets `base_price`.
+    ///
+    /// List price before any discount.
     pub fn set_base_price(mut self, v: impl Into<crate::r#type::Money>) -> Self {
         self.base_price = Some(v.into());
         self
@@ -3835,12 +4495,16 @@ impl crate::model::Price {
     }
 
     /// Sets `discount`.
+    ///
+    /// Total discount applied to the base price.
     pub fn set_discount(mut self, v: f64) -> Self {
         self.discount = v;
         self
     }
 
     /// Sets `effective_price`.
+    ///
+    /// Price after discounts.
     pub fn set_effective_price(mut self, v: impl Into<crate::r#type::Money>) -> Self {
         self.effective_price = Some(v.into());
         self
@@ -3856,12 +4520,16 @@ impl crate::model::Price {
     }
 
     /// Sets `external_price_uri`.
+    ///
+    /// Link to a price list kept outside this API.
     pub fn set_external_price_uri(mut self, v: impl Into<String>) -> Self {
         self.external_price_uri = v.into();
         self
     }
 
     /// Sets `discount_components`, replacing its elements.
+    ///
+    /// The discounts that make up the total discount.
     pub fn set_discount_components(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::DiscountComponent>>,
@@ -3871,6 +4539,8 @@ impl crate::model::Price {
     }
 
     /// Sets `price_period`.
+    ///
+    /// Time span the price covers, such as per month.
     pub fn set_price_period(mut self, v: impl Into<crate::model::Period>) -> Self {
         self.price_period = Some(v.into());
         self
@@ -3890,12 +4560,16 @@ impl crate::model::PriceByResource {
     }
 
     /// Sets `resource_type`.
+    ///
+    /// Unit the price is charged per.
     pub fn set_resource_type(mut self, v: crate::model::ResourceType) -> Self {
         self.resource_type = i32::from(v);
         self
     }
 
     /// Sets `price`.
+    ///
+    /// Price that applies when there are no phases.
     pub fn set_price(mut self, v: impl Into<crate::model::Price>) -> Self {
         self.price = Some(v.into());
         self
@@ -3908,6 +4582,8 @@ impl crate::model::PriceByResource {
     }
 
     /// Sets `price_phases`, replacing its elements.
+    ///
+    /// Prices that change over time, such as an introductory rate.
     pub fn set_price_phases(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::PricePhase>>,
@@ -3944,24 +4620,32 @@ impl crate::model::PricePhase {
     }
 
     /// Sets `period_type`.
+    ///
+    /// Unit of time used by `first_period` and `last_period`.
     pub fn set_period_type(mut self, v: crate::model::PeriodType) -> Self {
         self.period_type = i32::from(v);
         self
     }
 
     /// Sets `first_period`.
+    ///
+    /// First billing period this phase's price applies to, counted from 1.
     pub fn set_first_period(mut self, v: i32) -> Self {
         self.first_period = v;
         self
     }
 
     /// Sets `last_period`.
+    ///
+    /// Last billing period this phase's price applies to; 0 when it has no end.
     pub fn set_last_period(mut self, v: i32) -> Self {
         self.last_period = v;
         self
     }
 
     /// Sets `price`.
+    ///
+    /// Price for this phase when there are no tiers.
     pub fn set_price(mut self, v: impl Into<crate::model::Price>) -> Self {
         self.price = Some(v.into());
         self
@@ -3974,6 +4658,8 @@ impl crate::model::PricePhase {
     }
 
     /// Sets `price_tiers`, replacing its elements.
+    ///
+    /// Prices that depend on how many units are bought.
     pub fn set_price_tiers(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::PriceTier>>,
@@ -4012,18 +4698,24 @@ impl crate::model::PriceTier {
     }
 
     /// Sets `first_resource`.
+    ///
+    /// First resource (a seat, say) this tier's price applies to, counted from 1.
     pub fn set_first_resource(mut self, v: i32) -> Self {
         self.first_resource = v;
         self
     }
 
     /// Sets `last_resource`.
+    ///
+    /// Last resource this tier's price applies to; 0 when it has no upper bound.
     pub fn set_last_resource(mut self, v: i32) -> Self {
         self.last_resource = v;
         self
     }
 
     /// Sets `price`.
+    ///
+    /// Price for each unit in this range.
     pub fn set_price(mut self, v: impl Into<crate::model::Price>) -> Self {
         self.price = Some(v.into());
         self
@@ -4043,12 +4735,16 @@ impl crate::model::Product {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form products/PRODUCT_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `marketing_info`.
+    ///
+    /// How the product is presented: name, description and media.
     pub fn set_marketing_info(mut self, v: impl Into<crate::model::MarketingInfo>) -> Self {
         self.marketing_info = Some(v.into());
         self
@@ -4071,12 +4767,16 @@ impl crate::model::ProvisionCloudIdentityRequest {
     }
 
     /// Sets `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self.customer = v.into();
         self
     }
 
     /// Sets `cloud_identity_info`.
+    ///
+    /// Details of the Cloud Identity to create.
     pub fn set_cloud_identity_info(
         mut self,
         v: impl Into<crate::model::CloudIdentityInfo>,
@@ -4095,6 +4795,8 @@ impl crate::model::ProvisionCloudIdentityRequest {
     }
 
     /// Sets `user`.
+    ///
+    /// First admin user of the new Cloud Identity.
     pub fn set_user(mut self, v: impl Into<crate::model::AdminUser>) -> Self {
         self.user = Some(v.into());
         self
@@ -4107,6 +4809,8 @@ impl crate::model::ProvisionCloudIdentityRequest {
     }
 
     /// Sets `validate_only`.
+    ///
+    /// When true, only check the request without creating anything.
     pub fn set_validate_only(mut self, v: bool) -> Self {
         self.validate_only = v;
         self
@@ -4120,18 +4824,24 @@ impl crate::model::ProvisionedService {
     }
 
     /// Sets `provisioning_id`.
+    ///
+    /// Id of the provisioned service in the product's own system.
     pub fn set_provisioning_id(mut self, v: impl Into<String>) -> Self {
         self.provisioning_id = v.into();
         self
     }
 
     /// Sets `product_id`.
+    ///
+    /// Id of the product that was provisioned.
     pub fn set_product_id(mut self, v: impl Into<String>) -> Self {
         self.product_id = v.into();
         self
     }
 
     /// Sets `sku_id`.
+    ///
+    /// Id of the SKU that was provisioned.
     pub fn set_sku_id(mut self, v: impl Into<String>) -> Self {
         self.sku_id = v.into();
         self
@@ -4145,6 +4855,8 @@ impl crate::model::PurchasableOffer {
     }
 
     /// Sets `offer`.
+    ///
+    /// The offer.
     pub fn set_offer(mut self, v: impl Into<crate::model::Offer>) -> Self {
         self.offer = Some(v.into());
         self
@@ -4157,6 +4869,8 @@ impl crate::model::PurchasableOffer {
     }
 
     /// Sets `price_reference_id`.
+    ///
+    /// Optional reference to one specific price of the offer, for use when buying it.
     pub fn set_price_reference_id(mut self, v: impl Into<String>) -> Self {
         self.price_reference_id = v.into();
         self
@@ -4170,6 +4884,8 @@ impl crate::model::PurchasableSku {
     }
 
     /// Sets `sku`.
+    ///
+    /// The SKU.
     pub fn set_sku(mut self, v: impl Into<crate::model::Sku>) -> Self {
         self.sku = Some(v.into());
         self
@@ -4189,12 +4905,16 @@ impl crate::model::QueryEligibleBillingAccountsRequest {
     }
 
     /// Sets `customer`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_customer(mut self, v: impl Into<String>) -> Self {
         self.customer = v.into();
         self
     }
 
     /// Sets `skus`, replacing its elements.
+    ///
+    /// Resource names of the SKUs to buy, in the form products/PRODUCT_ID/skus/SKU_ID.
     pub fn set_skus(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.skus = v.into_iter().map(|v| v.into()).collect();
         self
@@ -4208,6 +4928,8 @@ impl crate::model::QueryEligibleBillingAccountsResponse {
     }
 
     /// Sets `sku_purchase_groups`, replacing its elements.
+    ///
+    /// Each group of SKUs that share the same eligible billing accounts.
     pub fn set_sku_purchase_groups(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::SkuPurchaseGroup>>,
@@ -4224,18 +4946,24 @@ impl crate::model::RegisterSubscriberRequest {
     }
 
     /// Sets `account`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self.account = v.into();
         self
     }
 
     /// Sets `service_account`.
+    ///
+    /// Email of the service account to subscribe.
     pub fn set_service_account(mut self, v: impl Into<String>) -> Self {
         self.service_account = v.into();
         self
     }
 
     /// Sets `integrator`.
+    ///
+    /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
     pub fn set_integrator(mut self, v: impl Into<String>) -> Self {
         self.integrator = Some(v.into());
         self
@@ -4255,6 +4983,8 @@ impl crate::model::RegisterSubscriberResponse {
     }
 
     /// Sets `topic`.
+    ///
+    /// Name of the topic that events are published to.
     pub fn set_topic(mut self, v: impl Into<String>) -> Self {
         self.topic = v.into();
         self
@@ -4268,24 +4998,32 @@ impl crate::model::RenewalSettings {
     }
 
     /// Sets `enable_renewal`.
+    ///
+    /// Whether the entitlement renews at all.
     pub fn set_enable_renewal(mut self, v: bool) -> Self {
         self.enable_renewal = v;
         self
     }
 
     /// Sets `resize_unit_count`.
+    ///
+    /// Whether the seat count may be resized at renewal.
     pub fn set_resize_unit_count(mut self, v: bool) -> Self {
         self.resize_unit_count = v;
         self
     }
 
     /// Sets `payment_plan`.
+    ///
+    /// Payment plan to use after renewal.
     pub fn set_payment_plan(mut self, v: crate::model::PaymentPlan) -> Self {
         self.payment_plan = i32::from(v);
         self
     }
 
     /// Sets `payment_cycle`.
+    ///
+    /// Billing cycle to use after renewal.
     pub fn set_payment_cycle(mut self, v: impl Into<crate::model::Period>) -> Self {
         self.payment_cycle = Some(v.into());
         self
@@ -4329,18 +5067,24 @@ impl crate::model::Report {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/reports/REPORT_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `display_name`.
+    ///
+    /// Name of the report as shown to people.
     pub fn set_display_name(mut self, v: impl Into<String>) -> Self {
         self.display_name = v.into();
         self
     }
 
     /// Sets `columns`, replacing its elements.
+    ///
+    /// Columns the report returns, in order.
     pub fn set_columns(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Column>>,
@@ -4350,6 +5094,8 @@ impl crate::model::Report {
     }
 
     /// Sets `description`.
+    ///
+    /// What the report holds.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
@@ -4363,12 +5109,16 @@ impl crate::model::ReportJob {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `report_status`.
+    ///
+    /// Progress of the run.
     pub fn set_report_status(mut self, v: impl Into<crate::model::ReportStatus>) -> Self {
         self.report_status = Some(v.into());
         self
@@ -4391,6 +5141,8 @@ impl crate::model::ReportResultsMetadata {
     }
 
     /// Sets `report`.
+    ///
+    /// The report that was run.
     pub fn set_report(mut self, v: impl Into<crate::model::Report>) -> Self {
         self.report = Some(v.into());
         self
@@ -4403,12 +5155,16 @@ impl crate::model::ReportResultsMetadata {
     }
 
     /// Sets `row_count`.
+    ///
+    /// Total number of rows in the results.
     pub fn set_row_count(mut self, v: i64) -> Self {
         self.row_count = v;
         self
     }
 
     /// Sets `date_range`.
+    ///
+    /// Time span the results cover.
     pub fn set_date_range(mut self, v: impl Into<crate::model::DateRange>) -> Self {
         self.date_range = Some(v.into());
         self
@@ -4424,6 +5180,8 @@ impl crate::model::ReportResultsMetadata {
     }
 
     /// Sets `preceding_date_range`.
+    ///
+    /// The time span just before `date_range`, for comparisons.
     pub fn set_preceding_date_range(mut self, v: impl Into<crate::model::DateRange>) -> Self {
         self.preceding_date_range = Some(v.into());
         self
@@ -4446,12 +5204,16 @@ impl crate::model::ReportStatus {
     }
 
     /// Sets `state`.
+    ///
+    /// Where the report job stands.
     pub fn set_state(mut self, v: crate::model::report_status::State) -> Self {
         self.state = i32::from(v);
         self
     }
 
     /// Sets `start_time`.
+    ///
+    /// When the job began.
     pub fn set_start_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.start_time = Some(v.into());
         self
@@ -4464,6 +5226,8 @@ impl crate::model::ReportStatus {
     }
 
     /// Sets `end_time`.
+    ///
+    /// When the job finished.
     pub fn set_end_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.end_time = Some(v.into());
         self
@@ -4509,36 +5273,48 @@ impl crate::model::ReportValue {
     }
 
     /// Sets `string_value`, the member of the `value` oneof that is kept.
+    ///
+    /// A text value.
     pub fn set_string_value(mut self, v: impl Into<String>) -> Self {
         self.value = Some(crate::model::report_value::Value::StringValue(v.into()));
         self
     }
 
     /// Sets `int_value`, the member of the `value` oneof that is kept.
+    ///
+    /// A whole number.
     pub fn set_int_value(mut self, v: i64) -> Self {
         self.value = Some(crate::model::report_value::Value::IntValue(v));
         self
     }
 
     /// Sets `decimal_value`, the member of the `value` oneof that is kept.
+    ///
+    /// A decimal number.
     pub fn set_decimal_value(mut self, v: impl Into<crate::r#type::Decimal>) -> Self {
         self.value = Some(crate::model::report_value::Value::DecimalValue(v.into()));
         self
     }
 
     /// Sets `money_value`, the member of the `value` oneof that is kept.
+    ///
+    /// An amount of money in a currency.
     pub fn set_money_value(mut self, v: impl Into<crate::r#type::Money>) -> Self {
         self.value = Some(crate::model::report_value::Value::MoneyValue(v.into()));
         self
     }
 
     /// Sets `date_value`, the member of the `value` oneof that is kept.
+    ///
+    /// A calendar date.
     pub fn set_date_value(mut self, v: impl Into<crate::r#type::Date>) -> Self {
         self.value = Some(crate::model::report_value::Value::DateValue(v.into()));
         self
     }
 
     /// Sets `date_time_value`, the member of the `value` oneof that is kept.
+    ///
+    /// A date and time of day.
     pub fn set_date_time_value(mut self, v: impl Into<crate::r#type::DateTime>) -> Self {
         self.value = Some(crate::model::report_value::Value::DateTimeValue(v.into()));
         self
@@ -4561,6 +5337,8 @@ impl crate::model::RepricingAdjustment {
     }
 
     /// Sets `percentage_adjustment`, the member of the `adjustment` oneof that is kept.
+    ///
+    /// Change the price by a percentage.
     pub fn set_percentage_adjustment(
         mut self,
         v: impl Into<crate::model::PercentageAdjustment>,
@@ -4587,6 +5365,8 @@ impl crate::model::RepricingCondition {
     }
 
     /// Sets `sku_group_condition`, the member of the `condition` oneof that is kept.
+    ///
+    /// Applies when the SKU belongs to a given SKU group.
     pub fn set_sku_group_condition(
         mut self,
         v: impl Into<crate::model::SkuGroupCondition>,
@@ -4604,6 +5384,8 @@ impl crate::model::RepricingConfig {
     }
 
     /// Sets `effective_invoice_month`.
+    ///
+    /// First invoice month the config takes effect; only year and month are used.
     pub fn set_effective_invoice_month(mut self, v: impl Into<crate::r#type::Date>) -> Self {
         self.effective_invoice_month = Some(v.into());
         self
@@ -4619,6 +5401,8 @@ impl crate::model::RepricingConfig {
     }
 
     /// Sets `adjustment`.
+    ///
+    /// Default price change to apply.
     pub fn set_adjustment(mut self, v: impl Into<crate::model::RepricingAdjustment>) -> Self {
         self.adjustment = Some(v.into());
         self
@@ -4634,6 +5418,8 @@ impl crate::model::RepricingConfig {
     }
 
     /// Sets `rebilling_basis`.
+    ///
+    /// Default cost basis that the adjustment is applied to.
     pub fn set_rebilling_basis(mut self, v: crate::model::RebillingBasis) -> Self {
         self.rebilling_basis = i32::from(v);
         self
@@ -4649,6 +5435,8 @@ impl crate::model::RepricingConfig {
     }
 
     /// Sets `entitlement_granularity`, the member of the `granularity` oneof that is kept.
+    ///
+    /// Applies the config to one entitlement.
     pub fn set_entitlement_granularity(
         mut self,
         v: impl Into<crate::model::repricing_config::EntitlementGranularity>,
@@ -4659,6 +5447,8 @@ impl crate::model::RepricingConfig {
     }
 
     /// Sets `channel_partner_granularity`, the member of the `granularity` oneof that is kept.
+    ///
+    /// Applies the config to every entitlement of a channel partner; no longer used.
     #[deprecated(note = "deprecated in the Cloud Channel API")]
     pub fn set_channel_partner_granularity(
         mut self,
@@ -4670,6 +5460,8 @@ impl crate::model::RepricingConfig {
     }
 
     /// Sets `conditional_overrides`, replacing its elements.
+    ///
+    /// Rules that replace the default adjustment for matching usage.
     pub fn set_conditional_overrides(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::ConditionalOverride>>,
@@ -4715,6 +5507,8 @@ impl crate::model::repricing_config::EntitlementGranularity {
     }
 
     /// Sets `entitlement`.
+    ///
+    /// Resource name of the entitlement the config applies to.
     pub fn set_entitlement(mut self, v: impl Into<String>) -> Self {
         self.entitlement = v.into();
         self
@@ -4728,6 +5522,8 @@ impl crate::model::Row {
     }
 
     /// Sets `values`, replacing its elements.
+    ///
+    /// Cell values, in the same order as the report's columns.
     pub fn set_values(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::ReportValue>>,
@@ -4737,6 +5533,8 @@ impl crate::model::Row {
     }
 
     /// Sets `partition_key`.
+    ///
+    /// Key of the partition this row belongs to.
     pub fn set_partition_key(mut self, v: impl Into<String>) -> Self {
         self.partition_key = v.into();
         self
@@ -4750,12 +5548,16 @@ impl crate::model::RunReportJobRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Report to run, in the form accounts/ACCOUNT_ID/reports/REPORT_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `date_range`.
+    ///
+    /// Time span the report should cover.
     pub fn set_date_range(mut self, v: impl Into<crate::model::DateRange>) -> Self {
         self.date_range = Some(v.into());
         self
@@ -4771,12 +5573,16 @@ impl crate::model::RunReportJobRequest {
     }
 
     /// Sets `filter`.
+    ///
+    /// Optional filter expression that limits the rows returned.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self.filter = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language for the results, such as en-US.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
@@ -4790,6 +5596,8 @@ impl crate::model::RunReportJobResponse {
     }
 
     /// Sets `report_job`.
+    ///
+    /// The job that produces the report; its results are fetched by its name.
     pub fn set_report_job(mut self, v: impl Into<crate::model::ReportJob>) -> Self {
         self.report_job = Some(v.into());
         self
@@ -4805,6 +5613,8 @@ impl crate::model::RunReportJobResponse {
     }
 
     /// Sets `report_metadata`.
+    ///
+    /// What the results will hold: the report, the date range and the row count.
     pub fn set_report_metadata(
         mut self,
         v: impl Into<crate::model::ReportResultsMetadata>,
@@ -4830,12 +5640,16 @@ impl crate::model::Sku {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form products/PRODUCT_ID/skus/SKU_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `marketing_info`.
+    ///
+    /// How the SKU is presented: name, description and media.
     pub fn set_marketing_info(mut self, v: impl Into<crate::model::MarketingInfo>) -> Self {
         self.marketing_info = Some(v.into());
         self
@@ -4851,6 +5665,8 @@ impl crate::model::Sku {
     }
 
     /// Sets `product`.
+    ///
+    /// The product this SKU belongs to.
     pub fn set_product(mut self, v: impl Into<crate::model::Product>) -> Self {
         self.product = Some(v.into());
         self
@@ -4870,12 +5686,16 @@ impl crate::model::SkuGroup {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `display_name`.
+    ///
+    /// Name of the SKU group as shown to people.
     pub fn set_display_name(mut self, v: impl Into<String>) -> Self {
         self.display_name = v.into();
         self
@@ -4889,6 +5709,8 @@ impl crate::model::SkuGroupCondition {
     }
 
     /// Sets `sku_group`.
+    ///
+    /// Resource name of the SKU group, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     pub fn set_sku_group(mut self, v: impl Into<String>) -> Self {
         self.sku_group = v.into();
         self
@@ -4902,12 +5724,16 @@ impl crate::model::SkuPurchaseGroup {
     }
 
     /// Sets `skus`, replacing its elements.
+    ///
+    /// Resource names of the SKUs in the group.
     pub fn set_skus(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.skus = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `billing_account_purchase_infos`, replacing its elements.
+    ///
+    /// The billing accounts that can pay for this group's SKUs.
     pub fn set_billing_account_purchase_infos(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::BillingAccountPurchaseInfo>>,
@@ -4924,12 +5750,16 @@ impl crate::model::StartPaidServiceRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -4952,6 +5782,8 @@ impl crate::model::SubscriberEvent {
     }
 
     /// Sets `customer_event`, the member of the `event` oneof that is kept.
+    ///
+    /// An event about a customer.
     pub fn set_customer_event(mut self, v: impl Into<crate::model::CustomerEvent>) -> Self {
         self.event = Some(crate::model::subscriber_event::Event::CustomerEvent(
             v.into(),
@@ -4960,6 +5792,8 @@ impl crate::model::SubscriberEvent {
     }
 
     /// Sets `entitlement_event`, the member of the `event` oneof that is kept.
+    ///
+    /// An event about an entitlement.
     pub fn set_entitlement_event(mut self, v: impl Into<crate::model::EntitlementEvent>) -> Self {
         self.event = Some(crate::model::subscriber_event::Event::EntitlementEvent(
             v.into(),
@@ -4975,12 +5809,16 @@ impl crate::model::SuspendEntitlementRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the entitlement to suspend.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -4994,18 +5832,24 @@ impl crate::model::TransferEligibility {
     }
 
     /// Sets `is_eligible`.
+    ///
+    /// True when the SKU can be moved.
     pub fn set_is_eligible(mut self, v: bool) -> Self {
         self.is_eligible = v;
         self
     }
 
     /// Sets `description`.
+    ///
+    /// Text that explains the eligibility result.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
     }
 
     /// Sets `ineligibility_reason`.
+    ///
+    /// Why the SKU cannot be transferred; unset when it can.
     pub fn set_ineligibility_reason(
         mut self,
         v: crate::model::transfer_eligibility::Reason,
@@ -5044,12 +5888,16 @@ impl crate::model::TransferEntitlementsRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Customer receiving the entitlements, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `entitlements`, replacing its elements.
+    ///
+    /// Entitlements to create under this reseller for the moved SKUs.
     pub fn set_entitlements(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Entitlement>>,
@@ -5059,12 +5907,16 @@ impl crate::model::TransferEntitlementsRequest {
     }
 
     /// Sets `auth_token`.
+    ///
+    /// Token from the customer that approves the transfer.
     pub fn set_auth_token(mut self, v: impl Into<String>) -> Self {
         self.auth_token = v.into();
         self
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -5078,6 +5930,8 @@ impl crate::model::TransferEntitlementsResponse {
     }
 
     /// Sets `entitlements`, replacing its elements.
+    ///
+    /// The entitlements now held by the reseller.
     pub fn set_entitlements(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Entitlement>>,
@@ -5094,12 +5948,16 @@ impl crate::model::TransferEntitlementsToGoogleRequest {
     }
 
     /// Sets `parent`.
+    ///
+    /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     pub fn set_parent(mut self, v: impl Into<String>) -> Self {
         self.parent = v.into();
         self
     }
 
     /// Sets `entitlements`, replacing its elements.
+    ///
+    /// Entitlements to hand back.
     pub fn set_entitlements(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::model::Entitlement>>,
@@ -5109,6 +5967,8 @@ impl crate::model::TransferEntitlementsToGoogleRequest {
     }
 
     /// Sets `request_id`.
+    ///
+    /// Optional unique id that lets the server spot a repeated request.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
@@ -5122,6 +5982,8 @@ impl crate::model::TransferableOffer {
     }
 
     /// Sets `offer`.
+    ///
+    /// The offer.
     pub fn set_offer(mut self, v: impl Into<crate::model::Offer>) -> Self {
         self.offer = Some(v.into());
         self
@@ -5134,6 +5996,8 @@ impl crate::model::TransferableOffer {
     }
 
     /// Sets `price_reference_id`.
+    ///
+    /// Optional reference to one specific price of the offer, for use when buying it.
     pub fn set_price_reference_id(mut self, v: impl Into<String>) -> Self {
         self.price_reference_id = v.into();
         self
@@ -5147,6 +6011,8 @@ impl crate::model::TransferableSku {
     }
 
     /// Sets `transfer_eligibility`.
+    ///
+    /// Whether the transfer is allowed.
     pub fn set_transfer_eligibility(
         mut self,
         v: impl Into<crate::model::TransferEligibility>,
@@ -5165,6 +6031,8 @@ impl crate::model::TransferableSku {
     }
 
     /// Sets `sku`.
+    ///
+    /// The SKU offered on this reseller's side.
     pub fn set_sku(mut self, v: impl Into<crate::model::Sku>) -> Self {
         self.sku = Some(v.into());
         self
@@ -5177,6 +6045,8 @@ impl crate::model::TransferableSku {
     }
 
     /// Sets `legacy_sku`.
+    ///
+    /// The matching SKU from an older product line, if any.
     pub fn set_legacy_sku(mut self, v: impl Into<crate::model::Sku>) -> Self {
         self.legacy_sku = Some(v.into());
         self
@@ -5196,12 +6066,16 @@ impl crate::model::TrialSettings {
     }
 
     /// Sets `trial`.
+    ///
+    /// True while the entitlement is in a trial.
     pub fn set_trial(mut self, v: bool) -> Self {
         self.trial = v;
         self
     }
 
     /// Sets `end_time`.
+    ///
+    /// When the trial ends.
     pub fn set_end_time(mut self, v: impl Into<crate::wkt::Timestamp>) -> Self {
         self.end_time = Some(v.into());
         self
@@ -5221,18 +6095,24 @@ impl crate::model::UnregisterSubscriberRequest {
     }
 
     /// Sets `account`.
+    ///
+    /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     pub fn set_account(mut self, v: impl Into<String>) -> Self {
         self.account = v.into();
         self
     }
 
     /// Sets `service_account`.
+    ///
+    /// Email of the service account to remove.
     pub fn set_service_account(mut self, v: impl Into<String>) -> Self {
         self.service_account = v.into();
         self
     }
 
     /// Sets `integrator`.
+    ///
+    /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
     pub fn set_integrator(mut self, v: impl Into<String>) -> Self {
         self.integrator = Some(v.into());
         self
@@ -5252,6 +6132,8 @@ impl crate::model::UnregisterSubscriberResponse {
     }
 
     /// Sets `topic`.
+    ///
+    /// Name of the topic the service account was removed from.
     pub fn set_topic(mut self, v: impl Into<String>) -> Self {
         self.topic = v.into();
         self
@@ -5265,12 +6147,16 @@ impl crate::model::UpdateChannelPartnerLinkRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `channel_partner_link`.
+    ///
+    /// New values for the link.
     pub fn set_channel_partner_link(
         mut self,
         v: impl Into<crate::model::ChannelPartnerLink>,
@@ -5289,6 +6175,8 @@ impl crate::model::UpdateChannelPartnerLinkRequest {
     }
 
     /// Sets `update_mask`.
+    ///
+    /// Which fields of the link to change.
     pub fn set_update_mask(mut self, v: impl Into<crate::wkt::FieldMask>) -> Self {
         self.update_mask = Some(v.into());
         self
@@ -5308,6 +6196,8 @@ impl crate::model::UpdateChannelPartnerRepricingConfigRequest {
     }
 
     /// Sets `channel_partner_repricing_config`.
+    ///
+    /// The config with its new values; its name says which to change.
     pub fn set_channel_partner_repricing_config(
         mut self,
         v: impl Into<crate::model::ChannelPartnerRepricingConfig>,
@@ -5333,6 +6223,8 @@ impl crate::model::UpdateCustomerRepricingConfigRequest {
     }
 
     /// Sets `customer_repricing_config`.
+    ///
+    /// The config with its new values; its name says which to change.
     pub fn set_customer_repricing_config(
         mut self,
         v: impl Into<crate::model::CustomerRepricingConfig>,
@@ -5358,6 +6250,8 @@ impl crate::model::UpdateCustomerRequest {
     }
 
     /// Sets `customer`.
+    ///
+    /// The customer with its new values; its name says which to change.
     pub fn set_customer(mut self, v: impl Into<crate::model::Customer>) -> Self {
         self.customer = Some(v.into());
         self
@@ -5370,6 +6264,8 @@ impl crate::model::UpdateCustomerRequest {
     }
 
     /// Sets `update_mask`.
+    ///
+    /// Which fields of the customer to change.
     pub fn set_update_mask(mut self, v: impl Into<crate::wkt::FieldMask>) -> Self {
         self.update_mask = Some(v.into());
         self
@@ -5395,30 +6291,40 @@ impl crate::model::Value {
     }
 
     /// Sets `int64_value`, the member of the `kind` oneof that is kept.
+    ///
+    /// A whole number, such as a seat count.
     pub fn set_int64_value(mut self, v: i64) -> Self {
         self.kind = Some(crate::model::value::Kind::Int64Value(v));
         self
     }
 
     /// Sets `string_value`, the member of the `kind` oneof that is kept.
+    ///
+    /// A text value.
     pub fn set_string_value(mut self, v: impl Into<String>) -> Self {
         self.kind = Some(crate::model::value::Kind::StringValue(v.into()));
         self
     }
 
     /// Sets `double_value`, the member of the `kind` oneof that is kept.
+    ///
+    /// A number with a fractional part.
     pub fn set_double_value(mut self, v: f64) -> Self {
         self.kind = Some(crate::model::value::Kind::DoubleValue(v));
         self
     }
 
     /// Sets `proto_value`, the member of the `kind` oneof that is kept.
+    ///
+    /// A value held as a packed protobuf message of any type.
     pub fn set_proto_value(mut self, v: impl Into<crate::wkt::Any>) -> Self {
         self.kind = Some(crate::model::value::Kind::ProtoValue(v.into()));
         self
     }
 
     /// Sets `bool_value`, the member of the `kind` oneof that is kept.
+    ///
+    /// A yes-or-no value.
     pub fn set_bool_value(mut self, v: bool) -> Self {
         self.kind = Some(crate::model::value::Kind::BoolValue(v));
         self
@@ -5432,6 +6338,8 @@ impl crate::longrunning::CancelOperationRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the operation to cancel.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -5445,6 +6353,8 @@ impl crate::longrunning::DeleteOperationRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the operation to delete.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -5458,6 +6368,8 @@ impl crate::longrunning::GetOperationRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the operation.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
@@ -5471,30 +6383,40 @@ impl crate::longrunning::ListOperationsRequest {
     }
 
     /// Sets `filter`.
+    ///
+    /// Filter expression that limits which operations come back.
     pub fn set_filter(mut self, v: impl Into<String>) -> Self {
         self.filter = v.into();
         self
     }
 
     /// Sets `page_size`.
+    ///
+    /// Largest number of operations to return in one page.
     pub fn set_page_size(mut self, v: i32) -> Self {
         self.page_size = v;
         self
     }
 
     /// Sets `page_token`.
+    ///
+    /// Token from an earlier page; empty starts from the first page.
     pub fn set_page_token(mut self, v: impl Into<String>) -> Self {
         self.page_token = v.into();
         self
     }
 
     /// Sets `name`.
+    ///
+    /// Name of the parent collection of operations.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `return_partial_success`.
+    ///
+    /// When true, return what can be reached and list the rest in `unreachable`.
     pub fn set_return_partial_success(mut self, v: bool) -> Self {
         self.return_partial_success = v;
         self
@@ -5508,6 +6430,8 @@ impl crate::longrunning::ListOperationsResponse {
     }
 
     /// Sets `operations`, replacing its elements.
+    ///
+    /// The operations of this page.
     pub fn set_operations(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::longrunning::Operation>>,
@@ -5517,12 +6441,16 @@ impl crate::longrunning::ListOperationsResponse {
     }
 
     /// Sets `next_page_token`.
+    ///
+    /// Token for the next page; empty when there are no more.
     pub fn set_next_page_token(mut self, v: impl Into<String>) -> Self {
         self.next_page_token = v.into();
         self
     }
 
     /// Sets `unreachable`, replacing its elements.
+    ///
+    /// Names of locations that could not be reached for this listing.
     pub fn set_unreachable(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.unreachable = v.into_iter().map(|v| v.into()).collect();
         self
@@ -5536,12 +6464,16 @@ impl crate::longrunning::Operation {
     }
 
     /// Sets `name`.
+    ///
+    /// Server-assigned name; unique within the service that created it.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `metadata`.
+    ///
+    /// Progress and other data about the task; the type depends on the method.
     pub fn set_metadata(mut self, v: impl Into<crate::wkt::Any>) -> Self {
         self.metadata = Some(v.into());
         self
@@ -5554,6 +6486,8 @@ impl crate::longrunning::Operation {
     }
 
     /// Sets `done`.
+    ///
+    /// False while the task runs; true once it has either an error or a response.
     pub fn set_done(mut self, v: bool) -> Self {
         self.done = v;
         self
@@ -5569,12 +6503,16 @@ impl crate::longrunning::Operation {
     }
 
     /// Sets `error`, the member of the `result` oneof that is kept.
+    ///
+    /// Why the task failed.
     pub fn set_error(mut self, v: impl Into<crate::rpc::Status>) -> Self {
         self.result = Some(crate::longrunning::operation::Result::Error(v.into()));
         self
     }
 
     /// Sets `response`, the member of the `result` oneof that is kept.
+    ///
+    /// The result when the task succeeded; the type depends on the method.
     pub fn set_response(mut self, v: impl Into<crate::wkt::Any>) -> Self {
         self.result = Some(crate::longrunning::operation::Result::Response(v.into()));
         self
@@ -5588,12 +6526,16 @@ impl crate::longrunning::OperationInfo {
     }
 
     /// Sets `response_type`.
+    ///
+    /// Full name of the message placed in `Operation.response`.
     pub fn set_response_type(mut self, v: impl Into<String>) -> Self {
         self.response_type = v.into();
         self
     }
 
     /// Sets `metadata_type`.
+    ///
+    /// Full name of the message placed in `Operation.metadata`.
     pub fn set_metadata_type(mut self, v: impl Into<String>) -> Self {
         self.metadata_type = v.into();
         self
@@ -5607,12 +6549,16 @@ impl crate::longrunning::WaitOperationRequest {
     }
 
     /// Sets `name`.
+    ///
+    /// Resource name of the operation to wait for.
     pub fn set_name(mut self, v: impl Into<String>) -> Self {
         self.name = v.into();
         self
     }
 
     /// Sets `timeout`.
+    ///
+    /// Longest time to wait; the server may cap it.
     pub fn set_timeout(mut self, v: impl Into<crate::wkt::Duration>) -> Self {
         self.timeout = Some(v.into());
         self
@@ -5632,6 +6578,8 @@ impl crate::rpc::BadRequest {
     }
 
     /// Sets `field_violations`, replacing its elements.
+    ///
+    /// Every field that failed validation.
     pub fn set_field_violations(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::rpc::bad_request::FieldViolation>>,
@@ -5648,24 +6596,32 @@ impl crate::rpc::bad_request::FieldViolation {
     }
 
     /// Sets `field`.
+    ///
+    /// Path to the bad field, with dots between levels, such as offer.name.
     pub fn set_field(mut self, v: impl Into<String>) -> Self {
         self.field = v.into();
         self
     }
 
     /// Sets `description`.
+    ///
+    /// What is wrong with the field.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
     }
 
     /// Sets `reason`.
+    ///
+    /// Short machine-readable code for the kind of violation.
     pub fn set_reason(mut self, v: impl Into<String>) -> Self {
         self.reason = v.into();
         self
     }
 
     /// Sets `localized_message`.
+    ///
+    /// The description translated for the user.
     pub fn set_localized_message(mut self, v: impl Into<crate::rpc::LocalizedMessage>) -> Self {
         self.localized_message = Some(v.into());
         self
@@ -5688,12 +6644,16 @@ impl crate::rpc::DebugInfo {
     }
 
     /// Sets `stack_entries`, replacing its elements.
+    ///
+    /// Stack frames at the point where the error happened.
     pub fn set_stack_entries(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.stack_entries = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `detail`.
+    ///
+    /// Any other debug text from the server.
     pub fn set_detail(mut self, v: impl Into<String>) -> Self {
         self.detail = v.into();
         self
@@ -5707,18 +6667,24 @@ impl crate::rpc::ErrorInfo {
     }
 
     /// Sets `reason`.
+    ///
+    /// Short constant in UPPER_SNAKE_CASE that names the cause.
     pub fn set_reason(mut self, v: impl Into<String>) -> Self {
         self.reason = v.into();
         self
     }
 
     /// Sets `domain`.
+    ///
+    /// The service or system that defines the reason, usually its host name.
     pub fn set_domain(mut self, v: impl Into<String>) -> Self {
         self.domain = v.into();
         self
     }
 
     /// Sets `metadata` to the given pairs, replacing its entries.
+    ///
+    /// Extra facts about this error keyed by name.
     pub fn set_metadata<K, V>(mut self, v: impl IntoIterator<Item = (K, V)>) -> Self
     where
         K: Into<String>,
@@ -5736,6 +6702,8 @@ impl crate::rpc::Help {
     }
 
     /// Sets `links`, replacing its elements.
+    ///
+    /// Where to read more.
     pub fn set_links(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::rpc::help::Link>>,
@@ -5752,12 +6720,16 @@ impl crate::rpc::help::Link {
     }
 
     /// Sets `description`.
+    ///
+    /// What the link leads to.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
     }
 
     /// Sets `url`.
+    ///
+    /// The address of the documentation page.
     pub fn set_url(mut self, v: impl Into<String>) -> Self {
         self.url = v.into();
         self
@@ -5771,12 +6743,16 @@ impl crate::rpc::LocalizedMessage {
     }
 
     /// Sets `locale`.
+    ///
+    /// BCP-47 locale of the message, such as en-US.
     pub fn set_locale(mut self, v: impl Into<String>) -> Self {
         self.locale = v.into();
         self
     }
 
     /// Sets `message`.
+    ///
+    /// The message in that language.
     pub fn set_message(mut self, v: impl Into<String>) -> Self {
         self.message = v.into();
         self
@@ -5790,6 +6766,8 @@ impl crate::rpc::PreconditionFailure {
     }
 
     /// Sets `violations`, replacing its elements.
+    ///
+    /// Each unmet precondition.
     pub fn set_violations(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::rpc::precondition_failure::Violation>>,
@@ -5806,18 +6784,24 @@ impl crate::rpc::precondition_failure::Violation {
     }
 
     /// Sets `type`.
+    ///
+    /// Kind of precondition, as a short service-defined string.
     pub fn set_type(mut self, v: impl Into<String>) -> Self {
         self.r#type = v.into();
         self
     }
 
     /// Sets `subject`.
+    ///
+    /// The thing that failed the check, in a form the type defines.
     pub fn set_subject(mut self, v: impl Into<String>) -> Self {
         self.subject = v.into();
         self
     }
 
     /// Sets `description`.
+    ///
+    /// How the precondition failed.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
@@ -5831,6 +6815,8 @@ impl crate::rpc::QuotaFailure {
     }
 
     /// Sets `violations`, replacing its elements.
+    ///
+    /// Every quota that was exceeded.
     pub fn set_violations(
         mut self,
         v: impl IntoIterator<Item = impl Into<crate::rpc::quota_failure::Violation>>,
@@ -5847,36 +6833,48 @@ impl crate::rpc::quota_failure::Violation {
     }
 
     /// Sets `subject`.
+    ///
+    /// The thing that ran out of quota, such as a project or user.
     pub fn set_subject(mut self, v: impl Into<String>) -> Self {
         self.subject = v.into();
         self
     }
 
     /// Sets `description`.
+    ///
+    /// How the precondition failed.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
     }
 
     /// Sets `api_service`.
+    ///
+    /// The API that owns the quota.
     pub fn set_api_service(mut self, v: impl Into<String>) -> Self {
         self.api_service = v.into();
         self
     }
 
     /// Sets `quota_metric`.
+    ///
+    /// Name of the quota metric.
     pub fn set_quota_metric(mut self, v: impl Into<String>) -> Self {
         self.quota_metric = v.into();
         self
     }
 
     /// Sets `quota_id`.
+    ///
+    /// Identifier of the quota limit that was hit.
     pub fn set_quota_id(mut self, v: impl Into<String>) -> Self {
         self.quota_id = v.into();
         self
     }
 
     /// Sets `quota_dimensions` to the given pairs, replacing its entries.
+    ///
+    /// Dimensions of the limit, such as region, keyed by name.
     pub fn set_quota_dimensions<K, V>(mut self, v: impl IntoIterator<Item = (K, V)>) -> Self
     where
         K: Into<String>,
@@ -5887,12 +6885,16 @@ impl crate::rpc::quota_failure::Violation {
     }
 
     /// Sets `quota_value`.
+    ///
+    /// The limit in force when the call failed.
     pub fn set_quota_value(mut self, v: i64) -> Self {
         self.quota_value = v;
         self
     }
 
     /// Sets `future_quota_value`.
+    ///
+    /// A pending new limit, if a change to the quota is being rolled out.
     pub fn set_future_quota_value(mut self, v: i64) -> Self {
         self.future_quota_value = Some(v);
         self
@@ -5912,12 +6914,16 @@ impl crate::rpc::RequestInfo {
     }
 
     /// Sets `request_id`.
+    ///
+    /// Opaque id the server gave the request, useful in logs.
     pub fn set_request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = v.into();
         self
     }
 
     /// Sets `serving_data`.
+    ///
+    /// Any other data that was used to serve the request.
     pub fn set_serving_data(mut self, v: impl Into<String>) -> Self {
         self.serving_data = v.into();
         self
@@ -5931,24 +6937,32 @@ impl crate::rpc::ResourceInfo {
     }
 
     /// Sets `resource_type`.
+    ///
+    /// Kind of the resource, such as a type URL or a service-defined label.
     pub fn set_resource_type(mut self, v: impl Into<String>) -> Self {
         self.resource_type = v.into();
         self
     }
 
     /// Sets `resource_name`.
+    ///
+    /// Name of the resource, possibly empty when it could not be known.
     pub fn set_resource_name(mut self, v: impl Into<String>) -> Self {
         self.resource_name = v.into();
         self
     }
 
     /// Sets `owner`.
+    ///
+    /// Owner of the resource, when there is one.
     pub fn set_owner(mut self, v: impl Into<String>) -> Self {
         self.owner = v.into();
         self
     }
 
     /// Sets `description`.
+    ///
+    /// What went wrong with the resource.
     pub fn set_description(mut self, v: impl Into<String>) -> Self {
         self.description = v.into();
         self
@@ -5962,6 +6976,8 @@ impl crate::rpc::RetryInfo {
     }
 
     /// Sets `retry_delay`.
+    ///
+    /// Minimum wait before the next attempt.
     pub fn set_retry_delay(mut self, v: impl Into<crate::wkt::Duration>) -> Self {
         self.retry_delay = Some(v.into());
         self
@@ -5981,18 +6997,24 @@ impl crate::rpc::Status {
     }
 
     /// Sets `code`.
+    ///
+    /// One of the values of `google.rpc.Code`.
     pub fn set_code(mut self, v: i32) -> Self {
         self.code = v;
         self
     }
 
     /// Sets `message`.
+    ///
+    /// Developer-facing error text in English.
     pub fn set_message(mut self, v: impl Into<String>) -> Self {
         self.message = v.into();
         self
     }
 
     /// Sets `details`, replacing its elements.
+    ///
+    /// Typed extra data about the error, such as the messages in error_details.proto.
     pub fn set_details(mut self, v: impl IntoIterator<Item = impl Into<crate::wkt::Any>>) -> Self {
         self.details = v.into_iter().map(|v| v.into()).collect();
         self
@@ -6006,18 +7028,24 @@ impl crate::r#type::Date {
     }
 
     /// Sets `year`.
+    ///
+    /// Year from 1 to 9999, or 0 when only month and day are known.
     pub fn set_year(mut self, v: i32) -> Self {
         self.year = v;
         self
     }
 
     /// Sets `month`.
+    ///
+    /// Month of the year, 1 to 12, or 0 when only the year is known.
     pub fn set_month(mut self, v: i32) -> Self {
         self.month = v;
         self
     }
 
     /// Sets `day`.
+    ///
+    /// Day of the month, 1 to 31, or 0 when the day does not matter.
     pub fn set_day(mut self, v: i32) -> Self {
         self.day = v;
         self
@@ -6031,42 +7059,56 @@ impl crate::r#type::DateTime {
     }
 
     /// Sets `year`.
+    ///
+    /// Year from 1 to 9999, or 0 for a value that has no year.
     pub fn set_year(mut self, v: i32) -> Self {
         self.year = v;
         self
     }
 
     /// Sets `month`.
+    ///
+    /// Month of the year, 1 to 12.
     pub fn set_month(mut self, v: i32) -> Self {
         self.month = v;
         self
     }
 
     /// Sets `day`.
+    ///
+    /// Day of the month, 1 to 31.
     pub fn set_day(mut self, v: i32) -> Self {
         self.day = v;
         self
     }
 
     /// Sets `hours`.
+    ///
+    /// Hour in 24-hour form, 0 to 23.
     pub fn set_hours(mut self, v: i32) -> Self {
         self.hours = v;
         self
     }
 
     /// Sets `minutes`.
+    ///
+    /// Minutes of the hour, 0 to 59.
     pub fn set_minutes(mut self, v: i32) -> Self {
         self.minutes = v;
         self
     }
 
     /// Sets `seconds`.
+    ///
+    /// Seconds of the minute, usually 0 to 59.
     pub fn set_seconds(mut self, v: i32) -> Self {
         self.seconds = v;
         self
     }
 
     /// Sets `nanos`.
+    ///
+    /// Fraction of a second in nanoseconds, 0 to 999,999,999.
     pub fn set_nanos(mut self, v: i32) -> Self {
         self.nanos = v;
         self
@@ -6082,12 +7124,16 @@ impl crate::r#type::DateTime {
     }
 
     /// Sets `utc_offset`, the member of the `time_offset` oneof that is kept.
+    ///
+    /// Fixed offset from UTC, such as minus five hours.
     pub fn set_utc_offset(mut self, v: impl Into<crate::wkt::Duration>) -> Self {
         self.time_offset = Some(crate::r#type::date_time::TimeOffset::UtcOffset(v.into()));
         self
     }
 
     /// Sets `time_zone`, the member of the `time_offset` oneof that is kept.
+    ///
+    /// A named zone from the IANA time zone database.
     pub fn set_time_zone(mut self, v: impl Into<crate::r#type::TimeZone>) -> Self {
         self.time_offset = Some(crate::r#type::date_time::TimeOffset::TimeZone(v.into()));
         self
@@ -6101,6 +7147,8 @@ impl crate::r#type::Decimal {
     }
 
     /// Sets `value`.
+    ///
+    /// The number as a decimal string, such as 2.5 or -0.001, with an optional exponent.
     pub fn set_value(mut self, v: impl Into<String>) -> Self {
         self.value = v.into();
         self
@@ -6114,18 +7162,24 @@ impl crate::r#type::Money {
     }
 
     /// Sets `currency_code`.
+    ///
+    /// Three-letter ISO 4217 currency code, such as USD.
     pub fn set_currency_code(mut self, v: impl Into<String>) -> Self {
         self.currency_code = v.into();
         self
     }
 
     /// Sets `units`.
+    ///
+    /// Whole units of the amount; for USD, 1 means one dollar.
     pub fn set_units(mut self, v: i64) -> Self {
         self.units = v;
         self
     }
 
     /// Sets `nanos`.
+    ///
+    /// Fractional part in billionths of a unit; must carry the same sign as `units`.
     pub fn set_nanos(mut self, v: i32) -> Self {
         self.nanos = v;
         self
@@ -6139,66 +7193,88 @@ impl crate::r#type::PostalAddress {
     }
 
     /// Sets `revision`.
+    ///
+    /// Schema revision of this message; 0 is the only one in use.
     pub fn set_revision(mut self, v: i32) -> Self {
         self.revision = v;
         self
     }
 
     /// Sets `region_code`.
+    ///
+    /// Two-letter CLDR region code of the country, such as US or CH.
     pub fn set_region_code(mut self, v: impl Into<String>) -> Self {
         self.region_code = v.into();
         self
     }
 
     /// Sets `language_code`.
+    ///
+    /// BCP-47 language of the address text, such as en or zh-Hant; may be left empty.
     pub fn set_language_code(mut self, v: impl Into<String>) -> Self {
         self.language_code = v.into();
         self
     }
 
     /// Sets `postal_code`.
+    ///
+    /// Postal code of the address, where the country uses them.
     pub fn set_postal_code(mut self, v: impl Into<String>) -> Self {
         self.postal_code = v.into();
         self
     }
 
     /// Sets `sorting_code`.
+    ///
+    /// Extra country-specific sorting code, used only in a few countries.
     pub fn set_sorting_code(mut self, v: impl Into<String>) -> Self {
         self.sorting_code = v.into();
         self
     }
 
     /// Sets `administrative_area`.
+    ///
+    /// Top-level subdivision such as a state, province or prefecture.
     pub fn set_administrative_area(mut self, v: impl Into<String>) -> Self {
         self.administrative_area = v.into();
         self
     }
 
     /// Sets `locality`.
+    ///
+    /// City or town.
     pub fn set_locality(mut self, v: impl Into<String>) -> Self {
         self.locality = v.into();
         self
     }
 
     /// Sets `sublocality`.
+    ///
+    /// Part of a city such as a neighborhood or district.
     pub fn set_sublocality(mut self, v: impl Into<String>) -> Self {
         self.sublocality = v.into();
         self
     }
 
     /// Sets `address_lines`, replacing its elements.
+    ///
+    /// Free-form street lines, from the most specific to the least.
     pub fn set_address_lines(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.address_lines = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `recipients`, replacing its elements.
+    ///
+    /// People or departments the mail is for.
     pub fn set_recipients(mut self, v: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.recipients = v.into_iter().map(|v| v.into()).collect();
         self
     }
 
     /// Sets `organization`.
+    ///
+    /// Name of the company or institution at the address.
     pub fn set_organization(mut self, v: impl Into<String>) -> Self {
         self.organization = v.into();
         self
@@ -6212,12 +7288,16 @@ impl crate::r#type::TimeZone {
     }
 
     /// Sets `id`.
+    ///
+    /// IANA zone name, such as America/New_York.
     pub fn set_id(mut self, v: impl Into<String>) -> Self {
         self.id = v.into();
         self
     }
 
     /// Sets `version`.
+    ///
+    /// Optional IANA database version, such as 2019a.
     pub fn set_version(mut self, v: impl Into<String>) -> Self {
         self.version = v.into();
         self
