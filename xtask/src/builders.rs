@@ -566,11 +566,9 @@ fn example_setters(
                 // A message named in the path: give it its sample name.
                 if let Some((_, path, _)) = rules.first() {
                     for (var, pattern) in tables::path_patterns(path) {
-                        if let Some(inner) = var.strip_prefix(&format!("{}.", field.name())) {
-                            if !inner.contains('.') {
-                                let _ =
-                                    write!(value, ".set_{inner}(\"{}\")", sample_name(&pattern));
-                            }
+                        let inner = var.strip_prefix(&format!("{}.", field.name()));
+                        if let Some(inner) = inner.filter(|i| !i.contains('.')) {
+                            let _ = write!(value, ".set_{inner}(\"{}\")", sample_name(&pattern));
                         }
                     }
                 }
