@@ -39,7 +39,8 @@ async fn seed(client: &Client) -> String {
         }),
     };
     client
-        .create_customer(request)
+        .create_customer()
+        .with_request(request)
         .await
         .expect("seed customer")
         .name
@@ -49,7 +50,8 @@ async fn seed(client: &Client) -> String {
 async fn burst(client: &Client, name: &str) {
     let calls = (0..CALLERS).map(|_| {
         client
-            .get_customer(GetCustomerRequest {
+            .get_customer()
+            .with_request(GetCustomerRequest {
                 name: name.to_string(),
             })
             .send()

@@ -54,7 +54,8 @@ fn main() {
                 }),
             };
             client
-                .create_customer(request)
+                .create_customer()
+                .with_request(request)
                 .await
                 .expect("create customer");
         }

@@ -44,7 +44,8 @@ fn builder(endpoint: String) -> ClientBuilder {
 async fn workflow(client: &Client, account: &str, domain: &str) {
     // Pick the annual Workspace Business Standard offer by display name and plan.
     let offers = client
-        .list_offers(ListOffersRequest {
+        .list_offers()
+        .with_request(ListOffersRequest {
             parent: account.into(),
             ..Default::default()
         })
@@ -71,7 +72,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     };
     assert!(
         client
-            .check_cloud_identity_accounts_exist(check)
+            .check_cloud_identity_accounts_exist()
+            .with_request(check)
             .await
             .unwrap()
             .cloud_identity_accounts
@@ -79,7 +81,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     );
 
     let customer = client
-        .create_customer(CreateCustomerRequest {
+        .create_customer()
+        .with_request(CreateCustomerRequest {
             parent: account.into(),
             customer: Some(Customer {
                 org_display_name: "Harbor Analytics".into(),
@@ -101,7 +104,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
         .await
         .unwrap();
     let customer = client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity()
+        .with_request(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: format!("admin@{domain}"),
@@ -117,7 +121,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     assert!(!customer.cloud_identity_id.is_empty());
 
     let entitlement = client
-        .create_entitlement(CreateEntitlementRequest {
+        .create_entitlement()
+        .with_request(CreateEntitlementRequest {
             parent: customer.name.clone(),
             entitlement: Some(Entitlement {
                 offer: offer.name.clone(),
@@ -157,7 +162,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
 
     // A documented error, with its reason, through the wire.
     let err = client
-        .activate_entitlement(ActivateEntitlementRequest {
+        .activate_entitlement()
+        .with_request(ActivateEntitlementRequest {
             name: entitlement.name.clone(),
             request_id: String::new(),
         })
@@ -169,7 +175,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     );
 
     let suspended = client
-        .suspend_entitlement(SuspendEntitlementRequest {
+        .suspend_entitlement()
+        .with_request(SuspendEntitlementRequest {
             name: entitlement.name.clone(),
             request_id: String::new(),
         })
@@ -181,7 +188,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     assert_eq!(suspended.provisioning_state(), ProvisioningState::Suspended);
 
     client
-        .transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {
+        .transfer_entitlements_to_google()
+        .with_request(TransferEntitlementsToGoogleRequest {
             parent: customer.name.clone(),
             entitlements: vec![suspended],
             request_id: String::new(),
@@ -192,7 +200,8 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
         .await
         .unwrap();
     let listed = client
-        .list_customers(ListCustomersRequest {
+        .list_customers()
+        .with_request(ListCustomersRequest {
             parent: account.into(),
             ..Default::default()
         })
@@ -201,13 +210,15 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
         .unwrap();
     assert!(listed.iter().any(|c| c.name == customer.name));
     client
-        .delete_customer(DeleteCustomerRequest {
+        .delete_customer()
+        .with_request(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
         .unwrap();
     let err = client
-        .get_customer(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: customer.name,
         })
         .await

@@ -9,7 +9,7 @@ use prost::Message as _;
 use prost_reflect::DescriptorPool;
 
 use crate::schema::{self, Schema};
-use crate::{client_tables, tables};
+use crate::{builders, client_tables, tables};
 
 /// Rewrite the generated folders, or only compare them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -113,6 +113,11 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
             let package = file.replace("r#", "");
             *text = json_rules(&open_enums(text), &schema.pool, &package)
                 .map_err(|e| format!("{path}: {e}"))?;
+        } else if let Some(file) = path.rsplit('/').next().and_then(|f| f.strip_suffix(".rs")) {
+            let package = file.replace("r#", "");
+            let count = builders::plain_enum_count(&schema.pool, &package);
+            *text =
+                builders::plain_enums_as_int32(text, count).map_err(|e| format!("{path}: {e}"))?;
         }
     }
     out.insert(
@@ -122,6 +127,10 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
     out.insert(
         "crates/channel-types/src/generated/methods.rs".into(),
         tables::methods(&schema.pool)?,
+    );
+    out.insert(
+        "crates/channel-types/src/generated/setters.rs".into(),
+        builders::message_setters(&schema.pool)?,
     );
     out.insert(
         "crates/channel-types/src/generated/any_registry.rs".into(),
@@ -138,6 +147,10 @@ fn generate(schema: &Schema, scratch: &Path) -> Result<BTreeMap<String, String>,
     out.insert(
         format!("{core}/client.rs"),
         tables::core_client(&schema.pool)?,
+    );
+    out.insert(
+        format!("{core}/builders.rs"),
+        builders::core_builders(&schema.pool)?,
     );
     out.insert(
         format!("{core}/paging.rs"),

@@ -5,6 +5,7 @@
 //! - `codegen --check`: regenerate in memory and fail, naming the files, when
 //!   the committed output differs.
 
+mod builders;
 mod client_tables;
 mod codegen;
 mod mock_tables;

@@ -16,27 +16,76 @@ pub(crate) const SERVICES: &[&str] = &[
     "google.longrunning.Operations",
 ];
 
-/// The module tree of channel-types' generated code.
+/// The module tree of channel-types' generated code, with the docs of the
+/// modules the crate re-exports (`model`, `longrunning`, `rpc`, `type`).
 pub(crate) fn types_mod() -> String {
     let mut s = String::from("//! Messages compiled from the schema, with their proto3 JSON.\n\n");
     s += "pub mod google {\n";
     s += "    pub mod cloud {\n        pub mod channel {\n            pub mod v1 {\n";
+    for line in MODEL_DOC.lines() {
+        let _ = writeln!(
+            s,
+            "                //!{}{line}",
+            if line.is_empty() { "" } else { " " }
+        );
+    }
     s += "                include!(\"google.cloud.channel.v1.rs\");\n";
     s += "                include!(\"google.cloud.channel.v1.serde.rs\");\n";
     s += "            }\n        }\n    }\n";
-    for (module, package) in [
-        ("longrunning", "google.longrunning"),
-        ("rpc", "google.rpc"),
-        ("r#type", "google.r#type"),
+    for (module, package, doc) in [
+        ("longrunning", "google.longrunning", LONGRUNNING_DOC),
+        ("rpc", "google.rpc", RPC_DOC),
+        ("r#type", "google.r#type", TYPE_DOC),
     ] {
         let _ = writeln!(s, "    pub mod {module} {{");
+        for line in doc.lines() {
+            let _ = writeln!(
+                s,
+                "        //!{}{line}",
+                if line.is_empty() { "" } else { " " }
+            );
+        }
         let _ = writeln!(s, "        include!(\"{package}.rs\");");
         let _ = writeln!(s, "        include!(\"{package}.serde.rs\");");
         s += "    }\n";
     }
-    s += "}\n\npub mod any_registry;\npub mod methods;\n";
+    s += "}\n\npub mod any_registry;\npub mod methods;\nmod setters;\n";
     s
 }
+
+const MODEL_DOC: &str =
+    "The messages and enums of `google.cloud.channel.v1`: customers, entitlements,
+offers, channel partner links, repricing configs, reports, and the request and
+response of every RPC.
+
+Build a message with `new()` and its chainable `set_*` setters, or as a struct
+literal ending in `..Default::default()`; both keep compiling when the schema
+gains fields. Each message writes and reads the binary wire (`prost::Message`)
+and proto3 JSON (serde). An enum field is stored as its number (`i32`), so that
+a value newer than this schema survives; its getter of the same name gives the
+enum.
+
+```
+use channel_types::model::{Customer, Value};
+
+let customer = Customer::new()
+    .set_org_display_name(\"Example Org\")
+    .set_domain(\"example.com\");
+assert_eq!(customer.domain, \"example.com\");
+let seats = Value::new().set_int64_value(10);
+assert!(seats.kind.is_some());
+```";
+
+const LONGRUNNING_DOC: &str =
+    "`google.longrunning`: the `Operation` a long-running method starts, and the
+requests of the `Operations` service that reads, lists, cancels and deletes
+operations. The client wraps them in a typed handle, `channel_core::Operation`.";
+
+const RPC_DOC: &str = "`google.rpc`: the `Status` of a failed call, its `Code`, and the detail
+messages it can carry (`ErrorInfo`, `BadRequest`, `RetryInfo` and others).";
+
+const TYPE_DOC: &str = "`google.type`: the common value types the model uses: `Date`, `DateTime`
+with its `TimeZone`, `Decimal`, `Money` and `PostalAddress`.";
 
 /// The module tree of the gRPC stub crates.
 pub(crate) fn stubs_mod() -> String {
@@ -49,7 +98,7 @@ pub(crate) fn stubs_mod() -> String {
     s
 }
 
-fn rust_package(package: &str) -> &'static str {
+pub(crate) fn rust_package(package: &str) -> &'static str {
     match package {
         "google.cloud.channel.v1" => "model",
         "google.longrunning" => "longrunning",
@@ -180,7 +229,7 @@ pub(crate) fn binding(
 
 /// The variables of a path template with their patterns: `{name}` alone
 /// stands for `{name=*}`.
-fn path_patterns(path: &str) -> Vec<(String, String)> {
+pub(crate) fn path_patterns(path: &str) -> Vec<(String, String)> {
     let mut vars = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
@@ -194,9 +243,9 @@ fn path_patterns(path: &str) -> Vec<(String, String)> {
 }
 
 /// A `REQUIRED` field of a request, or a oneof whose members are.
-struct Required {
-    field: String,
-    one_of: Vec<String>,
+pub(crate) struct Required {
+    pub(crate) field: String,
+    pub(crate) one_of: Vec<String>,
 }
 
 /// Whether a field is marked `(google.api.field_behavior) = REQUIRED`.
@@ -228,7 +277,7 @@ fn presence_visible(field: &prost_reflect::FieldDescriptor) -> bool {
 
 /// The top-level `REQUIRED` fields of a request whose absence can be seen;
 /// the members of a oneof count as one group, any member of which will do.
-fn required_fields(
+pub(crate) fn required_fields(
     input: &MessageDescriptor,
     behavior: &prost_reflect::ExtensionDescriptor,
 ) -> Vec<Required> {
@@ -535,12 +584,16 @@ pub(crate) fn external_path(message: &MessageDescriptor) -> String {
 /// One RPC as the per-method tables of the other crates name it.
 pub(crate) struct CoreMethod {
     pub(crate) service_field: &'static str,
+    pub(crate) full_name: String,
     pub(crate) table: String,
     pub(crate) snake: String,
     pub(crate) summary: String,
     pub(crate) input: String,
     pub(crate) output: String,
     pub(crate) lro: Option<(String, String)>,
+    /// The item type of a list method's pages (empty for other methods).
+    pub(crate) item: String,
+    pub(crate) paged: bool,
     pub(crate) request_id: bool,
     pub(crate) deprecated: bool,
 }
@@ -596,8 +649,25 @@ pub(crate) fn core_methods(
             } else {
                 None
             };
+            let (input, output) = (method.input(), method.output());
+            let items = output
+                .fields()
+                .filter(|f| f.is_list())
+                .min_by_key(|f| f.number());
+            let paged = input.get_field_by_name("page_size").is_some()
+                && input.get_field_by_name("page_token").is_some()
+                && output.get_field_by_name("next_page_token").is_some()
+                && items.is_some();
+            let item = match items.map(|f| f.kind()) {
+                Some(Kind::Message(m)) if paged => external_path(&m),
+                Some(_) if paged => "String".to_string(),
+                _ => String::new(),
+            };
             methods.push(CoreMethod {
                 service_field,
+                full_name: method.full_name().to_string(),
+                item,
+                paged,
                 table: format!("{module}::{}", method.name().to_snake_case().to_uppercase()),
                 snake: method.name().to_snake_case(),
                 summary,
@@ -695,32 +765,27 @@ fn defaults_doc(m: &CoreMethod) -> String {
     format!("    ///\n    /// {text}\n")
 }
 
-/// channel-core: a method of `Client` per RPC.
+/// channel-core: a method of `Client` per RPC, returning the RPC's request
+/// builder (see `builders::core_builders`), with the method's docs.
 pub(crate) fn core_client(pool: &DescriptorPool) -> Result<String, String> {
     let mut s = String::from("//! One `Client` method per RPC.\n\n");
-    s += "use channel_types::methods;\n\nuse crate::{Call, Client, LroCall};\n\nimpl Client {\n";
+    s += "use channel_types::methods;\n\nuse crate::Client;\nuse crate::builders;\n\nimpl Client {\n";
     for (_, methods) in core_methods(pool)? {
         for m in methods {
-            let _ = writeln!(s, "    /// {}", m.summary);
+            s += &crate::builders::method_doc(pool, &m)?;
             if m.request_id {
                 s += "    ///\n    /// An empty `request_id` is filled with a random UUID, the same on every retry.\n";
             }
             s += &defaults_doc(&m);
+            s += &crate::builders::method_example(pool, &m)?;
             if m.deprecated {
                 s += "    #[deprecated(note = \"deprecated in the Cloud Channel API\")]\n";
             }
-            let ret = match &m.lro {
-                Some((r, meta)) => format!("LroCall<{}, {r}, {meta}>", m.input),
-                None => format!("Call<{}, {}>", m.input, m.output),
-            };
+            let builder = m.full_name.rsplit('.').next().unwrap_or_default();
+            let _ = writeln!(s, "    pub fn {}(&self) -> builders::{builder} {{", m.snake);
             let _ = writeln!(
                 s,
-                "    pub fn {}(&self, request: {}) -> {ret} {{",
-                m.snake, m.input
-            );
-            let _ = writeln!(
-                s,
-                "        self.call(&methods::{}, request, |stubs, request, options| stubs.{}.{}(request, options))",
+                "        self.call(&methods::{}, Default::default(), |stubs, request, options| stubs.{}.{}(request, options))",
                 m.table, m.service_field, m.snake
             );
             if m.request_id {
@@ -785,7 +850,7 @@ pub(crate) fn core_paging(pool: &DescriptorPool) -> Result<String, String> {
 
 /// channel-core's generated module tree.
 pub(crate) fn core_mod() -> String {
-    "//! Code generated from the schema.\n\npub mod client;\npub mod fields;\npub mod paging;\npub mod traits;\n"
+    "//! Code generated from the schema.\n\npub mod builders;\npub mod client;\npub mod fields;\npub mod paging;\npub mod traits;\n"
         .to_string()
 }
 

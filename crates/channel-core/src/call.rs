@@ -40,7 +40,9 @@ pub(crate) fn unimplemented<T: Send + 'static>(
     ))))
 }
 
-/// A call ready to send: `.await` it, or set options first.
+/// A call ready to send, and the builder of its request: fill the request
+/// with `set_*` (or [`with_request`](Self::with_request)), set options with
+/// `with_*`, then `.await` it.
 ///
 /// Before anything is sent, the request is checked against its method
 /// (path variables match their patterns, required fields are set; see
@@ -54,11 +56,10 @@ pub(crate) fn unimplemented<T: Send + 'static>(
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
 /// use std::time::Duration;
-/// use channel_types::model::GetCustomerRequest;
 ///
-/// let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
 /// let customer = client
-///     .get_customer(request)
+///     .get_customer()
+///     .set_name("accounts/A1/customers/C1")
 ///     .with_timeout(Duration::from_secs(5))
 ///     .await?;
 /// # Ok(()) }
@@ -120,6 +121,20 @@ impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
 impl<Req, Resp, Out> Call<Req, Resp, Out> {
     pub(crate) fn with_request_id_field(mut self, field: fn(&mut Req) -> &mut String) -> Self {
         self.request_id = Some(field);
+        self
+    }
+
+    /// Replaces the whole request, for one built as a message (a struct
+    /// literal, say) or kept from before; the `set_*` setters change one
+    /// field of it.
+    pub fn with_request(mut self, request: impl Into<Req>) -> Self {
+        self.request = request.into();
+        self
+    }
+
+    /// Changes the request in place: what the generated `set_*` setters use.
+    pub(crate) fn map_request(mut self, change: impl FnOnce(Req) -> Req) -> Self {
+        self.request = change(self.request);
         self
     }
 

@@ -66,17 +66,23 @@ struct Inner {
 
 /// A Cloud Channel client: cheap to clone, safe to share across tasks.
 ///
-/// Each RPC is a method returning a [`Call`]: `.await` it to send, or set
-/// per-call options first. List methods also page ([`Call::items`]); methods
-/// that start a long-running operation resolve to an [`Operation`].
+/// Each RPC is a method returning its request builder, a [`Call`] (see
+/// [`builders`](crate::builders)): fill the request with its `set_*`
+/// setters (or pass a whole one with [`with_request`](Call::with_request)),
+/// set per-call options with `with_*`, and `.await` it to send. List methods
+/// also page ([`Call::items`]); methods that start a long-running operation
+/// resolve to an [`Operation`].
 ///
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
 /// use futures_util::TryStreamExt;
-/// use channel_types::model::ListCustomersRequest;
 ///
-/// let request = ListCustomersRequest { parent: "accounts/A1".into(), ..Default::default() };
-/// let customers: Vec<_> = client.list_customers(request).items().try_collect().await?;
+/// let customers: Vec<_> = client
+///     .list_customers()
+///     .set_parent("accounts/A1")
+///     .items()
+///     .try_collect()
+///     .await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

@@ -40,8 +40,7 @@
 //!
 //! # tokio_test_block_on(async {
 //! let client = Client::new(Stubs::from_backend(Arc::new(Fake)));
-//! let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
-//! let customer = client.get_customer(request).await?;
+//! let customer = client.get_customer().set_name("accounts/A1/customers/C1").await?;
 //! assert_eq!(customer.name, "accounts/A1/customers/C1");
 //! # Ok::<(), channel_core::Error>(()) }).unwrap();
 //! # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -72,6 +71,7 @@ pub use client::{
 };
 pub use endpoint::EndpointUrl;
 pub use error::{Error, ErrorDetail, ErrorKind, Result, UnknownDetail};
+pub use generated::builders;
 pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
 pub use mtls::{
     CertificatePem, ClientCertificate, MTLS_ENDPOINT, USE_CLIENT_CERTIFICATE_ENV,

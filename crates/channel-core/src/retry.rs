@@ -361,9 +361,9 @@ mod tests {
         let client = include_str!("generated/client.rs");
         for method in channel_types::methods::cloud_channel_service::ALL {
             let start = client
-                .find(&format!("/// `{}`: ", method.name))
+                .find(&format!("/// RPC `{}.{}`", method.service, method.name))
                 .unwrap_or_else(|| panic!("{} has no doc", method.name));
-            let doc = &client[start..start + 700.min(client.len() - start)];
+            let doc = &client[start..];
             let doc = &doc[..doc.find("pub fn").unwrap()];
             let listed = NO_RETRY_METHODS.contains(&method.name);
             let says = match (listed, method.request_id) {

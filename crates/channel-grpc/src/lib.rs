@@ -13,11 +13,9 @@
 //! # async fn example() -> channel_core::Result<()> {
 //! use channel_core::Client;
 //! use channel_grpc::GrpcTransport;
-//! use channel_types::model::GetCustomerRequest;
 //!
 //! let client = Client::builder().build_with(GrpcTransport::new)?;
-//! let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
-//! let customer = client.get_customer(request).await?;
+//! let customer = client.get_customer().set_name("accounts/A1/customers/C1").await?;
 //! # Ok(()) }
 //! ```
 //!

@@ -17,14 +17,12 @@
 //! ```no_run
 //! use channel_core::Client;
 //! use channel_http::HttpTransport;
-//! use channel_types::model::ListCustomersRequest;
 //!
 //! # async fn example() -> channel_core::Result<()> {
 //! let client = Client::builder()
 //!     .quota_project("my-billing-project")
 //!     .build_with(HttpTransport::new)?;
-//! let request = ListCustomersRequest { parent: "accounts/A1".into(), ..Default::default() };
-//! let page = client.list_customers(request).await?;
+//! let page = client.list_customers().set_parent("accounts/A1").await?;
 //! # Ok(()) }
 //! ```
 

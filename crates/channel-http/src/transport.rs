@@ -107,12 +107,10 @@ pub const API_CLIENT_TRANSPORT: &str = concat!("rest/", env!("CHANNEL_REQWEST_VE
 /// ```no_run
 /// use channel_core::Client;
 /// use channel_http::HttpTransport;
-/// use channel_types::model::GetCustomerRequest;
 ///
 /// # async fn example() -> channel_core::Result<()> {
 /// let client = Client::builder().build_with(HttpTransport::new)?;
-/// let request = GetCustomerRequest { name: "accounts/A1/customers/C1".into() };
-/// let customer = client.get_customer(request).await?;
+/// let customer = client.get_customer().set_name("accounts/A1/customers/C1").await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

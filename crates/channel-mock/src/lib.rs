@@ -10,13 +10,11 @@
 //! use std::sync::Arc;
 //! use channel_core::{Client, Stubs};
 //! use channel_mock::{Engine, EngineConfig};
-//! use channel_types::model::ListProductsRequest;
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
 //! let engine = Engine::new(EngineConfig::default());
 //! let client = Client::new(Stubs::from_backend(Arc::new(engine)));
-//! let request = ListProductsRequest { account: "accounts/C0emulator".into(), ..Default::default() };
-//! let products = client.list_products(request).await.unwrap();
+//! let products = client.list_products().set_account("accounts/C0emulator").await.unwrap();
 //! assert!(products.products.iter().any(|p| p.name == "products/google-workspace"));
 //! # });
 //! ```

@@ -10,7 +10,7 @@
 //! use std::sync::Arc;
 //! use channel_core::{Client, Stubs};
 //! use channel_mock::mocks::{MockCloudChannelService, MockCloudChannelReportsService, MockOperations};
-//! use channel_types::model::{Customer, GetCustomerRequest};
+//! use channel_types::model::Customer;
 //!
 //! let mut channel = MockCloudChannelService::new();
 //! channel
@@ -25,7 +25,7 @@
 //! };
 //! let client = Client::new(stubs);
 //! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
-//! let customer = client.get_customer(GetCustomerRequest { name: "accounts/A1/customers/C1".into() }).await.unwrap();
+//! let customer = client.get_customer().set_name("accounts/A1/customers/C1").await.unwrap();
 //! assert_eq!(customer.name, "accounts/A1/customers/C1");
 //! # });
 //! ```

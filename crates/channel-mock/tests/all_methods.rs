@@ -119,7 +119,8 @@ fn repricing(entitlement: Option<&str>) -> RepricingConfig {
 /// A customer without a Cloud Identity yet.
 async fn new_customer(client: &Client, parent: &str, domain: &str) -> Customer {
     client
-        .create_customer(CreateCustomerRequest {
+        .create_customer()
+        .with_request(CreateCustomerRequest {
             parent: parent.into(),
             customer: Some(Customer {
                 org_display_name: domain.into(),
@@ -138,7 +139,8 @@ async fn new_customer(client: &Client, parent: &str, domain: &str) -> Customer {
 async fn customer_with_identity(client: &Client, parent: &str, domain: &str) -> Customer {
     let created = new_customer(client, parent, domain).await;
     client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity()
+        .with_request(ProvisionCloudIdentityRequest {
             customer: created.name,
             user: Some(AdminUser {
                 email: format!("admin@{domain}"),
@@ -155,7 +157,8 @@ async fn customer_with_identity(client: &Client, parent: &str, domain: &str) -> 
 
 async fn buy(client: &Client, customer: &str, offer: &str, units: Option<i64>) -> Entitlement {
     client
-        .create_entitlement(CreateEntitlementRequest {
+        .create_entitlement()
+        .with_request(CreateEntitlementRequest {
             parent: customer.into(),
             entitlement: Some(Entitlement {
                 offer: format!("{RESELLER}/offers/{offer}"),
@@ -176,7 +179,8 @@ async fn catalog_methods() {
     let engine = engine(Duration::ZERO);
     let r = client(&engine, "r1");
     let products = r
-        .list_products(ListProductsRequest {
+        .list_products()
+        .with_request(ListProductsRequest {
             account: RESELLER.into(),
             ..Default::default()
         })
@@ -189,7 +193,8 @@ async fn catalog_methods() {
             .any(|p| p.name == "products/google-workspace")
     );
     let skus = r
-        .list_skus(ListSkusRequest {
+        .list_skus()
+        .with_request(ListSkusRequest {
             parent: "products/google-workspace".into(),
             account: RESELLER.into(),
             ..Default::default()
@@ -203,7 +208,8 @@ async fn catalog_methods() {
             && skus.len() >= 5
     );
     let filtered = r
-        .list_offers(ListOffersRequest {
+        .list_offers()
+        .with_request(ListOffersRequest {
             parent: RESELLER.into(),
             filter: "sku.name=products/google-workspace/skus/business-starter".into(),
             ..Default::default()
@@ -212,7 +218,8 @@ async fn catalog_methods() {
         .unwrap();
     assert_eq!(filtered.offers.len(), 3);
     let groups = r
-        .list_sku_groups(ListSkuGroupsRequest {
+        .list_sku_groups()
+        .with_request(ListSkuGroupsRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -220,7 +227,8 @@ async fn catalog_methods() {
         .unwrap();
     assert!(!groups.sku_groups.is_empty());
     let billable = r
-        .list_sku_group_billable_skus(ListSkuGroupBillableSkusRequest {
+        .list_sku_group_billable_skus()
+        .with_request(ListSkuGroupBillableSkusRequest {
             parent: groups.sku_groups[0].name.clone(),
             ..Default::default()
         })
@@ -229,7 +237,8 @@ async fn catalog_methods() {
     assert!(!billable.billable_skus.is_empty());
     google_customer(&engine, "moving.example", "C-moving");
     let transferable = r
-        .list_transferable_skus(ListTransferableSkusRequest {
+        .list_transferable_skus()
+        .with_request(ListTransferableSkusRequest {
             parent: RESELLER.into(),
             transferred_customer_identity: Some(
                 list_transferable_skus_request::TransferredCustomerIdentity::CloudIdentityId(
@@ -249,7 +258,8 @@ async fn catalog_methods() {
         .name
         .clone();
     let offers = r
-        .list_transferable_offers(ListTransferableOffersRequest {
+        .list_transferable_offers()
+        .with_request(ListTransferableOffersRequest {
             parent: RESELLER.into(),
             sku: sku.clone(),
             transferred_customer_identity: Some(
@@ -273,7 +283,8 @@ async fn catalog_methods() {
             == sku)
     );
     let err = r
-        .list_products(ListProductsRequest {
+        .list_products()
+        .with_request(ListProductsRequest {
             account: DISTRIBUTOR.into(),
             ..Default::default()
         })
@@ -289,7 +300,8 @@ async fn customer_and_entitlement_methods() {
     let c = customer_with_identity(&r, RESELLER, "all.example").await;
 
     let updated = r
-        .update_customer(UpdateCustomerRequest {
+        .update_customer()
+        .with_request(UpdateCustomerRequest {
             customer: Some(Customer {
                 name: c.name.clone(),
                 org_display_name: "Renamed".into(),
@@ -307,7 +319,8 @@ async fn customer_and_entitlement_methods() {
 
     google_customer(&engine, "imported.example", "C-imported");
     let imported = r
-        .import_customer(ImportCustomerRequest {
+        .import_customer()
+        .with_request(ImportCustomerRequest {
             parent: RESELLER.into(),
             auth_token: "token-of-the-admin".into(),
             customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
@@ -321,7 +334,8 @@ async fn customer_and_entitlement_methods() {
     assert_eq!(imported.cloud_identity_id, "C-imported");
 
     let purchasable = r
-        .list_purchasable_skus(ListPurchasableSkusRequest {
+        .list_purchasable_skus()
+        .with_request(ListPurchasableSkusRequest {
             customer: c.name.clone(),
             purchase_option: Some(skus_purchase::PurchaseOption::CreateEntitlementPurchase(
                 skus_purchase::CreateEntitlementPurchase {
@@ -334,7 +348,8 @@ async fn customer_and_entitlement_methods() {
         .unwrap();
     assert!(!purchasable.purchasable_skus.is_empty());
     let offers = r
-        .list_purchasable_offers(ListPurchasableOffersRequest {
+        .list_purchasable_offers()
+        .with_request(ListPurchasableOffersRequest {
             customer: c.name.clone(),
             purchase_option: Some(offers_purchase::PurchaseOption::CreateEntitlementPurchase(
                 offers_purchase::CreateEntitlementPurchase {
@@ -349,7 +364,8 @@ async fn customer_and_entitlement_methods() {
     assert_eq!(offers.purchasable_offers.len(), 3);
 
     let eligible = r
-        .query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
+        .query_eligible_billing_accounts()
+        .with_request(QueryEligibleBillingAccountsRequest {
             customer: c.name.clone(),
             skus: vec!["products/google-cloud/skus/google-cloud-platform".into()],
         })
@@ -370,14 +386,16 @@ async fn customer_and_entitlement_methods() {
 
     let annual = buy(&r, &c.name, "ws-business-plus-annual", Some(10)).await;
     let fetched = r
-        .get_entitlement(GetEntitlementRequest {
+        .get_entitlement()
+        .with_request(GetEntitlementRequest {
             name: annual.name.clone(),
         })
         .await
         .unwrap();
     assert_eq!(fetched, annual);
     let offer = r
-        .lookup_offer(LookupOfferRequest {
+        .lookup_offer()
+        .with_request(LookupOfferRequest {
             entitlement: annual.name.clone(),
         })
         .await
@@ -385,7 +403,8 @@ async fn customer_and_entitlement_methods() {
     assert_eq!(offer.name, annual.offer);
 
     let renewed = r
-        .change_renewal_settings(ChangeRenewalSettingsRequest {
+        .change_renewal_settings()
+        .with_request(ChangeRenewalSettingsRequest {
             name: annual.name.clone(),
             renewal_settings: Some(RenewalSettings {
                 enable_renewal: false,
@@ -408,7 +427,8 @@ async fn customer_and_entitlement_methods() {
     );
 
     let moved = r
-        .change_offer(ChangeOfferRequest {
+        .change_offer()
+        .with_request(ChangeOfferRequest {
             name: annual.name.clone(),
             offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
             ..Default::default()
@@ -422,24 +442,27 @@ async fn customer_and_entitlement_methods() {
     assert!(moved.offer == annual.offer && moved.commitment_settings.is_some());
 
     let vault = buy(&r, &c.name, "ws-vault-flexible", Some(10)).await;
-    r.cancel_entitlement(CancelEntitlementRequest {
-        name: vault.name.clone(),
-        request_id: String::new(),
-    })
-    .await
-    .unwrap()
-    .wait()
-    .await
-    .unwrap();
+    r.cancel_entitlement()
+        .with_request(CancelEntitlementRequest {
+            name: vault.name.clone(),
+            request_id: String::new(),
+        })
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
     let err = r
-        .get_entitlement(GetEntitlementRequest { name: vault.name })
+        .get_entitlement()
+        .with_request(GetEntitlementRequest { name: vault.name })
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
 
     let other = customer_with_identity(&r, RESELLER, "moving.example").await;
     let transferred = r
-        .transfer_entitlements(TransferEntitlementsRequest {
+        .transfer_entitlements()
+        .with_request(TransferEntitlementsRequest {
             parent: other.name.clone(),
             entitlements: vec![Entitlement {
                 offer: format!("{RESELLER}/offers/ws-enterprise-standard-flexible"),
@@ -457,7 +480,8 @@ async fn customer_and_entitlement_methods() {
 
     // Customer repricing: create, get, list, update, delete.
     let config = r
-        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+        .create_customer_repricing_config()
+        .with_request(CreateCustomerRepricingConfigRequest {
             parent: c.name.clone(),
             customer_repricing_config: Some(CustomerRepricingConfig {
                 repricing_config: Some(repricing(Some(&annual.name))),
@@ -467,15 +491,17 @@ async fn customer_and_entitlement_methods() {
         .await
         .unwrap();
     assert_eq!(
-        r.get_customer_repricing_config(GetCustomerRepricingConfigRequest {
-            name: config.name.clone()
-        })
-        .await
-        .unwrap(),
+        r.get_customer_repricing_config()
+            .with_request(GetCustomerRepricingConfigRequest {
+                name: config.name.clone()
+            })
+            .await
+            .unwrap(),
         config
     );
     let listed = r
-        .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
+        .list_customer_repricing_configs()
+        .with_request(ListCustomerRepricingConfigsRequest {
             parent: c.name.clone(),
             ..Default::default()
         })
@@ -485,7 +511,8 @@ async fn customer_and_entitlement_methods() {
     let mut changed = repricing(Some(&annual.name));
     changed.rebilling_basis = RebillingBasis::DirectCustomerCost as i32;
     let updated = r
-        .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
+        .update_customer_repricing_config()
+        .with_request(UpdateCustomerRepricingConfigRequest {
             customer_repricing_config: Some(CustomerRepricingConfig {
                 name: config.name.clone(),
                 repricing_config: Some(changed),
@@ -498,11 +525,13 @@ async fn customer_and_entitlement_methods() {
         updated.repricing_config.unwrap().rebilling_basis(),
         RebillingBasis::DirectCustomerCost
     );
-    r.delete_customer_repricing_config(DeleteCustomerRepricingConfigRequest { name: config.name })
+    r.delete_customer_repricing_config()
+        .with_request(DeleteCustomerRepricingConfigRequest { name: config.name })
         .await
         .unwrap();
     let err = r
-        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+        .create_customer_repricing_config()
+        .with_request(CreateCustomerRepricingConfigRequest {
             parent: c.name.clone(),
             customer_repricing_config: Some(CustomerRepricingConfig {
                 repricing_config: Some(repricing(None)),
@@ -523,7 +552,8 @@ async fn distributor_methods() {
     let engine = engine(Duration::ZERO);
     let d = client(&engine, "d1");
     let link = d
-        .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+        .create_channel_partner_link()
+        .with_request(CreateChannelPartnerLinkRequest {
             parent: DISTRIBUTOR.into(),
             channel_partner_link: Some(ChannelPartnerLink {
                 reseller_cloud_identity_id: "C0partner".into(),
@@ -534,7 +564,8 @@ async fn distributor_methods() {
         .await
         .unwrap();
     let got = d
-        .get_channel_partner_link(GetChannelPartnerLinkRequest {
+        .get_channel_partner_link()
+        .with_request(GetChannelPartnerLinkRequest {
             name: link.name.clone(),
             // The FULL view shows the link as its creation answered it.
             view: ChannelPartnerLinkView::Full as i32,
@@ -543,7 +574,8 @@ async fn distributor_methods() {
         .unwrap();
     assert_eq!(got, link);
     let links = d
-        .list_channel_partner_links(ListChannelPartnerLinksRequest {
+        .list_channel_partner_links()
+        .with_request(ListChannelPartnerLinksRequest {
             parent: DISTRIBUTOR.into(),
             ..Default::default()
         })
@@ -551,7 +583,8 @@ async fn distributor_methods() {
         .unwrap();
     assert_eq!(links.channel_partner_links.len(), 1);
     let revoked = d
-        .update_channel_partner_link(UpdateChannelPartnerLinkRequest {
+        .update_channel_partner_link()
+        .with_request(UpdateChannelPartnerLinkRequest {
             name: link.name.clone(),
             channel_partner_link: Some(ChannelPartnerLink {
                 link_state: ChannelPartnerLinkState::Revoked as i32,
@@ -577,7 +610,8 @@ async fn distributor_methods() {
         link.name.rsplit('/').next().unwrap()
     );
     let listed = d
-        .list_customers(ListCustomersRequest {
+        .list_customers()
+        .with_request(ListCustomersRequest {
             parent: link.name.clone(),
             ..Default::default()
         })
@@ -586,7 +620,8 @@ async fn distributor_methods() {
     assert_eq!(listed.customers.len(), 1);
 
     let config = d
-        .create_channel_partner_repricing_config(CreateChannelPartnerRepricingConfigRequest {
+        .create_channel_partner_repricing_config()
+        .with_request(CreateChannelPartnerRepricingConfigRequest {
             parent: link.name.clone(),
             channel_partner_repricing_config: Some(ChannelPartnerRepricingConfig {
                 repricing_config: Some(repricing(None)),
@@ -596,14 +631,16 @@ async fn distributor_methods() {
         .await
         .unwrap();
     let got = d
-        .get_channel_partner_repricing_config(GetChannelPartnerRepricingConfigRequest {
+        .get_channel_partner_repricing_config()
+        .with_request(GetChannelPartnerRepricingConfigRequest {
             name: config.name.clone(),
         })
         .await
         .unwrap();
     assert_eq!(got, config);
     let listed = d
-        .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
+        .list_channel_partner_repricing_configs()
+        .with_request(ListChannelPartnerRepricingConfigsRequest {
             parent: link.name.clone(),
             ..Default::default()
         })
@@ -611,7 +648,8 @@ async fn distributor_methods() {
         .unwrap();
     assert_eq!(listed.channel_partner_repricing_configs.len(), 1);
     let updated = d
-        .update_channel_partner_repricing_config(UpdateChannelPartnerRepricingConfigRequest {
+        .update_channel_partner_repricing_config()
+        .with_request(UpdateChannelPartnerRepricingConfigRequest {
             channel_partner_repricing_config: Some(ChannelPartnerRepricingConfig {
                 name: config.name.clone(),
                 repricing_config: Some(repricing(None)),
@@ -621,15 +659,15 @@ async fn distributor_methods() {
         .await
         .unwrap();
     assert_eq!(updated.name, config.name);
-    d.delete_channel_partner_repricing_config(DeleteChannelPartnerRepricingConfigRequest {
-        name: config.name.clone(),
-    })
-    .await
-    .unwrap();
-    let err = d
-        .get_channel_partner_repricing_config(GetChannelPartnerRepricingConfigRequest {
-            name: config.name,
+    d.delete_channel_partner_repricing_config()
+        .with_request(DeleteChannelPartnerRepricingConfigRequest {
+            name: config.name.clone(),
         })
+        .await
+        .unwrap();
+    let err = d
+        .get_channel_partner_repricing_config()
+        .with_request(GetChannelPartnerRepricingConfigRequest { name: config.name })
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
@@ -640,7 +678,8 @@ async fn subscriber_report_and_operation_methods() {
     let engine = engine(Duration::from_secs(3600));
     let r = client(&engine, "r1");
     let registered = r
-        .register_subscriber(RegisterSubscriberRequest {
+        .register_subscriber()
+        .with_request(RegisterSubscriberRequest {
             account: RESELLER.into(),
             service_account: "events@project.iam.example".into(),
             integrator: None,
@@ -649,34 +688,38 @@ async fn subscriber_report_and_operation_methods() {
         .unwrap();
     assert!(!registered.topic.is_empty());
     let listed = r
-        .list_subscribers(ListSubscribersRequest {
+        .list_subscribers()
+        .with_request(ListSubscribersRequest {
             account: RESELLER.into(),
             ..Default::default()
         })
         .await
         .unwrap();
     assert_eq!(listed.service_accounts, ["events@project.iam.example"]);
-    r.unregister_subscriber(UnregisterSubscriberRequest {
-        account: RESELLER.into(),
-        service_account: "events@project.iam.example".into(),
-        integrator: None,
-    })
-    .await
-    .unwrap();
-    assert!(
-        r.list_subscribers(ListSubscribersRequest {
+    r.unregister_subscriber()
+        .with_request(UnregisterSubscriberRequest {
             account: RESELLER.into(),
-            ..Default::default()
+            service_account: "events@project.iam.example".into(),
+            integrator: None,
         })
         .await
-        .unwrap()
-        .service_accounts
-        .is_empty()
+        .unwrap();
+    assert!(
+        r.list_subscribers()
+            .with_request(ListSubscribersRequest {
+                account: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .service_accounts
+            .is_empty()
     );
 
     #[allow(deprecated)]
     let reports = r
-        .list_reports(ListReportsRequest {
+        .list_reports()
+        .with_request(ListReportsRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -685,7 +728,8 @@ async fn subscriber_report_and_operation_methods() {
     assert_eq!(reports.reports.len(), 1);
     #[allow(deprecated)]
     let job = r
-        .run_report_job(RunReportJobRequest {
+        .run_report_job()
+        .with_request(RunReportJobRequest {
             name: reports.reports[0].name.clone(),
             ..Default::default()
         })
@@ -694,7 +738,8 @@ async fn subscriber_report_and_operation_methods() {
     // With an hour's delay the operation is still running: list, cancel, get, delete it.
     assert!(!job.done());
     let running = r
-        .list_operations(ListOperationsRequest {
+        .list_operations()
+        .with_request(ListOperationsRequest {
             name: "operations".into(),
             filter: "done=false".into(),
             ..Default::default()
@@ -702,13 +747,15 @@ async fn subscriber_report_and_operation_methods() {
         .await
         .unwrap();
     assert_eq!(running.operations.len(), 1);
-    r.cancel_operation(CancelOperationRequest {
-        name: job.name().into(),
-    })
-    .await
-    .unwrap();
+    r.cancel_operation()
+        .with_request(CancelOperationRequest {
+            name: job.name().into(),
+        })
+        .await
+        .unwrap();
     let cancelled = r
-        .get_operation(GetOperationRequest {
+        .get_operation()
+        .with_request(GetOperationRequest {
             name: job.name().into(),
         })
         .await
@@ -720,13 +767,15 @@ async fn subscriber_report_and_operation_methods() {
         }
         other => panic!("expected a cancelled operation, got {other:?}"),
     }
-    r.delete_operation(DeleteOperationRequest {
-        name: job.name().into(),
-    })
-    .await
-    .unwrap();
+    r.delete_operation()
+        .with_request(DeleteOperationRequest {
+            name: job.name().into(),
+        })
+        .await
+        .unwrap();
     let err = r
-        .get_operation(GetOperationRequest {
+        .get_operation()
+        .with_request(GetOperationRequest {
             name: job.name().into(),
         })
         .await
@@ -737,14 +786,16 @@ async fn subscriber_report_and_operation_methods() {
     let d = client(&engine, "d1");
     #[allow(deprecated)]
     let job = r
-        .run_report_job(RunReportJobRequest {
+        .run_report_job()
+        .with_request(RunReportJobRequest {
             name: reports.reports[0].name.clone(),
             ..Default::default()
         })
         .await
         .unwrap();
     let err = d
-        .get_operation(GetOperationRequest {
+        .get_operation()
+        .with_request(GetOperationRequest {
             name: job.name().into(),
         })
         .await
@@ -764,7 +815,8 @@ async fn engine_with_report() -> usize {
     buy(&r, &c.name, "ws-business-starter-flexible", Some(3)).await;
     #[allow(deprecated)]
     let response = r
-        .run_report_job(RunReportJobRequest {
+        .run_report_job()
+        .with_request(RunReportJobRequest {
             name: format!("{RESELLER}/reports/entitlements"),
             ..Default::default()
         })
@@ -776,7 +828,8 @@ async fn engine_with_report() -> usize {
     let job = response.report_job.unwrap().name;
     #[allow(deprecated)]
     let rows = r
-        .fetch_report_results(FetchReportResultsRequest {
+        .fetch_report_results()
+        .with_request(FetchReportResultsRequest {
             report_job: job,
             ..Default::default()
         })

@@ -71,7 +71,11 @@ fn new_customer(domain: &str) -> CreateCustomerRequest {
 
 /// A customer with Cloud Identity, ready to buy.
 async fn ready_customer(client: &Client, domain: &str, customer_type: CustomerType) -> Customer {
-    let customer = client.create_customer(new_customer(domain)).await.unwrap();
+    let customer = client
+        .create_customer()
+        .with_request(new_customer(domain))
+        .await
+        .unwrap();
     let request = ProvisionCloudIdentityRequest {
         customer: customer.name.clone(),
         cloud_identity_info: Some(CloudIdentityInfo {
@@ -86,7 +90,8 @@ async fn ready_customer(client: &Client, domain: &str, customer_type: CustomerTy
         validate_only: false,
     };
     client
-        .provision_cloud_identity(request)
+        .provision_cloud_identity()
+        .with_request(request)
         .await
         .unwrap()
         .wait()
@@ -113,7 +118,12 @@ async fn buy(
         }),
         request_id: String::new(),
     };
-    client.create_entitlement(request).await?.wait().await
+    client
+        .create_entitlement()
+        .with_request(request)
+        .await?
+        .wait()
+        .await
 }
 
 fn reason(err: &Error) -> (Code, Option<&str>) {
@@ -128,7 +138,8 @@ async fn reseller_workflow() {
     });
     // Pick an offer by SKU display name and plan.
     let offers = client
-        .list_offers(ListOffersRequest {
+        .list_offers()
+        .with_request(ListOffersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -155,7 +166,8 @@ async fn reseller_workflow() {
     };
     assert!(
         client
-            .check_cloud_identity_accounts_exist(check.clone())
+            .check_cloud_identity_accounts_exist()
+            .with_request(check.clone())
             .await
             .unwrap()
             .cloud_identity_accounts
@@ -163,12 +175,14 @@ async fn reseller_workflow() {
     );
 
     let customer = client
-        .create_customer(new_customer("harbor.example"))
+        .create_customer()
+        .with_request(new_customer("harbor.example"))
         .await
         .unwrap();
     assert!(customer.name.starts_with("accounts/C0emulator/customers/"));
     let operation = client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity()
+        .with_request(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: "admin@harbor.example".into(),
@@ -185,7 +199,8 @@ async fn reseller_workflow() {
     let customer = operation.wait().await.unwrap();
     assert!(!customer.cloud_identity_id.is_empty());
     let found = client
-        .check_cloud_identity_accounts_exist(check)
+        .check_cloud_identity_accounts_exist()
+        .with_request(check)
         .await
         .unwrap()
         .cloud_identity_accounts;
@@ -209,7 +224,8 @@ async fn reseller_workflow() {
         request_id: String::new(),
     };
     let entitlement = client
-        .create_entitlement(request)
+        .create_entitlement()
+        .with_request(request)
         .await
         .unwrap()
         .wait()
@@ -226,7 +242,8 @@ async fn reseller_workflow() {
     );
 
     let suspended = client
-        .suspend_entitlement(SuspendEntitlementRequest {
+        .suspend_entitlement()
+        .with_request(SuspendEntitlementRequest {
             name: entitlement.name.clone(),
             request_id: String::new(),
         })
@@ -242,7 +259,8 @@ async fn reseller_workflow() {
     );
 
     let listed = client
-        .list_entitlements(ListEntitlementsRequest {
+        .list_entitlements()
+        .with_request(ListEntitlementsRequest {
             parent: customer.name.clone(),
             ..Default::default()
         })
@@ -252,7 +270,8 @@ async fn reseller_workflow() {
     assert_eq!(listed.len(), 1);
 
     let changes = client
-        .list_entitlement_changes(ListEntitlementChangesRequest {
+        .list_entitlement_changes()
+        .with_request(ListEntitlementChangesRequest {
             parent: entitlement.name.clone(),
             ..Default::default()
         })
@@ -268,7 +287,8 @@ async fn reseller_workflow() {
         ),
     ] {
         let err = client
-            .list_entitlement_changes(ListEntitlementChangesRequest {
+            .list_entitlement_changes()
+            .with_request(ListEntitlementChangesRequest {
                 parent: parent.clone(),
                 ..Default::default()
             })
@@ -279,7 +299,8 @@ async fn reseller_workflow() {
     }
 
     client
-        .transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {
+        .transfer_entitlements_to_google()
+        .with_request(TransferEntitlementsToGoogleRequest {
             parent: customer.name.clone(),
             entitlements: vec![suspended],
             request_id: String::new(),
@@ -290,13 +311,15 @@ async fn reseller_workflow() {
         .await
         .unwrap();
     client
-        .delete_customer(DeleteCustomerRequest {
+        .delete_customer()
+        .with_request(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
         .unwrap();
     let err = client
-        .get_customer(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: customer.name,
         })
         .await
@@ -316,7 +339,11 @@ async fn customer_errors() {
         .as_mut()
         .unwrap()
         .email = "ada@elsewhere.example".into();
-    let err = client.create_customer(mismatch).await.unwrap_err();
+    let err = client
+        .create_customer()
+        .with_request(mismatch)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     assert_eq!(
         err.field_violations()[0].field,
@@ -324,7 +351,8 @@ async fn customer_errors() {
     );
 
     let err = client
-        .create_customer(CreateCustomerRequest {
+        .create_customer()
+        .with_request(CreateCustomerRequest {
             parent: ACCOUNT.into(),
             customer: Some(Customer::default()),
         })
@@ -343,7 +371,8 @@ async fn customer_errors() {
         .await
         .unwrap();
     let err = client
-        .delete_customer(DeleteCustomerRequest {
+        .delete_customer()
+        .with_request(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
@@ -351,7 +380,8 @@ async fn customer_errors() {
     assert_eq!(err.code(), Code::FailedPrecondition);
 
     let err = client
-        .get_customer(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: "accounts/C0emulator/customers".into(),
         })
         .await
@@ -419,7 +449,8 @@ async fn entitlement_purchase_errors() {
         .unwrap();
 
     let fresh = client
-        .create_customer(new_customer("noidentity.example"))
+        .create_customer()
+        .with_request(new_customer("noidentity.example"))
         .await
         .unwrap();
     let err = buy(&client, &fresh, "ws-business-standard-flexible", Some(5))
@@ -437,10 +468,12 @@ async fn entitlement_state_machine_errors() {
         .unwrap();
     let name = flexible.name.clone();
     let activate = || {
-        client.activate_entitlement(ActivateEntitlementRequest {
-            name: name.clone(),
-            request_id: String::new(),
-        })
+        client
+            .activate_entitlement()
+            .with_request(ActivateEntitlementRequest {
+                name: name.clone(),
+                request_id: String::new(),
+            })
     };
     let err = activate().await.unwrap_err();
     assert_eq!(
@@ -453,13 +486,18 @@ async fn entitlement_state_machine_errors() {
         renewal_settings: Some(RenewalSettings::default()),
         request_id: String::new(),
     };
-    let err = client.change_renewal_settings(renewal).await.unwrap_err();
+    let err = client
+        .change_renewal_settings()
+        .with_request(renewal)
+        .await
+        .unwrap_err();
     assert_eq!(
         reason(&err),
         (Code::FailedPrecondition, Some("NOT_COMMITMENT_PLAN"))
     );
     let err = client
-        .start_paid_service(StartPaidServiceRequest {
+        .start_paid_service()
+        .with_request(StartPaidServiceRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -470,7 +508,8 @@ async fn entitlement_state_machine_errors() {
         (Code::FailedPrecondition, Some("NOT_IN_TRIAL"))
     );
     let err = client
-        .cancel_entitlement(CancelEntitlementRequest {
+        .cancel_entitlement()
+        .with_request(CancelEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -482,7 +521,8 @@ async fn entitlement_state_machine_errors() {
     );
 
     client
-        .suspend_entitlement(SuspendEntitlementRequest {
+        .suspend_entitlement()
+        .with_request(SuspendEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -492,7 +532,8 @@ async fn entitlement_state_machine_errors() {
         .await
         .unwrap();
     let err = client
-        .suspend_entitlement(SuspendEntitlementRequest {
+        .suspend_entitlement()
+        .with_request(SuspendEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -513,7 +554,12 @@ async fn entitlement_state_machine_errors() {
         ..Default::default()
     };
     assert_eq!(
-        client.change_parameters(decrease).await.unwrap_err().code(),
+        client
+            .change_parameters()
+            .with_request(decrease)
+            .await
+            .unwrap_err()
+            .code(),
         Code::InvalidArgument
     );
     let increase = ChangeParametersRequest {
@@ -522,7 +568,8 @@ async fn entitlement_state_machine_errors() {
         ..Default::default()
     };
     let changed = client
-        .change_parameters(increase)
+        .change_parameters()
+        .with_request(increase)
         .await
         .unwrap()
         .wait()
@@ -545,7 +592,8 @@ async fn entitlement_state_machine_errors() {
     .unwrap();
     assert!(trial.trial_settings.as_ref().unwrap().trial);
     let paid = client
-        .start_paid_service(StartPaidServiceRequest {
+        .start_paid_service()
+        .with_request(StartPaidServiceRequest {
             name: trial.name.clone(),
             request_id: String::new(),
         })
@@ -566,7 +614,8 @@ async fn entitlement_state_machine_errors() {
         [SuspensionReason::PendingTosAcceptance]
     );
     let err = client
-        .activate_entitlement(ActivateEntitlementRequest {
+        .activate_entitlement()
+        .with_request(ActivateEntitlementRequest {
             name: pending.name,
             request_id: String::new(),
         })
@@ -594,11 +643,20 @@ async fn a_repeated_request_id_has_no_second_effect() {
         }),
         request_id: "5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f".into(),
     };
-    let first = client.create_entitlement(request.clone()).await.unwrap();
-    let second = client.create_entitlement(request).await.unwrap();
+    let first = client
+        .create_entitlement()
+        .with_request(request.clone())
+        .await
+        .unwrap();
+    let second = client
+        .create_entitlement()
+        .with_request(request)
+        .await
+        .unwrap();
     assert_eq!(first.name(), second.name());
     let listed = client
-        .list_entitlements(ListEntitlementsRequest {
+        .list_entitlements()
+        .with_request(ListEntitlementsRequest {
             parent: customer.name,
             ..Default::default()
         })
@@ -613,7 +671,8 @@ async fn paging_and_forged_tokens() {
     let (_, client) = engine(instant());
     for i in 0..23 {
         client
-            .create_customer(new_customer(&format!("c{i:02}.example")))
+            .create_customer()
+            .with_request(new_customer(&format!("c{i:02}.example")))
             .await
             .unwrap();
     }
@@ -623,15 +682,21 @@ async fn paging_and_forged_tokens() {
         page_token: token,
         filter: String::new(),
     };
-    let first = client.list_customers(list(String::new())).await.unwrap();
+    let first = client
+        .list_customers()
+        .with_request(list(String::new()))
+        .await
+        .unwrap();
     assert_eq!(first.customers.len(), 10);
     // A customer added while paging does not disturb the pages after the cursor.
     client
-        .create_customer(new_customer("late.example"))
+        .create_customer()
+        .with_request(new_customer("late.example"))
         .await
         .unwrap();
     let all = client
-        .list_customers(list(String::new()))
+        .list_customers()
+        .with_request(list(String::new()))
         .collect_items()
         .await
         .unwrap();
@@ -640,7 +705,8 @@ async fn paging_and_forged_tokens() {
     names.dedup();
     assert_eq!(names.len(), 24, "no customer listed twice");
     let default_page = client
-        .list_customers(ListCustomersRequest {
+        .list_customers()
+        .with_request(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -653,7 +719,8 @@ async fn paging_and_forged_tokens() {
     );
 
     let err = client
-        .list_customers(list("forged".into()))
+        .list_customers()
+        .with_request(list("forged".into()))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
@@ -664,7 +731,8 @@ async fn paging_and_forged_tokens() {
     };
     assert_eq!(
         client
-            .list_customers(filtered)
+            .list_customers()
+            .with_request(filtered)
             .await
             .unwrap()
             .customers
@@ -765,7 +833,8 @@ async fn access_is_per_account() {
 async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
     let (_, client) = engine(instant());
     let created = client
-        .create_customer(new_customer("mask.example"))
+        .create_customer()
+        .with_request(new_customer("mask.example"))
         .await
         .unwrap();
     let mut input = created.clone();
@@ -777,12 +846,14 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
         update_mask: Some(FieldMask::new(paths.iter().copied())),
     };
     let err = client
-        .update_customer(request(&["org_display_name", "cloud_identity_id"], &input))
+        .update_customer()
+        .with_request(request(&["org_display_name", "cloud_identity_id"], &input))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     let unchanged = client
-        .get_customer(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: created.name.clone(),
         })
         .await
@@ -793,7 +864,8 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
     );
 
     let updated = client
-        .update_customer(request(
+        .update_customer()
+        .with_request(request(
             &["org_display_name", "primary_contact_info.email"],
             &input,
         ))
@@ -815,13 +887,15 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
 async fn an_update_without_a_mask_changes_only_the_fields_it_sets() {
     let (_, client) = engine(instant());
     let created = client
-        .create_customer(new_customer("nomask.example"))
+        .create_customer()
+        .with_request(new_customer("nomask.example"))
         .await
         .unwrap();
     assert!(created.org_postal_address.is_some());
     for mask in [None, Some(FieldMask::default())] {
         let updated = client
-            .update_customer(channel_types::model::UpdateCustomerRequest {
+            .update_customer()
+            .with_request(channel_types::model::UpdateCustomerRequest {
                 customer: Some(Customer {
                     name: created.name.clone(),
                     org_display_name: "Renamed without a mask".into(),

@@ -57,7 +57,11 @@ fn client_of(engine: &Engine) -> Client {
 }
 
 async fn entitlement(client: &Client, domain: &str) -> Entitlement {
-    let c = client.create_customer(customer(domain)).await.unwrap();
+    let c = client
+        .create_customer()
+        .with_request(customer(domain))
+        .await
+        .unwrap();
     let provision = ProvisionCloudIdentityRequest {
         customer: c.name.clone(),
         user: Some(AdminUser {
@@ -67,7 +71,8 @@ async fn entitlement(client: &Client, domain: &str) -> Entitlement {
         ..Default::default()
     };
     client
-        .provision_cloud_identity(provision)
+        .provision_cloud_identity()
+        .with_request(provision)
         .await
         .unwrap()
         .wait()
@@ -83,7 +88,8 @@ async fn entitlement(client: &Client, domain: &str) -> Entitlement {
         request_id: String::new(),
     };
     client
-        .create_entitlement(create)
+        .create_entitlement()
+        .with_request(create)
         .await
         .unwrap()
         .wait()
@@ -104,7 +110,8 @@ async fn concurrent_callers_lose_no_update() {
         tasks.push(tokio::spawn(async move {
             for i in 0..20 {
                 client
-                    .create_customer(customer(&format!("t{t}-c{i}.example")))
+                    .create_customer()
+                    .with_request(customer(&format!("t{t}-c{i}.example")))
                     .await
                     .unwrap();
             }
@@ -114,7 +121,8 @@ async fn concurrent_callers_lose_no_update() {
         task.await.unwrap();
     }
     let all = client
-        .list_customers(ListCustomersRequest {
+        .list_customers()
+        .with_request(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -136,7 +144,8 @@ async fn concurrent_callers_lose_no_update() {
                 ..Default::default()
             };
             client
-                .change_parameters(request)
+                .change_parameters()
+                .with_request(request)
                 .await
                 .unwrap()
                 .wait()
@@ -148,7 +157,8 @@ async fn concurrent_callers_lose_no_update() {
         task.await.unwrap();
     }
     let changes = client
-        .list_entitlement_changes(ListEntitlementChangesRequest {
+        .list_entitlement_changes()
+        .with_request(ListEntitlementChangesRequest {
             parent: e.name.clone(),
             ..Default::default()
         })
@@ -167,14 +177,16 @@ async fn state_survives_a_restart_and_a_corrupt_file_is_refused() {
     };
     let emulator = Emulator::start(config.clone()).await.unwrap();
     let created = client_of(emulator.engine())
-        .create_customer(customer("kept.example"))
+        .create_customer()
+        .with_request(customer("kept.example"))
         .await
         .unwrap();
     emulator.shutdown().await.unwrap();
 
     let emulator = Emulator::start(config.clone()).await.unwrap();
     let found = client_of(emulator.engine())
-        .get_customer(GetCustomerRequest {
+        .get_customer()
+        .with_request(GetCustomerRequest {
             name: created.name.clone(),
         })
         .await
@@ -182,7 +194,8 @@ async fn state_survives_a_restart_and_a_corrupt_file_is_refused() {
     assert_eq!(found.domain, "kept.example");
     // New ids continue after the saved ones.
     let next = client_of(emulator.engine())
-        .create_customer(customer("next.example"))
+        .create_customer()
+        .with_request(customer("next.example"))
         .await
         .unwrap();
     assert_ne!(next.name, created.name);
@@ -250,13 +263,18 @@ async fn injected_unavailability_and_dropped_connections() {
         parameters: seats(9),
         ..Default::default()
     };
-    let err = client.change_parameters(request).await.unwrap_err();
+    let err = client
+        .change_parameters()
+        .with_request(request)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Code::Unavailable);
     let changes = client_of(&Engine::with_state(
         EngineConfig::default(),
         lossy.snapshot(),
     ))
-    .list_entitlement_changes(ListEntitlementChangesRequest {
+    .list_entitlement_changes()
+    .with_request(ListEntitlementChangesRequest {
         parent: e.name.clone(),
         ..Default::default()
     })
@@ -273,7 +291,8 @@ async fn injected_unavailability_and_dropped_connections() {
         EngineConfig::default(),
         lossy.snapshot(),
     ))
-    .list_entitlements(ListEntitlementsRequest {
+    .list_entitlements()
+    .with_request(ListEntitlementsRequest {
         parent,
         ..Default::default()
     })

@@ -6,9 +6,7 @@
 
 #![allow(clippy::print_stdout)]
 
-use channel::model::{
-    CreateCustomerRequest, Customer, ListCustomersRequest, ListEntitlementsRequest,
-};
+use channel::model::Customer;
 use channel::r#type::PostalAddress;
 use channel::{Client, ClientBuilderExt};
 use futures_util::StreamExt;
@@ -32,32 +30,27 @@ async fn main() -> Result<(), BoxError> {
             // Enough customers for several pages.
             for i in 0..25 {
                 let domain = format!("sample-{i:02}.example");
-                let customer = Customer {
-                    org_display_name: format!("Sample {i}"),
-                    org_postal_address: Some(PostalAddress {
-                        region_code: "US".into(),
-                        ..Default::default()
-                    }),
-                    domain,
-                    ..Default::default()
-                };
+                let customer = Customer::new()
+                    .set_org_display_name(format!("Sample {i}"))
+                    .set_org_postal_address(PostalAddress::new().set_region_code("US"))
+                    .set_domain(domain);
                 client
-                    .create_customer(CreateCustomerRequest {
-                        parent: account.clone(),
-                        customer: Some(customer),
-                    })
+                    .create_customer()
+                    .set_parent(&account)
+                    .set_customer(customer)
                     .await?;
             }
             (client, account)
         }
     };
 
-    let request = ListCustomersRequest {
-        parent: account.clone(),
-        page_size: 10,
-        ..Default::default()
-    };
-    let mut customers = Box::pin(client.list_customers(request).items());
+    let mut customers = Box::pin(
+        client
+            .list_customers()
+            .set_parent(&account)
+            .set_page_size(10)
+            .items(),
+    );
     let mut count = 0;
     while let Some(customer) = customers.next().await {
         let customer = customer?;
@@ -65,10 +58,8 @@ async fn main() -> Result<(), BoxError> {
         println!("{} {}", customer.name, customer.domain);
         let mut entitlements = Box::pin(
             client
-                .list_entitlements(ListEntitlementsRequest {
-                    parent: customer.name.clone(),
-                    ..Default::default()
-                })
+                .list_entitlements()
+                .set_parent(&customer.name)
                 .items(),
         );
         while let Some(entitlement) = entitlements.next().await {

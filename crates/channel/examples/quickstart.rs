@@ -17,9 +17,7 @@ use std::sync::Arc;
 
 use channel::credentials::ServiceAccount;
 use channel::model::{
-    AdminUser, CheckCloudIdentityAccountsExistRequest, ContactInfo, CreateCustomerRequest,
-    CreateEntitlementRequest, Customer, Entitlement, ListCustomersRequest, ListEntitlementsRequest,
-    ListOffersRequest, Parameter, PaymentPlan, ProvisionCloudIdentityRequest, Value, value,
+    AdminUser, ContactInfo, Customer, Entitlement, Parameter, PaymentPlan, Value,
 };
 use channel::r#type::PostalAddress;
 use channel::{Client, ClientBuilderExt, Operation};
@@ -113,14 +111,7 @@ async fn main() -> Result<(), BoxError> {
     };
 
     // 1. Pick an offer: Google Workspace Business Standard, flexible plan.
-    let mut offers = Box::pin(
-        client
-            .list_offers(ListOffersRequest {
-                parent: account.clone(),
-                ..Default::default()
-            })
-            .items(),
-    );
+    let mut offers = Box::pin(client.list_offers().set_parent(&account).items());
     let mut chosen = None;
     while let Some(offer) = offers.next().await {
         let offer = offer?;
@@ -145,13 +136,10 @@ async fn main() -> Result<(), BoxError> {
 
     // 2. A new customer, on a domain nobody holds yet.
     let domain = format!("quickstart-{}.example", std::process::id());
-    let check = CheckCloudIdentityAccountsExistRequest {
-        parent: account.clone(),
-        domain: domain.clone(),
-        primary_admin_email: String::new(),
-    };
     let existing = client
-        .check_cloud_identity_accounts_exist(check)
+        .check_cloud_identity_accounts_exist()
+        .set_parent(&account)
+        .set_domain(&domain)
         .await?
         .cloud_identity_accounts;
     println!(
@@ -159,62 +147,54 @@ async fn main() -> Result<(), BoxError> {
         existing.len()
     );
     let customer = client
-        .create_customer(CreateCustomerRequest {
-            parent: account.clone(),
-            customer: Some(Customer {
-                org_display_name: "Quickstart Analytics".into(),
-                org_postal_address: Some(PostalAddress {
-                    region_code: "US".into(),
-                    postal_code: "94043".into(),
-                    address_lines: vec!["1 Example Way".into()],
-                    ..Default::default()
-                }),
-                primary_contact_info: Some(ContactInfo {
-                    first_name: "Ada".into(),
-                    last_name: "Ngata".into(),
-                    email: format!("ada@{domain}"),
-                    ..Default::default()
-                }),
-                domain: domain.clone(),
-                ..Default::default()
-            }),
-        })
+        .create_customer()
+        .set_parent(&account)
+        .set_customer(
+            Customer::new()
+                .set_org_display_name("Quickstart Analytics")
+                .set_org_postal_address(
+                    PostalAddress::new()
+                        .set_region_code("US")
+                        .set_postal_code("94043")
+                        .set_address_lines(["1 Example Way"]),
+                )
+                .set_primary_contact_info(
+                    ContactInfo::new()
+                        .set_first_name("Ada")
+                        .set_last_name("Ngata")
+                        .set_email(format!("ada@{domain}")),
+                )
+                .set_domain(&domain),
+        )
         .await?;
     println!("3. Customer: {}", customer.name);
 
     // 3. Its Cloud Identity, a long-running operation.
     let operation = client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest {
-            customer: customer.name.clone(),
-            user: Some(AdminUser {
-                email: format!("admin@{domain}"),
-                given_name: "Ada".into(),
-                family_name: "Ngata".into(),
-            }),
-            ..Default::default()
-        })
+        .provision_cloud_identity()
+        .set_customer(&customer.name)
+        .set_user(
+            AdminUser::new()
+                .set_email(format!("admin@{domain}"))
+                .set_given_name("Ada")
+                .set_family_name("Ngata"),
+        )
         .await?;
     let customer = wait_with_progress("4. Provisioning Cloud Identity", operation).await?;
     println!("   Cloud Identity id: {}", customer.cloud_identity_id);
 
     // 4. Ten seats.
-    let seats = Parameter {
-        name: "num_units".into(),
-        value: Some(Value {
-            kind: Some(value::Kind::Int64Value(10)),
-        }),
-        editable: false,
-    };
+    let seats = Parameter::new()
+        .set_name("num_units")
+        .set_value(Value::new().set_int64_value(10));
     let operation = client
-        .create_entitlement(CreateEntitlementRequest {
-            parent: customer.name.clone(),
-            entitlement: Some(Entitlement {
-                offer: offer.name.clone(),
-                parameters: vec![seats],
-                ..Default::default()
-            }),
-            request_id: String::new(),
-        })
+        .create_entitlement()
+        .set_parent(&customer.name)
+        .set_entitlement(
+            Entitlement::new()
+                .set_offer(&offer.name)
+                .set_parameters([seats]),
+        )
         .await?;
     let entitlement = wait_with_progress("5. Buying 10 seats", operation).await?;
     println!(
@@ -225,19 +205,15 @@ async fn main() -> Result<(), BoxError> {
 
     // 5. What the account has now.
     let customers = client
-        .list_customers(ListCustomersRequest {
-            parent: account.clone(),
-            ..Default::default()
-        })
+        .list_customers()
+        .set_parent(&account)
         .collect_items()
         .await?;
     println!("6. The account has {} customer(s):", customers.len());
     for c in &customers {
         let entitlements = client
-            .list_entitlements(ListEntitlementsRequest {
-                parent: c.name.clone(),
-                ..Default::default()
-            })
+            .list_entitlements()
+            .set_parent(&c.name)
             .collect_items()
             .await?;
         println!(

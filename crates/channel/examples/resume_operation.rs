@@ -5,9 +5,7 @@
 
 #![allow(clippy::print_stdout)]
 
-use channel::model::{
-    AdminUser, CreateCustomerRequest, Customer, OperationMetadata, ProvisionCloudIdentityRequest,
-};
+use channel::model::{AdminUser, Customer, OperationMetadata};
 use channel::r#type::PostalAddress;
 use channel::{Client, ClientBuilderExt};
 
@@ -20,28 +18,19 @@ async fn main() -> Result<(), BoxError> {
         .endpoint(emulator.http_endpoint())
         .build_http()?;
     let customer = client
-        .create_customer(CreateCustomerRequest {
-            parent: "accounts/C0emulator".into(),
-            customer: Some(Customer {
-                org_display_name: "Resume Inc.".into(),
-                org_postal_address: Some(PostalAddress {
-                    region_code: "US".into(),
-                    ..Default::default()
-                }),
-                domain: "resume.example".into(),
-                ..Default::default()
-            }),
-        })
+        .create_customer()
+        .set_parent("accounts/C0emulator")
+        .set_customer(
+            Customer::new()
+                .set_org_display_name("Resume Inc.")
+                .set_org_postal_address(PostalAddress::new().set_region_code("US"))
+                .set_domain("resume.example"),
+        )
         .await?;
     let started = client
-        .provision_cloud_identity(ProvisionCloudIdentityRequest {
-            customer: customer.name.clone(),
-            user: Some(AdminUser {
-                email: "admin@resume.example".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
+        .provision_cloud_identity()
+        .set_customer(&customer.name)
+        .set_user(AdminUser::new().set_email("admin@resume.example"))
         .await?;
     // Keep only the name, e.g. in a database.
     let saved = started.name().to_string();

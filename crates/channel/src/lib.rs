@@ -19,7 +19,6 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use channel::credentials::ServiceAccount;
-//! use channel::model::ListCustomersRequest;
 //! use channel::{Client, ClientBuilderExt};
 //!
 //! # async fn example() -> channel::Result<()> {
@@ -29,8 +28,11 @@
 //!     .with_subject("admin@reseller.example");
 //! let client = Client::builder().credentials(Arc::new(key)).build_http()?;
 //!
-//! let request = ListCustomersRequest { parent: "accounts/C012345".into(), ..Default::default() };
-//! let customers = client.list_customers(request).collect_items().await?;
+//! let customers = client
+//!     .list_customers()
+//!     .set_parent("accounts/C012345")
+//!     .collect_items()
+//!     .await?;
 //! println!("{} customers", customers.len());
 //! # Ok(()) }
 //! ```
@@ -93,11 +95,9 @@ impl ClientBuilderExt for ClientBuilder {
 ///
 /// ```
 /// # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
-/// use channel::model::ListProductsRequest;
 ///
 /// let (emulator, client) = channel::start_emulator().await.unwrap();
-/// let request = ListProductsRequest { account: emulator_account(), ..Default::default() };
-/// let products = client.list_products(request).await.unwrap();
+/// let products = client.list_products().set_account(emulator_account()).await.unwrap();
 /// assert!(!products.products.is_empty());
 /// # fn emulator_account() -> String { "accounts/C0emulator".into() }
 /// # });

@@ -5,53 +5,125 @@
 
 use channel_types::methods;
 
-use crate::{Call, Client, LroCall};
+use crate::Client;
+use crate::builders;
 
 impl Client {
-    /// `ListCustomers`: `GET /v1/{parent=accounts/*}/customers`.
+    /// Lists the customers of a reseller or of one of its channel partners.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListCustomers`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*}/customers`
+    /// - `GET /v1/{parent=accounts/*/channelPartnerLinks/*}/customers`
+    ///
+    /// Returns a page,
+    /// a [`ListCustomersResponse`](channel_types::model::ListCustomersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_customers(
-        &self,
-        request: ::channel_types::model::ListCustomersRequest,
-    ) -> Call<
-        ::channel_types::model::ListCustomersRequest,
-        ::channel_types::model::ListCustomersResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customers = client
+    ///     .list_customers()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", customers.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_customers(&self) -> builders::ListCustomers {
         self.call(
             &methods::cloud_channel_service::LIST_CUSTOMERS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_customers(request, options),
         )
     }
 
-    /// `GetCustomer`: `GET /v1/{name=accounts/*/customers/*}`.
+    /// Returns one customer.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.GetCustomer`, over HTTP:
+    /// - `GET /v1/{name=accounts/*/customers/*}`
+    /// - `GET /v1/{name=accounts/*/channelPartnerLinks/*/customers/*}`
+    ///
+    /// Returns a [`Customer`](channel_types::model::Customer).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*`; and from the server, when it
+    ///   refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn get_customer(
-        &self,
-        request: ::channel_types::model::GetCustomerRequest,
-    ) -> Call<::channel_types::model::GetCustomerRequest, ::channel_types::model::Customer> {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer = client
+    ///     .get_customer()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_customer(&self) -> builders::GetCustomer {
         self.call(
             &methods::cloud_channel_service::GET_CUSTOMER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.get_customer(request, options),
         )
     }
 
-    /// `CheckCloudIdentityAccountsExist`: `POST /v1/{parent=accounts/*}:checkCloudIdentityAccountsExist`.
+    /// Checks whether Cloud Identity accounts already exist for a domain.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.CheckCloudIdentityAccountsExist`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*}:checkCloudIdentityAccountsExist` (the request as the body)
+    ///
+    /// Returns a [`CheckCloudIdentityAccountsExistResponse`](channel_types::model::CheckCloudIdentityAccountsExistResponse).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `domain` is
+    ///   unset, or `parent` is not of the form `accounts/*`; and from the server, when
+    ///   it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn check_cloud_identity_accounts_exist(
-        &self,
-        request: ::channel_types::model::CheckCloudIdentityAccountsExistRequest,
-    ) -> Call<
-        ::channel_types::model::CheckCloudIdentityAccountsExistRequest,
-        ::channel_types::model::CheckCloudIdentityAccountsExistResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let check_cloud_identity_accounts_exist_response = client
+    ///     .check_cloud_identity_accounts_exist()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .set_domain("DOMAIN")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn check_cloud_identity_accounts_exist(&self) -> builders::CheckCloudIdentityAccountsExist {
         self.call(
             &methods::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -60,149 +132,385 @@ impl Client {
         )
     }
 
-    /// `CreateCustomer`: `POST /v1/{parent=accounts/*}/customers`.
+    /// Creates a customer for a reseller or for one of its channel partners.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.CreateCustomer`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*}/customers` (`customer` as the body)
+    /// - `POST /v1/{parent=accounts/*/channelPartnerLinks/*}/customers` (`customer` as the body)
+    ///
+    /// Returns a [`Customer`](channel_types::model::Customer).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `customer` is
+    ///   unset, or `parent` is not of the form `accounts/*`; and from the server, when
+    ///   it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn create_customer(
-        &self,
-        request: ::channel_types::model::CreateCustomerRequest,
-    ) -> Call<::channel_types::model::CreateCustomerRequest, ::channel_types::model::Customer> {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer = client
+    ///     .create_customer()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .set_customer(channel_types::model::Customer::new())
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_customer(&self) -> builders::CreateCustomer {
         self.call(
             &methods::cloud_channel_service::CREATE_CUSTOMER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.create_customer(request, options),
         )
     }
 
-    /// `UpdateCustomer`: `PATCH /v1/{customer.name=accounts/*/customers/*}`.
+    /// Changes an existing customer.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.UpdateCustomer`, over HTTP:
+    /// - `PATCH /v1/{customer.name=accounts/*/customers/*}` (`customer` as the body)
+    /// - `PATCH /v1/{customer.name=accounts/*/channelPartnerLinks/*/customers/*}` (`customer` as the body)
+    ///
+    /// Returns a [`Customer`](channel_types::model::Customer).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer.name` is not of the form `accounts/*/customers/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `customer.name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn update_customer(
-        &self,
-        request: ::channel_types::model::UpdateCustomerRequest,
-    ) -> Call<::channel_types::model::UpdateCustomerRequest, ::channel_types::model::Customer> {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer = client
+    ///     .update_customer()
+    ///     .set_customer(channel_types::model::Customer::new().set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_customer(&self) -> builders::UpdateCustomer {
         self.call(
             &methods::cloud_channel_service::UPDATE_CUSTOMER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.update_customer(request, options),
         )
     }
 
-    /// `DeleteCustomer`: `DELETE /v1/{name=accounts/*/customers/*}`.
+    /// Deletes a customer.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.DeleteCustomer`, over HTTP:
+    /// - `DELETE /v1/{name=accounts/*/customers/*}`
+    /// - `DELETE /v1/{name=accounts/*/channelPartnerLinks/*/customers/*}`
+    ///
+    /// Returns nothing of interest (`Empty`) once done.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*`; and from the server, when it
+    ///   refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn delete_customer(
-        &self,
-        request: ::channel_types::model::DeleteCustomerRequest,
-    ) -> Call<::channel_types::model::DeleteCustomerRequest, ::channel_types::wkt::Empty> {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let _ = client
+    ///     .delete_customer()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_customer(&self) -> builders::DeleteCustomer {
         self.call(
             &methods::cloud_channel_service::DELETE_CUSTOMER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.delete_customer(request, options),
         )
     }
 
-    /// `ImportCustomer`: `POST /v1/{parent=accounts/*}/customers:import`.
+    /// Imports an existing Cloud Identity as a customer.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ImportCustomer`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*}/customers:import` (the request as the body)
+    /// - `POST /v1/{parent=accounts/*/channelPartnerLinks/*}/customers:import` (the request as the body)
+    ///
+    /// Returns a [`Customer`](channel_types::model::Customer).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `customer_identity` is unset, or `parent` is not of the form `accounts/*`; and
+    ///   from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn import_customer(
-        &self,
-        request: ::channel_types::model::ImportCustomerRequest,
-    ) -> Call<::channel_types::model::ImportCustomerRequest, ::channel_types::model::Customer> {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer = client
+    ///     .import_customer()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn import_customer(&self) -> builders::ImportCustomer {
         self.call(
             &methods::cloud_channel_service::IMPORT_CUSTOMER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.import_customer(request, options),
         )
     }
 
-    /// `ProvisionCloudIdentity`: `POST /v1/{customer=accounts/*/customers/*}:provisionCloudIdentity`.
+    /// Creates a Cloud Identity for a customer; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ProvisionCloudIdentity`, over HTTP:
+    /// - `POST /v1/{customer=accounts/*/customers/*}:provisionCloudIdentity` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is a [`Customer`](channel_types::model::Customer),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
+    /// - `NOT_FOUND` when the resource `customer` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout, no retry, as the service configuration says: it
     /// starts an operation and has no `request_id` to make a repeat harmless.
-    pub fn provision_cloud_identity(
-        &self,
-        request: ::channel_types::model::ProvisionCloudIdentityRequest,
-    ) -> LroCall<
-        ::channel_types::model::ProvisionCloudIdentityRequest,
-        ::channel_types::model::Customer,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .provision_cloud_identity()
+    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .await?;
+    /// let customer = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn provision_cloud_identity(&self) -> builders::ProvisionCloudIdentity {
         self.call(
             &methods::cloud_channel_service::PROVISION_CLOUD_IDENTITY,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.provision_cloud_identity(request, options),
         )
         .into_operation()
     }
 
-    /// `ListEntitlements`: `GET /v1/{parent=accounts/*/customers/*}/entitlements`.
+    /// Lists the entitlements of a customer.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListEntitlements`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*/customers/*}/entitlements`
+    ///
+    /// Returns a page,
+    /// a [`ListEntitlementsResponse`](channel_types::model::ListEntitlementsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_entitlements(
-        &self,
-        request: ::channel_types::model::ListEntitlementsRequest,
-    ) -> Call<
-        ::channel_types::model::ListEntitlementsRequest,
-        ::channel_types::model::ListEntitlementsResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let entitlements = client
+    ///     .list_entitlements()
+    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", entitlements.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_entitlements(&self) -> builders::ListEntitlements {
         self.call(
             &methods::cloud_channel_service::LIST_ENTITLEMENTS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_entitlements(request, options),
         )
     }
 
-    /// `ListTransferableSkus`: `POST /v1/{parent=accounts/*}:listTransferableSkus`.
+    /// Lists a customer's SKUs that could be moved to this reseller.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListTransferableSkus`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*}:listTransferableSkus` (the request as the body)
+    ///
+    /// Returns a page,
+    /// a [`ListTransferableSkusResponse`](channel_types::model::ListTransferableSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_transferable_skus(
-        &self,
-        request: ::channel_types::model::ListTransferableSkusRequest,
-    ) -> Call<
-        ::channel_types::model::ListTransferableSkusRequest,
-        ::channel_types::model::ListTransferableSkusResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let transferable_skus = client
+    ///     .list_transferable_skus()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", transferable_skus.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_transferable_skus(&self) -> builders::ListTransferableSkus {
         self.call(
             &methods::cloud_channel_service::LIST_TRANSFERABLE_SKUS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_transferable_skus(request, options),
         )
     }
 
-    /// `ListTransferableOffers`: `POST /v1/{parent=accounts/*}:listTransferableOffers`.
+    /// Lists the offers available when moving a SKU to this reseller.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListTransferableOffers`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*}:listTransferableOffers` (the request as the body)
+    ///
+    /// Returns a page,
+    /// a [`ListTransferableOffersResponse`](channel_types::model::ListTransferableOffersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `sku` is unset,
+    ///   or `parent` is not of the form `accounts/*`; and from the server, when it
+    ///   refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_transferable_offers(
-        &self,
-        request: ::channel_types::model::ListTransferableOffersRequest,
-    ) -> Call<
-        ::channel_types::model::ListTransferableOffersRequest,
-        ::channel_types::model::ListTransferableOffersResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let transferable_offers = client
+    ///     .list_transferable_offers()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .set_sku("SKU")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", transferable_offers.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_transferable_offers(&self) -> builders::ListTransferableOffers {
         self.call(
             &methods::cloud_channel_service::LIST_TRANSFERABLE_OFFERS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_transferable_offers(request, options),
         )
     }
 
-    /// `GetEntitlement`: `GET /v1/{name=accounts/*/customers/*/entitlements/*}`.
+    /// Returns one entitlement.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.GetEntitlement`, over HTTP:
+    /// - `GET /v1/{name=accounts/*/customers/*/entitlements/*}`
+    ///
+    /// Returns an [`Entitlement`](channel_types::model::Entitlement).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn get_entitlement(
-        &self,
-        request: ::channel_types::model::GetEntitlementRequest,
-    ) -> Call<::channel_types::model::GetEntitlementRequest, ::channel_types::model::Entitlement>
-    {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let entitlement = client
+    ///     .get_entitlement()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_entitlement(&self) -> builders::GetEntitlement {
         self.call(
             &methods::cloud_channel_service::GET_ENTITLEMENT,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.get_entitlement(request, options),
         )
     }
 
-    /// `CreateEntitlement`: `POST /v1/{parent=accounts/*/customers/*}/entitlements`.
+    /// Buys an offer for a customer; runs as a long-running operation that yields the entitlement.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.CreateEntitlement`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*/customers/*}/entitlements` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `entitlement` is
+    ///   unset, or `parent` is not of the form `accounts/*/customers/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -210,24 +518,48 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn create_entitlement(
-        &self,
-        request: ::channel_types::model::CreateEntitlementRequest,
-    ) -> LroCall<
-        ::channel_types::model::CreateEntitlementRequest,
-        ::channel_types::model::Entitlement,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .create_entitlement()
+    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_entitlement(channel_types::model::Entitlement::new())
+    ///     .await?;
+    /// let entitlement = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_entitlement(&self) -> builders::CreateEntitlement {
         self.call(
             &methods::cloud_channel_service::CREATE_ENTITLEMENT,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.create_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `ChangeParameters`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeParameters`.
+    /// Changes parameters of an entitlement, such as seats; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ChangeParameters`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeParameters` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` or `parameters` is
+    ///   unset, or `name` is not of the form `accounts/*/customers/*/entitlements/*`;
+    ///   and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -235,24 +567,49 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn change_parameters(
-        &self,
-        request: ::channel_types::model::ChangeParametersRequest,
-    ) -> LroCall<
-        ::channel_types::model::ChangeParametersRequest,
-        ::channel_types::model::Entitlement,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .change_parameters()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .set_parameters([channel_types::model::Parameter::new()])
+    ///     .await?;
+    /// let entitlement = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn change_parameters(&self) -> builders::ChangeParameters {
         self.call(
             &methods::cloud_channel_service::CHANGE_PARAMETERS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.change_parameters(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `ChangeRenewalSettings`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeRenewalSettings`.
+    /// Changes the renewal settings of an entitlement; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ChangeRenewalSettings`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeRenewalSettings` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` or `renewal_settings`
+    ///   is unset, or `name` is not of the form
+    ///   `accounts/*/customers/*/entitlements/*`; and from the server, when it refuses
+    ///   a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -260,24 +617,48 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn change_renewal_settings(
-        &self,
-        request: ::channel_types::model::ChangeRenewalSettingsRequest,
-    ) -> LroCall<
-        ::channel_types::model::ChangeRenewalSettingsRequest,
-        ::channel_types::model::Entitlement,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .change_renewal_settings()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .set_renewal_settings(channel_types::model::RenewalSettings::new())
+    ///     .await?;
+    /// let entitlement = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn change_renewal_settings(&self) -> builders::ChangeRenewalSettings {
         self.call(
             &methods::cloud_channel_service::CHANGE_RENEWAL_SETTINGS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.change_renewal_settings(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `ChangeOffer`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer`.
+    /// Moves an entitlement to another offer; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ChangeOffer`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` or `offer` is unset,
+    ///   or `name` is not of the form `accounts/*/customers/*/entitlements/*`; and from
+    ///   the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -285,24 +666,48 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn change_offer(
-        &self,
-        request: ::channel_types::model::ChangeOfferRequest,
-    ) -> LroCall<
-        ::channel_types::model::ChangeOfferRequest,
-        ::channel_types::model::Entitlement,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .change_offer()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .set_offer("OFFER")
+    ///     .await?;
+    /// let entitlement = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn change_offer(&self) -> builders::ChangeOffer {
         self.call(
             &methods::cloud_channel_service::CHANGE_OFFER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.change_offer(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `StartPaidService`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:startPaidService`.
+    /// Ends a trial and starts paid service; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.StartPaidService`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:startPaidService` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -310,24 +715,47 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn start_paid_service(
-        &self,
-        request: ::channel_types::model::StartPaidServiceRequest,
-    ) -> LroCall<
-        ::channel_types::model::StartPaidServiceRequest,
-        ::channel_types::model::Entitlement,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .start_paid_service()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .await?;
+    /// let entitlement = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn start_paid_service(&self) -> builders::StartPaidService {
         self.call(
             &methods::cloud_channel_service::START_PAID_SERVICE,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.start_paid_service(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `SuspendEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:suspend`.
+    /// Suspends an entitlement; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.SuspendEntitlement`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:suspend` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -335,24 +763,47 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn suspend_entitlement(
-        &self,
-        request: ::channel_types::model::SuspendEntitlementRequest,
-    ) -> LroCall<
-        ::channel_types::model::SuspendEntitlementRequest,
-        ::channel_types::model::Entitlement,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .suspend_entitlement()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .await?;
+    /// let entitlement = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn suspend_entitlement(&self) -> builders::SuspendEntitlement {
         self.call(
             &methods::cloud_channel_service::SUSPEND_ENTITLEMENT,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.suspend_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `CancelEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:cancel`.
+    /// Cancels an entitlement; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.CancelEntitlement`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:cancel` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Empty`](channel_types::wkt::Empty),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -360,24 +811,47 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn cancel_entitlement(
-        &self,
-        request: ::channel_types::model::CancelEntitlementRequest,
-    ) -> LroCall<
-        ::channel_types::model::CancelEntitlementRequest,
-        ::channel_types::wkt::Empty,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .cancel_entitlement()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .await?;
+    /// let _ = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn cancel_entitlement(&self) -> builders::CancelEntitlement {
         self.call(
             &methods::cloud_channel_service::CANCEL_ENTITLEMENT,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.cancel_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `ActivateEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:activate`.
+    /// Reactivates a suspended entitlement; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ActivateEntitlement`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/customers/*/entitlements/*}:activate` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Entitlement`](channel_types::model::Entitlement),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/entitlements/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -385,24 +859,47 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn activate_entitlement(
-        &self,
-        request: ::channel_types::model::ActivateEntitlementRequest,
-    ) -> LroCall<
-        ::channel_types::model::ActivateEntitlementRequest,
-        ::channel_types::model::Entitlement,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .activate_entitlement()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .await?;
+    /// let entitlement = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn activate_entitlement(&self) -> builders::ActivateEntitlement {
         self.call(
             &methods::cloud_channel_service::ACTIVATE_ENTITLEMENT,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.activate_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `TransferEntitlements`: `POST /v1/{parent=accounts/*/customers/*}:transferEntitlements`.
+    /// Moves a customer's entitlements to this reseller; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.TransferEntitlements`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*/customers/*}:transferEntitlements` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is a [`TransferEntitlementsResponse`](channel_types::model::TransferEntitlementsResponse),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `entitlements`
+    ///   is unset, or `parent` is not of the form `accounts/*/customers/*`; and from
+    ///   the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -410,24 +907,48 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn transfer_entitlements(
-        &self,
-        request: ::channel_types::model::TransferEntitlementsRequest,
-    ) -> LroCall<
-        ::channel_types::model::TransferEntitlementsRequest,
-        ::channel_types::model::TransferEntitlementsResponse,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .transfer_entitlements()
+    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_entitlements([channel_types::model::Entitlement::new()])
+    ///     .await?;
+    /// let transfer_entitlements_response = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transfer_entitlements(&self) -> builders::TransferEntitlements {
         self.call(
             &methods::cloud_channel_service::TRANSFER_ENTITLEMENTS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.transfer_entitlements(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
         .into_operation()
     }
 
-    /// `TransferEntitlementsToGoogle`: `POST /v1/{parent=accounts/*/customers/*}:transferEntitlementsToGoogle`.
+    /// Hands a customer's entitlements back to Google; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.TransferEntitlementsToGoogle`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*/customers/*}:transferEntitlementsToGoogle` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is an [`Empty`](channel_types::wkt::Empty),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `entitlements`
+    ///   is unset, or `parent` is not of the form `accounts/*/customers/*`; and from
+    ///   the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// An empty `request_id` is filled with a random UUID, the same on every retry.
     ///
@@ -435,17 +956,23 @@ impl Client {
     /// operation-starting method; this client retries it on `UNAVAILABLE` (up to
     /// 5 attempts) all the same, because the `request_id`, kept across attempts,
     /// lets the server answer a repeat with the first operation.
-    pub fn transfer_entitlements_to_google(
-        &self,
-        request: ::channel_types::model::TransferEntitlementsToGoogleRequest,
-    ) -> LroCall<
-        ::channel_types::model::TransferEntitlementsToGoogleRequest,
-        ::channel_types::wkt::Empty,
-        ::channel_types::model::OperationMetadata,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .transfer_entitlements_to_google()
+    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_entitlements([channel_types::model::Entitlement::new()])
+    ///     .await?;
+    /// let _ = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transfer_entitlements_to_google(&self) -> builders::TransferEntitlementsToGoogle {
         self.call(
             &methods::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -456,87 +983,196 @@ impl Client {
         .into_operation()
     }
 
-    /// `ListChannelPartnerLinks`: `GET /v1/{parent=accounts/*}/channelPartnerLinks`.
+    /// Lists the channel partner links of a distributor.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListChannelPartnerLinks`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*}/channelPartnerLinks`
+    ///
+    /// Returns a page,
+    /// a [`ListChannelPartnerLinksResponse`](channel_types::model::ListChannelPartnerLinksResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_channel_partner_links(
-        &self,
-        request: ::channel_types::model::ListChannelPartnerLinksRequest,
-    ) -> Call<
-        ::channel_types::model::ListChannelPartnerLinksRequest,
-        ::channel_types::model::ListChannelPartnerLinksResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_links = client
+    ///     .list_channel_partner_links()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", channel_partner_links.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_channel_partner_links(&self) -> builders::ListChannelPartnerLinks {
         self.call(
             &methods::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_channel_partner_links(request, options),
         )
     }
 
-    /// `GetChannelPartnerLink`: `GET /v1/{name=accounts/*/channelPartnerLinks/*}`.
+    /// Returns one channel partner link.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.GetChannelPartnerLink`, over HTTP:
+    /// - `GET /v1/{name=accounts/*/channelPartnerLinks/*}`
+    ///
+    /// Returns a [`ChannelPartnerLink`](channel_types::model::ChannelPartnerLink).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/channelPartnerLinks/*`; and from the server,
+    ///   when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn get_channel_partner_link(
-        &self,
-        request: ::channel_types::model::GetChannelPartnerLinkRequest,
-    ) -> Call<
-        ::channel_types::model::GetChannelPartnerLinkRequest,
-        ::channel_types::model::ChannelPartnerLink,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_link = client
+    ///     .get_channel_partner_link()
+    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_channel_partner_link(&self) -> builders::GetChannelPartnerLink {
         self.call(
             &methods::cloud_channel_service::GET_CHANNEL_PARTNER_LINK,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.get_channel_partner_link(request, options),
         )
     }
 
-    /// `CreateChannelPartnerLink`: `POST /v1/{parent=accounts/*}/channelPartnerLinks`.
+    /// Creates a channel partner link, which invites a reseller.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.CreateChannelPartnerLink`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*}/channelPartnerLinks` (`channel_partner_link` as the body)
+    ///
+    /// Returns a [`ChannelPartnerLink`](channel_types::model::ChannelPartnerLink).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `channel_partner_link` is unset, or `parent` is not of the form `accounts/*`;
+    ///   and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn create_channel_partner_link(
-        &self,
-        request: ::channel_types::model::CreateChannelPartnerLinkRequest,
-    ) -> Call<
-        ::channel_types::model::CreateChannelPartnerLinkRequest,
-        ::channel_types::model::ChannelPartnerLink,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_link = client
+    ///     .create_channel_partner_link()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .set_channel_partner_link(channel_types::model::ChannelPartnerLink::new())
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_channel_partner_link(&self) -> builders::CreateChannelPartnerLink {
         self.call(
             &methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.create_channel_partner_link(request, options),
         )
     }
 
-    /// `UpdateChannelPartnerLink`: `PATCH /v1/{name=accounts/*/channelPartnerLinks/*}`.
+    /// Changes a channel partner link, for example to change its state.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.UpdateChannelPartnerLink`, over HTTP:
+    /// - `PATCH /v1/{name=accounts/*/channelPartnerLinks/*}` (the request as the body)
+    ///
+    /// Returns a [`ChannelPartnerLink`](channel_types::model::ChannelPartnerLink).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name`,
+    ///   `channel_partner_link` or `update_mask` is unset, or `name` is not of the form
+    ///   `accounts/*/channelPartnerLinks/*`; and from the server, when it refuses a
+    ///   value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn update_channel_partner_link(
-        &self,
-        request: ::channel_types::model::UpdateChannelPartnerLinkRequest,
-    ) -> Call<
-        ::channel_types::model::UpdateChannelPartnerLinkRequest,
-        ::channel_types::model::ChannelPartnerLink,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_link = client
+    ///     .update_channel_partner_link()
+    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///     .set_channel_partner_link(channel_types::model::ChannelPartnerLink::new())
+    ///     .set_update_mask(channel_types::wkt::FieldMask::default())
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_channel_partner_link(&self) -> builders::UpdateChannelPartnerLink {
         self.call(
             &methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.update_channel_partner_link(request, options),
         )
     }
 
-    /// `GetCustomerRepricingConfig`: `GET /v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}`.
+    /// Returns one customer repricing config.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.GetCustomerRepricingConfig`, over HTTP:
+    /// - `GET /v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}`
+    ///
+    /// Returns a [`CustomerRepricingConfig`](channel_types::model::CustomerRepricingConfig).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/customerRepricingConfigs/*`; and
+    ///   from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn get_customer_repricing_config(
-        &self,
-        request: ::channel_types::model::GetCustomerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::GetCustomerRepricingConfigRequest,
-        ::channel_types::model::CustomerRepricingConfig,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer_repricing_config = client
+    ///     .get_customer_repricing_config()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_customer_repricing_config(&self) -> builders::GetCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -545,19 +1181,44 @@ impl Client {
         )
     }
 
-    /// `ListCustomerRepricingConfigs`: `GET /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`.
+    /// Lists the repricing configs of a customer.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListCustomerRepricingConfigs`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`
+    ///
+    /// Returns a page,
+    /// a [`ListCustomerRepricingConfigsResponse`](channel_types::model::ListCustomerRepricingConfigsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_customer_repricing_configs(
-        &self,
-        request: ::channel_types::model::ListCustomerRepricingConfigsRequest,
-    ) -> Call<
-        ::channel_types::model::ListCustomerRepricingConfigsRequest,
-        ::channel_types::model::ListCustomerRepricingConfigsResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer_repricing_configs = client
+    ///     .list_customer_repricing_configs()
+    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", customer_repricing_configs.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_customer_repricing_configs(&self) -> builders::ListCustomerRepricingConfigs {
         self.call(
             &methods::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -566,19 +1227,40 @@ impl Client {
         )
     }
 
-    /// `CreateCustomerRepricingConfig`: `POST /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`.
+    /// Creates a repricing config for a customer.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.CreateCustomerRepricingConfig`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs` (`customer_repricing_config` as the body)
+    ///
+    /// Returns a [`CustomerRepricingConfig`](channel_types::model::CustomerRepricingConfig).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `customer_repricing_config` is unset, or `parent` is not of the form
+    ///   `accounts/*/customers/*`; and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn create_customer_repricing_config(
-        &self,
-        request: ::channel_types::model::CreateCustomerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::CreateCustomerRepricingConfigRequest,
-        ::channel_types::model::CustomerRepricingConfig,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer_repricing_config = client
+    ///     .create_customer_repricing_config()
+    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_customer_repricing_config(channel_types::model::CustomerRepricingConfig::new())
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_customer_repricing_config(&self) -> builders::CreateCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -587,19 +1269,40 @@ impl Client {
         )
     }
 
-    /// `UpdateCustomerRepricingConfig`: `PATCH /v1/{customer_repricing_config.name=accounts/*/customers/*/customerRepricingConfigs/*}`.
+    /// Changes a customer repricing config.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.UpdateCustomerRepricingConfig`, over HTTP:
+    /// - `PATCH /v1/{customer_repricing_config.name=accounts/*/customers/*/customerRepricingConfigs/*}` (`customer_repricing_config` as the body)
+    ///
+    /// Returns a [`CustomerRepricingConfig`](channel_types::model::CustomerRepricingConfig).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer_repricing_config`
+    ///   is unset, or `customer_repricing_config.name` is not of the form
+    ///   `accounts/*/customers/*/customerRepricingConfigs/*`; and from the server, when
+    ///   it refuses a value.
+    /// - `NOT_FOUND` when the resource `customer_repricing_config.name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn update_customer_repricing_config(
-        &self,
-        request: ::channel_types::model::UpdateCustomerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::UpdateCustomerRepricingConfigRequest,
-        ::channel_types::model::CustomerRepricingConfig,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let customer_repricing_config = client
+    ///     .update_customer_repricing_config()
+    ///     .set_customer_repricing_config(channel_types::model::CustomerRepricingConfig::new().set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_customer_repricing_config(&self) -> builders::UpdateCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -608,19 +1311,39 @@ impl Client {
         )
     }
 
-    /// `DeleteCustomerRepricingConfig`: `DELETE /v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}`.
+    /// Deletes a customer repricing config.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.DeleteCustomerRepricingConfig`, over HTTP:
+    /// - `DELETE /v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}`
+    ///
+    /// Returns nothing of interest (`Empty`) once done.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/customers/*/customerRepricingConfigs/*`; and
+    ///   from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn delete_customer_repricing_config(
-        &self,
-        request: ::channel_types::model::DeleteCustomerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::DeleteCustomerRepricingConfigRequest,
-        ::channel_types::wkt::Empty,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let _ = client
+    ///     .delete_customer_repricing_config()
+    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_customer_repricing_config(&self) -> builders::DeleteCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -629,19 +1352,42 @@ impl Client {
         )
     }
 
-    /// `GetChannelPartnerRepricingConfig`: `GET /v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`.
+    /// Returns one channel partner repricing config.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.GetChannelPartnerRepricingConfig`, over HTTP:
+    /// - `GET /v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`
+    ///
+    /// Returns a [`ChannelPartnerRepricingConfig`](channel_types::model::ChannelPartnerRepricingConfig).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form
+    ///   `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from
+    ///   the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_repricing_config = client
+    ///     .get_channel_partner_repricing_config()
+    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn get_channel_partner_repricing_config(
         &self,
-        request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
-        ::channel_types::model::ChannelPartnerRepricingConfig,
-    > {
+    ) -> builders::GetChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -650,19 +1396,46 @@ impl Client {
         )
     }
 
-    /// `ListChannelPartnerRepricingConfigs`: `GET /v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs`.
+    /// Lists the repricing configs of a channel partner.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListChannelPartnerRepricingConfigs`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs`
+    ///
+    /// Returns a page,
+    /// a [`ListChannelPartnerRepricingConfigsResponse`](channel_types::model::ListChannelPartnerRepricingConfigsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/channelPartnerLinks/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_repricing_configs = client
+    ///     .list_channel_partner_repricing_configs()
+    ///     .set_parent("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", channel_partner_repricing_configs.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_channel_partner_repricing_configs(
         &self,
-        request: ::channel_types::model::ListChannelPartnerRepricingConfigsRequest,
-    ) -> Call<
-        ::channel_types::model::ListChannelPartnerRepricingConfigsRequest,
-        ::channel_types::model::ListChannelPartnerRepricingConfigsResponse,
-    > {
+    ) -> builders::ListChannelPartnerRepricingConfigs {
         self.call(
             &methods::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -671,19 +1444,43 @@ impl Client {
         )
     }
 
-    /// `CreateChannelPartnerRepricingConfig`: `POST /v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs`.
+    /// Creates a repricing config for a channel partner.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.CreateChannelPartnerRepricingConfig`, over HTTP:
+    /// - `POST /v1/{parent=accounts/*/channelPartnerLinks/*}/channelPartnerRepricingConfigs` (`channel_partner_repricing_config` as the body)
+    ///
+    /// Returns a [`ChannelPartnerRepricingConfig`](channel_types::model::ChannelPartnerRepricingConfig).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
+    ///   `channel_partner_repricing_config` is unset, or `parent` is not of the form
+    ///   `accounts/*/channelPartnerLinks/*`; and from the server, when it refuses a
+    ///   value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_repricing_config = client
+    ///     .create_channel_partner_repricing_config()
+    ///     .set_parent("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///     .set_channel_partner_repricing_config(channel_types::model::ChannelPartnerRepricingConfig::new())
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn create_channel_partner_repricing_config(
         &self,
-        request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
-        ::channel_types::model::ChannelPartnerRepricingConfig,
-    > {
+    ) -> builders::CreateChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -692,19 +1489,43 @@ impl Client {
         )
     }
 
-    /// `UpdateChannelPartnerRepricingConfig`: `PATCH /v1/{channel_partner_repricing_config.name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`.
+    /// Changes a channel partner repricing config.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.UpdateChannelPartnerRepricingConfig`, over HTTP:
+    /// - `PATCH /v1/{channel_partner_repricing_config.name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}` (`channel_partner_repricing_config` as the body)
+    ///
+    /// Returns a [`ChannelPartnerRepricingConfig`](channel_types::model::ChannelPartnerRepricingConfig).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when
+    ///   `channel_partner_repricing_config` is unset, or
+    ///   `channel_partner_repricing_config.name` is not of the form
+    ///   `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from
+    ///   the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `channel_partner_repricing_config.name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let channel_partner_repricing_config = client
+    ///     .update_channel_partner_repricing_config()
+    ///     .set_channel_partner_repricing_config(channel_types::model::ChannelPartnerRepricingConfig::new().set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update_channel_partner_repricing_config(
         &self,
-        request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
-        ::channel_types::model::ChannelPartnerRepricingConfig,
-    > {
+    ) -> builders::UpdateChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -713,19 +1534,42 @@ impl Client {
         )
     }
 
-    /// `DeleteChannelPartnerRepricingConfig`: `DELETE /v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`.
+    /// Deletes a channel partner repricing config.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.DeleteChannelPartnerRepricingConfig`, over HTTP:
+    /// - `DELETE /v1/{name=accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*}`
+    ///
+    /// Returns nothing of interest (`Empty`) once done.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form
+    ///   `accounts/*/channelPartnerLinks/*/channelPartnerRepricingConfigs/*`; and from
+    ///   the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let _ = client
+    ///     .delete_channel_partner_repricing_config()
+    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_channel_partner_repricing_config(
         &self,
-        request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
-    ) -> Call<
-        ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
-        ::channel_types::wkt::Empty,
-    > {
+    ) -> builders::DeleteChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -734,148 +1578,370 @@ impl Client {
         )
     }
 
-    /// `ListSkuGroups`: `GET /v1/{parent=accounts/*}/skuGroups`.
+    /// Lists the SKU groups an account can use.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListSkuGroups`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*}/skuGroups`
+    ///
+    /// Returns a page,
+    /// a [`ListSkuGroupsResponse`](channel_types::model::ListSkuGroupsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_sku_groups(
-        &self,
-        request: ::channel_types::model::ListSkuGroupsRequest,
-    ) -> Call<
-        ::channel_types::model::ListSkuGroupsRequest,
-        ::channel_types::model::ListSkuGroupsResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let sku_groups = client
+    ///     .list_sku_groups()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", sku_groups.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_sku_groups(&self) -> builders::ListSkuGroups {
         self.call(
             &methods::cloud_channel_service::LIST_SKU_GROUPS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_sku_groups(request, options),
         )
     }
 
-    /// `ListSkuGroupBillableSkus`: `GET /v1/{parent=accounts/*/skuGroups/*}/billableSkus`.
+    /// Lists the billable SKUs in a SKU group.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListSkuGroupBillableSkus`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*/skuGroups/*}/billableSkus`
+    ///
+    /// Returns a page,
+    /// a [`ListSkuGroupBillableSkusResponse`](channel_types::model::ListSkuGroupBillableSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/skuGroups/*`; and from the server,
+    ///   when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_sku_group_billable_skus(
-        &self,
-        request: ::channel_types::model::ListSkuGroupBillableSkusRequest,
-    ) -> Call<
-        ::channel_types::model::ListSkuGroupBillableSkusRequest,
-        ::channel_types::model::ListSkuGroupBillableSkusResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let billable_skus = client
+    ///     .list_sku_group_billable_skus()
+    ///     .set_parent("accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", billable_skus.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_sku_group_billable_skus(&self) -> builders::ListSkuGroupBillableSkus {
         self.call(
             &methods::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_sku_group_billable_skus(request, options),
         )
     }
 
-    /// `LookupOffer`: `GET /v1/{entitlement=accounts/*/customers/*/entitlements/*}:lookupOffer`.
+    /// Returns the offer that an entitlement was bought with.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.LookupOffer`, over HTTP:
+    /// - `GET /v1/{entitlement=accounts/*/customers/*/entitlements/*}:lookupOffer`
+    ///
+    /// Returns an [`Offer`](channel_types::model::Offer).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `entitlement` is unset, or
+    ///   `entitlement` is not of the form `accounts/*/customers/*/entitlements/*`; and
+    ///   from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `entitlement` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn lookup_offer(
-        &self,
-        request: ::channel_types::model::LookupOfferRequest,
-    ) -> Call<::channel_types::model::LookupOfferRequest, ::channel_types::model::Offer> {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let offer = client
+    ///     .lookup_offer()
+    ///     .set_entitlement("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn lookup_offer(&self) -> builders::LookupOffer {
         self.call(
             &methods::cloud_channel_service::LOOKUP_OFFER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.lookup_offer(request, options),
         )
     }
 
-    /// `ListProducts`: `GET /v1/products`.
+    /// Lists the products a reseller can sell.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListProducts`, over HTTP:
+    /// - `GET /v1/products`
+    ///
+    /// Returns a page,
+    /// a [`ListProductsResponse`](channel_types::model::ListProductsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `account` is unset; and from
+    ///   the server, when it refuses a value.
+    /// - `PERMISSION_DENIED` when the caller may not make this call.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_products(
-        &self,
-        request: ::channel_types::model::ListProductsRequest,
-    ) -> Call<
-        ::channel_types::model::ListProductsRequest,
-        ::channel_types::model::ListProductsResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let products = client
+    ///     .list_products()
+    ///     .set_account("ACCOUNT")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", products.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_products(&self) -> builders::ListProducts {
         self.call(
             &methods::cloud_channel_service::LIST_PRODUCTS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_products(request, options),
         )
     }
 
-    /// `ListSkus`: `GET /v1/{parent=products/*}/skus`.
+    /// Lists the SKUs of a product.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListSkus`, over HTTP:
+    /// - `GET /v1/{parent=products/*}/skus`
+    ///
+    /// Returns a page,
+    /// a [`ListSkusResponse`](channel_types::model::ListSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `account` is
+    ///   unset, or `parent` is not of the form `products/*`; and from the server, when
+    ///   it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_skus(
-        &self,
-        request: ::channel_types::model::ListSkusRequest,
-    ) -> Call<::channel_types::model::ListSkusRequest, ::channel_types::model::ListSkusResponse>
-    {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let skus = client
+    ///     .list_skus()
+    ///     .set_parent("products/PRODUCT_ID")
+    ///     .set_account("ACCOUNT")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", skus.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_skus(&self) -> builders::ListSkus {
         self.call(
             &methods::cloud_channel_service::LIST_SKUS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_skus(request, options),
         )
     }
 
-    /// `ListOffers`: `GET /v1/{parent=accounts/*}/offers`.
+    /// Lists the offers a reseller can sell.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListOffers`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*}/offers`
+    ///
+    /// Returns a page,
+    /// a [`ListOffersResponse`](channel_types::model::ListOffersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_offers(
-        &self,
-        request: ::channel_types::model::ListOffersRequest,
-    ) -> Call<::channel_types::model::ListOffersRequest, ::channel_types::model::ListOffersResponse>
-    {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let offers = client
+    ///     .list_offers()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", offers.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_offers(&self) -> builders::ListOffers {
         self.call(
             &methods::cloud_channel_service::LIST_OFFERS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_offers(request, options),
         )
     }
 
-    /// `ListPurchasableSkus`: `GET /v1/{customer=accounts/*/customers/*}:listPurchasableSkus`.
+    /// Lists the SKUs a customer can buy, as a new purchase or as a change.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListPurchasableSkus`, over HTTP:
+    /// - `GET /v1/{customer=accounts/*/customers/*}:listPurchasableSkus`
+    ///
+    /// Returns a page,
+    /// a [`ListPurchasableSkusResponse`](channel_types::model::ListPurchasableSkusResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
+    /// - `NOT_FOUND` when the resource `customer` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_purchasable_skus(
-        &self,
-        request: ::channel_types::model::ListPurchasableSkusRequest,
-    ) -> Call<
-        ::channel_types::model::ListPurchasableSkusRequest,
-        ::channel_types::model::ListPurchasableSkusResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let purchasable_skus = client
+    ///     .list_purchasable_skus()
+    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", purchasable_skus.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_purchasable_skus(&self) -> builders::ListPurchasableSkus {
         self.call(
             &methods::cloud_channel_service::LIST_PURCHASABLE_SKUS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_purchasable_skus(request, options),
         )
     }
 
-    /// `ListPurchasableOffers`: `GET /v1/{customer=accounts/*/customers/*}:listPurchasableOffers`.
+    /// Lists the offers a customer can buy, as a new purchase or as a change.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListPurchasableOffers`, over HTTP:
+    /// - `GET /v1/{customer=accounts/*/customers/*}:listPurchasableOffers`
+    ///
+    /// Returns a page,
+    /// a [`ListPurchasableOffersResponse`](channel_types::model::ListPurchasableOffersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
+    ///   `customer` is not of the form `accounts/*/customers/*`; and from the server,
+    ///   when it refuses a value.
+    /// - `NOT_FOUND` when the resource `customer` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_purchasable_offers(
-        &self,
-        request: ::channel_types::model::ListPurchasableOffersRequest,
-    ) -> Call<
-        ::channel_types::model::ListPurchasableOffersRequest,
-        ::channel_types::model::ListPurchasableOffersResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let purchasable_offers = client
+    ///     .list_purchasable_offers()
+    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", purchasable_offers.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_purchasable_offers(&self) -> builders::ListPurchasableOffers {
         self.call(
             &methods::cloud_channel_service::LIST_PURCHASABLE_OFFERS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_purchasable_offers(request, options),
         )
     }
 
-    /// `QueryEligibleBillingAccounts`: `GET /v1/{customer=accounts/*/customers/*}:queryEligibleBillingAccounts`.
+    /// Finds which billing accounts can pay for a set of SKUs.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.QueryEligibleBillingAccounts`, over HTTP:
+    /// - `GET /v1/{customer=accounts/*/customers/*}:queryEligibleBillingAccounts`
+    ///
+    /// Returns a [`QueryEligibleBillingAccountsResponse`](channel_types::model::QueryEligibleBillingAccountsResponse).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` or `skus` is
+    ///   unset, or `customer` is not of the form `accounts/*/customers/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `customer` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn query_eligible_billing_accounts(
-        &self,
-        request: ::channel_types::model::QueryEligibleBillingAccountsRequest,
-    ) -> Call<
-        ::channel_types::model::QueryEligibleBillingAccountsRequest,
-        ::channel_types::model::QueryEligibleBillingAccountsResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let query_eligible_billing_accounts_response = client
+    ///     .query_eligible_billing_accounts()
+    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .set_skus(["SKUS"])
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn query_eligible_billing_accounts(&self) -> builders::QueryEligibleBillingAccounts {
         self.call(
             &methods::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS,
-            request,
+            Default::default(),
             |stubs, request, options| {
                 stubs
                     .channel
@@ -884,188 +1950,442 @@ impl Client {
         )
     }
 
-    /// `RegisterSubscriber`: `POST /v1/{account=accounts/*}:register`.
+    /// Subscribes a service account to the event topic of an account or integrator.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.RegisterSubscriber`, over HTTP:
+    /// - `POST /v1/{account=accounts/*}:register` (the request as the body)
+    /// - `POST /v1/{integrator=integrators/*}:registerSubscriber` (the request as the body)
+    ///
+    /// Returns a [`RegisterSubscriberResponse`](channel_types::model::RegisterSubscriberResponse).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `service_account` is unset,
+    ///   or `account` is not of the form `accounts/*`; and from the server, when it
+    ///   refuses a value.
+    /// - `NOT_FOUND` when the resource `account` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn register_subscriber(
-        &self,
-        request: ::channel_types::model::RegisterSubscriberRequest,
-    ) -> Call<
-        ::channel_types::model::RegisterSubscriberRequest,
-        ::channel_types::model::RegisterSubscriberResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let register_subscriber_response = client
+    ///     .register_subscriber()
+    ///     .set_account("accounts/ACCOUNT_ID")
+    ///     .set_service_account("SERVICE_ACCOUNT")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn register_subscriber(&self) -> builders::RegisterSubscriber {
         self.call(
             &methods::cloud_channel_service::REGISTER_SUBSCRIBER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.register_subscriber(request, options),
         )
     }
 
-    /// `UnregisterSubscriber`: `POST /v1/{account=accounts/*}:unregister`.
+    /// Removes a service account from the event topic of an account or integrator.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.UnregisterSubscriber`, over HTTP:
+    /// - `POST /v1/{account=accounts/*}:unregister` (the request as the body)
+    /// - `POST /v1/{integrator=integrators/*}:unregisterSubscriber` (the request as the body)
+    ///
+    /// Returns an [`UnregisterSubscriberResponse`](channel_types::model::UnregisterSubscriberResponse).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `service_account` is unset,
+    ///   or `account` is not of the form `accounts/*`; and from the server, when it
+    ///   refuses a value.
+    /// - `NOT_FOUND` when the resource `account` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn unregister_subscriber(
-        &self,
-        request: ::channel_types::model::UnregisterSubscriberRequest,
-    ) -> Call<
-        ::channel_types::model::UnregisterSubscriberRequest,
-        ::channel_types::model::UnregisterSubscriberResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let unregister_subscriber_response = client
+    ///     .unregister_subscriber()
+    ///     .set_account("accounts/ACCOUNT_ID")
+    ///     .set_service_account("SERVICE_ACCOUNT")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn unregister_subscriber(&self) -> builders::UnregisterSubscriber {
         self.call(
             &methods::cloud_channel_service::UNREGISTER_SUBSCRIBER,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.unregister_subscriber(request, options),
         )
     }
 
-    /// `ListSubscribers`: `GET /v1/{account=accounts/*}:listSubscribers`.
+    /// Lists the service accounts subscribed to the event topic of an account or integrator.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListSubscribers`, over HTTP:
+    /// - `GET /v1/{account=accounts/*}:listSubscribers`
+    /// - `GET /v1/{integrator=integrators/*}:listSubscribers`
+    ///
+    /// Returns a page,
+    /// a [`ListSubscribersResponse`](channel_types::model::ListSubscribersResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `account` is not of the form
+    ///   `accounts/*`; and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `account` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_subscribers(
-        &self,
-        request: ::channel_types::model::ListSubscribersRequest,
-    ) -> Call<
-        ::channel_types::model::ListSubscribersRequest,
-        ::channel_types::model::ListSubscribersResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let strings = client
+    ///     .list_subscribers()
+    ///     .set_account("accounts/ACCOUNT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", strings.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_subscribers(&self) -> builders::ListSubscribers {
         self.call(
             &methods::cloud_channel_service::LIST_SUBSCRIBERS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_subscribers(request, options),
         )
     }
 
-    /// `ListEntitlementChanges`: `GET /v1/{parent=accounts/*/customers/*/entitlements/*}:listEntitlementChanges`.
+    /// Lists the history of changes to an entitlement.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelService.ListEntitlementChanges`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*/customers/*/entitlements/*}:listEntitlementChanges`
+    ///
+    /// Returns a page,
+    /// a [`ListEntitlementChangesResponse`](channel_types::model::ListEntitlementChangesResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*/customers/*/entitlements/*`; and from
+    ///   the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_entitlement_changes(
-        &self,
-        request: ::channel_types::model::ListEntitlementChangesRequest,
-    ) -> Call<
-        ::channel_types::model::ListEntitlementChangesRequest,
-        ::channel_types::model::ListEntitlementChangesResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let entitlement_changes = client
+    ///     .list_entitlement_changes()
+    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", entitlement_changes.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_entitlement_changes(&self) -> builders::ListEntitlementChanges {
         self.call(
             &methods::cloud_channel_service::LIST_ENTITLEMENT_CHANGES,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.channel.list_entitlement_changes(request, options),
         )
     }
 
-    /// `RunReportJob`: `POST /v1/{name=accounts/*/reports/*}:run`.
+    /// Deprecated. Starts a report run; runs as a long-running operation.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelReportsService.RunReportJob`, over HTTP:
+    /// - `POST /v1/{name=accounts/*/reports/*}:run` (the request as the body)
+    ///
+    /// Returns an [`Operation`](crate::Operation):
+    /// its result is a [`RunReportJobResponse`](channel_types::model::RunReportJobResponse),
+    /// its metadata an [`OperationMetadata`](channel_types::model::OperationMetadata);
+    /// [`wait`](crate::Operation::wait) on it for the result.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
+    ///   is not of the form `accounts/*/reports/*`; and from the server, when it
+    ///   refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .run_report_job()
+    ///     .set_name("accounts/ACCOUNT_ID/reports/REPORT_ID")
+    ///     .await?;
+    /// let run_report_job_response = operation.wait().await?;
+    /// # Ok(()) }
+    /// ```
     #[deprecated(note = "deprecated in the Cloud Channel API")]
-    pub fn run_report_job(
-        &self,
-        request: ::channel_types::model::RunReportJobRequest,
-    ) -> LroCall<
-        ::channel_types::model::RunReportJobRequest,
-        ::channel_types::model::RunReportJobResponse,
-        ::channel_types::model::OperationMetadata,
-    > {
+    pub fn run_report_job(&self) -> builders::RunReportJob {
         self.call(
             &methods::cloud_channel_reports_service::RUN_REPORT_JOB,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.reports.run_report_job(request, options),
         )
         .into_operation()
     }
 
-    /// `FetchReportResults`: `POST /v1/{report_job=accounts/*/reportJobs/*}:fetchReportResults`.
+    /// Deprecated. Reads rows from a finished report job.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelReportsService.FetchReportResults`, over HTTP:
+    /// - `POST /v1/{report_job=accounts/*/reportJobs/*}:fetchReportResults` (the request as the body)
+    ///
+    /// Returns a page,
+    /// a [`FetchReportResultsResponse`](channel_types::model::FetchReportResultsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `report_job` is unset, or
+    ///   `report_job` is not of the form `accounts/*/reportJobs/*`; and from the
+    ///   server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `report_job` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let rows = client
+    ///     .fetch_report_results()
+    ///     .set_report_job("accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", rows.len());
+    /// # Ok(()) }
+    /// ```
     #[deprecated(note = "deprecated in the Cloud Channel API")]
-    pub fn fetch_report_results(
-        &self,
-        request: ::channel_types::model::FetchReportResultsRequest,
-    ) -> Call<
-        ::channel_types::model::FetchReportResultsRequest,
-        ::channel_types::model::FetchReportResultsResponse,
-    > {
+    pub fn fetch_report_results(&self) -> builders::FetchReportResults {
         self.call(
             &methods::cloud_channel_reports_service::FETCH_REPORT_RESULTS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.reports.fetch_report_results(request, options),
         )
     }
 
-    /// `ListReports`: `GET /v1/{parent=accounts/*}/reports`.
+    /// Deprecated. Lists the reports an account can run.
+    ///
+    /// RPC `google.cloud.channel.v1.CloudChannelReportsService.ListReports`, over HTTP:
+    /// - `GET /v1/{parent=accounts/*}/reports`
+    ///
+    /// Returns a page,
+    /// a [`ListReportsResponse`](channel_types::model::ListReportsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
+    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
+    ///   a value.
+    /// - `NOT_FOUND` when the resource `parent` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let reports = client
+    ///     .list_reports()
+    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", reports.len());
+    /// # Ok(()) }
+    /// ```
     #[deprecated(note = "deprecated in the Cloud Channel API")]
-    pub fn list_reports(
-        &self,
-        request: ::channel_types::model::ListReportsRequest,
-    ) -> Call<::channel_types::model::ListReportsRequest, ::channel_types::model::ListReportsResponse>
-    {
+    pub fn list_reports(&self) -> builders::ListReports {
         self.call(
             &methods::cloud_channel_reports_service::LIST_REPORTS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.reports.list_reports(request, options),
         )
     }
 
-    /// `ListOperations`: `GET /v1/{name=operations}`.
+    /// Lists operations under a name, with an optional filter.
+    ///
+    /// RPC `google.longrunning.Operations.ListOperations`, over HTTP:
+    /// - `GET /v1/{name=operations}`
+    ///
+    /// Returns a page,
+    /// a [`ListOperationsResponse`](channel_types::longrunning::ListOperationsResponse);
+    /// [`items`](crate::Call::items) streams the items of every page and
+    /// [`collect_items`](crate::Call::collect_items) gathers them.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations`; and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn list_operations(
-        &self,
-        request: ::channel_types::longrunning::ListOperationsRequest,
-    ) -> Call<
-        ::channel_types::longrunning::ListOperationsRequest,
-        ::channel_types::longrunning::ListOperationsResponse,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operations = client
+    ///     .list_operations()
+    ///     .set_name("operations")
+    ///     .collect_items()
+    ///     .await?;
+    /// println!("{} found", operations.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_operations(&self) -> builders::ListOperations {
         self.call(
             &methods::operations::LIST_OPERATIONS,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.operations.list_operations(request, options),
         )
     }
 
-    /// `GetOperation`: `GET /v1/{name=operations/**}`.
+    /// Returns the latest state of an operation, for polling.
+    ///
+    /// RPC `google.longrunning.Operations.GetOperation`, over HTTP:
+    /// - `GET /v1/{name=operations/**}`
+    ///
+    /// Returns an [`Operation`](channel_types::longrunning::Operation).
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations/**`; and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn get_operation(
-        &self,
-        request: ::channel_types::longrunning::GetOperationRequest,
-    ) -> Call<
-        ::channel_types::longrunning::GetOperationRequest,
-        ::channel_types::longrunning::Operation,
-    > {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let operation = client
+    ///     .get_operation()
+    ///     .set_name("operations/OPERATION_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_operation(&self) -> builders::GetOperation {
         self.call(
             &methods::operations::GET_OPERATION,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.operations.get_operation(request, options),
         )
     }
 
-    /// `DeleteOperation`: `DELETE /v1/{name=operations/**}`.
+    /// Drops an operation record; the task itself is not stopped.
+    ///
+    /// RPC `google.longrunning.Operations.DeleteOperation`, over HTTP:
+    /// - `DELETE /v1/{name=operations/**}`
+    ///
+    /// Returns nothing of interest (`Empty`) once done.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations/**`; and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn delete_operation(
-        &self,
-        request: ::channel_types::longrunning::DeleteOperationRequest,
-    ) -> Call<::channel_types::longrunning::DeleteOperationRequest, ::channel_types::wkt::Empty>
-    {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let _ = client
+    ///     .delete_operation()
+    ///     .set_name("operations/OPERATION_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_operation(&self) -> builders::DeleteOperation {
         self.call(
             &methods::operations::DELETE_OPERATION,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.operations.delete_operation(request, options),
         )
     }
 
-    /// `CancelOperation`: `POST /v1/{name=operations/**}:cancel`.
+    /// Asks for an operation to stop; success is not guaranteed.
+    ///
+    /// RPC `google.longrunning.Operations.CancelOperation`, over HTTP:
+    /// - `POST /v1/{name=operations/**}:cancel` (the request as the body)
+    ///
+    /// Returns nothing of interest (`Empty`) once done.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is not of the form
+    ///   `operations/**`; and from the server, when it refuses a value.
+    /// - `NOT_FOUND` when the resource `name` names does not exist;
+    ///   `PERMISSION_DENIED` when it is not the caller's to use.
+    /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
+    ///   call's timeout runs out first.
     ///
     /// Defaults: 60 s timeout; retried on `UNAVAILABLE`, up to 5 attempts.
-    pub fn cancel_operation(
-        &self,
-        request: ::channel_types::longrunning::CancelOperationRequest,
-    ) -> Call<::channel_types::longrunning::CancelOperationRequest, ::channel_types::wkt::Empty>
-    {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+    /// let _ = client
+    ///     .cancel_operation()
+    ///     .set_name("operations/OPERATION_ID")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn cancel_operation(&self) -> builders::CancelOperation {
         self.call(
             &methods::operations::CANCEL_OPERATION,
-            request,
+            Default::default(),
             |stubs, request, options| stubs.operations.cancel_operation(request, options),
         )
     }

@@ -3,6 +3,7 @@
 
 //! Code generated from the schema.
 
+pub mod builders;
 pub mod client;
 pub mod fields;
 pub mod paging;

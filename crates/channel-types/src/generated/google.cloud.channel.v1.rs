@@ -8,8 +8,10 @@ pub struct BillingAccount {
     /// Resource name, in the form accounts/ACCOUNT_ID/billingAccounts/BILLING_ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Name of the billing account as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "3")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// ISO 4217 code of the currency the account is billed in, such as USD.
@@ -32,10 +34,13 @@ impl ::prost::Name for BillingAccount {
 /// The first administrator account created for a customer's Cloud Identity.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AdminUser {
+    /// Email address of the administrator; its domain is the customer's.
     #[prost(string, tag = "1")]
     pub email: ::prost::alloc::string::String,
+    /// First name of the administrator.
     #[prost(string, tag = "2")]
     pub given_name: ::prost::alloc::string::String,
+    /// Last name of the administrator.
     #[prost(string, tag = "3")]
     pub family_name: ::prost::alloc::string::String,
 }
@@ -51,8 +56,10 @@ impl ::prost::Name for AdminUser {
 }
 /// Cloud Identity details of a customer or channel partner, such as its domain and contacts.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct CloudIdentityInfo {
-    #[prost(enumeration = "cloud_identity_info::CustomerType", tag = "1")]
+    /// Whether the Cloud Identity belongs to a domain or to a team.
+    #[prost(int32, tag = "1")]
     pub customer_type: i32,
     /// Main domain of the Cloud Identity, set by the server.
     #[prost(string, tag = "9")]
@@ -63,6 +70,7 @@ pub struct CloudIdentityInfo {
     /// Secondary contact email for the Cloud Identity.
     #[prost(string, tag = "6")]
     pub alternate_email: ::prost::alloc::string::String,
+    /// Phone number of the customer's contact, with its country code.
     #[prost(string, tag = "7")]
     pub phone_number: ::prost::alloc::string::String,
     /// BCP-47 language code, such as en-US.
@@ -130,10 +138,13 @@ impl ::prost::Name for CloudIdentityInfo {
 }
 /// Details about an education customer, such as a school or university.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct EduData {
-    #[prost(enumeration = "edu_data::InstituteType", tag = "1")]
+    /// Kind of institution: a K-12 school or a university.
+    #[prost(int32, tag = "1")]
     pub institute_type: i32,
-    #[prost(enumeration = "edu_data::InstituteSize", tag = "2")]
+    /// Size of the institution, by number of students.
+    #[prost(int32, tag = "2")]
     pub institute_size: i32,
     /// Web address of the institute.
     #[prost(string, tag = "3")]
@@ -258,15 +269,19 @@ pub struct Value {
 pub mod value {
     #[derive(Clone, PartialEq, ::prost::Oneof)]
     pub enum Kind {
+        /// A whole number, such as a seat count.
         #[prost(int64, tag = "1")]
         Int64Value(i64),
+        /// A text value.
         #[prost(string, tag = "2")]
         StringValue(::prost::alloc::string::String),
+        /// A number with a fractional part.
         #[prost(double, tag = "3")]
         DoubleValue(f64),
         /// A value held as a packed protobuf message of any type.
         #[prost(message, tag = "4")]
         ProtoValue(crate::wkt::Any),
+        /// A yes-or-no value.
         #[prost(bool, tag = "5")]
         BoolValue(bool),
     }
@@ -283,6 +298,7 @@ impl ::prost::Name for Value {
 }
 /// A distributor's link to a channel partner (a reseller) that it serves.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ChannelPartnerLink {
     /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/LINK_ID.
     #[prost(string, tag = "1")]
@@ -290,13 +306,16 @@ pub struct ChannelPartnerLink {
     /// Cloud Identity id of the reseller being linked.
     #[prost(string, tag = "2")]
     pub reseller_cloud_identity_id: ::prost::alloc::string::String,
-    #[prost(enumeration = "ChannelPartnerLinkState", tag = "3")]
+    /// Where the link stands: invited, active, revoked or suspended.
+    #[prost(int32, tag = "3")]
     pub link_state: i32,
     /// Address the channel partner opens to accept the invitation.
     #[prost(string, tag = "4")]
     pub invite_link_uri: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "5")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
+    /// When it was last changed.
     #[prost(message, optional, tag = "6")]
     pub update_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// Public identifier of the channel partner's account.
@@ -388,18 +407,22 @@ impl ChannelPartnerLinkView {
 /// How to reach the main contact person at a customer.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ContactInfo {
+    /// First name of the contact.
     #[prost(string, tag = "1")]
     pub first_name: ::prost::alloc::string::String,
+    /// Last name of the contact.
     #[prost(string, tag = "2")]
     pub last_name: ::prost::alloc::string::String,
     /// Full name built from the first and last name, set by the server.
     #[prost(string, tag = "4")]
     pub display_name: ::prost::alloc::string::String,
+    /// Email address of the contact.
     #[prost(string, tag = "5")]
     pub email: ::prost::alloc::string::String,
     /// Job title of the contact person.
     #[prost(string, tag = "6")]
     pub title: ::prost::alloc::string::String,
+    /// Phone number of the contact.
     #[prost(string, tag = "7")]
     pub phone: ::prost::alloc::string::String,
 }
@@ -415,6 +438,7 @@ impl ::prost::Name for ContactInfo {
 }
 /// An end customer of a reseller, tied to a Cloud Identity domain.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Customer {
     /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
@@ -422,10 +446,12 @@ pub struct Customer {
     /// Name of the customer's organization.
     #[prost(string, tag = "2")]
     pub org_display_name: ::prost::alloc::string::String,
+    /// Postal address of the customer's organization; its region code is required.
     #[prost(message, optional, tag = "3")]
     pub org_postal_address: ::core::option::Option<
         super::super::super::r#type::PostalAddress,
     >,
+    /// The person to reach at the customer.
     #[prost(message, optional, tag = "4")]
     pub primary_contact_info: ::core::option::Option<ContactInfo>,
     /// Secondary contact email for the customer.
@@ -434,8 +460,10 @@ pub struct Customer {
     /// Primary domain of the customer's Cloud Identity.
     #[prost(string, tag = "6")]
     pub domain: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "7")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
+    /// When it was last changed.
     #[prost(message, optional, tag = "8")]
     pub update_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// Id of the customer's Cloud Identity; empty until one has been provisioned.
@@ -453,7 +481,8 @@ pub struct Customer {
     /// Caller-chosen id for matching this customer with records in other systems.
     #[prost(string, tag = "14")]
     pub correlation_id: ::prost::alloc::string::String,
-    #[prost(enumeration = "customer::CustomerAttestationState", tag = "16")]
+    /// Whether the customer has stated if it is exempt from tax collection.
+    #[prost(int32, tag = "16")]
     pub customer_attestation_state: i32,
 }
 /// Nested message and enum types in `Customer`.
@@ -517,6 +546,7 @@ pub struct MarketingInfo {
     /// Human-readable name.
     #[prost(string, tag = "1")]
     pub display_name: ::prost::alloc::string::String,
+    /// Description shown to people.
     #[prost(string, tag = "2")]
     pub description: ::prost::alloc::string::String,
     /// Logo shown by default.
@@ -535,13 +565,16 @@ impl ::prost::Name for MarketingInfo {
 }
 /// A picture or other media shown with marketing information.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Media {
+    /// Title of the media.
     #[prost(string, tag = "1")]
     pub title: ::prost::alloc::string::String,
     /// Location or data of the media.
     #[prost(string, tag = "2")]
     pub content: ::prost::alloc::string::String,
-    #[prost(enumeration = "MediaType", tag = "3")]
+    /// Kind of media, such as an image.
+    #[prost(int32, tag = "3")]
     pub r#type: i32,
 }
 impl ::prost::Name for Media {
@@ -560,6 +593,7 @@ pub struct Product {
     /// Resource name, in the form products/PRODUCT_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// How the product is presented: name, description and media.
     #[prost(message, optional, tag = "2")]
     pub marketing_info: ::core::option::Option<MarketingInfo>,
 }
@@ -579,6 +613,7 @@ pub struct Sku {
     /// Resource name, in the form products/PRODUCT_ID/skus/SKU_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// How the SKU is presented: name, description and media.
     #[prost(message, optional, tag = "2")]
     pub marketing_info: ::core::option::Option<MarketingInfo>,
     /// The product this SKU belongs to.
@@ -664,8 +699,10 @@ impl ::prost::Name for CustomerConstraints {
 }
 /// One part of a discount, either a percentage or a fixed amount.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct DiscountComponent {
-    #[prost(enumeration = "DiscountType", tag = "2")]
+    /// How the discount is applied.
+    #[prost(int32, tag = "2")]
     pub discount_type: i32,
     #[prost(oneof = "discount_component::DiscountValue", tags = "3, 4")]
     pub discount_value: ::core::option::Option<discount_component::DiscountValue>,
@@ -698,6 +735,7 @@ pub struct Offer {
     /// Resource name, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// How the offer is presented: name, description and media.
     #[prost(message, optional, tag = "2")]
     pub marketing_info: ::core::option::Option<MarketingInfo>,
     /// The SKU that the offer sells.
@@ -737,11 +775,13 @@ impl ::prost::Name for Offer {
 }
 /// Describes one parameter that can be set when buying an offer.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ParameterDefinition {
     /// Name of the parameter, as used in entitlement parameters.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
-    #[prost(enumeration = "parameter_definition::ParameterType", tag = "2")]
+    /// Type of the parameter's value.
+    #[prost(int32, tag = "2")]
     pub parameter_type: i32,
     /// Smallest allowed value, for numeric parameters.
     #[prost(message, optional, tag = "3")]
@@ -817,11 +857,13 @@ impl ::prost::Name for ParameterDefinition {
 }
 /// A length of time, such as one month or one year.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Period {
     /// Number of units of `period_type`.
     #[prost(int32, tag = "1")]
     pub duration: i32,
-    #[prost(enumeration = "PeriodType", tag = "2")]
+    /// Unit of the duration: day, month or year.
+    #[prost(int32, tag = "2")]
     pub period_type: i32,
 }
 impl ::prost::Name for Period {
@@ -836,10 +878,13 @@ impl ::prost::Name for Period {
 }
 /// How an offer is paid for: plan, timing, billing cycle and trial.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Plan {
-    #[prost(enumeration = "PaymentPlan", tag = "1")]
+    /// How the customer commits and is billed: commitment, flexible, free or trial.
+    #[prost(int32, tag = "1")]
     pub payment_plan: i32,
-    #[prost(enumeration = "PaymentType", tag = "2")]
+    /// When the customer pays: before or after the period.
+    #[prost(int32, tag = "2")]
     pub payment_type: i32,
     /// How often the customer is billed.
     #[prost(message, optional, tag = "3")]
@@ -895,9 +940,10 @@ impl ::prost::Name for Price {
 }
 /// The price for one resource type, with optional phases.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct PriceByResource {
     /// Unit the price is charged per.
-    #[prost(enumeration = "ResourceType", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub resource_type: i32,
     /// Price that applies when there are no phases.
     #[prost(message, optional, tag = "2")]
@@ -918,12 +964,15 @@ impl ::prost::Name for PriceByResource {
 }
 /// A price that applies to a range of periods of a subscription, such as the first year.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct PricePhase {
     /// Unit of time used by `first_period` and `last_period`.
-    #[prost(enumeration = "PeriodType", tag = "1")]
+    #[prost(int32, tag = "1")]
     pub period_type: i32,
+    /// First billing period this phase's price applies to, counted from 1.
     #[prost(int32, tag = "2")]
     pub first_period: i32,
+    /// Last billing period this phase's price applies to; 0 when it has no end.
     #[prost(int32, tag = "3")]
     pub last_period: i32,
     /// Price for this phase when there are no tiers.
@@ -946,8 +995,10 @@ impl ::prost::Name for PricePhase {
 /// A price that applies to a range of unit counts, such as seats 1 to 100.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct PriceTier {
+    /// First resource (a seat, say) this tier's price applies to, counted from 1.
     #[prost(int32, tag = "1")]
     pub first_resource: i32,
+    /// Last resource this tier's price applies to; 0 when it has no upper bound.
     #[prost(int32, tag = "2")]
     pub last_resource: i32,
     /// Price for each unit in this range.
@@ -1240,21 +1291,25 @@ impl ::prost::Name for CommitmentSettings {
 }
 /// A customer's purchase of an offer, giving it access to a product SKU.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Entitlement {
     /// Resource name, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// When it was created.
     #[prost(message, optional, tag = "5")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
+    /// When it was last changed.
     #[prost(message, optional, tag = "6")]
     pub update_time: ::core::option::Option<crate::wkt::Timestamp>,
     /// Resource name of the offer that was bought, in the form accounts/ACCOUNT_ID/offers/OFFER_ID.
     #[prost(string, tag = "8")]
     pub offer: ::prost::alloc::string::String,
+    /// The commitment of the entitlement, for offers on a commitment plan.
     #[prost(message, optional, tag = "12")]
     pub commitment_settings: ::core::option::Option<CommitmentSettings>,
     /// Current provisioning state, set by the server.
-    #[prost(enumeration = "entitlement::ProvisioningState", tag = "13")]
+    #[prost(int32, tag = "13")]
     pub provisioning_state: i32,
     /// The service that was provisioned for this entitlement.
     #[prost(message, optional, tag = "16")]
@@ -1392,6 +1447,7 @@ pub struct Parameter {
     /// Parameter name, matching a name in the offer's parameter definitions.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Value of the parameter, of the type its definition gives.
     #[prost(message, optional, tag = "2")]
     pub value: ::core::option::Option<Value>,
     /// Whether the value may still be changed, set by the server.
@@ -1433,6 +1489,7 @@ impl ::prost::Name for ProvisionedService {
 }
 /// How an entitlement renews at the end of its commitment.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct RenewalSettings {
     /// Whether the entitlement renews at all.
     #[prost(bool, tag = "1")]
@@ -1441,7 +1498,7 @@ pub struct RenewalSettings {
     #[prost(bool, tag = "2")]
     pub resize_unit_count: bool,
     /// Payment plan to use after renewal.
-    #[prost(enumeration = "PaymentPlan", tag = "5")]
+    #[prost(int32, tag = "5")]
     pub payment_plan: i32,
     /// Billing cycle to use after renewal.
     #[prost(message, optional, tag = "6")]
@@ -1459,14 +1516,16 @@ impl ::prost::Name for RenewalSettings {
 }
 /// Whether a SKU can be moved to a new reseller, and why not if it cannot.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct TransferEligibility {
+    /// True when the SKU can be moved.
     #[prost(bool, tag = "1")]
     pub is_eligible: bool,
     /// Text that explains the eligibility result.
     #[prost(string, tag = "2")]
     pub description: ::prost::alloc::string::String,
     /// Why the SKU cannot be transferred; unset when it can.
-    #[prost(enumeration = "transfer_eligibility::Reason", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub ineligibility_reason: i32,
 }
 /// Nested message and enum types in `TransferEligibility`.
@@ -1581,6 +1640,7 @@ impl ::prost::Name for TrialSettings {
 }
 /// One recorded change to an entitlement, with who made it and why.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct EntitlementChange {
     /// Resource name of the entitlement that changed.
     #[prost(string, tag = "1")]
@@ -1591,12 +1651,14 @@ pub struct EntitlementChange {
     /// The provisioned service of the entitlement.
     #[prost(message, optional, tag = "3")]
     pub provisioned_service: ::core::option::Option<ProvisionedService>,
-    #[prost(enumeration = "entitlement_change::ChangeType", tag = "4")]
+    /// What kind of change this was.
+    #[prost(int32, tag = "4")]
     pub change_type: i32,
     /// When the change happened.
     #[prost(message, optional, tag = "5")]
     pub create_time: ::core::option::Option<crate::wkt::Timestamp>,
-    #[prost(enumeration = "entitlement_change::OperatorType", tag = "6")]
+    /// Who made the change: a customer service representative, a reseller or a system.
+    #[prost(int32, tag = "6")]
     pub operator_type: i32,
     /// Parameters of the entitlement after the change.
     #[prost(message, repeated, tag = "8")]
@@ -1839,10 +1901,13 @@ pub mod entitlement_change {
     /// Why the change was made; which variant is set depends on the kind of change.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum ChangeReason {
+        /// Why the entitlement was suspended.
         #[prost(enumeration = "super::entitlement::SuspensionReason", tag = "9")]
         SuspensionReason(i32),
+        /// Why the entitlement was cancelled.
         #[prost(enumeration = "CancellationReason", tag = "10")]
         CancellationReason(i32),
+        /// Why the entitlement was activated.
         #[prost(enumeration = "ActivationReason", tag = "11")]
         ActivationReason(i32),
         /// Free-form reason when none of the others fit.
@@ -1862,8 +1927,10 @@ impl ::prost::Name for EntitlementChange {
 }
 /// Metadata attached to long-running operations that the Cloud Channel API starts.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct OperationMetadata {
-    #[prost(enumeration = "operation_metadata::OperationType", tag = "1")]
+    /// Which kind of change the operation makes.
+    #[prost(int32, tag = "1")]
     pub operation_type: i32,
 }
 /// Nested message and enum types in `OperationMetadata`.
@@ -1952,13 +2019,16 @@ impl ::prost::Name for OperationMetadata {
 }
 /// Deprecated. One column of a report, with its id, label and type of data.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct Column {
+    /// Id of the column, the same in every row.
     #[prost(string, tag = "1")]
     pub column_id: ::prost::alloc::string::String,
+    /// Name of the column as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
     /// Type of the values in this column.
-    #[prost(enumeration = "column::DataType", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub data_type: i32,
 }
 /// Nested message and enum types in `Column`.
@@ -2062,8 +2132,10 @@ pub struct FetchReportResultsRequest {
     /// Report job to read, in the form accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID.
     #[prost(string, tag = "1")]
     pub report_job: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Only return rows with these partition keys; empty returns all rows.
@@ -2086,8 +2158,10 @@ pub struct FetchReportResultsResponse {
     /// Details about the report and the data it covers.
     #[prost(message, optional, tag = "1")]
     pub report_metadata: ::core::option::Option<ReportResultsMetadata>,
+    /// The rows of this page of results.
     #[prost(message, repeated, tag = "2")]
     pub rows: ::prost::alloc::vec::Vec<Row>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "3")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -2107,8 +2181,10 @@ pub struct ListReportsRequest {
     /// Account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for report names and descriptions, such as en-US.
@@ -2128,8 +2204,10 @@ impl ::prost::Name for ListReportsRequest {
 /// Deprecated. One page of reports.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListReportsResponse {
+    /// The reports of this page.
     #[prost(message, repeated, tag = "1")]
     pub reports: ::prost::alloc::vec::Vec<Report>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -2149,11 +2227,13 @@ pub struct Report {
     /// Resource name, in the form accounts/ACCOUNT_ID/reports/REPORT_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Name of the report as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
     /// Columns the report returns, in order.
     #[prost(message, repeated, tag = "3")]
     pub columns: ::prost::alloc::vec::Vec<Column>,
+    /// What the report holds.
     #[prost(string, tag = "4")]
     pub description: ::prost::alloc::string::String,
 }
@@ -2215,8 +2295,10 @@ impl ::prost::Name for ReportResultsMetadata {
 }
 /// Deprecated. Progress of a report job.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ReportStatus {
-    #[prost(enumeration = "report_status::State", tag = "1")]
+    /// Where the report job stands.
+    #[prost(int32, tag = "1")]
     pub state: i32,
     /// When the job began.
     #[prost(message, optional, tag = "2")]
@@ -2296,16 +2378,22 @@ pub struct ReportValue {
 pub mod report_value {
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum Value {
+        /// A text value.
         #[prost(string, tag = "1")]
         StringValue(::prost::alloc::string::String),
+        /// A whole number.
         #[prost(int64, tag = "2")]
         IntValue(i64),
+        /// A decimal number.
         #[prost(message, tag = "3")]
         DecimalValue(super::super::super::super::r#type::Decimal),
+        /// An amount of money in a currency.
         #[prost(message, tag = "4")]
         MoneyValue(super::super::super::super::r#type::Money),
+        /// A calendar date.
         #[prost(message, tag = "5")]
         DateValue(super::super::super::super::r#type::Date),
+        /// A date and time of day.
         #[prost(message, tag = "6")]
         DateTimeValue(super::super::super::super::r#type::DateTime),
     }
@@ -2369,8 +2457,10 @@ impl ::prost::Name for RunReportJobRequest {
 /// Deprecated. Result of starting a report: the job and details about its results.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RunReportJobResponse {
+    /// The job that produces the report; its results are fetched by its name.
     #[prost(message, optional, tag = "1")]
     pub report_job: ::core::option::Option<ReportJob>,
+    /// What the results will hold: the report, the date range and the row count.
     #[prost(message, optional, tag = "2")]
     pub report_metadata: ::core::option::Option<ReportResultsMetadata>,
 }
@@ -2409,12 +2499,13 @@ impl ::prost::Name for ChannelPartnerRepricingConfig {
 }
 /// A repricing rule that replaces the default one when its condition matches.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ConditionalOverride {
     /// Adjustment to use when the condition matches.
     #[prost(message, optional, tag = "1")]
     pub adjustment: ::core::option::Option<RepricingAdjustment>,
     /// Cost basis to use when the condition matches.
-    #[prost(enumeration = "RebillingBasis", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub rebilling_basis: i32,
     /// Which usage the override applies to.
     #[prost(message, optional, tag = "3")]
@@ -2522,6 +2613,7 @@ impl ::prost::Name for RepricingCondition {
 }
 /// Rules for changing the price that the customer or channel partner is billed.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct RepricingConfig {
     /// First invoice month the config takes effect; only year and month are used.
     #[prost(message, optional, tag = "1")]
@@ -2532,7 +2624,7 @@ pub struct RepricingConfig {
     #[prost(message, optional, tag = "2")]
     pub adjustment: ::core::option::Option<RepricingAdjustment>,
     /// Default cost basis that the adjustment is applied to.
-    #[prost(enumeration = "RebillingBasis", tag = "3")]
+    #[prost(int32, tag = "3")]
     pub rebilling_basis: i32,
     /// Rules that replace the default adjustment for matching usage.
     #[prost(message, repeated, tag = "6")]
@@ -2576,8 +2668,10 @@ pub mod repricing_config {
     /// What the config applies to.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum Granularity {
+        /// Applies the config to one entitlement.
         #[prost(message, tag = "4")]
         EntitlementGranularity(EntitlementGranularity),
+        /// Applies the config to every entitlement of a channel partner; no longer used.
         #[deprecated]
         #[prost(message, tag = "5")]
         ChannelPartnerGranularity(ChannelPartnerGranularity),
@@ -2668,11 +2762,13 @@ pub struct BillableSku {
     /// Resource name of the SKU, in the form products/PRODUCT_ID/skus/SKU_ID.
     #[prost(string, tag = "1")]
     pub sku: ::prost::alloc::string::String,
+    /// Name of the SKU as shown to people.
     #[prost(string, tag = "2")]
     pub sku_display_name: ::prost::alloc::string::String,
     /// Resource name of the service the SKU belongs to.
     #[prost(string, tag = "3")]
     pub service: ::prost::alloc::string::String,
+    /// Name of the service as shown to people.
     #[prost(string, tag = "4")]
     pub service_display_name: ::prost::alloc::string::String,
 }
@@ -2689,6 +2785,7 @@ impl ::prost::Name for BillableSku {
 /// A billing account that can be used for a purchase.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct BillingAccountPurchaseInfo {
+    /// The billing account.
     #[prost(message, optional, tag = "1")]
     pub billing_account: ::core::option::Option<BillingAccount>,
 }
@@ -2789,6 +2886,7 @@ pub struct ChangeRenewalSettingsRequest {
     /// Resource name of the entitlement to change.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// The new renewal settings.
     #[prost(message, optional, tag = "4")]
     pub renewal_settings: ::core::option::Option<RenewalSettings>,
     /// Optional unique id that lets the server spot a repeated request.
@@ -2847,6 +2945,7 @@ impl ::prost::Name for CheckCloudIdentityAccountsExistResponse {
 }
 /// A Cloud Identity account found by a lookup, and who it belongs to.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct CloudIdentityCustomerAccount {
     /// True when the Cloud Identity account exists.
     #[prost(bool, tag = "1")]
@@ -2860,7 +2959,8 @@ pub struct CloudIdentityCustomerAccount {
     /// Id of the Cloud Identity account.
     #[prost(string, tag = "4")]
     pub customer_cloud_identity_id: ::prost::alloc::string::String,
-    #[prost(enumeration = "cloud_identity_info::CustomerType", tag = "5")]
+    /// Whether the Cloud Identity belongs to a domain or to a team.
+    #[prost(int32, tag = "5")]
     pub customer_type: i32,
     /// Cloud Identity id of the channel partner that owns the customer, if any.
     #[prost(string, tag = "6")]
@@ -2882,6 +2982,7 @@ pub struct CreateChannelPartnerLinkRequest {
     /// Distributor account that creates the link, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The link to create; its reseller Cloud Identity id and link state are required.
     #[prost(message, optional, tag = "2")]
     pub channel_partner_link: ::core::option::Option<ChannelPartnerLink>,
 }
@@ -2901,6 +3002,7 @@ pub struct CreateChannelPartnerRepricingConfigRequest {
     /// Channel partner link for the config, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The repricing config to create.
     #[prost(message, optional, tag = "2")]
     pub channel_partner_repricing_config: ::core::option::Option<
         ChannelPartnerRepricingConfig,
@@ -2922,6 +3024,7 @@ pub struct CreateCustomerRepricingConfigRequest {
     /// Customer to attach the config to, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The repricing config to create.
     #[prost(message, optional, tag = "2")]
     pub customer_repricing_config: ::core::option::Option<CustomerRepricingConfig>,
 }
@@ -2941,6 +3044,7 @@ pub struct CreateCustomerRequest {
     /// Account to create the customer under, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The customer to create.
     #[prost(message, optional, tag = "2")]
     pub customer: ::core::option::Option<Customer>,
 }
@@ -2960,6 +3064,7 @@ pub struct CreateEntitlementRequest {
     /// Customer that receives the entitlement, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// The entitlement to create: its offer and parameters.
     #[prost(message, optional, tag = "2")]
     pub entitlement: ::core::option::Option<Entitlement>,
     /// Optional unique id that lets the server spot a repeated request.
@@ -3029,12 +3134,13 @@ impl ::prost::Name for DeleteCustomerRequest {
 }
 /// Request to fetch one channel partner link.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct GetChannelPartnerLinkRequest {
     /// Resource name, in the form accounts/ACCOUNT_ID/channelPartnerLinks/ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
     /// How much detail to return.
-    #[prost(enumeration = "ChannelPartnerLinkView", tag = "2")]
+    #[prost(int32, tag = "2")]
     pub view: i32,
 }
 impl ::prost::Name for GetChannelPartnerLinkRequest {
@@ -3167,16 +3273,19 @@ impl ::prost::Name for ImportCustomerRequest {
 }
 /// Request to list the channel partner links of a distributor.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct ListChannelPartnerLinksRequest {
     /// Distributor account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// How much detail to return for each link.
-    #[prost(enumeration = "ChannelPartnerLinkView", tag = "4")]
+    #[prost(int32, tag = "4")]
     pub view: i32,
 }
 impl ::prost::Name for ListChannelPartnerLinksRequest {
@@ -3192,8 +3301,10 @@ impl ::prost::Name for ListChannelPartnerLinksRequest {
 /// One page of channel partner links.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListChannelPartnerLinksResponse {
+    /// The channel partner links of this page.
     #[prost(message, repeated, tag = "1")]
     pub channel_partner_links: ::prost::alloc::vec::Vec<ChannelPartnerLink>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3213,8 +3324,10 @@ pub struct ListChannelPartnerRepricingConfigsRequest {
     /// Channel partner link whose configs are listed.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the configs returned.
@@ -3234,10 +3347,12 @@ impl ::prost::Name for ListChannelPartnerRepricingConfigsRequest {
 /// One page of channel partner repricing configs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListChannelPartnerRepricingConfigsResponse {
+    /// The channel partner repricing configs of this page.
     #[prost(message, repeated, tag = "1")]
     pub channel_partner_repricing_configs: ::prost::alloc::vec::Vec<
         ChannelPartnerRepricingConfig,
     >,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3257,8 +3372,10 @@ pub struct ListCustomerRepricingConfigsRequest {
     /// Customer whose configs are listed.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the configs returned.
@@ -3278,8 +3395,10 @@ impl ::prost::Name for ListCustomerRepricingConfigsRequest {
 /// One page of customer repricing configs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListCustomerRepricingConfigsResponse {
+    /// The customer repricing configs of this page.
     #[prost(message, repeated, tag = "1")]
     pub customer_repricing_configs: ::prost::alloc::vec::Vec<CustomerRepricingConfig>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3299,8 +3418,10 @@ pub struct ListCustomersRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the customers returned.
@@ -3320,8 +3441,10 @@ impl ::prost::Name for ListCustomersRequest {
 /// One page of customers.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListCustomersResponse {
+    /// The customers of this page.
     #[prost(message, repeated, tag = "1")]
     pub customers: ::prost::alloc::vec::Vec<Customer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3341,8 +3464,10 @@ pub struct ListEntitlementChangesRequest {
     /// Resource name of the entitlement whose changes are listed.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the changes returned.
@@ -3362,8 +3487,10 @@ impl ::prost::Name for ListEntitlementChangesRequest {
 /// One page of entitlement changes.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListEntitlementChangesResponse {
+    /// The entitlement changes of this page.
     #[prost(message, repeated, tag = "1")]
     pub entitlement_changes: ::prost::alloc::vec::Vec<EntitlementChange>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3383,8 +3510,10 @@ pub struct ListEntitlementsRequest {
     /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3401,8 +3530,10 @@ impl ::prost::Name for ListEntitlementsRequest {
 /// One page of entitlements.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListEntitlementsResponse {
+    /// The entitlements of this page.
     #[prost(message, repeated, tag = "1")]
     pub entitlements: ::prost::alloc::vec::Vec<Entitlement>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3422,8 +3553,10 @@ pub struct ListOffersRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Optional filter expression that limits the offers returned.
@@ -3449,8 +3582,10 @@ impl ::prost::Name for ListOffersRequest {
 /// One page of offers.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListOffersResponse {
+    /// The offers of this page.
     #[prost(message, repeated, tag = "1")]
     pub offers: ::prost::alloc::vec::Vec<Offer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3470,8 +3605,10 @@ pub struct ListProductsRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub account: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3491,8 +3628,10 @@ impl ::prost::Name for ListProductsRequest {
 /// One page of products.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListProductsResponse {
+    /// The products of this page.
     #[prost(message, repeated, tag = "1")]
     pub products: ::prost::alloc::vec::Vec<Product>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3512,8 +3651,10 @@ pub struct ListPurchasableOffersRequest {
     /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub customer: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "4")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "5")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3577,8 +3718,10 @@ pub mod list_purchasable_offers_request {
     /// Which kind of purchase to list offers for.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum PurchaseOption {
+        /// List the offers for buying a new entitlement.
         #[prost(message, tag = "2")]
         CreateEntitlementPurchase(CreateEntitlementPurchase),
+        /// List the offers an existing entitlement can move to.
         #[prost(message, tag = "3")]
         ChangeOfferPurchase(ChangeOfferPurchase),
     }
@@ -3596,8 +3739,10 @@ impl ::prost::Name for ListPurchasableOffersRequest {
 /// One page of offers the customer can buy.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListPurchasableOffersResponse {
+    /// The purchasable offers of this page.
     #[prost(message, repeated, tag = "1")]
     pub purchasable_offers: ::prost::alloc::vec::Vec<PurchasableOffer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3617,8 +3762,10 @@ pub struct ListPurchasableSkusRequest {
     /// Customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub customer: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "4")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "5")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3634,11 +3781,13 @@ pub struct ListPurchasableSkusRequest {
 pub mod list_purchasable_skus_request {
     /// SKUs that an existing entitlement could move to.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+    #[prost(skip_debug)]
     pub struct ChangeOfferPurchase {
         /// Resource name of the entitlement that would change.
         #[prost(string, tag = "1")]
         pub entitlement: ::prost::alloc::string::String,
-        #[prost(enumeration = "change_offer_purchase::ChangeType", tag = "2")]
+        /// Whether the change is an upgrade, a downgrade or either.
+        #[prost(int32, tag = "2")]
         pub change_type: i32,
     }
     /// Nested message and enum types in `ChangeOfferPurchase`.
@@ -3718,8 +3867,10 @@ pub mod list_purchasable_skus_request {
     /// Which kind of purchase to list SKUs for.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum PurchaseOption {
+        /// List the SKUs for buying a new entitlement.
         #[prost(message, tag = "2")]
         CreateEntitlementPurchase(CreateEntitlementPurchase),
+        /// List the SKUs an existing entitlement can move to.
         #[prost(message, tag = "3")]
         ChangeOfferPurchase(ChangeOfferPurchase),
     }
@@ -3737,8 +3888,10 @@ impl ::prost::Name for ListPurchasableSkusRequest {
 /// One page of SKUs the customer can buy.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListPurchasableSkusResponse {
+    /// The purchasable skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub purchasable_skus: ::prost::alloc::vec::Vec<PurchasableSku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3758,8 +3911,10 @@ pub struct ListSkuGroupBillableSkusRequest {
     /// SKU group, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3776,8 +3931,10 @@ impl ::prost::Name for ListSkuGroupBillableSkusRequest {
 /// One page of billable SKUs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListSkuGroupBillableSkusResponse {
+    /// The billable skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub billable_skus: ::prost::alloc::vec::Vec<BillableSku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3797,8 +3954,10 @@ pub struct ListSkuGroupsRequest {
     /// Account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3815,8 +3974,10 @@ impl ::prost::Name for ListSkuGroupsRequest {
 /// One page of SKU groups.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListSkuGroupsResponse {
+    /// The sku groups of this page.
     #[prost(message, repeated, tag = "1")]
     pub sku_groups: ::prost::alloc::vec::Vec<SkuGroup>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3839,8 +4000,10 @@ pub struct ListSkusRequest {
     /// Reseller account making the request, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "2")]
     pub account: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "3")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "4")]
     pub page_token: ::prost::alloc::string::String,
     /// BCP-47 language for marketing text in the reply, such as en-US.
@@ -3860,8 +4023,10 @@ impl ::prost::Name for ListSkusRequest {
 /// One page of SKUs.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListSkusResponse {
+    /// The skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub skus: ::prost::alloc::vec::Vec<Sku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3881,8 +4046,10 @@ pub struct ListSubscribersRequest {
     /// Account, in the form accounts/ACCOUNT_ID; set this or `integrator`.
     #[prost(string, tag = "1")]
     pub account: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Integrator, in the form integrators/INTEGRATOR_ID; set this or `account`.
@@ -3908,6 +4075,7 @@ pub struct ListSubscribersResponse {
     /// Service accounts that may read from the topic.
     #[prost(string, repeated, tag = "2")]
     pub service_accounts: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "3")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3927,8 +4095,10 @@ pub struct ListTransferableOffersRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Resource name of the SKU being moved, in the form products/PRODUCT_ID/skus/SKU_ID.
@@ -3975,8 +4145,10 @@ impl ::prost::Name for ListTransferableOffersRequest {
 /// One page of offers available for a transfer.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListTransferableOffersResponse {
+    /// The transferable offers of this page.
     #[prost(message, repeated, tag = "1")]
     pub transferable_offers: ::prost::alloc::vec::Vec<TransferableOffer>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -3996,8 +4168,10 @@ pub struct ListTransferableSkusRequest {
     /// Reseller account, in the form accounts/ACCOUNT_ID.
     #[prost(string, tag = "1")]
     pub parent: ::prost::alloc::string::String,
+    /// Most results to return in one page; the server may return fewer, and picks a size when 0.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
+    /// Token of the page to return, from the previous response; empty for the first page.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
     /// Token from the customer that lets the reseller see its SKUs.
@@ -4041,8 +4215,10 @@ impl ::prost::Name for ListTransferableSkusRequest {
 /// One page of SKUs that can be moved.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListTransferableSkusResponse {
+    /// The transferable skus of this page.
     #[prost(message, repeated, tag = "1")]
     pub transferable_skus: ::prost::alloc::vec::Vec<TransferableSku>,
+    /// Token of the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
 }
@@ -4102,6 +4278,7 @@ impl ::prost::Name for ProvisionCloudIdentityRequest {
 /// An offer that a customer can buy.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct PurchasableOffer {
+    /// The offer.
     #[prost(message, optional, tag = "1")]
     pub offer: ::core::option::Option<Offer>,
     /// Optional reference to one specific price of the offer, for use when buying it.
@@ -4121,6 +4298,7 @@ impl ::prost::Name for PurchasableOffer {
 /// A SKU that a customer can buy.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PurchasableSku {
+    /// The SKU.
     #[prost(message, optional, tag = "1")]
     pub sku: ::core::option::Option<Sku>,
 }
@@ -4217,6 +4395,7 @@ pub struct SkuGroup {
     /// Resource name, in the form accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
+    /// Name of the SKU group as shown to people.
     #[prost(string, tag = "2")]
     pub display_name: ::prost::alloc::string::String,
 }
@@ -4236,6 +4415,7 @@ pub struct SkuPurchaseGroup {
     /// Resource names of the SKUs in the group.
     #[prost(string, repeated, tag = "1")]
     pub skus: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// The billing accounts that can pay for this group's SKUs.
     #[prost(message, repeated, tag = "2")]
     pub billing_account_purchase_infos: ::prost::alloc::vec::Vec<
         BillingAccountPurchaseInfo,
@@ -4320,6 +4500,7 @@ impl ::prost::Name for TransferEntitlementsRequest {
 /// Result of a transfer: the entitlements now held under this reseller.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct TransferEntitlementsResponse {
+    /// The entitlements now held by the reseller.
     #[prost(message, repeated, tag = "1")]
     pub entitlements: ::prost::alloc::vec::Vec<Entitlement>,
 }
@@ -4359,6 +4540,7 @@ impl ::prost::Name for TransferEntitlementsToGoogleRequest {
 /// An offer that can be used when a customer moves to this reseller.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct TransferableOffer {
+    /// The offer.
     #[prost(message, optional, tag = "1")]
     pub offer: ::core::option::Option<Offer>,
     /// Optional reference to one specific price of the offer, for use when buying it.
@@ -4441,6 +4623,7 @@ impl ::prost::Name for UpdateChannelPartnerLinkRequest {
 /// Request to change a channel partner repricing config; its name says which one.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateChannelPartnerRepricingConfigRequest {
+    /// The config with its new values; its name says which to change.
     #[prost(message, optional, tag = "1")]
     pub channel_partner_repricing_config: ::core::option::Option<
         ChannelPartnerRepricingConfig,
@@ -4459,6 +4642,7 @@ impl ::prost::Name for UpdateChannelPartnerRepricingConfigRequest {
 /// Request to change a customer repricing config; its name says which one.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateCustomerRepricingConfigRequest {
+    /// The config with its new values; its name says which to change.
     #[prost(message, optional, tag = "1")]
     pub customer_repricing_config: ::core::option::Option<CustomerRepricingConfig>,
 }
@@ -4475,6 +4659,7 @@ impl ::prost::Name for UpdateCustomerRepricingConfigRequest {
 /// Request to change a customer; its name says which one.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct UpdateCustomerRequest {
+    /// The customer with its new values; its name says which to change.
     #[prost(message, optional, tag = "2")]
     pub customer: ::core::option::Option<Customer>,
     /// Which fields of the customer to change.
@@ -4493,11 +4678,13 @@ impl ::prost::Name for UpdateCustomerRequest {
 }
 /// A notification about a change to a customer.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct CustomerEvent {
     /// Resource name of the customer, in the form accounts/ACCOUNT_ID/customers/CUSTOMER_ID.
     #[prost(string, tag = "1")]
     pub customer: ::prost::alloc::string::String,
-    #[prost(enumeration = "customer_event::Type", tag = "2")]
+    /// What happened to the customer.
+    #[prost(int32, tag = "2")]
     pub event_type: i32,
 }
 /// Nested message and enum types in `CustomerEvent`.
@@ -4555,11 +4742,13 @@ impl ::prost::Name for CustomerEvent {
 }
 /// A notification about a change to an entitlement.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(skip_debug)]
 pub struct EntitlementEvent {
     /// Resource name of the entitlement that changed.
     #[prost(string, tag = "1")]
     pub entitlement: ::prost::alloc::string::String,
-    #[prost(enumeration = "entitlement_event::Type", tag = "2")]
+    /// What happened to the entitlement.
+    #[prost(int32, tag = "2")]
     pub event_type: i32,
 }
 /// Nested message and enum types in `EntitlementEvent`.
@@ -4664,8 +4853,10 @@ pub mod subscriber_event {
     /// Which kind of event this is.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum Event {
+        /// An event about a customer.
         #[prost(message, tag = "1")]
         CustomerEvent(super::CustomerEvent),
+        /// An event about an entitlement.
         #[prost(message, tag = "2")]
         EntitlementEvent(super::EntitlementEvent),
     }

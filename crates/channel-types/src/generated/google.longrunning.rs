@@ -85,6 +85,7 @@ impl ::prost::Name for ListOperationsRequest {
 /// One page of operations.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListOperationsResponse {
+    /// The operations of this page.
     #[prost(message, repeated, tag = "1")]
     pub operations: ::prost::alloc::vec::Vec<Operation>,
     /// Token for the next page; empty when there are no more.

@@ -14,6 +14,7 @@ pub struct PostalAddress {
     /// BCP-47 language of the address text, such as en or zh-Hant; may be left empty.
     #[prost(string, tag = "3")]
     pub language_code: ::prost::alloc::string::String,
+    /// Postal code of the address, where the country uses them.
     #[prost(string, tag = "4")]
     pub postal_code: ::prost::alloc::string::String,
     /// Extra country-specific sorting code, used only in a few countries.
@@ -109,8 +110,10 @@ pub struct DateTime {
     /// Hour in 24-hour form, 0 to 23.
     #[prost(int32, tag = "4")]
     pub hours: i32,
+    /// Minutes of the hour, 0 to 59.
     #[prost(int32, tag = "5")]
     pub minutes: i32,
+    /// Seconds of the minute, usually 0 to 59.
     #[prost(int32, tag = "6")]
     pub seconds: i32,
     /// Fraction of a second in nanoseconds, 0 to 999,999,999.

@@ -119,6 +119,7 @@ pub mod bad_request {
         /// Path to the bad field, with dots between levels, such as offer.name.
         #[prost(string, tag = "1")]
         pub field: ::prost::alloc::string::String,
+        /// What is wrong with the field.
         #[prost(string, tag = "2")]
         pub description: ::prost::alloc::string::String,
         /// Short machine-readable code for the kind of violation.
@@ -198,6 +199,7 @@ impl ::prost::Name for ErrorInfo {
 /// Pointers to documentation that can help with the error.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Help {
+    /// Where to read more.
     #[prost(message, repeated, tag = "1")]
     pub links: ::prost::alloc::vec::Vec<help::Link>,
 }
@@ -206,6 +208,7 @@ pub mod help {
     /// One documentation link with a label.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
     pub struct Link {
+        /// What the link leads to.
         #[prost(string, tag = "1")]
         pub description: ::prost::alloc::string::String,
         /// The address of the documentation page.
@@ -239,6 +242,7 @@ pub struct LocalizedMessage {
     /// BCP-47 locale of the message, such as en-US.
     #[prost(string, tag = "1")]
     pub locale: ::prost::alloc::string::String,
+    /// The message in that language.
     #[prost(string, tag = "2")]
     pub message: ::prost::alloc::string::String,
 }
@@ -255,6 +259,7 @@ impl ::prost::Name for LocalizedMessage {
 /// Tells which preconditions the request did not meet.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct PreconditionFailure {
+    /// Each unmet precondition.
     #[prost(message, repeated, tag = "1")]
     pub violations: ::prost::alloc::vec::Vec<precondition_failure::Violation>,
 }
@@ -309,6 +314,7 @@ pub mod quota_failure {
         /// The thing that ran out of quota, such as a project or user.
         #[prost(string, tag = "1")]
         pub subject: ::prost::alloc::string::String,
+        /// How the precondition failed.
         #[prost(string, tag = "2")]
         pub description: ::prost::alloc::string::String,
         /// The API that owns the quota.

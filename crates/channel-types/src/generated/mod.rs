@@ -7,20 +7,48 @@ pub mod google {
     pub mod cloud {
         pub mod channel {
             pub mod v1 {
+                //! The messages and enums of `google.cloud.channel.v1`: customers, entitlements,
+                //! offers, channel partner links, repricing configs, reports, and the request and
+                //! response of every RPC.
+                //!
+                //! Build a message with `new()` and its chainable `set_*` setters, or as a struct
+                //! literal ending in `..Default::default()`; both keep compiling when the schema
+                //! gains fields. Each message writes and reads the binary wire (`prost::Message`)
+                //! and proto3 JSON (serde). An enum field is stored as its number (`i32`), so that
+                //! a value newer than this schema survives; its getter of the same name gives the
+                //! enum.
+                //!
+                //! ```
+                //! use channel_types::model::{Customer, Value};
+                //!
+                //! let customer = Customer::new()
+                //!     .set_org_display_name("Example Org")
+                //!     .set_domain("example.com");
+                //! assert_eq!(customer.domain, "example.com");
+                //! let seats = Value::new().set_int64_value(10);
+                //! assert!(seats.kind.is_some());
+                //! ```
                 include!("google.cloud.channel.v1.rs");
                 include!("google.cloud.channel.v1.serde.rs");
             }
         }
     }
     pub mod longrunning {
+        //! `google.longrunning`: the `Operation` a long-running method starts, and the
+        //! requests of the `Operations` service that reads, lists, cancels and deletes
+        //! operations. The client wraps them in a typed handle, `channel_core::Operation`.
         include!("google.longrunning.rs");
         include!("google.longrunning.serde.rs");
     }
     pub mod rpc {
+        //! `google.rpc`: the `Status` of a failed call, its `Code`, and the detail
+        //! messages it can carry (`ErrorInfo`, `BadRequest`, `RetryInfo` and others).
         include!("google.rpc.rs");
         include!("google.rpc.serde.rs");
     }
     pub mod r#type {
+        //! `google.type`: the common value types the model uses: `Date`, `DateTime`
+        //! with its `TimeZone`, `Decimal`, `Money` and `PostalAddress`.
         include!("google.r#type.rs");
         include!("google.r#type.serde.rs");
     }
@@ -28,3 +56,4 @@ pub mod google {
 
 pub mod any_registry;
 pub mod methods;
+mod setters;
