@@ -2181,3 +2181,193 @@ async fn a_gzip_compressed_request_body_is_read_like_a_plain_one() {
     assert_eq!(listed.len(), 1);
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_field_selection_is_refused_before_the_call_changes_anything() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let addr = emulator.http_addr();
+    let auth = "Authorization: Bearer r1\r\n";
+    let body = r#"{"orgDisplayName": "Fields Inc", "domain": "selection.example", "orgPostalAddress": {"regionCode": "US"}}"#;
+    let (status, _, answer) = http_call(
+        addr,
+        "POST",
+        "/v1/accounts/R1/customers?fields=bogus",
+        auth,
+        body,
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("bogus"), "{answer}");
+    // Nothing was created: the refused request can be sent again, fixed.
+    let listed = local(&emulator, "r1")
+        .list_customers(ListCustomersRequest {
+            parent: RESELLER.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(listed.customers.is_empty(), "{listed:?}");
+    let (status, _, answer) = http_call(
+        addr,
+        "POST",
+        "/v1/accounts/R1/customers?fields=domain",
+        auth,
+        body,
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let value: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(value, serde_json::json!({"domain": "selection.example"}));
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_filters_compare_seats_as_numbers_and_an_entitlement_without_seats_matches_no_ordering()
+ {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "seats.example").await;
+    buy(&setup, &customer.name, "ws-business-standard-annual", 10).await;
+    // A flexible entitlement bought with a cap alone has no seats: an empty
+    // cell in the report.
+    buy_with(
+        &setup,
+        &customer.name,
+        "ws-vault-flexible",
+        vec![units("max_units", 20)],
+    )
+    .await
+    .unwrap();
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let report = |filter: &str| {
+            let client = wire.reseller.clone();
+            let filter = filter.to_string();
+            async move {
+                client
+                    .run_report_job(RunReportJobRequest {
+                        name: format!("{RESELLER}/reports/entitlements"),
+                        filter,
+                        ..Default::default()
+                    })
+                    .await?
+                    .wait()
+                    .await
+            }
+        };
+        let rows = |r: RunReportJobResponse| r.report_metadata.unwrap().row_count;
+        assert_eq!(rows(report("").await.unwrap()), 2, "{w}");
+        assert_eq!(rows(report("num_units = 10.0").await.unwrap()), 1, "{w}");
+        assert_eq!(rows(report("num_units < 5").await.unwrap()), 0, "{w}");
+        assert_eq!(rows(report("num_units != 10").await.unwrap()), 1, "{w}");
+        for bad in ["num_units = NaN", "num_units > inf"] {
+            refused(w, report(bad).await, Code::InvalidArgument, "filter");
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repricing_config_filters_join_parents_with_or_alone() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "or-only.example").await;
+    let other = format!("{RESELLER}/customers/other");
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let configs = |filter: String| {
+            wire.reseller
+                .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
+                    parent: format!("{RESELLER}/customers/-"),
+                    filter,
+                    ..Default::default()
+                })
+        };
+        configs(format!(
+            "customer = {} OR customer = {other}",
+            customer.name
+        ))
+        .await
+        .unwrap();
+        // An AND of two parents would always be an empty page.
+        for filter in [
+            format!("customer = {} AND customer = {other}", customer.name),
+            format!("NOT customer = {}", customer.name),
+            format!("-customer = {}", customer.name),
+        ] {
+            let error = refused(w, configs(filter).await, Code::InvalidArgument, "filter");
+            assert!(error.message().contains("joined by OR"), "{w}: {error:?}");
+        }
+        let partners = wire
+            .distributor
+            .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
+                parent: format!("{DISTRIBUTOR}/channelPartnerLinks/-"),
+                filter: format!(
+                    "channel_partner = {DISTRIBUTOR}/channelPartnerLinks/a AND channel_partner = {DISTRIBUTOR}/channelPartnerLinks/b"
+                ),
+                ..Default::default()
+            })
+            .await;
+        refused(w, partners, Code::InvalidArgument, "filter");
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_percentage_past_what_a_number_holds_is_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "huge-percentage.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let field =
+        "customer_repricing_config.repricing_config.adjustment.percentage_adjustment.percentage";
+    for wire in wires(&emulator) {
+        for huge in ["1e999", "1e400"] {
+            let result = wire
+                .reseller
+                .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+                    parent: customer.name.clone(),
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        repricing_config: Some(repricing(&e.name, month_from_now(1), huge)),
+                        ..Default::default()
+                    }),
+                })
+                .await;
+            refused(wire.name, result, Code::InvalidArgument, field);
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_type_the_enum_does_not_name_is_called_unknown_not_missing() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "change-type.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    for wire in wires(&emulator) {
+        let result = wire
+            .reseller
+            .list_purchasable_skus(ListPurchasableSkusRequest {
+                customer: customer.name.clone(),
+                purchase_option: Some(PurchaseOption::ChangeOfferPurchase(ChangeOfferPurchase {
+                    entitlement: e.name.clone(),
+                    change_type: 7,
+                })),
+                ..Default::default()
+            })
+            .await;
+        let error = refused(
+            wire.name,
+            result,
+            Code::InvalidArgument,
+            "change_offer_purchase.change_type",
+        );
+        assert!(
+            error.message().contains("7 is not a change type"),
+            "{}: {error:?}",
+            wire.name
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}

@@ -317,6 +317,10 @@ async fn handle(
     let Some(route) = route else {
         return error_response_in(&unrouted(&method, uri.path()), &system);
     };
+    let output = route.method().output;
+    if let Err(error) = system.check_fields(output) {
+        return error_response_in(&error, &system);
+    }
     if engine.config().faults.panic_method.as_deref() == Some(route.method().name) {
         panic!(
             "injected fault: a panic while handling {}",
@@ -334,7 +338,6 @@ async fn handle(
     {
         options = options.with_header("authorization", format!("Bearer {token}"));
     }
-    let output = route.method().output;
     match dispatch(engine, &route, query.as_deref(), &body, options).await {
         Ok(value) => system
             .render(value, output)

@@ -168,9 +168,19 @@ impl SystemParams {
         self.token.as_deref()
     }
 
+    /// Refuses a `fields` selection naming a field the answer (of type
+    /// `output`) lacks. Called before the call runs, so a request with a
+    /// bad selection changes nothing: a client that retries it after the
+    /// refusal must not find the first attempt applied.
+    pub(crate) fn check_fields(&self, output: &str) -> Result<()> {
+        self.fields.as_ref().map_or(Ok(()), |f| f.check(output))
+    }
+
     /// Applies the parameters to a response of type `output` (a full
-    /// message name) and writes it. The message goes through a JSON tree
-    /// only when `fields` or `enum-encoding=int` rewrites it.
+    /// message name, its `fields` already checked by
+    /// [`SystemParams::check_fields`]) and writes it. The message goes
+    /// through a JSON tree only when `fields` or `enum-encoding=int`
+    /// rewrites it.
     pub(crate) fn render(&self, reply: Reply, output: &str) -> Result<Response> {
         let no_json_form = |e: serde_json::Error| {
             Error::rpc(
@@ -181,7 +191,6 @@ impl SystemParams {
         if self.proto {
             let mut value = reply.to_value().map_err(no_json_form)?;
             if let Some(fields) = &self.fields {
-                fields.check(output)?;
                 fields.apply(&mut value);
             }
             return proto_response(value, output);
@@ -191,7 +200,6 @@ impl SystemParams {
         } else {
             let mut value = reply.to_value().map_err(no_json_form)?;
             if let Some(fields) = &self.fields {
-                fields.check(output)?;
                 fields.apply(&mut value);
             }
             if self.enums_as_numbers {
