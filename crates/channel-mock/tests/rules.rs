@@ -2371,3 +2371,83 @@ async fn a_change_type_the_enum_does_not_name_is_called_unknown_not_missing() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_mask_cannot_clear_a_required_field_of_a_customer() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let customer = setup
+            .create_customer(new_customer(RESELLER, &format!("{w}-required.example")))
+            .await
+            .unwrap();
+        let update = |path: &str| {
+            wire.reseller.update_customer(UpdateCustomerRequest {
+                customer: Some(Customer {
+                    name: customer.name.clone(),
+                    ..Default::default()
+                }),
+                update_mask: Some(FieldMask {
+                    paths: vec![path.into()],
+                }),
+            })
+        };
+        for (path, field) in [
+            ("org_display_name", "customer.org_display_name"),
+            ("org_postal_address", "customer.org_postal_address"),
+            (
+                "org_postal_address.region_code",
+                "customer.org_postal_address.region_code",
+            ),
+        ] {
+            refused(w, update(path).await, Code::InvalidArgument, field);
+        }
+        // Refused updates changed nothing; an optional field still clears.
+        let kept = update("correlation_id").await.unwrap();
+        assert_eq!(kept.org_display_name, customer.org_display_name, "{w}");
+        assert_eq!(kept.org_postal_address, customer.org_postal_address, "{w}");
+
+        let mut no_region = new_customer(RESELLER, &format!("{w}-no-region.example"));
+        no_region
+            .customer
+            .as_mut()
+            .unwrap()
+            .org_postal_address
+            .as_mut()
+            .unwrap()
+            .region_code
+            .clear();
+        refused(
+            w,
+            wire.reseller.create_customer(no_region).await,
+            Code::InvalidArgument,
+            "customer.org_postal_address.region_code",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checking_cloud_identity_accounts_refuses_a_malformed_admin_email() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    for wire in wires(&emulator) {
+        let check = |email: &str| {
+            wire.reseller.check_cloud_identity_accounts_exist(
+                CheckCloudIdentityAccountsExistRequest {
+                    parent: RESELLER.into(),
+                    domain: "admin-email.example".into(),
+                    primary_admin_email: email.into(),
+                },
+            )
+        };
+        check("admin@admin-email.example").await.unwrap();
+        refused(
+            wire.name,
+            check("not an email").await,
+            Code::InvalidArgument,
+            "primary_admin_email",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
