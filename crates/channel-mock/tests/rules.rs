@@ -2451,3 +2451,44 @@ async fn checking_cloud_identity_accounts_refuses_a_malformed_admin_email() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seats_above_the_max_units_cap_of_a_flexible_offer_are_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    for wire in wires(&emulator) {
+        let (w, r) = (wire.name, &wire.reseller);
+        let customer = customer_with_identity(&setup, &format!("{w}-over-cap.example")).await;
+        let error = refused(
+            w,
+            buy_with(
+                r,
+                &customer.name,
+                "ws-business-starter-flexible",
+                vec![units("num_units", 10), units("max_units", 5)],
+            )
+            .await,
+            Code::InvalidArgument,
+            "entitlement.parameters",
+        );
+        assert!(error.message().contains("max_units = 5"), "{w}: {error:?}");
+        let capped = buy_with(
+            r,
+            &customer.name,
+            "ws-business-starter-flexible",
+            vec![units("num_units", 5), units("max_units", 5)],
+        )
+        .await
+        .unwrap();
+        // Lowering the cap under the seats is refused the same way.
+        let lowered = r
+            .change_parameters(ChangeParametersRequest {
+                name: capped.name.clone(),
+                parameters: vec![units("max_units", 4)],
+                ..Default::default()
+            })
+            .await;
+        refused(w, lowered, Code::InvalidArgument, "parameters");
+    }
+    emulator.shutdown().await.unwrap();
+}
