@@ -2492,3 +2492,44 @@ async fn seats_above_the_max_units_cap_of_a_flexible_offer_are_refused() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfers_check_each_purchase_order_id_and_offer_changes_each_parameter_once() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "transfer-po.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        // 81 characters of two bytes each: the limit counts characters.
+        let transfer = |purchase_order_id: String| {
+            wire.reseller
+                .transfer_entitlements(TransferEntitlementsRequest {
+                    parent: customer.name.clone(),
+                    entitlements: vec![Entitlement {
+                        offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
+                        purchase_order_id,
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+        };
+        refused(
+            w,
+            transfer("é".repeat(81)).await,
+            Code::InvalidArgument,
+            "entitlements[0].purchase_order_id",
+        );
+        let changed = wire
+            .reseller
+            .change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
+                parameters: vec![units("num_units", 5), units("num_units", 6)],
+                ..Default::default()
+            })
+            .await;
+        refused(w, changed, Code::InvalidArgument, "parameters[1]");
+    }
+    emulator.shutdown().await.unwrap();
+}
