@@ -2533,3 +2533,69 @@ async fn transfers_check_each_purchase_order_id_and_offer_changes_each_parameter
     }
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rest_decoding_errors_quote_a_short_prefix_of_what_they_refuse() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let addr = emulator.http_addr();
+    let long = "q".repeat(6000);
+    let list = "/v1/accounts/R1/customers?prettyPrint=false";
+    let create = "/v1/accounts/R1/customers?prettyPrint=false";
+    for (method, path, auth, body, what) in [
+        (
+            "GET",
+            format!("{list}&{long}=1"),
+            "r1",
+            String::new(),
+            "an unknown query parameter",
+        ),
+        (
+            "GET",
+            format!("{list}&{long}=1&{long}=2"),
+            "r1",
+            String::new(),
+            "a parameter twice",
+        ),
+        (
+            "GET",
+            format!("{list}&pageSize={long}"),
+            "r1",
+            String::new(),
+            "a page size that is no integer",
+        ),
+        (
+            "GET",
+            format!("/v1/accounts/D1/channelPartnerLinks?prettyPrint=false&view={long}"),
+            "d1",
+            String::new(),
+            "an enum value the enum does not name",
+        ),
+        (
+            "POST",
+            create.to_string(),
+            "r1",
+            format!(r#"{{"{long}": 1}}"#),
+            "an unknown member",
+        ),
+        (
+            "POST",
+            create.to_string(),
+            "r1",
+            format!(r#"{{"customerAttestationState": "{long}"}}"#),
+            "an unknown enum name in the body",
+        ),
+    ] {
+        let (status, _, answer) = http_call(
+            addr,
+            method,
+            &path,
+            &format!("Authorization: Bearer {auth}\r\n"),
+            &body,
+        )
+        .await;
+        assert_eq!(status, 400, "{what}: {answer}");
+        assert!(answer.len() < 2_000, "{what}: {} bytes", answer.len());
+        assert!(answer.contains("(6000 characters)"), "{what}: {answer}");
+    }
+    emulator.shutdown().await.unwrap();
+}
