@@ -2599,3 +2599,37 @@ async fn rest_decoding_errors_quote_a_short_prefix_of_what_they_refuse() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_system_parameter_is_written_as_the_other_parameters_ask() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let addr = emulator.http_addr();
+    let auth = "Authorization: Bearer r1\r\n";
+    let list = "/v1/accounts/R1/customers";
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?alt=JSON&prettyPrint=false"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(!body.contains('\n'), "compact, as asked: {body}");
+    assert!(body.contains("JSON"), "{body}");
+    let (status, content_type, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?callback=handle&prettyPrint=maybe"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        content_type.starts_with("text/javascript"),
+        "{content_type}"
+    );
+    assert!(body.contains("handle({") && body.ends_with(");"), "{body}");
+    emulator.shutdown().await.unwrap();
+}

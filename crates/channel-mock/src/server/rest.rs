@@ -355,7 +355,7 @@ async fn handle(
     // Split first, so that every later error is written as they ask.
     let (query, system) = match system_params::split(uri.query()) {
         Ok(split) => split,
-        Err(error) => return error_response(&error),
+        Err(refused) => return error_response_in(&refused.error, &refused.params),
     };
     let route = verb_of(&method).and_then(|verb| router::find(verb, uri.path()));
     let Some(route) = route else {
