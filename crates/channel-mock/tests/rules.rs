@@ -2264,3 +2264,455 @@ async fn a_gzip_compressed_request_body_is_read_like_a_plain_one() {
     assert_eq!(listed.len(), 1);
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_field_selection_is_refused_before_the_call_changes_anything() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let addr = emulator.http_addr();
+    let auth = "Authorization: Bearer r1\r\n";
+    let body = r#"{"orgDisplayName": "Fields Inc", "domain": "selection.example", "orgPostalAddress": {"regionCode": "US"}}"#;
+    let (status, _, answer) = http_call(
+        addr,
+        "POST",
+        "/v1/accounts/R1/customers?fields=bogus",
+        auth,
+        body,
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("bogus"), "{answer}");
+    // Nothing was created: the refused request can be sent again, fixed.
+    let listed = local(&emulator, "r1")
+        .list_customers(ListCustomersRequest {
+            parent: RESELLER.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(listed.customers.is_empty(), "{listed:?}");
+    let (status, _, answer) = http_call(
+        addr,
+        "POST",
+        "/v1/accounts/R1/customers?fields=domain",
+        auth,
+        body,
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let value: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(value, serde_json::json!({"domain": "selection.example"}));
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_filters_compare_seats_as_numbers_and_an_entitlement_without_seats_matches_no_ordering()
+ {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "seats.example").await;
+    buy(&setup, &customer.name, "ws-business-standard-annual", 10).await;
+    // A flexible entitlement bought with a cap alone has no seats: an empty
+    // cell in the report.
+    buy_with(
+        &setup,
+        &customer.name,
+        "ws-vault-flexible",
+        vec![units("max_units", 20)],
+    )
+    .await
+    .unwrap();
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let report = |filter: &str| {
+            let client = wire.reseller.clone();
+            let filter = filter.to_string();
+            async move {
+                client
+                    .run_report_job(RunReportJobRequest {
+                        name: format!("{RESELLER}/reports/entitlements"),
+                        filter,
+                        ..Default::default()
+                    })
+                    .await?
+                    .wait()
+                    .await
+            }
+        };
+        let rows = |r: RunReportJobResponse| r.report_metadata.unwrap().row_count;
+        assert_eq!(rows(report("").await.unwrap()), 2, "{w}");
+        assert_eq!(rows(report("num_units = 10.0").await.unwrap()), 1, "{w}");
+        assert_eq!(rows(report("num_units < 5").await.unwrap()), 0, "{w}");
+        assert_eq!(rows(report("num_units != 10").await.unwrap()), 1, "{w}");
+        for bad in ["num_units = NaN", "num_units > inf"] {
+            refused(w, report(bad).await, Code::InvalidArgument, "filter");
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repricing_config_filters_join_parents_with_or_alone() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "or-only.example").await;
+    let other = format!("{RESELLER}/customers/other");
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let configs = |filter: String| {
+            wire.reseller
+                .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
+                    parent: format!("{RESELLER}/customers/-"),
+                    filter,
+                    ..Default::default()
+                })
+        };
+        configs(format!(
+            "customer = {} OR customer = {other}",
+            customer.name
+        ))
+        .await
+        .unwrap();
+        // An AND of two parents would always be an empty page.
+        for filter in [
+            format!("customer = {} AND customer = {other}", customer.name),
+            format!("NOT customer = {}", customer.name),
+            format!("-customer = {}", customer.name),
+        ] {
+            let error = refused(w, configs(filter).await, Code::InvalidArgument, "filter");
+            assert!(error.message().contains("joined by OR"), "{w}: {error:?}");
+        }
+        let partners = wire
+            .distributor
+            .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
+                parent: format!("{DISTRIBUTOR}/channelPartnerLinks/-"),
+                filter: format!(
+                    "channel_partner = {DISTRIBUTOR}/channelPartnerLinks/a AND channel_partner = {DISTRIBUTOR}/channelPartnerLinks/b"
+                ),
+                ..Default::default()
+            })
+            .await;
+        refused(w, partners, Code::InvalidArgument, "filter");
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_percentage_past_what_a_number_holds_is_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "huge-percentage.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let field =
+        "customer_repricing_config.repricing_config.adjustment.percentage_adjustment.percentage";
+    for wire in wires(&emulator) {
+        for huge in ["1e999", "1e400"] {
+            let result = wire
+                .reseller
+                .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+                    parent: customer.name.clone(),
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        repricing_config: Some(repricing(&e.name, month_from_now(1), huge)),
+                        ..Default::default()
+                    }),
+                })
+                .await;
+            refused(wire.name, result, Code::InvalidArgument, field);
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_type_the_enum_does_not_name_is_called_unknown_not_missing() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "change-type.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    for wire in wires(&emulator) {
+        let result = wire
+            .reseller
+            .list_purchasable_skus(ListPurchasableSkusRequest {
+                customer: customer.name.clone(),
+                purchase_option: Some(PurchaseOption::ChangeOfferPurchase(ChangeOfferPurchase {
+                    entitlement: e.name.clone(),
+                    change_type: 7,
+                })),
+                ..Default::default()
+            })
+            .await;
+        let error = refused(
+            wire.name,
+            result,
+            Code::InvalidArgument,
+            "change_offer_purchase.change_type",
+        );
+        assert!(
+            error.message().contains("7 is not a change type"),
+            "{}: {error:?}",
+            wire.name
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_mask_cannot_clear_a_required_field_of_a_customer() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        let customer = setup
+            .create_customer(new_customer(RESELLER, &format!("{w}-required.example")))
+            .await
+            .unwrap();
+        let update = |path: &str| {
+            wire.reseller.update_customer(UpdateCustomerRequest {
+                customer: Some(Customer {
+                    name: customer.name.clone(),
+                    ..Default::default()
+                }),
+                update_mask: Some(FieldMask {
+                    paths: vec![path.into()],
+                }),
+            })
+        };
+        for (path, field) in [
+            ("org_display_name", "customer.org_display_name"),
+            ("org_postal_address", "customer.org_postal_address"),
+            (
+                "org_postal_address.region_code",
+                "customer.org_postal_address.region_code",
+            ),
+        ] {
+            refused(w, update(path).await, Code::InvalidArgument, field);
+        }
+        // Refused updates changed nothing; an optional field still clears.
+        let kept = update("correlation_id").await.unwrap();
+        assert_eq!(kept.org_display_name, customer.org_display_name, "{w}");
+        assert_eq!(kept.org_postal_address, customer.org_postal_address, "{w}");
+
+        let mut no_region = new_customer(RESELLER, &format!("{w}-no-region.example"));
+        no_region
+            .customer
+            .as_mut()
+            .unwrap()
+            .org_postal_address
+            .as_mut()
+            .unwrap()
+            .region_code
+            .clear();
+        refused(
+            w,
+            wire.reseller.create_customer(no_region).await,
+            Code::InvalidArgument,
+            "customer.org_postal_address.region_code",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checking_cloud_identity_accounts_refuses_a_malformed_admin_email() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    for wire in wires(&emulator) {
+        let check = |email: &str| {
+            wire.reseller.check_cloud_identity_accounts_exist(
+                CheckCloudIdentityAccountsExistRequest {
+                    parent: RESELLER.into(),
+                    domain: "admin-email.example".into(),
+                    primary_admin_email: email.into(),
+                },
+            )
+        };
+        check("admin@admin-email.example").await.unwrap();
+        refused(
+            wire.name,
+            check("not an email").await,
+            Code::InvalidArgument,
+            "primary_admin_email",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seats_above_the_max_units_cap_of_a_flexible_offer_are_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    for wire in wires(&emulator) {
+        let (w, r) = (wire.name, &wire.reseller);
+        let customer = customer_with_identity(&setup, &format!("{w}-over-cap.example")).await;
+        let error = refused(
+            w,
+            buy_with(
+                r,
+                &customer.name,
+                "ws-business-starter-flexible",
+                vec![units("num_units", 10), units("max_units", 5)],
+            )
+            .await,
+            Code::InvalidArgument,
+            "entitlement.parameters",
+        );
+        assert!(error.message().contains("max_units = 5"), "{w}: {error:?}");
+        let capped = buy_with(
+            r,
+            &customer.name,
+            "ws-business-starter-flexible",
+            vec![units("num_units", 5), units("max_units", 5)],
+        )
+        .await
+        .unwrap();
+        // Lowering the cap under the seats is refused the same way.
+        let lowered = r
+            .change_parameters(ChangeParametersRequest {
+                name: capped.name.clone(),
+                parameters: vec![units("max_units", 4)],
+                ..Default::default()
+            })
+            .await;
+        refused(w, lowered, Code::InvalidArgument, "parameters");
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfers_check_each_purchase_order_id_and_offer_changes_each_parameter_once() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "transfer-po.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        // 81 characters of two bytes each: the limit counts characters.
+        let transfer = |purchase_order_id: String| {
+            wire.reseller
+                .transfer_entitlements(TransferEntitlementsRequest {
+                    parent: customer.name.clone(),
+                    entitlements: vec![Entitlement {
+                        offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
+                        purchase_order_id,
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+        };
+        refused(
+            w,
+            transfer("é".repeat(81)).await,
+            Code::InvalidArgument,
+            "entitlements[0].purchase_order_id",
+        );
+        let changed = wire
+            .reseller
+            .change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
+                parameters: vec![units("num_units", 5), units("num_units", 6)],
+                ..Default::default()
+            })
+            .await;
+        refused(w, changed, Code::InvalidArgument, "parameters[1]");
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rest_decoding_errors_quote_a_short_prefix_of_what_they_refuse() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let addr = emulator.http_addr();
+    let long = "q".repeat(6000);
+    let list = "/v1/accounts/R1/customers?prettyPrint=false";
+    let create = "/v1/accounts/R1/customers?prettyPrint=false";
+    for (method, path, auth, body, what) in [
+        (
+            "GET",
+            format!("{list}&{long}=1"),
+            "r1",
+            String::new(),
+            "an unknown query parameter",
+        ),
+        (
+            "GET",
+            format!("{list}&{long}=1&{long}=2"),
+            "r1",
+            String::new(),
+            "a parameter twice",
+        ),
+        (
+            "GET",
+            format!("{list}&pageSize={long}"),
+            "r1",
+            String::new(),
+            "a page size that is no integer",
+        ),
+        (
+            "GET",
+            format!("/v1/accounts/D1/channelPartnerLinks?prettyPrint=false&view={long}"),
+            "d1",
+            String::new(),
+            "an enum value the enum does not name",
+        ),
+        (
+            "POST",
+            create.to_string(),
+            "r1",
+            format!(r#"{{"{long}": 1}}"#),
+            "an unknown member",
+        ),
+        (
+            "POST",
+            create.to_string(),
+            "r1",
+            format!(r#"{{"customerAttestationState": "{long}"}}"#),
+            "an unknown enum name in the body",
+        ),
+    ] {
+        let (status, _, answer) = http_call(
+            addr,
+            method,
+            &path,
+            &format!("Authorization: Bearer {auth}\r\n"),
+            &body,
+        )
+        .await;
+        assert_eq!(status, 400, "{what}: {answer}");
+        assert!(answer.len() < 2_000, "{what}: {} bytes", answer.len());
+        assert!(answer.contains("(6000 characters)"), "{what}: {answer}");
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_system_parameter_is_written_as_the_other_parameters_ask() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let addr = emulator.http_addr();
+    let auth = "Authorization: Bearer r1\r\n";
+    let list = "/v1/accounts/R1/customers";
+    let (status, _, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?alt=JSON&prettyPrint=false"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(!body.contains('\n'), "compact, as asked: {body}");
+    assert!(body.contains("JSON"), "{body}");
+    let (status, content_type, body) = http_call(
+        addr,
+        "GET",
+        &format!("{list}?callback=handle&prettyPrint=maybe"),
+        auth,
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        content_type.starts_with("text/javascript"),
+        "{content_type}"
+    );
+    assert!(body.contains("handle({") && body.ends_with(");"), "{body}");
+    emulator.shutdown().await.unwrap();
+}

@@ -237,13 +237,24 @@ impl Engine {
             }
             Some(skus_purchase::PurchaseOption::ChangeOfferPurchase(p)) => {
                 require(&[("change_offer_purchase.entitlement", &p.entitlement)])?;
-                let upgrade = match p.change_type() {
-                    ChangeType::Upgrade => true,
-                    ChangeType::Downgrade => false,
-                    ChangeType::Unspecified => {
+                // The raw number: a value the enum does not name (possible
+                // over gRPC and as a number over REST) is set, not missing.
+                let upgrade = match ChangeType::try_from(p.change_type) {
+                    Ok(ChangeType::Upgrade) => true,
+                    Ok(ChangeType::Downgrade) => false,
+                    Ok(ChangeType::Unspecified) => {
                         return Err(invalid(
                             "change_offer_purchase.change_type",
                             "required field is missing; use UPGRADE or DOWNGRADE",
+                        ));
+                    }
+                    Err(_) => {
+                        return Err(invalid(
+                            "change_offer_purchase.change_type",
+                            format!(
+                                "{} is not a change type; use UPGRADE or DOWNGRADE",
+                                p.change_type
+                            ),
                         ));
                     }
                 };

@@ -11,6 +11,7 @@ use channel_types::model::{
 };
 use channel_types::names::{AccountNameRef, ChannelPartnerLinkNameRef, CustomerNameRef};
 use channel_types::rpc::Code;
+use channel_types::r#type::PostalAddress;
 use channel_types::wkt::Empty;
 
 use super::errors::{DOMAIN, invalid, not_found, reason, require};
@@ -139,6 +140,7 @@ impl Engine {
         // The reference names this refusal's reason.
         validate::domain("domain", &request.domain)
             .map_err(|e| e.with_reason("INVALID_VALUE", DOMAIN))?;
+        validate::email("primary_admin_email", &request.primary_admin_email)?;
         let state = self.read();
         check_customer_parent(&state, caller, &request.parent)?;
         let own = format!("{}/", caller.account_name());
@@ -175,12 +177,7 @@ impl Engine {
             ("customer.org_display_name", &input.org_display_name),
             ("customer.domain", &input.domain),
         ])?;
-        if input.org_postal_address.is_none() {
-            return Err(invalid(
-                "customer.org_postal_address",
-                "required field is missing",
-            ));
-        }
+        check_postal_address(input.org_postal_address.as_ref())?;
         validate::domain("customer.domain", &input.domain)?;
         check_emails(&input)?;
         if let Some(contact) = &input.primary_contact_info
@@ -243,7 +240,6 @@ impl Engine {
             .ok_or_else(|| invalid("customer", "required field is missing"))?;
         check_customer_name(caller, "customer.name", &input.name)?;
         let mask = request.update_mask.map(|m| m.paths).unwrap_or_default();
-        let replace_all = mask.iter().any(|p| p == "*");
         let paths: Vec<String> = if mask.is_empty() {
             // No mask means the fields the request populates (AIP-134):
             // a field left out keeps its stored value.
@@ -251,17 +247,6 @@ impl Engine {
         } else {
             validate::expand_wildcard(mask, UPDATABLE)?
         };
-        if replace_all {
-            // A full replacement clears what the input leaves out, so the
-            // customer's required fields must come with it.
-            require(&[("customer.org_display_name", &input.org_display_name)])?;
-            if input.org_postal_address.is_none() {
-                return Err(invalid(
-                    "customer.org_postal_address",
-                    "required field is missing",
-                ));
-            }
-        }
         validate::mask_paths("google.cloud.channel.v1.Customer", &paths)?;
         check_emails(&input)?;
         let mut state = self.write();
@@ -271,6 +256,7 @@ impl Engine {
             .ok_or_else(|| not_found("customer", &input.name))?;
         // Applied to a copy: a refused path leaves the customer as it was.
         let mut updated = apply_mask(&stored, &input, &paths)?;
+        check_required_fields_kept(&updated, &paths)?;
         updated.update_time = Some(self.now());
         state.customers.insert(&updated);
         Ok(updated)
@@ -534,6 +520,40 @@ impl Engine {
             },
         )
     }
+}
+
+/// A customer's postal address is required, and within it the region code
+/// (`google.type.PostalAddress` documents `region_code` as required).
+fn check_postal_address(address: Option<&PostalAddress>) -> Result<(), Error> {
+    match address {
+        None => Err(invalid(
+            "customer.org_postal_address",
+            "required field is missing",
+        )),
+        Some(a) if a.region_code.is_empty() => Err(invalid(
+            "customer.org_postal_address.region_code",
+            "required field is missing; expected a CLDR region code such as \"US\"",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// An update whose mask names a required field (or a part of it) must
+/// leave it set: a mask naming `org_display_name` with a request that
+/// leaves it out, or `*` without the address, would clear it.
+fn check_required_fields_kept(updated: &Customer, paths: &[String]) -> Result<(), Error> {
+    let touches = |field: &str| {
+        paths
+            .iter()
+            .any(|p| p == field || p.strip_prefix(field).is_some_and(|r| r.starts_with('.')))
+    };
+    if touches("org_display_name") {
+        require(&[("customer.org_display_name", &updated.org_display_name)])?;
+    }
+    if touches("org_postal_address") {
+        check_postal_address(updated.org_postal_address.as_ref())?;
+    }
+    Ok(())
 }
 
 /// The customer's email fields, when set, must hold email addresses.

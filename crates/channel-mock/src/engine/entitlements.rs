@@ -24,7 +24,7 @@ use channel_types::rpc::Code;
 use channel_types::wkt::{Empty, Timestamp};
 
 use super::control::{
-    ASSIGNED_UNITS, NUM_UNITS, PendingChange, param_int, set_param_int, unit_limits,
+    ASSIGNED_UNITS, MAX_UNITS, NUM_UNITS, PendingChange, param_int, set_param_int, unit_limits,
 };
 use super::customers::{check_customer_name, customer};
 use super::errors::{invalid, not_found, reason, require};
@@ -203,6 +203,18 @@ fn check_parameters(
                 ));
             }
         }
+    }
+    // On a flexible or trial offer `max_units` caps the licenses: seats
+    // bought above the cap would contradict it.
+    if let (Some(seats), Some(cap)) = (
+        param_int(parameters, NUM_UNITS),
+        param_int(parameters, MAX_UNITS),
+    ) && seats > cap
+    {
+        return Err(invalid(
+            field,
+            format!("num_units = {seats} is above max_units = {cap}; the cap bounds the seats"),
+        ));
     }
     for definition in &offer.parameter_definitions {
         if !definition.optional && !parameters.iter().any(|p| p.name == definition.name) {

@@ -181,6 +181,9 @@ pub(crate) enum FilterErrorKind {
     MixedAndOr,
     /// Parentheses or negations nest too deep.
     TooDeep,
+    /// The method joins restrictions with `OR` only; this is `AND`, `NOT`
+    /// or `-`.
+    OnlyOr(&'static str),
     /// The method does not filter on this field.
     UnknownField {
         /// The field as written (shortened).
@@ -228,6 +231,10 @@ impl fmt::Display for FilterError {
             FilterErrorKind::UnexpectedText => f.write_str("expected AND, OR or the end"),
             FilterErrorKind::MixedAndOr => f.write_str(
                 "AND and OR cannot be mixed without parentheses, e.g. a = \"1\" OR (b = \"2\" AND c = \"3\")",
+            ),
+            FilterErrorKind::OnlyOr(word) => write!(
+                f,
+                "{word} is not supported here: this filter is restrictions joined by OR, e.g. a = \"1\" OR a = \"2\""
             ),
             FilterErrorKind::TooDeep => {
                 write!(f, "parentheses and NOT nest deeper than {MAX_DEPTH}")
@@ -286,6 +293,9 @@ pub(crate) struct Key {
 pub(crate) struct Filter {
     expr: Option<Expr>,
     ignore_case: bool,
+    /// The fields holding numbers, compared as numbers: `10.0` equals `10`,
+    /// and an item without a value matches no ordering nor `=`.
+    numeric: Vec<&'static str>,
 }
 
 impl Filter {
@@ -297,13 +307,29 @@ impl Filter {
 
     /// [`Filter::new`] with the error as a [`FilterError`].
     pub(crate) fn check(text: &str, keys: &[Key]) -> Result<Filter, FilterError> {
-        let expr = parse(text)?;
+        Self::check_in(text, keys, Joins::All)
+    }
+
+    /// [`Filter::new`] for a method whose filter joins restrictions with
+    /// `OR` alone (`AND` and negations refused where they stand).
+    pub(crate) fn new_or_only(text: &str, keys: &[Key]) -> Result<Filter, Error> {
+        Self::check_in(text, keys, Joins::OrOnly).map_err(|e| invalid("filter", e.to_string()))
+    }
+
+    fn check_in(text: &str, keys: &[Key], joins: Joins) -> Result<Filter, FilterError> {
+        let expr = parse_with(text, joins)?;
         if let Some(expr) = &expr {
             check_keys(text, expr, keys)?;
         }
+        let numeric = keys
+            .iter()
+            .filter(|k| matches!(k.kind, ValueKind::Number))
+            .map(|k| k.name)
+            .collect();
         Ok(Filter {
             expr,
             ignore_case: false,
+            numeric,
         })
     }
 
@@ -322,50 +348,87 @@ impl Filter {
     /// Whether an item matches: `field` gives the item's value of a field
     /// (an empty string when it has none).
     pub(crate) fn matches(&self, field: &dyn Fn(&str) -> String) -> bool {
-        self.expr
-            .as_ref()
-            .is_none_or(|e| eval(e, field, self.ignore_case))
+        self.expr.as_ref().is_none_or(|e| self.eval(e, field))
     }
-}
 
-fn eval(expr: &Expr, field: &dyn Fn(&str) -> String, ignore_case: bool) -> bool {
-    match expr {
-        Expr::And(parts) => parts.iter().all(|p| eval(p, field, ignore_case)),
-        Expr::Or(parts) => parts.iter().any(|p| eval(p, field, ignore_case)),
-        Expr::Not(inner) => !eval(inner, field, ignore_case),
-        Expr::Compare(r) => {
-            let (mut have, mut want) = (field(&r.field), r.value.clone());
-            if ignore_case {
-                have = have.to_lowercase();
-                want = want.to_lowercase();
+    fn eval(&self, expr: &Expr, field: &dyn Fn(&str) -> String) -> bool {
+        match expr {
+            Expr::And(parts) => parts.iter().all(|p| self.eval(p, field)),
+            Expr::Or(parts) => parts.iter().any(|p| self.eval(p, field)),
+            Expr::Not(inner) => !self.eval(inner, field),
+            Expr::Compare(r) if self.numeric.contains(&r.field.as_str()) => {
+                compare_numbers(&field(&r.field), r)
             }
-            let ordering = match (have.parse::<f64>(), want.parse::<f64>()) {
-                (Ok(a), Ok(b)) => a.partial_cmp(&b),
-                _ => Some(have.as_str().cmp(want.as_str())),
-            };
-            use std::cmp::Ordering::{Equal, Greater, Less};
-            match r.op {
-                Op::Eq => have == want,
-                Op::Ne => have != want,
-                Op::Has => match want.strip_suffix('*') {
-                    Some(prefix) => have.starts_with(prefix),
-                    None => have == want,
-                },
-                Op::Lt => ordering == Some(Less),
-                Op::Le => matches!(ordering, Some(Less | Equal)),
-                Op::Gt => ordering == Some(Greater),
-                Op::Ge => matches!(ordering, Some(Greater | Equal)),
-            }
+            Expr::Compare(r) => compare(field(&r.field), r, self.ignore_case),
         }
     }
 }
 
-/// Parses a filter; `None` when it is empty or blank.
-pub(crate) fn parse(text: &str) -> Result<Option<Expr>, FilterError> {
+/// A number as a filter or an item writes it; only finite ones.
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// A restriction on a numeric field: compared by value, so `10.0` equals
+/// `10`. An item with no number there (an empty cell) is unequal to every
+/// value and neither below nor above any.
+fn compare_numbers(have: &str, r: &Restriction) -> bool {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let ordering = match (number(have), number(&r.value)) {
+        (Some(a), Some(b)) => a.partial_cmp(&b),
+        _ => None,
+    };
+    match r.op {
+        Op::Eq | Op::Has => ordering == Some(Equal),
+        Op::Ne => ordering != Some(Equal),
+        Op::Lt => ordering == Some(Less),
+        Op::Le => matches!(ordering, Some(Less | Equal)),
+        Op::Gt => ordering == Some(Greater),
+        Op::Ge => matches!(ordering, Some(Greater | Equal)),
+    }
+}
+
+/// A restriction on a text field: compared as text (`:` with a trailing
+/// `*` is a prefix match).
+fn compare(mut have: String, r: &Restriction, ignore_case: bool) -> bool {
+    use std::cmp::Ordering::{Greater, Less};
+    let mut want = r.value.clone();
+    if ignore_case {
+        have = have.to_lowercase();
+        want = want.to_lowercase();
+    }
+    match r.op {
+        Op::Eq => have == want,
+        Op::Ne => have != want,
+        Op::Has => match want.strip_suffix('*') {
+            Some(prefix) => have.starts_with(prefix),
+            None => have == want,
+        },
+        Op::Lt => have.cmp(&want) == Less,
+        Op::Le => have.cmp(&want) != Greater,
+        Op::Gt => have.cmp(&want) == Greater,
+        Op::Ge => have.cmp(&want) != Less,
+    }
+}
+
+/// Which joins a method's filter takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joins {
+    /// `AND`, `OR`, `NOT` and `-`.
+    All,
+    /// `OR` alone: the repricing config lists, documented as a list of
+    /// parents joined by `OR`.
+    OrOnly,
+}
+
+/// Parses a filter with the joins a method takes; `None` when it is empty
+/// or blank.
+fn parse_with(text: &str, joins: Joins) -> Result<Option<Expr>, FilterError> {
     let mut parser = Parser {
         text,
         pos: 0,
         depth: 0,
+        joins,
     };
     parser.skip_space();
     if parser.at_end() {
@@ -441,7 +504,7 @@ fn check_keys(text: &str, expr: &Expr, keys: &[Key]) -> Result<(), FilterError> 
                     }
                 }
                 ValueKind::Number => {
-                    if r.value.parse::<f64>().is_err() {
+                    if number(&r.value).is_none() {
                         return Err(invalid("a number".into()));
                     }
                 }
@@ -460,6 +523,7 @@ struct Parser<'a> {
     /// Byte offset; always on a character boundary.
     pos: usize,
     depth: usize,
+    joins: Joins,
 }
 
 impl Parser<'_> {
@@ -509,6 +573,9 @@ impl Parser<'_> {
             self.skip_space();
             let at = self.pos;
             let is_and = if self.keyword("AND") {
+                if self.joins == Joins::OrOnly {
+                    return Err(self.error(at, FilterErrorKind::OnlyOr("AND")));
+                }
                 true
             } else if self.keyword("OR") {
                 false
@@ -533,6 +600,15 @@ impl Parser<'_> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error(self.pos, FilterErrorKind::TooDeep));
+        }
+        let negation_at = self.pos;
+        if self.joins == Joins::OrOnly && (self.keyword("NOT") || self.peek() == Some('-')) {
+            let word = if self.text[negation_at..].starts_with('-') {
+                "-"
+            } else {
+                "NOT"
+            };
+            return Err(self.error(negation_at, FilterErrorKind::OnlyOr(word)));
         }
         let result = if self.keyword("NOT") {
             self.term().map(|e| Expr::Not(Box::new(e)))
@@ -755,6 +831,72 @@ mod tests {
         assert_eq!(e.at, 17);
     }
 
+    const SEATS: &[Key] = &[Key {
+        name: "num_units",
+        ops: ALL_OPS,
+        kind: ValueKind::Number,
+    }];
+
+    fn seats_match(text: &str, seats: &str) -> bool {
+        Filter::check(text, SEATS)
+            .unwrap()
+            .matches(&|_| seats.to_string())
+    }
+
+    #[test]
+    fn numbers_compare_by_value_and_an_item_without_one_matches_no_ordering() {
+        assert!(seats_match("num_units = 10.0", "10"));
+        assert!(seats_match("num_units >= 1e1", "10"));
+        assert!(!seats_match("num_units != 10.0", "10"));
+        assert!(seats_match("num_units < 10", "9"));
+        // An entitlement without seats has an empty cell: it is neither
+        // below nor above any number, and unequal to each.
+        for ordering in [
+            "num_units < 5",
+            "num_units <= 5",
+            "num_units > 5",
+            "num_units = 0",
+        ] {
+            assert!(!seats_match(ordering, ""), "{ordering}");
+        }
+        assert!(seats_match("num_units != 5", ""));
+    }
+
+    #[test]
+    fn a_number_in_a_filter_is_finite() {
+        for bad in ["NaN", "inf", "-infinity", "1e999", "ten"] {
+            let e = Filter::check(&format!("num_units = {bad}"), SEATS).expect_err(bad);
+            assert!(
+                matches!(e.kind, FilterErrorKind::InvalidValue { .. }),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_or_only_filter_refuses_and_and_negations_where_they_stand() {
+        let keys = &CUSTOMER_KEYS[..1];
+        let ok = r#"domain = "a" OR (domain = "b" OR domain = "c")"#;
+        assert!(Filter::check_in(ok, keys, Joins::OrOnly).is_ok());
+        for (text, at, word) in [
+            (r#"domain = "a" AND domain = "b""#, 13, "AND"),
+            (r#"NOT domain = "a""#, 0, "NOT"),
+            (r#"domain = "a" OR -domain = "b""#, 16, "-"),
+            (
+                r#"domain = "a" OR (domain = "b" AND domain = "c")"#,
+                30,
+                "AND",
+            ),
+        ] {
+            let e = Filter::check_in(text, keys, Joins::OrOnly).expect_err(text);
+            assert_eq!(
+                (e.at, e.kind),
+                (at, FilterErrorKind::OnlyOr(word)),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn a_blank_filter_matches_everything() {
         assert!(Filter::check("  ", CUSTOMER_KEYS).unwrap().expr().is_none());
@@ -791,7 +933,7 @@ mod tests {
         #[test]
         fn printing_then_parsing_gives_the_expression_back(expr in expression()) {
             let text = expr.to_string();
-            prop_assert_eq!(parse(&text), Ok(Some(expr)), "{}", text);
+            prop_assert_eq!(parse_with(&text, Joins::All), Ok(Some(expr)), "{}", text);
         }
 
         #[test]

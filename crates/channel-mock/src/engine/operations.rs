@@ -88,10 +88,13 @@ impl Engine {
             state.next_sweep = Some(now + SWEEP_INTERVAL);
         }
 
+        // A UUID is a number: its upper- and lower-case spellings are one
+        // request, so a client that changes case on a retry gets the first
+        // operation back, not a second effect.
         let key = (!request_id.is_empty()).then(|| RequestKey {
             method,
             parent: parent.to_string(),
-            request_id: request_id.to_string(),
+            request_id: request_id.to_ascii_lowercase(),
         });
         if let Some(key) = &key
             && let Some((name, at)) = state.request_ids.get(key)

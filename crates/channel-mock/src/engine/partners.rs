@@ -45,6 +45,14 @@ fn check_adjustment(adjustment: Option<&RepricingAdjustment>, field: &str) -> Re
     let field = format!("{field}.percentage_adjustment.percentage");
     let text = p.percentage.as_ref().map_or("", |d| d.value.as_str());
     match validate::decimal(text) {
+        // A value past what a double holds (`1e999`) is no percentage.
+        Some(value) if !value.is_finite() => Err(invalid(
+            &field,
+            format!(
+                "{:?} is out of range: a percentage is a number such as \"-1.00\" or \"12.5\"",
+                shorten(text)
+            ),
+        )),
         Some(value) if value >= LOWEST_PERCENTAGE => Ok(()),
         Some(_) => Err(invalid(
             &field,
@@ -146,7 +154,7 @@ fn repricing_filter(
         ops: &[Op::Eq],
         kind: ValueKind::Text { prefix: false },
     }];
-    let filter = Filter::new(text, &keys)?;
+    let filter = Filter::new_or_only(text, &keys)?;
     if filter.expr().is_some() && !across_all {
         return Err(invalid(
             "filter",

@@ -48,6 +48,49 @@ pub(crate) fn shorten(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` (an error message written by a decoder that quotes what it
+/// refuses in full) with each double-quoted run longer than
+/// [`QUOTE_LIMIT`] characters cut as [`shorten`] cuts it. Single quotes
+/// hold field paths, made of the schema's own names (and stand for
+/// apostrophes too), so they are left alone.
+pub(crate) fn shorten_quoted(text: &str) -> Cow<'_, str> {
+    if text.chars().count() <= QUOTE_LIMIT {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(4 * QUOTE_LIMIT));
+    let mut rest = text;
+    let quote = '"';
+    while let Some(open) = rest.find(quote) {
+        out.push_str(&rest[..=open]);
+        let inner = &rest[open + 1..];
+        // The closing quote is the first one no backslash escapes.
+        let mut escaped = false;
+        let close = inner.char_indices().find_map(|(i, c)| {
+            let found = c == quote && !escaped;
+            escaped = c == '\\' && !escaped;
+            found.then_some(i)
+        });
+        let Some(close) = close else {
+            out.push_str(&shorten(inner));
+            return Cow::Owned(out);
+        };
+        let quoted = &inner[..close];
+        match shorten(quoted) {
+            Cow::Borrowed(kept) => out.push_str(kept),
+            Cow::Owned(_) => {
+                // Cut on a character, never inside an escape sequence.
+                let cut: String = quoted.chars().take(QUOTE_LIMIT).collect();
+                let cut = cut.trim_end_matches('\\');
+                out.push_str(&format!("{cut}... ({} characters)", quoted.chars().count()));
+            }
+        }
+        out.push(quote);
+        rest = &inner[close + quote.len_utf8()..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// The documented limit of `purchase_order_id`.
 const PURCHASE_ORDER_ID_LIMIT: usize = 80;
 
@@ -290,6 +333,27 @@ mod tests {
         assert!(cut.ends_with("(8000 characters)"));
         let wide = "é".repeat(500);
         assert!(shorten(&wide).starts_with(&"é".repeat(QUOTE_LIMIT)));
+    }
+
+    #[test]
+    fn long_quoted_runs_in_a_message_are_cut_and_the_rest_kept() {
+        let long = "q".repeat(6000);
+        let message = format!("unknown query parameter \"{long}\" for ListCustomers");
+        let cut = shorten_quoted(&message);
+        assert!(cut.len() < 250, "{cut}");
+        assert!(
+            cut.ends_with("... (6000 characters)\" for ListCustomers"),
+            "{cut}"
+        );
+        let escaped = format!(
+            "at 'customer': name \"{}\\\"x\" and \"short\"",
+            "\\\"".repeat(200)
+        );
+        let cut = shorten_quoted(&escaped);
+        assert!(cut.ends_with("characters)\" and \"short\""), "{cut}");
+        assert!(cut.starts_with("at 'customer': name \"\\\""), "{cut}");
+        let short = "Invalid value at 'view' (type), \"full\"";
+        assert_eq!(shorten_quoted(short), short);
     }
 
     #[test]

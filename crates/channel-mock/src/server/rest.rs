@@ -46,6 +46,50 @@ fn decode<Req: DeserializeOwned>(
     query: Option<&str>,
     body: &[u8],
 ) -> Result<Req> {
+    decode_quoting_in_full(route, query, body).map_err(bounded_echo)
+}
+
+/// The shared decoders quote what they refuse in full (an unknown query
+/// parameter or member, a value that is no integer or enum name); the
+/// emulator's errors quote at most a short prefix of any input, so each
+/// quoted run of their messages, and a field named by the input, is cut.
+fn bounded_echo(error: Error) -> Error {
+    use crate::engine::validate::{shorten, shorten_quoted};
+    // A message may start with the field it is about, unquoted; a field
+    // that is the input (an unknown parameter's name) is cut there first.
+    let mut message = error.message().to_string();
+    for violation in error.field_violations() {
+        let field = &violation.field;
+        if let std::borrow::Cow::Owned(cut) = shorten(field) {
+            message = message.replace(field.as_str(), &cut);
+        }
+    }
+    let mut bounded = Error::rpc(error.code(), shorten_quoted(&message));
+    for detail in error.details() {
+        let detail = match detail {
+            ErrorDetail::BadRequest(bad) => ErrorDetail::BadRequest(BadRequest {
+                field_violations: bad
+                    .field_violations
+                    .iter()
+                    .map(|v| FieldViolation {
+                        field: shorten(&v.field).into_owned(),
+                        description: shorten_quoted(&v.description).into_owned(),
+                        ..v.clone()
+                    })
+                    .collect(),
+            }),
+            other => other.clone(),
+        };
+        bounded = bounded.with_detail(detail);
+    }
+    bounded
+}
+
+fn decode_quoting_in_full<Req: DeserializeOwned>(
+    route: &RouteMatch,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Req> {
     // What the parsed body no longer shows: a member named twice, and
     // nesting past Google's limit. Paths start at the body's field.
     if let Some(field) = route.binding().body
@@ -311,12 +355,16 @@ async fn handle(
     // Split first, so that every later error is written as they ask.
     let (query, system) = match system_params::split(uri.query()) {
         Ok(split) => split,
-        Err(error) => return error_response(&error),
+        Err(refused) => return error_response_in(&refused.error, &refused.params),
     };
     let route = verb_of(&method).and_then(|verb| router::find(verb, uri.path()));
     let Some(route) = route else {
         return error_response_in(&unrouted(&method, uri.path()), &system);
     };
+    let output = route.method().output;
+    if let Err(error) = system.check_fields(output) {
+        return error_response_in(&error, &system);
+    }
     if engine.config().faults.panic_method.as_deref() == Some(route.method().name) {
         panic!(
             "injected fault: a panic while handling {}",
@@ -334,7 +382,6 @@ async fn handle(
     {
         options = options.with_header("authorization", format!("Bearer {token}"));
     }
-    let output = route.method().output;
     match dispatch(engine, &route, query.as_deref(), &body, options).await {
         Ok(value) => system
             .render(value, output)

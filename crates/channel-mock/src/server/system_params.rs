@@ -65,35 +65,61 @@ impl Default for SystemParams {
     }
 }
 
+/// A refused query, with the system parameters read from it all the same,
+/// so the refusal is written as the caller asked (`prettyPrint=false`, a
+/// JSONP `callback`) like any other error.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    /// Why the query was refused (the first problem in it).
+    pub(crate) error: Error,
+    /// The system parameters that were good.
+    pub(crate) params: SystemParams,
+}
+
 /// Splits the raw query string into the request's own parameters (still
 /// encoded, for the request decoder) and the system parameters.
-pub(crate) fn split(query: Option<&str>) -> Result<(Option<String>, SystemParams)> {
+pub(crate) fn split(
+    query: Option<&str>,
+) -> std::result::Result<(Option<String>, SystemParams), Box<Refused>> {
     let mut params = SystemParams::default();
     let mut kept: Vec<&str> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
+    let mut first_error: Option<Error> = None;
     for part in query
         .unwrap_or_default()
         .split('&')
         .filter(|p| !p.is_empty())
     {
         let (raw_name, raw_value) = part.split_once('=').unwrap_or((part, ""));
-        let name = decode(raw_name)?;
-        let Some((canonical, _)) = NAMES
-            .iter()
-            .find(|(_, spellings)| spellings.contains(&name.as_str()))
-        else {
-            kept.push(part);
-            continue;
-        };
-        if seen.contains(canonical) {
-            return Err(invalid(
-                &name,
-                format!("the system parameter {canonical} is given more than once"),
-            ));
+        let read = decode(raw_name).and_then(|name| {
+            let Some((canonical, _)) = NAMES
+                .iter()
+                .find(|(_, spellings)| spellings.contains(&name.as_str()))
+            else {
+                return Ok(None);
+            };
+            if seen.contains(canonical) {
+                return Err(invalid(
+                    &name,
+                    format!("the system parameter {canonical} is given more than once"),
+                ));
+            }
+            seen.push(canonical);
+            let value = decode(raw_value)?;
+            params.set(canonical, &name, value).map(Some)
+        });
+        match read {
+            Ok(Some(())) => {}
+            Ok(None) => kept.push(part),
+            // The rest is still read, for the parameters that say how to
+            // write this refusal.
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
         }
-        seen.push(canonical);
-        let value = decode(raw_value)?;
-        params.set(canonical, &name, value)?;
+    }
+    if let Some(error) = first_error {
+        return Err(Box::new(Refused { error, params }));
     }
     let rest = (!kept.is_empty()).then(|| kept.join("&"));
     Ok((rest, params))
@@ -168,9 +194,19 @@ impl SystemParams {
         self.token.as_deref()
     }
 
+    /// Refuses a `fields` selection naming a field the answer (of type
+    /// `output`) lacks. Called before the call runs, so a request with a
+    /// bad selection changes nothing: a client that retries it after the
+    /// refusal must not find the first attempt applied.
+    pub(crate) fn check_fields(&self, output: &str) -> Result<()> {
+        self.fields.as_ref().map_or(Ok(()), |f| f.check(output))
+    }
+
     /// Applies the parameters to a response of type `output` (a full
-    /// message name) and writes it. The message goes through a JSON tree
-    /// only when `fields` or `enum-encoding=int` rewrites it.
+    /// message name, its `fields` already checked by
+    /// [`SystemParams::check_fields`]) and writes it. The message goes
+    /// through a JSON tree only when `fields` or `enum-encoding=int`
+    /// rewrites it.
     pub(crate) fn render(&self, reply: Reply, output: &str) -> Result<Response> {
         let no_json_form = |e: serde_json::Error| {
             Error::rpc(
@@ -181,7 +217,6 @@ impl SystemParams {
         if self.proto {
             let mut value = reply.to_value().map_err(no_json_form)?;
             if let Some(fields) = &self.fields {
-                fields.check(output)?;
                 fields.apply(&mut value);
             }
             return proto_response(value, output);
@@ -191,7 +226,6 @@ impl SystemParams {
         } else {
             let mut value = reply.to_value().map_err(no_json_form)?;
             if let Some(fields) = &self.fields {
-                fields.check(output)?;
                 fields.apply(&mut value);
             }
             if self.enums_as_numbers {
