@@ -680,11 +680,13 @@ async fn a_request_id_in_upper_case_is_the_same_request_as_in_lower_case() {
         request_id: request_id.into(),
     };
     let first = client
-        .create_entitlement(request("5F0C6A1E-8D2B-4C3A-9E7F-1A2B3C4D5E6F"))
+        .create_entitlement()
+        .with_request(request("5F0C6A1E-8D2B-4C3A-9E7F-1A2B3C4D5E6F"))
         .await
         .unwrap();
     let second = client
-        .create_entitlement(request("5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f"))
+        .create_entitlement()
+        .with_request(request("5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f"))
         .await
         .unwrap();
     assert_eq!(first.name(), second.name());

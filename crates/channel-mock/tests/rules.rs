@@ -1854,7 +1854,8 @@ async fn buy_with(
     parameters: Vec<Parameter>,
 ) -> Result<Entitlement, Error> {
     client
-        .create_entitlement(CreateEntitlementRequest {
+        .create_entitlement()
+        .with_request(CreateEntitlementRequest {
             parent: customer.into(),
             entitlement: Some(Entitlement {
                 offer: format!("{RESELLER}/offers/{offer}"),
@@ -1920,7 +1921,8 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         assert!(over.message().contains("max_units (3)"), "{w}: {over:?}");
         engine.assign_licenses(&vault.name, 3).unwrap();
         let lowered = r
-            .change_parameters(ChangeParametersRequest {
+            .change_parameters()
+            .with_request(ChangeParametersRequest {
                 name: vault.name.clone(),
                 parameters: vec![units("max_units", 2)],
                 ..Default::default()
@@ -1929,7 +1931,8 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         let error = refused(w, lowered, Code::InvalidArgument, "parameters");
         assert!(error.message().contains("max_units 2"), "{w}: {error:?}");
         let raised = r
-            .change_parameters(ChangeParametersRequest {
+            .change_parameters()
+            .with_request(ChangeParametersRequest {
                 name: vault.name.clone(),
                 parameters: vec![units("max_units", 30)],
                 ..Default::default()
@@ -1975,12 +1978,13 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         // for its seats, not refused for the cap it had.
         let error = refused(
             w,
-            r.change_offer(ChangeOfferRequest {
-                name: trial.name.clone(),
-                offer: format!("{RESELLER}/offers/{annual}"),
-                ..Default::default()
-            })
-            .await,
+            r.change_offer()
+                .with_request(ChangeOfferRequest {
+                    name: trial.name.clone(),
+                    offer: format!("{RESELLER}/offers/{annual}"),
+                    ..Default::default()
+                })
+                .await,
             Code::InvalidArgument,
             "parameters",
         );
@@ -1998,7 +2002,8 @@ async fn channel_partner_links_show_cloud_identity_details_in_the_full_view_only
     for wire in wires(&emulator) {
         let (w, d) = (wire.name, &wire.distributor);
         let link = d
-            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+            .create_channel_partner_link()
+            .with_request(CreateChannelPartnerLinkRequest {
                 parent: DISTRIBUTOR.into(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     reseller_cloud_identity_id: format!("{w}-views"),
@@ -2015,7 +2020,8 @@ async fn channel_partner_links_show_cloud_identity_details_in_the_full_view_only
         ] {
             let full = view == ChannelPartnerLinkView::Full;
             let got = d
-                .get_channel_partner_link(GetChannelPartnerLinkRequest {
+                .get_channel_partner_link()
+                .with_request(GetChannelPartnerLinkRequest {
                     name: link.name.clone(),
                     view: view as i32,
                 })
@@ -2027,7 +2033,8 @@ async fn channel_partner_links_show_cloud_identity_details_in_the_full_view_only
                 "{w}: get, {view:?}"
             );
             let listed = d
-                .list_channel_partner_links(ListChannelPartnerLinksRequest {
+                .list_channel_partner_links()
+                .with_request(ListChannelPartnerLinksRequest {
                     parent: DISTRIBUTOR.into(),
                     view: view as i32,
                     ..Default::default()
@@ -2060,12 +2067,14 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
     for wire in wires(&emulator) {
         let (w, r, d) = (wire.name, &wire.reseller, &wire.distributor);
         let mut customer = setup
-            .create_customer(new_customer(RESELLER, &format!("{w}-star.example")))
+            .create_customer()
+            .with_request(new_customer(RESELLER, &format!("{w}-star.example")))
             .await
             .unwrap();
         customer.correlation_id = "kept-before".into();
         customer = setup
-            .update_customer(UpdateCustomerRequest {
+            .update_customer()
+            .with_request(UpdateCustomerRequest {
                 customer: Some(customer),
                 update_mask: Some(FieldMask {
                     paths: vec!["correlation_id".into()],
@@ -2081,7 +2090,8 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
         replacement.org_display_name = format!("{w} Renamed");
         replacement.correlation_id = String::new();
         let replaced = r
-            .update_customer(UpdateCustomerRequest {
+            .update_customer()
+            .with_request(UpdateCustomerRequest {
                 customer: Some(replacement.clone()),
                 update_mask: Some(FieldMask {
                     paths: vec!["*".into()],
@@ -2096,13 +2106,14 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
         // Next to other paths, or clearing a required field, it is refused.
         refused(
             w,
-            r.update_customer(UpdateCustomerRequest {
-                customer: Some(replacement.clone()),
-                update_mask: Some(FieldMask {
-                    paths: vec!["*".into(), "correlation_id".into()],
-                }),
-            })
-            .await,
+            r.update_customer()
+                .with_request(UpdateCustomerRequest {
+                    customer: Some(replacement.clone()),
+                    update_mask: Some(FieldMask {
+                        paths: vec!["*".into(), "correlation_id".into()],
+                    }),
+                })
+                .await,
             Code::InvalidArgument,
             "update_mask",
         );
@@ -2110,20 +2121,22 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
         nameless.org_display_name = String::new();
         refused(
             w,
-            r.update_customer(UpdateCustomerRequest {
-                customer: Some(nameless),
-                update_mask: Some(FieldMask {
-                    paths: vec!["*".into()],
-                }),
-            })
-            .await,
+            r.update_customer()
+                .with_request(UpdateCustomerRequest {
+                    customer: Some(nameless),
+                    update_mask: Some(FieldMask {
+                        paths: vec!["*".into()],
+                    }),
+                })
+                .await,
             Code::InvalidArgument,
             "customer.org_display_name",
         );
 
         // A link's only changeable field is its state.
         let link = d
-            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+            .create_channel_partner_link()
+            .with_request(CreateChannelPartnerLinkRequest {
                 parent: DISTRIBUTOR.into(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     reseller_cloud_identity_id: format!("{w}-star"),
@@ -2134,7 +2147,8 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
             .await
             .unwrap();
         let revoked = d
-            .update_channel_partner_link(UpdateChannelPartnerLinkRequest {
+            .update_channel_partner_link()
+            .with_request(UpdateChannelPartnerLinkRequest {
                 name: link.name.clone(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     link_state: ChannelPartnerLinkState::Revoked as i32,
@@ -2254,7 +2268,8 @@ async fn a_gzip_compressed_request_body_is_read_like_a_plain_one() {
     assert_eq!(status, 413, "{answer}");
 
     let listed = local(&emulator, "r1")
-        .list_customers(ListCustomersRequest {
+        .list_customers()
+        .with_request(ListCustomersRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -2283,7 +2298,8 @@ async fn a_bad_field_selection_is_refused_before_the_call_changes_anything() {
     assert!(answer.contains("bogus"), "{answer}");
     // Nothing was created: the refused request can be sent again, fixed.
     let listed = local(&emulator, "r1")
-        .list_customers(ListCustomersRequest {
+        .list_customers()
+        .with_request(ListCustomersRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -2328,7 +2344,8 @@ async fn report_filters_compare_seats_as_numbers_and_an_entitlement_without_seat
             let filter = filter.to_string();
             async move {
                 client
-                    .run_report_job(RunReportJobRequest {
+                    .run_report_job()
+                    .with_request(RunReportJobRequest {
                         name: format!("{RESELLER}/reports/entitlements"),
                         filter,
                         ..Default::default()
@@ -2360,7 +2377,8 @@ async fn repricing_config_filters_join_parents_with_or_alone() {
         let w = wire.name;
         let configs = |filter: String| {
             wire.reseller
-                .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
+                .list_customer_repricing_configs()
+                .with_request(ListCustomerRepricingConfigsRequest {
                     parent: format!("{RESELLER}/customers/-"),
                     filter,
                     ..Default::default()
@@ -2383,7 +2401,7 @@ async fn repricing_config_filters_join_parents_with_or_alone() {
         }
         let partners = wire
             .distributor
-            .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
+            .list_channel_partner_repricing_configs().with_request(ListChannelPartnerRepricingConfigsRequest {
                 parent: format!("{DISTRIBUTOR}/channelPartnerLinks/-"),
                 filter: format!(
                     "channel_partner = {DISTRIBUTOR}/channelPartnerLinks/a AND channel_partner = {DISTRIBUTOR}/channelPartnerLinks/b"
@@ -2408,7 +2426,8 @@ async fn a_percentage_past_what_a_number_holds_is_refused() {
         for huge in ["1e999", "1e400"] {
             let result = wire
                 .reseller
-                .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
+                .create_customer_repricing_config()
+                .with_request(CreateCustomerRepricingConfigRequest {
                     parent: customer.name.clone(),
                     customer_repricing_config: Some(CustomerRepricingConfig {
                         repricing_config: Some(repricing(&e.name, month_from_now(1), huge)),
@@ -2431,7 +2450,8 @@ async fn a_change_type_the_enum_does_not_name_is_called_unknown_not_missing() {
     for wire in wires(&emulator) {
         let result = wire
             .reseller
-            .list_purchasable_skus(ListPurchasableSkusRequest {
+            .list_purchasable_skus()
+            .with_request(ListPurchasableSkusRequest {
                 customer: customer.name.clone(),
                 purchase_option: Some(PurchaseOption::ChangeOfferPurchase(ChangeOfferPurchase {
                     entitlement: e.name.clone(),
@@ -2462,19 +2482,22 @@ async fn an_update_mask_cannot_clear_a_required_field_of_a_customer() {
     for wire in wires(&emulator) {
         let w = wire.name;
         let customer = setup
-            .create_customer(new_customer(RESELLER, &format!("{w}-required.example")))
+            .create_customer()
+            .with_request(new_customer(RESELLER, &format!("{w}-required.example")))
             .await
             .unwrap();
         let update = |path: &str| {
-            wire.reseller.update_customer(UpdateCustomerRequest {
-                customer: Some(Customer {
-                    name: customer.name.clone(),
-                    ..Default::default()
-                }),
-                update_mask: Some(FieldMask {
-                    paths: vec![path.into()],
-                }),
-            })
+            wire.reseller
+                .update_customer()
+                .with_request(UpdateCustomerRequest {
+                    customer: Some(Customer {
+                        name: customer.name.clone(),
+                        ..Default::default()
+                    }),
+                    update_mask: Some(FieldMask {
+                        paths: vec![path.into()],
+                    }),
+                })
         };
         for (path, field) in [
             ("org_display_name", "customer.org_display_name"),
@@ -2503,7 +2526,10 @@ async fn an_update_mask_cannot_clear_a_required_field_of_a_customer() {
             .clear();
         refused(
             w,
-            wire.reseller.create_customer(no_region).await,
+            wire.reseller
+                .create_customer()
+                .with_request(no_region)
+                .await,
             Code::InvalidArgument,
             "customer.org_postal_address.region_code",
         );
@@ -2516,13 +2542,13 @@ async fn checking_cloud_identity_accounts_refuses_a_malformed_admin_email() {
     let emulator = Emulator::start(config()).await.unwrap();
     for wire in wires(&emulator) {
         let check = |email: &str| {
-            wire.reseller.check_cloud_identity_accounts_exist(
-                CheckCloudIdentityAccountsExistRequest {
+            wire.reseller
+                .check_cloud_identity_accounts_exist()
+                .with_request(CheckCloudIdentityAccountsExistRequest {
                     parent: RESELLER.into(),
                     domain: "admin-email.example".into(),
                     primary_admin_email: email.into(),
-                },
-            )
+                })
         };
         check("admin@admin-email.example").await.unwrap();
         refused(
@@ -2565,7 +2591,8 @@ async fn seats_above_the_max_units_cap_of_a_flexible_offer_are_refused() {
         .unwrap();
         // Lowering the cap under the seats is refused the same way.
         let lowered = r
-            .change_parameters(ChangeParametersRequest {
+            .change_parameters()
+            .with_request(ChangeParametersRequest {
                 name: capped.name.clone(),
                 parameters: vec![units("max_units", 4)],
                 ..Default::default()
@@ -2587,7 +2614,8 @@ async fn transfers_check_each_purchase_order_id_and_offer_changes_each_parameter
         // 81 characters of two bytes each: the limit counts characters.
         let transfer = |purchase_order_id: String| {
             wire.reseller
-                .transfer_entitlements(TransferEntitlementsRequest {
+                .transfer_entitlements()
+                .with_request(TransferEntitlementsRequest {
                     parent: customer.name.clone(),
                     entitlements: vec![Entitlement {
                         offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
@@ -2605,7 +2633,8 @@ async fn transfers_check_each_purchase_order_id_and_offer_changes_each_parameter
         );
         let changed = wire
             .reseller
-            .change_offer(ChangeOfferRequest {
+            .change_offer()
+            .with_request(ChangeOfferRequest {
                 name: e.name.clone(),
                 offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
                 parameters: vec![units("num_units", 5), units("num_units", 6)],
