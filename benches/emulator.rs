@@ -39,8 +39,7 @@ async fn seed(client: &Client) -> String {
         }),
     };
     client
-        .create_customer()
-        .with_request(request)
+        .create_customer(request)
         .await
         .expect("seed customer")
         .name
@@ -50,8 +49,7 @@ async fn seed(client: &Client) -> String {
 async fn burst(client: &Client, name: &str) {
     let calls = (0..CALLERS).map(|_| {
         client
-            .get_customer()
-            .with_request(GetCustomerRequest {
+            .get_customer(GetCustomerRequest {
                 name: name.to_string(),
             })
             .send()

@@ -54,8 +54,7 @@ fn main() {
                 }),
             };
             client
-                .create_customer()
-                .with_request(request)
+                .create_customer(request)
                 .await
                 .expect("create customer");
         }

@@ -305,8 +305,7 @@ async fn bare_grpc(grpc: tonic::client::Grpc<tonic::transport::Channel>, name: A
 
 async fn through_client(client: Client, name: Arc<str>) {
     let customer = client
-        .get_customer()
-        .with_request(GetCustomerRequest {
+        .get_customer(GetCustomerRequest {
             name: name.to_string(),
         })
         .await
@@ -374,12 +373,7 @@ fn setup(bench: &Bench) -> Setup {
     let in_process = Client::new(Stubs::from_backend(Arc::new(emulator.engine().clone())));
     let name: Arc<str> = bench
         .server_rt
-        .block_on(
-            in_process
-                .create_customer()
-                .with_request(seed_request())
-                .send(),
-        )
+        .block_on(in_process.create_customer(seed_request()).send())
         .expect("seed customer")
         .name
         .into();

@@ -45,8 +45,7 @@ fn retrying() -> RetryPolicy {
 /// attempt) must not fail the check.
 async fn stored(client: &Client) -> HashMap<String, Vec<String>> {
     let customers = client
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -72,8 +71,7 @@ async fn no_call_is_applied_twice_or_misreported(client: &Client, wire: &str) {
     for n in 0..CALLS {
         let domain = format!("{wire}{n}.example");
         let result = client
-            .create_customer()
-            .with_request(CreateCustomerRequest {
+            .create_customer(CreateCustomerRequest {
                 parent: ACCOUNT.into(),
                 customer: Some(Customer {
                     org_display_name: domain.clone(),
@@ -107,8 +105,7 @@ async fn no_call_is_applied_twice_or_misreported(client: &Client, wire: &str) {
     let mut delete_outcomes = Vec::with_capacity(names.len());
     for name in names.iter().take(CALLS) {
         let result = client
-            .delete_customer()
-            .with_request(DeleteCustomerRequest { name: name.clone() })
+            .delete_customer(DeleteCustomerRequest { name: name.clone() })
             .await;
         delete_outcomes.push((name.clone(), result));
     }

@@ -44,8 +44,7 @@ fn builder(endpoint: String) -> ClientBuilder {
 async fn workflow(client: &Client, account: &str, domain: &str) {
     // Pick the annual Workspace Business Standard offer by display name and plan.
     let offers = client
-        .list_offers()
-        .with_request(ListOffersRequest {
+        .list_offers(ListOffersRequest {
             parent: account.into(),
             ..Default::default()
         })
@@ -72,8 +71,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     };
     assert!(
         client
-            .check_cloud_identity_accounts_exist()
-            .with_request(check)
+            .check_cloud_identity_accounts_exist(check)
             .await
             .unwrap()
             .cloud_identity_accounts
@@ -81,8 +79,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     );
 
     let customer = client
-        .create_customer()
-        .with_request(CreateCustomerRequest {
+        .create_customer(CreateCustomerRequest {
             parent: account.into(),
             customer: Some(Customer {
                 org_display_name: "Harbor Analytics".into(),
@@ -104,8 +101,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
         .await
         .unwrap();
     let customer = client
-        .provision_cloud_identity()
-        .with_request(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: format!("admin@{domain}"),
@@ -121,8 +117,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     assert!(!customer.cloud_identity_id.is_empty());
 
     let entitlement = client
-        .create_entitlement()
-        .with_request(CreateEntitlementRequest {
+        .create_entitlement(CreateEntitlementRequest {
             parent: customer.name.clone(),
             entitlement: Some(Entitlement {
                 offer: offer.name.clone(),
@@ -162,8 +157,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
 
     // A documented error, with its reason, through the wire.
     let err = client
-        .activate_entitlement()
-        .with_request(ActivateEntitlementRequest {
+        .activate_entitlement(ActivateEntitlementRequest {
             name: entitlement.name.clone(),
             request_id: String::new(),
         })
@@ -175,8 +169,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     );
 
     let suspended = client
-        .suspend_entitlement()
-        .with_request(SuspendEntitlementRequest {
+        .suspend_entitlement(SuspendEntitlementRequest {
             name: entitlement.name.clone(),
             request_id: String::new(),
         })
@@ -188,8 +181,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
     assert_eq!(suspended.provisioning_state(), ProvisioningState::Suspended);
 
     client
-        .transfer_entitlements_to_google()
-        .with_request(TransferEntitlementsToGoogleRequest {
+        .transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {
             parent: customer.name.clone(),
             entitlements: vec![suspended],
             request_id: String::new(),
@@ -200,8 +192,7 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
         .await
         .unwrap();
     let listed = client
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: account.into(),
             ..Default::default()
         })
@@ -210,15 +201,13 @@ async fn workflow(client: &Client, account: &str, domain: &str) {
         .unwrap();
     assert!(listed.iter().any(|c| c.name == customer.name));
     client
-        .delete_customer()
-        .with_request(DeleteCustomerRequest {
+        .delete_customer(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
         .unwrap();
     let err = client
-        .get_customer()
-        .with_request(GetCustomerRequest {
+        .get_customer(GetCustomerRequest {
             name: customer.name,
         })
         .await

@@ -741,10 +741,19 @@ pub(crate) fn method_example(pool: &DescriptorPool, m: &CoreMethod) -> Result<St
     let mut s = String::from("    ///\n    /// # Example\n    ///\n    /// ```no_run\n");
     s += "    /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {\n";
     let var = result_variable(m);
+    let input = m.input.trim_start_matches("::");
     let chain = |s: &mut String, last: &str| {
-        let _ = writeln!(s, "    ///     .{}()", m.snake);
-        for call in &calls {
-            let _ = writeln!(s, "    ///     {call}");
+        if calls.is_empty() {
+            let _ = writeln!(s, "    ///     .{}({input}::new())", m.snake);
+        } else {
+            let _ = writeln!(s, "    ///     .{}(", m.snake);
+            let _ = writeln!(s, "    ///         {input}::new()");
+            for call in &calls {
+                let _ = writeln!(s, "    ///             {call}");
+            }
+            s.truncate(s.len() - 1);
+            s.push_str(",\n");
+            let _ = writeln!(s, "    ///     )");
         }
         let _ = writeln!(s, "    ///     {last};");
     };
@@ -839,7 +848,7 @@ mod tests {
         );
         let client = tables::core_client(&pool()).unwrap();
         assert!(client.contains(
-            "///     .get_customer()\n    ///     .set_name(\"accounts/ACCOUNT_ID/customers/CUSTOMER_ID\")"
+            "///     .get_customer(\n    ///         channel_types::model::GetCustomerRequest::new()\n    ///             .set_name(\"accounts/ACCOUNT_ID/customers/CUSTOMER_ID\"),\n    ///     )"
         ));
     }
 

@@ -279,7 +279,7 @@ fn cli_dispatch(services: &[ClientService]) -> String {
         );
         let _ = writeln!(
             s,
-            "            {}(run, request, |r| client.{}().with_request(r)).await",
+            "            {}(run, request, |r| client.{}(r)).await",
             kind(m),
             m.snake
         );

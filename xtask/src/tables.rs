@@ -782,10 +782,14 @@ pub(crate) fn core_client(pool: &DescriptorPool) -> Result<String, String> {
                 s += "    #[deprecated(note = \"deprecated in the Cloud Channel API\")]\n";
             }
             let builder = m.full_name.rsplit('.').next().unwrap_or_default();
-            let _ = writeln!(s, "    pub fn {}(&self) -> builders::{builder} {{", m.snake);
             let _ = writeln!(
                 s,
-                "        self.call(&methods::{}, Default::default(), |stubs, request, options| stubs.{}.{}(request, options))",
+                "    pub fn {}(&self, request: {}) -> builders::{builder} {{",
+                m.snake, m.input
+            );
+            let _ = writeln!(
+                s,
+                "        self.call(&methods::{}, request, |stubs, request, options| stubs.{}.{}(request, options))",
                 m.table, m.service_field, m.snake
             );
             if m.request_id {

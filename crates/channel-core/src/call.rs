@@ -40,8 +40,8 @@ pub(crate) fn unimplemented<T: Send + 'static>(
     ))))
 }
 
-/// A call ready to send, and the builder of its request: fill the request
-/// with `set_*` (or [`with_request`](Self::with_request)), set options with
+/// A call ready to send, with the request its method was given: change a field
+/// with `set_*` (or all of it with [`with_request`](Self::with_request)), set options with
 /// `with_*`, then `.await` it.
 ///
 /// Before anything is sent, the request is checked against its method
@@ -56,10 +56,10 @@ pub(crate) fn unimplemented<T: Send + 'static>(
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
 /// use std::time::Duration;
+/// use channel_types::model::GetCustomerRequest;
 ///
 /// let customer = client
-///     .get_customer()
-///     .set_name("accounts/A1/customers/C1")
+///     .get_customer(GetCustomerRequest::new().set_name("accounts/A1/customers/C1"))
 ///     .with_timeout(Duration::from_secs(5))
 ///     .await?;
 /// # Ok(()) }

@@ -75,11 +75,11 @@ struct Inner {
 ///
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
+/// use channel_types::model::ListCustomersRequest;
 /// use futures_util::TryStreamExt;
 ///
 /// let customers: Vec<_> = client
-///     .list_customers()
-///     .set_parent("accounts/A1")
+///     .list_customers(ListCustomersRequest::new().set_parent("accounts/A1"))
 ///     .items()
 ///     .try_collect()
 ///     .await?;

@@ -40,7 +40,7 @@
 //!
 //! # tokio_test_block_on(async {
 //! let client = Client::new(Stubs::from_backend(Arc::new(Fake)));
-//! let customer = client.get_customer().set_name("accounts/A1/customers/C1").await?;
+//! let customer = client.get_customer(GetCustomerRequest::new().set_name("accounts/A1/customers/C1")).await?;
 //! assert_eq!(customer.name, "accounts/A1/customers/C1");
 //! # Ok::<(), channel_core::Error>(()) }).unwrap();
 //! # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {

@@ -89,7 +89,7 @@ impl PollingPolicy {
 ///
 /// ```no_run
 /// # async fn example(client: channel_core::Client, request: channel_types::model::CreateEntitlementRequest) -> channel_core::Result<()> {
-/// let operation = client.create_entitlement().with_request(request).await?;
+/// let operation = client.create_entitlement(request).await?;
 /// println!("started {}", operation.name());
 /// let entitlement = operation.wait().await?;
 /// # Ok(()) }
@@ -193,7 +193,7 @@ where
         let request = GetOperationRequest {
             name: self.proto.name.clone(),
         };
-        self.proto = self.client.get_operation().with_request(request).await?;
+        self.proto = self.client.get_operation(request).await?;
         Ok(())
     }
 
@@ -238,11 +238,7 @@ where
         let request = CancelOperationRequest {
             name: self.proto.name.clone(),
         };
-        self.client
-            .cancel_operation()
-            .with_request(request)
-            .await
-            .map(drop)
+        self.client.cancel_operation(request).await.map(drop)
     }
 
     /// Deletes the operation's record on the server (`DeleteOperation`).
@@ -250,11 +246,7 @@ where
         let request = DeleteOperationRequest {
             name: self.proto.name.clone(),
         };
-        self.client
-            .delete_operation()
-            .with_request(request)
-            .await
-            .map(drop)
+        self.client.delete_operation(request).await.map(drop)
     }
 
     /// The operation's states as they are polled, for progress displays: the

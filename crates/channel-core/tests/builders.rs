@@ -68,7 +68,11 @@ const NAME: &str = "accounts/A1/customers/C1";
 #[tokio::test]
 async fn a_builder_sends_the_fields_its_setters_set() {
     let (client, recorder) = client();
-    let customer = client.get_customer().set_name(NAME).await.unwrap();
+    let customer = client
+        .get_customer(Default::default())
+        .set_name(NAME)
+        .await
+        .unwrap();
     assert_eq!(customer.name, NAME);
     let gets = recorder.gets.lock().unwrap();
     assert_eq!(gets[0].0, GetCustomerRequest::new().set_name(NAME));
@@ -84,8 +88,7 @@ async fn with_request_sends_the_whole_message_and_later_setters_change_one_field
         ..Default::default()
     };
     client
-        .list_customers()
-        .with_request(request.clone())
+        .list_customers(request.clone())
         .set_page_size(3)
         .await
         .unwrap();
@@ -102,8 +105,17 @@ async fn with_request_sends_the_whole_message_and_later_setters_change_one_field
 #[tokio::test]
 async fn send_and_await_send_the_same_request() {
     let (client, recorder) = client();
-    client.get_customer().set_name(NAME).send().await.unwrap();
-    client.get_customer().set_name(NAME).await.unwrap();
+    client
+        .get_customer(Default::default())
+        .set_name(NAME)
+        .send()
+        .await
+        .unwrap();
+    client
+        .get_customer(Default::default())
+        .set_name(NAME)
+        .await
+        .unwrap();
     let gets = recorder.gets.lock().unwrap();
     assert_eq!(gets.len(), 2);
     assert_eq!(gets[0].0, gets[1].0);
@@ -113,7 +125,7 @@ async fn send_and_await_send_the_same_request() {
 async fn a_per_call_option_on_the_builder_applies_to_that_call() {
     let (client, recorder) = client();
     client
-        .get_customer()
+        .get_customer(Default::default())
         .with_timeout(Duration::from_secs(5))
         .set_name(NAME)
         .await
@@ -126,7 +138,7 @@ async fn a_per_call_option_on_the_builder_applies_to_that_call() {
 async fn an_operation_builder_wraps_messages_fills_the_request_id_and_yields_a_handle() {
     let (client, recorder) = client();
     let operation = client
-        .create_entitlement()
+        .create_entitlement(Default::default())
         .set_parent(NAME)
         .set_entitlement(
             Entitlement::new()
@@ -151,7 +163,7 @@ async fn an_operation_builder_wraps_messages_fills_the_request_id_and_yields_a_h
 async fn list_builders_page_with_the_fields_their_setters_set() {
     let (client, recorder) = client();
     let customers = client
-        .list_customers()
+        .list_customers(Default::default())
         .set_parent("accounts/A1")
         .set_page_size(2)
         .collect_items()
@@ -166,7 +178,7 @@ async fn list_builders_page_with_the_fields_their_setters_set() {
 #[tokio::test]
 async fn a_builder_left_without_its_required_fields_is_refused_before_sending() {
     let (client, recorder) = client();
-    let error = client.get_customer().await.unwrap_err();
+    let error = client.get_customer(Default::default()).await.unwrap_err();
     assert_eq!(error.code(), channel_types::rpc::Code::InvalidArgument);
     assert!(recorder.gets.lock().unwrap().is_empty());
 }

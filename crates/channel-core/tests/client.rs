@@ -268,8 +268,7 @@ async fn unavailable_is_retried_on_the_backoff_schedule() {
     };
     let (client, fake) = client(fake);
     let customer = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .await
         .unwrap();
     assert_eq!(customer.name, "accounts/A/customers/C");
@@ -296,8 +295,7 @@ async fn retries_stop_after_five_attempts() {
     };
     let (client, fake) = client(fake);
     let err = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Unavailable);
@@ -315,8 +313,7 @@ async fn non_retryable_codes_are_not_retried() {
     };
     let (client, fake) = client(fake);
     let err = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .await
         .unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::Rpc, Code::NotFound));
@@ -332,8 +329,7 @@ async fn the_timeout_bounds_the_whole_call_retries_included() {
     let (client, fake) = client(fake);
     let started = Instant::now();
     let err = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .with_timeout(Duration::from_secs(3))
         .await
         .unwrap_err();
@@ -360,8 +356,7 @@ async fn a_hanging_call_ends_at_its_timeout() {
     let (client, _fake) = client(fake);
     let started = Instant::now();
     let err = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .with_timeout(Duration::from_millis(1500))
         .await
         .unwrap_err();
@@ -379,8 +374,7 @@ async fn per_call_retry_policy_overrides_the_default() {
     };
     let (client, fake) = client(fake);
     let err = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .with_retry(RetryPolicy::none())
         .await
         .unwrap_err();
@@ -424,8 +418,7 @@ async fn operations_are_retried_with_one_generated_request_id() {
     };
     let (client, fake) = client(fake);
     let op = client
-        .create_entitlement()
-        .with_request(create_entitlement())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     assert_eq!(op.name(), "operations/op-1");
@@ -451,11 +444,7 @@ async fn a_user_request_id_is_kept_and_a_bad_one_refused_before_sending() {
         request_id: id.into(),
         ..create_entitlement()
     };
-    client
-        .create_entitlement()
-        .with_request(request)
-        .await
-        .unwrap();
+    client.create_entitlement(request).await.unwrap();
     assert_eq!(fake.seen("CreateEntitlement")[0].request_id, id);
 
     // Other spellings of a UUID are refused too: the service takes the
@@ -471,11 +460,7 @@ async fn a_user_request_id_is_kept_and_a_bad_one_refused_before_sending() {
             request_id: bad.into(),
             ..create_entitlement()
         };
-        let err = client
-            .create_entitlement()
-            .with_request(request)
-            .await
-            .unwrap_err();
+        let err = client.create_entitlement(request).await.unwrap_err();
         assert_eq!(
             (err.kind(), err.code()),
             (ErrorKind::InvalidRequest, Code::InvalidArgument)
@@ -497,8 +482,7 @@ async fn an_operation_without_a_request_id_is_not_sent_again_after_a_lost_answer
     };
     let (client, fake) = client(fake);
     let err = client
-        .provision_cloud_identity()
-        .with_request(provision())
+        .provision_cloud_identity(provision())
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
@@ -515,17 +499,9 @@ async fn a_status_the_server_returned_is_retried_for_every_method() {
         ..Fake::default()
     };
     let (client, fake) = client(fake);
-    client
-        .provision_cloud_identity()
-        .with_request(provision())
-        .await
-        .unwrap();
+    client.provision_cloud_identity(provision()).await.unwrap();
     assert_eq!(fake.seen("ProvisionCloudIdentity").len(), 2);
-    let customer = client
-        .create_customer()
-        .with_request(create_customer())
-        .await
-        .unwrap();
+    let customer = client.create_customer(create_customer()).await.unwrap();
     assert_eq!(customer.name, "accounts/A/customers/C1");
     assert_eq!(fake.seen("CreateCustomer").len(), 2);
 }
@@ -537,11 +513,7 @@ async fn a_create_whose_answer_was_lost_is_reported_as_outcome_unknown() {
         ..Fake::default()
     };
     let (client, fake) = client(fake);
-    let err = client
-        .create_customer()
-        .with_request(create_customer())
-        .await
-        .unwrap_err();
+    let err = client.create_customer(create_customer()).await.unwrap_err();
     assert_eq!(
         (err.kind(), err.code()),
         (ErrorKind::OutcomeUnknown, Code::Unavailable)
@@ -558,14 +530,12 @@ async fn reads_and_requests_with_a_request_id_are_retried_after_a_lost_answer() 
     };
     let (client, fake) = client(fake);
     client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .await
         .unwrap();
     assert_eq!(fake.seen("GetCustomer").len(), 2);
     client
-        .create_entitlement()
-        .with_request(create_entitlement())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     let seen = fake.seen("CreateEntitlement");
@@ -578,8 +548,7 @@ async fn a_request_that_fails_its_checks_is_never_sent() {
     let (client, fake) = client(Fake::default());
     let traversal = "operations/../accounts/A/customers/C";
     let err = client
-        .delete_operation()
-        .with_request(DeleteOperationRequest {
+        .delete_operation(DeleteOperationRequest {
             name: traversal.into(),
         })
         .await
@@ -591,8 +560,7 @@ async fn a_request_that_fails_its_checks_is_never_sent() {
     assert_eq!(err.field_violations()[0].field, "name");
     assert!(err.message().contains("operations/**"), "{err}");
     let err = client
-        .get_operation()
-        .with_request(GetOperationRequest {
+        .get_operation(GetOperationRequest {
             name: traversal.into(),
         })
         .await
@@ -602,16 +570,11 @@ async fn a_request_that_fails_its_checks_is_never_sent() {
         entitlement: None,
         ..create_entitlement()
     };
-    let err = client
-        .create_entitlement()
-        .with_request(missing)
-        .await
-        .unwrap_err();
+    let err = client.create_entitlement(missing).await.unwrap_err();
     assert_eq!(err.field_violations()[0].field, "entitlement");
     assert_eq!(err.field_violations()[0].description, "is required");
     let err = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/"))
+        .get_customer(get("accounts/A/customers/"))
         .await
         .unwrap_err();
     assert_eq!(err.field_violations()[0].field, "name");
@@ -629,8 +592,7 @@ async fn a_timeout_of_duration_max_means_no_timeout() {
     };
     let (client, fake) = client(fake);
     client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .with_timeout(Duration::MAX)
         .await
         .unwrap();
@@ -648,8 +610,7 @@ async fn huge_backoffs_end_at_the_deadline_instead_of_panicking() {
     let (client, fake) = client(fake);
     let started = Instant::now();
     let err = client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C"))
+        .get_customer(get("accounts/A/customers/C"))
         .with_retry(RetryPolicy::default().with_backoff(Duration::MAX, f64::MAX, Duration::MAX))
         .with_timeout(Duration::from_secs(3))
         .await
@@ -692,8 +653,7 @@ async fn an_operation_is_polled_to_its_result() {
     };
     let (client, fake) = client(fake);
     let op = client
-        .create_entitlement()
-        .with_request(create_entitlement())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     assert!(!op.done());
@@ -735,8 +695,7 @@ async fn an_operation_that_fails_returns_its_error_with_details() {
     };
     let (client, _fake) = client(fake);
     let op = client
-        .create_entitlement()
-        .with_request(create_entitlement())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     let err = op.wait().await.unwrap_err();
@@ -865,8 +824,7 @@ async fn items_stream_across_pages() {
     ]);
     let (client, fake) = client(fake);
     let names: Vec<String> = client
-        .list_customers()
-        .with_request(list())
+        .list_customers(list())
         .items()
         .map_ok(|c| c.name)
         .try_collect()
@@ -879,12 +837,7 @@ async fn items_stream_across_pages() {
         .map(|s| s.page_token)
         .collect();
     assert_eq!(tokens, ["", "t1", "t2"]);
-    let all = client
-        .list_customers()
-        .with_request(list())
-        .collect_items()
-        .await
-        .unwrap();
+    let all = client.list_customers(list()).collect_items().await.unwrap();
     assert_eq!(all.len(), 5);
 }
 
@@ -897,7 +850,7 @@ async fn the_next_page_is_fetched_ahead_but_only_one() {
         ("t3", &["c4"], ""),
     ]);
     let (client, fake) = client(fake);
-    let mut pages = client.list_customers().with_request(list()).pages();
+    let mut pages = client.list_customers(list()).pages();
     let first = pages.next().await.unwrap().unwrap();
     assert_eq!(first.customers[0].name, "c1");
     // While the caller works on page 1, page 2 arrives; page 3 is not asked for.
@@ -921,12 +874,7 @@ async fn an_error_mid_stream_is_yielded_then_the_stream_ends() {
         Err(Error::rpc(Code::PermissionDenied, "not yours")),
     );
     let (client, _fake) = client(fake);
-    let results: Vec<Result<Customer>> = client
-        .list_customers()
-        .with_request(list())
-        .items()
-        .collect()
-        .await;
+    let results: Vec<Result<Customer>> = client.list_customers(list()).items().collect().await;
     assert_eq!(results.len(), 3);
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(
@@ -939,12 +887,7 @@ async fn an_error_mid_stream_is_yielded_then_the_stream_ends() {
 async fn a_repeated_page_token_ends_the_stream_with_an_error() {
     let fake = paged(&[("", &["c1"], "t1"), ("t1", &["c2"], "t1")]);
     let (client, fake) = client(fake);
-    let results: Vec<Result<Customer>> = client
-        .list_customers()
-        .with_request(list())
-        .items()
-        .collect()
-        .await;
+    let results: Vec<Result<Customer>> = client.list_customers(list()).items().collect().await;
     assert_eq!(results.len(), 3);
     let err = results[2].as_ref().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
@@ -959,11 +902,7 @@ async fn unimplemented_methods_say_so() {
         account: "accounts/A".into(),
         ..Default::default()
     };
-    let err = client
-        .list_products()
-        .with_request(request)
-        .await
-        .unwrap_err();
+    let err = client.list_products(request).await.unwrap_err();
     assert_eq!(err.code(), Code::Unimplemented);
     assert!(
         err.message()
@@ -985,16 +924,14 @@ async fn without_a_default_retry_each_method_follows_the_service_configuration()
     let client = Client::builder().build_with_stubs(Stubs::from_backend(fake.clone()));
     // ProvisionCloudIdentity: in the no-retry list and without a request id.
     let err = client
-        .provision_cloud_identity()
-        .with_request(provision())
+        .provision_cloud_identity(provision())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Unavailable);
     assert_eq!(fake.seen("ProvisionCloudIdentity").len(), 1);
     // CreateEntitlement: in the list, but its request id makes a retry safe.
     client
-        .create_entitlement()
-        .with_request(create_entitlement())
+        .create_entitlement(create_entitlement())
         .await
         .unwrap();
     let attempts = fake.seen("CreateEntitlement");
@@ -1002,8 +939,7 @@ async fn without_a_default_retry_each_method_follows_the_service_configuration()
     assert_eq!(attempts[0].request_id, attempts[1].request_id);
     // Any other method: retried on UNAVAILABLE.
     client
-        .get_customer()
-        .with_request(get("accounts/A/customers/C1"))
+        .get_customer(get("accounts/A/customers/C1"))
         .await
         .unwrap();
     assert_eq!(fake.seen("GetCustomer").len(), 2);

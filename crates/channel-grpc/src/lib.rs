@@ -15,7 +15,7 @@
 //! use channel_grpc::GrpcTransport;
 //!
 //! let client = Client::builder().build_with(GrpcTransport::new)?;
-//! let customer = client.get_customer().set_name("accounts/A1/customers/C1").await?;
+//! let customer = client.get_customer(channel_types::model::GetCustomerRequest::new().set_name("accounts/A1/customers/C1")).await?;
 //! # Ok(()) }
 //! ```
 //!

@@ -391,8 +391,7 @@ async fn a_create_read_then_dropped_is_sent_once_and_reported_as_outcome_unknown
     let server = TestServer::start(|_| Reply::DropConnection).await;
     let client = client(server.endpoint(), quick_retries());
     let err = client
-        .create_customer()
-        .with_request(create_customer("Org"))
+        .create_customer(create_customer("Org"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
@@ -400,11 +399,7 @@ async fn a_create_read_then_dropped_is_sent_once_and_reported_as_outcome_unknown
     assert_eq!(calls_to(&server, "/CreateCustomer"), 1, "sent exactly once");
 
     // A read cannot be applied twice: it is tried the policy's 5 times.
-    let err = client
-        .get_customer()
-        .with_request(get_customer())
-        .await
-        .unwrap_err();
+    let err = client.get_customer(get_customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(calls_to(&server, "/GetCustomer"), 5);
 }
@@ -417,8 +412,7 @@ async fn a_refused_connection_is_retried_even_for_a_create() {
     let client = client(format!("http://{addr}"), quick_retries());
     let started = Instant::now();
     let err = client
-        .create_customer()
-        .with_request(create_customer("Org"))
+        .create_customer(create_customer("Org"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
@@ -470,8 +464,7 @@ async fn a_size_refusal_from_the_server_is_its_status_and_is_not_retried() {
     let retry = quick_retries().with_retryable_codes([Code::Unavailable, Code::ResourceExhausted]);
     let client = client(server.endpoint(), retry);
     let err = client
-        .create_customer()
-        .with_request(create_customer("Org"))
+        .create_customer(create_customer("Org"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -479,11 +472,7 @@ async fn a_size_refusal_from_the_server_is_its_status_and_is_not_retried() {
         (ErrorKind::Rpc, Code::ResourceExhausted)
     );
     assert_eq!(calls_to(&server, "/CreateCustomer"), 1);
-    let err = client
-        .get_customer()
-        .with_request(get_customer())
-        .await
-        .unwrap_err();
+    let err = client.get_customer(get_customer()).await.unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::Rpc, Code::OutOfRange));
     assert!(err.message().contains("4194304"), "{err}");
 }
@@ -493,8 +482,7 @@ async fn a_timeout_of_duration_max_is_sent_as_a_grpc_timeout_of_decades() {
     let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
     let client = client(server.endpoint(), RetryPolicy::none());
     client
-        .get_customer()
-        .with_request(get_customer())
+        .get_customer(get_customer())
         .with_timeout(Duration::MAX)
         .await
         .unwrap();
@@ -539,8 +527,7 @@ async fn answers_without_a_status_leave_the_outcome_unknown_and_a_create_is_sent
         let server = TestServer::start(move |_| reply.clone()).await;
         let client = client(server.endpoint(), quick_retries());
         let err = client
-            .create_customer()
-            .with_request(create_customer("Org"))
+            .create_customer(create_customer("Org"))
             .await
             .unwrap_err();
         assert!(err.is_outcome_unknown(), "{case}: {err:?}");
@@ -553,8 +540,7 @@ async fn a_503_without_a_status_is_unavailable_and_retried() {
     let server = TestServer::start(|_| Reply::Http(503)).await;
     let client = client(server.endpoint(), quick_retries());
     let err = client
-        .create_customer()
-        .with_request(create_customer("Org"))
+        .create_customer(create_customer("Org"))
         .await
         .unwrap_err();
     assert_eq!(

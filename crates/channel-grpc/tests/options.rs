@@ -36,11 +36,7 @@ async fn every_call_identifies_the_library_rust_and_transport() {
         .user_agent("reseller-sync/2.1")
         .build_with(GrpcTransport::new)
         .unwrap();
-    let err = client
-        .get_customer()
-        .with_request(request())
-        .await
-        .unwrap_err();
+    let err = client.get_customer(request()).await.unwrap_err();
     assert_eq!(err.code(), Code::NotFound, "{err}");
     let seen = server.seen().remove(0);
     let version = env!("CARGO_PKG_VERSION");
@@ -65,7 +61,7 @@ async fn an_api_key_is_sent_as_x_goog_api_key_instead_of_a_token() {
         .api_key("AIza-test-key")
         .build_with(GrpcTransport::new)
         .unwrap();
-    let _ = client.get_customer().with_request(request()).await;
+    let _ = client.get_customer(request()).await;
     let seen = server.seen().remove(0);
     assert_eq!(seen.header("x-goog-api-key"), Some("AIza-test-key"));
     assert_eq!(seen.header("authorization"), None);
@@ -131,8 +127,7 @@ async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one
     let certificate =
         ClientCertificate::from_pem(pki.client.certificate.clone(), pki.client.key.clone());
     let err = mtls_client(&server, &pki, Some(certificate))
-        .get_customer()
-        .with_request(request())
+        .get_customer(request())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound, "{err}");
@@ -146,8 +141,7 @@ async fn without_a_client_certificate_the_handshake_fails() {
     let pki = Pki::generate();
     let server = Server::mtls(&pki, grpc_not_found).await;
     let err = mtls_client(&server, &pki, None)
-        .get_customer()
-        .with_request(request())
+        .get_customer(request())
         .await
         .unwrap_err();
     assert_ne!(err.code(), Code::NotFound, "{err}");
@@ -157,8 +151,7 @@ async fn without_a_client_certificate_the_handshake_fails() {
     let stranger =
         ClientCertificate::from_pem(pki.stranger.certificate.clone(), pki.stranger.key.clone());
     let err = mtls_client(&server, &pki, Some(stranger))
-        .get_customer()
-        .with_request(request())
+        .get_customer(request())
         .await
         .unwrap_err();
     assert_ne!(err.code(), Code::NotFound, "{err}");

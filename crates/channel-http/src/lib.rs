@@ -22,7 +22,7 @@
 //! let client = Client::builder()
 //!     .quota_project("my-billing-project")
 //!     .build_with(HttpTransport::new)?;
-//! let page = client.list_customers().set_parent("accounts/A1").await?;
+//! let page = client.list_customers(channel_types::model::ListCustomersRequest::new().set_parent("accounts/A1")).await?;
 //! # Ok(()) }
 //! ```
 

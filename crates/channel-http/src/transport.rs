@@ -110,7 +110,7 @@ pub const API_CLIENT_TRANSPORT: &str = concat!("rest/", env!("CHANNEL_REQWEST_VE
 ///
 /// # async fn example() -> channel_core::Result<()> {
 /// let client = Client::builder().build_with(HttpTransport::new)?;
-/// let customer = client.get_customer().set_name("accounts/A1/customers/C1").await?;
+/// let customer = client.get_customer(channel_types::model::GetCustomerRequest::new().set_name("accounts/A1/customers/C1")).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

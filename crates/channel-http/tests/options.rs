@@ -61,7 +61,7 @@ async fn every_call_identifies_the_library_rust_and_transport_and_asks_for_gzip(
         .user_agent("reseller-sync/2.1")
         .build_with(HttpTransport::new)
         .unwrap();
-    client.get_customer().with_request(request()).await.unwrap();
+    client.get_customer(request()).await.unwrap();
     let seen = server.seen().remove(0);
     let version = env!("CARGO_PKG_VERSION");
     assert_eq!(
@@ -99,7 +99,7 @@ async fn gzip_responses_are_decoded() {
     let client = builder(format!("http://{}", server.addr))
         .build_with(HttpTransport::new)
         .unwrap();
-    let customer = client.get_customer().with_request(request()).await.unwrap();
+    let customer = client.get_customer(request()).await.unwrap();
     assert_eq!(customer.org_display_name, "Org");
 }
 
@@ -110,7 +110,7 @@ async fn an_api_key_is_sent_as_x_goog_api_key_instead_of_a_token() {
     assert!(!format!("{builder:?}").contains("AIza"), "{builder:?}");
     let client = builder.build_with(HttpTransport::new).unwrap();
     assert!(!format!("{client:?}").contains("AIza"));
-    client.get_customer().with_request(request()).await.unwrap();
+    client.get_customer(request()).await.unwrap();
     let seen = server.seen().remove(0);
     assert_eq!(seen.header("x-goog-api-key"), Some("AIza-test-key"));
     assert_eq!(seen.header("authorization"), None);
@@ -185,8 +185,7 @@ async fn with_the_client_certificate_the_call_reaches_a_server_that_requires_one
     let certificate =
         ClientCertificate::from_pem(pki.client.certificate.clone(), pki.client.key.clone());
     let err = mtls_client(&server, &pki, Some(certificate))
-        .get_customer()
-        .with_request(request())
+        .get_customer(request())
         .await
         .unwrap_err();
     // The server's own answer: the request went through the handshake.
@@ -208,8 +207,7 @@ async fn a_certificate_from_a_callback_is_presented_too() {
         })
     });
     let err = mtls_client(&server, &pki, Some(certificate))
-        .get_customer()
-        .with_request(request())
+        .get_customer(request())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound, "{err}");
@@ -220,8 +218,7 @@ async fn without_a_client_certificate_the_handshake_fails() {
     let pki = Pki::generate();
     let server = Server::mtls(&pki, json_not_found).await;
     let err = mtls_client(&server, &pki, None)
-        .get_customer()
-        .with_request(request())
+        .get_customer(request())
         .await
         .unwrap_err();
     assert_ne!(err.code(), Code::NotFound, "{err}");
@@ -231,8 +228,7 @@ async fn without_a_client_certificate_the_handshake_fails() {
     let stranger =
         ClientCertificate::from_pem(pki.stranger.certificate.clone(), pki.stranger.key.clone());
     let err = mtls_client(&server, &pki, Some(stranger))
-        .get_customer()
-        .with_request(request())
+        .get_customer(request())
         .await
         .unwrap_err();
     assert_ne!(err.code(), Code::NotFound, "{err}");

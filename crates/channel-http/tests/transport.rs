@@ -44,8 +44,7 @@ async fn client_sends_token_api_client_quota_project_and_call_headers() {
         .build_with(HttpTransport::new)
         .unwrap();
     let customer: Customer = client
-        .get_customer()
-        .with_request(get_customer("accounts/A1/customers/C1"))
+        .get_customer(get_customer("accounts/A1/customers/C1"))
         .with_header("x-extra", "yes")
         .await
         .unwrap();
@@ -110,11 +109,7 @@ async fn the_binding_follows_the_name_pattern() {
         .unwrap();
     let name = "accounts/A1/channelPartnerLinks/L1/customers/C1";
     server.reply(Reply::Json(200, json!({"name": name})));
-    let customer = client
-        .get_customer()
-        .with_request(get_customer(name))
-        .await
-        .unwrap();
+    let customer = client.get_customer(get_customer(name)).await.unwrap();
     assert_eq!(customer.name, name);
     assert_eq!(server.take_one().path, format!("/v1/{name}"));
     let list = ListCustomersRequest {
@@ -123,7 +118,7 @@ async fn the_binding_follows_the_name_pattern() {
         ..Default::default()
     };
     server.reply(Reply::Json(200, json!({"customers": [{"name": name}]})));
-    let page = client.list_customers().with_request(list).await.unwrap();
+    let page = client.list_customers(list).await.unwrap();
     assert_eq!(page.customers.len(), 1);
     let seen = server.take_one();
     assert_eq!(
@@ -355,8 +350,7 @@ async fn a_create_whose_answer_does_not_decode_is_sent_once_and_its_outcome_unkn
             Bytes::from_static(body),
         ));
         let err = client
-            .create_customer()
-            .with_request(channel_types::model::CreateCustomerRequest {
+            .create_customer(channel_types::model::CreateCustomerRequest {
                 parent: "accounts/A1".into(),
                 customer: Some(Customer::default()),
             })
@@ -545,19 +539,14 @@ async fn a_create_read_then_dropped_is_sent_once_and_reported_as_outcome_unknown
             ..Default::default()
         }),
     };
-    let err = client
-        .create_customer()
-        .with_request(request)
-        .await
-        .unwrap_err();
+    let err = client.create_customer(request).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
     assert!(err.is_outcome_unknown());
     assert_eq!(read.load(Ordering::SeqCst), 1, "sent exactly once");
 
     // A read cannot be applied twice: it is tried the policy's 5 times.
     let err = client
-        .get_customer()
-        .with_request(get_customer("accounts/A1/customers/C1"))
+        .get_customer(get_customer("accounts/A1/customers/C1"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
@@ -579,11 +568,7 @@ async fn a_refused_connection_is_retried_even_for_a_create() {
         customer: Some(Customer::default()),
     };
     let started = Instant::now();
-    let err = client
-        .create_customer()
-        .with_request(request)
-        .await
-        .unwrap_err();
+    let err = client.create_customer(request).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
     assert!(!err.is_outcome_unknown());
     // Four 5 ms backoffs: every attempt was made.
@@ -629,11 +614,7 @@ async fn an_oversize_request_fails_before_sending_and_a_413_is_not_retried() {
         )
         .build_with(HttpTransport::new)
         .unwrap();
-    let err = client
-        .create_customer()
-        .with_request(big)
-        .await
-        .unwrap_err();
+    let err = client.create_customer(big).await.unwrap_err();
     assert_eq!(
         (err.kind(), err.code()),
         (ErrorKind::Rpc, Code::ResourceExhausted)
@@ -910,8 +891,7 @@ async fn a_timeout_of_duration_max_is_no_timeout() {
         .build_with(HttpTransport::new)
         .unwrap();
     let customer = client
-        .get_customer()
-        .with_request(get_customer("accounts/A1/customers/C1"))
+        .get_customer(get_customer("accounts/A1/customers/C1"))
         .with_timeout(Duration::MAX)
         .with_retry(RetryPolicy::default().with_backoff(Duration::MAX, f64::MAX, Duration::MAX))
         .await

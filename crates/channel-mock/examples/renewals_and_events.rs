@@ -120,8 +120,7 @@ async fn main() -> Result<(), BoxError> {
     let subscription = engine.add_push(&format!("http://{receiver_addr}/push"), "")?;
     println!("push subscription {subscription} -> http://{receiver_addr}/push");
     client
-        .register_subscriber()
-        .with_request(RegisterSubscriberRequest {
+        .register_subscriber(RegisterSubscriberRequest {
             account: account.clone(),
             service_account: "events@example-project.iam.gserviceaccount.com".into(),
             ..Default::default()
@@ -149,22 +148,19 @@ async fn main() -> Result<(), BoxError> {
         request_id: String::new(),
     };
     client
-        .create_entitlement()
-        .with_request(buy("S-trial", "ws-business-starter-trial"))
+        .create_entitlement(buy("S-trial", "ws-business-starter-trial"))
         .await?
         .wait()
         .await?;
     let annual = client
-        .create_entitlement()
-        .with_request(buy("S-annual", "ws-business-standard-annual"))
+        .create_entitlement(buy("S-annual", "ws-business-standard-annual"))
         .await?
         .wait()
         .await?;
     // Two more seats now; seven licenses in use; at renewal, the seats
     // follow the licenses in use.
     client
-        .change_parameters()
-        .with_request(ChangeParametersRequest {
+        .change_parameters(ChangeParametersRequest {
             name: annual.name.clone(),
             parameters: vec![seats(12)],
             ..Default::default()
@@ -174,8 +170,7 @@ async fn main() -> Result<(), BoxError> {
         .await?;
     engine.assign_licenses(&annual.name, 7)?;
     client
-        .change_renewal_settings()
-        .with_request(ChangeRenewalSettingsRequest {
+        .change_renewal_settings(ChangeRenewalSettingsRequest {
             name: annual.name.clone(),
             renewal_settings: Some(RenewalSettings {
                 enable_renewal: true,

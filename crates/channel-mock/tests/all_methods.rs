@@ -119,8 +119,7 @@ fn repricing(entitlement: Option<&str>) -> RepricingConfig {
 /// A customer without a Cloud Identity yet.
 async fn new_customer(client: &Client, parent: &str, domain: &str) -> Customer {
     client
-        .create_customer()
-        .with_request(CreateCustomerRequest {
+        .create_customer(CreateCustomerRequest {
             parent: parent.into(),
             customer: Some(Customer {
                 org_display_name: domain.into(),
@@ -139,8 +138,7 @@ async fn new_customer(client: &Client, parent: &str, domain: &str) -> Customer {
 async fn customer_with_identity(client: &Client, parent: &str, domain: &str) -> Customer {
     let created = new_customer(client, parent, domain).await;
     client
-        .provision_cloud_identity()
-        .with_request(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
             customer: created.name,
             user: Some(AdminUser {
                 email: format!("admin@{domain}"),
@@ -157,8 +155,7 @@ async fn customer_with_identity(client: &Client, parent: &str, domain: &str) -> 
 
 async fn buy(client: &Client, customer: &str, offer: &str, units: Option<i64>) -> Entitlement {
     client
-        .create_entitlement()
-        .with_request(CreateEntitlementRequest {
+        .create_entitlement(CreateEntitlementRequest {
             parent: customer.into(),
             entitlement: Some(Entitlement {
                 offer: format!("{RESELLER}/offers/{offer}"),
@@ -179,8 +176,7 @@ async fn catalog_methods() {
     let engine = engine(Duration::ZERO);
     let r = client(&engine, "r1");
     let products = r
-        .list_products()
-        .with_request(ListProductsRequest {
+        .list_products(ListProductsRequest {
             account: RESELLER.into(),
             ..Default::default()
         })
@@ -193,8 +189,7 @@ async fn catalog_methods() {
             .any(|p| p.name == "products/google-workspace")
     );
     let skus = r
-        .list_skus()
-        .with_request(ListSkusRequest {
+        .list_skus(ListSkusRequest {
             parent: "products/google-workspace".into(),
             account: RESELLER.into(),
             ..Default::default()
@@ -208,8 +203,7 @@ async fn catalog_methods() {
             && skus.len() >= 5
     );
     let filtered = r
-        .list_offers()
-        .with_request(ListOffersRequest {
+        .list_offers(ListOffersRequest {
             parent: RESELLER.into(),
             filter: "sku.name=products/google-workspace/skus/business-starter".into(),
             ..Default::default()
@@ -218,8 +212,7 @@ async fn catalog_methods() {
         .unwrap();
     assert_eq!(filtered.offers.len(), 3);
     let groups = r
-        .list_sku_groups()
-        .with_request(ListSkuGroupsRequest {
+        .list_sku_groups(ListSkuGroupsRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -227,8 +220,7 @@ async fn catalog_methods() {
         .unwrap();
     assert!(!groups.sku_groups.is_empty());
     let billable = r
-        .list_sku_group_billable_skus()
-        .with_request(ListSkuGroupBillableSkusRequest {
+        .list_sku_group_billable_skus(ListSkuGroupBillableSkusRequest {
             parent: groups.sku_groups[0].name.clone(),
             ..Default::default()
         })
@@ -237,8 +229,7 @@ async fn catalog_methods() {
     assert!(!billable.billable_skus.is_empty());
     google_customer(&engine, "moving.example", "C-moving");
     let transferable = r
-        .list_transferable_skus()
-        .with_request(ListTransferableSkusRequest {
+        .list_transferable_skus(ListTransferableSkusRequest {
             parent: RESELLER.into(),
             transferred_customer_identity: Some(
                 list_transferable_skus_request::TransferredCustomerIdentity::CloudIdentityId(
@@ -258,8 +249,7 @@ async fn catalog_methods() {
         .name
         .clone();
     let offers = r
-        .list_transferable_offers()
-        .with_request(ListTransferableOffersRequest {
+        .list_transferable_offers(ListTransferableOffersRequest {
             parent: RESELLER.into(),
             sku: sku.clone(),
             transferred_customer_identity: Some(
@@ -283,8 +273,7 @@ async fn catalog_methods() {
             == sku)
     );
     let err = r
-        .list_products()
-        .with_request(ListProductsRequest {
+        .list_products(ListProductsRequest {
             account: DISTRIBUTOR.into(),
             ..Default::default()
         })
@@ -300,8 +289,7 @@ async fn customer_and_entitlement_methods() {
     let c = customer_with_identity(&r, RESELLER, "all.example").await;
 
     let updated = r
-        .update_customer()
-        .with_request(UpdateCustomerRequest {
+        .update_customer(UpdateCustomerRequest {
             customer: Some(Customer {
                 name: c.name.clone(),
                 org_display_name: "Renamed".into(),
@@ -319,8 +307,7 @@ async fn customer_and_entitlement_methods() {
 
     google_customer(&engine, "imported.example", "C-imported");
     let imported = r
-        .import_customer()
-        .with_request(ImportCustomerRequest {
+        .import_customer(ImportCustomerRequest {
             parent: RESELLER.into(),
             auth_token: "token-of-the-admin".into(),
             customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
@@ -334,8 +321,7 @@ async fn customer_and_entitlement_methods() {
     assert_eq!(imported.cloud_identity_id, "C-imported");
 
     let purchasable = r
-        .list_purchasable_skus()
-        .with_request(ListPurchasableSkusRequest {
+        .list_purchasable_skus(ListPurchasableSkusRequest {
             customer: c.name.clone(),
             purchase_option: Some(skus_purchase::PurchaseOption::CreateEntitlementPurchase(
                 skus_purchase::CreateEntitlementPurchase {
@@ -348,8 +334,7 @@ async fn customer_and_entitlement_methods() {
         .unwrap();
     assert!(!purchasable.purchasable_skus.is_empty());
     let offers = r
-        .list_purchasable_offers()
-        .with_request(ListPurchasableOffersRequest {
+        .list_purchasable_offers(ListPurchasableOffersRequest {
             customer: c.name.clone(),
             purchase_option: Some(offers_purchase::PurchaseOption::CreateEntitlementPurchase(
                 offers_purchase::CreateEntitlementPurchase {
@@ -364,8 +349,7 @@ async fn customer_and_entitlement_methods() {
     assert_eq!(offers.purchasable_offers.len(), 3);
 
     let eligible = r
-        .query_eligible_billing_accounts()
-        .with_request(QueryEligibleBillingAccountsRequest {
+        .query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
             customer: c.name.clone(),
             skus: vec!["products/google-cloud/skus/google-cloud-platform".into()],
         })
@@ -386,16 +370,14 @@ async fn customer_and_entitlement_methods() {
 
     let annual = buy(&r, &c.name, "ws-business-plus-annual", Some(10)).await;
     let fetched = r
-        .get_entitlement()
-        .with_request(GetEntitlementRequest {
+        .get_entitlement(GetEntitlementRequest {
             name: annual.name.clone(),
         })
         .await
         .unwrap();
     assert_eq!(fetched, annual);
     let offer = r
-        .lookup_offer()
-        .with_request(LookupOfferRequest {
+        .lookup_offer(LookupOfferRequest {
             entitlement: annual.name.clone(),
         })
         .await
@@ -403,8 +385,7 @@ async fn customer_and_entitlement_methods() {
     assert_eq!(offer.name, annual.offer);
 
     let renewed = r
-        .change_renewal_settings()
-        .with_request(ChangeRenewalSettingsRequest {
+        .change_renewal_settings(ChangeRenewalSettingsRequest {
             name: annual.name.clone(),
             renewal_settings: Some(RenewalSettings {
                 enable_renewal: false,
@@ -427,8 +408,7 @@ async fn customer_and_entitlement_methods() {
     );
 
     let moved = r
-        .change_offer()
-        .with_request(ChangeOfferRequest {
+        .change_offer(ChangeOfferRequest {
             name: annual.name.clone(),
             offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
             ..Default::default()
@@ -442,27 +422,24 @@ async fn customer_and_entitlement_methods() {
     assert!(moved.offer == annual.offer && moved.commitment_settings.is_some());
 
     let vault = buy(&r, &c.name, "ws-vault-flexible", Some(10)).await;
-    r.cancel_entitlement()
-        .with_request(CancelEntitlementRequest {
-            name: vault.name.clone(),
-            request_id: String::new(),
-        })
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    r.cancel_entitlement(CancelEntitlementRequest {
+        name: vault.name.clone(),
+        request_id: String::new(),
+    })
+    .await
+    .unwrap()
+    .wait()
+    .await
+    .unwrap();
     let err = r
-        .get_entitlement()
-        .with_request(GetEntitlementRequest { name: vault.name })
+        .get_entitlement(GetEntitlementRequest { name: vault.name })
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
 
     let other = customer_with_identity(&r, RESELLER, "moving.example").await;
     let transferred = r
-        .transfer_entitlements()
-        .with_request(TransferEntitlementsRequest {
+        .transfer_entitlements(TransferEntitlementsRequest {
             parent: other.name.clone(),
             entitlements: vec![Entitlement {
                 offer: format!("{RESELLER}/offers/ws-enterprise-standard-flexible"),
@@ -480,8 +457,7 @@ async fn customer_and_entitlement_methods() {
 
     // Customer repricing: create, get, list, update, delete.
     let config = r
-        .create_customer_repricing_config()
-        .with_request(CreateCustomerRepricingConfigRequest {
+        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
             parent: c.name.clone(),
             customer_repricing_config: Some(CustomerRepricingConfig {
                 repricing_config: Some(repricing(Some(&annual.name))),
@@ -491,17 +467,15 @@ async fn customer_and_entitlement_methods() {
         .await
         .unwrap();
     assert_eq!(
-        r.get_customer_repricing_config()
-            .with_request(GetCustomerRepricingConfigRequest {
-                name: config.name.clone()
-            })
-            .await
-            .unwrap(),
+        r.get_customer_repricing_config(GetCustomerRepricingConfigRequest {
+            name: config.name.clone()
+        })
+        .await
+        .unwrap(),
         config
     );
     let listed = r
-        .list_customer_repricing_configs()
-        .with_request(ListCustomerRepricingConfigsRequest {
+        .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
             parent: c.name.clone(),
             ..Default::default()
         })
@@ -511,8 +485,7 @@ async fn customer_and_entitlement_methods() {
     let mut changed = repricing(Some(&annual.name));
     changed.rebilling_basis = RebillingBasis::DirectCustomerCost as i32;
     let updated = r
-        .update_customer_repricing_config()
-        .with_request(UpdateCustomerRepricingConfigRequest {
+        .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
             customer_repricing_config: Some(CustomerRepricingConfig {
                 name: config.name.clone(),
                 repricing_config: Some(changed),
@@ -525,13 +498,11 @@ async fn customer_and_entitlement_methods() {
         updated.repricing_config.unwrap().rebilling_basis(),
         RebillingBasis::DirectCustomerCost
     );
-    r.delete_customer_repricing_config()
-        .with_request(DeleteCustomerRepricingConfigRequest { name: config.name })
+    r.delete_customer_repricing_config(DeleteCustomerRepricingConfigRequest { name: config.name })
         .await
         .unwrap();
     let err = r
-        .create_customer_repricing_config()
-        .with_request(CreateCustomerRepricingConfigRequest {
+        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
             parent: c.name.clone(),
             customer_repricing_config: Some(CustomerRepricingConfig {
                 repricing_config: Some(repricing(None)),
@@ -552,8 +523,7 @@ async fn distributor_methods() {
     let engine = engine(Duration::ZERO);
     let d = client(&engine, "d1");
     let link = d
-        .create_channel_partner_link()
-        .with_request(CreateChannelPartnerLinkRequest {
+        .create_channel_partner_link(CreateChannelPartnerLinkRequest {
             parent: DISTRIBUTOR.into(),
             channel_partner_link: Some(ChannelPartnerLink {
                 reseller_cloud_identity_id: "C0partner".into(),
@@ -564,8 +534,7 @@ async fn distributor_methods() {
         .await
         .unwrap();
     let got = d
-        .get_channel_partner_link()
-        .with_request(GetChannelPartnerLinkRequest {
+        .get_channel_partner_link(GetChannelPartnerLinkRequest {
             name: link.name.clone(),
             // The FULL view shows the link as its creation answered it.
             view: ChannelPartnerLinkView::Full as i32,
@@ -574,8 +543,7 @@ async fn distributor_methods() {
         .unwrap();
     assert_eq!(got, link);
     let links = d
-        .list_channel_partner_links()
-        .with_request(ListChannelPartnerLinksRequest {
+        .list_channel_partner_links(ListChannelPartnerLinksRequest {
             parent: DISTRIBUTOR.into(),
             ..Default::default()
         })
@@ -583,8 +551,7 @@ async fn distributor_methods() {
         .unwrap();
     assert_eq!(links.channel_partner_links.len(), 1);
     let revoked = d
-        .update_channel_partner_link()
-        .with_request(UpdateChannelPartnerLinkRequest {
+        .update_channel_partner_link(UpdateChannelPartnerLinkRequest {
             name: link.name.clone(),
             channel_partner_link: Some(ChannelPartnerLink {
                 link_state: ChannelPartnerLinkState::Revoked as i32,
@@ -610,8 +577,7 @@ async fn distributor_methods() {
         link.name.rsplit('/').next().unwrap()
     );
     let listed = d
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: link.name.clone(),
             ..Default::default()
         })
@@ -620,8 +586,7 @@ async fn distributor_methods() {
     assert_eq!(listed.customers.len(), 1);
 
     let config = d
-        .create_channel_partner_repricing_config()
-        .with_request(CreateChannelPartnerRepricingConfigRequest {
+        .create_channel_partner_repricing_config(CreateChannelPartnerRepricingConfigRequest {
             parent: link.name.clone(),
             channel_partner_repricing_config: Some(ChannelPartnerRepricingConfig {
                 repricing_config: Some(repricing(None)),
@@ -631,16 +596,14 @@ async fn distributor_methods() {
         .await
         .unwrap();
     let got = d
-        .get_channel_partner_repricing_config()
-        .with_request(GetChannelPartnerRepricingConfigRequest {
+        .get_channel_partner_repricing_config(GetChannelPartnerRepricingConfigRequest {
             name: config.name.clone(),
         })
         .await
         .unwrap();
     assert_eq!(got, config);
     let listed = d
-        .list_channel_partner_repricing_configs()
-        .with_request(ListChannelPartnerRepricingConfigsRequest {
+        .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
             parent: link.name.clone(),
             ..Default::default()
         })
@@ -648,8 +611,7 @@ async fn distributor_methods() {
         .unwrap();
     assert_eq!(listed.channel_partner_repricing_configs.len(), 1);
     let updated = d
-        .update_channel_partner_repricing_config()
-        .with_request(UpdateChannelPartnerRepricingConfigRequest {
+        .update_channel_partner_repricing_config(UpdateChannelPartnerRepricingConfigRequest {
             channel_partner_repricing_config: Some(ChannelPartnerRepricingConfig {
                 name: config.name.clone(),
                 repricing_config: Some(repricing(None)),
@@ -659,15 +621,15 @@ async fn distributor_methods() {
         .await
         .unwrap();
     assert_eq!(updated.name, config.name);
-    d.delete_channel_partner_repricing_config()
-        .with_request(DeleteChannelPartnerRepricingConfigRequest {
-            name: config.name.clone(),
-        })
-        .await
-        .unwrap();
+    d.delete_channel_partner_repricing_config(DeleteChannelPartnerRepricingConfigRequest {
+        name: config.name.clone(),
+    })
+    .await
+    .unwrap();
     let err = d
-        .get_channel_partner_repricing_config()
-        .with_request(GetChannelPartnerRepricingConfigRequest { name: config.name })
+        .get_channel_partner_repricing_config(GetChannelPartnerRepricingConfigRequest {
+            name: config.name,
+        })
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
@@ -678,8 +640,7 @@ async fn subscriber_report_and_operation_methods() {
     let engine = engine(Duration::from_secs(3600));
     let r = client(&engine, "r1");
     let registered = r
-        .register_subscriber()
-        .with_request(RegisterSubscriberRequest {
+        .register_subscriber(RegisterSubscriberRequest {
             account: RESELLER.into(),
             service_account: "events@project.iam.example".into(),
             integrator: None,
@@ -688,38 +649,34 @@ async fn subscriber_report_and_operation_methods() {
         .unwrap();
     assert!(!registered.topic.is_empty());
     let listed = r
-        .list_subscribers()
-        .with_request(ListSubscribersRequest {
+        .list_subscribers(ListSubscribersRequest {
             account: RESELLER.into(),
             ..Default::default()
         })
         .await
         .unwrap();
     assert_eq!(listed.service_accounts, ["events@project.iam.example"]);
-    r.unregister_subscriber()
-        .with_request(UnregisterSubscriberRequest {
+    r.unregister_subscriber(UnregisterSubscriberRequest {
+        account: RESELLER.into(),
+        service_account: "events@project.iam.example".into(),
+        integrator: None,
+    })
+    .await
+    .unwrap();
+    assert!(
+        r.list_subscribers(ListSubscribersRequest {
             account: RESELLER.into(),
-            service_account: "events@project.iam.example".into(),
-            integrator: None,
+            ..Default::default()
         })
         .await
-        .unwrap();
-    assert!(
-        r.list_subscribers()
-            .with_request(ListSubscribersRequest {
-                account: RESELLER.into(),
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .service_accounts
-            .is_empty()
+        .unwrap()
+        .service_accounts
+        .is_empty()
     );
 
     #[allow(deprecated)]
     let reports = r
-        .list_reports()
-        .with_request(ListReportsRequest {
+        .list_reports(ListReportsRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -728,8 +685,7 @@ async fn subscriber_report_and_operation_methods() {
     assert_eq!(reports.reports.len(), 1);
     #[allow(deprecated)]
     let job = r
-        .run_report_job()
-        .with_request(RunReportJobRequest {
+        .run_report_job(RunReportJobRequest {
             name: reports.reports[0].name.clone(),
             ..Default::default()
         })
@@ -738,8 +694,7 @@ async fn subscriber_report_and_operation_methods() {
     // With an hour's delay the operation is still running: list, cancel, get, delete it.
     assert!(!job.done());
     let running = r
-        .list_operations()
-        .with_request(ListOperationsRequest {
+        .list_operations(ListOperationsRequest {
             name: "operations".into(),
             filter: "done=false".into(),
             ..Default::default()
@@ -747,15 +702,13 @@ async fn subscriber_report_and_operation_methods() {
         .await
         .unwrap();
     assert_eq!(running.operations.len(), 1);
-    r.cancel_operation()
-        .with_request(CancelOperationRequest {
-            name: job.name().into(),
-        })
-        .await
-        .unwrap();
+    r.cancel_operation(CancelOperationRequest {
+        name: job.name().into(),
+    })
+    .await
+    .unwrap();
     let cancelled = r
-        .get_operation()
-        .with_request(GetOperationRequest {
+        .get_operation(GetOperationRequest {
             name: job.name().into(),
         })
         .await
@@ -767,15 +720,13 @@ async fn subscriber_report_and_operation_methods() {
         }
         other => panic!("expected a cancelled operation, got {other:?}"),
     }
-    r.delete_operation()
-        .with_request(DeleteOperationRequest {
-            name: job.name().into(),
-        })
-        .await
-        .unwrap();
+    r.delete_operation(DeleteOperationRequest {
+        name: job.name().into(),
+    })
+    .await
+    .unwrap();
     let err = r
-        .get_operation()
-        .with_request(GetOperationRequest {
+        .get_operation(GetOperationRequest {
             name: job.name().into(),
         })
         .await
@@ -786,16 +737,14 @@ async fn subscriber_report_and_operation_methods() {
     let d = client(&engine, "d1");
     #[allow(deprecated)]
     let job = r
-        .run_report_job()
-        .with_request(RunReportJobRequest {
+        .run_report_job(RunReportJobRequest {
             name: reports.reports[0].name.clone(),
             ..Default::default()
         })
         .await
         .unwrap();
     let err = d
-        .get_operation()
-        .with_request(GetOperationRequest {
+        .get_operation(GetOperationRequest {
             name: job.name().into(),
         })
         .await
@@ -815,8 +764,7 @@ async fn engine_with_report() -> usize {
     buy(&r, &c.name, "ws-business-starter-flexible", Some(3)).await;
     #[allow(deprecated)]
     let response = r
-        .run_report_job()
-        .with_request(RunReportJobRequest {
+        .run_report_job(RunReportJobRequest {
             name: format!("{RESELLER}/reports/entitlements"),
             ..Default::default()
         })
@@ -828,8 +776,7 @@ async fn engine_with_report() -> usize {
     let job = response.report_job.unwrap().name;
     #[allow(deprecated)]
     let rows = r
-        .fetch_report_results()
-        .with_request(FetchReportResultsRequest {
+        .fetch_report_results(FetchReportResultsRequest {
             report_job: job,
             ..Default::default()
         })

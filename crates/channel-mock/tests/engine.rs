@@ -71,11 +71,7 @@ fn new_customer(domain: &str) -> CreateCustomerRequest {
 
 /// A customer with Cloud Identity, ready to buy.
 async fn ready_customer(client: &Client, domain: &str, customer_type: CustomerType) -> Customer {
-    let customer = client
-        .create_customer()
-        .with_request(new_customer(domain))
-        .await
-        .unwrap();
+    let customer = client.create_customer(new_customer(domain)).await.unwrap();
     let request = ProvisionCloudIdentityRequest {
         customer: customer.name.clone(),
         cloud_identity_info: Some(CloudIdentityInfo {
@@ -90,8 +86,7 @@ async fn ready_customer(client: &Client, domain: &str, customer_type: CustomerTy
         validate_only: false,
     };
     client
-        .provision_cloud_identity()
-        .with_request(request)
+        .provision_cloud_identity(request)
         .await
         .unwrap()
         .wait()
@@ -118,12 +113,7 @@ async fn buy(
         }),
         request_id: String::new(),
     };
-    client
-        .create_entitlement()
-        .with_request(request)
-        .await?
-        .wait()
-        .await
+    client.create_entitlement(request).await?.wait().await
 }
 
 fn reason(err: &Error) -> (Code, Option<&str>) {
@@ -138,8 +128,7 @@ async fn reseller_workflow() {
     });
     // Pick an offer by SKU display name and plan.
     let offers = client
-        .list_offers()
-        .with_request(ListOffersRequest {
+        .list_offers(ListOffersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -166,8 +155,7 @@ async fn reseller_workflow() {
     };
     assert!(
         client
-            .check_cloud_identity_accounts_exist()
-            .with_request(check.clone())
+            .check_cloud_identity_accounts_exist(check.clone())
             .await
             .unwrap()
             .cloud_identity_accounts
@@ -175,14 +163,12 @@ async fn reseller_workflow() {
     );
 
     let customer = client
-        .create_customer()
-        .with_request(new_customer("harbor.example"))
+        .create_customer(new_customer("harbor.example"))
         .await
         .unwrap();
     assert!(customer.name.starts_with("accounts/C0emulator/customers/"));
     let operation = client
-        .provision_cloud_identity()
-        .with_request(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: "admin@harbor.example".into(),
@@ -199,8 +185,7 @@ async fn reseller_workflow() {
     let customer = operation.wait().await.unwrap();
     assert!(!customer.cloud_identity_id.is_empty());
     let found = client
-        .check_cloud_identity_accounts_exist()
-        .with_request(check)
+        .check_cloud_identity_accounts_exist(check)
         .await
         .unwrap()
         .cloud_identity_accounts;
@@ -224,8 +209,7 @@ async fn reseller_workflow() {
         request_id: String::new(),
     };
     let entitlement = client
-        .create_entitlement()
-        .with_request(request)
+        .create_entitlement(request)
         .await
         .unwrap()
         .wait()
@@ -242,8 +226,7 @@ async fn reseller_workflow() {
     );
 
     let suspended = client
-        .suspend_entitlement()
-        .with_request(SuspendEntitlementRequest {
+        .suspend_entitlement(SuspendEntitlementRequest {
             name: entitlement.name.clone(),
             request_id: String::new(),
         })
@@ -259,8 +242,7 @@ async fn reseller_workflow() {
     );
 
     let listed = client
-        .list_entitlements()
-        .with_request(ListEntitlementsRequest {
+        .list_entitlements(ListEntitlementsRequest {
             parent: customer.name.clone(),
             ..Default::default()
         })
@@ -270,8 +252,7 @@ async fn reseller_workflow() {
     assert_eq!(listed.len(), 1);
 
     let changes = client
-        .list_entitlement_changes()
-        .with_request(ListEntitlementChangesRequest {
+        .list_entitlement_changes(ListEntitlementChangesRequest {
             parent: entitlement.name.clone(),
             ..Default::default()
         })
@@ -287,8 +268,7 @@ async fn reseller_workflow() {
         ),
     ] {
         let err = client
-            .list_entitlement_changes()
-            .with_request(ListEntitlementChangesRequest {
+            .list_entitlement_changes(ListEntitlementChangesRequest {
                 parent: parent.clone(),
                 ..Default::default()
             })
@@ -299,8 +279,7 @@ async fn reseller_workflow() {
     }
 
     client
-        .transfer_entitlements_to_google()
-        .with_request(TransferEntitlementsToGoogleRequest {
+        .transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {
             parent: customer.name.clone(),
             entitlements: vec![suspended],
             request_id: String::new(),
@@ -311,15 +290,13 @@ async fn reseller_workflow() {
         .await
         .unwrap();
     client
-        .delete_customer()
-        .with_request(DeleteCustomerRequest {
+        .delete_customer(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
         .unwrap();
     let err = client
-        .get_customer()
-        .with_request(GetCustomerRequest {
+        .get_customer(GetCustomerRequest {
             name: customer.name,
         })
         .await
@@ -339,11 +316,7 @@ async fn customer_errors() {
         .as_mut()
         .unwrap()
         .email = "ada@elsewhere.example".into();
-    let err = client
-        .create_customer()
-        .with_request(mismatch)
-        .await
-        .unwrap_err();
+    let err = client.create_customer(mismatch).await.unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     assert_eq!(
         err.field_violations()[0].field,
@@ -351,8 +324,7 @@ async fn customer_errors() {
     );
 
     let err = client
-        .create_customer()
-        .with_request(CreateCustomerRequest {
+        .create_customer(CreateCustomerRequest {
             parent: ACCOUNT.into(),
             customer: Some(Customer::default()),
         })
@@ -371,8 +343,7 @@ async fn customer_errors() {
         .await
         .unwrap();
     let err = client
-        .delete_customer()
-        .with_request(DeleteCustomerRequest {
+        .delete_customer(DeleteCustomerRequest {
             name: customer.name.clone(),
         })
         .await
@@ -380,8 +351,7 @@ async fn customer_errors() {
     assert_eq!(err.code(), Code::FailedPrecondition);
 
     let err = client
-        .get_customer()
-        .with_request(GetCustomerRequest {
+        .get_customer(GetCustomerRequest {
             name: "accounts/C0emulator/customers".into(),
         })
         .await
@@ -449,8 +419,7 @@ async fn entitlement_purchase_errors() {
         .unwrap();
 
     let fresh = client
-        .create_customer()
-        .with_request(new_customer("noidentity.example"))
+        .create_customer(new_customer("noidentity.example"))
         .await
         .unwrap();
     let err = buy(&client, &fresh, "ws-business-standard-flexible", Some(5))
@@ -468,12 +437,10 @@ async fn entitlement_state_machine_errors() {
         .unwrap();
     let name = flexible.name.clone();
     let activate = || {
-        client
-            .activate_entitlement()
-            .with_request(ActivateEntitlementRequest {
-                name: name.clone(),
-                request_id: String::new(),
-            })
+        client.activate_entitlement(ActivateEntitlementRequest {
+            name: name.clone(),
+            request_id: String::new(),
+        })
     };
     let err = activate().await.unwrap_err();
     assert_eq!(
@@ -486,18 +453,13 @@ async fn entitlement_state_machine_errors() {
         renewal_settings: Some(RenewalSettings::default()),
         request_id: String::new(),
     };
-    let err = client
-        .change_renewal_settings()
-        .with_request(renewal)
-        .await
-        .unwrap_err();
+    let err = client.change_renewal_settings(renewal).await.unwrap_err();
     assert_eq!(
         reason(&err),
         (Code::FailedPrecondition, Some("NOT_COMMITMENT_PLAN"))
     );
     let err = client
-        .start_paid_service()
-        .with_request(StartPaidServiceRequest {
+        .start_paid_service(StartPaidServiceRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -508,8 +470,7 @@ async fn entitlement_state_machine_errors() {
         (Code::FailedPrecondition, Some("NOT_IN_TRIAL"))
     );
     let err = client
-        .cancel_entitlement()
-        .with_request(CancelEntitlementRequest {
+        .cancel_entitlement(CancelEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -521,8 +482,7 @@ async fn entitlement_state_machine_errors() {
     );
 
     client
-        .suspend_entitlement()
-        .with_request(SuspendEntitlementRequest {
+        .suspend_entitlement(SuspendEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -532,8 +492,7 @@ async fn entitlement_state_machine_errors() {
         .await
         .unwrap();
     let err = client
-        .suspend_entitlement()
-        .with_request(SuspendEntitlementRequest {
+        .suspend_entitlement(SuspendEntitlementRequest {
             name: name.clone(),
             request_id: String::new(),
         })
@@ -554,12 +513,7 @@ async fn entitlement_state_machine_errors() {
         ..Default::default()
     };
     assert_eq!(
-        client
-            .change_parameters()
-            .with_request(decrease)
-            .await
-            .unwrap_err()
-            .code(),
+        client.change_parameters(decrease).await.unwrap_err().code(),
         Code::InvalidArgument
     );
     let increase = ChangeParametersRequest {
@@ -568,8 +522,7 @@ async fn entitlement_state_machine_errors() {
         ..Default::default()
     };
     let changed = client
-        .change_parameters()
-        .with_request(increase)
+        .change_parameters(increase)
         .await
         .unwrap()
         .wait()
@@ -592,8 +545,7 @@ async fn entitlement_state_machine_errors() {
     .unwrap();
     assert!(trial.trial_settings.as_ref().unwrap().trial);
     let paid = client
-        .start_paid_service()
-        .with_request(StartPaidServiceRequest {
+        .start_paid_service(StartPaidServiceRequest {
             name: trial.name.clone(),
             request_id: String::new(),
         })
@@ -614,8 +566,7 @@ async fn entitlement_state_machine_errors() {
         [SuspensionReason::PendingTosAcceptance]
     );
     let err = client
-        .activate_entitlement()
-        .with_request(ActivateEntitlementRequest {
+        .activate_entitlement(ActivateEntitlementRequest {
             name: pending.name,
             request_id: String::new(),
         })
@@ -643,20 +594,11 @@ async fn a_repeated_request_id_has_no_second_effect() {
         }),
         request_id: "5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f".into(),
     };
-    let first = client
-        .create_entitlement()
-        .with_request(request.clone())
-        .await
-        .unwrap();
-    let second = client
-        .create_entitlement()
-        .with_request(request)
-        .await
-        .unwrap();
+    let first = client.create_entitlement(request.clone()).await.unwrap();
+    let second = client.create_entitlement(request).await.unwrap();
     assert_eq!(first.name(), second.name());
     let listed = client
-        .list_entitlements()
-        .with_request(ListEntitlementsRequest {
+        .list_entitlements(ListEntitlementsRequest {
             parent: customer.name,
             ..Default::default()
         })
@@ -680,13 +622,11 @@ async fn a_request_id_in_upper_case_is_the_same_request_as_in_lower_case() {
         request_id: request_id.into(),
     };
     let first = client
-        .create_entitlement()
-        .with_request(request("5F0C6A1E-8D2B-4C3A-9E7F-1A2B3C4D5E6F"))
+        .create_entitlement(request("5F0C6A1E-8D2B-4C3A-9E7F-1A2B3C4D5E6F"))
         .await
         .unwrap();
     let second = client
-        .create_entitlement()
-        .with_request(request("5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f"))
+        .create_entitlement(request("5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f"))
         .await
         .unwrap();
     assert_eq!(first.name(), second.name());
@@ -697,8 +637,7 @@ async fn paging_and_forged_tokens() {
     let (_, client) = engine(instant());
     for i in 0..23 {
         client
-            .create_customer()
-            .with_request(new_customer(&format!("c{i:02}.example")))
+            .create_customer(new_customer(&format!("c{i:02}.example")))
             .await
             .unwrap();
     }
@@ -708,21 +647,15 @@ async fn paging_and_forged_tokens() {
         page_token: token,
         filter: String::new(),
     };
-    let first = client
-        .list_customers()
-        .with_request(list(String::new()))
-        .await
-        .unwrap();
+    let first = client.list_customers(list(String::new())).await.unwrap();
     assert_eq!(first.customers.len(), 10);
     // A customer added while paging does not disturb the pages after the cursor.
     client
-        .create_customer()
-        .with_request(new_customer("late.example"))
+        .create_customer(new_customer("late.example"))
         .await
         .unwrap();
     let all = client
-        .list_customers()
-        .with_request(list(String::new()))
+        .list_customers(list(String::new()))
         .collect_items()
         .await
         .unwrap();
@@ -731,8 +664,7 @@ async fn paging_and_forged_tokens() {
     names.dedup();
     assert_eq!(names.len(), 24, "no customer listed twice");
     let default_page = client
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -745,8 +677,7 @@ async fn paging_and_forged_tokens() {
     );
 
     let err = client
-        .list_customers()
-        .with_request(list("forged".into()))
+        .list_customers(list("forged".into()))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
@@ -757,8 +688,7 @@ async fn paging_and_forged_tokens() {
     };
     assert_eq!(
         client
-            .list_customers()
-            .with_request(filtered)
+            .list_customers(filtered)
             .await
             .unwrap()
             .customers
@@ -859,8 +789,7 @@ async fn access_is_per_account() {
 async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
     let (_, client) = engine(instant());
     let created = client
-        .create_customer()
-        .with_request(new_customer("mask.example"))
+        .create_customer(new_customer("mask.example"))
         .await
         .unwrap();
     let mut input = created.clone();
@@ -872,14 +801,12 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
         update_mask: Some(FieldMask::new(paths.iter().copied())),
     };
     let err = client
-        .update_customer()
-        .with_request(request(&["org_display_name", "cloud_identity_id"], &input))
+        .update_customer(request(&["org_display_name", "cloud_identity_id"], &input))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     let unchanged = client
-        .get_customer()
-        .with_request(GetCustomerRequest {
+        .get_customer(GetCustomerRequest {
             name: created.name.clone(),
         })
         .await
@@ -890,8 +817,7 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
     );
 
     let updated = client
-        .update_customer()
-        .with_request(request(
+        .update_customer(request(
             &["org_display_name", "primary_contact_info.email"],
             &input,
         ))
@@ -913,15 +839,13 @@ async fn updates_follow_the_mask_and_a_refused_one_changes_nothing() {
 async fn an_update_without_a_mask_changes_only_the_fields_it_sets() {
     let (_, client) = engine(instant());
     let created = client
-        .create_customer()
-        .with_request(new_customer("nomask.example"))
+        .create_customer(new_customer("nomask.example"))
         .await
         .unwrap();
     assert!(created.org_postal_address.is_some());
     for mask in [None, Some(FieldMask::default())] {
         let updated = client
-            .update_customer()
-            .with_request(channel_types::model::UpdateCustomerRequest {
+            .update_customer(channel_types::model::UpdateCustomerRequest {
                 customer: Some(Customer {
                     name: created.name.clone(),
                     org_display_name: "Renamed without a mask".into(),

@@ -158,13 +158,11 @@ fn units(name: &str, n: i64) -> Parameter {
 
 async fn customer_with_identity(client: &Client, domain: &str) -> Customer {
     let created = client
-        .create_customer()
-        .with_request(new_customer(RESELLER, domain))
+        .create_customer(new_customer(RESELLER, domain))
         .await
         .unwrap();
     client
-        .provision_cloud_identity()
-        .with_request(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
             customer: created.name,
             user: Some(AdminUser {
                 email: format!("admin@{domain}"),
@@ -181,8 +179,7 @@ async fn customer_with_identity(client: &Client, domain: &str) -> Customer {
 
 async fn buy(client: &Client, customer: &str, offer: &str, seats: i64) -> Entitlement {
     client
-        .create_entitlement()
-        .with_request(CreateEntitlementRequest {
+        .create_entitlement(CreateEntitlementRequest {
             parent: customer.into(),
             entitlement: Some(Entitlement {
                 offer: format!("{RESELLER}/offers/{offer}"),
@@ -249,20 +246,17 @@ async fn customer_filters_match_as_documented_and_bad_ones_say_where() {
         "other.example",
     ] {
         setup
-            .create_customer()
-            .with_request(new_customer(RESELLER, domain))
+            .create_customer(new_customer(RESELLER, domain))
             .await
             .unwrap();
     }
     for wire in wires(&emulator) {
         let list = |filter: &str| {
-            wire.reseller
-                .list_customers()
-                .with_request(ListCustomersRequest {
-                    parent: RESELLER.into(),
-                    filter: filter.into(),
-                    ..Default::default()
-                })
+            wire.reseller.list_customers(ListCustomersRequest {
+                parent: RESELLER.into(),
+                filter: filter.into(),
+                ..Default::default()
+            })
         };
         let w = wire.name;
         let found = list(r#"domain = "a.example.com" OR domain = "b.example.org""#)
@@ -325,7 +319,7 @@ async fn offer_filters_take_equality_and_inequality() {
     for wire in wires(&emulator) {
         let w = wire.name;
         let list = |filter: &str| {
-            wire.reseller.list_offers().with_request(ListOffersRequest {
+            wire.reseller.list_offers(ListOffersRequest {
                 parent: RESELLER.into(),
                 filter: filter.into(),
                 page_size: 1000,
@@ -378,8 +372,7 @@ async fn change_report_operation_and_repricing_filters() {
     let e2 = buy(&setup, &other.name, "ws-business-starter-flexible", 2).await;
     for (c, ent) in [(&customer, &e), (&other, &e2)] {
         setup
-            .create_customer_repricing_config()
-            .with_request(CreateCustomerRepricingConfigRequest {
+            .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
                 parent: c.name.clone(),
                 customer_repricing_config: Some(CustomerRepricingConfig {
                     repricing_config: Some(repricing(&ent.name, month_from_now(2), "-5")),
@@ -391,8 +384,7 @@ async fn change_report_operation_and_repricing_filters() {
     }
     let distributor = local(&emulator, "d1");
     let link = distributor
-        .create_channel_partner_link()
-        .with_request(CreateChannelPartnerLinkRequest {
+        .create_channel_partner_link(CreateChannelPartnerLinkRequest {
             parent: DISTRIBUTOR.into(),
             channel_partner_link: Some(ChannelPartnerLink {
                 reseller_cloud_identity_id: "R1-identity".into(),
@@ -403,8 +395,7 @@ async fn change_report_operation_and_repricing_filters() {
         .await
         .unwrap();
     distributor
-        .create_channel_partner_repricing_config()
-        .with_request(CreateChannelPartnerRepricingConfigRequest {
+        .create_channel_partner_repricing_config(CreateChannelPartnerRepricingConfigRequest {
             parent: link.name.clone(),
             channel_partner_repricing_config: Some(ChannelPartnerRepricingConfig {
                 repricing_config: Some(RepricingConfig {
@@ -421,8 +412,7 @@ async fn change_report_operation_and_repricing_filters() {
         let w = wire.name;
         let changes = |filter: &str| {
             wire.reseller
-                .list_entitlement_changes()
-                .with_request(ListEntitlementChangesRequest {
+                .list_entitlement_changes(ListEntitlementChangesRequest {
                     parent: format!("{}/entitlements/-", customer.name),
                     filter: filter.into(),
                     ..Default::default()
@@ -440,13 +430,11 @@ async fn change_report_operation_and_repricing_filters() {
         );
 
         let operations = |filter: &str| {
-            wire.reseller
-                .list_operations()
-                .with_request(ListOperationsRequest {
-                    name: "operations".into(),
-                    filter: filter.into(),
-                    ..Default::default()
-                })
+            wire.reseller.list_operations(ListOperationsRequest {
+                name: "operations".into(),
+                filter: filter.into(),
+                ..Default::default()
+            })
         };
         assert!(
             !operations("done = true")
@@ -473,8 +461,7 @@ async fn change_report_operation_and_repricing_filters() {
 
         let configs = |parent: String, filter: String| {
             wire.reseller
-                .list_customer_repricing_configs()
-                .with_request(ListCustomerRepricingConfigsRequest {
+                .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
                     parent,
                     filter,
                     ..Default::default()
@@ -511,8 +498,7 @@ async fn change_report_operation_and_repricing_filters() {
 
         let partner = wire
             .distributor
-            .list_channel_partner_repricing_configs()
-            .with_request(ListChannelPartnerRepricingConfigsRequest {
+            .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
                 parent: format!("{DISTRIBUTOR}/channelPartnerLinks/-"),
                 filter: format!("channel_partner = {}", link.name),
                 ..Default::default()
@@ -526,8 +512,7 @@ async fn change_report_operation_and_repricing_filters() {
             let filter = filter.to_string();
             async move {
                 client
-                    .run_report_job()
-                    .with_request(RunReportJobRequest {
+                    .run_report_job(RunReportJobRequest {
                         name: format!("{RESELLER}/reports/entitlements"),
                         filter,
                         ..Default::default()
@@ -563,14 +548,12 @@ async fn request_ids_and_purchase_order_ids_are_checked_before_any_change() {
     for wire in wires(&emulator) {
         let w = wire.name;
         let change = |request_id: &str, purchase_order_id: String, seats: i64| {
-            wire.reseller
-                .change_parameters()
-                .with_request(ChangeParametersRequest {
-                    name: e.name.clone(),
-                    parameters: vec![units("num_units", seats)],
-                    request_id: request_id.into(),
-                    purchase_order_id,
-                })
+            wire.reseller.change_parameters(ChangeParametersRequest {
+                name: e.name.clone(),
+                parameters: vec![units("num_units", seats)],
+                request_id: request_id.into(),
+                purchase_order_id,
+            })
         };
         refused(
             w,
@@ -600,8 +583,7 @@ async fn request_ids_and_purchase_order_ids_are_checked_before_any_change() {
         refused(
             w,
             wire.reseller
-                .change_parameters()
-                .with_request(ChangeParametersRequest {
+                .change_parameters(ChangeParametersRequest {
                     name: e.name.clone(),
                     parameters: vec![units("num_units", 8), units("num_units", 9)],
                     ..Default::default()
@@ -613,8 +595,7 @@ async fn request_ids_and_purchase_order_ids_are_checked_before_any_change() {
         // Flexible offers take max_units as well as num_units.
         let capped = wire
             .reseller
-            .change_parameters()
-            .with_request(ChangeParametersRequest {
+            .change_parameters(ChangeParametersRequest {
                 name: e.name.clone(),
                 parameters: vec![units("max_units", 50)],
                 ..Default::default()
@@ -631,8 +612,7 @@ async fn request_ids_and_purchase_order_ids_are_checked_before_any_change() {
         refused(
             w,
             wire.reseller
-                .create_entitlement()
-                .with_request(CreateEntitlementRequest {
+                .create_entitlement(CreateEntitlementRequest {
                     parent: customer.name.clone(),
                     entitlement: Some(Entitlement {
                         offer: format!("{RESELLER}/offers/ws-vault-flexible"),
@@ -648,8 +628,7 @@ async fn request_ids_and_purchase_order_ids_are_checked_before_any_change() {
         );
     }
     let changes = setup
-        .list_entitlement_changes()
-        .with_request(ListEntitlementChangesRequest {
+        .list_entitlement_changes(ListEntitlementChangesRequest {
             parent: e.name.clone(),
             ..Default::default()
         })
@@ -669,8 +648,7 @@ async fn domains_emails_and_update_masks_are_checked() {
     let emulator = Emulator::start(config()).await.unwrap();
     let setup = local(&emulator, "r1");
     let customer = setup
-        .create_customer()
-        .with_request(new_customer(RESELLER, "mask.example"))
+        .create_customer(new_customer(RESELLER, "mask.example"))
         .await
         .unwrap();
     let distributor = local(&emulator, "d1");
@@ -679,8 +657,7 @@ async fn domains_emails_and_update_masks_are_checked() {
         refused(
             w,
             wire.reseller
-                .create_customer()
-                .with_request(new_customer(RESELLER, "not a domain"))
+                .create_customer(new_customer(RESELLER, "not a domain"))
                 .await,
             Code::InvalidArgument,
             "customer.domain",
@@ -692,18 +669,14 @@ async fn domains_emails_and_update_masks_are_checked() {
         });
         refused(
             w,
-            wire.reseller
-                .create_customer()
-                .with_request(bad_email)
-                .await,
+            wire.reseller.create_customer(bad_email).await,
             Code::InvalidArgument,
             "customer.primary_contact_info.email",
         );
         let error = refused(
             w,
             wire.reseller
-                .check_cloud_identity_accounts_exist()
-                .with_request(CheckCloudIdentityAccountsExistRequest {
+                .check_cloud_identity_accounts_exist(CheckCloudIdentityAccountsExistRequest {
                     parent: RESELLER.into(),
                     domain: "bad_domain".into(),
                     ..Default::default()
@@ -716,8 +689,7 @@ async fn domains_emails_and_update_masks_are_checked() {
         refused(
             w,
             wire.reseller
-                .provision_cloud_identity()
-                .with_request(ProvisionCloudIdentityRequest {
+                .provision_cloud_identity(ProvisionCloudIdentityRequest {
                     customer: customer.name.clone(),
                     user: Some(AdminUser {
                         email: "admin@".into(),
@@ -731,17 +703,15 @@ async fn domains_emails_and_update_masks_are_checked() {
         );
 
         let update = |path: &str| {
-            wire.reseller
-                .update_customer()
-                .with_request(UpdateCustomerRequest {
-                    customer: Some(Customer {
-                        name: customer.name.clone(),
-                        ..Default::default()
-                    }),
-                    update_mask: Some(FieldMask {
-                        paths: vec![path.into()],
-                    }),
-                })
+            wire.reseller.update_customer(UpdateCustomerRequest {
+                customer: Some(Customer {
+                    name: customer.name.clone(),
+                    ..Default::default()
+                }),
+                update_mask: Some(FieldMask {
+                    paths: vec![path.into()],
+                }),
+            })
         };
         refused(
             w,
@@ -757,8 +727,7 @@ async fn domains_emails_and_update_masks_are_checked() {
         );
         let stored = wire
             .reseller
-            .get_customer()
-            .with_request(GetCustomerRequest {
+            .get_customer(GetCustomerRequest {
                 name: customer.name.clone(),
             })
             .await
@@ -769,8 +738,7 @@ async fn domains_emails_and_update_masks_are_checked() {
         );
 
         let link = distributor
-            .create_channel_partner_link()
-            .with_request(CreateChannelPartnerLinkRequest {
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
                 parent: DISTRIBUTOR.into(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     reseller_cloud_identity_id: format!("{w}-reseller"),
@@ -781,8 +749,8 @@ async fn domains_emails_and_update_masks_are_checked() {
             .await
             .unwrap();
         let update_link = |path: &str| {
-            wire.distributor.update_channel_partner_link().with_request(
-                UpdateChannelPartnerLinkRequest {
+            wire.distributor
+                .update_channel_partner_link(UpdateChannelPartnerLinkRequest {
                     name: link.name.clone(),
                     channel_partner_link: Some(ChannelPartnerLink {
                         link_state: ChannelPartnerLinkState::Revoked as i32,
@@ -791,8 +759,7 @@ async fn domains_emails_and_update_masks_are_checked() {
                     update_mask: Some(FieldMask {
                         paths: vec![path.into()],
                     }),
-                },
-            )
+                })
         };
         refused(
             w,
@@ -832,8 +799,7 @@ async fn repricing_months_and_percentages_are_checked() {
     let customer = customer_with_identity(&setup, "repricing.example").await;
     let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
     let current = setup
-        .create_customer_repricing_config()
-        .with_request(CreateCustomerRepricingConfigRequest {
+        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
             parent: customer.name.clone(),
             customer_repricing_config: Some(CustomerRepricingConfig {
                 repricing_config: Some(repricing(&e.name, month_from_now(0), "1.00")),
@@ -843,8 +809,7 @@ async fn repricing_months_and_percentages_are_checked() {
         .await
         .unwrap();
     let future = setup
-        .create_customer_repricing_config()
-        .with_request(CreateCustomerRepricingConfigRequest {
+        .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
             parent: customer.name.clone(),
             customer_repricing_config: Some(CustomerRepricingConfig {
                 repricing_config: Some(repricing(&e.name, month_from_now(3), "1.00")),
@@ -858,8 +823,7 @@ async fn repricing_months_and_percentages_are_checked() {
         let w = wire.name;
         let create = |config: RepricingConfig| {
             wire.reseller
-                .create_customer_repricing_config()
-                .with_request(CreateCustomerRepricingConfigRequest {
+                .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
                     parent: customer.name.clone(),
                     customer_repricing_config: Some(CustomerRepricingConfig {
                         repricing_config: Some(config),
@@ -896,8 +860,7 @@ async fn repricing_months_and_percentages_are_checked() {
         );
         let update = |name: &str, month: Date| {
             wire.reseller
-                .update_customer_repricing_config()
-                .with_request(UpdateCustomerRepricingConfigRequest {
+                .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
                     customer_repricing_config: Some(CustomerRepricingConfig {
                         name: name.into(),
                         repricing_config: Some(repricing(&e.name, month, "2")),
@@ -921,8 +884,7 @@ async fn repricing_months_and_percentages_are_checked() {
         refused(
             w,
             wire.reseller
-                .delete_customer_repricing_config()
-                .with_request(DeleteCustomerRepricingConfigRequest {
+                .delete_customer_repricing_config(DeleteCustomerRepricingConfigRequest {
                     name: current.name.clone(),
                 })
                 .await,
@@ -943,8 +905,7 @@ async fn change_purchases_need_a_change_type_and_list_by_direction() {
         let w = wire.name;
         let list = |change_type: ChangeType| {
             wire.reseller
-                .list_purchasable_skus()
-                .with_request(ListPurchasableSkusRequest {
+                .list_purchasable_skus(ListPurchasableSkusRequest {
                     customer: customer.name.clone(),
                     purchase_option: Some(PurchaseOption::ChangeOfferPurchase(
                         ChangeOfferPurchase {
@@ -989,8 +950,7 @@ async fn a_very_long_name_gets_a_short_not_found_on_both_wires() {
         let error = refused(
             wire.name,
             wire.reseller
-                .get_customer()
-                .with_request(GetCustomerRequest { name: name.clone() })
+                .get_customer(GetCustomerRequest { name: name.clone() })
                 .await,
             Code::NotFound,
             "",
@@ -1043,13 +1003,11 @@ fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
 async fn scene(emulator: &Emulator) -> Vec<(&'static str, String)> {
     let client = Client::new(Stubs::from_backend(Arc::new(emulator.engine().clone())));
     let customer = client
-        .create_customer()
-        .with_request(new_customer("accounts/C0emulator", "scene.example"))
+        .create_customer(new_customer("accounts/C0emulator", "scene.example"))
         .await
         .unwrap();
     client
-        .provision_cloud_identity()
-        .with_request(ProvisionCloudIdentityRequest {
+        .provision_cloud_identity(ProvisionCloudIdentityRequest {
             customer: customer.name.clone(),
             user: Some(AdminUser {
                 email: "admin@scene.example".into(),
@@ -1172,8 +1130,7 @@ async fn partial_responses_pretty_printing_callbacks_and_query_tokens() {
     let emulator = Emulator::start(config()).await.unwrap();
     let setup = local(&emulator, "r1");
     setup
-        .create_customer()
-        .with_request(new_customer(RESELLER, "fields.example"))
+        .create_customer(new_customer(RESELLER, "fields.example"))
         .await
         .unwrap();
     let addr = emulator.http_addr();
@@ -1296,8 +1253,7 @@ async fn the_documented_refusals_of_each_method() {
     let other = customer_with_identity(&setup, "refusals-other.example").await;
     let other_e = buy(&setup, &other.name, "ws-business-starter-flexible", 1).await;
     let operations = setup
-        .list_operations()
-        .with_request(ListOperationsRequest {
+        .list_operations(ListOperationsRequest {
             name: "operations".into(),
             ..Default::default()
         })
@@ -1308,8 +1264,7 @@ async fn the_documented_refusals_of_each_method() {
     for wire in wires(&emulator) {
         let (w, r, d) = (wire.name, &wire.reseller, &wire.distributor);
         let link = d
-            .create_channel_partner_link()
-            .with_request(CreateChannelPartnerLinkRequest {
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
                 parent: DISTRIBUTOR.into(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     reseller_cloud_identity_id: format!("{w}-refusals"),
@@ -1322,17 +1277,16 @@ async fn the_documented_refusals_of_each_method() {
         documented(
             w,
             "a second link to the same reseller",
-            d.create_channel_partner_link()
-                .with_request(CreateChannelPartnerLinkRequest {
-                    parent: DISTRIBUTOR.into(),
-                    channel_partner_link: Some(ChannelPartnerLink {
-                        reseller_cloud_identity_id: format!("{w}-refusals"),
-                        link_state: ChannelPartnerLinkState::Invited as i32,
-                        ..Default::default()
-                    }),
-                })
-                .await
-                .map(drop),
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-refusals"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
             Code::AlreadyExists,
             "",
         );
@@ -1343,19 +1297,18 @@ async fn the_documented_refusals_of_each_method() {
             documented(
                 w,
                 "an invited link made active or suspended",
-                d.update_channel_partner_link()
-                    .with_request(UpdateChannelPartnerLinkRequest {
-                        name: link.name.clone(),
-                        channel_partner_link: Some(ChannelPartnerLink {
-                            link_state: state as i32,
-                            ..Default::default()
-                        }),
-                        update_mask: Some(FieldMask {
-                            paths: vec!["link_state".into()],
-                        }),
-                    })
-                    .await
-                    .map(drop),
+                d.update_channel_partner_link(UpdateChannelPartnerLinkRequest {
+                    name: link.name.clone(),
+                    channel_partner_link: Some(ChannelPartnerLink {
+                        link_state: state as i32,
+                        ..Default::default()
+                    }),
+                    update_mask: Some(FieldMask {
+                        paths: vec!["link_state".into()],
+                    }),
+                })
+                .await
+                .map(drop),
                 Code::InvalidArgument,
                 "channel_partner_link.link_state",
             );
@@ -1363,436 +1316,403 @@ async fn the_documented_refusals_of_each_method() {
         documented(
             w,
             "a reseller listing links",
-            r.list_channel_partner_links()
-                .with_request(ListChannelPartnerLinksRequest {
-                    parent: RESELLER.into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_channel_partner_links(ListChannelPartnerLinksRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::PermissionDenied,
             "",
         );
         documented(
             w,
             "importing a customer that has Cloud Identity",
-            r.import_customer()
-                .with_request(ImportCustomerRequest {
-                    parent: RESELLER.into(),
-                    customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
-                        "refusals.example".into(),
-                    )),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
+                    "refusals.example".into(),
+                )),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::AlreadyExists,
             "CUSTOMER_ALREADY_EXISTS",
         );
         documented(
             w,
             "importing without an identity",
-            r.import_customer()
-                .with_request(ImportCustomerRequest {
-                    parent: RESELLER.into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "customer_identity",
         );
         documented(
             w,
             "deleting a customer with entitlements",
-            r.delete_customer()
-                .with_request(DeleteCustomerRequest {
-                    name: customer.name.clone(),
-                })
-                .await
-                .map(drop),
+            r.delete_customer(DeleteCustomerRequest {
+                name: customer.name.clone(),
+            })
+            .await
+            .map(drop),
             Code::FailedPrecondition,
             "",
         );
         documented(
             w,
             "changing to an offer of another product",
-            r.change_offer()
-                .with_request(ChangeOfferRequest {
-                    name: e.name.clone(),
-                    offer: format!("{RESELLER}/offers/ws-vault-flexible"),
-                    parameters: vec![units("num_units", 5)],
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-vault-flexible"),
+                parameters: vec![units("num_units", 5)],
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "offer",
         );
         documented(
             w,
             "renewal settings of a flexible plan",
-            r.change_renewal_settings()
-                .with_request(ChangeRenewalSettingsRequest {
-                    name: e.name.clone(),
-                    renewal_settings: Some(RenewalSettings::default()),
-                    request_id: String::new(),
-                })
-                .await
-                .map(drop),
+            r.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: e.name.clone(),
+                renewal_settings: Some(RenewalSettings::default()),
+                request_id: String::new(),
+            })
+            .await
+            .map(drop),
             Code::FailedPrecondition,
             "NOT_COMMITMENT_PLAN",
         );
         documented(
             w,
             "transferring another customer's entitlement to Google",
-            r.transfer_entitlements_to_google()
-                .with_request(TransferEntitlementsToGoogleRequest {
-                    parent: customer.name.clone(),
-                    entitlements: vec![other_e.clone()],
-                    request_id: String::new(),
-                })
-                .await
-                .map(drop),
+            r.transfer_entitlements_to_google(TransferEntitlementsToGoogleRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![other_e.clone()],
+                request_id: String::new(),
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "transferable offers without a SKU",
-            r.list_transferable_offers()
-                .with_request(ListTransferableOffersRequest {
-                    parent: RESELLER.into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_transferable_offers(ListTransferableOffersRequest {
+                parent: RESELLER.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "sku",
         );
         documented(
             w,
             "transferable offers of an unknown SKU",
-            r.list_transferable_offers()
-                .with_request(ListTransferableOffersRequest {
-                    parent: RESELLER.into(),
-                    sku: "products/google-workspace/skus/nothing".into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_transferable_offers(ListTransferableOffersRequest {
+                parent: RESELLER.into(),
+                sku: "products/google-workspace/skus/nothing".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "purchasable offers without a purchase option",
-            r.list_purchasable_offers()
-                .with_request(ListPurchasableOffersRequest {
-                    customer: customer.name.clone(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_purchasable_offers(ListPurchasableOffersRequest {
+                customer: customer.name.clone(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "purchase_option",
         );
         documented(
             w,
             "billing accounts for no SKU",
-            r.query_eligible_billing_accounts()
-                .with_request(QueryEligibleBillingAccountsRequest {
-                    customer: customer.name.clone(),
-                    skus: Vec::new(),
-                })
-                .await
-                .map(drop),
+            r.query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
+                customer: customer.name.clone(),
+                skus: Vec::new(),
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "skus",
         );
         documented(
             w,
             "an unknown SKU group",
-            r.list_sku_group_billable_skus()
-                .with_request(ListSkuGroupBillableSkusRequest {
-                    parent: format!("{RESELLER}/skuGroups/nothing"),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_sku_group_billable_skus(ListSkuGroupBillableSkusRequest {
+                parent: format!("{RESELLER}/skuGroups/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "an unknown customer repricing config",
-            r.get_customer_repricing_config()
-                .with_request(GetCustomerRepricingConfigRequest {
-                    name: format!("{}/customerRepricingConfigs/nothing", customer.name),
-                })
-                .await
-                .map(drop),
+            r.get_customer_repricing_config(GetCustomerRepricingConfigRequest {
+                name: format!("{}/customerRepricingConfigs/nothing", customer.name),
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "an unknown report job",
-            r.fetch_report_results()
-                .with_request(FetchReportResultsRequest {
-                    report_job: format!("{RESELLER}/reportJobs/nothing"),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.fetch_report_results(FetchReportResultsRequest {
+                report_job: format!("{RESELLER}/reportJobs/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "unregistering an unknown subscriber",
-            r.unregister_subscriber()
-                .with_request(UnregisterSubscriberRequest {
-                    account: RESELLER.into(),
-                    service_account: "nobody@project.iam.gserviceaccount.com".into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.unregister_subscriber(UnregisterSubscriberRequest {
+                account: RESELLER.into(),
+                service_account: "nobody@project.iam.gserviceaccount.com".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "a missing entitlement",
-            r.get_entitlement()
-                .with_request(GetEntitlementRequest {
-                    name: format!("{}/entitlements/nothing", customer.name),
-                })
-                .await
-                .map(drop),
+            r.get_entitlement(GetEntitlementRequest {
+                name: format!("{}/entitlements/nothing", customer.name),
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "the offer of a missing entitlement",
-            r.lookup_offer()
-                .with_request(LookupOfferRequest {
-                    entitlement: format!("{}/entitlements/nothing", customer.name),
-                })
-                .await
-                .map(drop),
+            r.lookup_offer(LookupOfferRequest {
+                entitlement: format!("{}/entitlements/nothing", customer.name),
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "entitlements of a missing customer",
-            r.list_entitlements()
-                .with_request(ListEntitlementsRequest {
-                    parent: format!("{RESELLER}/customers/nothing"),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_entitlements(ListEntitlementsRequest {
+                parent: format!("{RESELLER}/customers/nothing"),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "Cloud Identity provisioned twice",
-            r.provision_cloud_identity()
-                .with_request(ProvisionCloudIdentityRequest {
-                    customer: customer.name.clone(),
-                    user: Some(AdminUser {
-                        email: "admin@refusals.example".into(),
-                        ..Default::default()
-                    }),
+            r.provision_cloud_identity(ProvisionCloudIdentityRequest {
+                customer: customer.name.clone(),
+                user: Some(AdminUser {
+                    email: "admin@refusals.example".into(),
                     ..Default::default()
-                })
-                .await
-                .map(drop),
+                }),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::AlreadyExists,
             "CLOUD_IDENTITY_ALREADY_PROVISIONED",
         );
         let fresh = r
-            .create_customer()
-            .with_request(new_customer(RESELLER, &format!("{w}-fresh.example")))
+            .create_customer(new_customer(RESELLER, &format!("{w}-fresh.example")))
             .await
             .unwrap();
         documented(
             w,
             "an admin outside the customer's domain",
-            r.provision_cloud_identity()
-                .with_request(ProvisionCloudIdentityRequest {
-                    customer: fresh.name.clone(),
-                    user: Some(AdminUser {
-                        email: "admin@elsewhere.example".into(),
-                        ..Default::default()
-                    }),
+            r.provision_cloud_identity(ProvisionCloudIdentityRequest {
+                customer: fresh.name.clone(),
+                user: Some(AdminUser {
+                    email: "admin@elsewhere.example".into(),
                     ..Default::default()
-                })
-                .await
-                .map(drop),
+                }),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "user.email",
         );
         documented(
             w,
             "a link without a reseller",
-            d.create_channel_partner_link()
-                .with_request(CreateChannelPartnerLinkRequest {
-                    parent: DISTRIBUTOR.into(),
-                    channel_partner_link: Some(ChannelPartnerLink {
-                        link_state: ChannelPartnerLinkState::Invited as i32,
-                        ..Default::default()
-                    }),
-                })
-                .await
-                .map(drop),
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "channel_partner_link.reseller_cloud_identity_id",
         );
         documented(
             w,
             "a new link that is not INVITED",
-            d.create_channel_partner_link()
-                .with_request(CreateChannelPartnerLinkRequest {
-                    parent: DISTRIBUTOR.into(),
-                    channel_partner_link: Some(ChannelPartnerLink {
-                        reseller_cloud_identity_id: format!("{w}-active"),
-                        link_state: ChannelPartnerLinkState::Active as i32,
-                        ..Default::default()
-                    }),
-                })
-                .await
-                .map(drop),
+            d.create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("{w}-active"),
+                    link_state: ChannelPartnerLinkState::Active as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "channel_partner_link.link_state",
         );
         documented(
             w,
             "another account's products",
-            r.list_products()
-                .with_request(ListProductsRequest {
-                    account: DISTRIBUTOR.into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_products(ListProductsRequest {
+                account: DISTRIBUTOR.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::PermissionDenied,
             "",
         );
         documented(
             w,
             "billing accounts for an unknown SKU",
-            r.query_eligible_billing_accounts()
-                .with_request(QueryEligibleBillingAccountsRequest {
-                    customer: customer.name.clone(),
-                    skus: vec!["products/google-workspace/skus/nothing".into()],
-                })
-                .await
-                .map(drop),
+            r.query_eligible_billing_accounts(QueryEligibleBillingAccountsRequest {
+                customer: customer.name.clone(),
+                skus: vec!["products/google-workspace/skus/nothing".into()],
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "a subscriber that is not an email",
-            r.register_subscriber()
-                .with_request(RegisterSubscriberRequest {
-                    account: RESELLER.into(),
-                    service_account: "not-an-email".into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.register_subscriber(RegisterSubscriberRequest {
+                account: RESELLER.into(),
+                service_account: "not-an-email".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "service_account",
         );
         documented(
             w,
             "importing a malformed domain",
-            r.import_customer()
-                .with_request(ImportCustomerRequest {
-                    parent: RESELLER.into(),
-                    customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
-                        "not a domain".into(),
-                    )),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(import_customer_request::CustomerIdentity::Domain(
+                    "not a domain".into(),
+                )),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "domain",
         );
         documented(
             w,
             "importing by a malformed admin email",
-            r.import_customer()
-                .with_request(ImportCustomerRequest {
-                    parent: RESELLER.into(),
-                    customer_identity: Some(
-                        import_customer_request::CustomerIdentity::PrimaryAdminEmail(
-                            "admin@".into(),
-                        ),
-                    ),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.import_customer(ImportCustomerRequest {
+                parent: RESELLER.into(),
+                customer_identity: Some(
+                    import_customer_request::CustomerIdentity::PrimaryAdminEmail("admin@".into()),
+                ),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "primary_admin_email",
         );
         documented(
             w,
             "an 81-character purchase order on an offer change",
-            r.change_offer()
-                .with_request(ChangeOfferRequest {
-                    name: e.name.clone(),
-                    offer: format!("{RESELLER}/offers/ws-business-standard-annual"),
-                    parameters: vec![units("num_units", 5)],
-                    purchase_order_id: "p".repeat(81),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.change_offer(ChangeOfferRequest {
+                name: e.name.clone(),
+                offer: format!("{RESELLER}/offers/ws-business-standard-annual"),
+                parameters: vec![units("num_units", 5)],
+                purchase_order_id: "p".repeat(81),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::InvalidArgument,
             "purchase_order_id",
         );
         documented(
             w,
             "purchasable offers of an unknown SKU",
-            r.list_purchasable_offers()
-                .with_request(ListPurchasableOffersRequest {
-                    customer: customer.name.clone(),
-                    purchase_option: Some(
-                        list_purchasable_offers_request::PurchaseOption::CreateEntitlementPurchase(
-                            list_purchasable_offers_request::CreateEntitlementPurchase {
-                                sku: "products/google-workspace/skus/nothing".into(),
-                                ..Default::default()
-                            },
-                        ),
+            r.list_purchasable_offers(ListPurchasableOffersRequest {
+                customer: customer.name.clone(),
+                purchase_option: Some(
+                    list_purchasable_offers_request::PurchaseOption::CreateEntitlementPurchase(
+                        list_purchasable_offers_request::CreateEntitlementPurchase {
+                            sku: "products/google-workspace/skus/nothing".into(),
+                            ..Default::default()
+                        },
                     ),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+                ),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
         documented(
             w,
             "another account's SKUs",
-            r.list_skus()
-                .with_request(ListSkusRequest {
-                    parent: "products/google-workspace".into(),
-                    account: DISTRIBUTOR.into(),
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.list_skus(ListSkusRequest {
+                parent: "products/google-workspace".into(),
+                account: DISTRIBUTOR.into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::PermissionDenied,
             "",
         );
@@ -1806,23 +1726,21 @@ async fn the_documented_refusals_of_each_method() {
         documented(
             w,
             "a transfer naming a SKU the customer already has",
-            r.transfer_entitlements()
-                .with_request(TransferEntitlementsRequest {
-                    parent: customer.name.clone(),
-                    entitlements: vec![
-                        transfer("ws-vault-flexible"),
-                        transfer("ws-business-standard-annual"),
-                    ],
-                    ..Default::default()
-                })
-                .await
-                .map(drop),
+            r.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![
+                    transfer("ws-vault-flexible"),
+                    transfer("ws-business-standard-annual"),
+                ],
+                ..Default::default()
+            })
+            .await
+            .map(drop),
             Code::AlreadyExists,
             "SKU_ALREADY_TRANSFERRED",
         );
         let owned = r
-            .list_entitlements()
-            .with_request(ListEntitlementsRequest {
+            .list_entitlements(ListEntitlementsRequest {
                 parent: customer.name.clone(),
                 ..Default::default()
             })
@@ -1833,12 +1751,11 @@ async fn the_documented_refusals_of_each_method() {
         documented(
             w,
             "another account's operation",
-            d.get_operation()
-                .with_request(channel_types::longrunning::GetOperationRequest {
-                    name: operation.clone(),
-                })
-                .await
-                .map(drop),
+            d.get_operation(channel_types::longrunning::GetOperationRequest {
+                name: operation.clone(),
+            })
+            .await
+            .map(drop),
             Code::NotFound,
             "",
         );
@@ -1854,8 +1771,7 @@ async fn buy_with(
     parameters: Vec<Parameter>,
 ) -> Result<Entitlement, Error> {
     client
-        .create_entitlement()
-        .with_request(CreateEntitlementRequest {
+        .create_entitlement(CreateEntitlementRequest {
             parent: customer.into(),
             entitlement: Some(Entitlement {
                 offer: format!("{RESELLER}/offers/{offer}"),
@@ -1921,8 +1837,7 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         assert!(over.message().contains("max_units (3)"), "{w}: {over:?}");
         engine.assign_licenses(&vault.name, 3).unwrap();
         let lowered = r
-            .change_parameters()
-            .with_request(ChangeParametersRequest {
+            .change_parameters(ChangeParametersRequest {
                 name: vault.name.clone(),
                 parameters: vec![units("max_units", 2)],
                 ..Default::default()
@@ -1931,8 +1846,7 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         let error = refused(w, lowered, Code::InvalidArgument, "parameters");
         assert!(error.message().contains("max_units 2"), "{w}: {error:?}");
         let raised = r
-            .change_parameters()
-            .with_request(ChangeParametersRequest {
+            .change_parameters(ChangeParametersRequest {
                 name: vault.name.clone(),
                 parameters: vec![units("max_units", 30)],
                 ..Default::default()
@@ -1978,13 +1892,12 @@ async fn flexible_and_trial_offers_are_bought_with_max_units_alone_and_commitmen
         // for its seats, not refused for the cap it had.
         let error = refused(
             w,
-            r.change_offer()
-                .with_request(ChangeOfferRequest {
-                    name: trial.name.clone(),
-                    offer: format!("{RESELLER}/offers/{annual}"),
-                    ..Default::default()
-                })
-                .await,
+            r.change_offer(ChangeOfferRequest {
+                name: trial.name.clone(),
+                offer: format!("{RESELLER}/offers/{annual}"),
+                ..Default::default()
+            })
+            .await,
             Code::InvalidArgument,
             "parameters",
         );
@@ -2002,8 +1915,7 @@ async fn channel_partner_links_show_cloud_identity_details_in_the_full_view_only
     for wire in wires(&emulator) {
         let (w, d) = (wire.name, &wire.distributor);
         let link = d
-            .create_channel_partner_link()
-            .with_request(CreateChannelPartnerLinkRequest {
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
                 parent: DISTRIBUTOR.into(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     reseller_cloud_identity_id: format!("{w}-views"),
@@ -2020,8 +1932,7 @@ async fn channel_partner_links_show_cloud_identity_details_in_the_full_view_only
         ] {
             let full = view == ChannelPartnerLinkView::Full;
             let got = d
-                .get_channel_partner_link()
-                .with_request(GetChannelPartnerLinkRequest {
+                .get_channel_partner_link(GetChannelPartnerLinkRequest {
                     name: link.name.clone(),
                     view: view as i32,
                 })
@@ -2033,8 +1944,7 @@ async fn channel_partner_links_show_cloud_identity_details_in_the_full_view_only
                 "{w}: get, {view:?}"
             );
             let listed = d
-                .list_channel_partner_links()
-                .with_request(ListChannelPartnerLinksRequest {
+                .list_channel_partner_links(ListChannelPartnerLinksRequest {
                     parent: DISTRIBUTOR.into(),
                     view: view as i32,
                     ..Default::default()
@@ -2067,14 +1977,12 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
     for wire in wires(&emulator) {
         let (w, r, d) = (wire.name, &wire.reseller, &wire.distributor);
         let mut customer = setup
-            .create_customer()
-            .with_request(new_customer(RESELLER, &format!("{w}-star.example")))
+            .create_customer(new_customer(RESELLER, &format!("{w}-star.example")))
             .await
             .unwrap();
         customer.correlation_id = "kept-before".into();
         customer = setup
-            .update_customer()
-            .with_request(UpdateCustomerRequest {
+            .update_customer(UpdateCustomerRequest {
                 customer: Some(customer),
                 update_mask: Some(FieldMask {
                     paths: vec!["correlation_id".into()],
@@ -2090,8 +1998,7 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
         replacement.org_display_name = format!("{w} Renamed");
         replacement.correlation_id = String::new();
         let replaced = r
-            .update_customer()
-            .with_request(UpdateCustomerRequest {
+            .update_customer(UpdateCustomerRequest {
                 customer: Some(replacement.clone()),
                 update_mask: Some(FieldMask {
                     paths: vec!["*".into()],
@@ -2106,14 +2013,13 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
         // Next to other paths, or clearing a required field, it is refused.
         refused(
             w,
-            r.update_customer()
-                .with_request(UpdateCustomerRequest {
-                    customer: Some(replacement.clone()),
-                    update_mask: Some(FieldMask {
-                        paths: vec!["*".into(), "correlation_id".into()],
-                    }),
-                })
-                .await,
+            r.update_customer(UpdateCustomerRequest {
+                customer: Some(replacement.clone()),
+                update_mask: Some(FieldMask {
+                    paths: vec!["*".into(), "correlation_id".into()],
+                }),
+            })
+            .await,
             Code::InvalidArgument,
             "update_mask",
         );
@@ -2121,22 +2027,20 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
         nameless.org_display_name = String::new();
         refused(
             w,
-            r.update_customer()
-                .with_request(UpdateCustomerRequest {
-                    customer: Some(nameless),
-                    update_mask: Some(FieldMask {
-                        paths: vec!["*".into()],
-                    }),
-                })
-                .await,
+            r.update_customer(UpdateCustomerRequest {
+                customer: Some(nameless),
+                update_mask: Some(FieldMask {
+                    paths: vec!["*".into()],
+                }),
+            })
+            .await,
             Code::InvalidArgument,
             "customer.org_display_name",
         );
 
         // A link's only changeable field is its state.
         let link = d
-            .create_channel_partner_link()
-            .with_request(CreateChannelPartnerLinkRequest {
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
                 parent: DISTRIBUTOR.into(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     reseller_cloud_identity_id: format!("{w}-star"),
@@ -2147,8 +2051,7 @@ async fn a_lone_wildcard_update_mask_replaces_the_whole_resource_on_both_wires()
             .await
             .unwrap();
         let revoked = d
-            .update_channel_partner_link()
-            .with_request(UpdateChannelPartnerLinkRequest {
+            .update_channel_partner_link(UpdateChannelPartnerLinkRequest {
                 name: link.name.clone(),
                 channel_partner_link: Some(ChannelPartnerLink {
                     link_state: ChannelPartnerLinkState::Revoked as i32,
@@ -2268,8 +2171,7 @@ async fn a_gzip_compressed_request_body_is_read_like_a_plain_one() {
     assert_eq!(status, 413, "{answer}");
 
     let listed = local(&emulator, "r1")
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -2298,8 +2200,7 @@ async fn a_bad_field_selection_is_refused_before_the_call_changes_anything() {
     assert!(answer.contains("bogus"), "{answer}");
     // Nothing was created: the refused request can be sent again, fixed.
     let listed = local(&emulator, "r1")
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: RESELLER.into(),
             ..Default::default()
         })
@@ -2344,8 +2245,7 @@ async fn report_filters_compare_seats_as_numbers_and_an_entitlement_without_seat
             let filter = filter.to_string();
             async move {
                 client
-                    .run_report_job()
-                    .with_request(RunReportJobRequest {
+                    .run_report_job(RunReportJobRequest {
                         name: format!("{RESELLER}/reports/entitlements"),
                         filter,
                         ..Default::default()
@@ -2377,8 +2277,7 @@ async fn repricing_config_filters_join_parents_with_or_alone() {
         let w = wire.name;
         let configs = |filter: String| {
             wire.reseller
-                .list_customer_repricing_configs()
-                .with_request(ListCustomerRepricingConfigsRequest {
+                .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
                     parent: format!("{RESELLER}/customers/-"),
                     filter,
                     ..Default::default()
@@ -2401,7 +2300,7 @@ async fn repricing_config_filters_join_parents_with_or_alone() {
         }
         let partners = wire
             .distributor
-            .list_channel_partner_repricing_configs().with_request(ListChannelPartnerRepricingConfigsRequest {
+            .list_channel_partner_repricing_configs(ListChannelPartnerRepricingConfigsRequest {
                 parent: format!("{DISTRIBUTOR}/channelPartnerLinks/-"),
                 filter: format!(
                     "channel_partner = {DISTRIBUTOR}/channelPartnerLinks/a AND channel_partner = {DISTRIBUTOR}/channelPartnerLinks/b"
@@ -2426,8 +2325,7 @@ async fn a_percentage_past_what_a_number_holds_is_refused() {
         for huge in ["1e999", "1e400"] {
             let result = wire
                 .reseller
-                .create_customer_repricing_config()
-                .with_request(CreateCustomerRepricingConfigRequest {
+                .create_customer_repricing_config(CreateCustomerRepricingConfigRequest {
                     parent: customer.name.clone(),
                     customer_repricing_config: Some(CustomerRepricingConfig {
                         repricing_config: Some(repricing(&e.name, month_from_now(1), huge)),
@@ -2450,8 +2348,7 @@ async fn a_change_type_the_enum_does_not_name_is_called_unknown_not_missing() {
     for wire in wires(&emulator) {
         let result = wire
             .reseller
-            .list_purchasable_skus()
-            .with_request(ListPurchasableSkusRequest {
+            .list_purchasable_skus(ListPurchasableSkusRequest {
                 customer: customer.name.clone(),
                 purchase_option: Some(PurchaseOption::ChangeOfferPurchase(ChangeOfferPurchase {
                     entitlement: e.name.clone(),
@@ -2482,22 +2379,19 @@ async fn an_update_mask_cannot_clear_a_required_field_of_a_customer() {
     for wire in wires(&emulator) {
         let w = wire.name;
         let customer = setup
-            .create_customer()
-            .with_request(new_customer(RESELLER, &format!("{w}-required.example")))
+            .create_customer(new_customer(RESELLER, &format!("{w}-required.example")))
             .await
             .unwrap();
         let update = |path: &str| {
-            wire.reseller
-                .update_customer()
-                .with_request(UpdateCustomerRequest {
-                    customer: Some(Customer {
-                        name: customer.name.clone(),
-                        ..Default::default()
-                    }),
-                    update_mask: Some(FieldMask {
-                        paths: vec![path.into()],
-                    }),
-                })
+            wire.reseller.update_customer(UpdateCustomerRequest {
+                customer: Some(Customer {
+                    name: customer.name.clone(),
+                    ..Default::default()
+                }),
+                update_mask: Some(FieldMask {
+                    paths: vec![path.into()],
+                }),
+            })
         };
         for (path, field) in [
             ("org_display_name", "customer.org_display_name"),
@@ -2526,10 +2420,7 @@ async fn an_update_mask_cannot_clear_a_required_field_of_a_customer() {
             .clear();
         refused(
             w,
-            wire.reseller
-                .create_customer()
-                .with_request(no_region)
-                .await,
+            wire.reseller.create_customer(no_region).await,
             Code::InvalidArgument,
             "customer.org_postal_address.region_code",
         );
@@ -2542,13 +2433,13 @@ async fn checking_cloud_identity_accounts_refuses_a_malformed_admin_email() {
     let emulator = Emulator::start(config()).await.unwrap();
     for wire in wires(&emulator) {
         let check = |email: &str| {
-            wire.reseller
-                .check_cloud_identity_accounts_exist()
-                .with_request(CheckCloudIdentityAccountsExistRequest {
+            wire.reseller.check_cloud_identity_accounts_exist(
+                CheckCloudIdentityAccountsExistRequest {
                     parent: RESELLER.into(),
                     domain: "admin-email.example".into(),
                     primary_admin_email: email.into(),
-                })
+                },
+            )
         };
         check("admin@admin-email.example").await.unwrap();
         refused(
@@ -2591,8 +2482,7 @@ async fn seats_above_the_max_units_cap_of_a_flexible_offer_are_refused() {
         .unwrap();
         // Lowering the cap under the seats is refused the same way.
         let lowered = r
-            .change_parameters()
-            .with_request(ChangeParametersRequest {
+            .change_parameters(ChangeParametersRequest {
                 name: capped.name.clone(),
                 parameters: vec![units("max_units", 4)],
                 ..Default::default()
@@ -2614,8 +2504,7 @@ async fn transfers_check_each_purchase_order_id_and_offer_changes_each_parameter
         // 81 characters of two bytes each: the limit counts characters.
         let transfer = |purchase_order_id: String| {
             wire.reseller
-                .transfer_entitlements()
-                .with_request(TransferEntitlementsRequest {
+                .transfer_entitlements(TransferEntitlementsRequest {
                     parent: customer.name.clone(),
                     entitlements: vec![Entitlement {
                         offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
@@ -2633,8 +2522,7 @@ async fn transfers_check_each_purchase_order_id_and_offer_changes_each_parameter
         );
         let changed = wire
             .reseller
-            .change_offer()
-            .with_request(ChangeOfferRequest {
+            .change_offer(ChangeOfferRequest {
                 name: e.name.clone(),
                 offer: format!("{RESELLER}/offers/ws-business-plus-flexible"),
                 parameters: vec![units("num_units", 5), units("num_units", 6)],

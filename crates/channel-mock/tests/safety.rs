@@ -51,8 +51,7 @@ fn client_of(engine: &Engine) -> Client {
 async fn stored_customers(emulator: &Emulator) -> Vec<Customer> {
     let engine = Engine::with_state(EngineConfig::default(), emulator.engine().snapshot());
     client_of(&engine)
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -161,8 +160,7 @@ async fn emulator_with(engine: EngineConfig, limits: ConnectionLimits) -> Emulat
 async fn a_rest_path_with_dot_segments_never_reaches_another_resource() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let created = client_of(emulator.engine())
-        .create_customer()
-        .with_request(customer("kept.example"))
+        .create_customer(customer("kept.example"))
         .await
         .unwrap();
     let id = created.name.rsplit('/').next().unwrap().to_string();
@@ -229,8 +227,7 @@ async fn a_rest_path_with_dot_segments_never_reaches_another_resource() {
 async fn grpc_names_with_dot_segments_or_control_characters_are_refused_by_the_server() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let created = client_of(emulator.engine())
-        .create_customer()
-        .with_request(customer("kept.example"))
+        .create_customer(customer("kept.example"))
         .await
         .unwrap();
     let status = grpc_call::<_, Empty>(

@@ -57,11 +57,7 @@ fn client_of(engine: &Engine) -> Client {
 }
 
 async fn entitlement(client: &Client, domain: &str) -> Entitlement {
-    let c = client
-        .create_customer()
-        .with_request(customer(domain))
-        .await
-        .unwrap();
+    let c = client.create_customer(customer(domain)).await.unwrap();
     let provision = ProvisionCloudIdentityRequest {
         customer: c.name.clone(),
         user: Some(AdminUser {
@@ -71,8 +67,7 @@ async fn entitlement(client: &Client, domain: &str) -> Entitlement {
         ..Default::default()
     };
     client
-        .provision_cloud_identity()
-        .with_request(provision)
+        .provision_cloud_identity(provision)
         .await
         .unwrap()
         .wait()
@@ -88,8 +83,7 @@ async fn entitlement(client: &Client, domain: &str) -> Entitlement {
         request_id: String::new(),
     };
     client
-        .create_entitlement()
-        .with_request(create)
+        .create_entitlement(create)
         .await
         .unwrap()
         .wait()
@@ -110,8 +104,7 @@ async fn concurrent_callers_lose_no_update() {
         tasks.push(tokio::spawn(async move {
             for i in 0..20 {
                 client
-                    .create_customer()
-                    .with_request(customer(&format!("t{t}-c{i}.example")))
+                    .create_customer(customer(&format!("t{t}-c{i}.example")))
                     .await
                     .unwrap();
             }
@@ -121,8 +114,7 @@ async fn concurrent_callers_lose_no_update() {
         task.await.unwrap();
     }
     let all = client
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -144,8 +136,7 @@ async fn concurrent_callers_lose_no_update() {
                 ..Default::default()
             };
             client
-                .change_parameters()
-                .with_request(request)
+                .change_parameters(request)
                 .await
                 .unwrap()
                 .wait()
@@ -157,8 +148,7 @@ async fn concurrent_callers_lose_no_update() {
         task.await.unwrap();
     }
     let changes = client
-        .list_entitlement_changes()
-        .with_request(ListEntitlementChangesRequest {
+        .list_entitlement_changes(ListEntitlementChangesRequest {
             parent: e.name.clone(),
             ..Default::default()
         })
@@ -177,16 +167,14 @@ async fn state_survives_a_restart_and_a_corrupt_file_is_refused() {
     };
     let emulator = Emulator::start(config.clone()).await.unwrap();
     let created = client_of(emulator.engine())
-        .create_customer()
-        .with_request(customer("kept.example"))
+        .create_customer(customer("kept.example"))
         .await
         .unwrap();
     emulator.shutdown().await.unwrap();
 
     let emulator = Emulator::start(config.clone()).await.unwrap();
     let found = client_of(emulator.engine())
-        .get_customer()
-        .with_request(GetCustomerRequest {
+        .get_customer(GetCustomerRequest {
             name: created.name.clone(),
         })
         .await
@@ -194,8 +182,7 @@ async fn state_survives_a_restart_and_a_corrupt_file_is_refused() {
     assert_eq!(found.domain, "kept.example");
     // New ids continue after the saved ones.
     let next = client_of(emulator.engine())
-        .create_customer()
-        .with_request(customer("next.example"))
+        .create_customer(customer("next.example"))
         .await
         .unwrap();
     assert_ne!(next.name, created.name);
@@ -263,18 +250,13 @@ async fn injected_unavailability_and_dropped_connections() {
         parameters: seats(9),
         ..Default::default()
     };
-    let err = client
-        .change_parameters()
-        .with_request(request)
-        .await
-        .unwrap_err();
+    let err = client.change_parameters(request).await.unwrap_err();
     assert_eq!(err.code(), Code::Unavailable);
     let changes = client_of(&Engine::with_state(
         EngineConfig::default(),
         lossy.snapshot(),
     ))
-    .list_entitlement_changes()
-    .with_request(ListEntitlementChangesRequest {
+    .list_entitlement_changes(ListEntitlementChangesRequest {
         parent: e.name.clone(),
         ..Default::default()
     })
@@ -291,8 +273,7 @@ async fn injected_unavailability_and_dropped_connections() {
         EngineConfig::default(),
         lossy.snapshot(),
     ))
-    .list_entitlements()
-    .with_request(ListEntitlementsRequest {
+    .list_entitlements(ListEntitlementsRequest {
         parent,
         ..Default::default()
     })

@@ -51,8 +51,7 @@ fn config(path: &Path) -> EmulatorConfig {
 
 async fn customers(emulator: &Emulator) -> Vec<Customer> {
     client_of(emulator.engine())
-        .list_customers()
-        .with_request(ListCustomersRequest {
+        .list_customers(ListCustomersRequest {
             parent: ACCOUNT.into(),
             ..Default::default()
         })
@@ -68,8 +67,7 @@ async fn a_file_without_the_counter_never_lets_a_new_customer_replace_a_stored_o
     let emulator = Emulator::start(config(&path)).await.unwrap();
     for n in 0..3 {
         client_of(emulator.engine())
-            .create_customer()
-            .with_request(customer(&format!("c{n}.example")))
+            .create_customer(customer(&format!("c{n}.example")))
             .await
             .unwrap();
     }
@@ -90,8 +88,7 @@ async fn a_file_without_the_counter_never_lets_a_new_customer_replace_a_stored_o
         let emulator = Emulator::start(config(&edited)).await.unwrap();
         for n in 0..3 {
             client_of(emulator.engine())
-                .create_customer()
-                .with_request(customer(&format!("new{n}.example")))
+                .create_customer(customer(&format!("new{n}.example")))
                 .await
                 .unwrap();
         }
@@ -152,8 +149,7 @@ async fn a_state_file_named_like_a_temporary_file_survives_its_saves() {
     let path = dir.join("x.tmp");
     let emulator = Emulator::start(config(&path)).await.unwrap();
     client_of(emulator.engine())
-        .create_customer()
-        .with_request(customer("kept.example"))
+        .create_customer(customer("kept.example"))
         .await
         .unwrap();
     emulator.shutdown().await.unwrap();
@@ -189,8 +185,7 @@ async fn periodic_saves_keep_the_state_without_a_shutdown() {
     .await
     .unwrap();
     let created = client_of(emulator.engine())
-        .create_customer()
-        .with_request(customer("periodic.example"))
+        .create_customer(customer("periodic.example"))
         .await
         .unwrap();
     let start = Instant::now();

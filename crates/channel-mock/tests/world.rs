@@ -185,42 +185,36 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
         // Exactly one of cloud_identity_id and customer_name.
         refused(
             wire,
-            c.list_transferable_skus()
-                .with_request(ListTransferableSkusRequest {
-                    parent: ME.into(),
-                    ..Default::default()
-                })
-                .await,
+            c.list_transferable_skus(ListTransferableSkusRequest {
+                parent: ME.into(),
+                ..Default::default()
+            })
+            .await,
             Code::InvalidArgument,
         );
         // Someone else's customer: the token is required, and must be its own.
         refused(
             wire,
-            c.list_transferable_skus()
-                .with_request(skus_of("C-rival", ""))
+            c.list_transferable_skus(skus_of("C-rival", "")).await,
+            Code::PermissionDenied,
+        );
+        refused(
+            wire,
+            c.list_transferable_skus(skus_of("C-rival", "direct-admin-token"))
                 .await,
             Code::PermissionDenied,
         );
         refused(
             wire,
-            c.list_transferable_skus()
-                .with_request(skus_of("C-rival", "direct-admin-token"))
-                .await,
-            Code::PermissionDenied,
-        );
-        refused(
-            wire,
-            c.list_transferable_skus()
-                .with_request(ListTransferableSkusRequest {
-                    parent: "accounts/R2rival".into(),
-                    ..skus_of("C-rival", "rival-admin-token")
-                })
-                .await,
+            c.list_transferable_skus(ListTransferableSkusRequest {
+                parent: "accounts/R2rival".into(),
+                ..skus_of("C-rival", "rival-admin-token")
+            })
+            .await,
             Code::PermissionDenied,
         );
         let skus = c
-            .list_transferable_skus()
-            .with_request(skus_of("C-rival", "rival-admin-token"))
+            .list_transferable_skus(skus_of("C-rival", "rival-admin-token"))
             .await
             .unwrap();
         let mut names: Vec<String> = skus
@@ -232,8 +226,7 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
         assert_eq!(names, [STANDARD, VAULT], "{wire}");
         // Authorized once, the offers need no token.
         let offers = c
-            .list_transferable_offers()
-            .with_request(ListTransferableOffersRequest {
+            .list_transferable_offers(ListTransferableOffersRequest {
                 parent: ME.into(),
                 sku: STANDARD.into(),
                 transferred_customer_identity: Some(
@@ -248,8 +241,7 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
         assert!(!offers.transferable_offers.is_empty(), "{wire}");
 
         let customer = c
-            .import_customer()
-            .with_request(import(
+            .import_customer(import(
                 import_customer_request::CustomerIdentity::CloudIdentityId("C-rival".into()),
                 "rival-admin-token",
             ))
@@ -274,29 +266,26 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
             ..Default::default()
         };
         let named = c
-            .list_transferable_skus()
-            .with_request(by_name(&customer.name))
+            .list_transferable_skus(by_name(&customer.name))
             .await
             .unwrap();
         assert_eq!(named.transferable_skus.len(), 2, "{wire}");
         refused(
             wire,
-            c.list_transferable_skus()
-                .with_request(by_name("accounts/R2rival/customers/S-rival"))
+            c.list_transferable_skus(by_name("accounts/R2rival/customers/S-rival"))
                 .await,
             Code::PermissionDenied,
         );
         // Every transferring entitlement of the product must be named.
         let error = refused(
             wire,
-            c.transfer_entitlements()
-                .with_request(TransferEntitlementsRequest {
-                    parent: customer.name.clone(),
-                    entitlements: vec![offer("ws-business-standard-flexible", 20)],
-                    auth_token: "rival-admin-token".into(),
-                    ..Default::default()
-                })
-                .await,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-business-standard-flexible", 20)],
+                auth_token: "rival-admin-token".into(),
+                ..Default::default()
+            })
+            .await,
             Code::FailedPrecondition,
         );
         assert!(
@@ -307,17 +296,16 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
         );
         refused(
             wire,
-            c.transfer_entitlements()
-                .with_request(TransferEntitlementsRequest {
-                    parent: customer.name.clone(),
-                    entitlements: vec![
-                        offer("ws-vault-flexible", 20),
-                        offer("ws-business-standard-flexible", 20),
-                    ],
-                    auth_token: "not-the-token".into(),
-                    ..Default::default()
-                })
-                .await,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![
+                    offer("ws-vault-flexible", 20),
+                    offer("ws-business-standard-flexible", 20),
+                ],
+                auth_token: "not-the-token".into(),
+                ..Default::default()
+            })
+            .await,
             Code::PermissionDenied,
         );
         assert_eq!(
@@ -329,8 +317,7 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
         );
         // The add-on first: the base it needs comes in the same transfer.
         let moved = c
-            .transfer_entitlements()
-            .with_request(TransferEntitlementsRequest {
+            .transfer_entitlements(TransferEntitlementsRequest {
                 parent: customer.name.clone(),
                 entitlements: vec![
                     offer("ws-vault-flexible", 20),
@@ -364,13 +351,12 @@ async fn a_customer_of_another_reseller_moves_with_its_auth_token_on_both_wires(
         // Moved once; a second time is ALREADY_EXISTS.
         refused(
             wire,
-            c.transfer_entitlements()
-                .with_request(TransferEntitlementsRequest {
-                    parent: customer.name.clone(),
-                    entitlements: vec![offer("ws-business-standard-flexible", 20)],
-                    ..Default::default()
-                })
-                .await,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-business-standard-flexible", 20)],
+                ..Default::default()
+            })
+            .await,
             Code::AlreadyExists,
         );
     }
@@ -383,8 +369,7 @@ async fn a_customer_google_serves_moves_only_once_its_domain_is_verified() {
     for (wire, c) in wires(&emulator) {
         fresh_world(&emulator).await;
         let customer = c
-            .import_customer()
-            .with_request(import(
+            .import_customer(import(
                 import_customer_request::CustomerIdentity::Domain("DIRECT-customer.example".into()),
                 "direct-admin-token",
             ))
@@ -401,13 +386,12 @@ async fn a_customer_google_serves_moves_only_once_its_domain_is_verified() {
         );
         let error = refused(
             wire,
-            c.transfer_entitlements()
-                .with_request(TransferEntitlementsRequest {
-                    parent: customer.name.clone(),
-                    entitlements: vec![offer("ws-business-starter-flexible", 5)],
-                    ..Default::default()
-                })
-                .await,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-business-starter-flexible", 5)],
+                ..Default::default()
+            })
+            .await,
             Code::FailedPrecondition,
         );
         assert!(
@@ -434,8 +418,7 @@ async fn an_add_on_moves_only_with_the_base_it_needs() {
     assert_eq!(status, 200, "{body}");
     for (wire, c) in wires(&emulator) {
         let customer = c
-            .import_customer()
-            .with_request(ImportCustomerRequest {
+            .import_customer(ImportCustomerRequest {
                 overwrite_if_exists: true,
                 ..import(
                     import_customer_request::CustomerIdentity::CloudIdentityId("C-vault".into()),
@@ -446,13 +429,12 @@ async fn an_add_on_moves_only_with_the_base_it_needs() {
             .unwrap();
         let error = refused(
             wire,
-            c.transfer_entitlements()
-                .with_request(TransferEntitlementsRequest {
-                    parent: customer.name.clone(),
-                    entitlements: vec![offer("ws-vault-flexible", 1)],
-                    ..Default::default()
-                })
-                .await,
+            c.transfer_entitlements(TransferEntitlementsRequest {
+                parent: customer.name.clone(),
+                entitlements: vec![offer("ws-vault-flexible", 1)],
+                ..Default::default()
+            })
+            .await,
             Code::FailedPrecondition,
         );
         assert_eq!(
@@ -472,29 +454,25 @@ async fn importing_finds_an_existing_identity_and_changes_no_other_customer() {
         use import_customer_request::CustomerIdentity::{CloudIdentityId, Domain};
         refused(
             wire,
-            c.import_customer()
-                .with_request(import(Domain("nobody.example".into()), ""))
+            c.import_customer(import(Domain("nobody.example".into()), ""))
                 .await,
             Code::NotFound,
         );
         refused(
             wire,
-            c.import_customer()
-                .with_request(import(CloudIdentityId("C-none".into()), ""))
+            c.import_customer(import(CloudIdentityId("C-none".into()), ""))
                 .await,
             Code::NotFound,
         );
         refused(
             wire,
-            c.import_customer()
-                .with_request(import(CloudIdentityId("C-rival".into()), ""))
+            c.import_customer(import(CloudIdentityId("C-rival".into()), ""))
                 .await,
             Code::PermissionDenied,
         );
         refused(
             wire,
-            c.import_customer()
-                .with_request(import(CloudIdentityId("C-rival".into()), "wrong"))
+            c.import_customer(import(CloudIdentityId("C-rival".into()), "wrong"))
                 .await,
             Code::PermissionDenied,
         );
@@ -502,14 +480,12 @@ async fn importing_finds_an_existing_identity_and_changes_no_other_customer() {
         // The caller's own customer: ALREADY_EXISTS unless overwriting.
         refused(
             wire,
-            c.import_customer()
-                .with_request(import(CloudIdentityId("C-trial".into()), ""))
+            c.import_customer(import(CloudIdentityId("C-trial".into()), ""))
                 .await,
             Code::AlreadyExists,
         );
         let again = c
-            .import_customer()
-            .with_request(ImportCustomerRequest {
+            .import_customer(ImportCustomerRequest {
                 overwrite_if_exists: true,
                 ..import(CloudIdentityId("C-trial".into()), "")
             })
@@ -520,13 +496,12 @@ async fn importing_finds_an_existing_identity_and_changes_no_other_customer() {
         // Naming a customer linked to another identity is refused, untouched.
         refused(
             wire,
-            c.import_customer()
-                .with_request(ImportCustomerRequest {
-                    customer: format!("{ME}/customers/S-annual"),
-                    overwrite_if_exists: true,
-                    ..import(CloudIdentityId("C-trial".into()), "")
-                })
-                .await,
+            c.import_customer(ImportCustomerRequest {
+                customer: format!("{ME}/customers/S-annual"),
+                overwrite_if_exists: true,
+                ..import(CloudIdentityId("C-trial".into()), "")
+            })
+            .await,
             Code::InvalidArgument,
         );
         let (_, after) = admin(&emulator, "GET", "/state", "").await;
@@ -543,29 +518,27 @@ async fn importing_finds_an_existing_identity_and_changes_no_other_customer() {
 }
 
 async fn entitlement_of(c: &Client, customer: &str) -> Entitlement {
-    c.list_entitlements()
-        .with_request(ListEntitlementsRequest {
-            parent: format!("{ME}/customers/{customer}"),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .entitlements
-        .into_iter()
-        .next()
-        .expect("one entitlement")
+    c.list_entitlements(ListEntitlementsRequest {
+        parent: format!("{ME}/customers/{customer}"),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .entitlements
+    .into_iter()
+    .next()
+    .expect("one entitlement")
 }
 
 async fn changes(c: &Client, customer: &str) -> Vec<EntitlementChange> {
-    c.list_entitlement_changes()
-        .with_request(ListEntitlementChangesRequest {
-            parent: format!("{ME}/customers/{customer}/entitlements/-"),
-            page_size: 50,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .entitlement_changes
+    c.list_entitlement_changes(ListEntitlementChangesRequest {
+        parent: format!("{ME}/customers/{customer}/entitlements/-"),
+        page_size: 50,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .entitlement_changes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -662,14 +635,13 @@ async fn annual_commitments_renew_switch_to_flexible_or_end_as_their_settings_sa
                 .end_time
                 .unwrap();
             if let Some(renewal) = renewal {
-                c.change_renewal_settings()
-                    .with_request(ChangeRenewalSettingsRequest {
-                        name: annual.name.clone(),
-                        renewal_settings: Some(renewal),
-                        ..Default::default()
-                    })
-                    .await
-                    .unwrap();
+                c.change_renewal_settings(ChangeRenewalSettingsRequest {
+                    name: annual.name.clone(),
+                    renewal_settings: Some(renewal),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
             }
             let (status, _) = admin(
                 &emulator,
@@ -706,8 +678,7 @@ async fn annual_commitments_renew_switch_to_flexible_or_end_as_their_settings_sa
                 _ => {
                     assert_eq!(last.change_type(), ChangeType::Cancelled);
                     let left = c
-                        .list_entitlements()
-                        .with_request(ListEntitlementsRequest {
+                        .list_entitlements(ListEntitlementsRequest {
                             parent: format!("{ME}/customers/S-annual"),
                             ..Default::default()
                         })
@@ -728,22 +699,20 @@ async fn registered_subscribers_get_events_from_calls_and_the_clock() {
     let c = local(&emulator);
     let (_, none) = admin(&emulator, "GET", "/events?after=0", "").await;
     assert_eq!(none["events"], json!([]), "no subscriber, no events");
-    c.register_subscriber()
-        .with_request(RegisterSubscriberRequest {
-            account: ME.into(),
-            service_account: "events@project.iam.gserviceaccount.com".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    c.register_subscriber(RegisterSubscriberRequest {
+        account: ME.into(),
+        service_account: "events@project.iam.gserviceaccount.com".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let trial = entitlement_of(&c, "S-trial").await;
-    c.start_paid_service()
-        .with_request(StartPaidServiceRequest {
-            name: trial.name.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    c.start_paid_service(StartPaidServiceRequest {
+        name: trial.name.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     admin(
         &emulator,
         "POST",
@@ -783,18 +752,16 @@ async fn the_control_surface_resets_journals_and_round_trips_the_state() {
     let emulator = start().await;
     fresh_world(&emulator).await;
     for (_, c) in wires(&emulator) {
-        c.get_customer()
-            .with_request(GetCustomerRequest {
-                name: format!("{ME}/customers/S-trial"),
-            })
-            .await
-            .unwrap();
-        c.get_customer()
-            .with_request(GetCustomerRequest {
-                name: format!("{ME}/customers/S-missing"),
-            })
-            .await
-            .unwrap_err();
+        c.get_customer(GetCustomerRequest {
+            name: format!("{ME}/customers/S-trial"),
+        })
+        .await
+        .unwrap();
+        c.get_customer(GetCustomerRequest {
+            name: format!("{ME}/customers/S-missing"),
+        })
+        .await
+        .unwrap_err();
     }
     let (_, journal) = admin(&emulator, "GET", "/requests?limit=4", "").await;
     let rows: Vec<(String, String, String)> = journal["requests"]
@@ -957,14 +924,13 @@ async fn a_push_endpoint_that_fails_twice_gets_every_event_once_more_in_order() 
     let emulator = start().await;
     fresh_world(&emulator).await;
     let c = local(&emulator);
-    c.register_subscriber()
-        .with_request(RegisterSubscriberRequest {
-            account: ME.into(),
-            service_account: "events@project.iam.gserviceaccount.com".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    c.register_subscriber(RegisterSubscriberRequest {
+        account: ME.into(),
+        service_account: "events@project.iam.gserviceaccount.com".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let (status, made) = admin(
         &emulator,
         "POST",
@@ -974,25 +940,23 @@ async fn a_push_endpoint_that_fails_twice_gets_every_event_once_more_in_order() 
     .await;
     assert_eq!(status, 200, "{made}");
     let trial = entitlement_of(&c, "S-trial").await;
-    c.start_paid_service()
-        .with_request(StartPaidServiceRequest {
-            name: trial.name.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    c.start_paid_service(StartPaidServiceRequest {
+        name: trial.name.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let annual = entitlement_of(&c, "S-annual").await;
-    c.change_renewal_settings()
-        .with_request(ChangeRenewalSettingsRequest {
-            name: annual.name.clone(),
-            renewal_settings: Some(RenewalSettings {
-                enable_renewal: false,
-                ..Default::default()
-            }),
+    c.change_renewal_settings(ChangeRenewalSettingsRequest {
+        name: annual.name.clone(),
+        renewal_settings: Some(RenewalSettings {
+            enable_renewal: false,
             ..Default::default()
-        })
-        .await
-        .unwrap();
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while seen
         .lock()
@@ -1130,7 +1094,7 @@ async fn offer_changes_during_a_commitment_wait_for_the_renewal_and_then_take_ef
         // An upgrade takes effect at once and keeps the commitment.
         let upgraded = wait_done(
             &c,
-            c.change_offer().with_request(ChangeOfferRequest {
+            c.change_offer(ChangeOfferRequest {
                 name: annual.name.clone(),
                 offer: format!("{ME}/offers/ws-business-plus-annual"),
                 ..Default::default()
@@ -1148,7 +1112,7 @@ async fn offer_changes_during_a_commitment_wait_for_the_renewal_and_then_take_ef
         // A downgrade waits for the end of the commitment.
         let waiting = wait_done(
             &c,
-            c.change_offer().with_request(ChangeOfferRequest {
+            c.change_offer(ChangeOfferRequest {
                 name: annual.name.clone(),
                 offer: format!("{ME}/offers/ws-business-starter-annual"),
                 parameters: vec![Parameter {
@@ -1246,7 +1210,7 @@ async fn offer_changes_during_a_commitment_wait_for_the_renewal_and_then_take_ef
         let flexible = format!("{ME}/offers/ws-business-starter-flexible");
         wait_done(
             &c,
-            c.change_offer().with_request(ChangeOfferRequest {
+            c.change_offer(ChangeOfferRequest {
                 name: annual.name.clone(),
                 offer: flexible.clone(),
                 ..Default::default()
@@ -1261,7 +1225,7 @@ async fn offer_changes_during_a_commitment_wait_for_the_renewal_and_then_take_ef
         );
         wait_done(
             &c,
-            c.change_offer().with_request(ChangeOfferRequest {
+            c.change_offer(ChangeOfferRequest {
                 name: annual.name.clone(),
                 offer: renewed.offer.clone(),
                 ..Default::default()
@@ -1275,20 +1239,19 @@ async fn offer_changes_during_a_commitment_wait_for_the_renewal_and_then_take_ef
         // happens at the end instead of the cancellation.
         wait_done(
             &c,
-            c.change_renewal_settings()
-                .with_request(ChangeRenewalSettingsRequest {
-                    name: annual.name.clone(),
-                    renewal_settings: Some(RenewalSettings {
-                        enable_renewal: false,
-                        ..Default::default()
-                    }),
+            c.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: annual.name.clone(),
+                renewal_settings: Some(RenewalSettings {
+                    enable_renewal: false,
                     ..Default::default()
                 }),
+                ..Default::default()
+            }),
         )
         .await;
         wait_done(
             &c,
-            c.change_offer().with_request(ChangeOfferRequest {
+            c.change_offer(ChangeOfferRequest {
                 name: annual.name.clone(),
                 offer: flexible.clone(),
                 ..Default::default()
@@ -1348,23 +1311,22 @@ async fn a_renewal_with_resize_unit_count_takes_the_licenses_assigned() {
         for seats in [3, 6] {
             refused(
                 wire,
-                c.change_parameters()
-                    .with_request(ChangeParametersRequest {
-                        name: annual.name.clone(),
-                        parameters: vec![Parameter {
-                            name: "num_units".into(),
-                            value: Some(Value_::int(seats)),
-                            editable: true,
-                        }],
-                        ..Default::default()
-                    })
-                    .await,
+                c.change_parameters(ChangeParametersRequest {
+                    name: annual.name.clone(),
+                    parameters: vec![Parameter {
+                        name: "num_units".into(),
+                        value: Some(Value_::int(seats)),
+                        editable: true,
+                    }],
+                    ..Default::default()
+                })
+                .await,
                 Code::InvalidArgument,
             );
         }
         let more = wait_done(
             &c,
-            c.change_parameters().with_request(ChangeParametersRequest {
+            c.change_parameters(ChangeParametersRequest {
                 name: annual.name.clone(),
                 parameters: vec![Parameter {
                     name: "num_units".into(),
@@ -1386,17 +1348,16 @@ async fn a_renewal_with_resize_unit_count_takes_the_licenses_assigned() {
         );
         wait_done(
             &c,
-            c.change_renewal_settings()
-                .with_request(ChangeRenewalSettingsRequest {
-                    name: annual.name.clone(),
-                    renewal_settings: Some(RenewalSettings {
-                        enable_renewal: true,
-                        resize_unit_count: true,
-                        payment_plan: PaymentPlan::Commitment as i32,
-                        ..Default::default()
-                    }),
+            c.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: annual.name.clone(),
+                renewal_settings: Some(RenewalSettings {
+                    enable_renewal: true,
+                    resize_unit_count: true,
+                    payment_plan: PaymentPlan::Commitment as i32,
                     ..Default::default()
                 }),
+                ..Default::default()
+            }),
         )
         .await;
         admin(
@@ -1484,14 +1445,13 @@ async fn customer_events_and_license_assignments_reach_pull_and_push_subscribers
             &json!({ "endpoint": endpoint, "account": "C0emulator" }).to_string(),
         )
         .await;
-        c.register_subscriber()
-            .with_request(RegisterSubscriberRequest {
-                account: ME.into(),
-                service_account: "events@project.iam.gserviceaccount.com".into(),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        c.register_subscriber(RegisterSubscriberRequest {
+            account: ME.into(),
+            service_account: "events@project.iam.gserviceaccount.com".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
         let (status, seeded) = admin(
             &emulator,
             "POST",
@@ -1512,8 +1472,7 @@ async fn customer_events_and_license_assignments_reach_pull_and_push_subscribers
         assert_eq!(status, 200, "{wire}: {verified}");
         assert_eq!(verified["customers"], json!([name]), "{wire}");
         let customer = c
-            .get_customer()
-            .with_request(GetCustomerRequest { name: name.clone() })
+            .get_customer(GetCustomerRequest { name: name.clone() })
             .await
             .unwrap();
         assert!(
@@ -1529,8 +1488,7 @@ async fn customer_events_and_license_assignments_reach_pull_and_push_subscribers
         .await;
         assert_eq!(status, 200, "{wire}");
         let customer = c
-            .get_customer()
-            .with_request(GetCustomerRequest { name: name.clone() })
+            .get_customer(GetCustomerRequest { name: name.clone() })
             .await
             .unwrap();
         assert_eq!(customer.domain, "renamed-customer.example", "{wire}");
@@ -1599,14 +1557,13 @@ async fn push_subscriptions_and_undelivered_events_survive_export_import_and_a_r
     let emulator = start().await;
     fresh_world(&emulator).await;
     let c = local(&emulator);
-    c.register_subscriber()
-        .with_request(RegisterSubscriberRequest {
-            account: ME.into(),
-            service_account: "events@project.iam.gserviceaccount.com".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    c.register_subscriber(RegisterSubscriberRequest {
+        account: ME.into(),
+        service_account: "events@project.iam.gserviceaccount.com".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     // An endpoint that never acknowledges: its events wait.
     let failing = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dead = format!("http://{}/push", failing.local_addr().unwrap());
@@ -1626,13 +1583,12 @@ async fn push_subscriptions_and_undelivered_events_survive_export_import_and_a_r
     .await;
     assert_eq!(status, 200, "{made}");
     let trial = entitlement_of(&c, "S-trial").await;
-    c.start_paid_service()
-        .with_request(StartPaidServiceRequest {
-            name: trial.name.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    c.start_paid_service(StartPaidServiceRequest {
+        name: trial.name.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let (_, listed) = admin(&emulator, "GET", "/subscriptions", "").await;
     assert_eq!(listed["subscriptions"][0]["endpoint"], json!(dead));
 
@@ -1702,14 +1658,13 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
     let emulator = start().await;
     for (wire, c) in wires(&emulator) {
         fresh_world(&emulator).await;
-        c.register_subscriber()
-            .with_request(RegisterSubscriberRequest {
-                account: ME.into(),
-                service_account: "events@project.iam.gserviceaccount.com".into(),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        c.register_subscriber(RegisterSubscriberRequest {
+            account: ME.into(),
+            service_account: "events@project.iam.gserviceaccount.com".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
         let seats = |n: i64| {
             vec![Parameter {
                 name: "num_units".into(),
@@ -1723,17 +1678,16 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
         let mut expected: Vec<(String, &str)> = Vec::new();
         wait_done(
             &c,
-            c.start_paid_service()
-                .with_request(StartPaidServiceRequest {
-                    name: trial.clone(),
-                    ..Default::default()
-                }),
+            c.start_paid_service(StartPaidServiceRequest {
+                name: trial.clone(),
+                ..Default::default()
+            }),
         )
         .await;
         expected.push((trial.clone(), "PAID_SERVICE_STARTED"));
         wait_done(
             &c,
-            c.change_parameters().with_request(ChangeParametersRequest {
+            c.change_parameters(ChangeParametersRequest {
                 name: trial.clone(),
                 parameters: seats(6),
                 ..Default::default()
@@ -1743,21 +1697,19 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
         expected.push((trial.clone(), "LICENSE_CAP_CHANGED"));
         wait_done(
             &c,
-            c.suspend_entitlement()
-                .with_request(SuspendEntitlementRequest {
-                    name: trial.clone(),
-                    ..Default::default()
-                }),
+            c.suspend_entitlement(SuspendEntitlementRequest {
+                name: trial.clone(),
+                ..Default::default()
+            }),
         )
         .await;
         expected.push((trial.clone(), "SUSPENDED"));
         wait_done(
             &c,
-            c.activate_entitlement()
-                .with_request(ActivateEntitlementRequest {
-                    name: trial.clone(),
-                    ..Default::default()
-                }),
+            c.activate_entitlement(ActivateEntitlementRequest {
+                name: trial.clone(),
+                ..Default::default()
+            }),
         )
         .await;
         expected.push((trial.clone(), "ACTIVATED"));
@@ -1767,7 +1719,7 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
         ] {
             wait_done(
                 &c,
-                c.change_offer().with_request(ChangeOfferRequest {
+                c.change_offer(ChangeOfferRequest {
                     name: trial.clone(),
                     offer: format!("{ME}/offers/{offer}"),
                     ..Default::default()
@@ -1778,7 +1730,7 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
         }
         wait_done(
             &c,
-            c.change_parameters().with_request(ChangeParametersRequest {
+            c.change_parameters(ChangeParametersRequest {
                 name: annual.clone(),
                 parameters: seats(12),
                 ..Default::default()
@@ -1788,16 +1740,15 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
         expected.push((annual.clone(), "COMMITMENT_CHANGED"));
         wait_done(
             &c,
-            c.change_renewal_settings()
-                .with_request(ChangeRenewalSettingsRequest {
-                    name: annual.clone(),
-                    renewal_settings: Some(RenewalSettings {
-                        enable_renewal: true,
-                        payment_plan: PaymentPlan::Commitment as i32,
-                        ..Default::default()
-                    }),
+            c.change_renewal_settings(ChangeRenewalSettingsRequest {
+                name: annual.clone(),
+                renewal_settings: Some(RenewalSettings {
+                    enable_renewal: true,
+                    payment_plan: PaymentPlan::Commitment as i32,
                     ..Default::default()
                 }),
+                ..Default::default()
+            }),
         )
         .await;
         expected.push((annual.clone(), "RENEWAL_SETTING_CHANGED"));
@@ -1811,26 +1762,24 @@ async fn every_entitlement_event_type_comes_from_the_call_or_clock_move_that_cau
         expected.push((annual.clone(), "LICENSE_ASSIGNMENT_CHANGED"));
         let vault = wait_done(
             &c,
-            c.create_entitlement()
-                .with_request(CreateEntitlementRequest {
-                    parent: format!("{ME}/customers/S-annual"),
-                    entitlement: Some(offer("ws-vault-flexible", 10)),
-                    ..Default::default()
-                }),
+            c.create_entitlement(CreateEntitlementRequest {
+                parent: format!("{ME}/customers/S-annual"),
+                entitlement: Some(offer("ws-vault-flexible", 10)),
+                ..Default::default()
+            }),
         )
         .await
         .name;
         expected.push((vault.clone(), "CREATED"));
-        c.cancel_entitlement()
-            .with_request(CancelEntitlementRequest {
-                name: vault.clone(),
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .wait()
-            .await
-            .unwrap();
+        c.cancel_entitlement(CancelEntitlementRequest {
+            name: vault.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
         expected.push((vault.clone(), "CANCELLED"));
         admin(
             &emulator,

@@ -35,7 +35,7 @@ async fn main() -> Result<(), BoxError> {
                     .set_org_postal_address(PostalAddress::new().set_region_code("US"))
                     .set_domain(domain);
                 client
-                    .create_customer()
+                    .create_customer(Default::default())
                     .set_parent(&account)
                     .set_customer(customer)
                     .await?;
@@ -46,7 +46,7 @@ async fn main() -> Result<(), BoxError> {
 
     let mut customers = Box::pin(
         client
-            .list_customers()
+            .list_customers(Default::default())
             .set_parent(&account)
             .set_page_size(10)
             .items(),
@@ -58,7 +58,7 @@ async fn main() -> Result<(), BoxError> {
         println!("{} {}", customer.name, customer.domain);
         let mut entitlements = Box::pin(
             client
-                .list_entitlements()
+                .list_entitlements(Default::default())
                 .set_parent(&customer.name)
                 .items(),
         );

@@ -111,7 +111,12 @@ async fn main() -> Result<(), BoxError> {
     };
 
     // 1. Pick an offer: Google Workspace Business Standard, flexible plan.
-    let mut offers = Box::pin(client.list_offers().set_parent(&account).items());
+    let mut offers = Box::pin(
+        client
+            .list_offers(Default::default())
+            .set_parent(&account)
+            .items(),
+    );
     let mut chosen = None;
     while let Some(offer) = offers.next().await {
         let offer = offer?;
@@ -137,7 +142,7 @@ async fn main() -> Result<(), BoxError> {
     // 2. A new customer, on a domain nobody holds yet.
     let domain = format!("quickstart-{}.example", std::process::id());
     let existing = client
-        .check_cloud_identity_accounts_exist()
+        .check_cloud_identity_accounts_exist(Default::default())
         .set_parent(&account)
         .set_domain(&domain)
         .await?
@@ -147,7 +152,7 @@ async fn main() -> Result<(), BoxError> {
         existing.len()
     );
     let customer = client
-        .create_customer()
+        .create_customer(Default::default())
         .set_parent(&account)
         .set_customer(
             Customer::new()
@@ -171,7 +176,7 @@ async fn main() -> Result<(), BoxError> {
 
     // 3. Its Cloud Identity, a long-running operation.
     let operation = client
-        .provision_cloud_identity()
+        .provision_cloud_identity(Default::default())
         .set_customer(&customer.name)
         .set_user(
             AdminUser::new()
@@ -188,7 +193,7 @@ async fn main() -> Result<(), BoxError> {
         .set_name("num_units")
         .set_value(Value::new().set_int64_value(10));
     let operation = client
-        .create_entitlement()
+        .create_entitlement(Default::default())
         .set_parent(&customer.name)
         .set_entitlement(
             Entitlement::new()
@@ -205,14 +210,14 @@ async fn main() -> Result<(), BoxError> {
 
     // 5. What the account has now.
     let customers = client
-        .list_customers()
+        .list_customers(Default::default())
         .set_parent(&account)
         .collect_items()
         .await?;
     println!("6. The account has {} customer(s):", customers.len());
     for c in &customers {
         let entitlements = client
-            .list_entitlements()
+            .list_entitlements(Default::default())
             .set_parent(&c.name)
             .collect_items()
             .await?;

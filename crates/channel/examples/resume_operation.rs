@@ -18,7 +18,7 @@ async fn main() -> Result<(), BoxError> {
         .endpoint(emulator.http_endpoint())
         .build_http()?;
     let customer = client
-        .create_customer()
+        .create_customer(Default::default())
         .set_parent("accounts/C0emulator")
         .set_customer(
             Customer::new()
@@ -28,7 +28,7 @@ async fn main() -> Result<(), BoxError> {
         )
         .await?;
     let started = client
-        .provision_cloud_identity()
+        .provision_cloud_identity(Default::default())
         .set_customer(&customer.name)
         .set_user(AdminUser::new().set_email("admin@resume.example"))
         .await?;

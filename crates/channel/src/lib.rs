@@ -19,6 +19,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use channel::credentials::ServiceAccount;
+//! use channel::model::ListCustomersRequest;
 //! use channel::{Client, ClientBuilderExt};
 //!
 //! # async fn example() -> channel::Result<()> {
@@ -29,8 +30,7 @@
 //! let client = Client::builder().credentials(Arc::new(key)).build_http()?;
 //!
 //! let customers = client
-//!     .list_customers()
-//!     .set_parent("accounts/C012345")
+//!     .list_customers(ListCustomersRequest::new().set_parent("accounts/C012345"))
 //!     .collect_items()
 //!     .await?;
 //! println!("{} customers", customers.len());

@@ -311,218 +311,156 @@ pub(crate) async fn call(
     match method.name {
         "ListCustomers" => {
             let request: ::channel_types::model::ListCustomersRequest = decode(method, request)?;
-            list(run, request, |r| client.list_customers().with_request(r)).await
+            list(run, request, |r| client.list_customers(r)).await
         }
         "GetCustomer" => {
             let request: ::channel_types::model::GetCustomerRequest = decode(method, request)?;
-            unary(run, request, |r| client.get_customer().with_request(r)).await
+            unary(run, request, |r| client.get_customer(r)).await
         }
         "CheckCloudIdentityAccountsExist" => {
             let request: ::channel_types::model::CheckCloudIdentityAccountsExistRequest =
                 decode(method, request)?;
             unary(run, request, |r| {
-                client.check_cloud_identity_accounts_exist().with_request(r)
+                client.check_cloud_identity_accounts_exist(r)
             })
             .await
         }
         "CreateCustomer" => {
             let request: ::channel_types::model::CreateCustomerRequest = decode(method, request)?;
-            unary(run, request, |r| client.create_customer().with_request(r)).await
+            unary(run, request, |r| client.create_customer(r)).await
         }
         "UpdateCustomer" => {
             let request: ::channel_types::model::UpdateCustomerRequest = decode(method, request)?;
-            unary(run, request, |r| client.update_customer().with_request(r)).await
+            unary(run, request, |r| client.update_customer(r)).await
         }
         "DeleteCustomer" => {
             let request: ::channel_types::model::DeleteCustomerRequest = decode(method, request)?;
-            unary(run, request, |r| client.delete_customer().with_request(r)).await
+            unary(run, request, |r| client.delete_customer(r)).await
         }
         "ImportCustomer" => {
             let request: ::channel_types::model::ImportCustomerRequest = decode(method, request)?;
-            unary(run, request, |r| client.import_customer().with_request(r)).await
+            unary(run, request, |r| client.import_customer(r)).await
         }
         "ProvisionCloudIdentity" => {
             let request: ::channel_types::model::ProvisionCloudIdentityRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.provision_cloud_identity().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.provision_cloud_identity(r)).await
         }
         "ListEntitlements" => {
             let request: ::channel_types::model::ListEntitlementsRequest = decode(method, request)?;
-            list(run, request, |r| client.list_entitlements().with_request(r)).await
+            list(run, request, |r| client.list_entitlements(r)).await
         }
         "ListTransferableSkus" => {
             let request: ::channel_types::model::ListTransferableSkusRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_transferable_skus().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_transferable_skus(r)).await
         }
         "ListTransferableOffers" => {
             let request: ::channel_types::model::ListTransferableOffersRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_transferable_offers().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_transferable_offers(r)).await
         }
         "GetEntitlement" => {
             let request: ::channel_types::model::GetEntitlementRequest = decode(method, request)?;
-            unary(run, request, |r| client.get_entitlement().with_request(r)).await
+            unary(run, request, |r| client.get_entitlement(r)).await
         }
         "CreateEntitlement" => {
             let request: ::channel_types::model::CreateEntitlementRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.create_entitlement().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.create_entitlement(r)).await
         }
         "ChangeParameters" => {
             let request: ::channel_types::model::ChangeParametersRequest = decode(method, request)?;
-            lro(run, request, |r| client.change_parameters().with_request(r)).await
+            lro(run, request, |r| client.change_parameters(r)).await
         }
         "ChangeRenewalSettings" => {
             let request: ::channel_types::model::ChangeRenewalSettingsRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.change_renewal_settings().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.change_renewal_settings(r)).await
         }
         "ChangeOffer" => {
             let request: ::channel_types::model::ChangeOfferRequest = decode(method, request)?;
-            lro(run, request, |r| client.change_offer().with_request(r)).await
+            lro(run, request, |r| client.change_offer(r)).await
         }
         "StartPaidService" => {
             let request: ::channel_types::model::StartPaidServiceRequest = decode(method, request)?;
-            lro(run, request, |r| {
-                client.start_paid_service().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.start_paid_service(r)).await
         }
         "SuspendEntitlement" => {
             let request: ::channel_types::model::SuspendEntitlementRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.suspend_entitlement().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.suspend_entitlement(r)).await
         }
         "CancelEntitlement" => {
             let request: ::channel_types::model::CancelEntitlementRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.cancel_entitlement().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.cancel_entitlement(r)).await
         }
         "ActivateEntitlement" => {
             let request: ::channel_types::model::ActivateEntitlementRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.activate_entitlement().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.activate_entitlement(r)).await
         }
         "TransferEntitlements" => {
             let request: ::channel_types::model::TransferEntitlementsRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.transfer_entitlements().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.transfer_entitlements(r)).await
         }
         "TransferEntitlementsToGoogle" => {
             let request: ::channel_types::model::TransferEntitlementsToGoogleRequest =
                 decode(method, request)?;
-            lro(run, request, |r| {
-                client.transfer_entitlements_to_google().with_request(r)
-            })
-            .await
+            lro(run, request, |r| client.transfer_entitlements_to_google(r)).await
         }
         "ListChannelPartnerLinks" => {
             let request: ::channel_types::model::ListChannelPartnerLinksRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_channel_partner_links().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_channel_partner_links(r)).await
         }
         "GetChannelPartnerLink" => {
             let request: ::channel_types::model::GetChannelPartnerLinkRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.get_channel_partner_link().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.get_channel_partner_link(r)).await
         }
         "CreateChannelPartnerLink" => {
             let request: ::channel_types::model::CreateChannelPartnerLinkRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.create_channel_partner_link().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.create_channel_partner_link(r)).await
         }
         "UpdateChannelPartnerLink" => {
             let request: ::channel_types::model::UpdateChannelPartnerLinkRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.update_channel_partner_link().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.update_channel_partner_link(r)).await
         }
         "GetCustomerRepricingConfig" => {
             let request: ::channel_types::model::GetCustomerRepricingConfigRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.get_customer_repricing_config().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.get_customer_repricing_config(r)).await
         }
         "ListCustomerRepricingConfigs" => {
             let request: ::channel_types::model::ListCustomerRepricingConfigsRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_customer_repricing_configs().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_customer_repricing_configs(r)).await
         }
         "CreateCustomerRepricingConfig" => {
             let request: ::channel_types::model::CreateCustomerRepricingConfigRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.create_customer_repricing_config().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.create_customer_repricing_config(r)).await
         }
         "UpdateCustomerRepricingConfig" => {
             let request: ::channel_types::model::UpdateCustomerRepricingConfigRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.update_customer_repricing_config().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.update_customer_repricing_config(r)).await
         }
         "DeleteCustomerRepricingConfig" => {
             let request: ::channel_types::model::DeleteCustomerRepricingConfigRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.delete_customer_repricing_config().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.delete_customer_repricing_config(r)).await
         }
         "GetChannelPartnerRepricingConfig" => {
             let request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest =
                 decode(method, request)?;
             unary(run, request, |r| {
-                client
-                    .get_channel_partner_repricing_config()
-                    .with_request(r)
+                client.get_channel_partner_repricing_config(r)
             })
             .await
         }
@@ -530,9 +468,7 @@ pub(crate) async fn call(
             let request: ::channel_types::model::ListChannelPartnerRepricingConfigsRequest =
                 decode(method, request)?;
             list(run, request, |r| {
-                client
-                    .list_channel_partner_repricing_configs()
-                    .with_request(r)
+                client.list_channel_partner_repricing_configs(r)
             })
             .await
         }
@@ -540,9 +476,7 @@ pub(crate) async fn call(
             let request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest =
                 decode(method, request)?;
             unary(run, request, |r| {
-                client
-                    .create_channel_partner_repricing_config()
-                    .with_request(r)
+                client.create_channel_partner_repricing_config(r)
             })
             .await
         }
@@ -550,9 +484,7 @@ pub(crate) async fn call(
             let request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest =
                 decode(method, request)?;
             unary(run, request, |r| {
-                client
-                    .update_channel_partner_repricing_config()
-                    .with_request(r)
+                client.update_channel_partner_repricing_config(r)
             })
             .await
         }
@@ -560,127 +492,101 @@ pub(crate) async fn call(
             let request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest =
                 decode(method, request)?;
             unary(run, request, |r| {
-                client
-                    .delete_channel_partner_repricing_config()
-                    .with_request(r)
+                client.delete_channel_partner_repricing_config(r)
             })
             .await
         }
         "ListSkuGroups" => {
             let request: ::channel_types::model::ListSkuGroupsRequest = decode(method, request)?;
-            list(run, request, |r| client.list_sku_groups().with_request(r)).await
+            list(run, request, |r| client.list_sku_groups(r)).await
         }
         "ListSkuGroupBillableSkus" => {
             let request: ::channel_types::model::ListSkuGroupBillableSkusRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_sku_group_billable_skus().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_sku_group_billable_skus(r)).await
         }
         "LookupOffer" => {
             let request: ::channel_types::model::LookupOfferRequest = decode(method, request)?;
-            unary(run, request, |r| client.lookup_offer().with_request(r)).await
+            unary(run, request, |r| client.lookup_offer(r)).await
         }
         "ListProducts" => {
             let request: ::channel_types::model::ListProductsRequest = decode(method, request)?;
-            list(run, request, |r| client.list_products().with_request(r)).await
+            list(run, request, |r| client.list_products(r)).await
         }
         "ListSkus" => {
             let request: ::channel_types::model::ListSkusRequest = decode(method, request)?;
-            list(run, request, |r| client.list_skus().with_request(r)).await
+            list(run, request, |r| client.list_skus(r)).await
         }
         "ListOffers" => {
             let request: ::channel_types::model::ListOffersRequest = decode(method, request)?;
-            list(run, request, |r| client.list_offers().with_request(r)).await
+            list(run, request, |r| client.list_offers(r)).await
         }
         "ListPurchasableSkus" => {
             let request: ::channel_types::model::ListPurchasableSkusRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_purchasable_skus().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_purchasable_skus(r)).await
         }
         "ListPurchasableOffers" => {
             let request: ::channel_types::model::ListPurchasableOffersRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_purchasable_offers().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_purchasable_offers(r)).await
         }
         "QueryEligibleBillingAccounts" => {
             let request: ::channel_types::model::QueryEligibleBillingAccountsRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.query_eligible_billing_accounts().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.query_eligible_billing_accounts(r)).await
         }
         "RegisterSubscriber" => {
             let request: ::channel_types::model::RegisterSubscriberRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.register_subscriber().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.register_subscriber(r)).await
         }
         "UnregisterSubscriber" => {
             let request: ::channel_types::model::UnregisterSubscriberRequest =
                 decode(method, request)?;
-            unary(run, request, |r| {
-                client.unregister_subscriber().with_request(r)
-            })
-            .await
+            unary(run, request, |r| client.unregister_subscriber(r)).await
         }
         "ListSubscribers" => {
             let request: ::channel_types::model::ListSubscribersRequest = decode(method, request)?;
-            list(run, request, |r| client.list_subscribers().with_request(r)).await
+            list(run, request, |r| client.list_subscribers(r)).await
         }
         "ListEntitlementChanges" => {
             let request: ::channel_types::model::ListEntitlementChangesRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.list_entitlement_changes().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.list_entitlement_changes(r)).await
         }
         "RunReportJob" => {
             let request: ::channel_types::model::RunReportJobRequest = decode(method, request)?;
-            lro(run, request, |r| client.run_report_job().with_request(r)).await
+            lro(run, request, |r| client.run_report_job(r)).await
         }
         "FetchReportResults" => {
             let request: ::channel_types::model::FetchReportResultsRequest =
                 decode(method, request)?;
-            list(run, request, |r| {
-                client.fetch_report_results().with_request(r)
-            })
-            .await
+            list(run, request, |r| client.fetch_report_results(r)).await
         }
         "ListReports" => {
             let request: ::channel_types::model::ListReportsRequest = decode(method, request)?;
-            list(run, request, |r| client.list_reports().with_request(r)).await
+            list(run, request, |r| client.list_reports(r)).await
         }
         "ListOperations" => {
             let request: ::channel_types::longrunning::ListOperationsRequest =
                 decode(method, request)?;
-            list(run, request, |r| client.list_operations().with_request(r)).await
+            list(run, request, |r| client.list_operations(r)).await
         }
         "GetOperation" => {
             let request: ::channel_types::longrunning::GetOperationRequest =
                 decode(method, request)?;
-            unary(run, request, |r| client.get_operation().with_request(r)).await
+            unary(run, request, |r| client.get_operation(r)).await
         }
         "DeleteOperation" => {
             let request: ::channel_types::longrunning::DeleteOperationRequest =
                 decode(method, request)?;
-            unary(run, request, |r| client.delete_operation().with_request(r)).await
+            unary(run, request, |r| client.delete_operation(r)).await
         }
         "CancelOperation" => {
             let request: ::channel_types::longrunning::CancelOperationRequest =
                 decode(method, request)?;
-            unary(run, request, |r| client.cancel_operation().with_request(r)).await
+            unary(run, request, |r| client.cancel_operation(r)).await
         }
         _ => Err(unknown(method)),
     }

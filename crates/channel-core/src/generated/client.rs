@@ -37,17 +37,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customers = client
-    ///     .list_customers()
-    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .list_customers(
+    ///         channel_types::model::ListCustomersRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", customers.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_customers(&self) -> builders::ListCustomers {
+    pub fn list_customers(
+        &self,
+        request: ::channel_types::model::ListCustomersRequest,
+    ) -> builders::ListCustomers {
         self.call(
             &methods::cloud_channel_service::LIST_CUSTOMERS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_customers(request, options),
         )
     }
@@ -77,15 +82,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer = client
-    ///     .get_customer()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .get_customer(
+    ///         channel_types::model::GetCustomerRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn get_customer(&self) -> builders::GetCustomer {
+    pub fn get_customer(
+        &self,
+        request: ::channel_types::model::GetCustomerRequest,
+    ) -> builders::GetCustomer {
         self.call(
             &methods::cloud_channel_service::GET_CUSTOMER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.get_customer(request, options),
         )
     }
@@ -114,16 +124,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let check_cloud_identity_accounts_exist_response = client
-    ///     .check_cloud_identity_accounts_exist()
-    ///     .set_parent("accounts/ACCOUNT_ID")
-    ///     .set_domain("DOMAIN")
+    ///     .check_cloud_identity_accounts_exist(
+    ///         channel_types::model::CheckCloudIdentityAccountsExistRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID")
+    ///             .set_domain("DOMAIN"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn check_cloud_identity_accounts_exist(&self) -> builders::CheckCloudIdentityAccountsExist {
+    pub fn check_cloud_identity_accounts_exist(
+        &self,
+        request: ::channel_types::model::CheckCloudIdentityAccountsExistRequest,
+    ) -> builders::CheckCloudIdentityAccountsExist {
         self.call(
             &methods::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -157,16 +172,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer = client
-    ///     .create_customer()
-    ///     .set_parent("accounts/ACCOUNT_ID")
-    ///     .set_customer(channel_types::model::Customer::new())
+    ///     .create_customer(
+    ///         channel_types::model::CreateCustomerRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID")
+    ///             .set_customer(channel_types::model::Customer::new()),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_customer(&self) -> builders::CreateCustomer {
+    pub fn create_customer(
+        &self,
+        request: ::channel_types::model::CreateCustomerRequest,
+    ) -> builders::CreateCustomer {
         self.call(
             &methods::cloud_channel_service::CREATE_CUSTOMER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.create_customer(request, options),
         )
     }
@@ -196,15 +216,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer = client
-    ///     .update_customer()
-    ///     .set_customer(channel_types::model::Customer::new().set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"))
+    ///     .update_customer(
+    ///         channel_types::model::UpdateCustomerRequest::new()
+    ///             .set_customer(channel_types::model::Customer::new().set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_customer(&self) -> builders::UpdateCustomer {
+    pub fn update_customer(
+        &self,
+        request: ::channel_types::model::UpdateCustomerRequest,
+    ) -> builders::UpdateCustomer {
         self.call(
             &methods::cloud_channel_service::UPDATE_CUSTOMER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.update_customer(request, options),
         )
     }
@@ -234,15 +259,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let _ = client
-    ///     .delete_customer()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .delete_customer(
+    ///         channel_types::model::DeleteCustomerRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn delete_customer(&self) -> builders::DeleteCustomer {
+    pub fn delete_customer(
+        &self,
+        request: ::channel_types::model::DeleteCustomerRequest,
+    ) -> builders::DeleteCustomer {
         self.call(
             &methods::cloud_channel_service::DELETE_CUSTOMER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.delete_customer(request, options),
         )
     }
@@ -272,15 +302,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer = client
-    ///     .import_customer()
-    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .import_customer(
+    ///         channel_types::model::ImportCustomerRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn import_customer(&self) -> builders::ImportCustomer {
+    pub fn import_customer(
+        &self,
+        request: ::channel_types::model::ImportCustomerRequest,
+    ) -> builders::ImportCustomer {
         self.call(
             &methods::cloud_channel_service::IMPORT_CUSTOMER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.import_customer(request, options),
         )
     }
@@ -313,16 +348,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .provision_cloud_identity()
-    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .provision_cloud_identity(
+    ///         channel_types::model::ProvisionCloudIdentityRequest::new()
+    ///             .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"),
+    ///     )
     ///     .await?;
     /// let customer = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn provision_cloud_identity(&self) -> builders::ProvisionCloudIdentity {
+    pub fn provision_cloud_identity(
+        &self,
+        request: ::channel_types::model::ProvisionCloudIdentityRequest,
+    ) -> builders::ProvisionCloudIdentity {
         self.call(
             &methods::cloud_channel_service::PROVISION_CLOUD_IDENTITY,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.provision_cloud_identity(request, options),
         )
         .into_operation()
@@ -355,17 +395,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let entitlements = client
-    ///     .list_entitlements()
-    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .list_entitlements(
+    ///         channel_types::model::ListEntitlementsRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", entitlements.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_entitlements(&self) -> builders::ListEntitlements {
+    pub fn list_entitlements(
+        &self,
+        request: ::channel_types::model::ListEntitlementsRequest,
+    ) -> builders::ListEntitlements {
         self.call(
             &methods::cloud_channel_service::LIST_ENTITLEMENTS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_entitlements(request, options),
         )
     }
@@ -397,17 +442,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let transferable_skus = client
-    ///     .list_transferable_skus()
-    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .list_transferable_skus(
+    ///         channel_types::model::ListTransferableSkusRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", transferable_skus.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_transferable_skus(&self) -> builders::ListTransferableSkus {
+    pub fn list_transferable_skus(
+        &self,
+        request: ::channel_types::model::ListTransferableSkusRequest,
+    ) -> builders::ListTransferableSkus {
         self.call(
             &methods::cloud_channel_service::LIST_TRANSFERABLE_SKUS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_transferable_skus(request, options),
         )
     }
@@ -439,18 +489,23 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let transferable_offers = client
-    ///     .list_transferable_offers()
-    ///     .set_parent("accounts/ACCOUNT_ID")
-    ///     .set_sku("SKU")
+    ///     .list_transferable_offers(
+    ///         channel_types::model::ListTransferableOffersRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID")
+    ///             .set_sku("SKU"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", transferable_offers.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_transferable_offers(&self) -> builders::ListTransferableOffers {
+    pub fn list_transferable_offers(
+        &self,
+        request: ::channel_types::model::ListTransferableOffersRequest,
+    ) -> builders::ListTransferableOffers {
         self.call(
             &methods::cloud_channel_service::LIST_TRANSFERABLE_OFFERS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_transferable_offers(request, options),
         )
     }
@@ -479,15 +534,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let entitlement = client
-    ///     .get_entitlement()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .get_entitlement(
+    ///         channel_types::model::GetEntitlementRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn get_entitlement(&self) -> builders::GetEntitlement {
+    pub fn get_entitlement(
+        &self,
+        request: ::channel_types::model::GetEntitlementRequest,
+    ) -> builders::GetEntitlement {
         self.call(
             &methods::cloud_channel_service::GET_ENTITLEMENT,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.get_entitlement(request, options),
         )
     }
@@ -524,17 +584,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .create_entitlement()
-    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
-    ///     .set_entitlement(channel_types::model::Entitlement::new())
+    ///     .create_entitlement(
+    ///         channel_types::model::CreateEntitlementRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///             .set_entitlement(channel_types::model::Entitlement::new()),
+    ///     )
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_entitlement(&self) -> builders::CreateEntitlement {
+    pub fn create_entitlement(
+        &self,
+        request: ::channel_types::model::CreateEntitlementRequest,
+    ) -> builders::CreateEntitlement {
         self.call(
             &methods::cloud_channel_service::CREATE_ENTITLEMENT,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.create_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -573,17 +638,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .change_parameters()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
-    ///     .set_parameters([channel_types::model::Parameter::new()])
+    ///     .change_parameters(
+    ///         channel_types::model::ChangeParametersRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///             .set_parameters([channel_types::model::Parameter::new()]),
+    ///     )
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn change_parameters(&self) -> builders::ChangeParameters {
+    pub fn change_parameters(
+        &self,
+        request: ::channel_types::model::ChangeParametersRequest,
+    ) -> builders::ChangeParameters {
         self.call(
             &methods::cloud_channel_service::CHANGE_PARAMETERS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.change_parameters(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -623,17 +693,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .change_renewal_settings()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
-    ///     .set_renewal_settings(channel_types::model::RenewalSettings::new())
+    ///     .change_renewal_settings(
+    ///         channel_types::model::ChangeRenewalSettingsRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///             .set_renewal_settings(channel_types::model::RenewalSettings::new()),
+    ///     )
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn change_renewal_settings(&self) -> builders::ChangeRenewalSettings {
+    pub fn change_renewal_settings(
+        &self,
+        request: ::channel_types::model::ChangeRenewalSettingsRequest,
+    ) -> builders::ChangeRenewalSettings {
         self.call(
             &methods::cloud_channel_service::CHANGE_RENEWAL_SETTINGS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.change_renewal_settings(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -672,17 +747,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .change_offer()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
-    ///     .set_offer("OFFER")
+    ///     .change_offer(
+    ///         channel_types::model::ChangeOfferRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///             .set_offer("OFFER"),
+    ///     )
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn change_offer(&self) -> builders::ChangeOffer {
+    pub fn change_offer(
+        &self,
+        request: ::channel_types::model::ChangeOfferRequest,
+    ) -> builders::ChangeOffer {
         self.call(
             &methods::cloud_channel_service::CHANGE_OFFER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.change_offer(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -721,16 +801,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .start_paid_service()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .start_paid_service(
+    ///         channel_types::model::StartPaidServiceRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID"),
+    ///     )
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn start_paid_service(&self) -> builders::StartPaidService {
+    pub fn start_paid_service(
+        &self,
+        request: ::channel_types::model::StartPaidServiceRequest,
+    ) -> builders::StartPaidService {
         self.call(
             &methods::cloud_channel_service::START_PAID_SERVICE,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.start_paid_service(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -769,16 +854,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .suspend_entitlement()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .suspend_entitlement(
+    ///         channel_types::model::SuspendEntitlementRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID"),
+    ///     )
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn suspend_entitlement(&self) -> builders::SuspendEntitlement {
+    pub fn suspend_entitlement(
+        &self,
+        request: ::channel_types::model::SuspendEntitlementRequest,
+    ) -> builders::SuspendEntitlement {
         self.call(
             &methods::cloud_channel_service::SUSPEND_ENTITLEMENT,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.suspend_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -817,16 +907,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .cancel_entitlement()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .cancel_entitlement(
+    ///         channel_types::model::CancelEntitlementRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID"),
+    ///     )
     ///     .await?;
     /// let _ = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn cancel_entitlement(&self) -> builders::CancelEntitlement {
+    pub fn cancel_entitlement(
+        &self,
+        request: ::channel_types::model::CancelEntitlementRequest,
+    ) -> builders::CancelEntitlement {
         self.call(
             &methods::cloud_channel_service::CANCEL_ENTITLEMENT,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.cancel_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -865,16 +960,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .activate_entitlement()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .activate_entitlement(
+    ///         channel_types::model::ActivateEntitlementRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID"),
+    ///     )
     ///     .await?;
     /// let entitlement = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn activate_entitlement(&self) -> builders::ActivateEntitlement {
+    pub fn activate_entitlement(
+        &self,
+        request: ::channel_types::model::ActivateEntitlementRequest,
+    ) -> builders::ActivateEntitlement {
         self.call(
             &methods::cloud_channel_service::ACTIVATE_ENTITLEMENT,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.activate_entitlement(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -913,17 +1013,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .transfer_entitlements()
-    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
-    ///     .set_entitlements([channel_types::model::Entitlement::new()])
+    ///     .transfer_entitlements(
+    ///         channel_types::model::TransferEntitlementsRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///             .set_entitlements([channel_types::model::Entitlement::new()]),
+    ///     )
     ///     .await?;
     /// let transfer_entitlements_response = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn transfer_entitlements(&self) -> builders::TransferEntitlements {
+    pub fn transfer_entitlements(
+        &self,
+        request: ::channel_types::model::TransferEntitlementsRequest,
+    ) -> builders::TransferEntitlements {
         self.call(
             &methods::cloud_channel_service::TRANSFER_ENTITLEMENTS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.transfer_entitlements(request, options),
         )
         .with_request_id_field(|request| &mut request.request_id)
@@ -962,17 +1067,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .transfer_entitlements_to_google()
-    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
-    ///     .set_entitlements([channel_types::model::Entitlement::new()])
+    ///     .transfer_entitlements_to_google(
+    ///         channel_types::model::TransferEntitlementsToGoogleRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///             .set_entitlements([channel_types::model::Entitlement::new()]),
+    ///     )
     ///     .await?;
     /// let _ = operation.wait().await?;
     /// # Ok(()) }
     /// ```
-    pub fn transfer_entitlements_to_google(&self) -> builders::TransferEntitlementsToGoogle {
+    pub fn transfer_entitlements_to_google(
+        &self,
+        request: ::channel_types::model::TransferEntitlementsToGoogleRequest,
+    ) -> builders::TransferEntitlementsToGoogle {
         self.call(
             &methods::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1010,17 +1120,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_links = client
-    ///     .list_channel_partner_links()
-    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .list_channel_partner_links(
+    ///         channel_types::model::ListChannelPartnerLinksRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", channel_partner_links.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_channel_partner_links(&self) -> builders::ListChannelPartnerLinks {
+    pub fn list_channel_partner_links(
+        &self,
+        request: ::channel_types::model::ListChannelPartnerLinksRequest,
+    ) -> builders::ListChannelPartnerLinks {
         self.call(
             &methods::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_channel_partner_links(request, options),
         )
     }
@@ -1049,15 +1164,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_link = client
-    ///     .get_channel_partner_link()
-    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///     .get_channel_partner_link(
+    ///         channel_types::model::GetChannelPartnerLinkRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn get_channel_partner_link(&self) -> builders::GetChannelPartnerLink {
+    pub fn get_channel_partner_link(
+        &self,
+        request: ::channel_types::model::GetChannelPartnerLinkRequest,
+    ) -> builders::GetChannelPartnerLink {
         self.call(
             &methods::cloud_channel_service::GET_CHANNEL_PARTNER_LINK,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.get_channel_partner_link(request, options),
         )
     }
@@ -1086,16 +1206,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_link = client
-    ///     .create_channel_partner_link()
-    ///     .set_parent("accounts/ACCOUNT_ID")
-    ///     .set_channel_partner_link(channel_types::model::ChannelPartnerLink::new())
+    ///     .create_channel_partner_link(
+    ///         channel_types::model::CreateChannelPartnerLinkRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID")
+    ///             .set_channel_partner_link(channel_types::model::ChannelPartnerLink::new()),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_channel_partner_link(&self) -> builders::CreateChannelPartnerLink {
+    pub fn create_channel_partner_link(
+        &self,
+        request: ::channel_types::model::CreateChannelPartnerLinkRequest,
+    ) -> builders::CreateChannelPartnerLink {
         self.call(
             &methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.create_channel_partner_link(request, options),
         )
     }
@@ -1125,17 +1250,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_link = client
-    ///     .update_channel_partner_link()
-    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
-    ///     .set_channel_partner_link(channel_types::model::ChannelPartnerLink::new())
-    ///     .set_update_mask(channel_types::wkt::FieldMask::default())
+    ///     .update_channel_partner_link(
+    ///         channel_types::model::UpdateChannelPartnerLinkRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///             .set_channel_partner_link(channel_types::model::ChannelPartnerLink::new())
+    ///             .set_update_mask(channel_types::wkt::FieldMask::default()),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_channel_partner_link(&self) -> builders::UpdateChannelPartnerLink {
+    pub fn update_channel_partner_link(
+        &self,
+        request: ::channel_types::model::UpdateChannelPartnerLinkRequest,
+    ) -> builders::UpdateChannelPartnerLink {
         self.call(
             &methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.update_channel_partner_link(request, options),
         )
     }
@@ -1164,15 +1294,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer_repricing_config = client
-    ///     .get_customer_repricing_config()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID")
+    ///     .get_customer_repricing_config(
+    ///         channel_types::model::GetCustomerRepricingConfigRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn get_customer_repricing_config(&self) -> builders::GetCustomerRepricingConfig {
+    pub fn get_customer_repricing_config(
+        &self,
+        request: ::channel_types::model::GetCustomerRepricingConfigRequest,
+    ) -> builders::GetCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1208,17 +1343,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer_repricing_configs = client
-    ///     .list_customer_repricing_configs()
-    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .list_customer_repricing_configs(
+    ///         channel_types::model::ListCustomerRepricingConfigsRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", customer_repricing_configs.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_customer_repricing_configs(&self) -> builders::ListCustomerRepricingConfigs {
+    pub fn list_customer_repricing_configs(
+        &self,
+        request: ::channel_types::model::ListCustomerRepricingConfigsRequest,
+    ) -> builders::ListCustomerRepricingConfigs {
         self.call(
             &methods::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1251,16 +1391,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer_repricing_config = client
-    ///     .create_customer_repricing_config()
-    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
-    ///     .set_customer_repricing_config(channel_types::model::CustomerRepricingConfig::new())
+    ///     .create_customer_repricing_config(
+    ///         channel_types::model::CreateCustomerRepricingConfigRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///             .set_customer_repricing_config(channel_types::model::CustomerRepricingConfig::new()),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_customer_repricing_config(&self) -> builders::CreateCustomerRepricingConfig {
+    pub fn create_customer_repricing_config(
+        &self,
+        request: ::channel_types::model::CreateCustomerRepricingConfigRequest,
+    ) -> builders::CreateCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1294,15 +1439,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let customer_repricing_config = client
-    ///     .update_customer_repricing_config()
-    ///     .set_customer_repricing_config(channel_types::model::CustomerRepricingConfig::new().set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID"))
+    ///     .update_customer_repricing_config(
+    ///         channel_types::model::UpdateCustomerRepricingConfigRequest::new()
+    ///             .set_customer_repricing_config(channel_types::model::CustomerRepricingConfig::new().set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID")),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_customer_repricing_config(&self) -> builders::UpdateCustomerRepricingConfig {
+    pub fn update_customer_repricing_config(
+        &self,
+        request: ::channel_types::model::UpdateCustomerRepricingConfigRequest,
+    ) -> builders::UpdateCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1335,15 +1485,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let _ = client
-    ///     .delete_customer_repricing_config()
-    ///     .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID")
+    ///     .delete_customer_repricing_config(
+    ///         channel_types::model::DeleteCustomerRepricingConfigRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/customerRepricingConfigs/CUSTOMER_REPRICING_CONFIG_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn delete_customer_repricing_config(&self) -> builders::DeleteCustomerRepricingConfig {
+    pub fn delete_customer_repricing_config(
+        &self,
+        request: ::channel_types::model::DeleteCustomerRepricingConfigRequest,
+    ) -> builders::DeleteCustomerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1377,17 +1532,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_repricing_config = client
-    ///     .get_channel_partner_repricing_config()
-    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID")
+    ///     .get_channel_partner_repricing_config(
+    ///         channel_types::model::GetChannelPartnerRepricingConfigRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
     pub fn get_channel_partner_repricing_config(
         &self,
+        request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
     ) -> builders::GetChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1423,8 +1581,10 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_repricing_configs = client
-    ///     .list_channel_partner_repricing_configs()
-    ///     .set_parent("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///     .list_channel_partner_repricing_configs(
+    ///         channel_types::model::ListChannelPartnerRepricingConfigsRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", channel_partner_repricing_configs.len());
@@ -1432,10 +1592,11 @@ impl Client {
     /// ```
     pub fn list_channel_partner_repricing_configs(
         &self,
+        request: ::channel_types::model::ListChannelPartnerRepricingConfigsRequest,
     ) -> builders::ListChannelPartnerRepricingConfigs {
         self.call(
             &methods::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1469,18 +1630,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_repricing_config = client
-    ///     .create_channel_partner_repricing_config()
-    ///     .set_parent("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
-    ///     .set_channel_partner_repricing_config(channel_types::model::ChannelPartnerRepricingConfig::new())
+    ///     .create_channel_partner_repricing_config(
+    ///         channel_types::model::CreateChannelPartnerRepricingConfigRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID")
+    ///             .set_channel_partner_repricing_config(channel_types::model::ChannelPartnerRepricingConfig::new()),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
     pub fn create_channel_partner_repricing_config(
         &self,
+        request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
     ) -> builders::CreateChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1515,17 +1679,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let channel_partner_repricing_config = client
-    ///     .update_channel_partner_repricing_config()
-    ///     .set_channel_partner_repricing_config(channel_types::model::ChannelPartnerRepricingConfig::new().set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID"))
+    ///     .update_channel_partner_repricing_config(
+    ///         channel_types::model::UpdateChannelPartnerRepricingConfigRequest::new()
+    ///             .set_channel_partner_repricing_config(channel_types::model::ChannelPartnerRepricingConfig::new().set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID")),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
     pub fn update_channel_partner_repricing_config(
         &self,
+        request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
     ) -> builders::UpdateChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1559,17 +1726,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let _ = client
-    ///     .delete_channel_partner_repricing_config()
-    ///     .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID")
+    ///     .delete_channel_partner_repricing_config(
+    ///         channel_types::model::DeleteChannelPartnerRepricingConfigRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/channelPartnerLinks/CHANNEL_PARTNER_LINK_ID/channelPartnerRepricingConfigs/CHANNEL_PARTNER_REPRICING_CONFIG_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
     pub fn delete_channel_partner_repricing_config(
         &self,
+        request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
     ) -> builders::DeleteChannelPartnerRepricingConfig {
         self.call(
             &methods::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1605,17 +1775,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let sku_groups = client
-    ///     .list_sku_groups()
-    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .list_sku_groups(
+    ///         channel_types::model::ListSkuGroupsRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", sku_groups.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_sku_groups(&self) -> builders::ListSkuGroups {
+    pub fn list_sku_groups(
+        &self,
+        request: ::channel_types::model::ListSkuGroupsRequest,
+    ) -> builders::ListSkuGroups {
         self.call(
             &methods::cloud_channel_service::LIST_SKU_GROUPS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_sku_groups(request, options),
         )
     }
@@ -1647,17 +1822,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let billable_skus = client
-    ///     .list_sku_group_billable_skus()
-    ///     .set_parent("accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID")
+    ///     .list_sku_group_billable_skus(
+    ///         channel_types::model::ListSkuGroupBillableSkusRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/skuGroups/SKU_GROUP_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", billable_skus.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_sku_group_billable_skus(&self) -> builders::ListSkuGroupBillableSkus {
+    pub fn list_sku_group_billable_skus(
+        &self,
+        request: ::channel_types::model::ListSkuGroupBillableSkusRequest,
+    ) -> builders::ListSkuGroupBillableSkus {
         self.call(
             &methods::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_sku_group_billable_skus(request, options),
         )
     }
@@ -1686,15 +1866,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let offer = client
-    ///     .lookup_offer()
-    ///     .set_entitlement("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .lookup_offer(
+    ///         channel_types::model::LookupOfferRequest::new()
+    ///             .set_entitlement("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn lookup_offer(&self) -> builders::LookupOffer {
+    pub fn lookup_offer(
+        &self,
+        request: ::channel_types::model::LookupOfferRequest,
+    ) -> builders::LookupOffer {
         self.call(
             &methods::cloud_channel_service::LOOKUP_OFFER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.lookup_offer(request, options),
         )
     }
@@ -1724,17 +1909,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let products = client
-    ///     .list_products()
-    ///     .set_account("ACCOUNT")
+    ///     .list_products(
+    ///         channel_types::model::ListProductsRequest::new()
+    ///             .set_account("ACCOUNT"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", products.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_products(&self) -> builders::ListProducts {
+    pub fn list_products(
+        &self,
+        request: ::channel_types::model::ListProductsRequest,
+    ) -> builders::ListProducts {
         self.call(
             &methods::cloud_channel_service::LIST_PRODUCTS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_products(request, options),
         )
     }
@@ -1766,18 +1956,23 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let skus = client
-    ///     .list_skus()
-    ///     .set_parent("products/PRODUCT_ID")
-    ///     .set_account("ACCOUNT")
+    ///     .list_skus(
+    ///         channel_types::model::ListSkusRequest::new()
+    ///             .set_parent("products/PRODUCT_ID")
+    ///             .set_account("ACCOUNT"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", skus.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_skus(&self) -> builders::ListSkus {
+    pub fn list_skus(
+        &self,
+        request: ::channel_types::model::ListSkusRequest,
+    ) -> builders::ListSkus {
         self.call(
             &methods::cloud_channel_service::LIST_SKUS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_skus(request, options),
         )
     }
@@ -1809,17 +2004,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let offers = client
-    ///     .list_offers()
-    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .list_offers(
+    ///         channel_types::model::ListOffersRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", offers.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_offers(&self) -> builders::ListOffers {
+    pub fn list_offers(
+        &self,
+        request: ::channel_types::model::ListOffersRequest,
+    ) -> builders::ListOffers {
         self.call(
             &methods::cloud_channel_service::LIST_OFFERS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_offers(request, options),
         )
     }
@@ -1851,17 +2051,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let purchasable_skus = client
-    ///     .list_purchasable_skus()
-    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .list_purchasable_skus(
+    ///         channel_types::model::ListPurchasableSkusRequest::new()
+    ///             .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", purchasable_skus.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_purchasable_skus(&self) -> builders::ListPurchasableSkus {
+    pub fn list_purchasable_skus(
+        &self,
+        request: ::channel_types::model::ListPurchasableSkusRequest,
+    ) -> builders::ListPurchasableSkus {
         self.call(
             &methods::cloud_channel_service::LIST_PURCHASABLE_SKUS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_purchasable_skus(request, options),
         )
     }
@@ -1893,17 +2098,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let purchasable_offers = client
-    ///     .list_purchasable_offers()
-    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///     .list_purchasable_offers(
+    ///         channel_types::model::ListPurchasableOffersRequest::new()
+    ///             .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", purchasable_offers.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_purchasable_offers(&self) -> builders::ListPurchasableOffers {
+    pub fn list_purchasable_offers(
+        &self,
+        request: ::channel_types::model::ListPurchasableOffersRequest,
+    ) -> builders::ListPurchasableOffers {
         self.call(
             &methods::cloud_channel_service::LIST_PURCHASABLE_OFFERS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_purchasable_offers(request, options),
         )
     }
@@ -1932,16 +2142,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let query_eligible_billing_accounts_response = client
-    ///     .query_eligible_billing_accounts()
-    ///     .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
-    ///     .set_skus(["SKUS"])
+    ///     .query_eligible_billing_accounts(
+    ///         channel_types::model::QueryEligibleBillingAccountsRequest::new()
+    ///             .set_customer("accounts/ACCOUNT_ID/customers/CUSTOMER_ID")
+    ///             .set_skus(["SKUS"]),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn query_eligible_billing_accounts(&self) -> builders::QueryEligibleBillingAccounts {
+    pub fn query_eligible_billing_accounts(
+        &self,
+        request: ::channel_types::model::QueryEligibleBillingAccountsRequest,
+    ) -> builders::QueryEligibleBillingAccounts {
         self.call(
             &methods::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS,
-            Default::default(),
+            request,
             |stubs, request, options| {
                 stubs
                     .channel
@@ -1975,16 +2190,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let register_subscriber_response = client
-    ///     .register_subscriber()
-    ///     .set_account("accounts/ACCOUNT_ID")
-    ///     .set_service_account("SERVICE_ACCOUNT")
+    ///     .register_subscriber(
+    ///         channel_types::model::RegisterSubscriberRequest::new()
+    ///             .set_account("accounts/ACCOUNT_ID")
+    ///             .set_service_account("SERVICE_ACCOUNT"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn register_subscriber(&self) -> builders::RegisterSubscriber {
+    pub fn register_subscriber(
+        &self,
+        request: ::channel_types::model::RegisterSubscriberRequest,
+    ) -> builders::RegisterSubscriber {
         self.call(
             &methods::cloud_channel_service::REGISTER_SUBSCRIBER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.register_subscriber(request, options),
         )
     }
@@ -2014,16 +2234,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let unregister_subscriber_response = client
-    ///     .unregister_subscriber()
-    ///     .set_account("accounts/ACCOUNT_ID")
-    ///     .set_service_account("SERVICE_ACCOUNT")
+    ///     .unregister_subscriber(
+    ///         channel_types::model::UnregisterSubscriberRequest::new()
+    ///             .set_account("accounts/ACCOUNT_ID")
+    ///             .set_service_account("SERVICE_ACCOUNT"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn unregister_subscriber(&self) -> builders::UnregisterSubscriber {
+    pub fn unregister_subscriber(
+        &self,
+        request: ::channel_types::model::UnregisterSubscriberRequest,
+    ) -> builders::UnregisterSubscriber {
         self.call(
             &methods::cloud_channel_service::UNREGISTER_SUBSCRIBER,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.unregister_subscriber(request, options),
         )
     }
@@ -2055,17 +2280,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let strings = client
-    ///     .list_subscribers()
-    ///     .set_account("accounts/ACCOUNT_ID")
+    ///     .list_subscribers(
+    ///         channel_types::model::ListSubscribersRequest::new()
+    ///             .set_account("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", strings.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_subscribers(&self) -> builders::ListSubscribers {
+    pub fn list_subscribers(
+        &self,
+        request: ::channel_types::model::ListSubscribersRequest,
+    ) -> builders::ListSubscribers {
         self.call(
             &methods::cloud_channel_service::LIST_SUBSCRIBERS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_subscribers(request, options),
         )
     }
@@ -2097,17 +2327,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let entitlement_changes = client
-    ///     .list_entitlement_changes()
-    ///     .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID")
+    ///     .list_entitlement_changes(
+    ///         channel_types::model::ListEntitlementChangesRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID/customers/CUSTOMER_ID/entitlements/ENTITLEMENT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", entitlement_changes.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_entitlement_changes(&self) -> builders::ListEntitlementChanges {
+    pub fn list_entitlement_changes(
+        &self,
+        request: ::channel_types::model::ListEntitlementChangesRequest,
+    ) -> builders::ListEntitlementChanges {
         self.call(
             &methods::cloud_channel_service::LIST_ENTITLEMENT_CHANGES,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.channel.list_entitlement_changes(request, options),
         )
     }
@@ -2139,17 +2374,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .run_report_job()
-    ///     .set_name("accounts/ACCOUNT_ID/reports/REPORT_ID")
+    ///     .run_report_job(
+    ///         channel_types::model::RunReportJobRequest::new()
+    ///             .set_name("accounts/ACCOUNT_ID/reports/REPORT_ID"),
+    ///     )
     ///     .await?;
     /// let run_report_job_response = operation.wait().await?;
     /// # Ok(()) }
     /// ```
     #[deprecated(note = "deprecated in the Cloud Channel API")]
-    pub fn run_report_job(&self) -> builders::RunReportJob {
+    pub fn run_report_job(
+        &self,
+        request: ::channel_types::model::RunReportJobRequest,
+    ) -> builders::RunReportJob {
         self.call(
             &methods::cloud_channel_reports_service::RUN_REPORT_JOB,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.reports.run_report_job(request, options),
         )
         .into_operation()
@@ -2182,18 +2422,23 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let rows = client
-    ///     .fetch_report_results()
-    ///     .set_report_job("accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID")
+    ///     .fetch_report_results(
+    ///         channel_types::model::FetchReportResultsRequest::new()
+    ///             .set_report_job("accounts/ACCOUNT_ID/reportJobs/REPORT_JOB_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", rows.len());
     /// # Ok(()) }
     /// ```
     #[deprecated(note = "deprecated in the Cloud Channel API")]
-    pub fn fetch_report_results(&self) -> builders::FetchReportResults {
+    pub fn fetch_report_results(
+        &self,
+        request: ::channel_types::model::FetchReportResultsRequest,
+    ) -> builders::FetchReportResults {
         self.call(
             &methods::cloud_channel_reports_service::FETCH_REPORT_RESULTS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.reports.fetch_report_results(request, options),
         )
     }
@@ -2225,18 +2470,23 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let reports = client
-    ///     .list_reports()
-    ///     .set_parent("accounts/ACCOUNT_ID")
+    ///     .list_reports(
+    ///         channel_types::model::ListReportsRequest::new()
+    ///             .set_parent("accounts/ACCOUNT_ID"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", reports.len());
     /// # Ok(()) }
     /// ```
     #[deprecated(note = "deprecated in the Cloud Channel API")]
-    pub fn list_reports(&self) -> builders::ListReports {
+    pub fn list_reports(
+        &self,
+        request: ::channel_types::model::ListReportsRequest,
+    ) -> builders::ListReports {
         self.call(
             &methods::cloud_channel_reports_service::LIST_REPORTS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.reports.list_reports(request, options),
         )
     }
@@ -2267,17 +2517,22 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operations = client
-    ///     .list_operations()
-    ///     .set_name("operations")
+    ///     .list_operations(
+    ///         channel_types::longrunning::ListOperationsRequest::new()
+    ///             .set_name("operations"),
+    ///     )
     ///     .collect_items()
     ///     .await?;
     /// println!("{} found", operations.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_operations(&self) -> builders::ListOperations {
+    pub fn list_operations(
+        &self,
+        request: ::channel_types::longrunning::ListOperationsRequest,
+    ) -> builders::ListOperations {
         self.call(
             &methods::operations::LIST_OPERATIONS,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.operations.list_operations(request, options),
         )
     }
@@ -2305,15 +2560,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let operation = client
-    ///     .get_operation()
-    ///     .set_name("operations/OPERATION_ID")
+    ///     .get_operation(
+    ///         channel_types::longrunning::GetOperationRequest::new()
+    ///             .set_name("operations/OPERATION_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn get_operation(&self) -> builders::GetOperation {
+    pub fn get_operation(
+        &self,
+        request: ::channel_types::longrunning::GetOperationRequest,
+    ) -> builders::GetOperation {
         self.call(
             &methods::operations::GET_OPERATION,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.operations.get_operation(request, options),
         )
     }
@@ -2341,15 +2601,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let _ = client
-    ///     .delete_operation()
-    ///     .set_name("operations/OPERATION_ID")
+    ///     .delete_operation(
+    ///         channel_types::longrunning::DeleteOperationRequest::new()
+    ///             .set_name("operations/OPERATION_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn delete_operation(&self) -> builders::DeleteOperation {
+    pub fn delete_operation(
+        &self,
+        request: ::channel_types::longrunning::DeleteOperationRequest,
+    ) -> builders::DeleteOperation {
         self.call(
             &methods::operations::DELETE_OPERATION,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.operations.delete_operation(request, options),
         )
     }
@@ -2377,15 +2642,20 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
     /// let _ = client
-    ///     .cancel_operation()
-    ///     .set_name("operations/OPERATION_ID")
+    ///     .cancel_operation(
+    ///         channel_types::longrunning::CancelOperationRequest::new()
+    ///             .set_name("operations/OPERATION_ID"),
+    ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn cancel_operation(&self) -> builders::CancelOperation {
+    pub fn cancel_operation(
+        &self,
+        request: ::channel_types::longrunning::CancelOperationRequest,
+    ) -> builders::CancelOperation {
         self.call(
             &methods::operations::CANCEL_OPERATION,
-            Default::default(),
+            request,
             |stubs, request, options| stubs.operations.cancel_operation(request, options),
         )
     }
