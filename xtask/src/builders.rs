@@ -822,7 +822,7 @@ mod tests {
                 assert!(doc.contains(part), "{name} lacks {part}");
             }
             assert!(
-                doc.contains(&format!("///     .{name}()")),
+                doc.contains(&format!("///     .{name}(")) && doc.contains("::new()"),
                 "{name}'s example calls it"
             );
         }
