@@ -1,9 +1,8 @@
 //! One RPC on its way: the request, its options, and the loop that sends it
 //! with retries inside the deadline.
 
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::marker::PhantomData;
-use std::pin::Pin;
 use std::time::Duration;
 
 use channel_types::longrunning;
@@ -12,13 +11,13 @@ use channel_types::rpc::Code;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::future::BoxFuture;
 use crate::operation::Operation;
+use crate::options::DEFAULT_TIMEOUT;
 use crate::options::deadline_after;
+use crate::transport::Stubs;
 use crate::validation::{self, RequestFields};
-use crate::{CallOptions, Client, Error, ErrorKind, Result, RetryPolicy, Stubs};
-
-/// A boxed, sendable future: what the service traits return.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::{CallOptions, Client, Error, ErrorKind, Result, RetryPolicy};
 
 /// How a call reaches its service: a method of [`Stubs`].
 pub(crate) type Invoke<Req, Resp> =
@@ -263,7 +262,7 @@ where
         let timeout = options
             .timeout()
             .or(defaults.timeout())
-            .unwrap_or(crate::client::DEFAULT_TIMEOUT);
+            .unwrap_or(DEFAULT_TIMEOUT);
         let max_attempts = match options.retry().or(defaults.retry()) {
             Some(retry) => retry.max_attempts(),
             None => RetryPolicy::max_attempts_for(method),

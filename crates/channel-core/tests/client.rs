@@ -5,9 +5,10 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use channel_core::transport::{BoxFuture, Stubs};
 use channel_core::{
-    BoxFuture, CallOptions, Client, CloudChannelReportsService, CloudChannelService, Error,
-    ErrorKind, Operations, PollingPolicy, Result, RetryPolicy, Stubs,
+    CallOptions, Client, CloudChannelReportsService, CloudChannelService, Error, ErrorKind,
+    Operations, PollingPolicy, Result, RetryPolicy,
 };
 use channel_types::longrunning::{
     self, CancelOperationRequest, DeleteOperationRequest, GetOperationRequest, operation,

@@ -5,7 +5,8 @@
 
 use channel_types::methods;
 
-use crate::{BoxFuture, CallOptions, Result};
+use crate::future::BoxFuture;
+use crate::{CallOptions, Result};
 
 /// `google.cloud.channel.v1.CloudChannelService`.
 ///
