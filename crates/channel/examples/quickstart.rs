@@ -88,7 +88,7 @@ async fn main() -> Result<(), BoxError> {
             println!("Using the Cloud Channel API as {account}");
             (
                 Client::builder()
-                    .credentials(Arc::new(credentials))
+                    .credentials(credentials)
                     .build_http()?,
                 account.clone(),
             )
