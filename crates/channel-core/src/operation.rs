@@ -261,6 +261,13 @@ where
     /// current state first, then one per poll; the last has `done() == true`
     /// (read its [`result`](Self::result)). A failure to poll other than
     /// `UNAVAILABLE` is yielded and ends the stream.
+    ///
+    /// The polling runs in a task spawned now, so this must be called inside
+    /// a Tokio runtime (outside one it panics, as `tokio::spawn` does).
+    /// Dropping the stream aborts that task, a `GetOperation` in flight
+    /// included; the operation itself goes on on the server (see
+    /// [`cancel`](Self::cancel) to stop it, [`Client::operation`] to resume
+    /// watching it).
     pub fn updates(self) -> impl Stream<Item = Result<Operation<R, M>>> + Send + 'static {
         let policy = self.client.polling_policy().clone();
         let (sender, receiver) = tokio::sync::mpsc::channel(1);

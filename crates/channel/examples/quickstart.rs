@@ -87,9 +87,7 @@ async fn main() -> Result<(), BoxError> {
             }
             println!("Using the Cloud Channel API as {account}");
             (
-                Client::builder()
-                    .credentials(credentials)
-                    .build_http()?,
+                Client::builder().credentials(credentials).build_http()?,
                 account.clone(),
             )
         }
