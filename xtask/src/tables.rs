@@ -719,7 +719,7 @@ pub(crate) fn core_traits(pool: &DescriptorPool) -> Result<String, String> {
             s += "        let _ = (request, options);\n";
             let _ = writeln!(
                 s,
-                "        crate::call::unimplemented(&methods::{})",
+                "        crate::error::unimplemented(&methods::{})",
                 m.table
             );
             s += "    }\n";

@@ -5,14 +5,12 @@ use std::future::IntoFuture;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use channel_types::longrunning;
 use channel_types::methods::{HttpVerb, Method};
 use channel_types::rpc::Code;
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::future::BoxFuture;
-use crate::operation::Operation;
 use crate::options::DEFAULT_TIMEOUT;
 use crate::options::deadline_after;
 use crate::transport::Stubs;
@@ -24,20 +22,10 @@ pub(crate) type Invoke<Req, Resp> =
     for<'a> fn(&'a Stubs, Req, CallOptions) -> BoxFuture<'a, Result<Resp>>;
 
 /// Turns the response into what the caller gets (an operation handle, say).
-type Finish<Resp, Out> = fn(&Client, Resp) -> Out;
+pub(crate) type Finish<Resp, Out> = fn(&Client, Resp) -> Out;
 
 /// Checks the request before anything is sent (see [`validation`]).
 type Check<Req> = fn(&Method, &Req) -> Result<()>;
-
-/// The default of a trait method nobody implemented.
-pub(crate) fn unimplemented<T: Send + 'static>(
-    method: &'static Method,
-) -> BoxFuture<'static, Result<T>> {
-    Box::pin(std::future::ready(Err(Error::rpc(
-        Code::Unimplemented,
-        format!("{} is not implemented by this service", method.grpc_path),
-    ))))
-}
 
 /// A call ready to send, and the builder of its request: fill the request
 /// with `set_*` (or [`with_request`](Self::with_request)), set options with
@@ -76,10 +64,6 @@ pub struct Call<Req, Resp, Out = Resp> {
     output: PhantomData<fn() -> Out>,
 }
 
-/// A call that starts a long-running operation; it resolves to an
-/// [`Operation`] handle typed with the operation's result `R` and metadata `M`.
-pub type LroCall<Req, R, M> = Call<Req, longrunning::Operation, Operation<R, M>>;
-
 impl<Req: RequestFields, Resp> Call<Req, Resp, Resp> {
     pub(crate) fn new(
         client: Client,
@@ -101,8 +85,22 @@ impl<Req: RequestFields, Resp> Call<Req, Resp, Resp> {
     }
 }
 
-impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
-    pub(crate) fn into_operation<R, M>(self) -> LroCall<Req, R, M> {
+impl Client {
+    /// The call of `method` with `request`, sent through `invoke`: what each
+    /// generated RPC method returns.
+    pub(crate) fn call<Req: RequestFields, Resp>(
+        &self,
+        method: &'static Method,
+        request: Req,
+        invoke: Invoke<Req, Resp>,
+    ) -> Call<Req, Resp> {
+        Call::new(self.clone(), method, request, invoke)
+    }
+}
+
+impl<Req, Resp, Out> Call<Req, Resp, Out> {
+    /// The same call, resolving to what `finish` makes of the response.
+    pub(crate) fn with_finish<Next>(self, finish: Finish<Resp, Next>) -> Call<Req, Resp, Next> {
         Call {
             client: self.client,
             method: self.method,
@@ -111,13 +109,11 @@ impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
             invoke: self.invoke,
             check: self.check,
             request_id: self.request_id,
-            finish: |client, op| Operation::from_proto(client.clone(), op),
+            finish,
             output: PhantomData,
         }
     }
-}
 
-impl<Req, Resp, Out> Call<Req, Resp, Out> {
     pub(crate) fn with_request_id_field(mut self, field: fn(&mut Req) -> &mut String) -> Self {
         self.request_id = Some(field);
         self

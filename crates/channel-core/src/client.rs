@@ -5,15 +5,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use channel_types::methods::Method;
-
-use crate::call::{Call, Invoke};
 use crate::credentials::{Anonymous, ApiKey, Credentials};
 use crate::mtls::{self, ClientCertificate, EndpointEnv, Selection};
-use crate::operation::{Operation, PollingPolicy};
 use crate::options::DEFAULT_TIMEOUT;
+use crate::polling::PollingPolicy;
 use crate::transport::{ClientConfig, Stubs};
-use crate::validation::RequestFields;
 use crate::{
     CallOptions, CloudChannelReportsService, CloudChannelService, Error, Operations, Result,
     RetryPolicy,
@@ -84,21 +80,6 @@ impl Client {
     /// The polling policy of [`Operation::wait`].
     pub fn polling_policy(&self) -> &PollingPolicy {
         &self.inner.polling
-    }
-
-    /// Resumes a long-running operation by name (e.g. after a restart): the
-    /// handle polls the server when waited on.
-    pub fn operation<R, M>(&self, name: impl Into<String>) -> Operation<R, M> {
-        Operation::resume(self.clone(), name.into())
-    }
-
-    pub(crate) fn call<Req: RequestFields, Resp>(
-        &self,
-        method: &'static Method,
-        request: Req,
-        invoke: Invoke<Req, Resp>,
-    ) -> Call<Req, Resp> {
-        Call::new(self.clone(), method, request, invoke)
     }
 }
 

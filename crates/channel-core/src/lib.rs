@@ -60,6 +60,7 @@ mod mtls;
 mod operation;
 mod options;
 pub mod pagination;
+mod polling;
 mod retry;
 pub mod transport;
 mod universe;
@@ -68,7 +69,7 @@ pub mod validation;
 #[allow(missing_docs, unreachable_pub, deprecated, clippy::all)]
 mod generated;
 
-pub use call::{Call, LroCall};
+pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{DEFAULT_ENDPOINT, EMULATOR_HOST_ENV, EndpointUrl};
 pub use error::{Error, ErrorDetail, ErrorKind, Result, UnknownDetail};
@@ -78,8 +79,9 @@ pub use mtls::{
     CertificatePem, ClientCertificate, MTLS_ENDPOINT, USE_CLIENT_CERTIFICATE_ENV,
     USE_MTLS_ENDPOINT_ENV, UseMtlsEndpoint,
 };
-pub use operation::{Operation, PollingPolicy};
+pub use operation::{LroCall, Operation};
 pub use options::{CallOptions, DEFAULT_TIMEOUT};
+pub use polling::PollingPolicy;
 pub use retry::{NO_RETRY_METHODS, RetryPolicy};
 pub use universe::{DEFAULT_UNIVERSE_DOMAIN, UNIVERSE_DOMAIN_ENV};
 

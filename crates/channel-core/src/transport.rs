@@ -213,7 +213,10 @@ impl ClientConfig {
             ));
         }
         crate::universe::check_domain(&self.universe_domain)?;
-        crate::universe::check_credentials(&self.universe_domain, self.credentials.as_ref())
+        crate::universe::check_credentials(
+            &self.universe_domain,
+            self.credentials.universe_domain(),
+        )
     }
 
     /// The client certificate to present, read now (PEM files and callbacks
