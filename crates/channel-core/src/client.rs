@@ -23,12 +23,12 @@ struct Inner {
 
 /// A Cloud Channel client: cheap to clone, safe to share across tasks.
 ///
-/// Each RPC is a method returning its request builder, a [`Call`] (see
+/// Each RPC is a method returning its request builder, a [`Call`](crate::Call) (see
 /// [`builders`](crate::builders)): fill the request with its `set_*`
-/// setters (or pass a whole one with [`with_request`](Call::with_request)),
+/// setters (or pass a whole one with [`with_request`](crate::Call::with_request)),
 /// set per-call options with `with_*`, and `.await` it to send. List methods
-/// also page ([`Call::items`]); methods that start a long-running operation
-/// resolve to an [`Operation`].
+/// also page ([`Call::items`](crate::Call::items)); methods that start a long-running operation
+/// resolve to an [`Operation`](crate::Operation).
 ///
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
@@ -77,7 +77,7 @@ impl Client {
         &self.inner.defaults
     }
 
-    /// The polling policy of [`Operation::wait`].
+    /// The polling policy of [`Operation::wait`](crate::Operation::wait).
     pub fn polling_policy(&self) -> &PollingPolicy {
         &self.inner.polling
     }

@@ -115,7 +115,7 @@ pub const RUSTC_VERSION: &str = env!("CHANNEL_RUSTC_VERSION");
 /// The first product token of the `user-agent` header.
 pub const USER_AGENT_PRODUCT: &str = concat!("cloudchannel-rs/", env!("CARGO_PKG_VERSION"));
 
-/// Where and as whom a transport connects: what a [`ClientBuilder`] hands
+/// Where and as whom a transport connects: what a [`ClientBuilder`](crate::ClientBuilder) hands
 /// to the transport it builds.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
