@@ -13,7 +13,6 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::sync::Arc;
 
 use channel::credentials::ServiceAccount;
 use channel::model::{
