@@ -13,7 +13,6 @@
 
 #![allow(clippy::print_stdout)]
 
-
 use channel::credentials::ServiceAccount;
 use channel::model::{
     AdminUser, ContactInfo, Customer, Entitlement, Parameter, PaymentPlan, Value,
