@@ -7,7 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use channel_core::{Client, Stubs};
+use channel_core::Client;
+use channel_core::transport::Stubs;
 use channel_grpc::GrpcTransport;
 use channel_http::HttpTransport;
 use channel_mock::{Emulator, EmulatorConfig};

@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use channel_core::{Client, Stubs};
+use channel_core::Client;
+use channel_core::transport::Stubs;
 use channel_mock::{Engine, EngineConfig};
 use channel_types::model::{ContactInfo, CreateCustomerRequest, Customer};
 use channel_types::r#type::PostalAddress;

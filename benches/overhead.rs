@@ -32,7 +32,8 @@ use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use channel_core::{CallOptions, Client, CloudChannelService, Stubs};
+use channel_core::transport::Stubs;
+use channel_core::{CallOptions, Client, CloudChannelService};
 use channel_grpc::GrpcTransport;
 use channel_http::HttpTransport;
 use channel_mock::{Emulator, EmulatorConfig};

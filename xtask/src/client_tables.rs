@@ -146,7 +146,7 @@ fn is_paged(method: &MethodDescriptor) -> bool {
 /// The `use` lines the two transports share.
 fn transport_imports(s: &mut String) {
     s.push_str(
-        "use channel_core::{\n    BoxFuture, CallOptions, CloudChannelReportsService, CloudChannelService, Operations, Result,\n};\n",
+        "use channel_core::transport::BoxFuture;\nuse channel_core::{\n    CallOptions, CloudChannelReportsService, CloudChannelService, Operations, Result,\n};\n",
     );
     s.push_str("use channel_types::methods::{cloud_channel_reports_service, cloud_channel_service, operations};\n");
 }

@@ -36,7 +36,7 @@ fn trait_name(service: &str) -> &str {
 fn trait_signature(m: &CoreMethod) -> String {
     format!(
         "fn {}(&self, request: {}, options: ::channel_core::CallOptions) \
-         -> ::channel_core::BoxFuture<'_, ::channel_core::Result<{}>>",
+         -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<{}>>",
         m.snake, m.input, m.output
     )
 }

@@ -693,7 +693,7 @@ pub(crate) fn core_traits(pool: &DescriptorPool) -> Result<String, String> {
     let mut s = String::from(
         "//! The service traits: transports, the emulator and mocks implement them.\n\n",
     );
-    s += "use channel_types::methods;\n\nuse crate::{BoxFuture, CallOptions, Result};\n";
+    s += "use channel_types::methods;\n\nuse crate::future::BoxFuture;\nuse crate::{CallOptions, Result};\n";
     for (service, methods) in core_methods(pool)? {
         let trait_name = service.rsplit('.').next().unwrap_or_default();
         let _ = writeln!(s, "\n/// `{service}`.");
@@ -719,7 +719,7 @@ pub(crate) fn core_traits(pool: &DescriptorPool) -> Result<String, String> {
             s += "        let _ = (request, options);\n";
             let _ = writeln!(
                 s,
-                "        crate::call::unimplemented(&methods::{})",
+                "        crate::error::unimplemented(&methods::{})",
                 m.table
             );
             s += "    }\n";

@@ -288,7 +288,7 @@ pub(crate) async fn connect(args: &GlobalArgs, extras: &Extras) -> Result<Connec
                     .into(),
             ));
         }
-        builder = builder.credentials(Arc::new(StaticToken::new(token.trim())));
+        builder = builder.credentials(StaticToken::new(token.trim()));
     } else if let Some(credentials) = credentials(args, &builder).await? {
         builder = builder.credentials(credentials);
     }

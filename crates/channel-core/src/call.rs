@@ -1,44 +1,31 @@
 //! One RPC on its way: the request, its options, and the loop that sends it
 //! with retries inside the deadline.
 
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::marker::PhantomData;
-use std::pin::Pin;
 use std::time::Duration;
 
-use channel_types::longrunning;
 use channel_types::methods::{HttpVerb, Method};
 use channel_types::rpc::Code;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::operation::Operation;
+use crate::future::BoxFuture;
+use crate::options::DEFAULT_TIMEOUT;
 use crate::options::deadline_after;
+use crate::transport::Stubs;
 use crate::validation::{self, RequestFields};
-use crate::{CallOptions, Client, Error, ErrorKind, Result, RetryPolicy, Stubs};
-
-/// A boxed, sendable future: what the service traits return.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::{CallOptions, Client, Error, ErrorKind, Result, RetryPolicy};
 
 /// How a call reaches its service: a method of [`Stubs`].
 pub(crate) type Invoke<Req, Resp> =
     for<'a> fn(&'a Stubs, Req, CallOptions) -> BoxFuture<'a, Result<Resp>>;
 
 /// Turns the response into what the caller gets (an operation handle, say).
-type Finish<Resp, Out> = fn(&Client, Resp) -> Out;
+pub(crate) type Finish<Resp, Out> = fn(&Client, Resp) -> Out;
 
 /// Checks the request before anything is sent (see [`validation`]).
 type Check<Req> = fn(&Method, &Req) -> Result<()>;
-
-/// The default of a trait method nobody implemented.
-pub(crate) fn unimplemented<T: Send + 'static>(
-    method: &'static Method,
-) -> BoxFuture<'static, Result<T>> {
-    Box::pin(std::future::ready(Err(Error::rpc(
-        Code::Unimplemented,
-        format!("{} is not implemented by this service", method.grpc_path),
-    ))))
-}
 
 /// A call ready to send, with the request its method was given: change a field
 /// with `set_*` (or all of it with [`with_request`](Self::with_request)), set options with
@@ -77,10 +64,6 @@ pub struct Call<Req, Resp, Out = Resp> {
     output: PhantomData<fn() -> Out>,
 }
 
-/// A call that starts a long-running operation; it resolves to an
-/// [`Operation`] handle typed with the operation's result `R` and metadata `M`.
-pub type LroCall<Req, R, M> = Call<Req, longrunning::Operation, Operation<R, M>>;
-
 impl<Req: RequestFields, Resp> Call<Req, Resp, Resp> {
     pub(crate) fn new(
         client: Client,
@@ -102,8 +85,22 @@ impl<Req: RequestFields, Resp> Call<Req, Resp, Resp> {
     }
 }
 
-impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
-    pub(crate) fn into_operation<R, M>(self) -> LroCall<Req, R, M> {
+impl Client {
+    /// The call of `method` with `request`, sent through `invoke`: what each
+    /// generated RPC method returns.
+    pub(crate) fn call<Req: RequestFields, Resp>(
+        &self,
+        method: &'static Method,
+        request: Req,
+        invoke: Invoke<Req, Resp>,
+    ) -> Call<Req, Resp> {
+        Call::new(self.clone(), method, request, invoke)
+    }
+}
+
+impl<Req, Resp, Out> Call<Req, Resp, Out> {
+    /// The same call, resolving to what `finish` makes of the response.
+    pub(crate) fn with_finish<Next>(self, finish: Finish<Resp, Next>) -> Call<Req, Resp, Next> {
         Call {
             client: self.client,
             method: self.method,
@@ -112,13 +109,11 @@ impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
             invoke: self.invoke,
             check: self.check,
             request_id: self.request_id,
-            finish: |client, op| Operation::from_proto(client.clone(), op),
+            finish,
             output: PhantomData,
         }
     }
-}
 
-impl<Req, Resp, Out> Call<Req, Resp, Out> {
     pub(crate) fn with_request_id_field(mut self, field: fn(&mut Req) -> &mut String) -> Self {
         self.request_id = Some(field);
         self
@@ -263,7 +258,7 @@ where
         let timeout = options
             .timeout()
             .or(defaults.timeout())
-            .unwrap_or(crate::client::DEFAULT_TIMEOUT);
+            .unwrap_or(DEFAULT_TIMEOUT);
         let max_attempts = match options.retry().or(defaults.retry()) {
             Some(retry) => retry.max_attempts(),
             None => RetryPolicy::max_attempts_for(method),

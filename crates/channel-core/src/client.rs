@@ -5,58 +5,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use channel_types::methods::Method;
-
-use crate::call::{Call, Invoke};
 use crate::credentials::{Anonymous, ApiKey, Credentials};
-use crate::mtls::{self, CertificatePem, ClientCertificate, EndpointEnv, Selection};
-use crate::operation::{Operation, PollingPolicy};
-use crate::universe::DEFAULT_UNIVERSE_DOMAIN;
-use crate::validation::RequestFields;
+use crate::mtls::{self, ClientCertificate, EndpointEnv, Selection};
+use crate::options::DEFAULT_TIMEOUT;
+use crate::polling::PollingPolicy;
+use crate::transport::{ClientConfig, Stubs};
 use crate::{
-    CallOptions, CloudChannelReportsService, CloudChannelService, Operations, RetryPolicy,
+    CallOptions, CloudChannelReportsService, CloudChannelService, Error, Operations, Result,
+    RetryPolicy,
 };
-use crate::{EndpointUrl, Error, Result};
-
-/// The service's own default timeout for every method.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The production endpoint.
-pub const DEFAULT_ENDPOINT: &str = "https://cloudchannel.googleapis.com";
-
-/// The environment variable that points clients at an emulator (`host:port`).
-pub const EMULATOR_HOST_ENV: &str = "CHANNEL_EMULATOR_HOST";
-
-/// The three services a client talks to, as trait objects.
-#[derive(Clone)]
-pub struct Stubs {
-    /// `google.cloud.channel.v1.CloudChannelService`.
-    pub channel: Arc<dyn CloudChannelService>,
-    /// `google.cloud.channel.v1.CloudChannelReportsService`.
-    pub reports: Arc<dyn CloudChannelReportsService>,
-    /// `google.longrunning.Operations`.
-    pub operations: Arc<dyn Operations>,
-}
-
-impl Stubs {
-    /// All three services from one implementation (a transport, the emulator).
-    pub fn from_backend<B>(backend: Arc<B>) -> Self
-    where
-        B: CloudChannelService + CloudChannelReportsService + Operations + 'static,
-    {
-        Stubs {
-            channel: backend.clone(),
-            reports: backend.clone(),
-            operations: backend,
-        }
-    }
-}
-
-impl fmt::Debug for Stubs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Stubs")
-    }
-}
 
 struct Inner {
     stubs: Stubs,
@@ -66,12 +23,12 @@ struct Inner {
 
 /// A Cloud Channel client: cheap to clone, safe to share across tasks.
 ///
-/// Each RPC is a method returning its request builder, a [`Call`] (see
+/// Each RPC is a method returning its request builder, a [`Call`](crate::Call) (see
 /// [`builders`](crate::builders)): fill the request with its `set_*`
-/// setters (or pass a whole one with [`with_request`](Call::with_request)),
+/// setters (or pass a whole one with [`with_request`](crate::Call::with_request)),
 /// set per-call options with `with_*`, and `.await` it to send. List methods
-/// also page ([`Call::items`]); methods that start a long-running operation
-/// resolve to an [`Operation`].
+/// also page ([`Call::items`](crate::Call::items)); methods that start a long-running operation
+/// resolve to an [`Operation`](crate::Operation).
 ///
 /// ```no_run
 /// # async fn example(client: channel_core::Client) -> channel_core::Result<()> {
@@ -120,141 +77,9 @@ impl Client {
         &self.inner.defaults
     }
 
-    /// The polling policy of [`Operation::wait`].
+    /// The polling policy of [`Operation::wait`](crate::Operation::wait).
     pub fn polling_policy(&self) -> &PollingPolicy {
         &self.inner.polling
-    }
-
-    /// Resumes a long-running operation by name (e.g. after a restart): the
-    /// handle polls the server when waited on.
-    pub fn operation<R, M>(&self, name: impl Into<String>) -> Operation<R, M> {
-        Operation::resume(self.clone(), name.into())
-    }
-
-    pub(crate) fn call<Req: RequestFields, Resp>(
-        &self,
-        method: &'static Method,
-        request: Req,
-        invoke: Invoke<Req, Resp>,
-    ) -> Call<Req, Resp> {
-        Call::new(self.clone(), method, request, invoke)
-    }
-}
-
-/// Where and as whom a transport connects: what a [`ClientBuilder`] hands
-/// to the transport it builds.
-#[derive(Clone, Debug)]
-pub struct ClientConfig {
-    /// `https://host[:port]`, or `http://` for a local emulator.
-    pub endpoint: String,
-    /// Source of the bearer token of each request.
-    pub credentials: Arc<dyn Credentials>,
-    /// Project billed for quota (`x-goog-user-project`).
-    pub quota_project: Option<String>,
-    /// Added to `x-goog-api-client` and the user agent.
-    pub user_agent: Option<String>,
-    /// The endpoint is an emulator found through `CHANNEL_EMULATOR_HOST`:
-    /// plaintext and anonymous. The transports then send no credentials
-    /// and no API key, whatever the other fields hold.
-    pub emulator: bool,
-    /// The universe the client is in (`googleapis.com` for Google's public
-    /// cloud); credentials that name another one are refused.
-    pub universe_domain: String,
-    /// Sent as `x-goog-api-key`; only with anonymous credentials.
-    pub api_key: Option<ApiKey>,
-    /// The client certificate of mutual TLS, when one is in use.
-    pub client_certificate: Option<ClientCertificate>,
-}
-
-impl Default for ClientConfig {
-    /// Google's public endpoint, anonymous, nothing else set; the
-    /// environment is not read.
-    fn default() -> Self {
-        ClientConfig {
-            endpoint: DEFAULT_ENDPOINT.to_string(),
-            credentials: Arc::new(Anonymous),
-            quota_project: None,
-            user_agent: None,
-            emulator: false,
-            universe_domain: DEFAULT_UNIVERSE_DOMAIN.to_string(),
-            api_key: None,
-            client_certificate: None,
-        }
-    }
-}
-
-/// The Rust version this crate was built with, for `gl-rust/...`.
-pub const RUSTC_VERSION: &str = env!("CHANNEL_RUSTC_VERSION");
-
-/// The first product token of the `user-agent` header.
-pub const USER_AGENT_PRODUCT: &str = concat!("cloudchannel-rs/", env!("CARGO_PKG_VERSION"));
-
-impl ClientConfig {
-    /// The `x-goog-api-client` header value, in the space-separated
-    /// `name/version` tokens of Google's clients: the Rust version, this
-    /// library's version, the `transport` token the transport gives
-    /// (`rest/<version>` or `grpc/<version>`), and the user's addition.
-    ///
-    /// ```
-    /// let config = channel_core::ClientConfig::default();
-    /// let header = config.api_client_header("rest/0.12.28");
-    /// assert!(header.starts_with("gl-rust/"));
-    /// assert!(header.ends_with(concat!(" gccl/", env!("CARGO_PKG_VERSION"), " rest/0.12.28")));
-    /// ```
-    pub fn api_client_header(&self, transport: &str) -> String {
-        let mut value = format!(
-            "gl-rust/{RUSTC_VERSION} gccl/{} {transport}",
-            env!("CARGO_PKG_VERSION")
-        );
-        if let Some(extra) = &self.user_agent {
-            value.push(' ');
-            value.push_str(extra);
-        }
-        value
-    }
-
-    /// The `user-agent` header value, the same on both wires:
-    /// `cloudchannel-rs/<version>` followed by the user's addition.
-    pub fn user_agent_header(&self) -> String {
-        match &self.user_agent {
-            Some(extra) => format!("{USER_AGENT_PRODUCT} {extra}"),
-            None => USER_AGENT_PRODUCT.to_string(),
-        }
-    }
-
-    /// Whether the endpoint is on this machine (plaintext is allowed only
-    /// there), decided on the host a URL parser finds; an endpoint that does
-    /// not parse, or that carries user information, is not.
-    pub fn is_loopback(&self) -> bool {
-        EndpointUrl::parse(&self.endpoint, Some("https")).is_ok_and(|url| url.is_loopback())
-    }
-
-    /// The checks a transport makes before it is built, so that a
-    /// misconfiguration fails before any call: an API key only with
-    /// anonymous credentials, and credentials of the configured universe.
-    /// An emulator from the environment is exempt (it is called
-    /// anonymously).
-    pub fn check(&self) -> Result<()> {
-        if self.emulator {
-            return Ok(());
-        }
-        if self.api_key.is_some() && !self.credentials.is_anonymous() {
-            return Err(Error::invalid_request(
-                "api_key",
-                "an API key and credentials cannot be used together; set one of them",
-            ));
-        }
-        crate::universe::check_domain(&self.universe_domain)?;
-        crate::universe::check_credentials(&self.universe_domain, self.credentials.as_ref())
-    }
-
-    /// The client certificate to present, read now (PEM files and callbacks
-    /// are read each time a transport is built).
-    pub fn load_client_certificate(&self) -> Result<Option<CertificatePem>> {
-        self.client_certificate
-            .as_ref()
-            .map(ClientCertificate::load)
-            .transpose()
     }
 }
 
@@ -371,10 +196,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the credentials. An emulator found through `CHANNEL_EMULATOR_HOST`
-    /// is always called anonymously, whatever is set here.
-    pub fn credentials(mut self, credentials: Arc<dyn Credentials>) -> Self {
-        self.config.credentials = credentials;
+    /// Sets the credentials: any [`Credentials`] value, an
+    /// `Arc<dyn Credentials>` shared with other clients included (`Arc`
+    /// forwards every method). An emulator found through
+    /// `CHANNEL_EMULATOR_HOST` is always called anonymously, whatever is set
+    /// here.
+    ///
+    /// ```
+    /// use channel_core::ClientBuilder;
+    /// use channel_core::credentials::StaticToken;
+    ///
+    /// let builder = ClientBuilder::new().credentials(StaticToken::new("ya29.token"));
+    /// # let _ = builder;
+    /// ```
+    pub fn credentials(mut self, credentials: impl Credentials + 'static) -> Self {
+        self.config.credentials = Arc::new(credentials);
         self
     }
 
@@ -502,6 +338,8 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::DEFAULT_ENDPOINT;
+    use crate::transport::RUSTC_VERSION;
 
     #[test]
     fn emulator_host_switches_to_plaintext_and_anonymous() {
@@ -540,18 +378,14 @@ mod tests {
         use crate::credentials::StaticToken;
         let stubs = || Stubs::from_backend(Arc::new(NoService));
         let from_credentials = ClientBuilder::from_emulator_host(None)
-            .credentials(Arc::new(
-                StaticToken::new("t").with_quota_project("from-key"),
-            ))
+            .credentials(StaticToken::new("t").with_quota_project("from-key"))
             .build_with_stubs(stubs());
         assert_eq!(
             from_credentials.defaults().headers(),
             &[("x-goog-user-project".into(), "from-key".into())]
         );
         let explicit = ClientBuilder::from_emulator_host(None)
-            .credentials(Arc::new(
-                StaticToken::new("t").with_quota_project("from-key"),
-            ))
+            .credentials(StaticToken::new("t").with_quota_project("from-key"))
             .quota_project("explicit")
             .build_with_stubs(stubs());
         assert_eq!(
@@ -560,9 +394,7 @@ mod tests {
         );
         // An emulator from the environment is anonymous: no quota project either.
         let emulator = ClientBuilder::from_emulator_host(Some("127.0.0.1:1".into()))
-            .credentials(Arc::new(
-                StaticToken::new("t").with_quota_project("from-key"),
-            ))
+            .credentials(StaticToken::new("t").with_quota_project("from-key"))
             .build_with_stubs(stubs());
         assert!(emulator.defaults().headers().is_empty());
     }
@@ -635,10 +467,10 @@ mod tests {
         assert!(b.try_transport_config().is_ok());
         assert!(!format!("{b:?}").contains("AIza-secret"));
         assert!(!format!("{:?}", b.config()).contains("AIza-secret"));
-        let with_anonymous = b.clone().credentials(Arc::new(Anonymous));
+        let with_anonymous = b.clone().credentials(Anonymous);
         assert!(with_anonymous.try_transport_config().is_ok());
         let err = b
-            .credentials(Arc::new(crate::credentials::StaticToken::new("t")))
+            .credentials(crate::credentials::StaticToken::new("t"))
             .try_transport_config()
             .unwrap_err();
         assert_eq!(err.field_violations()[0].field, "api_key");

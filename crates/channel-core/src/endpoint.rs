@@ -16,6 +16,12 @@ use url::{Host, Url};
 
 use crate::{Error, Result};
 
+/// The production endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://cloudchannel.googleapis.com";
+
+/// The environment variable that points clients at an emulator (`host:port`).
+pub const EMULATOR_HOST_ENV: &str = "CHANNEL_EMULATOR_HOST";
+
 /// An endpoint URL, parsed and checked: `http` or `https`, a host, no user
 /// information, no query or fragment.
 ///

@@ -5,12 +5,15 @@
 use std::fmt;
 use std::time::Duration;
 
+use channel_types::methods::Method;
 use channel_types::rpc::{
     BadRequest, Code, DebugInfo, ErrorInfo, Help, LocalizedMessage, PreconditionFailure,
     QuotaFailure, RequestInfo, ResourceInfo, RetryInfo, Status,
 };
 use channel_types::wkt::{Any, AnyError};
 use prost::Name;
+
+use crate::future::BoxFuture;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -475,6 +478,16 @@ impl Error {
             details: self.details.iter().map(ErrorDetail::to_any).collect(),
         }
     }
+}
+
+/// The default of a trait method nobody implemented.
+pub(crate) fn unimplemented<T: Send + 'static>(
+    method: &'static Method,
+) -> BoxFuture<'static, Result<T>> {
+    Box::pin(std::future::ready(Err(Error::rpc(
+        Code::Unimplemented,
+        format!("{} is not implemented by this service", method.grpc_path),
+    ))))
 }
 
 impl fmt::Display for Error {

@@ -8,7 +8,9 @@
 //!   methods, and [`pages`](Call::pages) / [`items`](Call::items) streams for
 //!   list methods.
 //! - The service traits [`CloudChannelService`], [`CloudChannelReportsService`]
-//!   and [`Operations`]: what transports, the emulator and mocks implement.
+//!   and [`Operations`]: what transports, the emulator and mocks implement;
+//!   [`transport`] holds the rest of what they need ([`transport::Stubs`],
+//!   [`transport::ClientConfig`], [`transport::BoxFuture`]).
 //! - [`Error`]: the gRPC code, message and decoded status details, whichever
 //!   wire it came from; [`ErrorKind::OutcomeUnknown`] (and
 //!   [`Error::is_outcome_unknown`]) for a request that may have been applied
@@ -25,7 +27,8 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use channel_core::{BoxFuture, CallOptions, Client, CloudChannelService, Result, Stubs};
+//! use channel_core::transport::{BoxFuture, Stubs};
+//! use channel_core::{CallOptions, Client, CloudChannelService, Result};
 //! use channel_types::model::{Customer, GetCustomerRequest};
 //!
 //! // A tiny in-memory service: only GetCustomer is implemented.
@@ -35,11 +38,10 @@
 //!         Box::pin(async move { Ok(Customer { name: request.name, ..Default::default() }) })
 //!     }
 //! }
-//! impl channel_core::CloudChannelReportsService for Fake {}
-//! impl channel_core::Operations for Fake {}
 //!
 //! # tokio_test_block_on(async {
-//! let client = Client::new(Stubs::from_backend(Arc::new(Fake)));
+//! // The reports and operations services keep answering `UNIMPLEMENTED`.
+//! let client = Client::new(Stubs::default().with_channel(Arc::new(Fake)));
 //! let customer = client.get_customer(GetCustomerRequest::new().set_name("accounts/A1/customers/C1")).await?;
 //! assert_eq!(customer.name, "accounts/A1/customers/C1");
 //! # Ok::<(), channel_core::Error>(()) }).unwrap();
@@ -53,23 +55,23 @@ mod client;
 pub mod credentials;
 mod endpoint;
 mod error;
+mod future;
 mod mtls;
 mod operation;
 mod options;
 pub mod pagination;
+mod polling;
 mod retry;
+pub mod transport;
 mod universe;
 pub mod validation;
 
 #[allow(missing_docs, unreachable_pub, deprecated, clippy::all)]
 mod generated;
 
-pub use call::{BoxFuture, Call, LroCall};
-pub use client::{
-    Client, ClientBuilder, ClientConfig, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, EMULATOR_HOST_ENV,
-    RUSTC_VERSION, Stubs, USER_AGENT_PRODUCT,
-};
-pub use endpoint::EndpointUrl;
+pub use call::Call;
+pub use client::{Client, ClientBuilder};
+pub use endpoint::{DEFAULT_ENDPOINT, EMULATOR_HOST_ENV, EndpointUrl};
 pub use error::{Error, ErrorDetail, ErrorKind, Result, UnknownDetail};
 pub use generated::builders;
 pub use generated::traits::{CloudChannelReportsService, CloudChannelService, Operations};
@@ -77,9 +79,15 @@ pub use mtls::{
     CertificatePem, ClientCertificate, MTLS_ENDPOINT, USE_CLIENT_CERTIFICATE_ENV,
     USE_MTLS_ENDPOINT_ENV, UseMtlsEndpoint,
 };
-pub use operation::{Operation, PollingPolicy};
-pub use options::CallOptions;
+pub use operation::{LroCall, Operation};
+pub use options::{CallOptions, DEFAULT_TIMEOUT};
+pub use polling::PollingPolicy;
 pub use retry::{NO_RETRY_METHODS, RetryPolicy};
 pub use universe::{DEFAULT_UNIVERSE_DOMAIN, UNIVERSE_DOMAIN_ENV};
 
 pub use channel_types as types;
+
+// Where the transport interface was reachable before it had a module of its
+// own; kept so that code written against it still compiles.
+#[doc(hidden)]
+pub use transport::{BoxFuture, ClientConfig, RUSTC_VERSION, Stubs, USER_AGENT_PRODUCT};

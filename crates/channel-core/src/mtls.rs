@@ -243,7 +243,7 @@ impl EndpointEnv {
         let var = |name: &str| get(name).map(|v| v.trim().to_string());
         let non_empty = |name: &str| var(name).filter(|v| !v.is_empty());
         EndpointEnv {
-            emulator_host: non_empty(crate::EMULATOR_HOST_ENV),
+            emulator_host: non_empty(crate::endpoint::EMULATOR_HOST_ENV),
             universe_domain: var(crate::universe::UNIVERSE_DOMAIN_ENV),
             use_client_certificate: non_empty(USE_CLIENT_CERTIFICATE_ENV),
             use_mtls_endpoint: var(USE_MTLS_ENDPOINT_ENV),
@@ -491,7 +491,10 @@ mod tests {
             None,
             None,
             true,
-            &set_to_nothing(&[USE_CLIENT_CERTIFICATE_ENV, crate::EMULATOR_HOST_ENV]),
+            &set_to_nothing(&[
+                USE_CLIENT_CERTIFICATE_ENV,
+                crate::endpoint::EMULATOR_HOST_ENV,
+            ]),
         )
         .unwrap();
         assert_eq!(chosen.endpoint, MTLS_ENDPOINT);

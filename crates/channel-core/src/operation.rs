@@ -4,7 +4,6 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::time::Duration;
 
 use channel_types::longrunning::{
     self, CancelOperationRequest, DeleteOperationRequest, GetOperationRequest, operation,
@@ -14,7 +13,9 @@ use futures_core::Stream;
 use prost::{Message, Name};
 use tokio::time::Instant;
 
+use crate::call::Call;
 use crate::options::deadline_after;
+use crate::polling::{PollingPolicy, next_poll};
 use crate::{Client, Error, ErrorKind, Result};
 
 /// Whether a failed poll is worth another: polling is a read, so a lost
@@ -23,65 +24,21 @@ fn poll_again(error: &Error) -> bool {
     error.is_retryable() || error.kind() == ErrorKind::OutcomeUnknown
 }
 
-/// When poll number `polls` is due: after its interval, but no later than
-/// the deadline, so that an interval longer than the time left still
-/// leaves a last poll rather than none.
-fn next_poll(policy: &PollingPolicy, polls: u32, deadline: Instant) -> Instant {
-    deadline_after(Instant::now(), policy.interval(polls)).min(deadline)
-}
+/// A call that starts a long-running operation; it resolves to an
+/// [`Operation`] handle typed with the operation's result `R` and metadata `M`.
+pub type LroCall<Req, R, M> = Call<Req, longrunning::Operation, Operation<R, M>>;
 
-/// How an operation is polled while waited on: exponential intervals, and
-/// an overall limit after which waiting gives up (the operation itself goes
-/// on; it can be resumed by name).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PollingPolicy {
-    initial: Duration,
-    multiplier: f64,
-    max: Duration,
-    timeout: Duration,
-}
-
-impl Default for PollingPolicy {
-    /// 1 s, times 1.5 per poll, at most 30 s between polls; give up after 30 minutes.
-    fn default() -> Self {
-        PollingPolicy {
-            initial: Duration::from_secs(1),
-            multiplier: 1.5,
-            max: Duration::from_secs(30),
-            timeout: Duration::from_secs(30 * 60),
-        }
+impl<Req> Call<Req, longrunning::Operation, longrunning::Operation> {
+    pub(crate) fn into_operation<R, M>(self) -> LroCall<Req, R, M> {
+        self.with_finish(|client, op| Operation::from_proto(client.clone(), op))
     }
 }
 
-impl PollingPolicy {
-    /// Sets the first interval, its multiplier and its ceiling.
-    pub fn with_intervals(mut self, initial: Duration, multiplier: f64, max: Duration) -> Self {
-        self.initial = initial;
-        self.multiplier = if multiplier.is_finite() && multiplier >= 1.0 {
-            multiplier
-        } else {
-            1.0
-        };
-        self.max = max.max(initial);
-        self
-    }
-
-    /// Sets how long waiting may take in all. An interval that would end
-    /// past it is cut short: the last poll is made when the time is up.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The interval before poll number `n` (1 for the first); it saturates
-    /// at the ceiling, however large the numbers.
-    pub fn interval(&self, n: u32) -> Duration {
-        crate::retry::exponential(self.initial, self.multiplier, self.max, n)
-    }
-
-    /// How long waiting may take in all.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
+impl Client {
+    /// Resumes a long-running operation by name (e.g. after a restart): the
+    /// handle polls the server when waited on.
+    pub fn operation<R, M>(&self, name: impl Into<String>) -> Operation<R, M> {
+        Operation::resume(self.clone(), name.into())
     }
 }
 
@@ -253,6 +210,13 @@ where
     /// current state first, then one per poll; the last has `done() == true`
     /// (read its [`result`](Self::result)). A failure to poll other than
     /// `UNAVAILABLE` is yielded and ends the stream.
+    ///
+    /// The polling runs in a task spawned now, so this must be called inside
+    /// a Tokio runtime (outside one it panics, as `tokio::spawn` does).
+    /// Dropping the stream aborts that task, a `GetOperation` in flight
+    /// included; the operation itself goes on on the server (see
+    /// [`cancel`](Self::cancel) to stop it, [`Client::operation`] to resume
+    /// watching it).
     pub fn updates(self) -> impl Stream<Item = Result<Operation<R, M>>> + Send + 'static {
         let policy = self.client.polling_policy().clone();
         let (sender, receiver) = tokio::sync::mpsc::channel(1);

@@ -7,6 +7,9 @@ use tokio::time::Instant;
 
 use crate::retry::RetryPolicy;
 
+/// The service's own default timeout for every method.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Options of one call, set on the call itself or as client defaults.
 ///
 /// The timeout bounds the whole call, retries included. Transports receive

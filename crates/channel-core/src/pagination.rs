@@ -1,5 +1,13 @@
 //! Pagination: a list call as a stream of pages or of items, fetching the
 //! next page while the caller works through the current one.
+//!
+//! The fetching runs in a task of its own, so that the next page arrives
+//! while the caller is busy: [`Call::pages`], [`Call::items`] and
+//! [`Call::collect_items`] must be called inside a Tokio runtime (outside one
+//! they panic, as `tokio::spawn` does). The task lives as long as the
+//! stream: dropping a [`Pages`] or [`Items`] aborts it, and a page request
+//! in flight at that moment is abandoned (list methods only read, so nothing
+//! is left half done on the server).
 
 use std::collections::HashSet;
 use std::pin::Pin;
@@ -38,13 +46,17 @@ where
     /// is fetched while the current one is being consumed, one page ahead at
     /// most. An error is yielded once and ends the stream; so does a server
     /// that hands out a page token it gave before.
+    ///
+    /// Needs a Tokio runtime: the pages are fetched by a spawned task, which
+    /// dropping the stream aborts (see the [module](crate::pagination) doc).
     pub fn pages(self) -> Pages<Resp> {
         let (sender, receiver) = mpsc::channel(1);
         let task = tokio::spawn(fetch_pages(self, sender));
         Pages { receiver, task }
     }
 
-    /// Every item of every page, in order (see [`pages`](Self::pages)).
+    /// Every item of every page, in order (see [`pages`](Self::pages); a
+    /// Tokio runtime is needed and dropping the stream stops the fetching).
     pub fn items(self) -> Items<Resp> {
         Items {
             pages: self.pages(),
@@ -53,7 +65,8 @@ where
         }
     }
 
-    /// Collects every item of every page.
+    /// Collects every item of every page (in a Tokio runtime, as
+    /// [`pages`](Self::pages)).
     pub async fn collect_items(self) -> Result<Vec<Resp::Item>> {
         let mut pages = self.pages();
         let mut all = Vec::new();
@@ -108,7 +121,8 @@ where
     }
 }
 
-/// The pages of a list call; see [`Call::pages`]. Dropping it stops fetching.
+/// The pages of a list call; see [`Call::pages`]. Dropping it aborts the
+/// task that fetches them, a page request in flight included.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<Resp> {
     receiver: mpsc::Receiver<Result<Resp>>,
@@ -129,7 +143,8 @@ impl<Resp> Drop for Pages<Resp> {
     }
 }
 
-/// The items of a list call; see [`Call::items`].
+/// The items of a list call; see [`Call::items`]. Dropping it aborts the
+/// task that fetches the pages, as for [`Pages`].
 #[must_use = "streams do nothing unless polled"]
 pub struct Items<Resp: PageResponse> {
     pages: Pages<Resp>,

@@ -7,7 +7,6 @@
 //! obscure message; so a client whose credentials name a universe other
 //! than its own refuses to start instead.
 
-use crate::credentials::Credentials;
 use crate::{Error, Result};
 
 /// Google's public cloud.
@@ -41,9 +40,10 @@ pub(crate) fn check_domain(domain: &str) -> Result<()> {
     }
 }
 
-/// Refuses credentials that name a universe other than `universe`.
-pub(crate) fn check_credentials(universe: &str, credentials: &dyn Credentials) -> Result<()> {
-    match credentials.universe_domain() {
+/// Refuses credentials that name a universe (`theirs`, from
+/// `Credentials::universe_domain`) other than `universe`.
+pub(crate) fn check_credentials(universe: &str, theirs: Option<&str>) -> Result<()> {
+    match theirs {
         Some(theirs) if !theirs.eq_ignore_ascii_case(universe) => Err(Error::invalid_request(
             "universe_domain",
             format!(

@@ -4,9 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use channel_core::transport::{BoxFuture, Stubs};
 use channel_core::{
-    BoxFuture, CallOptions, Client, CloudChannelReportsService, CloudChannelService, Operations,
-    Result, Stubs,
+    CallOptions, Client, CloudChannelReportsService, CloudChannelService, Operations, Result,
 };
 use channel_types::longrunning;
 use channel_types::model::{

@@ -5,9 +5,10 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use channel_core::transport::{BoxFuture, Stubs};
 use channel_core::{
-    BoxFuture, CallOptions, Client, CloudChannelReportsService, CloudChannelService, Error,
-    ErrorKind, Operations, PollingPolicy, Result, RetryPolicy, Stubs,
+    CallOptions, Client, CloudChannelReportsService, CloudChannelService, Error, ErrorKind,
+    Operations, PollingPolicy, Result, RetryPolicy,
 };
 use channel_types::longrunning::{
     self, CancelOperationRequest, DeleteOperationRequest, GetOperationRequest, operation,
@@ -864,6 +865,51 @@ async fn the_next_page_is_fetched_ahead_but_only_one() {
     let before = Instant::now();
     pages.next().await.unwrap().unwrap();
     assert_eq!(before.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_the_pages_stops_the_fetching() {
+    let fake = paged(&[
+        ("", &["c1"], "t1"),
+        ("t1", &["c2"], "t2"),
+        ("t2", &["c3"], ""),
+    ]);
+    let (client, fake) = client(fake);
+    let mut pages = client.list_customers(list()).pages();
+    pages.next().await.unwrap().unwrap();
+    drop(pages);
+    // Page 2 may have been asked for ahead already; page 3 never is,
+    // however long we wait.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let tokens: Vec<String> = fake
+        .seen("ListCustomers")
+        .into_iter()
+        .map(|s| s.page_token)
+        .collect();
+    assert!(tokens == [""] || tokens == ["", "t1"], "{tokens:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_the_updates_stops_the_polling() {
+    let fake = Fake {
+        operation_states: script([
+            Ok(running_operation()),
+            Ok(running_operation()),
+            Ok(running_operation()),
+            Ok(finished("accounts/A/customers/C/entitlements/E")),
+        ]),
+        ..Fake::default()
+    };
+    let (client, fake) = client(fake);
+    let op = client.operation::<Entitlement, OperationMetadata>("operations/op-1");
+    let mut updates = Box::pin(op.updates());
+    // The current state, then the state of the first poll.
+    updates.next().await.unwrap().unwrap();
+    updates.next().await.unwrap().unwrap();
+    assert_eq!(fake.seen("GetOperation").len(), 1);
+    drop(updates);
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(fake.seen("GetOperation").len(), 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -5,7 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use channel_core::credentials::Credentials;
-use channel_core::{ClientConfig, EndpointUrl, Error, Result};
+use channel_core::transport::ClientConfig;
+use channel_core::{EndpointUrl, Error, Result};
 use tonic::client::Grpc;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::{AsciiMetadataValue, MetadataValue};

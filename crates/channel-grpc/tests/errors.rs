@@ -11,8 +11,9 @@ use std::time::Duration;
 use channel_core::credentials::{
     AccessToken, Credentials, CredentialsError, CredentialsErrorKind, StaticToken,
 };
+use channel_core::transport::BoxFuture;
 use channel_core::{
-    BoxFuture, CallOptions, Client, ClientBuilder, CloudChannelService, ErrorKind, RetryPolicy,
+    CallOptions, Client, ClientBuilder, CloudChannelService, ErrorKind, RetryPolicy,
 };
 use channel_grpc::GrpcTransport;
 use channel_types::model::{self, GetCustomerRequest, ListCustomersRequest};
@@ -25,7 +26,7 @@ use tokio::time::Instant;
 fn transport(endpoint: String) -> GrpcTransport {
     let config = ClientBuilder::new()
         .endpoint(endpoint)
-        .credentials(Arc::new(StaticToken::new("ya29.secret-token")))
+        .credentials(StaticToken::new("ya29.secret-token"))
         .transport_config();
     GrpcTransport::new(&config).unwrap()
 }
@@ -245,7 +246,7 @@ async fn failing_credentials_are_an_authentication_error_and_send_nothing() {
     let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
     let config = ClientBuilder::new()
         .endpoint(server.endpoint())
-        .credentials(Arc::new(BrokenCredentials))
+        .credentials(BrokenCredentials)
         .transport_config();
     let err = GrpcTransport::new(&config)
         .unwrap()
@@ -556,12 +557,12 @@ async fn a_503_without_a_status_is_unavailable_and_retried() {
 #[tokio::test]
 async fn an_emulator_configuration_never_sends_credentials() {
     let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
-    let config = channel_core::ClientConfig {
+    let config = channel_core::transport::ClientConfig {
         endpoint: server.endpoint(),
         credentials: Arc::new(StaticToken::new("ya29.secret-token")),
         emulator: true,
         api_key: Some(channel_core::credentials::ApiKey::new("AIza-secret-key")),
-        ..channel_core::ClientConfig::default()
+        ..channel_core::transport::ClientConfig::default()
     };
     GrpcTransport::new(&config)
         .unwrap()

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use channel_core::credentials::{Credentials, StaticToken};
+use channel_core::transport::{BoxFuture, ClientConfig};
 use channel_core::{
-    BoxFuture, CallOptions, ClientBuilder, ClientConfig, CloudChannelReportsService,
-    CloudChannelService, Operations, Result,
+    CallOptions, ClientBuilder, CloudChannelReportsService, CloudChannelService, Operations, Result,
 };
 use channel_grpc::GrpcTransport;
 use channel_types::methods::{
@@ -513,7 +513,7 @@ async fn user_agent_goes_into_both_headers() {
         seen.header("x-goog-api-client").unwrap(),
         format!(
             "gl-rust/{} gccl/{} {} reseller-sync/2.1",
-            channel_core::RUSTC_VERSION,
+            channel_core::transport::RUSTC_VERSION,
             env!("CARGO_PKG_VERSION"),
             channel_grpc::API_CLIENT_TRANSPORT
         )
@@ -523,5 +523,5 @@ async fn user_agent_goes_into_both_headers() {
         "{}",
         channel_grpc::API_CLIENT_TRANSPORT
     );
-    assert!(!channel_core::RUSTC_VERSION.contains("unknown"));
+    assert!(!channel_core::transport::RUSTC_VERSION.contains("unknown"));
 }

@@ -9,9 +9,8 @@ mod tls;
 use std::sync::Arc;
 
 use channel_core::credentials::{ApiKey, ServiceAccount, StaticToken};
-use channel_core::{
-    Client, ClientBuilder, ClientCertificate, ClientConfig, ErrorKind, RUSTC_VERSION, RetryPolicy,
-};
+use channel_core::transport::{ClientConfig, RUSTC_VERSION};
+use channel_core::{Client, ClientBuilder, ClientCertificate, ErrorKind, RetryPolicy};
 use channel_grpc::{API_CLIENT_TRANSPORT, GrpcTransport};
 use channel_types::model::GetCustomerRequest;
 use channel_types::rpc::Code;
@@ -71,7 +70,7 @@ async fn an_api_key_is_sent_as_x_goog_api_key_instead_of_a_token() {
 async fn an_api_key_with_credentials_is_refused_before_any_call() {
     let err = builder("https://cloudchannel.googleapis.com".into())
         .api_key("AIza-test-key")
-        .credentials(Arc::new(StaticToken::new("ya29.token")))
+        .credentials(StaticToken::new("ya29.token"))
         .build_with(GrpcTransport::new)
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
@@ -99,7 +98,7 @@ async fn credentials_of_another_universe_are_refused_before_any_call() {
     let key = ServiceAccount::from_json(&key.to_string()).unwrap();
     let err = ClientBuilder::new()
         .universe_domain("googleapis.com")
-        .credentials(Arc::new(key))
+        .credentials(key)
         .build_with(GrpcTransport::new)
         .unwrap_err();
     assert_eq!(err.field_violations()[0].field, "universe_domain");

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use channel_core::credentials::Credentials;
-use channel_core::{CallOptions, ClientConfig, EndpointUrl, Error, Result};
+use channel_core::transport::ClientConfig;
+use channel_core::{CallOptions, EndpointUrl, Error, Result};
 use channel_types::methods::{HttpVerb, Method};
 use channel_types::rpc::Code;
 use reqwest::header::{

@@ -9,9 +9,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use channel_core::credentials::{ServiceAccount, StaticToken};
-use channel_core::{
-    Client, ClientBuilder, ClientCertificate, ClientConfig, ErrorKind, RUSTC_VERSION, RetryPolicy,
-};
+use channel_core::transport::{ClientConfig, RUSTC_VERSION};
+use channel_core::{Client, ClientBuilder, ClientCertificate, ErrorKind, RetryPolicy};
 use channel_http::{API_CLIENT_TRANSPORT, HttpTransport};
 use channel_types::model::GetCustomerRequest;
 use channel_types::rpc::Code;
@@ -120,7 +119,7 @@ async fn an_api_key_is_sent_as_x_goog_api_key_instead_of_a_token() {
 fn an_api_key_with_credentials_is_refused_before_any_call() {
     let result = builder("https://cloudchannel.googleapis.com".into())
         .api_key("AIza-test-key")
-        .credentials(Arc::new(StaticToken::new("ya29.token")))
+        .credentials(StaticToken::new("ya29.token"))
         .build_with(HttpTransport::new);
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
@@ -141,7 +140,7 @@ fn credentials_of_another_universe_are_refused_before_any_call() {
     let key = ServiceAccount::from_json(&key_json(None)).unwrap();
     let err = ClientBuilder::new()
         .universe_domain("example-universe.net")
-        .credentials(Arc::new(key))
+        .credentials(key)
         .build_with(HttpTransport::new)
         .unwrap_err();
     assert_eq!(err.field_violations()[0].field, "universe_domain");
@@ -151,7 +150,7 @@ fn credentials_of_another_universe_are_refused_before_any_call() {
     let key = ServiceAccount::from_json(&key_json(Some("example-universe.net"))).unwrap();
     let built = ClientBuilder::new()
         .universe_domain("example-universe.net")
-        .credentials(Arc::new(key))
+        .credentials(key)
         .try_transport_config()
         .unwrap();
     assert_eq!(built.universe_domain, "example-universe.net");

@@ -37,7 +37,7 @@ async fn client_sends_token_api_client_quota_project_and_call_headers() {
     ));
     let client = Client::builder()
         .endpoint(server.endpoint())
-        .credentials(Arc::new(StaticToken::new("secret-token")))
+        .credentials(StaticToken::new("secret-token"))
         .quota_project("billing-project")
         .user_agent("my-tool/1.2")
         .default_retry(RetryPolicy::none())

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use channel_core::{ClientBuilder, PollingPolicy, Stubs};
+use channel_core::transport::Stubs;
+use channel_core::{ClientBuilder, PollingPolicy};
 use channel_mock::{
     CustomerSeed, DEFAULT_ACCOUNT, Emulator, EmulatorConfig, EngineConfig, IdentitySeed,
     IdentityType, Scenario,

@@ -8,7 +8,8 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use channel_core::{Client, Stubs};
+//! use channel_core::Client;
+//! use channel_core::transport::Stubs;
 //! use channel_mock::{Engine, EngineConfig};
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {

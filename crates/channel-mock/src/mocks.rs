@@ -8,8 +8,9 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use channel_core::{Client, Stubs};
-//! use channel_mock::mocks::{MockCloudChannelService, MockCloudChannelReportsService, MockOperations};
+//! use channel_core::Client;
+//! use channel_core::transport::Stubs;
+//! use channel_mock::mocks::MockCloudChannelService;
 //! use channel_types::model::Customer;
 //!
 //! let mut channel = MockCloudChannelService::new();
@@ -18,12 +19,8 @@
 //!     .withf(|request, _| request.name == "accounts/A1/customers/C1")
 //!     .times(1)
 //!     .returning(|request, _| Ok(Customer { name: request.name, ..Default::default() }));
-//! let stubs = Stubs {
-//!     channel: Arc::new(channel),
-//!     reports: Arc::new(MockCloudChannelReportsService::new()),
-//!     operations: Arc::new(MockOperations::new()),
-//! };
-//! let client = Client::new(stubs);
+//! // The services left out answer `UNIMPLEMENTED`.
+//! let client = Client::new(Stubs::default().with_channel(Arc::new(channel)));
 //! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
 //! let customer = client.get_customer().set_name("accounts/A1/customers/C1").await.unwrap();
 //! assert_eq!(customer.name, "accounts/A1/customers/C1");

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use channel_core::{Client, ClientBuilder, Stubs};
+use channel_core::transport::Stubs;
+use channel_core::{Client, ClientBuilder};
 use channel_mock::{
     AccountConfig, AccountKind, CustomerSeed, Engine, EngineConfig, EntitlementSeed, GOOGLE,
     IdentitySeed, IdentityType, Scenario,

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use channel_core::{CallOptions, Client, CloudChannelService, Error, ErrorKind, Stubs};
+use channel_core::transport::Stubs;
+use channel_core::{CallOptions, Client, CloudChannelService, Error, ErrorKind};
 use channel_mock::{AccountConfig, AccountKind, Engine, EngineConfig};
 use channel_types::model::entitlement::{ProvisioningState, SuspensionReason};
 use channel_types::model::{

@@ -10,7 +10,8 @@ use std::time::Duration;
 mod support;
 use support::http_call;
 
-use channel_core::{Client, ClientBuilder, Error, PollingPolicy, RetryPolicy, Stubs};
+use channel_core::transport::Stubs;
+use channel_core::{Client, ClientBuilder, Error, PollingPolicy, RetryPolicy};
 use channel_grpc::GrpcTransport;
 use channel_http::HttpTransport;
 use channel_mock::{AccountConfig, AccountKind, Emulator, EmulatorConfig, EngineConfig};

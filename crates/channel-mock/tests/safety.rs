@@ -7,7 +7,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use channel_core::{Client, Stubs};
+use channel_core::Client;
+use channel_core::transport::Stubs;
 use channel_mock::{ConnectionLimits, Emulator, EmulatorConfig, Engine, EngineConfig, FaultConfig};
 use channel_types::longrunning::DeleteOperationRequest;
 use channel_types::model::{

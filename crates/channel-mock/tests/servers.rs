@@ -9,7 +9,8 @@ use std::time::Duration;
 
 mod support;
 
-use channel_core::{CallOptions, Client, ClientBuilder, CloudChannelService, RetryPolicy, Stubs};
+use channel_core::transport::Stubs;
+use channel_core::{CallOptions, Client, ClientBuilder, CloudChannelService, RetryPolicy};
 use channel_mock::{Emulator, EmulatorConfig, EmulatorError, Engine, EngineConfig, FaultConfig};
 use channel_types::model::{
     AdminUser, ChangeParametersRequest, CreateCustomerRequest, CreateEntitlementRequest, Customer,

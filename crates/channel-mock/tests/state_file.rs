@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use channel_core::{Client, Stubs};
+use channel_core::Client;
+use channel_core::transport::Stubs;
 use channel_mock::{Emulator, EmulatorConfig, EmulatorError, Engine};
 use channel_types::model::{CreateCustomerRequest, Customer, ListCustomersRequest};
 use channel_types::r#type::PostalAddress;

@@ -6,7 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use channel_core::{Client, ClientBuilder, Error, PollingPolicy, RetryPolicy, Stubs};
+use channel_core::transport::Stubs;
+use channel_core::{Client, ClientBuilder, Error, PollingPolicy, RetryPolicy};
 use channel_grpc::GrpcTransport;
 use channel_http::HttpTransport;
 use channel_mock::{Emulator, EmulatorConfig, EngineConfig};

@@ -13,8 +13,6 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::sync::Arc;
-
 use channel::credentials::ServiceAccount;
 use channel::model::{
     AdminUser, ContactInfo, Customer, Entitlement, Parameter, PaymentPlan, Value,
@@ -87,9 +85,7 @@ async fn main() -> Result<(), BoxError> {
             }
             println!("Using the Cloud Channel API as {account}");
             (
-                Client::builder()
-                    .credentials(Arc::new(credentials))
-                    .build_http()?,
+                Client::builder().credentials(credentials).build_http()?,
                 account.clone(),
             )
         }

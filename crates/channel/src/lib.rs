@@ -17,17 +17,14 @@
 //! # Quickstart
 //!
 //! ```no_run
-//! use std::sync::Arc;
 //! use channel::credentials::ServiceAccount;
 //! use channel::model::ListCustomersRequest;
 //! use channel::{Client, ClientBuilderExt};
 //!
 //! # async fn example() -> channel::Result<()> {
 //! // Resellers call the API as a user of their domain: domain-wide delegation.
-//! let key = ServiceAccount::from_file("key.json")
-//!     .map_err(|e| channel::Error::authentication("service account key", e))?
-//!     .with_subject("admin@reseller.example");
-//! let client = Client::builder().credentials(Arc::new(key)).build_http()?;
+//! let key = ServiceAccount::from_file("key.json")?.with_subject("admin@reseller.example");
+//! let client = Client::builder().credentials(key).build_http()?;
 //!
 //! let customers = client
 //!     .list_customers(ListCustomersRequest::new().set_parent("accounts/C012345"))
@@ -42,13 +39,15 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[doc(hidden)]
+pub use channel_core::{BoxFuture, ClientConfig, Stubs};
 pub use channel_core::{
-    BoxFuture, Call, CallOptions, CertificatePem, Client, ClientBuilder, ClientCertificate,
-    ClientConfig, CloudChannelReportsService, CloudChannelService, DEFAULT_ENDPOINT,
-    DEFAULT_TIMEOUT, DEFAULT_UNIVERSE_DOMAIN, EMULATOR_HOST_ENV, EndpointUrl, Error, ErrorDetail,
-    ErrorKind, LroCall, MTLS_ENDPOINT, NO_RETRY_METHODS, Operation, Operations, PollingPolicy,
-    Result, RetryPolicy, Stubs, UNIVERSE_DOMAIN_ENV, USE_CLIENT_CERTIFICATE_ENV,
-    USE_MTLS_ENDPOINT_ENV, UnknownDetail, UseMtlsEndpoint, credentials, pagination, validation,
+    Call, CallOptions, CertificatePem, Client, ClientBuilder, ClientCertificate,
+    CloudChannelReportsService, CloudChannelService, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT,
+    DEFAULT_UNIVERSE_DOMAIN, EMULATOR_HOST_ENV, EndpointUrl, Error, ErrorDetail, ErrorKind,
+    LroCall, MTLS_ENDPOINT, NO_RETRY_METHODS, Operation, Operations, PollingPolicy, Result,
+    RetryPolicy, UNIVERSE_DOMAIN_ENV, USE_CLIENT_CERTIFICATE_ENV, USE_MTLS_ENDPOINT_ENV,
+    UnknownDetail, UseMtlsEndpoint, credentials, pagination, transport, validation,
 };
 pub use channel_types::{longrunning, methods, model, names, rpc, r#type, wkt};
 

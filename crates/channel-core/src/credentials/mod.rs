@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
-use crate::BoxFuture;
+use crate::future::BoxFuture;
 
 mod cache;
 mod service_account;
@@ -232,6 +232,16 @@ impl CredentialsError {
         source: impl Into<Box<dyn StdError + Send + Sync>>,
     ) -> Self {
         CredentialsError::new(CredentialsErrorKind::TokenRequest, message).with_source(source)
+    }
+}
+
+impl From<CredentialsError> for crate::Error {
+    /// An [`Authentication`](crate::ErrorKind::Authentication) error
+    /// (`UNAUTHENTICATED`) that says what the credentials said and keeps
+    /// them as its `source()`, so that `?` works on a key file in a
+    /// function returning [`crate::Result`].
+    fn from(err: CredentialsError) -> Self {
+        crate::Error::authentication(err.to_string(), err)
     }
 }
 
@@ -539,6 +549,22 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "ya29.super-secret-token-value";
+
+    #[test]
+    fn a_credentials_error_becomes_an_authentication_error_with_question_mark() {
+        fn load(path: &Path) -> crate::Result<ServiceAccount> {
+            Ok(ServiceAccount::from_file(path)?)
+        }
+        let path = Path::new("/nonexistent/channel-key.json");
+        let err = load(path).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Authentication);
+        assert_eq!(err.code(), channel_types::rpc::Code::Unauthenticated);
+        assert!(err.message().contains("channel-key.json"), "{err}");
+        let source = StdError::source(&err)
+            .and_then(|s| s.downcast_ref::<CredentialsError>())
+            .expect("the credentials error is the source");
+        assert_eq!(source.kind(), CredentialsErrorKind::KeyFileUnreadable);
+    }
 
     #[tokio::test]
     async fn static_token_gives_bearer_header() {

@@ -5,7 +5,8 @@
 
 use channel_types::methods;
 
-use crate::{BoxFuture, CallOptions, Result};
+use crate::future::BoxFuture;
+use crate::{CallOptions, Result};
 
 /// `google.cloud.channel.v1.CloudChannelService`.
 ///
@@ -19,7 +20,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListCustomersResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_CUSTOMERS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_CUSTOMERS)
     }
     /// `GetCustomer`: `GET /v1/{name=accounts/*/customers/*}`.
     fn get_customer(
@@ -28,7 +29,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::GET_CUSTOMER)
+        crate::error::unimplemented(&methods::cloud_channel_service::GET_CUSTOMER)
     }
     /// `CheckCloudIdentityAccountsExist`: `POST /v1/{parent=accounts/*}:checkCloudIdentityAccountsExist`.
     fn check_cloud_identity_accounts_exist(
@@ -38,7 +39,7 @@ pub trait CloudChannelService: Send + Sync {
     ) -> BoxFuture<'_, Result<::channel_types::model::CheckCloudIdentityAccountsExistResponse>>
     {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST,
         )
     }
@@ -49,7 +50,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::CREATE_CUSTOMER)
+        crate::error::unimplemented(&methods::cloud_channel_service::CREATE_CUSTOMER)
     }
     /// `UpdateCustomer`: `PATCH /v1/{customer.name=accounts/*/customers/*}`.
     fn update_customer(
@@ -58,7 +59,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::UPDATE_CUSTOMER)
+        crate::error::unimplemented(&methods::cloud_channel_service::UPDATE_CUSTOMER)
     }
     /// `DeleteCustomer`: `DELETE /v1/{name=accounts/*/customers/*}`.
     fn delete_customer(
@@ -67,7 +68,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::DELETE_CUSTOMER)
+        crate::error::unimplemented(&methods::cloud_channel_service::DELETE_CUSTOMER)
     }
     /// `ImportCustomer`: `POST /v1/{parent=accounts/*}/customers:import`.
     fn import_customer(
@@ -76,7 +77,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Customer>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::IMPORT_CUSTOMER)
+        crate::error::unimplemented(&methods::cloud_channel_service::IMPORT_CUSTOMER)
     }
     /// `ProvisionCloudIdentity`: `POST /v1/{customer=accounts/*/customers/*}:provisionCloudIdentity`.
     fn provision_cloud_identity(
@@ -85,7 +86,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::PROVISION_CLOUD_IDENTITY)
+        crate::error::unimplemented(&methods::cloud_channel_service::PROVISION_CLOUD_IDENTITY)
     }
     /// `ListEntitlements`: `GET /v1/{parent=accounts/*/customers/*}/entitlements`.
     fn list_entitlements(
@@ -94,7 +95,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListEntitlementsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_ENTITLEMENTS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_ENTITLEMENTS)
     }
     /// `ListTransferableSkus`: `POST /v1/{parent=accounts/*}:listTransferableSkus`.
     fn list_transferable_skus(
@@ -103,7 +104,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListTransferableSkusResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_TRANSFERABLE_SKUS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_TRANSFERABLE_SKUS)
     }
     /// `ListTransferableOffers`: `POST /v1/{parent=accounts/*}:listTransferableOffers`.
     fn list_transferable_offers(
@@ -112,7 +113,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListTransferableOffersResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_TRANSFERABLE_OFFERS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_TRANSFERABLE_OFFERS)
     }
     /// `GetEntitlement`: `GET /v1/{name=accounts/*/customers/*/entitlements/*}`.
     fn get_entitlement(
@@ -121,7 +122,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Entitlement>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::GET_ENTITLEMENT)
+        crate::error::unimplemented(&methods::cloud_channel_service::GET_ENTITLEMENT)
     }
     /// `CreateEntitlement`: `POST /v1/{parent=accounts/*/customers/*}/entitlements`.
     fn create_entitlement(
@@ -130,7 +131,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::CREATE_ENTITLEMENT)
+        crate::error::unimplemented(&methods::cloud_channel_service::CREATE_ENTITLEMENT)
     }
     /// `ChangeParameters`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeParameters`.
     fn change_parameters(
@@ -139,7 +140,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::CHANGE_PARAMETERS)
+        crate::error::unimplemented(&methods::cloud_channel_service::CHANGE_PARAMETERS)
     }
     /// `ChangeRenewalSettings`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeRenewalSettings`.
     fn change_renewal_settings(
@@ -148,7 +149,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::CHANGE_RENEWAL_SETTINGS)
+        crate::error::unimplemented(&methods::cloud_channel_service::CHANGE_RENEWAL_SETTINGS)
     }
     /// `ChangeOffer`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer`.
     fn change_offer(
@@ -157,7 +158,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::CHANGE_OFFER)
+        crate::error::unimplemented(&methods::cloud_channel_service::CHANGE_OFFER)
     }
     /// `StartPaidService`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:startPaidService`.
     fn start_paid_service(
@@ -166,7 +167,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::START_PAID_SERVICE)
+        crate::error::unimplemented(&methods::cloud_channel_service::START_PAID_SERVICE)
     }
     /// `SuspendEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:suspend`.
     fn suspend_entitlement(
@@ -175,7 +176,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::SUSPEND_ENTITLEMENT)
+        crate::error::unimplemented(&methods::cloud_channel_service::SUSPEND_ENTITLEMENT)
     }
     /// `CancelEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:cancel`.
     fn cancel_entitlement(
@@ -184,7 +185,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::CANCEL_ENTITLEMENT)
+        crate::error::unimplemented(&methods::cloud_channel_service::CANCEL_ENTITLEMENT)
     }
     /// `ActivateEntitlement`: `POST /v1/{name=accounts/*/customers/*/entitlements/*}:activate`.
     fn activate_entitlement(
@@ -193,7 +194,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::ACTIVATE_ENTITLEMENT)
+        crate::error::unimplemented(&methods::cloud_channel_service::ACTIVATE_ENTITLEMENT)
     }
     /// `TransferEntitlements`: `POST /v1/{parent=accounts/*/customers/*}:transferEntitlements`.
     fn transfer_entitlements(
@@ -202,7 +203,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::TRANSFER_ENTITLEMENTS)
+        crate::error::unimplemented(&methods::cloud_channel_service::TRANSFER_ENTITLEMENTS)
     }
     /// `TransferEntitlementsToGoogle`: `POST /v1/{parent=accounts/*/customers/*}:transferEntitlementsToGoogle`.
     fn transfer_entitlements_to_google(
@@ -211,7 +212,9 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE)
+        crate::error::unimplemented(
+            &methods::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE,
+        )
     }
     /// `ListChannelPartnerLinks`: `GET /v1/{parent=accounts/*}/channelPartnerLinks`.
     fn list_channel_partner_links(
@@ -220,7 +223,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListChannelPartnerLinksResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS)
     }
     /// `GetChannelPartnerLink`: `GET /v1/{name=accounts/*/channelPartnerLinks/*}`.
     fn get_channel_partner_link(
@@ -229,7 +232,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerLink>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::GET_CHANNEL_PARTNER_LINK)
+        crate::error::unimplemented(&methods::cloud_channel_service::GET_CHANNEL_PARTNER_LINK)
     }
     /// `CreateChannelPartnerLink`: `POST /v1/{parent=accounts/*}/channelPartnerLinks`.
     fn create_channel_partner_link(
@@ -238,7 +241,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerLink>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK)
+        crate::error::unimplemented(&methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK)
     }
     /// `UpdateChannelPartnerLink`: `PATCH /v1/{name=accounts/*/channelPartnerLinks/*}`.
     fn update_channel_partner_link(
@@ -247,7 +250,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerLink>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK)
+        crate::error::unimplemented(&methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK)
     }
     /// `GetCustomerRepricingConfig`: `GET /v1/{name=accounts/*/customers/*/customerRepricingConfigs/*}`.
     fn get_customer_repricing_config(
@@ -256,7 +259,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::CustomerRepricingConfig>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG)
+        crate::error::unimplemented(&methods::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG)
     }
     /// `ListCustomerRepricingConfigs`: `GET /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`.
     fn list_customer_repricing_configs(
@@ -265,7 +268,9 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListCustomerRepricingConfigsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS)
+        crate::error::unimplemented(
+            &methods::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS,
+        )
     }
     /// `CreateCustomerRepricingConfig`: `POST /v1/{parent=accounts/*/customers/*}/customerRepricingConfigs`.
     fn create_customer_repricing_config(
@@ -274,7 +279,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::CustomerRepricingConfig>> {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG,
         )
     }
@@ -285,7 +290,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::CustomerRepricingConfig>> {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG,
         )
     }
@@ -296,7 +301,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG,
         )
     }
@@ -307,7 +312,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerRepricingConfig>> {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG,
         )
     }
@@ -319,7 +324,7 @@ pub trait CloudChannelService: Send + Sync {
     ) -> BoxFuture<'_, Result<::channel_types::model::ListChannelPartnerRepricingConfigsResponse>>
     {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS,
         )
     }
@@ -330,7 +335,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerRepricingConfig>> {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG,
         )
     }
@@ -341,7 +346,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ChannelPartnerRepricingConfig>> {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG,
         )
     }
@@ -352,7 +357,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
         let _ = (request, options);
-        crate::call::unimplemented(
+        crate::error::unimplemented(
             &methods::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG,
         )
     }
@@ -363,7 +368,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSkuGroupsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_SKU_GROUPS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_SKU_GROUPS)
     }
     /// `ListSkuGroupBillableSkus`: `GET /v1/{parent=accounts/*/skuGroups/*}/billableSkus`.
     fn list_sku_group_billable_skus(
@@ -372,7 +377,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSkuGroupBillableSkusResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS)
     }
     /// `LookupOffer`: `GET /v1/{entitlement=accounts/*/customers/*/entitlements/*}:lookupOffer`.
     fn lookup_offer(
@@ -381,7 +386,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::Offer>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LOOKUP_OFFER)
+        crate::error::unimplemented(&methods::cloud_channel_service::LOOKUP_OFFER)
     }
     /// `ListProducts`: `GET /v1/products`.
     fn list_products(
@@ -390,7 +395,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListProductsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_PRODUCTS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_PRODUCTS)
     }
     /// `ListSkus`: `GET /v1/{parent=products/*}/skus`.
     fn list_skus(
@@ -399,7 +404,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSkusResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_SKUS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_SKUS)
     }
     /// `ListOffers`: `GET /v1/{parent=accounts/*}/offers`.
     fn list_offers(
@@ -408,7 +413,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListOffersResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_OFFERS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_OFFERS)
     }
     /// `ListPurchasableSkus`: `GET /v1/{customer=accounts/*/customers/*}:listPurchasableSkus`.
     fn list_purchasable_skus(
@@ -417,7 +422,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListPurchasableSkusResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_PURCHASABLE_SKUS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_PURCHASABLE_SKUS)
     }
     /// `ListPurchasableOffers`: `GET /v1/{customer=accounts/*/customers/*}:listPurchasableOffers`.
     fn list_purchasable_offers(
@@ -426,7 +431,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListPurchasableOffersResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_PURCHASABLE_OFFERS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_PURCHASABLE_OFFERS)
     }
     /// `QueryEligibleBillingAccounts`: `GET /v1/{customer=accounts/*/customers/*}:queryEligibleBillingAccounts`.
     fn query_eligible_billing_accounts(
@@ -435,7 +440,9 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::QueryEligibleBillingAccountsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS)
+        crate::error::unimplemented(
+            &methods::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS,
+        )
     }
     /// `RegisterSubscriber`: `POST /v1/{account=accounts/*}:register`.
     fn register_subscriber(
@@ -444,7 +451,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::RegisterSubscriberResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::REGISTER_SUBSCRIBER)
+        crate::error::unimplemented(&methods::cloud_channel_service::REGISTER_SUBSCRIBER)
     }
     /// `UnregisterSubscriber`: `POST /v1/{account=accounts/*}:unregister`.
     fn unregister_subscriber(
@@ -453,7 +460,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::UnregisterSubscriberResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::UNREGISTER_SUBSCRIBER)
+        crate::error::unimplemented(&methods::cloud_channel_service::UNREGISTER_SUBSCRIBER)
     }
     /// `ListSubscribers`: `GET /v1/{account=accounts/*}:listSubscribers`.
     fn list_subscribers(
@@ -462,7 +469,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListSubscribersResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_SUBSCRIBERS)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_SUBSCRIBERS)
     }
     /// `ListEntitlementChanges`: `GET /v1/{parent=accounts/*/customers/*/entitlements/*}:listEntitlementChanges`.
     fn list_entitlement_changes(
@@ -471,7 +478,7 @@ pub trait CloudChannelService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListEntitlementChangesResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_service::LIST_ENTITLEMENT_CHANGES)
+        crate::error::unimplemented(&methods::cloud_channel_service::LIST_ENTITLEMENT_CHANGES)
     }
 }
 
@@ -488,7 +495,7 @@ pub trait CloudChannelReportsService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_reports_service::RUN_REPORT_JOB)
+        crate::error::unimplemented(&methods::cloud_channel_reports_service::RUN_REPORT_JOB)
     }
     /// `FetchReportResults`: `POST /v1/{report_job=accounts/*/reportJobs/*}:fetchReportResults`.
     #[deprecated(note = "deprecated in the Cloud Channel API")]
@@ -498,7 +505,7 @@ pub trait CloudChannelReportsService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::FetchReportResultsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_reports_service::FETCH_REPORT_RESULTS)
+        crate::error::unimplemented(&methods::cloud_channel_reports_service::FETCH_REPORT_RESULTS)
     }
     /// `ListReports`: `GET /v1/{parent=accounts/*}/reports`.
     #[deprecated(note = "deprecated in the Cloud Channel API")]
@@ -508,7 +515,7 @@ pub trait CloudChannelReportsService: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::model::ListReportsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::cloud_channel_reports_service::LIST_REPORTS)
+        crate::error::unimplemented(&methods::cloud_channel_reports_service::LIST_REPORTS)
     }
 }
 
@@ -524,7 +531,7 @@ pub trait Operations: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::ListOperationsResponse>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::operations::LIST_OPERATIONS)
+        crate::error::unimplemented(&methods::operations::LIST_OPERATIONS)
     }
     /// `GetOperation`: `GET /v1/{name=operations/**}`.
     fn get_operation(
@@ -533,7 +540,7 @@ pub trait Operations: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::longrunning::Operation>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::operations::GET_OPERATION)
+        crate::error::unimplemented(&methods::operations::GET_OPERATION)
     }
     /// `DeleteOperation`: `DELETE /v1/{name=operations/**}`.
     fn delete_operation(
@@ -542,7 +549,7 @@ pub trait Operations: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::operations::DELETE_OPERATION)
+        crate::error::unimplemented(&methods::operations::DELETE_OPERATION)
     }
     /// `CancelOperation`: `POST /v1/{name=operations/**}:cancel`.
     fn cancel_operation(
@@ -551,6 +558,6 @@ pub trait Operations: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'_, Result<::channel_types::wkt::Empty>> {
         let _ = (request, options);
-        crate::call::unimplemented(&methods::operations::CANCEL_OPERATION)
+        crate::error::unimplemented(&methods::operations::CANCEL_OPERATION)
     }
 }

@@ -5,8 +5,9 @@
 //! method builds `x-goog-request-params` from the request fields of its
 //! primary HTTP binding and hands the call to `GrpcTransport::unary`.
 
+use channel_core::transport::BoxFuture;
 use channel_core::{
-    BoxFuture, CallOptions, CloudChannelReportsService, CloudChannelService, Operations, Result,
+    CallOptions, CloudChannelReportsService, CloudChannelService, Operations, Result,
 };
 use channel_types::methods::{cloud_channel_reports_service, cloud_channel_service, operations};
 

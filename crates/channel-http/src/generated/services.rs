@@ -5,8 +5,9 @@
 //! method hands its request and its entry of the method table to
 //! [`HttpTransport::unary`].
 
+use channel_core::transport::BoxFuture;
 use channel_core::{
-    BoxFuture, CallOptions, CloudChannelReportsService, CloudChannelService, Operations, Result,
+    CallOptions, CloudChannelReportsService, CloudChannelService, Operations, Result,
 };
 use channel_types::methods::{cloud_channel_reports_service, cloud_channel_service, operations};
 

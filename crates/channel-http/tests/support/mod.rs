@@ -12,8 +12,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use channel_core::ClientConfig;
 use channel_core::credentials::{Anonymous, Credentials};
+use channel_core::transport::ClientConfig;
 use serde_json::Value;
 
 /// One request as the server saw it.

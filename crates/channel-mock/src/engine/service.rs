@@ -6,7 +6,8 @@
 //! takes the caller and the request. A new RPC in the schema fails to
 //! compile there until the engine has that method.
 
-use channel_core::{BoxFuture, CallOptions, Error, Result};
+use channel_core::transport::BoxFuture;
+use channel_core::{CallOptions, Error, Result};
 use channel_types::rpc::Code;
 
 use super::{Caller, Engine};

@@ -12,7 +12,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListCustomersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListCustomersResponse>,
     > {
@@ -25,8 +25,10 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::GetCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         self.serve("get_customer", options, move |engine, caller| {
             engine_methods::get_customer(engine, caller, request)
         })
@@ -36,7 +38,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::CheckCloudIdentityAccountsExistRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CheckCloudIdentityAccountsExistResponse>,
     > {
@@ -53,8 +55,10 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::CreateCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         self.serve("create_customer", options, move |engine, caller| {
             engine_methods::create_customer(engine, caller, request)
         })
@@ -64,8 +68,10 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::UpdateCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         self.serve("update_customer", options, move |engine, caller| {
             engine_methods::update_customer(engine, caller, request)
         })
@@ -75,7 +81,8 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::DeleteCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         self.serve("delete_customer", options, move |engine, caller| {
             engine_methods::delete_customer(engine, caller, request)
         })
@@ -85,8 +92,10 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ImportCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         self.serve("import_customer", options, move |engine, caller| {
             engine_methods::import_customer(engine, caller, request)
         })
@@ -96,7 +105,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ProvisionCloudIdentityRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -111,7 +120,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListEntitlementsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListEntitlementsResponse>,
     > {
@@ -124,7 +133,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListTransferableSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListTransferableSkusResponse>,
     > {
@@ -137,7 +146,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListTransferableOffersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListTransferableOffersResponse>,
     > {
@@ -152,8 +161,10 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::GetEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Entitlement>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Entitlement>,
+    > {
         self.serve("get_entitlement", options, move |engine, caller| {
             engine_methods::get_entitlement(engine, caller, request)
         })
@@ -163,7 +174,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::CreateEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -176,7 +187,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ChangeParametersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -189,7 +200,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ChangeRenewalSettingsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -202,7 +213,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ChangeOfferRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -215,7 +226,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::StartPaidServiceRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -228,7 +239,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::SuspendEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -241,7 +252,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::CancelEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -254,7 +265,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ActivateEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -267,7 +278,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::TransferEntitlementsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -280,7 +291,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::TransferEntitlementsToGoogleRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -297,7 +308,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListChannelPartnerLinksRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListChannelPartnerLinksResponse>,
     > {
@@ -314,7 +325,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::GetChannelPartnerLinkRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerLink>,
     > {
@@ -329,7 +340,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::CreateChannelPartnerLinkRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerLink>,
     > {
@@ -346,7 +357,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::UpdateChannelPartnerLinkRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerLink>,
     > {
@@ -363,7 +374,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::GetCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CustomerRepricingConfig>,
     > {
@@ -380,7 +391,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListCustomerRepricingConfigsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListCustomerRepricingConfigsResponse>,
     > {
@@ -397,7 +408,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::CreateCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CustomerRepricingConfig>,
     > {
@@ -414,7 +425,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::UpdateCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CustomerRepricingConfig>,
     > {
@@ -431,7 +442,8 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::DeleteCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         self.serve(
             "delete_customer_repricing_config",
             options,
@@ -445,7 +457,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig>,
     > {
@@ -462,7 +474,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListChannelPartnerRepricingConfigsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListChannelPartnerRepricingConfigsResponse>,
     > {
@@ -479,7 +491,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig>,
     > {
@@ -496,7 +508,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig>,
     > {
@@ -513,7 +525,8 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         self.serve(
             "delete_channel_partner_repricing_config",
             options,
@@ -527,7 +540,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListSkuGroupsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSkuGroupsResponse>,
     > {
@@ -540,7 +553,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListSkuGroupBillableSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSkuGroupBillableSkusResponse>,
     > {
@@ -557,7 +570,10 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::LookupOfferRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Offer>> {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Offer>,
+    > {
         self.serve("lookup_offer", options, move |engine, caller| {
             engine_methods::lookup_offer(engine, caller, request)
         })
@@ -567,7 +583,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListProductsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListProductsResponse>,
     > {
@@ -580,7 +596,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSkusResponse>,
     > {
@@ -593,7 +609,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListOffersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListOffersResponse>,
     > {
@@ -606,7 +622,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListPurchasableSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListPurchasableSkusResponse>,
     > {
@@ -619,7 +635,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListPurchasableOffersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListPurchasableOffersResponse>,
     > {
@@ -632,7 +648,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::QueryEligibleBillingAccountsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::QueryEligibleBillingAccountsResponse>,
     > {
@@ -649,7 +665,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::RegisterSubscriberRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::RegisterSubscriberResponse>,
     > {
@@ -662,7 +678,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::UnregisterSubscriberRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::UnregisterSubscriberResponse>,
     > {
@@ -675,7 +691,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListSubscribersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSubscribersResponse>,
     > {
@@ -688,7 +704,7 @@ impl ::channel_core::CloudChannelService for Engine {
         &self,
         request: ::channel_types::model::ListEntitlementChangesRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListEntitlementChangesResponse>,
     > {
@@ -706,7 +722,7 @@ impl ::channel_core::CloudChannelReportsService for Engine {
         &self,
         request: ::channel_types::model::RunReportJobRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -719,7 +735,7 @@ impl ::channel_core::CloudChannelReportsService for Engine {
         &self,
         request: ::channel_types::model::FetchReportResultsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::FetchReportResultsResponse>,
     > {
@@ -732,7 +748,7 @@ impl ::channel_core::CloudChannelReportsService for Engine {
         &self,
         request: ::channel_types::model::ListReportsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListReportsResponse>,
     > {
@@ -748,7 +764,7 @@ impl ::channel_core::Operations for Engine {
         &self,
         request: ::channel_types::longrunning::ListOperationsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::ListOperationsResponse>,
     > {
@@ -761,7 +777,7 @@ impl ::channel_core::Operations for Engine {
         &self,
         request: ::channel_types::longrunning::GetOperationRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -774,7 +790,8 @@ impl ::channel_core::Operations for Engine {
         &self,
         request: ::channel_types::longrunning::DeleteOperationRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         self.serve("delete_operation", options, move |engine, caller| {
             engine_methods::delete_operation(engine, caller, request)
         })
@@ -784,7 +801,8 @@ impl ::channel_core::Operations for Engine {
         &self,
         request: ::channel_types::longrunning::CancelOperationRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         self.serve("cancel_operation", options, move |engine, caller| {
             engine_methods::cancel_operation(engine, caller, request)
         })

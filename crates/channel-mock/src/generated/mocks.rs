@@ -364,7 +364,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListCustomersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListCustomersResponse>,
     > {
@@ -377,8 +377,10 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::GetCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::get_customer(self, request, options),
         ))
@@ -388,7 +390,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::CheckCloudIdentityAccountsExistRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CheckCloudIdentityAccountsExistResponse>,
     > {
@@ -401,8 +403,10 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::CreateCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::create_customer(self, request, options),
         ))
@@ -412,8 +416,10 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::UpdateCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::update_customer(self, request, options),
         ))
@@ -423,7 +429,8 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::DeleteCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::delete_customer(self, request, options),
         ))
@@ -433,8 +440,10 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ImportCustomerRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Customer>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Customer>,
+    > {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::import_customer(self, request, options),
         ))
@@ -444,7 +453,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ProvisionCloudIdentityRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -457,7 +466,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListEntitlementsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListEntitlementsResponse>,
     > {
@@ -470,7 +479,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListTransferableSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListTransferableSkusResponse>,
     > {
@@ -483,7 +492,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListTransferableOffersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListTransferableOffersResponse>,
     > {
@@ -496,8 +505,10 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::GetEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Entitlement>>
-    {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Entitlement>,
+    > {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::get_entitlement(self, request, options),
         ))
@@ -507,7 +518,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::CreateEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -520,7 +531,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ChangeParametersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -533,7 +544,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ChangeRenewalSettingsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -546,7 +557,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ChangeOfferRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -559,7 +570,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::StartPaidServiceRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -572,7 +583,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::SuspendEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -585,7 +596,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::CancelEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -598,7 +609,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ActivateEntitlementRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -611,7 +622,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::TransferEntitlementsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -624,7 +635,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::TransferEntitlementsToGoogleRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -637,7 +648,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListChannelPartnerLinksRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListChannelPartnerLinksResponse>,
     > {
@@ -650,7 +661,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::GetChannelPartnerLinkRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerLink>,
     > {
@@ -663,7 +674,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::CreateChannelPartnerLinkRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerLink>,
     > {
@@ -676,7 +687,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::UpdateChannelPartnerLinkRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerLink>,
     > {
@@ -689,7 +700,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::GetCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CustomerRepricingConfig>,
     > {
@@ -702,7 +713,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListCustomerRepricingConfigsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListCustomerRepricingConfigsResponse>,
     > {
@@ -715,7 +726,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::CreateCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CustomerRepricingConfig>,
     > {
@@ -728,7 +739,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::UpdateCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::CustomerRepricingConfig>,
     > {
@@ -741,7 +752,8 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::DeleteCustomerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::delete_customer_repricing_config(self, request, options),
         ))
@@ -751,7 +763,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::GetChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig>,
     > {
@@ -766,7 +778,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListChannelPartnerRepricingConfigsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListChannelPartnerRepricingConfigsResponse>,
     > {
@@ -781,7 +793,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::CreateChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig>,
     > {
@@ -796,7 +808,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::UpdateChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ChannelPartnerRepricingConfig>,
     > {
@@ -811,7 +823,8 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::DeleteChannelPartnerRepricingConfigRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::delete_channel_partner_repricing_config(
                 self, request, options,
@@ -823,7 +836,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListSkuGroupsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSkuGroupsResponse>,
     > {
@@ -836,7 +849,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListSkuGroupBillableSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSkuGroupBillableSkusResponse>,
     > {
@@ -849,7 +862,10 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::LookupOfferRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::model::Offer>> {
+    ) -> ::channel_core::transport::BoxFuture<
+        '_,
+        ::channel_core::Result<::channel_types::model::Offer>,
+    > {
         Box::pin(std::future::ready(
             CloudChannelServiceAnswers::lookup_offer(self, request, options),
         ))
@@ -859,7 +875,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListProductsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListProductsResponse>,
     > {
@@ -872,7 +888,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSkusResponse>,
     > {
@@ -885,7 +901,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListOffersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListOffersResponse>,
     > {
@@ -898,7 +914,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListPurchasableSkusRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListPurchasableSkusResponse>,
     > {
@@ -911,7 +927,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListPurchasableOffersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListPurchasableOffersResponse>,
     > {
@@ -924,7 +940,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::QueryEligibleBillingAccountsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::QueryEligibleBillingAccountsResponse>,
     > {
@@ -937,7 +953,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::RegisterSubscriberRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::RegisterSubscriberResponse>,
     > {
@@ -950,7 +966,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::UnregisterSubscriberRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::UnregisterSubscriberResponse>,
     > {
@@ -963,7 +979,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListSubscribersRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListSubscribersResponse>,
     > {
@@ -976,7 +992,7 @@ impl ::channel_core::CloudChannelService for MockCloudChannelService {
         &self,
         request: ::channel_types::model::ListEntitlementChangesRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListEntitlementChangesResponse>,
     > {
@@ -1024,7 +1040,7 @@ impl ::channel_core::CloudChannelReportsService for MockCloudChannelReportsServi
         &self,
         request: ::channel_types::model::RunReportJobRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -1037,7 +1053,7 @@ impl ::channel_core::CloudChannelReportsService for MockCloudChannelReportsServi
         &self,
         request: ::channel_types::model::FetchReportResultsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::FetchReportResultsResponse>,
     > {
@@ -1050,7 +1066,7 @@ impl ::channel_core::CloudChannelReportsService for MockCloudChannelReportsServi
         &self,
         request: ::channel_types::model::ListReportsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::model::ListReportsResponse>,
     > {
@@ -1105,7 +1121,7 @@ impl ::channel_core::Operations for MockOperations {
         &self,
         request: ::channel_types::longrunning::ListOperationsRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::ListOperationsResponse>,
     > {
@@ -1118,7 +1134,7 @@ impl ::channel_core::Operations for MockOperations {
         &self,
         request: ::channel_types::longrunning::GetOperationRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<
+    ) -> ::channel_core::transport::BoxFuture<
         '_,
         ::channel_core::Result<::channel_types::longrunning::Operation>,
     > {
@@ -1131,7 +1147,8 @@ impl ::channel_core::Operations for MockOperations {
         &self,
         request: ::channel_types::longrunning::DeleteOperationRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         Box::pin(std::future::ready(OperationsAnswers::delete_operation(
             self, request, options,
         )))
@@ -1141,7 +1158,8 @@ impl ::channel_core::Operations for MockOperations {
         &self,
         request: ::channel_types::longrunning::CancelOperationRequest,
         options: ::channel_core::CallOptions,
-    ) -> ::channel_core::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>> {
+    ) -> ::channel_core::transport::BoxFuture<'_, ::channel_core::Result<::channel_types::wkt::Empty>>
+    {
         Box::pin(std::future::ready(OperationsAnswers::cancel_operation(
             self, request, options,
         )))

@@ -6,7 +6,8 @@
 
 use std::time::Duration;
 
-use channel_core::{BoxFuture, CallOptions, Error, Result};
+use channel_core::transport::BoxFuture;
+use channel_core::{CallOptions, Error, Result};
 use prost::Message;
 
 use super::conn::{current_grpc_method, cut_current_connection};
