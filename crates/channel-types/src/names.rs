@@ -827,6 +827,86 @@ impl fmt::Display for CustomerParent {
 
 include!("generated/names.rs");
 
+// The names these types had before they took the `Name` suffix, which keeps
+// them apart from the messages of the same names; hidden, and kept so that
+// code written against them still compiles.
+#[doc(hidden)]
+pub type Account = AccountName;
+#[doc(hidden)]
+pub type AccountRef<'a> = AccountNameRef<'a>;
+#[doc(hidden)]
+pub type Customer = CustomerName;
+#[doc(hidden)]
+pub type CustomerRef<'a> = CustomerNameRef<'a>;
+#[doc(hidden)]
+pub type Entitlement = EntitlementName;
+#[doc(hidden)]
+pub type EntitlementRef<'a> = EntitlementNameRef<'a>;
+#[doc(hidden)]
+pub type Offer = OfferName;
+#[doc(hidden)]
+pub type OfferRef<'a> = OfferNameRef<'a>;
+#[doc(hidden)]
+pub type Product = ProductName;
+#[doc(hidden)]
+pub type ProductRef<'a> = ProductNameRef<'a>;
+#[doc(hidden)]
+pub type Sku = SkuName;
+#[doc(hidden)]
+pub type SkuRef<'a> = SkuNameRef<'a>;
+#[doc(hidden)]
+pub type ChannelPartnerLink = ChannelPartnerLinkName;
+#[doc(hidden)]
+pub type ChannelPartnerLinkRef<'a> = ChannelPartnerLinkNameRef<'a>;
+#[doc(hidden)]
+pub type CustomerRepricingConfig = CustomerRepricingConfigName;
+#[doc(hidden)]
+pub type CustomerRepricingConfigRef<'a> = CustomerRepricingConfigNameRef<'a>;
+#[doc(hidden)]
+pub type ChannelPartnerRepricingConfig = ChannelPartnerRepricingConfigName;
+#[doc(hidden)]
+pub type ChannelPartnerRepricingConfigRef<'a> = ChannelPartnerRepricingConfigNameRef<'a>;
+#[doc(hidden)]
+pub type SkuGroup = SkuGroupName;
+#[doc(hidden)]
+pub type SkuGroupRef<'a> = SkuGroupNameRef<'a>;
+#[doc(hidden)]
+pub type BillingAccount = BillingAccountName;
+#[doc(hidden)]
+pub type BillingAccountRef<'a> = BillingAccountNameRef<'a>;
+#[doc(hidden)]
+pub type Report = ReportName;
+#[doc(hidden)]
+pub type ReportRef<'a> = ReportNameRef<'a>;
+#[doc(hidden)]
+pub type ReportJob = ReportJobName;
+#[doc(hidden)]
+pub type ReportJobRef<'a> = ReportJobNameRef<'a>;
+#[doc(hidden)]
+pub type Operation = OperationName;
+#[doc(hidden)]
+pub type OperationRef<'a> = OperationNameRef<'a>;
+#[doc(hidden)]
+pub type CloudBillingAccount = CloudBillingAccountName;
+#[doc(hidden)]
+pub type CloudBillingAccountRef<'a> = CloudBillingAccountNameRef<'a>;
+#[doc(hidden)]
+pub type Folder = FolderName;
+#[doc(hidden)]
+pub type FolderRef<'a> = FolderNameRef<'a>;
+#[doc(hidden)]
+pub type Organization = OrganizationName;
+#[doc(hidden)]
+pub type OrganizationRef<'a> = OrganizationNameRef<'a>;
+#[doc(hidden)]
+pub type Project = ProjectName;
+#[doc(hidden)]
+pub type ProjectRef<'a> = ProjectNameRef<'a>;
+#[doc(hidden)]
+pub type Location = LocationName;
+#[doc(hidden)]
+pub type LocationRef<'a> = LocationNameRef<'a>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
