@@ -4,7 +4,7 @@
 //!   and the enum accessors and `Debug` of the messages whose plain enum
 //!   fields are stored as `int32` (so that our setter can take the name
 //!   prost's derive would give its own, unchainable one);
-//! - channel-core: a request builder per RPC (a named [`Call`] with the
+//! - channel-core: a request builder per RPC (a named `Call` with the
 //!   request's setters) and the docs of each `Client` method: what it does,
 //!   its HTTP bindings, what it returns, the errors it can give and an
 //!   example by kind.
@@ -442,7 +442,7 @@ fn builder_name(method: &MethodDescriptor) -> String {
     method.name().to_upper_camel_case()
 }
 
-/// channel-core: one request builder per RPC, a [`Call`] named after it,
+/// channel-core: one request builder per RPC, a `Call` named after it,
 /// with the request's setters.
 pub(crate) fn core_builders(pool: &DescriptorPool) -> Result<String, String> {
     let mut s = String::from(
