@@ -15,7 +15,7 @@
 //! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
 //! let engine = Engine::new(EngineConfig::default());
 //! let client = Client::new(Stubs::from_backend(Arc::new(engine)));
-//! let products = client.list_products().set_account("accounts/C0emulator").await.unwrap();
+//! let products = client.list_products(channel_types::model::ListProductsRequest::new().set_account("accounts/C0emulator")).await.unwrap();
 //! assert!(products.products.iter().any(|p| p.name == "products/google-workspace"));
 //! # });
 //! ```

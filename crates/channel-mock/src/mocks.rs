@@ -22,7 +22,7 @@
 //! // The services left out answer `UNIMPLEMENTED`.
 //! let client = Client::new(Stubs::default().with_channel(Arc::new(channel)));
 //! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
-//! let customer = client.get_customer().set_name("accounts/A1/customers/C1").await.unwrap();
+//! let customer = client.get_customer(channel_types::model::GetCustomerRequest::new().set_name("accounts/A1/customers/C1")).await.unwrap();
 //! assert_eq!(customer.name, "accounts/A1/customers/C1");
 //! # });
 //! ```

@@ -96,7 +96,7 @@ impl ClientBuilderExt for ClientBuilder {
 /// # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
 ///
 /// let (emulator, client) = channel::start_emulator().await.unwrap();
-/// let products = client.list_products().set_account(emulator_account()).await.unwrap();
+/// let products = client.list_products(channel::model::ListProductsRequest::new().set_account(emulator_account())).await.unwrap();
 /// assert!(!products.products.is_empty());
 /// # fn emulator_account() -> String { "accounts/C0emulator".into() }
 /// # });
