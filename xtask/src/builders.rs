@@ -120,20 +120,7 @@ pub(crate) fn plain_enum_count(pool: &DescriptorPool, package: &str) -> usize {
 fn enum_path(root: &str, e: &EnumDescriptor) -> String {
     let package = e.package_name();
     let relative = &e.full_name()[package.len() + 1..];
-    nested_path(root, package, relative)
-}
-
-fn nested_path(root: &str, package: &str, relative: &str) -> String {
-    let mut parts: Vec<&str> = relative.split('.').collect();
-    let last = parts.pop().unwrap_or_default();
-    let mut path = format!("{root}::{}", tables::rust_package(package));
-    for parent in parts {
-        path.push_str("::");
-        path.push_str(&parent.to_snake_case());
-    }
-    path.push_str("::");
-    path.push_str(&last.to_upper_camel_case());
-    path
+    tables::nested_path(root, package, relative)
 }
 
 /// The Rust path of a oneof's enum below `root`.
@@ -145,7 +132,7 @@ fn oneof_path(root: &str, oneof: &OneofDescriptor) -> String {
         &message.full_name()[package.len() + 1..],
         oneof.name()
     );
-    nested_path(root, package, &relative)
+    tables::nested_path(root, package, &relative)
 }
 
 /// The Rust type of a scalar, string or bytes value.

@@ -114,6 +114,12 @@ pub(crate) fn rust_package(package: &str) -> &'static str {
 pub(crate) fn rust_path_in(root: &str, message: &MessageDescriptor) -> String {
     let package = message.package_name();
     let relative = &message.full_name()[package.len() + 1..];
+    nested_path(root, package, relative)
+}
+
+/// The Rust path of `relative` (a type's name inside `package`, nested types
+/// dotted), below `root`: parent messages become snake-case modules.
+pub(crate) fn nested_path(root: &str, package: &str, relative: &str) -> String {
     let mut parts: Vec<&str> = relative.split('.').collect();
     let last = parts.pop().unwrap_or_default();
     let mut path = format!("{root}::{}", rust_package(package));
