@@ -269,8 +269,17 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
         }
         let (param, value) = value_param(root, &kind);
         let optional = field.supports_presence();
+        // The setter takes the enum, so a number the schema lacks (one a
+        // newer server sent) can only be written to the field itself.
+        let unknown = match kind {
+            Kind::Enum(_) => format!(
+                "\n\nTo store a number the schema lacks, assign it to the message's \
+                 `i32` field `{rust}`."
+            ),
+            _ => String::new(),
+        };
         out.push(Setter {
-            doc: format!("Sets `{name}`.{about}"),
+            doc: format!("Sets `{name}`.{about}{unknown}"),
             name: name.clone(),
             generics: String::new(),
             param: param.clone(),
@@ -352,7 +361,7 @@ pub(crate) fn message_setters(pool: &DescriptorPool) -> Result<String, String> {
         let _ = writeln!(s, "\nimpl {path} {{");
         let _ = writeln!(
             s,
-            "    /// A `{}` with every field at its default.",
+            "    /// An empty `{}`: every field at its default.",
             message.name()
         );
         s += "    pub fn new() -> Self {\n        Self::default()\n    }\n\n";
@@ -466,7 +475,11 @@ pub(crate) fn core_builders(pool: &DescriptorPool) -> Result<String, String> {
             let _ = writeln!(s, "\nimpl<Resp, Out> Call<{}, Resp, Out> {{", m.input);
             for setter in setters("::channel_types", &input) {
                 let mut setter = setter;
-                setter.doc = setter.doc.replacen("Sets ", "Sets the request's ", 1);
+                // "Sets `parent`" and "Sets the `x` oneof" both read as the request's.
+                setter.doc = match setter.doc.strip_prefix("Sets the ") {
+                    Some(rest) => format!("Sets the request's {rest}"),
+                    None => setter.doc.replacen("Sets ", "Sets the request's ", 1),
+                };
                 write_setter(&mut s, &setter, &|setter| {
                     format!(
                         "self = self.map_request(|request| request.set_{}(v));",
@@ -655,16 +668,28 @@ pub(crate) fn method_doc(pool: &DescriptorPool, m: &CoreMethod) -> Result<String
         .into_iter()
         .map(|r| format!("`{}`", r.field))
         .collect();
-    let variables: Vec<(String, String)> = rules
-        .first()
-        .map(|(_, path, _)| tables::path_patterns(path))
-        .unwrap_or_default();
+    // The checks accept a path field in the form of any binding, so every
+    // binding's form is listed (`accounts/*` or `accounts/*/channelPartnerLinks/*`).
+    let mut variables: Vec<(String, Vec<String>)> = Vec::new();
+    for (_, path, _) in &rules {
+        for (field, pattern) in tables::path_patterns(path) {
+            let pattern = format!("`{pattern}`");
+            match variables.iter_mut().find(|(f, _)| *f == field) {
+                Some((_, patterns)) if patterns.contains(&pattern) => {}
+                Some((_, patterns)) => patterns.push(pattern),
+                None => variables.push((field, vec![pattern])),
+            }
+        }
+    }
     let mut invalid = Vec::new();
     if !required.is_empty() {
         invalid.push(format!("{} is unset", or_list(&required)));
     }
-    for (field, pattern) in &variables {
-        invalid.push(format!("`{field}` is not of the form `{pattern}`"));
+    for (field, patterns) in &variables {
+        invalid.push(format!(
+            "`{field}` is not of the form {}",
+            or_list(patterns)
+        ));
     }
     if invalid.is_empty() {
         s += "    /// - `INVALID_ARGUMENT` when the server refuses a field's value.\n";
@@ -779,9 +804,16 @@ mod tests {
 
     #[test]
     fn every_client_method_has_a_description_its_bindings_errors_and_an_example() {
-        let client = tables::core_client(&pool()).unwrap();
+        let pool = pool();
+        let client = tables::core_client(&pool).unwrap();
         let methods: Vec<&str> = client.split("    pub fn ").skip(1).collect();
-        assert_eq!(methods.len(), 56);
+        let rpcs: usize = tables::core_methods(&pool)
+            .unwrap()
+            .iter()
+            .map(|(_, methods)| methods.len())
+            .sum();
+        assert!(rpcs > 0);
+        assert_eq!(methods.len(), rpcs);
         let docs: Vec<&str> = client.split("    pub fn ").collect();
         for (doc, method) in docs.iter().zip(methods) {
             let name = method.split('(').next().unwrap_or_default();
@@ -813,6 +845,43 @@ mod tests {
                 "{name}'s example calls it"
             );
         }
+    }
+
+    /// Doc text with its comment markers and line breaks taken out.
+    fn prose(doc: &str) -> String {
+        doc.split_whitespace()
+            .filter(|w| *w != "///")
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_errors_name_every_form_a_path_field_may_take() {
+        let client = prose(&tables::core_client(&pool()).unwrap());
+        assert!(client.contains(
+            "`parent` is not of the form `accounts/*` or `accounts/*/channelPartnerLinks/*`;"
+        ));
+        assert!(client.contains("`name` is not of the form `operations/**`;"));
+    }
+
+    #[test]
+    fn builder_setter_docs_read_as_the_requests_fields() {
+        let builders = core_builders(&pool()).unwrap();
+        assert!(!builders.contains("the request's the"));
+        assert!(
+            builders
+                .contains("/// Sets the request's `customer_identity` oneof to one of its members")
+        );
+    }
+
+    #[test]
+    fn an_enum_setter_says_how_to_store_a_number_the_schema_lacks() {
+        let setters = prose(&message_setters(&pool()).unwrap());
+        assert!(setters.contains(
+            "Sets `link_state`. Where the link stands: invited, active, revoked or suspended. \
+             To store a number the schema lacks, assign it to the message's `i32` field \
+             `link_state`."
+        ));
     }
 
     #[test]

@@ -732,6 +732,34 @@ pub(crate) fn core_traits(pool: &DescriptorPool) -> Result<String, String> {
         }
         s += "}\n";
     }
+    s += &for_each_rpc(pool)?;
+    Ok(s)
+}
+
+/// channel-core: `for_each_rpc!`, every RPC with its trait, types and table
+/// entry, for tests that go over every method with its types: with it, a
+/// new RPC needs no hand edit in them.
+fn for_each_rpc(pool: &DescriptorPool) -> Result<String, String> {
+    let mut s = String::from(
+        "\n/// Calls `$callback!` once with every RPC of the schema, by service:\n\
+         /// `$crate::Trait { method(Request) -> Response = TABLE_ENTRY; ... } ...`,\n\
+         /// every path in full. For tests that go over every method with its\n\
+         /// types; not part of the stable API.\n\
+         #[doc(hidden)]\n#[macro_export]\nmacro_rules! for_each_rpc {\n    ($callback:ident) => {\n        $callback! {\n",
+    );
+    for (service, methods) in core_methods(pool)? {
+        let trait_name = service.rsplit('.').next().unwrap_or_default();
+        let _ = writeln!(s, "            $crate::{trait_name} {{");
+        for m in methods {
+            let _ = writeln!(
+                s,
+                "                {}({}) -> {} = ::channel_types::methods::{};",
+                m.snake, m.input, m.output, m.table
+            );
+        }
+        s += "            }\n";
+    }
+    s += "        }\n    };\n}\n";
     Ok(s)
 }
 

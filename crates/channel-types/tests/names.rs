@@ -10,9 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use channel_types::names::{
     AccountName, BillingAccountName, ChannelPartnerLinkName, ChannelPartnerRepricingConfigName,
-    CustomerName, CustomerNameRef, CustomerRepricingConfigName, EntitlementName,
-    EntitlementNameRef, LocationName, OfferName, OperationName, ProductName, ReportJobName,
-    ReportName, SkuGroupName, SkuName,
+    CloudBillingAccountName, CustomerName, CustomerNameRef, CustomerRepricingConfigName,
+    EntitlementName, EntitlementNameRef, FolderName, LocationName, NameError, OfferName,
+    OperationName, OrganizationName, ProductName, ProjectName, ReportJobName, ReportName,
+    SkuGroupName, SkuName,
 };
 use proptest::prelude::*;
 
@@ -114,6 +115,126 @@ round_trips!(report_round_trips, ReportName, a, r);
 round_trips!(report_job_round_trips, ReportJobName, a, r);
 round_trips!(operation_round_trips, OperationName, o);
 round_trips!(location_round_trips, LocationName, p, l);
+round_trips!(
+    cloud_billing_account_round_trips,
+    CloudBillingAccountName,
+    b
+);
+round_trips!(folder_round_trips, FolderName, f);
+round_trips!(organization_round_trips, OrganizationName, o);
+round_trips!(project_round_trips, ProjectName, p);
+
+/// Text made of the collection words of the patterns and odd values (empty,
+/// dot segments, an encoded slash, non-ASCII, spaces, a long run), joined by
+/// slashes: near misses of every pattern, and some hits.
+fn odd_name() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just(String::new()),
+        Just(".".to_string()),
+        Just("..".to_string()),
+        Just("%2F".to_string()),
+        Just("a%2Fb".to_string()),
+        Just("é€😀".to_string()),
+        Just("\u{200b}".to_string()),
+        Just("a b".to_string()),
+        Just("x\ty".to_string()),
+        Just("Accounts".to_string()),
+        Just("z".repeat(300)),
+        "[A-Za-z0-9._~-]{1,8}",
+        prop::sample::select(vec![
+            "accounts",
+            "customers",
+            "entitlements",
+            "offers",
+            "products",
+            "skus",
+            "channelPartnerLinks",
+            "customerRepricingConfigs",
+            "channelPartnerRepricingConfigs",
+            "skuGroups",
+            "billingAccounts",
+            "reports",
+            "reportJobs",
+            "operations",
+            "projects",
+            "locations",
+            "folders",
+            "organizations",
+        ])
+        .prop_map(str::to_string),
+    ];
+    prop::collection::vec(piece, 0..9).prop_map(|pieces| pieces.join("/"))
+}
+
+/// Parses `text` as `T`: a name prints back as exactly `text`, and a
+/// refusal names the pattern and points inside the text.
+fn agrees<T>(text: &str, parsed: Result<T, NameError>, pattern: &str) -> Result<(), TestCaseError>
+where
+    T: std::fmt::Display,
+{
+    match parsed {
+        Ok(name) => prop_assert_eq!(name.to_string(), text),
+        Err(error) => {
+            prop_assert!(error.offset() <= text.len(), "{error:?} for {text:?}");
+            prop_assert!(error.to_string().contains(pattern), "{error} for {text:?}");
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn every_name_type_prints_back_what_it_parsed_and_refuses_odd_text_by_its_pattern(
+        text in odd_name()
+    ) {
+        let t = text.as_str();
+        agrees(t, t.parse::<AccountName>(), AccountName::PATTERN)?;
+        agrees(t, t.parse::<BillingAccountName>(), BillingAccountName::PATTERN)?;
+        agrees(t, t.parse::<ChannelPartnerLinkName>(), ChannelPartnerLinkName::PATTERN)?;
+        agrees(
+            t,
+            t.parse::<ChannelPartnerRepricingConfigName>(),
+            ChannelPartnerRepricingConfigName::PATTERN,
+        )?;
+        agrees(t, t.parse::<CloudBillingAccountName>(), CloudBillingAccountName::PATTERN)?;
+        // A customer name has two forms; a refusal names one of them.
+        agrees(t, t.parse::<CustomerName>(), "accounts/{account}/")?;
+        agrees(
+            t,
+            t.parse::<CustomerRepricingConfigName>(),
+            CustomerRepricingConfigName::PATTERN,
+        )?;
+        agrees(t, t.parse::<EntitlementName>(), EntitlementName::PATTERN)?;
+        agrees(t, t.parse::<FolderName>(), FolderName::PATTERN)?;
+        agrees(t, t.parse::<LocationName>(), LocationName::PATTERN)?;
+        agrees(t, t.parse::<OfferName>(), OfferName::PATTERN)?;
+        agrees(t, t.parse::<OperationName>(), OperationName::PATTERN)?;
+        agrees(t, t.parse::<OrganizationName>(), OrganizationName::PATTERN)?;
+        agrees(t, t.parse::<ProductName>(), ProductName::PATTERN)?;
+        agrees(t, t.parse::<ProjectName>(), ProjectName::PATTERN)?;
+        agrees(t, t.parse::<ReportJobName>(), ReportJobName::PATTERN)?;
+        agrees(t, t.parse::<ReportName>(), ReportName::PATTERN)?;
+        agrees(t, t.parse::<SkuGroupName>(), SkuGroupName::PATTERN)?;
+        agrees(t, t.parse::<SkuName>(), SkuName::PATTERN)?;
+    }
+}
+
+#[test]
+fn odd_but_legal_values_round_trip_and_a_very_long_name_is_no_problem() {
+    for value in ["a%2Fb", "é€😀", "\u{200b}", "~_-.x", "Accounts"] {
+        let text = format!("accounts/{value}/customers/{value}");
+        let name: CustomerName = text.parse().unwrap();
+        assert_eq!(name.customer(), value);
+        assert_eq!(name.to_string(), text);
+    }
+    let long = "c".repeat(100_000);
+    let text = format!("accounts/{long}/customers/{long}/entitlements/{long}");
+    let name: EntitlementName = text.parse().unwrap();
+    assert_eq!(name.entitlement().len(), 100_000);
+    assert_eq!(name.to_string(), text);
+    let error = format!("{text}/x").parse::<EntitlementName>().unwrap_err();
+    assert_eq!(error.offset(), text.len() + 1);
+}
 
 proptest! {
     #[test]

@@ -196,7 +196,7 @@ impl<Resp, Out> Call<::channel_types::model::ImportCustomerRequest, Resp, Out> {
         self
     }
 
-    /// Sets the request's the `customer_identity` oneof to one of its members, or clears it with `None`.
+    /// Sets the request's `customer_identity` oneof to one of its members, or clears it with `None`.
     pub fn set_customer_identity(
         mut self,
         v: impl Into<Option<::channel_types::model::import_customer_request::CustomerIdentity>>,
@@ -387,7 +387,7 @@ impl<Resp, Out> Call<::channel_types::model::ListTransferableSkusRequest, Resp, 
         self
     }
 
-    /// Sets the request's the `transferred_customer_identity` oneof to one of its members, or clears it with `None`.
+    /// Sets the request's `transferred_customer_identity` oneof to one of its members, or clears it with `None`.
     pub fn set_transferred_customer_identity(
         mut self,
         v: impl Into<
@@ -464,7 +464,7 @@ impl<Resp, Out> Call<::channel_types::model::ListTransferableOffersRequest, Resp
         self
     }
 
-    /// Sets the request's the `transferred_customer_identity` oneof to one of its members, or clears it with `None`.
+    /// Sets the request's `transferred_customer_identity` oneof to one of its members, or clears it with `None`.
     pub fn set_transferred_customer_identity(
         mut self,
         v: impl Into<Option<::channel_types::model::list_transferable_offers_request::TransferredCustomerIdentity>>,
@@ -941,6 +941,8 @@ impl<Resp, Out> Call<::channel_types::model::ListChannelPartnerLinksRequest, Res
     /// Sets the request's `view`.
     ///
     /// How much detail to return for each link.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `view`.
     pub fn set_view(mut self, v: ::channel_types::model::ChannelPartnerLinkView) -> Self {
         self = self.map_request(|request| request.set_view(v));
         self
@@ -965,6 +967,8 @@ impl<Resp, Out> Call<::channel_types::model::GetChannelPartnerLinkRequest, Resp,
     /// Sets the request's `view`.
     ///
     /// How much detail to return.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `view`.
     pub fn set_view(mut self, v: ::channel_types::model::ChannelPartnerLinkView) -> Self {
         self = self.map_request(|request| request.set_view(v));
         self
@@ -1567,7 +1571,7 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableSkusRequest, Resp, O
         self
     }
 
-    /// Sets the request's the `purchase_option` oneof to one of its members, or clears it with `None`.
+    /// Sets the request's `purchase_option` oneof to one of its members, or clears it with `None`.
     pub fn set_purchase_option(
         mut self,
         v: impl Into<Option<::channel_types::model::list_purchasable_skus_request::PurchaseOption>>,
@@ -1638,7 +1642,7 @@ impl<Resp, Out> Call<::channel_types::model::ListPurchasableOffersRequest, Resp,
         self
     }
 
-    /// Sets the request's the `purchase_option` oneof to one of its members, or clears it with `None`.
+    /// Sets the request's `purchase_option` oneof to one of its members, or clears it with `None`.
     pub fn set_purchase_option(
         mut self,
         v: impl Into<Option<::channel_types::model::list_purchasable_offers_request::PurchaseOption>>,

@@ -23,8 +23,9 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` is unset, or
-    ///   `parent` is not of the form `accounts/*`; and from the server, when it refuses
-    ///   a value.
+    ///   `parent` is not of the form `accounts/*` or
+    ///   `accounts/*/channelPartnerLinks/*`; and from the server, when it refuses a
+    ///   value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -68,7 +69,8 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
-    ///   is not of the form `accounts/*/customers/*`; and from the server, when it
+    ///   is not of the form `accounts/*/customers/*` or
+    ///   `accounts/*/channelPartnerLinks/*/customers/*`; and from the server, when it
     ///   refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
@@ -158,8 +160,9 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or `customer` is
-    ///   unset, or `parent` is not of the form `accounts/*`; and from the server, when
-    ///   it refuses a value.
+    ///   unset, or `parent` is not of the form `accounts/*` or
+    ///   `accounts/*/channelPartnerLinks/*`; and from the server, when it refuses a
+    ///   value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -202,8 +205,9 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `customer` is unset, or
-    ///   `customer.name` is not of the form `accounts/*/customers/*`; and from the
-    ///   server, when it refuses a value.
+    ///   `customer.name` is not of the form `accounts/*/customers/*` or
+    ///   `accounts/*/channelPartnerLinks/*/customers/*`; and from the server, when it
+    ///   refuses a value.
     /// - `NOT_FOUND` when the resource `customer.name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -245,7 +249,8 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `name` is unset, or `name`
-    ///   is not of the form `accounts/*/customers/*`; and from the server, when it
+    ///   is not of the form `accounts/*/customers/*` or
+    ///   `accounts/*/channelPartnerLinks/*/customers/*`; and from the server, when it
     ///   refuses a value.
     /// - `NOT_FOUND` when the resource `name` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
@@ -288,8 +293,9 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `parent` or
-    ///   `customer_identity` is unset, or `parent` is not of the form `accounts/*`; and
-    ///   from the server, when it refuses a value.
+    ///   `customer_identity` is unset, or `parent` is not of the form `accounts/*` or
+    ///   `accounts/*/channelPartnerLinks/*`; and from the server, when it refuses a
+    ///   value.
     /// - `NOT_FOUND` when the resource `parent` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2176,8 +2182,8 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `service_account` is unset,
-    ///   or `account` is not of the form `accounts/*`; and from the server, when it
-    ///   refuses a value.
+    ///   or `account` is not of the form `accounts/*`, or `integrator` is not of the
+    ///   form `integrators/*`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `account` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2220,8 +2226,8 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `service_account` is unset,
-    ///   or `account` is not of the form `accounts/*`; and from the server, when it
-    ///   refuses a value.
+    ///   or `account` is not of the form `accounts/*`, or `integrator` is not of the
+    ///   form `integrators/*`; and from the server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `account` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the
@@ -2267,7 +2273,8 @@ impl Client {
     /// # Errors
     ///
     /// - `INVALID_ARGUMENT`, before anything is sent, when `account` is not of the form
-    ///   `accounts/*`; and from the server, when it refuses a value.
+    ///   `accounts/*`, or `integrator` is not of the form `integrators/*`; and from the
+    ///   server, when it refuses a value.
     /// - `NOT_FOUND` when the resource `account` names does not exist;
     ///   `PERMISSION_DENIED` when it is not the caller's to use.
     /// - `UNAVAILABLE`, retried as the defaults below say; `DEADLINE_EXCEEDED` when the

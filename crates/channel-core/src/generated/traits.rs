@@ -561,3 +561,78 @@ pub trait Operations: Send + Sync {
         crate::error::unimplemented(&methods::operations::CANCEL_OPERATION)
     }
 }
+
+/// Calls `$callback!` once with every RPC of the schema, by service:
+/// `$crate::Trait { method(Request) -> Response = TABLE_ENTRY; ... } ...`,
+/// every path in full. For tests that go over every method with its
+/// types; not part of the stable API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_rpc {
+    ($callback:ident) => {
+        $callback! {
+            $crate::CloudChannelService {
+                list_customers(::channel_types::model::ListCustomersRequest) -> ::channel_types::model::ListCustomersResponse = ::channel_types::methods::cloud_channel_service::LIST_CUSTOMERS;
+                get_customer(::channel_types::model::GetCustomerRequest) -> ::channel_types::model::Customer = ::channel_types::methods::cloud_channel_service::GET_CUSTOMER;
+                check_cloud_identity_accounts_exist(::channel_types::model::CheckCloudIdentityAccountsExistRequest) -> ::channel_types::model::CheckCloudIdentityAccountsExistResponse = ::channel_types::methods::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST;
+                create_customer(::channel_types::model::CreateCustomerRequest) -> ::channel_types::model::Customer = ::channel_types::methods::cloud_channel_service::CREATE_CUSTOMER;
+                update_customer(::channel_types::model::UpdateCustomerRequest) -> ::channel_types::model::Customer = ::channel_types::methods::cloud_channel_service::UPDATE_CUSTOMER;
+                delete_customer(::channel_types::model::DeleteCustomerRequest) -> ::channel_types::wkt::Empty = ::channel_types::methods::cloud_channel_service::DELETE_CUSTOMER;
+                import_customer(::channel_types::model::ImportCustomerRequest) -> ::channel_types::model::Customer = ::channel_types::methods::cloud_channel_service::IMPORT_CUSTOMER;
+                provision_cloud_identity(::channel_types::model::ProvisionCloudIdentityRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::PROVISION_CLOUD_IDENTITY;
+                list_entitlements(::channel_types::model::ListEntitlementsRequest) -> ::channel_types::model::ListEntitlementsResponse = ::channel_types::methods::cloud_channel_service::LIST_ENTITLEMENTS;
+                list_transferable_skus(::channel_types::model::ListTransferableSkusRequest) -> ::channel_types::model::ListTransferableSkusResponse = ::channel_types::methods::cloud_channel_service::LIST_TRANSFERABLE_SKUS;
+                list_transferable_offers(::channel_types::model::ListTransferableOffersRequest) -> ::channel_types::model::ListTransferableOffersResponse = ::channel_types::methods::cloud_channel_service::LIST_TRANSFERABLE_OFFERS;
+                get_entitlement(::channel_types::model::GetEntitlementRequest) -> ::channel_types::model::Entitlement = ::channel_types::methods::cloud_channel_service::GET_ENTITLEMENT;
+                create_entitlement(::channel_types::model::CreateEntitlementRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::CREATE_ENTITLEMENT;
+                change_parameters(::channel_types::model::ChangeParametersRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::CHANGE_PARAMETERS;
+                change_renewal_settings(::channel_types::model::ChangeRenewalSettingsRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::CHANGE_RENEWAL_SETTINGS;
+                change_offer(::channel_types::model::ChangeOfferRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::CHANGE_OFFER;
+                start_paid_service(::channel_types::model::StartPaidServiceRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::START_PAID_SERVICE;
+                suspend_entitlement(::channel_types::model::SuspendEntitlementRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::SUSPEND_ENTITLEMENT;
+                cancel_entitlement(::channel_types::model::CancelEntitlementRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::CANCEL_ENTITLEMENT;
+                activate_entitlement(::channel_types::model::ActivateEntitlementRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::ACTIVATE_ENTITLEMENT;
+                transfer_entitlements(::channel_types::model::TransferEntitlementsRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::TRANSFER_ENTITLEMENTS;
+                transfer_entitlements_to_google(::channel_types::model::TransferEntitlementsToGoogleRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE;
+                list_channel_partner_links(::channel_types::model::ListChannelPartnerLinksRequest) -> ::channel_types::model::ListChannelPartnerLinksResponse = ::channel_types::methods::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS;
+                get_channel_partner_link(::channel_types::model::GetChannelPartnerLinkRequest) -> ::channel_types::model::ChannelPartnerLink = ::channel_types::methods::cloud_channel_service::GET_CHANNEL_PARTNER_LINK;
+                create_channel_partner_link(::channel_types::model::CreateChannelPartnerLinkRequest) -> ::channel_types::model::ChannelPartnerLink = ::channel_types::methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK;
+                update_channel_partner_link(::channel_types::model::UpdateChannelPartnerLinkRequest) -> ::channel_types::model::ChannelPartnerLink = ::channel_types::methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK;
+                get_customer_repricing_config(::channel_types::model::GetCustomerRepricingConfigRequest) -> ::channel_types::model::CustomerRepricingConfig = ::channel_types::methods::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG;
+                list_customer_repricing_configs(::channel_types::model::ListCustomerRepricingConfigsRequest) -> ::channel_types::model::ListCustomerRepricingConfigsResponse = ::channel_types::methods::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS;
+                create_customer_repricing_config(::channel_types::model::CreateCustomerRepricingConfigRequest) -> ::channel_types::model::CustomerRepricingConfig = ::channel_types::methods::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG;
+                update_customer_repricing_config(::channel_types::model::UpdateCustomerRepricingConfigRequest) -> ::channel_types::model::CustomerRepricingConfig = ::channel_types::methods::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG;
+                delete_customer_repricing_config(::channel_types::model::DeleteCustomerRepricingConfigRequest) -> ::channel_types::wkt::Empty = ::channel_types::methods::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG;
+                get_channel_partner_repricing_config(::channel_types::model::GetChannelPartnerRepricingConfigRequest) -> ::channel_types::model::ChannelPartnerRepricingConfig = ::channel_types::methods::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG;
+                list_channel_partner_repricing_configs(::channel_types::model::ListChannelPartnerRepricingConfigsRequest) -> ::channel_types::model::ListChannelPartnerRepricingConfigsResponse = ::channel_types::methods::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS;
+                create_channel_partner_repricing_config(::channel_types::model::CreateChannelPartnerRepricingConfigRequest) -> ::channel_types::model::ChannelPartnerRepricingConfig = ::channel_types::methods::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG;
+                update_channel_partner_repricing_config(::channel_types::model::UpdateChannelPartnerRepricingConfigRequest) -> ::channel_types::model::ChannelPartnerRepricingConfig = ::channel_types::methods::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG;
+                delete_channel_partner_repricing_config(::channel_types::model::DeleteChannelPartnerRepricingConfigRequest) -> ::channel_types::wkt::Empty = ::channel_types::methods::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG;
+                list_sku_groups(::channel_types::model::ListSkuGroupsRequest) -> ::channel_types::model::ListSkuGroupsResponse = ::channel_types::methods::cloud_channel_service::LIST_SKU_GROUPS;
+                list_sku_group_billable_skus(::channel_types::model::ListSkuGroupBillableSkusRequest) -> ::channel_types::model::ListSkuGroupBillableSkusResponse = ::channel_types::methods::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS;
+                lookup_offer(::channel_types::model::LookupOfferRequest) -> ::channel_types::model::Offer = ::channel_types::methods::cloud_channel_service::LOOKUP_OFFER;
+                list_products(::channel_types::model::ListProductsRequest) -> ::channel_types::model::ListProductsResponse = ::channel_types::methods::cloud_channel_service::LIST_PRODUCTS;
+                list_skus(::channel_types::model::ListSkusRequest) -> ::channel_types::model::ListSkusResponse = ::channel_types::methods::cloud_channel_service::LIST_SKUS;
+                list_offers(::channel_types::model::ListOffersRequest) -> ::channel_types::model::ListOffersResponse = ::channel_types::methods::cloud_channel_service::LIST_OFFERS;
+                list_purchasable_skus(::channel_types::model::ListPurchasableSkusRequest) -> ::channel_types::model::ListPurchasableSkusResponse = ::channel_types::methods::cloud_channel_service::LIST_PURCHASABLE_SKUS;
+                list_purchasable_offers(::channel_types::model::ListPurchasableOffersRequest) -> ::channel_types::model::ListPurchasableOffersResponse = ::channel_types::methods::cloud_channel_service::LIST_PURCHASABLE_OFFERS;
+                query_eligible_billing_accounts(::channel_types::model::QueryEligibleBillingAccountsRequest) -> ::channel_types::model::QueryEligibleBillingAccountsResponse = ::channel_types::methods::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS;
+                register_subscriber(::channel_types::model::RegisterSubscriberRequest) -> ::channel_types::model::RegisterSubscriberResponse = ::channel_types::methods::cloud_channel_service::REGISTER_SUBSCRIBER;
+                unregister_subscriber(::channel_types::model::UnregisterSubscriberRequest) -> ::channel_types::model::UnregisterSubscriberResponse = ::channel_types::methods::cloud_channel_service::UNREGISTER_SUBSCRIBER;
+                list_subscribers(::channel_types::model::ListSubscribersRequest) -> ::channel_types::model::ListSubscribersResponse = ::channel_types::methods::cloud_channel_service::LIST_SUBSCRIBERS;
+                list_entitlement_changes(::channel_types::model::ListEntitlementChangesRequest) -> ::channel_types::model::ListEntitlementChangesResponse = ::channel_types::methods::cloud_channel_service::LIST_ENTITLEMENT_CHANGES;
+            }
+            $crate::CloudChannelReportsService {
+                run_report_job(::channel_types::model::RunReportJobRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::cloud_channel_reports_service::RUN_REPORT_JOB;
+                fetch_report_results(::channel_types::model::FetchReportResultsRequest) -> ::channel_types::model::FetchReportResultsResponse = ::channel_types::methods::cloud_channel_reports_service::FETCH_REPORT_RESULTS;
+                list_reports(::channel_types::model::ListReportsRequest) -> ::channel_types::model::ListReportsResponse = ::channel_types::methods::cloud_channel_reports_service::LIST_REPORTS;
+            }
+            $crate::Operations {
+                list_operations(::channel_types::longrunning::ListOperationsRequest) -> ::channel_types::longrunning::ListOperationsResponse = ::channel_types::methods::operations::LIST_OPERATIONS;
+                get_operation(::channel_types::longrunning::GetOperationRequest) -> ::channel_types::longrunning::Operation = ::channel_types::methods::operations::GET_OPERATION;
+                delete_operation(::channel_types::longrunning::DeleteOperationRequest) -> ::channel_types::wkt::Empty = ::channel_types::methods::operations::DELETE_OPERATION;
+                cancel_operation(::channel_types::longrunning::CancelOperationRequest) -> ::channel_types::wkt::Empty = ::channel_types::methods::operations::CANCEL_OPERATION;
+            }
+        }
+    };
+}

@@ -31,7 +31,7 @@ fn enum_value<E>(value: i32) -> EnumValue<E> {
 }
 
 impl crate::model::ActivateEntitlementRequest {
-    /// A `ActivateEntitlementRequest` with every field at its default.
+    /// An empty `ActivateEntitlementRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -54,7 +54,7 @@ impl crate::model::ActivateEntitlementRequest {
 }
 
 impl crate::model::AdminUser {
-    /// A `AdminUser` with every field at its default.
+    /// An empty `AdminUser`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -85,7 +85,7 @@ impl crate::model::AdminUser {
 }
 
 impl crate::model::AssociationInfo {
-    /// A `AssociationInfo` with every field at its default.
+    /// An empty `AssociationInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -100,7 +100,7 @@ impl crate::model::AssociationInfo {
 }
 
 impl crate::model::BillableSku {
-    /// A `BillableSku` with every field at its default.
+    /// An empty `BillableSku`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -139,7 +139,7 @@ impl crate::model::BillableSku {
 }
 
 impl crate::model::BillingAccount {
-    /// A `BillingAccount` with every field at its default.
+    /// An empty `BillingAccount`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -192,7 +192,7 @@ impl crate::model::BillingAccount {
 }
 
 impl crate::model::BillingAccountPurchaseInfo {
-    /// A `BillingAccountPurchaseInfo` with every field at its default.
+    /// An empty `BillingAccountPurchaseInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -216,7 +216,7 @@ impl crate::model::BillingAccountPurchaseInfo {
 }
 
 impl crate::model::CancelEntitlementRequest {
-    /// A `CancelEntitlementRequest` with every field at its default.
+    /// An empty `CancelEntitlementRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -239,7 +239,7 @@ impl crate::model::CancelEntitlementRequest {
 }
 
 impl crate::model::ChangeOfferRequest {
-    /// A `ChangeOfferRequest` with every field at its default.
+    /// An empty `ChangeOfferRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -305,7 +305,7 @@ impl crate::model::ChangeOfferRequest {
 }
 
 impl crate::model::ChangeParametersRequest {
-    /// A `ChangeParametersRequest` with every field at its default.
+    /// An empty `ChangeParametersRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -347,7 +347,7 @@ impl crate::model::ChangeParametersRequest {
 }
 
 impl crate::model::ChangeRenewalSettingsRequest {
-    /// A `ChangeRenewalSettingsRequest` with every field at its default.
+    /// An empty `ChangeRenewalSettingsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -387,7 +387,7 @@ impl crate::model::ChangeRenewalSettingsRequest {
 }
 
 impl crate::model::ChannelPartnerLink {
-    /// A `ChannelPartnerLink` with every field at its default.
+    /// An empty `ChannelPartnerLink`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -411,6 +411,8 @@ impl crate::model::ChannelPartnerLink {
     /// Sets `link_state`.
     ///
     /// Where the link stands: invited, active, revoked or suspended.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `link_state`.
     pub fn set_link_state(mut self, v: crate::model::ChannelPartnerLinkState) -> Self {
         self.link_state = i32::from(v);
         self
@@ -513,7 +515,7 @@ impl fmt::Debug for crate::model::ChannelPartnerLink {
 }
 
 impl crate::model::ChannelPartnerRepricingConfig {
-    /// A `ChannelPartnerRepricingConfig` with every field at its default.
+    /// An empty `ChannelPartnerRepricingConfig`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -559,7 +561,7 @@ impl crate::model::ChannelPartnerRepricingConfig {
 }
 
 impl crate::model::CheckCloudIdentityAccountsExistRequest {
-    /// A `CheckCloudIdentityAccountsExistRequest` with every field at its default.
+    /// An empty `CheckCloudIdentityAccountsExistRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -590,7 +592,7 @@ impl crate::model::CheckCloudIdentityAccountsExistRequest {
 }
 
 impl crate::model::CheckCloudIdentityAccountsExistResponse {
-    /// A `CheckCloudIdentityAccountsExistResponse` with every field at its default.
+    /// An empty `CheckCloudIdentityAccountsExistResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -608,7 +610,7 @@ impl crate::model::CheckCloudIdentityAccountsExistResponse {
 }
 
 impl crate::model::CloudIdentityCustomerAccount {
-    /// A `CloudIdentityCustomerAccount` with every field at its default.
+    /// An empty `CloudIdentityCustomerAccount`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -648,6 +650,8 @@ impl crate::model::CloudIdentityCustomerAccount {
     /// Sets `customer_type`.
     ///
     /// Whether the Cloud Identity belongs to a domain or to a team.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `customer_type`.
     pub fn set_customer_type(mut self, v: crate::model::cloud_identity_info::CustomerType) -> Self {
         self.customer_type = i32::from(v);
         self
@@ -692,7 +696,7 @@ impl fmt::Debug for crate::model::CloudIdentityCustomerAccount {
 }
 
 impl crate::model::CloudIdentityInfo {
-    /// A `CloudIdentityInfo` with every field at its default.
+    /// An empty `CloudIdentityInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -700,6 +704,8 @@ impl crate::model::CloudIdentityInfo {
     /// Sets `customer_type`.
     ///
     /// Whether the Cloud Identity belongs to a domain or to a team.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `customer_type`.
     pub fn set_customer_type(mut self, v: crate::model::cloud_identity_info::CustomerType) -> Self {
         self.customer_type = i32::from(v);
         self
@@ -794,7 +800,7 @@ impl fmt::Debug for crate::model::CloudIdentityInfo {
 }
 
 impl crate::model::Column {
-    /// A `Column` with every field at its default.
+    /// An empty `Column`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -818,6 +824,8 @@ impl crate::model::Column {
     /// Sets `data_type`.
     ///
     /// Type of the values in this column.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `data_type`.
     pub fn set_data_type(mut self, v: crate::model::column::DataType) -> Self {
         self.data_type = i32::from(v);
         self
@@ -845,7 +853,7 @@ impl fmt::Debug for crate::model::Column {
 }
 
 impl crate::model::CommitmentSettings {
-    /// A `CommitmentSettings` with every field at its default.
+    /// An empty `CommitmentSettings`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -897,7 +905,7 @@ impl crate::model::CommitmentSettings {
 }
 
 impl crate::model::ConditionalOverride {
-    /// A `ConditionalOverride` with every field at its default.
+    /// An empty `ConditionalOverride`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -922,6 +930,8 @@ impl crate::model::ConditionalOverride {
     /// Sets `rebilling_basis`.
     ///
     /// Cost basis to use when the condition matches.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `rebilling_basis`.
     pub fn set_rebilling_basis(mut self, v: crate::model::RebillingBasis) -> Self {
         self.rebilling_basis = i32::from(v);
         self
@@ -969,7 +979,7 @@ impl fmt::Debug for crate::model::ConditionalOverride {
 }
 
 impl crate::model::Constraints {
-    /// A `Constraints` with every field at its default.
+    /// An empty `Constraints`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -996,7 +1006,7 @@ impl crate::model::Constraints {
 }
 
 impl crate::model::ContactInfo {
-    /// A `ContactInfo` with every field at its default.
+    /// An empty `ContactInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1051,7 +1061,7 @@ impl crate::model::ContactInfo {
 }
 
 impl crate::model::CreateChannelPartnerLinkRequest {
-    /// A `CreateChannelPartnerLinkRequest` with every field at its default.
+    /// An empty `CreateChannelPartnerLinkRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1086,7 +1096,7 @@ impl crate::model::CreateChannelPartnerLinkRequest {
 }
 
 impl crate::model::CreateChannelPartnerRepricingConfigRequest {
-    /// A `CreateChannelPartnerRepricingConfigRequest` with every field at its default.
+    /// An empty `CreateChannelPartnerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1121,7 +1131,7 @@ impl crate::model::CreateChannelPartnerRepricingConfigRequest {
 }
 
 impl crate::model::CreateCustomerRepricingConfigRequest {
-    /// A `CreateCustomerRepricingConfigRequest` with every field at its default.
+    /// An empty `CreateCustomerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1156,7 +1166,7 @@ impl crate::model::CreateCustomerRepricingConfigRequest {
 }
 
 impl crate::model::CreateCustomerRequest {
-    /// A `CreateCustomerRequest` with every field at its default.
+    /// An empty `CreateCustomerRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1185,7 +1195,7 @@ impl crate::model::CreateCustomerRequest {
 }
 
 impl crate::model::CreateEntitlementRequest {
-    /// A `CreateEntitlementRequest` with every field at its default.
+    /// An empty `CreateEntitlementRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1225,7 +1235,7 @@ impl crate::model::CreateEntitlementRequest {
 }
 
 impl crate::model::Customer {
-    /// A `Customer` with every field at its default.
+    /// An empty `Customer`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1379,6 +1389,8 @@ impl crate::model::Customer {
     /// Sets `customer_attestation_state`.
     ///
     /// Whether the customer has stated if it is exempt from tax collection.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `customer_attestation_state`.
     pub fn set_customer_attestation_state(
         mut self,
         v: crate::model::customer::CustomerAttestationState,
@@ -1422,7 +1434,7 @@ impl fmt::Debug for crate::model::Customer {
 }
 
 impl crate::model::CustomerConstraints {
-    /// A `CustomerConstraints` with every field at its default.
+    /// An empty `CustomerConstraints`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1459,7 +1471,7 @@ impl crate::model::CustomerConstraints {
 }
 
 impl crate::model::CustomerEvent {
-    /// A `CustomerEvent` with every field at its default.
+    /// An empty `CustomerEvent`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1475,6 +1487,8 @@ impl crate::model::CustomerEvent {
     /// Sets `event_type`.
     ///
     /// What happened to the customer.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `event_type`.
     pub fn set_event_type(mut self, v: crate::model::customer_event::Type) -> Self {
         self.event_type = i32::from(v);
         self
@@ -1501,7 +1515,7 @@ impl fmt::Debug for crate::model::CustomerEvent {
 }
 
 impl crate::model::CustomerRepricingConfig {
-    /// A `CustomerRepricingConfig` with every field at its default.
+    /// An empty `CustomerRepricingConfig`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1547,7 +1561,7 @@ impl crate::model::CustomerRepricingConfig {
 }
 
 impl crate::model::DateRange {
-    /// A `DateRange` with every field at its default.
+    /// An empty `DateRange`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1622,7 +1636,7 @@ impl crate::model::DateRange {
 }
 
 impl crate::model::DeleteChannelPartnerRepricingConfigRequest {
-    /// A `DeleteChannelPartnerRepricingConfigRequest` with every field at its default.
+    /// An empty `DeleteChannelPartnerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1637,7 +1651,7 @@ impl crate::model::DeleteChannelPartnerRepricingConfigRequest {
 }
 
 impl crate::model::DeleteCustomerRepricingConfigRequest {
-    /// A `DeleteCustomerRepricingConfigRequest` with every field at its default.
+    /// An empty `DeleteCustomerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1652,7 +1666,7 @@ impl crate::model::DeleteCustomerRepricingConfigRequest {
 }
 
 impl crate::model::DeleteCustomerRequest {
-    /// A `DeleteCustomerRequest` with every field at its default.
+    /// An empty `DeleteCustomerRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1667,7 +1681,7 @@ impl crate::model::DeleteCustomerRequest {
 }
 
 impl crate::model::DiscountComponent {
-    /// A `DiscountComponent` with every field at its default.
+    /// An empty `DiscountComponent`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1675,6 +1689,8 @@ impl crate::model::DiscountComponent {
     /// Sets `discount_type`.
     ///
     /// How the discount is applied.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `discount_type`.
     pub fn set_discount_type(mut self, v: crate::model::DiscountType) -> Self {
         self.discount_type = i32::from(v);
         self
@@ -1728,7 +1744,7 @@ impl fmt::Debug for crate::model::DiscountComponent {
 }
 
 impl crate::model::EduData {
-    /// A `EduData` with every field at its default.
+    /// An empty `EduData`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1736,6 +1752,8 @@ impl crate::model::EduData {
     /// Sets `institute_type`.
     ///
     /// Kind of institution: a K-12 school or a university.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `institute_type`.
     pub fn set_institute_type(mut self, v: crate::model::edu_data::InstituteType) -> Self {
         self.institute_type = i32::from(v);
         self
@@ -1744,6 +1762,8 @@ impl crate::model::EduData {
     /// Sets `institute_size`.
     ///
     /// Size of the institution, by number of students.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `institute_size`.
     pub fn set_institute_size(mut self, v: crate::model::edu_data::InstituteSize) -> Self {
         self.institute_size = i32::from(v);
         self
@@ -1789,7 +1809,7 @@ impl fmt::Debug for crate::model::EduData {
 }
 
 impl crate::model::Entitlement {
-    /// A `Entitlement` with every field at its default.
+    /// An empty `Entitlement`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1861,6 +1881,8 @@ impl crate::model::Entitlement {
     /// Sets `provisioning_state`.
     ///
     /// Current provisioning state, set by the server.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `provisioning_state`.
     pub fn set_provisioning_state(
         mut self,
         v: crate::model::entitlement::ProvisioningState,
@@ -2011,7 +2033,7 @@ impl fmt::Debug for crate::model::Entitlement {
 }
 
 impl crate::model::EntitlementChange {
-    /// A `EntitlementChange` with every field at its default.
+    /// An empty `EntitlementChange`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2055,6 +2077,8 @@ impl crate::model::EntitlementChange {
     /// Sets `change_type`.
     ///
     /// What kind of change this was.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `change_type`.
     pub fn set_change_type(mut self, v: crate::model::entitlement_change::ChangeType) -> Self {
         self.change_type = i32::from(v);
         self
@@ -2077,6 +2101,8 @@ impl crate::model::EntitlementChange {
     /// Sets `operator_type`.
     ///
     /// Who made the change: a customer service representative, a reseller or a system.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `operator_type`.
     pub fn set_operator_type(mut self, v: crate::model::entitlement_change::OperatorType) -> Self {
         self.operator_type = i32::from(v);
         self
@@ -2190,7 +2216,7 @@ impl fmt::Debug for crate::model::EntitlementChange {
 }
 
 impl crate::model::EntitlementEvent {
-    /// A `EntitlementEvent` with every field at its default.
+    /// An empty `EntitlementEvent`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2206,6 +2232,8 @@ impl crate::model::EntitlementEvent {
     /// Sets `event_type`.
     ///
     /// What happened to the entitlement.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `event_type`.
     pub fn set_event_type(mut self, v: crate::model::entitlement_event::Type) -> Self {
         self.event_type = i32::from(v);
         self
@@ -2232,7 +2260,7 @@ impl fmt::Debug for crate::model::EntitlementEvent {
 }
 
 impl crate::model::FetchReportResultsRequest {
-    /// A `FetchReportResultsRequest` with every field at its default.
+    /// An empty `FetchReportResultsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2271,7 +2299,7 @@ impl crate::model::FetchReportResultsRequest {
 }
 
 impl crate::model::FetchReportResultsResponse {
-    /// A `FetchReportResultsResponse` with every field at its default.
+    /// An empty `FetchReportResultsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2314,7 +2342,7 @@ impl crate::model::FetchReportResultsResponse {
 }
 
 impl crate::model::GetChannelPartnerLinkRequest {
-    /// A `GetChannelPartnerLinkRequest` with every field at its default.
+    /// An empty `GetChannelPartnerLinkRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2330,6 +2358,8 @@ impl crate::model::GetChannelPartnerLinkRequest {
     /// Sets `view`.
     ///
     /// How much detail to return.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `view`.
     pub fn set_view(mut self, v: crate::model::ChannelPartnerLinkView) -> Self {
         self.view = i32::from(v);
         self
@@ -2356,7 +2386,7 @@ impl fmt::Debug for crate::model::GetChannelPartnerLinkRequest {
 }
 
 impl crate::model::GetChannelPartnerRepricingConfigRequest {
-    /// A `GetChannelPartnerRepricingConfigRequest` with every field at its default.
+    /// An empty `GetChannelPartnerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2371,7 +2401,7 @@ impl crate::model::GetChannelPartnerRepricingConfigRequest {
 }
 
 impl crate::model::GetCustomerRepricingConfigRequest {
-    /// A `GetCustomerRepricingConfigRequest` with every field at its default.
+    /// An empty `GetCustomerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2386,7 +2416,7 @@ impl crate::model::GetCustomerRepricingConfigRequest {
 }
 
 impl crate::model::GetCustomerRequest {
-    /// A `GetCustomerRequest` with every field at its default.
+    /// An empty `GetCustomerRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2401,7 +2431,7 @@ impl crate::model::GetCustomerRequest {
 }
 
 impl crate::model::GetEntitlementRequest {
-    /// A `GetEntitlementRequest` with every field at its default.
+    /// An empty `GetEntitlementRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2416,7 +2446,7 @@ impl crate::model::GetEntitlementRequest {
 }
 
 impl crate::model::ImportCustomerRequest {
-    /// A `ImportCustomerRequest` with every field at its default.
+    /// An empty `ImportCustomerRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2501,7 +2531,7 @@ impl crate::model::ImportCustomerRequest {
 }
 
 impl crate::model::ListChannelPartnerLinksRequest {
-    /// A `ListChannelPartnerLinksRequest` with every field at its default.
+    /// An empty `ListChannelPartnerLinksRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2533,6 +2563,8 @@ impl crate::model::ListChannelPartnerLinksRequest {
     /// Sets `view`.
     ///
     /// How much detail to return for each link.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `view`.
     pub fn set_view(mut self, v: crate::model::ChannelPartnerLinkView) -> Self {
         self.view = i32::from(v);
         self
@@ -2561,7 +2593,7 @@ impl fmt::Debug for crate::model::ListChannelPartnerLinksRequest {
 }
 
 impl crate::model::ListChannelPartnerLinksResponse {
-    /// A `ListChannelPartnerLinksResponse` with every field at its default.
+    /// An empty `ListChannelPartnerLinksResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2587,7 +2619,7 @@ impl crate::model::ListChannelPartnerLinksResponse {
 }
 
 impl crate::model::ListChannelPartnerRepricingConfigsRequest {
-    /// A `ListChannelPartnerRepricingConfigsRequest` with every field at its default.
+    /// An empty `ListChannelPartnerRepricingConfigsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2626,7 +2658,7 @@ impl crate::model::ListChannelPartnerRepricingConfigsRequest {
 }
 
 impl crate::model::ListChannelPartnerRepricingConfigsResponse {
-    /// A `ListChannelPartnerRepricingConfigsResponse` with every field at its default.
+    /// An empty `ListChannelPartnerRepricingConfigsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2652,7 +2684,7 @@ impl crate::model::ListChannelPartnerRepricingConfigsResponse {
 }
 
 impl crate::model::ListCustomerRepricingConfigsRequest {
-    /// A `ListCustomerRepricingConfigsRequest` with every field at its default.
+    /// An empty `ListCustomerRepricingConfigsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2691,7 +2723,7 @@ impl crate::model::ListCustomerRepricingConfigsRequest {
 }
 
 impl crate::model::ListCustomerRepricingConfigsResponse {
-    /// A `ListCustomerRepricingConfigsResponse` with every field at its default.
+    /// An empty `ListCustomerRepricingConfigsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2717,7 +2749,7 @@ impl crate::model::ListCustomerRepricingConfigsResponse {
 }
 
 impl crate::model::ListCustomersRequest {
-    /// A `ListCustomersRequest` with every field at its default.
+    /// An empty `ListCustomersRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2756,7 +2788,7 @@ impl crate::model::ListCustomersRequest {
 }
 
 impl crate::model::ListCustomersResponse {
-    /// A `ListCustomersResponse` with every field at its default.
+    /// An empty `ListCustomersResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2782,7 +2814,7 @@ impl crate::model::ListCustomersResponse {
 }
 
 impl crate::model::ListEntitlementChangesRequest {
-    /// A `ListEntitlementChangesRequest` with every field at its default.
+    /// An empty `ListEntitlementChangesRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2821,7 +2853,7 @@ impl crate::model::ListEntitlementChangesRequest {
 }
 
 impl crate::model::ListEntitlementChangesResponse {
-    /// A `ListEntitlementChangesResponse` with every field at its default.
+    /// An empty `ListEntitlementChangesResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2847,7 +2879,7 @@ impl crate::model::ListEntitlementChangesResponse {
 }
 
 impl crate::model::ListEntitlementsRequest {
-    /// A `ListEntitlementsRequest` with every field at its default.
+    /// An empty `ListEntitlementsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2878,7 +2910,7 @@ impl crate::model::ListEntitlementsRequest {
 }
 
 impl crate::model::ListEntitlementsResponse {
-    /// A `ListEntitlementsResponse` with every field at its default.
+    /// An empty `ListEntitlementsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2904,7 +2936,7 @@ impl crate::model::ListEntitlementsResponse {
 }
 
 impl crate::model::ListOffersRequest {
-    /// A `ListOffersRequest` with every field at its default.
+    /// An empty `ListOffersRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2959,7 +2991,7 @@ impl crate::model::ListOffersRequest {
 }
 
 impl crate::model::ListOffersResponse {
-    /// A `ListOffersResponse` with every field at its default.
+    /// An empty `ListOffersResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -2985,7 +3017,7 @@ impl crate::model::ListOffersResponse {
 }
 
 impl crate::model::ListProductsRequest {
-    /// A `ListProductsRequest` with every field at its default.
+    /// An empty `ListProductsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3024,7 +3056,7 @@ impl crate::model::ListProductsRequest {
 }
 
 impl crate::model::ListProductsResponse {
-    /// A `ListProductsResponse` with every field at its default.
+    /// An empty `ListProductsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3050,7 +3082,7 @@ impl crate::model::ListProductsResponse {
 }
 
 impl crate::model::ListPurchasableOffersRequest {
-    /// A `ListPurchasableOffersRequest` with every field at its default.
+    /// An empty `ListPurchasableOffersRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3124,7 +3156,7 @@ impl crate::model::ListPurchasableOffersRequest {
 }
 
 impl crate::model::list_purchasable_offers_request::ChangeOfferPurchase {
-    /// A `ChangeOfferPurchase` with every field at its default.
+    /// An empty `ChangeOfferPurchase`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3155,7 +3187,7 @@ impl crate::model::list_purchasable_offers_request::ChangeOfferPurchase {
 }
 
 impl crate::model::list_purchasable_offers_request::CreateEntitlementPurchase {
-    /// A `CreateEntitlementPurchase` with every field at its default.
+    /// An empty `CreateEntitlementPurchase`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3178,7 +3210,7 @@ impl crate::model::list_purchasable_offers_request::CreateEntitlementPurchase {
 }
 
 impl crate::model::ListPurchasableOffersResponse {
-    /// A `ListPurchasableOffersResponse` with every field at its default.
+    /// An empty `ListPurchasableOffersResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3204,7 +3236,7 @@ impl crate::model::ListPurchasableOffersResponse {
 }
 
 impl crate::model::ListPurchasableSkusRequest {
-    /// A `ListPurchasableSkusRequest` with every field at its default.
+    /// An empty `ListPurchasableSkusRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3282,7 +3314,7 @@ impl crate::model::ListPurchasableSkusRequest {
 }
 
 impl crate::model::list_purchasable_skus_request::ChangeOfferPurchase {
-    /// A `ChangeOfferPurchase` with every field at its default.
+    /// An empty `ChangeOfferPurchase`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3298,6 +3330,8 @@ impl crate::model::list_purchasable_skus_request::ChangeOfferPurchase {
     /// Sets `change_type`.
     ///
     /// Whether the change is an upgrade, a downgrade or either.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `change_type`.
     pub fn set_change_type(
         mut self,
         v: crate::model::list_purchasable_skus_request::change_offer_purchase::ChangeType,
@@ -3333,7 +3367,7 @@ impl fmt::Debug for crate::model::list_purchasable_skus_request::ChangeOfferPurc
 }
 
 impl crate::model::list_purchasable_skus_request::CreateEntitlementPurchase {
-    /// A `CreateEntitlementPurchase` with every field at its default.
+    /// An empty `CreateEntitlementPurchase`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3348,7 +3382,7 @@ impl crate::model::list_purchasable_skus_request::CreateEntitlementPurchase {
 }
 
 impl crate::model::ListPurchasableSkusResponse {
-    /// A `ListPurchasableSkusResponse` with every field at its default.
+    /// An empty `ListPurchasableSkusResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3374,7 +3408,7 @@ impl crate::model::ListPurchasableSkusResponse {
 }
 
 impl crate::model::ListReportsRequest {
-    /// A `ListReportsRequest` with every field at its default.
+    /// An empty `ListReportsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3413,7 +3447,7 @@ impl crate::model::ListReportsRequest {
 }
 
 impl crate::model::ListReportsResponse {
-    /// A `ListReportsResponse` with every field at its default.
+    /// An empty `ListReportsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3439,7 +3473,7 @@ impl crate::model::ListReportsResponse {
 }
 
 impl crate::model::ListSkuGroupBillableSkusRequest {
-    /// A `ListSkuGroupBillableSkusRequest` with every field at its default.
+    /// An empty `ListSkuGroupBillableSkusRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3470,7 +3504,7 @@ impl crate::model::ListSkuGroupBillableSkusRequest {
 }
 
 impl crate::model::ListSkuGroupBillableSkusResponse {
-    /// A `ListSkuGroupBillableSkusResponse` with every field at its default.
+    /// An empty `ListSkuGroupBillableSkusResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3496,7 +3530,7 @@ impl crate::model::ListSkuGroupBillableSkusResponse {
 }
 
 impl crate::model::ListSkuGroupsRequest {
-    /// A `ListSkuGroupsRequest` with every field at its default.
+    /// An empty `ListSkuGroupsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3527,7 +3561,7 @@ impl crate::model::ListSkuGroupsRequest {
 }
 
 impl crate::model::ListSkuGroupsResponse {
-    /// A `ListSkuGroupsResponse` with every field at its default.
+    /// An empty `ListSkuGroupsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3553,7 +3587,7 @@ impl crate::model::ListSkuGroupsResponse {
 }
 
 impl crate::model::ListSkusRequest {
-    /// A `ListSkusRequest` with every field at its default.
+    /// An empty `ListSkusRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3600,7 +3634,7 @@ impl crate::model::ListSkusRequest {
 }
 
 impl crate::model::ListSkusResponse {
-    /// A `ListSkusResponse` with every field at its default.
+    /// An empty `ListSkusResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3623,7 +3657,7 @@ impl crate::model::ListSkusResponse {
 }
 
 impl crate::model::ListSubscribersRequest {
-    /// A `ListSubscribersRequest` with every field at its default.
+    /// An empty `ListSubscribersRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3668,7 +3702,7 @@ impl crate::model::ListSubscribersRequest {
 }
 
 impl crate::model::ListSubscribersResponse {
-    /// A `ListSubscribersResponse` with every field at its default.
+    /// An empty `ListSubscribersResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3699,7 +3733,7 @@ impl crate::model::ListSubscribersResponse {
 }
 
 impl crate::model::ListTransferableOffersRequest {
-    /// A `ListTransferableOffersRequest` with every field at its default.
+    /// An empty `ListTransferableOffersRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3781,7 +3815,7 @@ impl crate::model::ListTransferableOffersRequest {
 }
 
 impl crate::model::ListTransferableOffersResponse {
-    /// A `ListTransferableOffersResponse` with every field at its default.
+    /// An empty `ListTransferableOffersResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3807,7 +3841,7 @@ impl crate::model::ListTransferableOffersResponse {
 }
 
 impl crate::model::ListTransferableSkusRequest {
-    /// A `ListTransferableSkusRequest` with every field at its default.
+    /// An empty `ListTransferableSkusRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3883,7 +3917,7 @@ impl crate::model::ListTransferableSkusRequest {
 }
 
 impl crate::model::ListTransferableSkusResponse {
-    /// A `ListTransferableSkusResponse` with every field at its default.
+    /// An empty `ListTransferableSkusResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3909,7 +3943,7 @@ impl crate::model::ListTransferableSkusResponse {
 }
 
 impl crate::model::LookupOfferRequest {
-    /// A `LookupOfferRequest` with every field at its default.
+    /// An empty `LookupOfferRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3924,7 +3958,7 @@ impl crate::model::LookupOfferRequest {
 }
 
 impl crate::model::MarketingInfo {
-    /// A `MarketingInfo` with every field at its default.
+    /// An empty `MarketingInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3961,7 +3995,7 @@ impl crate::model::MarketingInfo {
 }
 
 impl crate::model::Media {
-    /// A `Media` with every field at its default.
+    /// An empty `Media`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -3985,6 +4019,8 @@ impl crate::model::Media {
     /// Sets `type`.
     ///
     /// Kind of media, such as an image.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `r#type`.
     pub fn set_type(mut self, v: crate::model::MediaType) -> Self {
         self.r#type = i32::from(v);
         self
@@ -4012,7 +4048,7 @@ impl fmt::Debug for crate::model::Media {
 }
 
 impl crate::model::Offer {
-    /// A `Offer` with every field at its default.
+    /// An empty `Offer`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4147,7 +4183,7 @@ impl crate::model::Offer {
 }
 
 impl crate::model::OperationMetadata {
-    /// A `OperationMetadata` with every field at its default.
+    /// An empty `OperationMetadata`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4155,6 +4191,8 @@ impl crate::model::OperationMetadata {
     /// Sets `operation_type`.
     ///
     /// Which kind of change the operation makes.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `operation_type`.
     pub fn set_operation_type(
         mut self,
         v: crate::model::operation_metadata::OperationType,
@@ -4183,7 +4221,7 @@ impl fmt::Debug for crate::model::OperationMetadata {
 }
 
 impl crate::model::Parameter {
-    /// A `Parameter` with every field at its default.
+    /// An empty `Parameter`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4220,7 +4258,7 @@ impl crate::model::Parameter {
 }
 
 impl crate::model::ParameterDefinition {
-    /// A `ParameterDefinition` with every field at its default.
+    /// An empty `ParameterDefinition`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4236,6 +4274,8 @@ impl crate::model::ParameterDefinition {
     /// Sets `parameter_type`.
     ///
     /// Type of the parameter's value.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `parameter_type`.
     pub fn set_parameter_type(
         mut self,
         v: crate::model::parameter_definition::ParameterType,
@@ -4318,7 +4358,7 @@ impl fmt::Debug for crate::model::ParameterDefinition {
 }
 
 impl crate::model::PercentageAdjustment {
-    /// A `PercentageAdjustment` with every field at its default.
+    /// An empty `PercentageAdjustment`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4339,7 +4379,7 @@ impl crate::model::PercentageAdjustment {
 }
 
 impl crate::model::Period {
-    /// A `Period` with every field at its default.
+    /// An empty `Period`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4355,6 +4395,8 @@ impl crate::model::Period {
     /// Sets `period_type`.
     ///
     /// Unit of the duration: day, month or year.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `period_type`.
     pub fn set_period_type(mut self, v: crate::model::PeriodType) -> Self {
         self.period_type = i32::from(v);
         self
@@ -4381,7 +4423,7 @@ impl fmt::Debug for crate::model::Period {
 }
 
 impl crate::model::Plan {
-    /// A `Plan` with every field at its default.
+    /// An empty `Plan`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4389,6 +4431,8 @@ impl crate::model::Plan {
     /// Sets `payment_plan`.
     ///
     /// How the customer commits and is billed: commitment, flexible, free or trial.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `payment_plan`.
     pub fn set_payment_plan(mut self, v: crate::model::PaymentPlan) -> Self {
         self.payment_plan = i32::from(v);
         self
@@ -4397,6 +4441,8 @@ impl crate::model::Plan {
     /// Sets `payment_type`.
     ///
     /// When the customer pays: before or after the period.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `payment_type`.
     pub fn set_payment_type(mut self, v: crate::model::PaymentType) -> Self {
         self.payment_type = i32::from(v);
         self
@@ -4475,7 +4521,7 @@ impl fmt::Debug for crate::model::Plan {
 }
 
 impl crate::model::Price {
-    /// A `Price` with every field at its default.
+    /// An empty `Price`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4554,7 +4600,7 @@ impl crate::model::Price {
 }
 
 impl crate::model::PriceByResource {
-    /// A `PriceByResource` with every field at its default.
+    /// An empty `PriceByResource`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4562,6 +4608,8 @@ impl crate::model::PriceByResource {
     /// Sets `resource_type`.
     ///
     /// Unit the price is charged per.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `resource_type`.
     pub fn set_resource_type(mut self, v: crate::model::ResourceType) -> Self {
         self.resource_type = i32::from(v);
         self
@@ -4614,7 +4662,7 @@ impl fmt::Debug for crate::model::PriceByResource {
 }
 
 impl crate::model::PricePhase {
-    /// A `PricePhase` with every field at its default.
+    /// An empty `PricePhase`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4622,6 +4670,8 @@ impl crate::model::PricePhase {
     /// Sets `period_type`.
     ///
     /// Unit of time used by `first_period` and `last_period`.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `period_type`.
     pub fn set_period_type(mut self, v: crate::model::PeriodType) -> Self {
         self.period_type = i32::from(v);
         self
@@ -4692,7 +4742,7 @@ impl fmt::Debug for crate::model::PricePhase {
 }
 
 impl crate::model::PriceTier {
-    /// A `PriceTier` with every field at its default.
+    /// An empty `PriceTier`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4729,7 +4779,7 @@ impl crate::model::PriceTier {
 }
 
 impl crate::model::Product {
-    /// A `Product` with every field at its default.
+    /// An empty `Product`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4761,7 +4811,7 @@ impl crate::model::Product {
 }
 
 impl crate::model::ProvisionCloudIdentityRequest {
-    /// A `ProvisionCloudIdentityRequest` with every field at its default.
+    /// An empty `ProvisionCloudIdentityRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4818,7 +4868,7 @@ impl crate::model::ProvisionCloudIdentityRequest {
 }
 
 impl crate::model::ProvisionedService {
-    /// A `ProvisionedService` with every field at its default.
+    /// An empty `ProvisionedService`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4849,7 +4899,7 @@ impl crate::model::ProvisionedService {
 }
 
 impl crate::model::PurchasableOffer {
-    /// A `PurchasableOffer` with every field at its default.
+    /// An empty `PurchasableOffer`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4878,7 +4928,7 @@ impl crate::model::PurchasableOffer {
 }
 
 impl crate::model::PurchasableSku {
-    /// A `PurchasableSku` with every field at its default.
+    /// An empty `PurchasableSku`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4899,7 +4949,7 @@ impl crate::model::PurchasableSku {
 }
 
 impl crate::model::QueryEligibleBillingAccountsRequest {
-    /// A `QueryEligibleBillingAccountsRequest` with every field at its default.
+    /// An empty `QueryEligibleBillingAccountsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4922,7 +4972,7 @@ impl crate::model::QueryEligibleBillingAccountsRequest {
 }
 
 impl crate::model::QueryEligibleBillingAccountsResponse {
-    /// A `QueryEligibleBillingAccountsResponse` with every field at its default.
+    /// An empty `QueryEligibleBillingAccountsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4940,7 +4990,7 @@ impl crate::model::QueryEligibleBillingAccountsResponse {
 }
 
 impl crate::model::RegisterSubscriberRequest {
-    /// A `RegisterSubscriberRequest` with every field at its default.
+    /// An empty `RegisterSubscriberRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4977,7 +5027,7 @@ impl crate::model::RegisterSubscriberRequest {
 }
 
 impl crate::model::RegisterSubscriberResponse {
-    /// A `RegisterSubscriberResponse` with every field at its default.
+    /// An empty `RegisterSubscriberResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -4992,7 +5042,7 @@ impl crate::model::RegisterSubscriberResponse {
 }
 
 impl crate::model::RenewalSettings {
-    /// A `RenewalSettings` with every field at its default.
+    /// An empty `RenewalSettings`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5016,6 +5066,8 @@ impl crate::model::RenewalSettings {
     /// Sets `payment_plan`.
     ///
     /// Payment plan to use after renewal.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `payment_plan`.
     pub fn set_payment_plan(mut self, v: crate::model::PaymentPlan) -> Self {
         self.payment_plan = i32::from(v);
         self
@@ -5061,7 +5113,7 @@ impl fmt::Debug for crate::model::RenewalSettings {
 }
 
 impl crate::model::Report {
-    /// A `Report` with every field at its default.
+    /// An empty `Report`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5103,7 +5155,7 @@ impl crate::model::Report {
 }
 
 impl crate::model::ReportJob {
-    /// A `ReportJob` with every field at its default.
+    /// An empty `ReportJob`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5135,7 +5187,7 @@ impl crate::model::ReportJob {
 }
 
 impl crate::model::ReportResultsMetadata {
-    /// A `ReportResultsMetadata` with every field at its default.
+    /// An empty `ReportResultsMetadata`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5198,7 +5250,7 @@ impl crate::model::ReportResultsMetadata {
 }
 
 impl crate::model::ReportStatus {
-    /// A `ReportStatus` with every field at its default.
+    /// An empty `ReportStatus`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5206,6 +5258,8 @@ impl crate::model::ReportStatus {
     /// Sets `state`.
     ///
     /// Where the report job stands.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `state`.
     pub fn set_state(mut self, v: crate::model::report_status::State) -> Self {
         self.state = i32::from(v);
         self
@@ -5261,7 +5315,7 @@ impl fmt::Debug for crate::model::ReportStatus {
 }
 
 impl crate::model::ReportValue {
-    /// A `ReportValue` with every field at its default.
+    /// An empty `ReportValue`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5322,7 +5376,7 @@ impl crate::model::ReportValue {
 }
 
 impl crate::model::RepricingAdjustment {
-    /// A `RepricingAdjustment` with every field at its default.
+    /// An empty `RepricingAdjustment`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5350,7 +5404,7 @@ impl crate::model::RepricingAdjustment {
 }
 
 impl crate::model::RepricingCondition {
-    /// A `RepricingCondition` with every field at its default.
+    /// An empty `RepricingCondition`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5378,7 +5432,7 @@ impl crate::model::RepricingCondition {
 }
 
 impl crate::model::RepricingConfig {
-    /// A `RepricingConfig` with every field at its default.
+    /// An empty `RepricingConfig`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5420,6 +5474,8 @@ impl crate::model::RepricingConfig {
     /// Sets `rebilling_basis`.
     ///
     /// Default cost basis that the adjustment is applied to.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `rebilling_basis`.
     pub fn set_rebilling_basis(mut self, v: crate::model::RebillingBasis) -> Self {
         self.rebilling_basis = i32::from(v);
         self
@@ -5494,14 +5550,14 @@ impl fmt::Debug for crate::model::RepricingConfig {
 }
 
 impl crate::model::repricing_config::ChannelPartnerGranularity {
-    /// A `ChannelPartnerGranularity` with every field at its default.
+    /// An empty `ChannelPartnerGranularity`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
 }
 
 impl crate::model::repricing_config::EntitlementGranularity {
-    /// A `EntitlementGranularity` with every field at its default.
+    /// An empty `EntitlementGranularity`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5516,7 +5572,7 @@ impl crate::model::repricing_config::EntitlementGranularity {
 }
 
 impl crate::model::Row {
-    /// A `Row` with every field at its default.
+    /// An empty `Row`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5542,7 +5598,7 @@ impl crate::model::Row {
 }
 
 impl crate::model::RunReportJobRequest {
-    /// A `RunReportJobRequest` with every field at its default.
+    /// An empty `RunReportJobRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5590,7 +5646,7 @@ impl crate::model::RunReportJobRequest {
 }
 
 impl crate::model::RunReportJobResponse {
-    /// A `RunReportJobResponse` with every field at its default.
+    /// An empty `RunReportJobResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5634,7 +5690,7 @@ impl crate::model::RunReportJobResponse {
 }
 
 impl crate::model::Sku {
-    /// A `Sku` with every field at its default.
+    /// An empty `Sku`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5680,7 +5736,7 @@ impl crate::model::Sku {
 }
 
 impl crate::model::SkuGroup {
-    /// A `SkuGroup` with every field at its default.
+    /// An empty `SkuGroup`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5703,7 +5759,7 @@ impl crate::model::SkuGroup {
 }
 
 impl crate::model::SkuGroupCondition {
-    /// A `SkuGroupCondition` with every field at its default.
+    /// An empty `SkuGroupCondition`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5718,7 +5774,7 @@ impl crate::model::SkuGroupCondition {
 }
 
 impl crate::model::SkuPurchaseGroup {
-    /// A `SkuPurchaseGroup` with every field at its default.
+    /// An empty `SkuPurchaseGroup`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5744,7 +5800,7 @@ impl crate::model::SkuPurchaseGroup {
 }
 
 impl crate::model::StartPaidServiceRequest {
-    /// A `StartPaidServiceRequest` with every field at its default.
+    /// An empty `StartPaidServiceRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5767,7 +5823,7 @@ impl crate::model::StartPaidServiceRequest {
 }
 
 impl crate::model::SubscriberEvent {
-    /// A `SubscriberEvent` with every field at its default.
+    /// An empty `SubscriberEvent`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5803,7 +5859,7 @@ impl crate::model::SubscriberEvent {
 }
 
 impl crate::model::SuspendEntitlementRequest {
-    /// A `SuspendEntitlementRequest` with every field at its default.
+    /// An empty `SuspendEntitlementRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5826,7 +5882,7 @@ impl crate::model::SuspendEntitlementRequest {
 }
 
 impl crate::model::TransferEligibility {
-    /// A `TransferEligibility` with every field at its default.
+    /// An empty `TransferEligibility`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5850,6 +5906,8 @@ impl crate::model::TransferEligibility {
     /// Sets `ineligibility_reason`.
     ///
     /// Why the SKU cannot be transferred; unset when it can.
+    ///
+    /// To store a number the schema lacks, assign it to the message's `i32` field `ineligibility_reason`.
     pub fn set_ineligibility_reason(
         mut self,
         v: crate::model::transfer_eligibility::Reason,
@@ -5882,7 +5940,7 @@ impl fmt::Debug for crate::model::TransferEligibility {
 }
 
 impl crate::model::TransferEntitlementsRequest {
-    /// A `TransferEntitlementsRequest` with every field at its default.
+    /// An empty `TransferEntitlementsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5924,7 +5982,7 @@ impl crate::model::TransferEntitlementsRequest {
 }
 
 impl crate::model::TransferEntitlementsResponse {
-    /// A `TransferEntitlementsResponse` with every field at its default.
+    /// An empty `TransferEntitlementsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5942,7 +6000,7 @@ impl crate::model::TransferEntitlementsResponse {
 }
 
 impl crate::model::TransferEntitlementsToGoogleRequest {
-    /// A `TransferEntitlementsToGoogleRequest` with every field at its default.
+    /// An empty `TransferEntitlementsToGoogleRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -5976,7 +6034,7 @@ impl crate::model::TransferEntitlementsToGoogleRequest {
 }
 
 impl crate::model::TransferableOffer {
-    /// A `TransferableOffer` with every field at its default.
+    /// An empty `TransferableOffer`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6005,7 +6063,7 @@ impl crate::model::TransferableOffer {
 }
 
 impl crate::model::TransferableSku {
-    /// A `TransferableSku` with every field at its default.
+    /// An empty `TransferableSku`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6060,7 +6118,7 @@ impl crate::model::TransferableSku {
 }
 
 impl crate::model::TrialSettings {
-    /// A `TrialSettings` with every field at its default.
+    /// An empty `TrialSettings`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6089,7 +6147,7 @@ impl crate::model::TrialSettings {
 }
 
 impl crate::model::UnregisterSubscriberRequest {
-    /// A `UnregisterSubscriberRequest` with every field at its default.
+    /// An empty `UnregisterSubscriberRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6126,7 +6184,7 @@ impl crate::model::UnregisterSubscriberRequest {
 }
 
 impl crate::model::UnregisterSubscriberResponse {
-    /// A `UnregisterSubscriberResponse` with every field at its default.
+    /// An empty `UnregisterSubscriberResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6141,7 +6199,7 @@ impl crate::model::UnregisterSubscriberResponse {
 }
 
 impl crate::model::UpdateChannelPartnerLinkRequest {
-    /// A `UpdateChannelPartnerLinkRequest` with every field at its default.
+    /// An empty `UpdateChannelPartnerLinkRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6190,7 +6248,7 @@ impl crate::model::UpdateChannelPartnerLinkRequest {
 }
 
 impl crate::model::UpdateChannelPartnerRepricingConfigRequest {
-    /// A `UpdateChannelPartnerRepricingConfigRequest` with every field at its default.
+    /// An empty `UpdateChannelPartnerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6217,7 +6275,7 @@ impl crate::model::UpdateChannelPartnerRepricingConfigRequest {
 }
 
 impl crate::model::UpdateCustomerRepricingConfigRequest {
-    /// A `UpdateCustomerRepricingConfigRequest` with every field at its default.
+    /// An empty `UpdateCustomerRepricingConfigRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6244,7 +6302,7 @@ impl crate::model::UpdateCustomerRepricingConfigRequest {
 }
 
 impl crate::model::UpdateCustomerRequest {
-    /// A `UpdateCustomerRequest` with every field at its default.
+    /// An empty `UpdateCustomerRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6279,7 +6337,7 @@ impl crate::model::UpdateCustomerRequest {
 }
 
 impl crate::model::Value {
-    /// A `Value` with every field at its default.
+    /// An empty `Value`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6332,7 +6390,7 @@ impl crate::model::Value {
 }
 
 impl crate::longrunning::CancelOperationRequest {
-    /// A `CancelOperationRequest` with every field at its default.
+    /// An empty `CancelOperationRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6347,7 +6405,7 @@ impl crate::longrunning::CancelOperationRequest {
 }
 
 impl crate::longrunning::DeleteOperationRequest {
-    /// A `DeleteOperationRequest` with every field at its default.
+    /// An empty `DeleteOperationRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6362,7 +6420,7 @@ impl crate::longrunning::DeleteOperationRequest {
 }
 
 impl crate::longrunning::GetOperationRequest {
-    /// A `GetOperationRequest` with every field at its default.
+    /// An empty `GetOperationRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6377,7 +6435,7 @@ impl crate::longrunning::GetOperationRequest {
 }
 
 impl crate::longrunning::ListOperationsRequest {
-    /// A `ListOperationsRequest` with every field at its default.
+    /// An empty `ListOperationsRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6424,7 +6482,7 @@ impl crate::longrunning::ListOperationsRequest {
 }
 
 impl crate::longrunning::ListOperationsResponse {
-    /// A `ListOperationsResponse` with every field at its default.
+    /// An empty `ListOperationsResponse`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6458,7 +6516,7 @@ impl crate::longrunning::ListOperationsResponse {
 }
 
 impl crate::longrunning::Operation {
-    /// A `Operation` with every field at its default.
+    /// An empty `Operation`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6520,7 +6578,7 @@ impl crate::longrunning::Operation {
 }
 
 impl crate::longrunning::OperationInfo {
-    /// A `OperationInfo` with every field at its default.
+    /// An empty `OperationInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6543,7 +6601,7 @@ impl crate::longrunning::OperationInfo {
 }
 
 impl crate::longrunning::WaitOperationRequest {
-    /// A `WaitOperationRequest` with every field at its default.
+    /// An empty `WaitOperationRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6572,7 +6630,7 @@ impl crate::longrunning::WaitOperationRequest {
 }
 
 impl crate::rpc::BadRequest {
-    /// A `BadRequest` with every field at its default.
+    /// An empty `BadRequest`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6590,7 +6648,7 @@ impl crate::rpc::BadRequest {
 }
 
 impl crate::rpc::bad_request::FieldViolation {
-    /// A `FieldViolation` with every field at its default.
+    /// An empty `FieldViolation`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6638,7 +6696,7 @@ impl crate::rpc::bad_request::FieldViolation {
 }
 
 impl crate::rpc::DebugInfo {
-    /// A `DebugInfo` with every field at its default.
+    /// An empty `DebugInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6661,7 +6719,7 @@ impl crate::rpc::DebugInfo {
 }
 
 impl crate::rpc::ErrorInfo {
-    /// A `ErrorInfo` with every field at its default.
+    /// An empty `ErrorInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6696,7 +6754,7 @@ impl crate::rpc::ErrorInfo {
 }
 
 impl crate::rpc::Help {
-    /// A `Help` with every field at its default.
+    /// An empty `Help`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6714,7 +6772,7 @@ impl crate::rpc::Help {
 }
 
 impl crate::rpc::help::Link {
-    /// A `Link` with every field at its default.
+    /// An empty `Link`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6737,7 +6795,7 @@ impl crate::rpc::help::Link {
 }
 
 impl crate::rpc::LocalizedMessage {
-    /// A `LocalizedMessage` with every field at its default.
+    /// An empty `LocalizedMessage`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6760,7 +6818,7 @@ impl crate::rpc::LocalizedMessage {
 }
 
 impl crate::rpc::PreconditionFailure {
-    /// A `PreconditionFailure` with every field at its default.
+    /// An empty `PreconditionFailure`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6778,7 +6836,7 @@ impl crate::rpc::PreconditionFailure {
 }
 
 impl crate::rpc::precondition_failure::Violation {
-    /// A `Violation` with every field at its default.
+    /// An empty `Violation`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6809,7 +6867,7 @@ impl crate::rpc::precondition_failure::Violation {
 }
 
 impl crate::rpc::QuotaFailure {
-    /// A `QuotaFailure` with every field at its default.
+    /// An empty `QuotaFailure`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6827,7 +6885,7 @@ impl crate::rpc::QuotaFailure {
 }
 
 impl crate::rpc::quota_failure::Violation {
-    /// A `Violation` with every field at its default.
+    /// An empty `Violation`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6908,7 +6966,7 @@ impl crate::rpc::quota_failure::Violation {
 }
 
 impl crate::rpc::RequestInfo {
-    /// A `RequestInfo` with every field at its default.
+    /// An empty `RequestInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6931,7 +6989,7 @@ impl crate::rpc::RequestInfo {
 }
 
 impl crate::rpc::ResourceInfo {
-    /// A `ResourceInfo` with every field at its default.
+    /// An empty `ResourceInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6970,7 +7028,7 @@ impl crate::rpc::ResourceInfo {
 }
 
 impl crate::rpc::RetryInfo {
-    /// A `RetryInfo` with every field at its default.
+    /// An empty `RetryInfo`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -6991,7 +7049,7 @@ impl crate::rpc::RetryInfo {
 }
 
 impl crate::rpc::Status {
-    /// A `Status` with every field at its default.
+    /// An empty `Status`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -7022,7 +7080,7 @@ impl crate::rpc::Status {
 }
 
 impl crate::r#type::Date {
-    /// A `Date` with every field at its default.
+    /// An empty `Date`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -7053,7 +7111,7 @@ impl crate::r#type::Date {
 }
 
 impl crate::r#type::DateTime {
-    /// A `DateTime` with every field at its default.
+    /// An empty `DateTime`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -7141,7 +7199,7 @@ impl crate::r#type::DateTime {
 }
 
 impl crate::r#type::Decimal {
-    /// A `Decimal` with every field at its default.
+    /// An empty `Decimal`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -7156,7 +7214,7 @@ impl crate::r#type::Decimal {
 }
 
 impl crate::r#type::Money {
-    /// A `Money` with every field at its default.
+    /// An empty `Money`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -7187,7 +7245,7 @@ impl crate::r#type::Money {
 }
 
 impl crate::r#type::PostalAddress {
-    /// A `PostalAddress` with every field at its default.
+    /// An empty `PostalAddress`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
@@ -7282,7 +7340,7 @@ impl crate::r#type::PostalAddress {
 }
 
 impl crate::r#type::TimeZone {
-    /// A `TimeZone` with every field at its default.
+    /// An empty `TimeZone`: every field at its default.
     pub fn new() -> Self {
         Self::default()
     }
