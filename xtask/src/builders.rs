@@ -292,8 +292,16 @@ fn setters(root: &str, message: &MessageDescriptor) -> Vec<Setter> {
             deprecated,
         });
         if optional {
+            // A bare `None` leaves the `impl Into<T>` parameter's type unknown.
+            let none = match param
+                .strip_prefix("impl Into<")
+                .and_then(|t| t.strip_suffix('>'))
+            {
+                Some(ty) => format!("`None::<{}>`", ty.rsplit("::").next().unwrap_or(ty)),
+                None => "`None`".to_string(),
+            };
             out.push(Setter {
-                doc: format!("Sets `{name}`, or clears it with `None`."),
+                doc: format!("Sets `{name}`, or clears it with {none}."),
                 name: format!("or_clear_{name}"),
                 generics: String::new(),
                 param: format!("Option<{param}>"),
@@ -872,6 +880,12 @@ mod tests {
             builders
                 .contains("/// Sets the request's `customer_identity` oneof to one of its members")
         );
+    }
+
+    #[test]
+    fn a_clearing_setter_shows_the_none_that_compiles() {
+        let setters = message_setters(&pool()).unwrap();
+        assert!(setters.contains("/// Sets `update_mask`, or clears it with `None::<FieldMask>`."));
     }
 
     #[test]

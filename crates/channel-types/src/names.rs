@@ -395,8 +395,8 @@ macro_rules! resource_name {
             #[doc = concat!("The pattern of these names: `", $pattern, "`.")]
             pub const PATTERN: &'static str = $pattern;
 
-            /// Builds a name from its values, rejecting any that is empty or
-            /// holds a `/`, whitespace or a control character.
+            /// Builds a name from its values, rejecting any that is empty, is
+            /// `.` or `..`, or holds a `/`, whitespace or a control character.
             pub fn new($($field: impl Into<String>),+) -> Result<Self, NameError> {
                 $(let $field: String = $field.into();)+
                 validate(Self::PATTERN, [$($collection),+], [$($field.as_str()),+])?;

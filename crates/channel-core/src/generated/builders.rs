@@ -119,7 +119,7 @@ impl<Resp, Out> Call<::channel_types::model::CreateCustomerRequest, Resp, Out> {
         self
     }
 
-    /// Sets the request's `customer`, or clears it with `None`.
+    /// Sets the request's `customer`, or clears it with `None::<Customer>`.
     pub fn set_or_clear_customer(
         mut self,
         v: Option<impl Into<::channel_types::model::Customer>>,
@@ -142,7 +142,7 @@ impl<Resp, Out> Call<::channel_types::model::UpdateCustomerRequest, Resp, Out> {
         self
     }
 
-    /// Sets the request's `customer`, or clears it with `None`.
+    /// Sets the request's `customer`, or clears it with `None::<Customer>`.
     pub fn set_or_clear_customer(
         mut self,
         v: Option<impl Into<::channel_types::model::Customer>>,
@@ -159,7 +159,7 @@ impl<Resp, Out> Call<::channel_types::model::UpdateCustomerRequest, Resp, Out> {
         self
     }
 
-    /// Sets the request's `update_mask`, or clears it with `None`.
+    /// Sets the request's `update_mask`, or clears it with `None::<FieldMask>`.
     pub fn set_or_clear_update_mask(
         mut self,
         v: Option<impl Into<::channel_types::wkt::FieldMask>>,
@@ -289,7 +289,7 @@ impl<Resp, Out> Call<::channel_types::model::ProvisionCloudIdentityRequest, Resp
         self
     }
 
-    /// Sets the request's `cloud_identity_info`, or clears it with `None`.
+    /// Sets the request's `cloud_identity_info`, or clears it with `None::<CloudIdentityInfo>`.
     pub fn set_or_clear_cloud_identity_info(
         mut self,
         v: Option<impl Into<::channel_types::model::CloudIdentityInfo>>,
@@ -306,7 +306,7 @@ impl<Resp, Out> Call<::channel_types::model::ProvisionCloudIdentityRequest, Resp
         self
     }
 
-    /// Sets the request's `user`, or clears it with `None`.
+    /// Sets the request's `user`, or clears it with `None::<AdminUser>`.
     pub fn set_or_clear_user(
         mut self,
         v: Option<impl Into<::channel_types::model::AdminUser>>,
@@ -552,7 +552,7 @@ impl<Resp, Out> Call<::channel_types::model::CreateEntitlementRequest, Resp, Out
         self
     }
 
-    /// Sets the request's `entitlement`, or clears it with `None`.
+    /// Sets the request's `entitlement`, or clears it with `None::<Entitlement>`.
     pub fn set_or_clear_entitlement(
         mut self,
         v: Option<impl Into<::channel_types::model::Entitlement>>,
@@ -641,7 +641,7 @@ impl<Resp, Out> Call<::channel_types::model::ChangeRenewalSettingsRequest, Resp,
         self
     }
 
-    /// Sets the request's `renewal_settings`, or clears it with `None`.
+    /// Sets the request's `renewal_settings`, or clears it with `None::<RenewalSettings>`.
     pub fn set_or_clear_renewal_settings(
         mut self,
         v: Option<impl Into<::channel_types::model::RenewalSettings>>,
@@ -1001,7 +1001,7 @@ impl<Resp, Out> Call<::channel_types::model::CreateChannelPartnerLinkRequest, Re
         self
     }
 
-    /// Sets the request's `channel_partner_link`, or clears it with `None`.
+    /// Sets the request's `channel_partner_link`, or clears it with `None::<ChannelPartnerLink>`.
     pub fn set_or_clear_channel_partner_link(
         mut self,
         v: Option<impl Into<::channel_types::model::ChannelPartnerLink>>,
@@ -1037,7 +1037,7 @@ impl<Resp, Out> Call<::channel_types::model::UpdateChannelPartnerLinkRequest, Re
         self
     }
 
-    /// Sets the request's `channel_partner_link`, or clears it with `None`.
+    /// Sets the request's `channel_partner_link`, or clears it with `None::<ChannelPartnerLink>`.
     pub fn set_or_clear_channel_partner_link(
         mut self,
         v: Option<impl Into<::channel_types::model::ChannelPartnerLink>>,
@@ -1054,7 +1054,7 @@ impl<Resp, Out> Call<::channel_types::model::UpdateChannelPartnerLinkRequest, Re
         self
     }
 
-    /// Sets the request's `update_mask`, or clears it with `None`.
+    /// Sets the request's `update_mask`, or clears it with `None::<FieldMask>`.
     pub fn set_or_clear_update_mask(
         mut self,
         v: Option<impl Into<::channel_types::wkt::FieldMask>>,
@@ -1146,7 +1146,7 @@ impl<Resp, Out> Call<::channel_types::model::CreateCustomerRepricingConfigReques
         self
     }
 
-    /// Sets the request's `customer_repricing_config`, or clears it with `None`.
+    /// Sets the request's `customer_repricing_config`, or clears it with `None::<CustomerRepricingConfig>`.
     pub fn set_or_clear_customer_repricing_config(
         mut self,
         v: Option<impl Into<::channel_types::model::CustomerRepricingConfig>>,
@@ -1174,7 +1174,7 @@ impl<Resp, Out> Call<::channel_types::model::UpdateCustomerRepricingConfigReques
         self
     }
 
-    /// Sets the request's `customer_repricing_config`, or clears it with `None`.
+    /// Sets the request's `customer_repricing_config`, or clears it with `None::<CustomerRepricingConfig>`.
     pub fn set_or_clear_customer_repricing_config(
         mut self,
         v: Option<impl Into<::channel_types::model::CustomerRepricingConfig>>,
@@ -1282,7 +1282,7 @@ impl<Resp, Out>
         self
     }
 
-    /// Sets the request's `channel_partner_repricing_config`, or clears it with `None`.
+    /// Sets the request's `channel_partner_repricing_config`, or clears it with `None::<ChannelPartnerRepricingConfig>`.
     pub fn set_or_clear_channel_partner_repricing_config(
         mut self,
         v: Option<impl Into<::channel_types::model::ChannelPartnerRepricingConfig>>,
@@ -1312,7 +1312,7 @@ impl<Resp, Out>
         self
     }
 
-    /// Sets the request's `channel_partner_repricing_config`, or clears it with `None`.
+    /// Sets the request's `channel_partner_repricing_config`, or clears it with `None::<ChannelPartnerRepricingConfig>`.
     pub fn set_or_clear_channel_partner_repricing_config(
         mut self,
         v: Option<impl Into<::channel_types::model::ChannelPartnerRepricingConfig>>,
@@ -1753,7 +1753,7 @@ impl<Resp, Out> Call<::channel_types::model::RegisterSubscriberRequest, Resp, Ou
         self
     }
 
-    /// Sets the request's `integrator`, or clears it with `None`.
+    /// Sets the request's `integrator`, or clears it with `None::<String>`.
     pub fn set_or_clear_integrator(mut self, v: Option<impl Into<String>>) -> Self {
         self = self.map_request(|request| request.set_or_clear_integrator(v));
         self
@@ -1791,7 +1791,7 @@ impl<Resp, Out> Call<::channel_types::model::UnregisterSubscriberRequest, Resp, 
         self
     }
 
-    /// Sets the request's `integrator`, or clears it with `None`.
+    /// Sets the request's `integrator`, or clears it with `None::<String>`.
     pub fn set_or_clear_integrator(mut self, v: Option<impl Into<String>>) -> Self {
         self = self.map_request(|request| request.set_or_clear_integrator(v));
         self
@@ -1837,7 +1837,7 @@ impl<Resp, Out> Call<::channel_types::model::ListSubscribersRequest, Resp, Out> 
         self
     }
 
-    /// Sets the request's `integrator`, or clears it with `None`.
+    /// Sets the request's `integrator`, or clears it with `None::<String>`.
     pub fn set_or_clear_integrator(mut self, v: Option<impl Into<String>>) -> Self {
         self = self.map_request(|request| request.set_or_clear_integrator(v));
         self
@@ -1908,7 +1908,7 @@ impl<Resp, Out> Call<::channel_types::model::RunReportJobRequest, Resp, Out> {
         self
     }
 
-    /// Sets the request's `date_range`, or clears it with `None`.
+    /// Sets the request's `date_range`, or clears it with `None::<DateRange>`.
     pub fn set_or_clear_date_range(
         mut self,
         v: Option<impl Into<::channel_types::model::DateRange>>,

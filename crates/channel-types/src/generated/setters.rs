@@ -168,7 +168,7 @@ impl crate::model::BillingAccount {
         self
     }
 
-    /// Sets `create_time`, or clears it with `None`.
+    /// Sets `create_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_create_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.create_time = v.map(|v| v.into());
         self
@@ -205,7 +205,7 @@ impl crate::model::BillingAccountPurchaseInfo {
         self
     }
 
-    /// Sets `billing_account`, or clears it with `None`.
+    /// Sets `billing_account`, or clears it with `None::<BillingAccount>`.
     pub fn set_or_clear_billing_account(
         mut self,
         v: Option<impl Into<crate::model::BillingAccount>>,
@@ -368,7 +368,7 @@ impl crate::model::ChangeRenewalSettingsRequest {
         self
     }
 
-    /// Sets `renewal_settings`, or clears it with `None`.
+    /// Sets `renewal_settings`, or clears it with `None::<RenewalSettings>`.
     pub fn set_or_clear_renewal_settings(
         mut self,
         v: Option<impl Into<crate::model::RenewalSettings>>,
@@ -434,7 +434,7 @@ impl crate::model::ChannelPartnerLink {
         self
     }
 
-    /// Sets `create_time`, or clears it with `None`.
+    /// Sets `create_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_create_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.create_time = v.map(|v| v.into());
         self
@@ -448,7 +448,7 @@ impl crate::model::ChannelPartnerLink {
         self
     }
 
-    /// Sets `update_time`, or clears it with `None`.
+    /// Sets `update_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_update_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.update_time = v.map(|v| v.into());
         self
@@ -473,7 +473,7 @@ impl crate::model::ChannelPartnerLink {
         self
     }
 
-    /// Sets `channel_partner_cloud_identity_info`, or clears it with `None`.
+    /// Sets `channel_partner_cloud_identity_info`, or clears it with `None::<CloudIdentityInfo>`.
     pub fn set_or_clear_channel_partner_cloud_identity_info(
         mut self,
         v: Option<impl Into<crate::model::CloudIdentityInfo>>,
@@ -536,7 +536,7 @@ impl crate::model::ChannelPartnerRepricingConfig {
         self
     }
 
-    /// Sets `repricing_config`, or clears it with `None`.
+    /// Sets `repricing_config`, or clears it with `None::<RepricingConfig>`.
     pub fn set_or_clear_repricing_config(
         mut self,
         v: Option<impl Into<crate::model::RepricingConfig>>,
@@ -553,7 +553,7 @@ impl crate::model::ChannelPartnerRepricingConfig {
         self
     }
 
-    /// Sets `update_time`, or clears it with `None`.
+    /// Sets `update_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_update_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.update_time = v.map(|v| v.into());
         self
@@ -767,7 +767,7 @@ impl crate::model::CloudIdentityInfo {
         self
     }
 
-    /// Sets `edu_data`, or clears it with `None`.
+    /// Sets `edu_data`, or clears it with `None::<EduData>`.
     pub fn set_or_clear_edu_data(mut self, v: Option<impl Into<crate::model::EduData>>) -> Self {
         self.edu_data = v.map(|v| v.into());
         self
@@ -866,7 +866,7 @@ impl crate::model::CommitmentSettings {
         self
     }
 
-    /// Sets `start_time`, or clears it with `None`.
+    /// Sets `start_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_start_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.start_time = v.map(|v| v.into());
         self
@@ -880,7 +880,7 @@ impl crate::model::CommitmentSettings {
         self
     }
 
-    /// Sets `end_time`, or clears it with `None`.
+    /// Sets `end_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_end_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.end_time = v.map(|v| v.into());
         self
@@ -894,7 +894,7 @@ impl crate::model::CommitmentSettings {
         self
     }
 
-    /// Sets `renewal_settings`, or clears it with `None`.
+    /// Sets `renewal_settings`, or clears it with `None::<RenewalSettings>`.
     pub fn set_or_clear_renewal_settings(
         mut self,
         v: Option<impl Into<crate::model::RenewalSettings>>,
@@ -918,7 +918,7 @@ impl crate::model::ConditionalOverride {
         self
     }
 
-    /// Sets `adjustment`, or clears it with `None`.
+    /// Sets `adjustment`, or clears it with `None::<RepricingAdjustment>`.
     pub fn set_or_clear_adjustment(
         mut self,
         v: Option<impl Into<crate::model::RepricingAdjustment>>,
@@ -948,7 +948,7 @@ impl crate::model::ConditionalOverride {
         self
     }
 
-    /// Sets `repricing_condition`, or clears it with `None`.
+    /// Sets `repricing_condition`, or clears it with `None::<RepricingCondition>`.
     pub fn set_or_clear_repricing_condition(
         mut self,
         v: Option<impl Into<crate::model::RepricingCondition>>,
@@ -995,7 +995,7 @@ impl crate::model::Constraints {
         self
     }
 
-    /// Sets `customer_constraints`, or clears it with `None`.
+    /// Sets `customer_constraints`, or clears it with `None::<CustomerConstraints>`.
     pub fn set_or_clear_customer_constraints(
         mut self,
         v: Option<impl Into<crate::model::CustomerConstraints>>,
@@ -1085,7 +1085,7 @@ impl crate::model::CreateChannelPartnerLinkRequest {
         self
     }
 
-    /// Sets `channel_partner_link`, or clears it with `None`.
+    /// Sets `channel_partner_link`, or clears it with `None::<ChannelPartnerLink>`.
     pub fn set_or_clear_channel_partner_link(
         mut self,
         v: Option<impl Into<crate::model::ChannelPartnerLink>>,
@@ -1120,7 +1120,7 @@ impl crate::model::CreateChannelPartnerRepricingConfigRequest {
         self
     }
 
-    /// Sets `channel_partner_repricing_config`, or clears it with `None`.
+    /// Sets `channel_partner_repricing_config`, or clears it with `None::<ChannelPartnerRepricingConfig>`.
     pub fn set_or_clear_channel_partner_repricing_config(
         mut self,
         v: Option<impl Into<crate::model::ChannelPartnerRepricingConfig>>,
@@ -1155,7 +1155,7 @@ impl crate::model::CreateCustomerRepricingConfigRequest {
         self
     }
 
-    /// Sets `customer_repricing_config`, or clears it with `None`.
+    /// Sets `customer_repricing_config`, or clears it with `None::<CustomerRepricingConfig>`.
     pub fn set_or_clear_customer_repricing_config(
         mut self,
         v: Option<impl Into<crate::model::CustomerRepricingConfig>>,
@@ -1187,7 +1187,7 @@ impl crate::model::CreateCustomerRequest {
         self
     }
 
-    /// Sets `customer`, or clears it with `None`.
+    /// Sets `customer`, or clears it with `None::<Customer>`.
     pub fn set_or_clear_customer(mut self, v: Option<impl Into<crate::model::Customer>>) -> Self {
         self.customer = v.map(|v| v.into());
         self
@@ -1216,7 +1216,7 @@ impl crate::model::CreateEntitlementRequest {
         self
     }
 
-    /// Sets `entitlement`, or clears it with `None`.
+    /// Sets `entitlement`, or clears it with `None::<Entitlement>`.
     pub fn set_or_clear_entitlement(
         mut self,
         v: Option<impl Into<crate::model::Entitlement>>,
@@ -1264,7 +1264,7 @@ impl crate::model::Customer {
         self
     }
 
-    /// Sets `org_postal_address`, or clears it with `None`.
+    /// Sets `org_postal_address`, or clears it with `None::<PostalAddress>`.
     pub fn set_or_clear_org_postal_address(
         mut self,
         v: Option<impl Into<crate::r#type::PostalAddress>>,
@@ -1281,7 +1281,7 @@ impl crate::model::Customer {
         self
     }
 
-    /// Sets `primary_contact_info`, or clears it with `None`.
+    /// Sets `primary_contact_info`, or clears it with `None::<ContactInfo>`.
     pub fn set_or_clear_primary_contact_info(
         mut self,
         v: Option<impl Into<crate::model::ContactInfo>>,
@@ -1314,7 +1314,7 @@ impl crate::model::Customer {
         self
     }
 
-    /// Sets `create_time`, or clears it with `None`.
+    /// Sets `create_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_create_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.create_time = v.map(|v| v.into());
         self
@@ -1328,7 +1328,7 @@ impl crate::model::Customer {
         self
     }
 
-    /// Sets `update_time`, or clears it with `None`.
+    /// Sets `update_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_update_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.update_time = v.map(|v| v.into());
         self
@@ -1361,7 +1361,7 @@ impl crate::model::Customer {
         self
     }
 
-    /// Sets `cloud_identity_info`, or clears it with `None`.
+    /// Sets `cloud_identity_info`, or clears it with `None::<CloudIdentityInfo>`.
     pub fn set_or_clear_cloud_identity_info(
         mut self,
         v: Option<impl Into<crate::model::CloudIdentityInfo>>,
@@ -1536,7 +1536,7 @@ impl crate::model::CustomerRepricingConfig {
         self
     }
 
-    /// Sets `repricing_config`, or clears it with `None`.
+    /// Sets `repricing_config`, or clears it with `None::<RepricingConfig>`.
     pub fn set_or_clear_repricing_config(
         mut self,
         v: Option<impl Into<crate::model::RepricingConfig>>,
@@ -1553,7 +1553,7 @@ impl crate::model::CustomerRepricingConfig {
         self
     }
 
-    /// Sets `update_time`, or clears it with `None`.
+    /// Sets `update_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_update_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.update_time = v.map(|v| v.into());
         self
@@ -1574,7 +1574,7 @@ impl crate::model::DateRange {
         self
     }
 
-    /// Sets `usage_start_date_time`, or clears it with `None`.
+    /// Sets `usage_start_date_time`, or clears it with `None::<DateTime>`.
     pub fn set_or_clear_usage_start_date_time(
         mut self,
         v: Option<impl Into<crate::r#type::DateTime>>,
@@ -1591,7 +1591,7 @@ impl crate::model::DateRange {
         self
     }
 
-    /// Sets `usage_end_date_time`, or clears it with `None`.
+    /// Sets `usage_end_date_time`, or clears it with `None::<DateTime>`.
     pub fn set_or_clear_usage_end_date_time(
         mut self,
         v: Option<impl Into<crate::r#type::DateTime>>,
@@ -1608,7 +1608,7 @@ impl crate::model::DateRange {
         self
     }
 
-    /// Sets `invoice_start_date`, or clears it with `None`.
+    /// Sets `invoice_start_date`, or clears it with `None::<Date>`.
     pub fn set_or_clear_invoice_start_date(
         mut self,
         v: Option<impl Into<crate::r#type::Date>>,
@@ -1625,7 +1625,7 @@ impl crate::model::DateRange {
         self
     }
 
-    /// Sets `invoice_end_date`, or clears it with `None`.
+    /// Sets `invoice_end_date`, or clears it with `None::<Date>`.
     pub fn set_or_clear_invoice_end_date(
         mut self,
         v: Option<impl Into<crate::r#type::Date>>,
@@ -1830,7 +1830,7 @@ impl crate::model::Entitlement {
         self
     }
 
-    /// Sets `create_time`, or clears it with `None`.
+    /// Sets `create_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_create_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.create_time = v.map(|v| v.into());
         self
@@ -1844,7 +1844,7 @@ impl crate::model::Entitlement {
         self
     }
 
-    /// Sets `update_time`, or clears it with `None`.
+    /// Sets `update_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_update_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.update_time = v.map(|v| v.into());
         self
@@ -1869,7 +1869,7 @@ impl crate::model::Entitlement {
         self
     }
 
-    /// Sets `commitment_settings`, or clears it with `None`.
+    /// Sets `commitment_settings`, or clears it with `None::<CommitmentSettings>`.
     pub fn set_or_clear_commitment_settings(
         mut self,
         v: Option<impl Into<crate::model::CommitmentSettings>>,
@@ -1902,7 +1902,7 @@ impl crate::model::Entitlement {
         self
     }
 
-    /// Sets `provisioned_service`, or clears it with `None`.
+    /// Sets `provisioned_service`, or clears it with `None::<ProvisionedService>`.
     pub fn set_or_clear_provisioned_service(
         mut self,
         v: Option<impl Into<crate::model::ProvisionedService>>,
@@ -1938,7 +1938,7 @@ impl crate::model::Entitlement {
         self
     }
 
-    /// Sets `trial_settings`, or clears it with `None`.
+    /// Sets `trial_settings`, or clears it with `None::<TrialSettings>`.
     pub fn set_or_clear_trial_settings(
         mut self,
         v: Option<impl Into<crate::model::TrialSettings>>,
@@ -1955,7 +1955,7 @@ impl crate::model::Entitlement {
         self
     }
 
-    /// Sets `association_info`, or clears it with `None`.
+    /// Sets `association_info`, or clears it with `None::<AssociationInfo>`.
     pub fn set_or_clear_association_info(
         mut self,
         v: Option<impl Into<crate::model::AssociationInfo>>,
@@ -2065,7 +2065,7 @@ impl crate::model::EntitlementChange {
         self
     }
 
-    /// Sets `provisioned_service`, or clears it with `None`.
+    /// Sets `provisioned_service`, or clears it with `None::<ProvisionedService>`.
     pub fn set_or_clear_provisioned_service(
         mut self,
         v: Option<impl Into<crate::model::ProvisionedService>>,
@@ -2092,7 +2092,7 @@ impl crate::model::EntitlementChange {
         self
     }
 
-    /// Sets `create_time`, or clears it with `None`.
+    /// Sets `create_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_create_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.create_time = v.map(|v| v.into());
         self
@@ -2315,7 +2315,7 @@ impl crate::model::FetchReportResultsResponse {
         self
     }
 
-    /// Sets `report_metadata`, or clears it with `None`.
+    /// Sets `report_metadata`, or clears it with `None::<ReportResultsMetadata>`.
     pub fn set_or_clear_report_metadata(
         mut self,
         v: Option<impl Into<crate::model::ReportResultsMetadata>>,
@@ -3694,7 +3694,7 @@ impl crate::model::ListSubscribersRequest {
         self
     }
 
-    /// Sets `integrator`, or clears it with `None`.
+    /// Sets `integrator`, or clears it with `None::<String>`.
     pub fn set_or_clear_integrator(mut self, v: Option<impl Into<String>>) -> Self {
         self.integrator = v.map(|v| v.into());
         self
@@ -3987,7 +3987,7 @@ impl crate::model::MarketingInfo {
         self
     }
 
-    /// Sets `default_logo`, or clears it with `None`.
+    /// Sets `default_logo`, or clears it with `None::<Media>`.
     pub fn set_or_clear_default_logo(mut self, v: Option<impl Into<crate::model::Media>>) -> Self {
         self.default_logo = v.map(|v| v.into());
         self
@@ -4069,7 +4069,7 @@ impl crate::model::Offer {
         self
     }
 
-    /// Sets `marketing_info`, or clears it with `None`.
+    /// Sets `marketing_info`, or clears it with `None::<MarketingInfo>`.
     pub fn set_or_clear_marketing_info(
         mut self,
         v: Option<impl Into<crate::model::MarketingInfo>>,
@@ -4086,7 +4086,7 @@ impl crate::model::Offer {
         self
     }
 
-    /// Sets `sku`, or clears it with `None`.
+    /// Sets `sku`, or clears it with `None::<Sku>`.
     pub fn set_or_clear_sku(mut self, v: Option<impl Into<crate::model::Sku>>) -> Self {
         self.sku = v.map(|v| v.into());
         self
@@ -4100,7 +4100,7 @@ impl crate::model::Offer {
         self
     }
 
-    /// Sets `plan`, or clears it with `None`.
+    /// Sets `plan`, or clears it with `None::<Plan>`.
     pub fn set_or_clear_plan(mut self, v: Option<impl Into<crate::model::Plan>>) -> Self {
         self.plan = v.map(|v| v.into());
         self
@@ -4114,7 +4114,7 @@ impl crate::model::Offer {
         self
     }
 
-    /// Sets `constraints`, or clears it with `None`.
+    /// Sets `constraints`, or clears it with `None::<Constraints>`.
     pub fn set_or_clear_constraints(
         mut self,
         v: Option<impl Into<crate::model::Constraints>>,
@@ -4142,7 +4142,7 @@ impl crate::model::Offer {
         self
     }
 
-    /// Sets `start_time`, or clears it with `None`.
+    /// Sets `start_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_start_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.start_time = v.map(|v| v.into());
         self
@@ -4156,7 +4156,7 @@ impl crate::model::Offer {
         self
     }
 
-    /// Sets `end_time`, or clears it with `None`.
+    /// Sets `end_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_end_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.end_time = v.map(|v| v.into());
         self
@@ -4242,7 +4242,7 @@ impl crate::model::Parameter {
         self
     }
 
-    /// Sets `value`, or clears it with `None`.
+    /// Sets `value`, or clears it with `None::<Value>`.
     pub fn set_or_clear_value(mut self, v: Option<impl Into<crate::model::Value>>) -> Self {
         self.value = v.map(|v| v.into());
         self
@@ -4292,7 +4292,7 @@ impl crate::model::ParameterDefinition {
         self
     }
 
-    /// Sets `min_value`, or clears it with `None`.
+    /// Sets `min_value`, or clears it with `None::<Value>`.
     pub fn set_or_clear_min_value(mut self, v: Option<impl Into<crate::model::Value>>) -> Self {
         self.min_value = v.map(|v| v.into());
         self
@@ -4306,7 +4306,7 @@ impl crate::model::ParameterDefinition {
         self
     }
 
-    /// Sets `max_value`, or clears it with `None`.
+    /// Sets `max_value`, or clears it with `None::<Value>`.
     pub fn set_or_clear_max_value(mut self, v: Option<impl Into<crate::model::Value>>) -> Self {
         self.max_value = v.map(|v| v.into());
         self
@@ -4371,7 +4371,7 @@ impl crate::model::PercentageAdjustment {
         self
     }
 
-    /// Sets `percentage`, or clears it with `None`.
+    /// Sets `percentage`, or clears it with `None::<Decimal>`.
     pub fn set_or_clear_percentage(mut self, v: Option<impl Into<crate::r#type::Decimal>>) -> Self {
         self.percentage = v.map(|v| v.into());
         self
@@ -4456,7 +4456,7 @@ impl crate::model::Plan {
         self
     }
 
-    /// Sets `payment_cycle`, or clears it with `None`.
+    /// Sets `payment_cycle`, or clears it with `None::<Period>`.
     pub fn set_or_clear_payment_cycle(
         mut self,
         v: Option<impl Into<crate::model::Period>>,
@@ -4473,7 +4473,7 @@ impl crate::model::Plan {
         self
     }
 
-    /// Sets `trial_period`, or clears it with `None`.
+    /// Sets `trial_period`, or clears it with `None::<Period>`.
     pub fn set_or_clear_trial_period(mut self, v: Option<impl Into<crate::model::Period>>) -> Self {
         self.trial_period = v.map(|v| v.into());
         self
@@ -4534,7 +4534,7 @@ impl crate::model::Price {
         self
     }
 
-    /// Sets `base_price`, or clears it with `None`.
+    /// Sets `base_price`, or clears it with `None::<Money>`.
     pub fn set_or_clear_base_price(mut self, v: Option<impl Into<crate::r#type::Money>>) -> Self {
         self.base_price = v.map(|v| v.into());
         self
@@ -4556,7 +4556,7 @@ impl crate::model::Price {
         self
     }
 
-    /// Sets `effective_price`, or clears it with `None`.
+    /// Sets `effective_price`, or clears it with `None::<Money>`.
     pub fn set_or_clear_effective_price(
         mut self,
         v: Option<impl Into<crate::r#type::Money>>,
@@ -4592,7 +4592,7 @@ impl crate::model::Price {
         self
     }
 
-    /// Sets `price_period`, or clears it with `None`.
+    /// Sets `price_period`, or clears it with `None::<Period>`.
     pub fn set_or_clear_price_period(mut self, v: Option<impl Into<crate::model::Period>>) -> Self {
         self.price_period = v.map(|v| v.into());
         self
@@ -4623,7 +4623,7 @@ impl crate::model::PriceByResource {
         self
     }
 
-    /// Sets `price`, or clears it with `None`.
+    /// Sets `price`, or clears it with `None::<Price>`.
     pub fn set_or_clear_price(mut self, v: Option<impl Into<crate::model::Price>>) -> Self {
         self.price = v.map(|v| v.into());
         self
@@ -4701,7 +4701,7 @@ impl crate::model::PricePhase {
         self
     }
 
-    /// Sets `price`, or clears it with `None`.
+    /// Sets `price`, or clears it with `None::<Price>`.
     pub fn set_or_clear_price(mut self, v: Option<impl Into<crate::model::Price>>) -> Self {
         self.price = v.map(|v| v.into());
         self
@@ -4771,7 +4771,7 @@ impl crate::model::PriceTier {
         self
     }
 
-    /// Sets `price`, or clears it with `None`.
+    /// Sets `price`, or clears it with `None::<Price>`.
     pub fn set_or_clear_price(mut self, v: Option<impl Into<crate::model::Price>>) -> Self {
         self.price = v.map(|v| v.into());
         self
@@ -4800,7 +4800,7 @@ impl crate::model::Product {
         self
     }
 
-    /// Sets `marketing_info`, or clears it with `None`.
+    /// Sets `marketing_info`, or clears it with `None::<MarketingInfo>`.
     pub fn set_or_clear_marketing_info(
         mut self,
         v: Option<impl Into<crate::model::MarketingInfo>>,
@@ -4835,7 +4835,7 @@ impl crate::model::ProvisionCloudIdentityRequest {
         self
     }
 
-    /// Sets `cloud_identity_info`, or clears it with `None`.
+    /// Sets `cloud_identity_info`, or clears it with `None::<CloudIdentityInfo>`.
     pub fn set_or_clear_cloud_identity_info(
         mut self,
         v: Option<impl Into<crate::model::CloudIdentityInfo>>,
@@ -4852,7 +4852,7 @@ impl crate::model::ProvisionCloudIdentityRequest {
         self
     }
 
-    /// Sets `user`, or clears it with `None`.
+    /// Sets `user`, or clears it with `None::<AdminUser>`.
     pub fn set_or_clear_user(mut self, v: Option<impl Into<crate::model::AdminUser>>) -> Self {
         self.user = v.map(|v| v.into());
         self
@@ -4912,7 +4912,7 @@ impl crate::model::PurchasableOffer {
         self
     }
 
-    /// Sets `offer`, or clears it with `None`.
+    /// Sets `offer`, or clears it with `None::<Offer>`.
     pub fn set_or_clear_offer(mut self, v: Option<impl Into<crate::model::Offer>>) -> Self {
         self.offer = v.map(|v| v.into());
         self
@@ -4941,7 +4941,7 @@ impl crate::model::PurchasableSku {
         self
     }
 
-    /// Sets `sku`, or clears it with `None`.
+    /// Sets `sku`, or clears it with `None::<Sku>`.
     pub fn set_or_clear_sku(mut self, v: Option<impl Into<crate::model::Sku>>) -> Self {
         self.sku = v.map(|v| v.into());
         self
@@ -5019,7 +5019,7 @@ impl crate::model::RegisterSubscriberRequest {
         self
     }
 
-    /// Sets `integrator`, or clears it with `None`.
+    /// Sets `integrator`, or clears it with `None::<String>`.
     pub fn set_or_clear_integrator(mut self, v: Option<impl Into<String>>) -> Self {
         self.integrator = v.map(|v| v.into());
         self
@@ -5081,7 +5081,7 @@ impl crate::model::RenewalSettings {
         self
     }
 
-    /// Sets `payment_cycle`, or clears it with `None`.
+    /// Sets `payment_cycle`, or clears it with `None::<Period>`.
     pub fn set_or_clear_payment_cycle(
         mut self,
         v: Option<impl Into<crate::model::Period>>,
@@ -5176,7 +5176,7 @@ impl crate::model::ReportJob {
         self
     }
 
-    /// Sets `report_status`, or clears it with `None`.
+    /// Sets `report_status`, or clears it with `None::<ReportStatus>`.
     pub fn set_or_clear_report_status(
         mut self,
         v: Option<impl Into<crate::model::ReportStatus>>,
@@ -5200,7 +5200,7 @@ impl crate::model::ReportResultsMetadata {
         self
     }
 
-    /// Sets `report`, or clears it with `None`.
+    /// Sets `report`, or clears it with `None::<Report>`.
     pub fn set_or_clear_report(mut self, v: Option<impl Into<crate::model::Report>>) -> Self {
         self.report = v.map(|v| v.into());
         self
@@ -5222,7 +5222,7 @@ impl crate::model::ReportResultsMetadata {
         self
     }
 
-    /// Sets `date_range`, or clears it with `None`.
+    /// Sets `date_range`, or clears it with `None::<DateRange>`.
     pub fn set_or_clear_date_range(
         mut self,
         v: Option<impl Into<crate::model::DateRange>>,
@@ -5239,7 +5239,7 @@ impl crate::model::ReportResultsMetadata {
         self
     }
 
-    /// Sets `preceding_date_range`, or clears it with `None`.
+    /// Sets `preceding_date_range`, or clears it with `None::<DateRange>`.
     pub fn set_or_clear_preceding_date_range(
         mut self,
         v: Option<impl Into<crate::model::DateRange>>,
@@ -5273,7 +5273,7 @@ impl crate::model::ReportStatus {
         self
     }
 
-    /// Sets `start_time`, or clears it with `None`.
+    /// Sets `start_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_start_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.start_time = v.map(|v| v.into());
         self
@@ -5287,7 +5287,7 @@ impl crate::model::ReportStatus {
         self
     }
 
-    /// Sets `end_time`, or clears it with `None`.
+    /// Sets `end_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_end_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.end_time = v.map(|v| v.into());
         self
@@ -5445,7 +5445,7 @@ impl crate::model::RepricingConfig {
         self
     }
 
-    /// Sets `effective_invoice_month`, or clears it with `None`.
+    /// Sets `effective_invoice_month`, or clears it with `None::<Date>`.
     pub fn set_or_clear_effective_invoice_month(
         mut self,
         v: Option<impl Into<crate::r#type::Date>>,
@@ -5462,7 +5462,7 @@ impl crate::model::RepricingConfig {
         self
     }
 
-    /// Sets `adjustment`, or clears it with `None`.
+    /// Sets `adjustment`, or clears it with `None::<RepricingAdjustment>`.
     pub fn set_or_clear_adjustment(
         mut self,
         v: Option<impl Into<crate::model::RepricingAdjustment>>,
@@ -5619,7 +5619,7 @@ impl crate::model::RunReportJobRequest {
         self
     }
 
-    /// Sets `date_range`, or clears it with `None`.
+    /// Sets `date_range`, or clears it with `None::<DateRange>`.
     pub fn set_or_clear_date_range(
         mut self,
         v: Option<impl Into<crate::model::DateRange>>,
@@ -5659,7 +5659,7 @@ impl crate::model::RunReportJobResponse {
         self
     }
 
-    /// Sets `report_job`, or clears it with `None`.
+    /// Sets `report_job`, or clears it with `None::<ReportJob>`.
     pub fn set_or_clear_report_job(
         mut self,
         v: Option<impl Into<crate::model::ReportJob>>,
@@ -5679,7 +5679,7 @@ impl crate::model::RunReportJobResponse {
         self
     }
 
-    /// Sets `report_metadata`, or clears it with `None`.
+    /// Sets `report_metadata`, or clears it with `None::<ReportResultsMetadata>`.
     pub fn set_or_clear_report_metadata(
         mut self,
         v: Option<impl Into<crate::model::ReportResultsMetadata>>,
@@ -5711,7 +5711,7 @@ impl crate::model::Sku {
         self
     }
 
-    /// Sets `marketing_info`, or clears it with `None`.
+    /// Sets `marketing_info`, or clears it with `None::<MarketingInfo>`.
     pub fn set_or_clear_marketing_info(
         mut self,
         v: Option<impl Into<crate::model::MarketingInfo>>,
@@ -5728,7 +5728,7 @@ impl crate::model::Sku {
         self
     }
 
-    /// Sets `product`, or clears it with `None`.
+    /// Sets `product`, or clears it with `None::<Product>`.
     pub fn set_or_clear_product(mut self, v: Option<impl Into<crate::model::Product>>) -> Self {
         self.product = v.map(|v| v.into());
         self
@@ -6047,7 +6047,7 @@ impl crate::model::TransferableOffer {
         self
     }
 
-    /// Sets `offer`, or clears it with `None`.
+    /// Sets `offer`, or clears it with `None::<Offer>`.
     pub fn set_or_clear_offer(mut self, v: Option<impl Into<crate::model::Offer>>) -> Self {
         self.offer = v.map(|v| v.into());
         self
@@ -6079,7 +6079,7 @@ impl crate::model::TransferableSku {
         self
     }
 
-    /// Sets `transfer_eligibility`, or clears it with `None`.
+    /// Sets `transfer_eligibility`, or clears it with `None::<TransferEligibility>`.
     pub fn set_or_clear_transfer_eligibility(
         mut self,
         v: Option<impl Into<crate::model::TransferEligibility>>,
@@ -6096,7 +6096,7 @@ impl crate::model::TransferableSku {
         self
     }
 
-    /// Sets `sku`, or clears it with `None`.
+    /// Sets `sku`, or clears it with `None::<Sku>`.
     pub fn set_or_clear_sku(mut self, v: Option<impl Into<crate::model::Sku>>) -> Self {
         self.sku = v.map(|v| v.into());
         self
@@ -6110,7 +6110,7 @@ impl crate::model::TransferableSku {
         self
     }
 
-    /// Sets `legacy_sku`, or clears it with `None`.
+    /// Sets `legacy_sku`, or clears it with `None::<Sku>`.
     pub fn set_or_clear_legacy_sku(mut self, v: Option<impl Into<crate::model::Sku>>) -> Self {
         self.legacy_sku = v.map(|v| v.into());
         self
@@ -6139,7 +6139,7 @@ impl crate::model::TrialSettings {
         self
     }
 
-    /// Sets `end_time`, or clears it with `None`.
+    /// Sets `end_time`, or clears it with `None::<Timestamp>`.
     pub fn set_or_clear_end_time(mut self, v: Option<impl Into<crate::wkt::Timestamp>>) -> Self {
         self.end_time = v.map(|v| v.into());
         self
@@ -6176,7 +6176,7 @@ impl crate::model::UnregisterSubscriberRequest {
         self
     }
 
-    /// Sets `integrator`, or clears it with `None`.
+    /// Sets `integrator`, or clears it with `None::<String>`.
     pub fn set_or_clear_integrator(mut self, v: Option<impl Into<String>>) -> Self {
         self.integrator = v.map(|v| v.into());
         self
@@ -6223,7 +6223,7 @@ impl crate::model::UpdateChannelPartnerLinkRequest {
         self
     }
 
-    /// Sets `channel_partner_link`, or clears it with `None`.
+    /// Sets `channel_partner_link`, or clears it with `None::<ChannelPartnerLink>`.
     pub fn set_or_clear_channel_partner_link(
         mut self,
         v: Option<impl Into<crate::model::ChannelPartnerLink>>,
@@ -6240,7 +6240,7 @@ impl crate::model::UpdateChannelPartnerLinkRequest {
         self
     }
 
-    /// Sets `update_mask`, or clears it with `None`.
+    /// Sets `update_mask`, or clears it with `None::<FieldMask>`.
     pub fn set_or_clear_update_mask(mut self, v: Option<impl Into<crate::wkt::FieldMask>>) -> Self {
         self.update_mask = v.map(|v| v.into());
         self
@@ -6264,7 +6264,7 @@ impl crate::model::UpdateChannelPartnerRepricingConfigRequest {
         self
     }
 
-    /// Sets `channel_partner_repricing_config`, or clears it with `None`.
+    /// Sets `channel_partner_repricing_config`, or clears it with `None::<ChannelPartnerRepricingConfig>`.
     pub fn set_or_clear_channel_partner_repricing_config(
         mut self,
         v: Option<impl Into<crate::model::ChannelPartnerRepricingConfig>>,
@@ -6291,7 +6291,7 @@ impl crate::model::UpdateCustomerRepricingConfigRequest {
         self
     }
 
-    /// Sets `customer_repricing_config`, or clears it with `None`.
+    /// Sets `customer_repricing_config`, or clears it with `None::<CustomerRepricingConfig>`.
     pub fn set_or_clear_customer_repricing_config(
         mut self,
         v: Option<impl Into<crate::model::CustomerRepricingConfig>>,
@@ -6315,7 +6315,7 @@ impl crate::model::UpdateCustomerRequest {
         self
     }
 
-    /// Sets `customer`, or clears it with `None`.
+    /// Sets `customer`, or clears it with `None::<Customer>`.
     pub fn set_or_clear_customer(mut self, v: Option<impl Into<crate::model::Customer>>) -> Self {
         self.customer = v.map(|v| v.into());
         self
@@ -6329,7 +6329,7 @@ impl crate::model::UpdateCustomerRequest {
         self
     }
 
-    /// Sets `update_mask`, or clears it with `None`.
+    /// Sets `update_mask`, or clears it with `None::<FieldMask>`.
     pub fn set_or_clear_update_mask(mut self, v: Option<impl Into<crate::wkt::FieldMask>>) -> Self {
         self.update_mask = v.map(|v| v.into());
         self
@@ -6537,7 +6537,7 @@ impl crate::longrunning::Operation {
         self
     }
 
-    /// Sets `metadata`, or clears it with `None`.
+    /// Sets `metadata`, or clears it with `None::<Any>`.
     pub fn set_or_clear_metadata(mut self, v: Option<impl Into<crate::wkt::Any>>) -> Self {
         self.metadata = v.map(|v| v.into());
         self
@@ -6622,7 +6622,7 @@ impl crate::longrunning::WaitOperationRequest {
         self
     }
 
-    /// Sets `timeout`, or clears it with `None`.
+    /// Sets `timeout`, or clears it with `None::<Duration>`.
     pub fn set_or_clear_timeout(mut self, v: Option<impl Into<crate::wkt::Duration>>) -> Self {
         self.timeout = v.map(|v| v.into());
         self
@@ -6685,7 +6685,7 @@ impl crate::rpc::bad_request::FieldViolation {
         self
     }
 
-    /// Sets `localized_message`, or clears it with `None`.
+    /// Sets `localized_message`, or clears it with `None::<LocalizedMessage>`.
     pub fn set_or_clear_localized_message(
         mut self,
         v: Option<impl Into<crate::rpc::LocalizedMessage>>,
@@ -7041,7 +7041,7 @@ impl crate::rpc::RetryInfo {
         self
     }
 
-    /// Sets `retry_delay`, or clears it with `None`.
+    /// Sets `retry_delay`, or clears it with `None::<Duration>`.
     pub fn set_or_clear_retry_delay(mut self, v: Option<impl Into<crate::wkt::Duration>>) -> Self {
         self.retry_delay = v.map(|v| v.into());
         self
