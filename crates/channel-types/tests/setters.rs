@@ -100,3 +100,36 @@ fn an_optional_field_is_set_or_cleared() {
     let cleared = request.set_or_clear_integrator(None::<String>);
     assert_eq!(cleared.integrator, None);
 }
+
+#[test]
+fn a_map_setter_takes_any_pairs_and_replaces_the_entries() {
+    use channel_types::rpc::ErrorInfo;
+    let info = ErrorInfo::new()
+        .set_metadata([("stale", "gone")])
+        .set_metadata(vec![
+            ("field", String::from("parent")),
+            ("kind", "name".into()),
+        ]);
+    let keys: Vec<&str> = {
+        let mut keys: Vec<&str> = info.metadata.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys
+    };
+    assert_eq!(keys, ["field", "kind"]);
+    assert_eq!(info.metadata["field"], "parent");
+}
+
+#[test]
+fn a_repeated_enum_setter_takes_the_enums_and_stores_their_numbers() {
+    let entitlement = Entitlement::new().set_suspension_reasons([
+        entitlement::SuspensionReason::TrialEnded,
+        entitlement::SuspensionReason::ResellerInitiated,
+    ]);
+    assert_eq!(
+        entitlement.suspension_reasons,
+        [
+            entitlement::SuspensionReason::TrialEnded as i32,
+            entitlement::SuspensionReason::ResellerInitiated as i32
+        ]
+    );
+}
