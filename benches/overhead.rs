@@ -5,6 +5,9 @@
 //!   `Client` over it;
 //! - gRPC client: a bare `tonic` unary call, against `GrpcTransport` called
 //!   directly and against our `Client` over it;
+//! - on both wires, the transport also called directly with the deadline the
+//!   client sets by default (60 s), to tell what the deadline costs the
+//!   transport (the `grpc-timeout` header) from what the `Call` layer costs;
 //! - REST server: an axum server answering every request with a fixed,
 //!   pre-encoded `Customer` (the floor), against the emulator's REST server
 //!   answering `GetCustomer` for real, both driven by the same bare client.
@@ -329,6 +332,18 @@ async fn through_transport(
     std::hint::black_box(customer);
 }
 
+/// The transport called directly with the deadline the client would set
+/// (the default 60 s timeout): what the deadline itself costs the transport
+/// (the `grpc-timeout` header, a timer) apart from the `Call` layer.
+async fn through_transport_with_deadline(
+    transport: Arc<dyn CloudChannelService>,
+    options: CallOptions,
+    name: Arc<str>,
+) {
+    let deadline = tokio::time::Instant::now() + channel_core::DEFAULT_TIMEOUT;
+    through_transport(transport, options.with_deadline(deadline), name).await;
+}
+
 fn seed_request() -> CreateCustomerRequest {
     CreateCustomerRequest {
         parent: "accounts/C0emulator".into(),
@@ -498,7 +513,6 @@ fn client_table(title: &str, bare: &Contender, rest: &[&Contender]) {
             c.burst.wall_us(),
         );
     }
-    let transport = rest.first().copied();
     for c in rest {
         println!(
             "ratio {} / {}: latency {:.2}x, client CPU {:.2}x, allocations {:.2}x, throughput {:.2}x",
@@ -510,15 +524,18 @@ fn client_table(title: &str, bare: &Contender, rest: &[&Contender]) {
             bare.burst.wall_us() / c.burst.wall_us(),
         );
     }
-    if let (Some(transport), Some(client)) = (transport, rest.get(1)) {
-        println!(
-            "ratio {} / {} (the Call layer): client CPU {:.3}x, allocations {:.3}x, latency {:.2}x",
-            client.label,
-            transport.label,
-            client.burst.client_us() / transport.burst.client_us(),
-            client.burst.allocations() / transport.burst.allocations(),
-            client.latency.wall_us() / transport.latency.wall_us(),
-        );
+    // The last contender is the client; the ones before it, the transport.
+    if let Some((client, transports)) = rest.split_last() {
+        for transport in transports {
+            println!(
+                "ratio {} / {} (the Call layer): client CPU {:.3}x, allocations {:.3}x, latency {:.2}x",
+                client.label,
+                transport.label,
+                client.burst.client_us() / transport.burst.client_us(),
+                client.burst.allocations() / transport.burst.allocations(),
+                client.latency.wall_us() / transport.latency.wall_us(),
+            );
+        }
     }
 }
 
@@ -537,6 +554,10 @@ fn ratios(bench: &Bench, s: &Setup) {
             ..Default::default()
         },
         Contender {
+            label: "HttpTransport + deadline",
+            ..Default::default()
+        },
+        Contender {
             label: "Client over REST",
             ..Default::default()
         },
@@ -548,6 +569,10 @@ fn ratios(bench: &Bench, s: &Setup) {
         },
         Contender {
             label: "GrpcTransport directly",
+            ..Default::default()
+        },
+        Contender {
+            label: "GrpcTransport + deadline",
             ..Default::default()
         },
         Contender {
@@ -584,6 +609,12 @@ fn ratios(bench: &Bench, s: &Setup) {
                     let call = move || through_transport(t.clone(), o.clone(), name.clone());
                     bench.bursts_or_sequential(burst, call)
                 }
+                2 => {
+                    let (t, o) = (s.rest_transport.clone(), rest_options.clone());
+                    let call =
+                        move || through_transport_with_deadline(t.clone(), o.clone(), name.clone());
+                    bench.bursts_or_sequential(burst, call)
+                }
                 _ => {
                     let client = s.rest_client.clone();
                     let call = move || through_client(client.clone(), name.clone());
@@ -607,6 +638,12 @@ fn ratios(bench: &Bench, s: &Setup) {
                 1 => {
                     let (t, o) = (s.grpc_transport.clone(), grpc_options.clone());
                     let call = move || through_transport(t.clone(), o.clone(), name.clone());
+                    bench.bursts_or_sequential(burst, call)
+                }
+                2 => {
+                    let (t, o) = (s.grpc_transport.clone(), grpc_options.clone());
+                    let call =
+                        move || through_transport_with_deadline(t.clone(), o.clone(), name.clone());
                     bench.bursts_or_sequential(burst, call)
                 }
                 _ => {
@@ -633,10 +670,10 @@ fn ratios(bench: &Bench, s: &Setup) {
         emulator_rest.server_us(),
         emulator_rest.server_us() / floor.server_us(),
     );
-    let [bare, transport, client] = &rest;
-    client_table("REST client", bare, &[transport, client]);
-    let [bare, transport, client] = &grpc;
-    client_table("gRPC client", bare, &[transport, client]);
+    let [bare, transport, with_deadline, client] = &rest;
+    client_table("REST client", bare, &[transport, with_deadline, client]);
+    let [bare, transport, with_deadline, client] = &grpc;
+    client_table("gRPC client", bare, &[transport, with_deadline, client]);
     println!();
 }
 

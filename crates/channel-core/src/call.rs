@@ -344,7 +344,8 @@ impl<Req: Clone + Send + 'static, Resp: Send + 'static> Attempts<'_, Req, Resp> 
         let mut request = Some(request);
         loop {
             attempt += 1;
-            let attempt_started = Instant::now();
+            // Read only for the event of a failed attempt.
+            let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
             // A retry needs the request again, so an attempt that may be
             // followed by another sends a copy; the last one sends it.
             let last = attempt >= max_attempts && keep == Keep::No;
@@ -388,12 +389,14 @@ impl<Req: Clone + Send + 'static, Resp: Send + 'static> Attempts<'_, Req, Resp> 
                     method.name
                 )),
             };
-            tracing::debug!(
-                attempt,
-                code = error.code().as_str_name(),
-                latency_ms = attempt_started.elapsed().as_millis() as u64,
-                "attempt failed"
-            );
+            if let Some(attempt_started) = attempt_started {
+                tracing::debug!(
+                    attempt,
+                    code = error.code().as_str_name(),
+                    latency_ms = attempt_started.elapsed().as_millis() as u64,
+                    "attempt failed"
+                );
+            }
             let retry = retry.get_or_insert_with(|| {
                 own.retry()
                     .or(defaults.retry())

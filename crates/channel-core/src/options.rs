@@ -33,6 +33,8 @@ pub struct CallOptions {
     headers: Vec<(String, String)>,
     deadline: Option<Instant>,
     attempt: u32,
+    /// Whether the client bounds the attempt by `deadline` itself.
+    bounded_by_caller: bool,
 }
 
 impl CallOptions {
@@ -85,6 +87,16 @@ impl CallOptions {
         self.attempt
     }
 
+    /// Whether the caller already ends the attempt at [`deadline`](Self::deadline):
+    /// true on the options the client hands a transport, which runs one
+    /// timer for the whole call. A transport then only passes the deadline
+    /// on (as `grpc-timeout`, say) and arms no timer of its own; with
+    /// `false` (options made by hand, a transport used on its own) it ends
+    /// the attempt at the deadline itself.
+    pub fn deadline_bounded_by_caller(&self) -> bool {
+        self.bounded_by_caller && self.deadline.is_some()
+    }
+
     /// The time left before the deadline, if there is one.
     pub fn remaining(&self) -> Option<Duration> {
         self.deadline
@@ -106,6 +118,7 @@ impl CallOptions {
     pub(crate) fn for_attempt(mut self, deadline: Instant, attempt: u32) -> Self {
         self.deadline = Some(deadline);
         self.attempt = attempt;
+        self.bounded_by_caller = true;
         self
     }
 
@@ -113,6 +126,7 @@ impl CallOptions {
     #[doc(hidden)]
     pub fn with_deadline(mut self, deadline: Instant) -> Self {
         self.deadline = Some(deadline);
+        self.bounded_by_caller = false;
         self
     }
 }
@@ -141,6 +155,19 @@ pub(crate) fn deadline_after(start: Instant, timeout: Duration) -> Instant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_client_s_attempt_options_say_the_caller_bounds_the_deadline() {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        assert!(!CallOptions::new().deadline_bounded_by_caller());
+        let by_hand = CallOptions::new().with_deadline(deadline);
+        assert!(!by_hand.deadline_bounded_by_caller());
+        let attempt = CallOptions::new().for_attempt(deadline, 1);
+        assert!(attempt.deadline_bounded_by_caller());
+        assert_eq!(attempt.deadline(), Some(deadline));
+        // A deadline set by hand afterwards is the transport's to keep again.
+        assert!(!attempt.with_deadline(deadline).deadline_bounded_by_caller());
+    }
 
     #[test]
     fn deadlines_saturate_instead_of_overflowing() {

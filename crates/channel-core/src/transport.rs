@@ -6,7 +6,11 @@
 //! transport implements the service traits ([`CloudChannelService`],
 //! [`CloudChannelReportsService`], [`Operations`]) with methods returning a
 //! [`BoxFuture`], reads each attempt's [`deadline`](CallOptions::deadline)
-//! and [`attempt`](CallOptions::attempt) from its [`CallOptions`], and is
+//! and [`attempt`](CallOptions::attempt) from its [`CallOptions`] (the
+//! client ends the whole call at the deadline with one timer, and says so
+//! with [`deadline_bounded_by_caller`](CallOptions::deadline_bounded_by_caller):
+//! the transport then passes the deadline on to the server and arms no
+//! timer of its own), and is
 //! built from the [`ClientConfig`] that
 //! [`ClientBuilder::transport_config`](crate::ClientBuilder::transport_config)
 //! (or [`try_transport_config`](crate::ClientBuilder::try_transport_config))

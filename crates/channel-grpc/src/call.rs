@@ -68,7 +68,12 @@ impl GrpcTransport {
         if size > self.max_send_message_size {
             return Err(Error::request_too_large(size, self.max_send_message_size));
         }
-        let result = match options.deadline() {
+        // The deadline always travels as `grpc-timeout`; a timer here only
+        // when the client does not already end the whole call at it.
+        let own_timer = options
+            .deadline()
+            .filter(|_| !options.deadline_bounded_by_caller());
+        let result = match own_timer {
             Some(deadline) => {
                 let call = self.send(method, request, request_params, &options);
                 tokio::time::timeout_at(deadline, call)
@@ -121,8 +126,9 @@ impl GrpcTransport {
                     method.name
                 )));
             }
-            // grpc-timeout holds at most 8 digits of hours; more is no limit.
-            request.set_timeout(remaining.min(MAX_GRPC_TIMEOUT));
+            request
+                .metadata_mut()
+                .insert("grpc-timeout", grpc_timeout(remaining));
         }
 
         tracing::trace!(
@@ -171,8 +177,41 @@ impl GrpcTransport {
     }
 }
 
-/// The longest `grpc-timeout` the header can carry: 99,999,999 hours.
-const MAX_GRPC_TIMEOUT: Duration = Duration::from_secs(99_999_999 * 3600);
+/// `remaining` as a `grpc-timeout` value (gRPC over HTTP/2: at most eight
+/// digits and a unit): the finest unit that holds it, rounded down, and
+/// 99,999,999 hours, the longest the header carries, for anything longer.
+/// Written in place, without the temporary string a `format!` would make.
+fn grpc_timeout(remaining: Duration) -> AsciiMetadataValue {
+    const MAX_DIGITS: u128 = 99_999_999;
+    const UNITS: [(u128, u8); 6] = [
+        (1, b'n'),
+        (1_000, b'u'),
+        (1_000_000, b'm'),
+        (1_000_000_000, b'S'),
+        (60_000_000_000, b'M'),
+        (3_600_000_000_000, b'H'),
+    ];
+    let nanos = remaining.as_nanos();
+    let (mut value, unit) = UNITS
+        .iter()
+        .map(|&(per, unit)| (nanos / per, unit))
+        .find(|&(value, _)| value <= MAX_DIGITS)
+        .unwrap_or((MAX_DIGITS, b'H'));
+    // Eight digits and the unit, filled from the end.
+    let mut text = [0u8; 9];
+    let mut start = text.len() - 1;
+    text[start] = unit;
+    loop {
+        start -= 1;
+        text[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    AsciiMetadataValue::try_from(&text[start..])
+        .unwrap_or_else(|_| AsciiMetadataValue::from_static("99999999H"))
+}
 
 fn deadline_passed(method: &Method) -> Error {
     Error::timeout(format!("the deadline of {} passed", method.name))
@@ -249,6 +288,29 @@ mod tests {
             .iter()
             .map(|v| v.to_str().unwrap())
             .collect()
+    }
+
+    #[test]
+    fn grpc_timeout_uses_the_finest_unit_that_fits_eight_digits() {
+        let cases = [
+            (Duration::ZERO, "0n"),
+            (Duration::from_nanos(99_999_999), "99999999n"),
+            (Duration::from_nanos(100_000_000), "100000u"),
+            (Duration::from_millis(1_500), "1500000u"),
+            (Duration::from_secs(60), "60000000u"),
+            (Duration::from_secs(1_000), "1000000m"),
+            (Duration::from_secs(100_000), "100000S"),
+            (Duration::from_secs(100_000_000), "1666666M"),
+            (Duration::from_secs(99_999_999 * 3600), "99999999H"),
+            (Duration::MAX, "99999999H"),
+        ];
+        for (remaining, expected) in cases {
+            assert_eq!(
+                grpc_timeout(remaining).to_str().unwrap(),
+                expected,
+                "{remaining:?}"
+            );
+        }
     }
 
     #[test]

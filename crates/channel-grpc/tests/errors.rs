@@ -154,6 +154,45 @@ async fn deadline_goes_to_the_server_and_a_silent_server_times_out() {
 }
 
 #[tokio::test]
+async fn through_the_client_a_silent_server_ends_at_the_call_timeout_and_hears_of_it() {
+    // The client runs the call's one timer; the transport only sends the deadline.
+    let server = TestServer::start(|_| Reply::Hang).await;
+    let client = client(server.endpoint(), RetryPolicy::none());
+    let started = tokio::time::Instant::now();
+    let err = client
+        .get_customer(get_customer())
+        .with_timeout(Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert_eq!(err.code(), Code::DeadlineExceeded);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    let timeout = server
+        .last_call()
+        .header("grpc-timeout")
+        .unwrap()
+        .to_string();
+    assert!(
+        timeout.ends_with('u') || timeout.ends_with('n'),
+        "{timeout}"
+    );
+    let micros: u64 = timeout.trim_end_matches(['u', 'n']).parse().unwrap();
+    let sent = if timeout.ends_with('u') {
+        Duration::from_micros(micros)
+    } else {
+        Duration::from_nanos(micros)
+    };
+    assert!(
+        sent > Duration::ZERO && sent <= Duration::from_millis(300),
+        "{timeout}"
+    );
+}
+
+#[tokio::test]
 async fn a_deadline_already_past_sends_nothing() {
     let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
     let t = transport(server.endpoint());

@@ -436,7 +436,9 @@ impl HttpTransport {
             )));
         }
         let attempt = self.send(method, encoded.verb(), url, body, &options, remaining);
-        match remaining {
+        // One timer bounds the token fetch, the request and the body; none
+        // when the client already ends the whole call at the deadline.
+        match remaining.filter(|_| !options.deadline_bounded_by_caller()) {
             Some(limit) => tokio::time::timeout(limit, attempt)
                 .await
                 .unwrap_or_else(|_| Err(deadline_error(method, remaining))),
@@ -504,9 +506,6 @@ impl HttpTransport {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes);
         }
-        if let Some(limit) = remaining {
-            builder = builder.timeout(limit);
-        }
 
         let response = builder
             .send()
@@ -518,7 +517,12 @@ impl HttpTransport {
             status = http_status.as_u16(),
             "response"
         );
-        let response_headers = redacted_headers(response.headers());
+        // Written out only for a subscriber of the wire log.
+        let response_headers = if tracing::enabled!(target: WIRE_TARGET, tracing::Level::TRACE) {
+            redacted_headers(response.headers())
+        } else {
+            String::new()
+        };
         if !http_status.is_success() {
             let limit = inner.max_response_bytes.min(MAX_ERROR_BYTES);
             let bytes = body::read_prefix(response, limit).await;

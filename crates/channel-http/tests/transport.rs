@@ -423,6 +423,30 @@ async fn a_server_that_never_answers_hits_the_deadline() {
 }
 
 #[tokio::test]
+async fn through_the_client_a_server_that_never_answers_ends_at_the_call_timeout() {
+    // The client runs the call's one timer; the transport arms none of its own.
+    let server = TestServer::start().await;
+    server.reply(Reply::Never);
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .build_with(HttpTransport::new)
+        .unwrap();
+    let started = Instant::now();
+    let err = client
+        .get_customer(get_customer("accounts/A1/customers/C1"))
+        .with_timeout(Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(err.code(), Code::DeadlineExceeded);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(200) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_a_retryable_transport_error() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
