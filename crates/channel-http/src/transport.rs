@@ -517,8 +517,15 @@ impl HttpTransport {
             status = http_status.as_u16(),
             "response"
         );
-        // Written out only for a subscriber of the wire log.
-        let response_headers = if tracing::enabled!(target: WIRE_TARGET, tracing::Level::TRACE) {
+        // Written out only for a subscriber of the wire log. Asked as an
+        // event: a filter on the kind of callsite must answer as it will
+        // for the wire events below.
+        let wire_log = tracing::enabled!(
+            kind: tracing::metadata::Kind::EVENT,
+            target: WIRE_TARGET,
+            tracing::Level::TRACE
+        );
+        let response_headers = if wire_log {
             redacted_headers(response.headers())
         } else {
             String::new()
