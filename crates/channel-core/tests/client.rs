@@ -843,6 +843,46 @@ async fn items_stream_across_pages() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_timeout_bounds_each_page_and_a_slow_page_ends_the_stream_at_it() {
+    let pages = [
+        ("", &["c1", "c2"][..], "t1"),
+        ("t1", &["c3", "c4"][..], "t2"),
+        ("t2", &["c5"][..], ""),
+    ];
+    // Each page takes a second: within a timeout of 1.5 s, every one comes.
+    let (quick, fake) = client(paged(&pages));
+    let all = quick
+        .list_customers(list())
+        .with_timeout(Duration::from_millis(1500))
+        .collect_items()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
+    let left: Vec<_> = fake
+        .seen("ListCustomers")
+        .into_iter()
+        .map(|s| s.deadline_left)
+        .collect();
+    assert_eq!(left, [Some(Duration::from_millis(1500)); 3]);
+
+    // Within half a second, none does, and the stream ends then.
+    let (slow, fake) = client(paged(&pages));
+    let started = Instant::now();
+    let err = slow
+        .list_customers(list())
+        .with_timeout(Duration::from_millis(500))
+        .collect_items()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Timeout, Code::DeadlineExceeded)
+    );
+    assert_eq!(started.elapsed(), Duration::from_millis(500));
+    assert_eq!(fake.seen("ListCustomers").len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_next_page_is_fetched_ahead_but_only_one() {
     let fake = paged(&[
         ("", &["c1"], "t1"),

@@ -290,6 +290,57 @@ mod tests {
             .collect()
     }
 
+    /// A `grpc-timeout` value read back: the duration and its unit.
+    fn parse_grpc_timeout(text: &str) -> (Duration, Duration) {
+        let (digits, unit) = text.split_at(text.len() - 1);
+        assert!(
+            !digits.is_empty() && digits.len() <= 8 && digits.bytes().all(|b| b.is_ascii_digit()),
+            "{text}"
+        );
+        let unit = match unit {
+            "n" => Duration::from_nanos(1),
+            "u" => Duration::from_micros(1),
+            "m" => Duration::from_millis(1),
+            "S" => Duration::from_secs(1),
+            "M" => Duration::from_secs(60),
+            "H" => Duration::from_secs(3600),
+            other => panic!("{text}: no unit {other}"),
+        };
+        (unit * digits.parse::<u32>().unwrap(), unit)
+    }
+
+    #[test]
+    fn grpc_timeout_reads_back_within_one_unit_below_and_matches_tonic() {
+        let longest = Duration::from_secs(99_999_999 * 3600);
+        // From a nanosecond to past the longest the header carries, about
+        // 2.3 times larger each step, with odd digits in every place.
+        let mut nanos: u128 = 1;
+        let mut checked = 0;
+        while nanos < longest.as_nanos() * 3 {
+            let remaining = Duration::new(
+                u64::try_from(nanos / 1_000_000_000).unwrap(),
+                u32::try_from(nanos % 1_000_000_000).unwrap(),
+            );
+            let ours = grpc_timeout(remaining);
+            let ours = ours.to_str().unwrap();
+            let (sent, unit) = parse_grpc_timeout(ours);
+            if remaining <= longest {
+                assert!(sent <= remaining, "{remaining:?} sent as {ours}");
+                assert!(remaining - sent < unit, "{remaining:?} sent as {ours}");
+                assert!(!sent.is_zero(), "{remaining:?} sent as {ours}");
+                let mut request = tonic::Request::new(());
+                request.set_timeout(remaining);
+                let tonic = request.metadata().get("grpc-timeout").unwrap();
+                assert_eq!(ours, tonic.to_str().unwrap(), "{remaining:?}");
+            } else {
+                assert_eq!(ours, "99999999H", "{remaining:?}");
+            }
+            nanos = nanos * 7 / 3 + 1;
+            checked += 1;
+        }
+        assert!(checked > 50, "{checked}");
+    }
+
     #[test]
     fn grpc_timeout_uses_the_finest_unit_that_fits_eight_digits() {
         let cases = [

@@ -444,6 +444,97 @@ async fn a_create_read_then_dropped_is_sent_once_and_reported_as_outcome_unknown
     assert_eq!(calls_to(&server, "/GetCustomer"), 5);
 }
 
+fn a_customer() -> Vec<u8> {
+    model::Customer {
+        name: "accounts/A1/customers/C1".into(),
+        org_display_name: "Org".into(),
+        ..Default::default()
+    }
+    .encode_to_vec()
+}
+
+/// Asserts that `took` ended at `timeout`, not before and not long after.
+fn ended_at(took: Duration, timeout: Duration) {
+    assert!(took >= timeout && took < Duration::from_secs(5), "{took:?}");
+}
+
+#[tokio::test]
+async fn through_the_client_a_create_a_silent_server_holds_ends_at_the_timeout_outcome_unknown() {
+    let server = TestServer::start(|_| Reply::Hang).await;
+    let client = client(server.endpoint(), quick_retries());
+    let started = Instant::now();
+    let err = client
+        .create_customer(create_customer("Org"))
+        .with_timeout(Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    ended_at(started.elapsed(), Duration::from_millis(300));
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Timeout, Code::DeadlineExceeded),
+        "{err:?}"
+    );
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert_eq!(calls_to(&server, "/CreateCustomer"), 1);
+}
+
+#[tokio::test]
+async fn through_the_client_a_response_stalled_mid_message_ends_at_the_timeout() {
+    let server = TestServer::start(|_| Reply::Stalled(a_customer())).await;
+    let client = client(server.endpoint(), quick_retries());
+    let started = Instant::now();
+    let err = client
+        .create_customer(create_customer("Org"))
+        .with_timeout(Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    ended_at(started.elapsed(), Duration::from_millis(300));
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Timeout, Code::DeadlineExceeded),
+        "{err:?}"
+    );
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert_eq!(calls_to(&server, "/CreateCustomer"), 1);
+}
+
+#[tokio::test]
+async fn used_on_its_own_with_a_deadline_the_transport_ends_a_stalled_response_itself() {
+    let server = TestServer::start(|_| Reply::Stalled(a_customer())).await;
+    let t = transport(server.endpoint());
+    let started = Instant::now();
+    let err = t
+        .create_customer(create_customer("Org"), within(Duration::from_millis(300)))
+        .await
+        .unwrap_err();
+    ended_at(started.elapsed(), Duration::from_millis(300));
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Timeout, Code::DeadlineExceeded),
+        "{err:?}"
+    );
+    assert!(err.is_outcome_unknown(), "{err:?}");
+}
+
+#[tokio::test]
+async fn retries_of_an_unavailable_server_stop_at_the_timeout() {
+    let server = TestServer::start(|_| Reply::status(14, "busy", None)).await;
+    let retry = RetryPolicy::default()
+        .with_jitter(false)
+        .with_max_attempts(100);
+    let client = client(server.endpoint(), retry);
+    let started = Instant::now();
+    let err = client
+        .get_customer(get_customer())
+        .with_timeout(Duration::from_millis(1500))
+        .await
+        .unwrap_err();
+    ended_at(started.elapsed(), Duration::from_millis(1500));
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    // Attempts at 0 s and 1 s; the next would start after the deadline.
+    assert_eq!(calls_to(&server, "/GetCustomer"), 2);
+}
+
 #[tokio::test]
 async fn a_refused_connection_is_retried_even_for_a_create() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -70,6 +70,9 @@ pub enum Reply {
     Truncated(Vec<u8>),
     /// The message, then the end of the stream without a status.
     NoStatus(Vec<u8>),
+    /// The headers and the start of the message, then nothing more with
+    /// the stream left open: a server stuck mid-answer.
+    Stalled(Vec<u8>),
     /// Never answer.
     Hang,
     /// Close the connection without answering.
@@ -224,6 +227,16 @@ async fn handle(
             Ok(respond(HeaderMap::new(), Some(cut), None))
         }
         Reply::NoStatus(message) => Ok(respond(HeaderMap::new(), Some(frame(&message)), None)),
+        Reply::Stalled(message) => {
+            let framed = frame(&message);
+            let start = Ok(Frame::data(framed.slice(..5 + message.len() / 2)));
+            let frames = futures_util::StreamExt::chain(stream::iter([start]), stream::pending());
+            let mut response = Response::new(StreamBody::new(frames).boxed());
+            response
+                .headers_mut()
+                .insert("content-type", HeaderValue::from_static("application/grpc"));
+            Ok(response)
+        }
         Reply::Hang => std::future::pending().await,
         Reply::DropConnection => {
             kill.notify_one();
