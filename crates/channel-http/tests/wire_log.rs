@@ -57,7 +57,7 @@ impl tracing::Subscriber for WireEvents {
 }
 
 #[tokio::test]
-async fn the_wire_log_shows_the_response_headers_with_secrets_redacted() {
+async fn a_subscriber_of_events_only_sees_the_response_headers_with_secrets_redacted() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
