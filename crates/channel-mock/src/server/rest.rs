@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use channel_core::transport::BoxFuture;
 use channel_core::{CallOptions, Error, ErrorDetail, Result};
@@ -311,13 +312,18 @@ async fn read_body(mut body: Body, limit: usize) -> std::result::Result<Vec<u8>,
     Ok(bytes)
 }
 
-async fn handle(
-    State(rest): State<Rest>,
-    method: HttpMethod,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn handle(State(rest): State<Rest>, request: Request) -> Response {
+    // The request taken apart whole: the extractors for the method, URI and
+    // headers would each copy their part.
+    let (
+        Parts {
+            method,
+            uri,
+            headers,
+            ..
+        },
+        body,
+    ) = request.into_parts();
     let engine = &rest.engine;
     let body = match read_body(body, rest.max_body)
         .await
@@ -372,10 +378,12 @@ async fn handle(
             route.method().name
         );
     }
+    // The engine reads the caller's bearer token and nothing else of the
+    // headers, so only that header is handed on.
     let mut options = CallOptions::new();
-    for (name, value) in &headers {
+    for value in headers.get_all(header::AUTHORIZATION) {
         if let Ok(value) = value.to_str() {
-            options = options.with_header(name.as_str(), value);
+            options = options.with_header("authorization", value);
         }
     }
     if let Some(token) = system.bearer_token()
