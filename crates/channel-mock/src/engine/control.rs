@@ -157,7 +157,31 @@ pub struct PendingChange {
 /// The journal, kept beside the state (it is not part of it).
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
-    entries: VecDeque<JournalEntry>,
+    entries: VecDeque<Served>,
+}
+
+/// A served request as the journal keeps it: every call adds one, so it is
+/// written out as a [`JournalEntry`] only when the journal is read.
+#[derive(Debug)]
+struct Served {
+    time: Timestamp,
+    /// The RPC's snake_case name.
+    method: &'static str,
+    caller: String,
+    status: &'static str,
+    latency: std::time::Duration,
+}
+
+impl Served {
+    fn entry(&self) -> JournalEntry {
+        JournalEntry {
+            time: self.time.to_string(),
+            method: camel(self.method),
+            caller: self.caller.clone(),
+            status: self.status.to_string(),
+            latency_micros: u64::try_from(self.latency.as_micros()).unwrap_or(u64::MAX),
+        }
+    }
 }
 
 fn camel(snake: &str) -> String {
@@ -176,17 +200,17 @@ impl Engine {
     /// Adds a served request to the journal.
     pub(crate) fn journal_record(
         &self,
-        method: &str,
-        caller: &str,
-        status: &str,
+        method: &'static str,
+        caller: String,
+        status: &'static str,
         latency: std::time::Duration,
     ) {
-        let entry = JournalEntry {
-            time: self.now().to_string(),
-            method: camel(method),
-            caller: caller.to_string(),
-            status: status.to_string(),
-            latency_micros: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+        let served = Served {
+            time: self.now(),
+            method,
+            caller,
+            status,
+            latency,
         };
         let mut journal = self
             .inner
@@ -196,7 +220,7 @@ impl Engine {
         if journal.entries.len() >= JOURNAL_LIMIT {
             journal.entries.pop_front();
         }
-        journal.entries.push_back(entry);
+        journal.entries.push_back(served);
     }
 
     /// The last `limit` requests served, oldest first.
@@ -207,7 +231,12 @@ impl Engine {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let skip = journal.entries.len().saturating_sub(limit);
-        journal.entries.iter().skip(skip).cloned().collect()
+        journal
+            .entries
+            .iter()
+            .skip(skip)
+            .map(Served::entry)
+            .collect()
     }
 
     /// Forgets everything: state, operations, scenario accounts, the

@@ -36,7 +36,12 @@ impl Engine {
             let caller = match engine.caller(&options) {
                 Ok(caller) => caller,
                 Err(error) => {
-                    engine.journal_record(name, "", error.code().as_str_name(), started.elapsed());
+                    engine.journal_record(
+                        name,
+                        String::new(),
+                        error.code().as_str_name(),
+                        started.elapsed(),
+                    );
                     return Err(error);
                 }
             };
@@ -45,7 +50,7 @@ impl Engine {
                 Ok(_) => "OK",
                 Err(error) => error.code().as_str_name(),
             };
-            engine.journal_record(name, &caller.account, status, started.elapsed());
+            engine.journal_record(name, caller.account, status, started.elapsed());
             if result.is_ok()
                 && faults.drop_after_apply_rate > 0.0
                 && fastrand::f64() < faults.drop_after_apply_rate

@@ -301,13 +301,19 @@ impl AsyncWrite for Io {
 
 /// Serves `app` on `listener` until `stop` turns true, then lets the calls
 /// in flight finish (for at most [`ConnectionLimits::shutdown_grace`]).
-pub(crate) async fn serve(
+pub(crate) async fn serve<App>(
     listener: TcpListener,
-    app: axum::Router,
+    app: App,
     wire: Wire,
     limits: ConnectionLimits,
     mut stop: watch::Receiver<bool>,
-) {
+) where
+    App: Service<Request<Incoming>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    App::Future: Send + 'static,
+{
     let limits = limits.bounded();
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let mut builder = auto::Builder::new(TokioExecutor::new());
@@ -437,8 +443,8 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 /// The per-connection service: each call counted in flight, bounded in
 /// time, and run with its connection at hand.
-fn call_service(
-    app: axum::Router,
+fn call_service<App>(
+    app: App,
     wire: Wire,
     limits: &ConnectionLimits,
     connection: Arc<Connection>,
@@ -449,7 +455,14 @@ fn call_service(
     Future = impl Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
 > + Clone
 + Send
-+ 'static {
++ 'static
+where
+    App: Service<Request<Incoming>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    App::Future: Send + 'static,
+{
     let request_timeout = limits.request_timeout;
     let max_request_bytes = limits.max_request_bytes;
     hyper::service::service_fn(move |request: Request<Incoming>| {

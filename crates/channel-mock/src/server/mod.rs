@@ -131,8 +131,7 @@ impl Emulator {
             config.limits.clone(),
             stopped.clone(),
         ));
-        let http_app = rest::router(engine.clone(), config.limits.max_request_bytes)
-            .layer(CatchPanicLayer::custom(recover::rest_answer));
+        let http_app = rest::RestService::new(engine.clone(), config.limits.max_request_bytes);
         let push_task = tokio::spawn(push::deliver(engine.clone(), stopped.clone()));
         let http_task = tokio::spawn(conn::serve(
             http_listener,

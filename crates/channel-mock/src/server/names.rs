@@ -50,50 +50,56 @@ const ENTITLEMENT: &str = "accounts/*/customers/*/entitlements/*";
 /// INVALID_ARGUMENT naming the first field of `request` (its proto3 JSON
 /// form) that holds a malformed resource name.
 pub(crate) fn check(method: &Method, request: &Value) -> Result<(), Error> {
+    // Every call comes here, so the form named in the error is only
+    // written once a name is found wrong.
     for field in method.routing {
-        let pattern = url_pattern(method, field);
-        check_field(request, field, &pattern)?;
+        check_field(request, field, || url_pattern(method, field))?;
     }
     for (_, field, pattern) in BODY_NAMES.iter().filter(|(m, ..)| *m == method.name) {
-        check_field(request, field, pattern)?;
+        check_field(request, field, || (*pattern).to_string())?;
     }
     Ok(())
 }
 
-fn check_field(request: &Value, field: &str, pattern: &str) -> Result<(), Error> {
-    let path: Vec<String> = field.split('.').map(channel_types::json_name).collect();
-    let mut found = Vec::new();
-    strings_at(request, &path, &mut found);
-    for value in found {
-        if let Some(problem) = malformed(value) {
-            return Err(invalid(
-                field,
-                format!(
-                    "{value:?} is not a valid resource name ({problem}); expected the form \
-                     {pattern}, whose segments are neither empty, \".\" nor \"..\" and hold \
-                     no control characters"
-                ),
-            ));
-        }
-    }
-    Ok(())
+fn check_field(
+    request: &Value,
+    field: &str,
+    pattern: impl FnOnce() -> String,
+) -> Result<(), Error> {
+    let Some((value, problem)) = first_malformed(request, Some(field)) else {
+        return Ok(());
+    };
+    let pattern = pattern();
+    Err(invalid(
+        field,
+        format!(
+            "{value:?} is not a valid resource name ({problem}); expected the form \
+             {pattern}, whose segments are neither empty, \".\" nor \"..\" and hold \
+             no control characters"
+        ),
+    ))
 }
 
-/// Every string at `path`, looking through arrays on the way.
-fn strings_at<'a>(value: &'a Value, path: &[String], found: &mut Vec<&'a str>) {
-    match (value, path.split_first()) {
-        (Value::Array(items), _) => {
-            for item in items {
-                strings_at(item, path, found);
-            }
+/// The first malformed string at `path` (proto names, dotted; `None` for
+/// the value itself), looking through arrays on the way, with what is wrong
+/// with it.
+fn first_malformed<'a>(value: &'a Value, path: Option<&str>) -> Option<(&'a str, &'static str)> {
+    match (value, path) {
+        (Value::Array(items), _) => items.iter().find_map(|item| first_malformed(item, path)),
+        (Value::Object(members), Some(path)) => {
+            let (head, rest) = path
+                .split_once('.')
+                .map_or((path, None), |(head, rest)| (head, Some(rest)));
+            // The request is in its JSON form: members have JSON names.
+            let inner = if head.contains('_') {
+                members.get(&channel_types::json_name(head))
+            } else {
+                members.get(head)
+            };
+            inner.and_then(|inner| first_malformed(inner, rest))
         }
-        (Value::Object(members), Some((head, rest))) => {
-            if let Some(inner) = members.get(head.as_str()) {
-                strings_at(inner, rest, found);
-            }
-        }
-        (Value::String(text), None) => found.push(text),
-        _ => {}
+        (Value::String(text), None) => malformed(text).map(|problem| (text.as_str(), problem)),
+        _ => None,
     }
 }
 

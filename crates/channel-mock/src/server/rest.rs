@@ -2,11 +2,15 @@
 //! decoded with the same transcoding rules the REST client encodes with,
 //! and errors in Google's JSON envelope.
 
+use std::convert::Infallible;
+use std::panic::AssertUnwindSafe;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
+use axum::http::Request;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use channel_core::transport::BoxFuture;
 use channel_core::{CallOptions, Error, ErrorDetail, Result};
@@ -15,6 +19,7 @@ use channel_http::transcoding::{RouteMatch, decode_json, verb_of};
 use channel_types::json;
 use channel_types::rpc::bad_request::FieldViolation;
 use channel_types::rpc::{BadRequest, Code};
+use hyper::body::Incoming;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -32,11 +37,44 @@ struct Rest {
     max_body: usize,
 }
 
-/// The axum router serving every RPC's REST binding.
-pub(crate) fn router(engine: Engine, max_body: usize) -> axum::Router {
-    axum::Router::new()
-        .fallback(handle)
-        .with_state(Rest { engine, max_body })
+/// The service answering every RPC's REST binding, and the emulator's own
+/// control surface beside them.
+///
+/// Every request goes to one handler, which routes it itself: an axum
+/// router around it would only add its own routing, extractors and boxed
+/// layers to every call. A panic in the handler is answered as
+/// [`recover::rest_answer`] says.
+#[derive(Clone)]
+pub(crate) struct RestService(Rest);
+
+impl RestService {
+    /// The REST service over `engine`, taking bodies up to `max_body` bytes.
+    pub(crate) fn new(engine: Engine, max_body: usize) -> Self {
+        RestService(Rest { engine, max_body })
+    }
+}
+
+impl tower::Service<Request<Incoming>> for RestService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, std::result::Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<std::result::Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<Incoming>) -> Self::Future {
+        let mut answer = Box::pin(handle(self.0.clone(), request.map(Body::new)));
+        Box::pin(std::future::poll_fn(move |cx| {
+            // Polling only reads and writes the request's own values and
+            // the engine, whose lock recovers from poisoning.
+            match std::panic::catch_unwind(AssertUnwindSafe(|| answer.as_mut().poll(cx))) {
+                Ok(Poll::Ready(response)) => Poll::Ready(Ok(response)),
+                Ok(Poll::Pending) => Poll::Pending,
+                Err(panic) => Poll::Ready(Ok(super::recover::rest_answer(panic))),
+            }
+        }))
+    }
 }
 
 /// Decodes a request as Google's REST servers do: strictly, so a member
@@ -311,13 +349,16 @@ async fn read_body(mut body: Body, limit: usize) -> std::result::Result<Vec<u8>,
     Ok(bytes)
 }
 
-async fn handle(
-    State(rest): State<Rest>,
-    method: HttpMethod,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn handle(rest: Rest, request: Request<Body>) -> Response {
+    let (
+        Parts {
+            method,
+            uri,
+            headers,
+            ..
+        },
+        body,
+    ) = request.into_parts();
     let engine = &rest.engine;
     let body = match read_body(body, rest.max_body)
         .await
@@ -372,10 +413,12 @@ async fn handle(
             route.method().name
         );
     }
+    // The engine reads the caller's bearer token and nothing else of the
+    // headers, so only that header is handed on.
     let mut options = CallOptions::new();
-    for (name, value) in &headers {
+    for value in headers.get_all(header::AUTHORIZATION) {
         if let Ok(value) = value.to_str() {
-            options = options.with_header(name.as_str(), value);
+            options = options.with_header("authorization", value);
         }
     }
     if let Some(token) = system.bearer_token()
