@@ -453,6 +453,15 @@ fn a_customer() -> Vec<u8> {
     .encode_to_vec()
 }
 
+/// Asserts that `err` is the call's own timeout, as DEADLINE_EXCEEDED.
+fn assert_deadline_exceeded(err: &channel_core::Error) {
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Timeout, Code::DeadlineExceeded),
+        "{err:?}"
+    );
+}
+
 /// Asserts that `took` ended at `timeout`, not before and not long after.
 fn ended_at(took: Duration, timeout: Duration) {
     assert!(took >= timeout && took < Duration::from_secs(5), "{took:?}");
@@ -470,11 +479,7 @@ async fn a_create_ends_at_the_timeout_outcome_unknown(reply: fn() -> Reply) {
         .await
         .unwrap_err();
     ended_at(started.elapsed(), Duration::from_millis(300));
-    assert_eq!(
-        (err.kind(), err.code()),
-        (ErrorKind::Timeout, Code::DeadlineExceeded),
-        "{err:?}"
-    );
+    assert_deadline_exceeded(&err);
     assert!(err.is_outcome_unknown(), "{err:?}");
     assert_eq!(calls_to(&server, "/CreateCustomer"), 1);
 }
@@ -499,11 +504,7 @@ async fn used_on_its_own_with_a_deadline_the_transport_ends_a_stalled_response_i
         .await
         .unwrap_err();
     ended_at(started.elapsed(), Duration::from_millis(300));
-    assert_eq!(
-        (err.kind(), err.code()),
-        (ErrorKind::Timeout, Code::DeadlineExceeded),
-        "{err:?}"
-    );
+    assert_deadline_exceeded(&err);
     assert!(err.is_outcome_unknown(), "{err:?}");
 }
 

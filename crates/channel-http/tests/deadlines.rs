@@ -105,6 +105,15 @@ fn create_customer() -> CreateCustomerRequest {
     }
 }
 
+/// Asserts that `err` is the call's own timeout, as DEADLINE_EXCEEDED.
+fn assert_deadline_exceeded(err: &channel_core::Error) {
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Timeout, Code::DeadlineExceeded),
+        "{err:?}"
+    );
+}
+
 /// Asserts that `took` ended at the timeout, not before and not long after.
 fn ended_at_the_timeout(took: Duration) {
     assert!(took >= TIMEOUT && took < Duration::from_secs(5), "{took:?}");
@@ -121,10 +130,7 @@ async fn through_the_client_a_stalled_body_ends_at_the_timeout_with_the_outcome_
         .await
         .unwrap_err();
     ended_at_the_timeout(started.elapsed());
-    assert_eq!(
-        (err.kind(), err.code()),
-        (ErrorKind::Timeout, Code::DeadlineExceeded)
-    );
+    assert_deadline_exceeded(&err);
     assert!(err.is_outcome_unknown(), "{err:?}");
     assert_eq!(*requests.lock().unwrap(), 1);
 }
@@ -139,10 +145,7 @@ async fn through_the_client_a_trickled_body_ends_at_the_timeout() {
         .await
         .unwrap_err();
     ended_at_the_timeout(started.elapsed());
-    assert_eq!(
-        (err.kind(), err.code()),
-        (ErrorKind::Timeout, Code::DeadlineExceeded)
-    );
+    assert_deadline_exceeded(&err);
     assert_eq!(*requests.lock().unwrap(), 1);
 }
 
@@ -156,10 +159,7 @@ async fn used_on_its_own_with_a_deadline_the_transport_ends_a_stalled_body_itsel
         .await
         .unwrap_err();
     ended_at_the_timeout(started.elapsed());
-    assert_eq!(
-        (err.kind(), err.code()),
-        (ErrorKind::Timeout, Code::DeadlineExceeded)
-    );
+    assert_deadline_exceeded(&err);
     assert!(err.is_outcome_unknown(), "{err:?}");
 }
 
