@@ -364,8 +364,23 @@ impl Source for Tree<'_> {
 fn read<T: DeserializeOwned>(source: &impl Source, mode: JsonMode) -> Result<T, JsonError> {
     match mode {
         JsonMode::Strict => {
-            let _pass = Enter::new(Pass::Strict, true);
-            source.tracked().map_err(to_error)
+            // Tracking the path costs on every member; a refusal is rare,
+            // so it is read again, tracked, only to say where it failed.
+            let first = {
+                let _pass = Enter::new(Pass::Strict, false);
+                source.plain::<T>()
+            };
+            match first {
+                Ok(value) => Ok(value),
+                Err(e) if e.is_syntax() || e.is_eof() => Err(JsonError::Syntax(e)),
+                Err(e) => {
+                    let _pass = Enter::new(Pass::Strict, true);
+                    match source.tracked::<T>() {
+                        Err(tracked) => Err(to_error(tracked)),
+                        Ok(_) => Err(in_google_words(String::new(), strip_position(&e))),
+                    }
+                }
+            }
         }
         JsonMode::Lenient => {
             let first = {
