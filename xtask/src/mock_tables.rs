@@ -137,12 +137,13 @@ fn rest(services: &[(String, Vec<CoreMethod>)]) -> Result<String, String> {
         "// The REST dispatch: from the method of a route to the engine's implementation\n\
          // of it, each RPC decoded into its own request type.\n\n",
     );
-    s += "/// Runs the method `route` found, decoding its request from the query and body.\n";
+    s += "/// Starts the method `route` found, its request decoded from the query and\n\
+          /// body: what is left to wait for is the engine's answer alone.\n";
     s += "#[allow(deprecated)]\n";
-    s += "async fn dispatch(\n    engine: &crate::engine::Engine,\n    \
+    s += "fn dispatch<'a>(\n    engine: &'a crate::engine::Engine,\n    \
           route: &::channel_http::transcoding::RouteMatch,\n    query: Option<&str>,\n    \
           body: &[u8],\n    options: ::channel_core::CallOptions,\n\
-          ) -> ::channel_core::Result<super::reply::Reply> {\n";
+          ) -> ::channel_core::Result<Pending<'a>> {\n";
     s += "    match route.method().name {\n";
     for (service, methods) in services {
         let name = trait_name(service);
@@ -150,7 +151,7 @@ fn rest(services: &[(String, Vec<CoreMethod>)]) -> Result<String, String> {
             let _ = writeln!(
                 s,
                 "        method_names::{} => unary(engine, route, query, body, options, \
-                 channel_core::{name}::{}).await,",
+                 channel_core::{name}::{}),",
                 m.table, m.snake
             );
         }

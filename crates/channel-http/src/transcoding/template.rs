@@ -251,11 +251,15 @@ impl Template {
             }
             None => rest,
         };
-        let raw: Vec<&str> = rest.split('/').collect();
-        let mut decoded = Vec::with_capacity(raw.len());
-        for segment in &raw {
-            decoded.push(percent_decode_str(segment).decode_utf8().ok()?);
-        }
+        // A path without escapes is its own decoding (and valid UTF-8 as a
+        // `str`): no segment needs to be looked at twice.
+        let decoded: Vec<Cow<'_, str>> = if rest.contains('%') {
+            rest.split('/')
+                .map(|segment| percent_decode_str(segment).decode_utf8().ok())
+                .collect::<Option<_>>()?
+        } else {
+            rest.split('/').map(Cow::Borrowed).collect()
+        };
         let mut values = vec![String::new(); self.variables.len()];
         let mut at = 0;
         for piece in &self.pieces {
@@ -278,7 +282,8 @@ impl Template {
 }
 
 fn join(segments: &[Cow<'_, str>]) -> String {
-    let mut out = String::new();
+    let length = segments.iter().map(|s| s.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(length.saturating_sub(1));
     for (n, s) in segments.iter().enumerate() {
         if n > 0 {
             out.push('/');

@@ -4,632 +4,465 @@
 // The REST dispatch: from the method of a route to the engine's implementation
 // of it, each RPC decoded into its own request type.
 
-/// Runs the method `route` found, decoding its request from the query and body.
+/// Starts the method `route` found, its request decoded from the query and
+/// body: what is left to wait for is the engine's answer alone.
 #[allow(deprecated)]
-async fn dispatch(
-    engine: &crate::engine::Engine,
+fn dispatch<'a>(
+    engine: &'a crate::engine::Engine,
     route: &::channel_http::transcoding::RouteMatch,
     query: Option<&str>,
     body: &[u8],
     options: ::channel_core::CallOptions,
-) -> ::channel_core::Result<super::reply::Reply> {
+) -> ::channel_core::Result<Pending<'a>> {
     match route.method().name {
-        method_names::cloud_channel_service::LIST_CUSTOMERS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_customers,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::GET_CUSTOMER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::get_customer,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::check_cloud_identity_accounts_exist,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CREATE_CUSTOMER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::create_customer,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::UPDATE_CUSTOMER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::update_customer,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::DELETE_CUSTOMER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::delete_customer,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::IMPORT_CUSTOMER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::import_customer,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::PROVISION_CLOUD_IDENTITY => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::provision_cloud_identity,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_ENTITLEMENTS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_entitlements,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_TRANSFERABLE_SKUS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_transferable_skus,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_TRANSFERABLE_OFFERS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_transferable_offers,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::GET_ENTITLEMENT => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::get_entitlement,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CREATE_ENTITLEMENT => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::create_entitlement,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CHANGE_PARAMETERS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::change_parameters,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CHANGE_RENEWAL_SETTINGS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::change_renewal_settings,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CHANGE_OFFER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::change_offer,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::START_PAID_SERVICE => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::start_paid_service,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::SUSPEND_ENTITLEMENT => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::suspend_entitlement,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CANCEL_ENTITLEMENT => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::cancel_entitlement,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::ACTIVATE_ENTITLEMENT => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::activate_entitlement,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::TRANSFER_ENTITLEMENTS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::transfer_entitlements,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::transfer_entitlements_to_google,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_channel_partner_links,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::GET_CHANNEL_PARTNER_LINK => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::get_channel_partner_link,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::create_channel_partner_link,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::update_channel_partner_link,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::get_customer_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_customer_repricing_configs,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::create_customer_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::update_customer_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::delete_customer_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::get_channel_partner_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_channel_partner_repricing_configs,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::create_channel_partner_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::update_channel_partner_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::delete_channel_partner_repricing_config,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_SKU_GROUPS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_sku_groups,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_sku_group_billable_skus,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LOOKUP_OFFER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::lookup_offer,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_PRODUCTS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_products,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_SKUS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_skus,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_OFFERS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_offers,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_PURCHASABLE_SKUS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_purchasable_skus,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_PURCHASABLE_OFFERS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_purchasable_offers,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::query_eligible_billing_accounts,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::REGISTER_SUBSCRIBER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::register_subscriber,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::UNREGISTER_SUBSCRIBER => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::unregister_subscriber,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_SUBSCRIBERS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_subscribers,
-            )
-            .await
-        }
-        method_names::cloud_channel_service::LIST_ENTITLEMENT_CHANGES => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelService::list_entitlement_changes,
-            )
-            .await
-        }
-        method_names::cloud_channel_reports_service::RUN_REPORT_JOB => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelReportsService::run_report_job,
-            )
-            .await
-        }
-        method_names::cloud_channel_reports_service::FETCH_REPORT_RESULTS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelReportsService::fetch_report_results,
-            )
-            .await
-        }
-        method_names::cloud_channel_reports_service::LIST_REPORTS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::CloudChannelReportsService::list_reports,
-            )
-            .await
-        }
-        method_names::operations::LIST_OPERATIONS => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::Operations::list_operations,
-            )
-            .await
-        }
-        method_names::operations::GET_OPERATION => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::Operations::get_operation,
-            )
-            .await
-        }
-        method_names::operations::DELETE_OPERATION => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::Operations::delete_operation,
-            )
-            .await
-        }
-        method_names::operations::CANCEL_OPERATION => {
-            unary(
-                engine,
-                route,
-                query,
-                body,
-                options,
-                channel_core::Operations::cancel_operation,
-            )
-            .await
-        }
+        method_names::cloud_channel_service::LIST_CUSTOMERS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_customers,
+        ),
+        method_names::cloud_channel_service::GET_CUSTOMER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::get_customer,
+        ),
+        method_names::cloud_channel_service::CHECK_CLOUD_IDENTITY_ACCOUNTS_EXIST => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::check_cloud_identity_accounts_exist,
+        ),
+        method_names::cloud_channel_service::CREATE_CUSTOMER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::create_customer,
+        ),
+        method_names::cloud_channel_service::UPDATE_CUSTOMER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::update_customer,
+        ),
+        method_names::cloud_channel_service::DELETE_CUSTOMER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::delete_customer,
+        ),
+        method_names::cloud_channel_service::IMPORT_CUSTOMER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::import_customer,
+        ),
+        method_names::cloud_channel_service::PROVISION_CLOUD_IDENTITY => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::provision_cloud_identity,
+        ),
+        method_names::cloud_channel_service::LIST_ENTITLEMENTS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_entitlements,
+        ),
+        method_names::cloud_channel_service::LIST_TRANSFERABLE_SKUS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_transferable_skus,
+        ),
+        method_names::cloud_channel_service::LIST_TRANSFERABLE_OFFERS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_transferable_offers,
+        ),
+        method_names::cloud_channel_service::GET_ENTITLEMENT => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::get_entitlement,
+        ),
+        method_names::cloud_channel_service::CREATE_ENTITLEMENT => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::create_entitlement,
+        ),
+        method_names::cloud_channel_service::CHANGE_PARAMETERS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::change_parameters,
+        ),
+        method_names::cloud_channel_service::CHANGE_RENEWAL_SETTINGS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::change_renewal_settings,
+        ),
+        method_names::cloud_channel_service::CHANGE_OFFER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::change_offer,
+        ),
+        method_names::cloud_channel_service::START_PAID_SERVICE => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::start_paid_service,
+        ),
+        method_names::cloud_channel_service::SUSPEND_ENTITLEMENT => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::suspend_entitlement,
+        ),
+        method_names::cloud_channel_service::CANCEL_ENTITLEMENT => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::cancel_entitlement,
+        ),
+        method_names::cloud_channel_service::ACTIVATE_ENTITLEMENT => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::activate_entitlement,
+        ),
+        method_names::cloud_channel_service::TRANSFER_ENTITLEMENTS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::transfer_entitlements,
+        ),
+        method_names::cloud_channel_service::TRANSFER_ENTITLEMENTS_TO_GOOGLE => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::transfer_entitlements_to_google,
+        ),
+        method_names::cloud_channel_service::LIST_CHANNEL_PARTNER_LINKS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_channel_partner_links,
+        ),
+        method_names::cloud_channel_service::GET_CHANNEL_PARTNER_LINK => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::get_channel_partner_link,
+        ),
+        method_names::cloud_channel_service::CREATE_CHANNEL_PARTNER_LINK => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::create_channel_partner_link,
+        ),
+        method_names::cloud_channel_service::UPDATE_CHANNEL_PARTNER_LINK => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::update_channel_partner_link,
+        ),
+        method_names::cloud_channel_service::GET_CUSTOMER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::get_customer_repricing_config,
+        ),
+        method_names::cloud_channel_service::LIST_CUSTOMER_REPRICING_CONFIGS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_customer_repricing_configs,
+        ),
+        method_names::cloud_channel_service::CREATE_CUSTOMER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::create_customer_repricing_config,
+        ),
+        method_names::cloud_channel_service::UPDATE_CUSTOMER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::update_customer_repricing_config,
+        ),
+        method_names::cloud_channel_service::DELETE_CUSTOMER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::delete_customer_repricing_config,
+        ),
+        method_names::cloud_channel_service::GET_CHANNEL_PARTNER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::get_channel_partner_repricing_config,
+        ),
+        method_names::cloud_channel_service::LIST_CHANNEL_PARTNER_REPRICING_CONFIGS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_channel_partner_repricing_configs,
+        ),
+        method_names::cloud_channel_service::CREATE_CHANNEL_PARTNER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::create_channel_partner_repricing_config,
+        ),
+        method_names::cloud_channel_service::UPDATE_CHANNEL_PARTNER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::update_channel_partner_repricing_config,
+        ),
+        method_names::cloud_channel_service::DELETE_CHANNEL_PARTNER_REPRICING_CONFIG => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::delete_channel_partner_repricing_config,
+        ),
+        method_names::cloud_channel_service::LIST_SKU_GROUPS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_sku_groups,
+        ),
+        method_names::cloud_channel_service::LIST_SKU_GROUP_BILLABLE_SKUS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_sku_group_billable_skus,
+        ),
+        method_names::cloud_channel_service::LOOKUP_OFFER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::lookup_offer,
+        ),
+        method_names::cloud_channel_service::LIST_PRODUCTS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_products,
+        ),
+        method_names::cloud_channel_service::LIST_SKUS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_skus,
+        ),
+        method_names::cloud_channel_service::LIST_OFFERS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_offers,
+        ),
+        method_names::cloud_channel_service::LIST_PURCHASABLE_SKUS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_purchasable_skus,
+        ),
+        method_names::cloud_channel_service::LIST_PURCHASABLE_OFFERS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_purchasable_offers,
+        ),
+        method_names::cloud_channel_service::QUERY_ELIGIBLE_BILLING_ACCOUNTS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::query_eligible_billing_accounts,
+        ),
+        method_names::cloud_channel_service::REGISTER_SUBSCRIBER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::register_subscriber,
+        ),
+        method_names::cloud_channel_service::UNREGISTER_SUBSCRIBER => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::unregister_subscriber,
+        ),
+        method_names::cloud_channel_service::LIST_SUBSCRIBERS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_subscribers,
+        ),
+        method_names::cloud_channel_service::LIST_ENTITLEMENT_CHANGES => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelService::list_entitlement_changes,
+        ),
+        method_names::cloud_channel_reports_service::RUN_REPORT_JOB => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelReportsService::run_report_job,
+        ),
+        method_names::cloud_channel_reports_service::FETCH_REPORT_RESULTS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelReportsService::fetch_report_results,
+        ),
+        method_names::cloud_channel_reports_service::LIST_REPORTS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::CloudChannelReportsService::list_reports,
+        ),
+        method_names::operations::LIST_OPERATIONS => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::Operations::list_operations,
+        ),
+        method_names::operations::GET_OPERATION => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::Operations::get_operation,
+        ),
+        method_names::operations::DELETE_OPERATION => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::Operations::delete_operation,
+        ),
+        method_names::operations::CANCEL_OPERATION => unary(
+            engine,
+            route,
+            query,
+            body,
+            options,
+            channel_core::Operations::cancel_operation,
+        ),
         other => Err(::channel_core::Error::rpc(
             ::channel_types::rpc::Code::Unimplemented,
             format!("{other} has no REST handler"),

@@ -250,21 +250,23 @@ impl SystemParams {
                 let mut wrapped = format!("// API callback\n{callback}(").into_bytes();
                 wrapped.extend_from_slice(&text);
                 wrapped.extend_from_slice(b");");
-                (
-                    status,
-                    [(header::CONTENT_TYPE, "text/javascript; charset=UTF-8")],
-                    wrapped,
-                )
-                    .into_response()
+                answer(status, "text/javascript; charset=UTF-8", wrapped)
             }
-            None => (
-                status,
-                [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
-                text,
-            )
-                .into_response(),
+            None => answer(status, "application/json; charset=UTF-8", text),
         }
     }
+}
+
+/// A response of `status` with `text` of `content_type`, built directly: the
+/// tuple conversions checked a header that is a constant here.
+fn answer(status: StatusCode, content_type: &'static str, text: Vec<u8>) -> Response {
+    let mut response = Response::new(axum::body::Body::from(text));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(content_type),
+    );
+    response
 }
 
 /// An answer in the binary protobuf encoding (`alt=proto`), as Google's

@@ -523,7 +523,10 @@ mod tests {
 
     #[test]
     fn an_out_of_range_timestamp_still_displays() {
-        let t = Timestamp { seconds: MAX_SECONDS + 86_400 * 366, nanos: 0 };
+        let t = Timestamp {
+            seconds: MAX_SECONDS + 86_400 * 366,
+            nanos: 0,
+        };
         assert!(Rfc3339::of(&t).is_none());
         assert_eq!(t.to_string(), "10000-12-31T23:59:59Z");
         assert!(serde_json::to_string(&t).is_err());
