@@ -253,13 +253,15 @@ impl Template {
         };
         // A path without escapes is its own decoding (and valid UTF-8 as a
         // `str`): no segment needs to be looked at twice.
-        let decoded: Vec<Cow<'_, str>> = if rest.contains('%') {
-            rest.split('/')
-                .map(|segment| percent_decode_str(segment).decode_utf8().ok())
-                .collect::<Option<_>>()?
+        // Sized at once: growing the vector cost more than the matching.
+        let mut decoded: Vec<Cow<'_, str>> = Vec::with_capacity(1 + bytecount(rest, b'/'));
+        if rest.contains('%') {
+            for segment in rest.split('/') {
+                decoded.push(percent_decode_str(segment).decode_utf8().ok()?);
+            }
         } else {
-            rest.split('/').map(Cow::Borrowed).collect()
-        };
+            decoded.extend(rest.split('/').map(Cow::Borrowed));
+        }
         let mut values = vec![String::new(); self.variables.len()];
         let mut at = 0;
         for piece in &self.pieces {
@@ -279,6 +281,11 @@ impl Template {
         }
         (at == decoded.len()).then_some(values)
     }
+}
+
+/// How many times `byte` occurs in `text`.
+fn bytecount(text: &str, byte: u8) -> usize {
+    text.bytes().filter(|&b| b == byte).count()
 }
 
 fn join(segments: &[Cow<'_, str>]) -> String {

@@ -292,21 +292,22 @@ impl Engine {
             })
             .map(str::trim)
             .ok_or_else(|| Error::rpc(Code::Unauthenticated, "the request has no bearer token"))?;
-        let seeded = self.read().accounts.clone();
-        config
-            .accounts
-            .iter()
-            .chain(seeded.iter())
-            .find(|a| a.tokens.iter().any(|t| t == token))
-            .map(|a| Caller {
-                account: a.id.clone(),
-                kind: a.kind,
-            })
-            .ok_or_else(|| {
-                Error::rpc(
-                    Code::Unauthenticated,
-                    "the bearer token is not known to this emulator",
-                )
-            })
+        let holds_token = |a: &&AccountConfig| a.tokens.iter().any(|t| t == token);
+        let caller_of = |a: &AccountConfig| Caller {
+            account: a.id.clone(),
+            kind: a.kind,
+        };
+        // The seeded accounts are searched in place, under the read lock:
+        // copying them all for each call cost more than the search.
+        let caller = match config.accounts.iter().find(holds_token) {
+            Some(account) => Some(caller_of(account)),
+            None => self.read().accounts.iter().find(holds_token).map(caller_of),
+        };
+        caller.ok_or_else(|| {
+            Error::rpc(
+                Code::Unauthenticated,
+                "the bearer token is not known to this emulator",
+            )
+        })
     }
 }
