@@ -812,7 +812,9 @@ fn call_layer(layer: &Layer, transports: &Transports) {
     while rounds < LAYER_ROUNDS && started.elapsed() < LAYER_TIME_LIMIT {
         rounds += 1;
         direct.0.push(layer.measure(LAYER_CALLS, || layer.direct()));
-        client.0.push(layer.measure(LAYER_CALLS, || layer.through_client()));
+        client
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.through_client()));
     }
     let ns = |s: &Samples| s.median_of(|p| p.client_cpu.as_secs_f64() * 1e9);
     let layer_ns = ns(&client) - ns(&direct);
@@ -831,22 +833,19 @@ fn call_layer(layer: &Layer, transports: &Transports) {
         ns(&client),
         client.allocations()
     );
-    println!(
-        "Call layer: {layer_ns:.0} ns CPU, {layer_allocations:.2} allocations per call"
-    );
+    println!("Call layer: {layer_ns:.0} ns CPU, {layer_allocations:.2} allocations per call");
     for (wire, transport) in [("REST", &transports.rest), ("gRPC", &transports.grpc)] {
         // The figures of whichever measurement of the transport varied less
         // between rounds.
         let cpu = |p: &PerCall| p.client_cpu.as_secs_f64() * 1e6;
-        let (burst, sequential) = (spread(&transport.burst, cpu), spread(&transport.latency, cpu));
+        let (burst, sequential) = (
+            spread(&transport.burst, cpu),
+            spread(&transport.latency, cpu),
+        );
         let (which, samples, other) = if sequential <= burst {
             ("sequential calls", &transport.latency, burst)
         } else {
-            (
-                "bursts of concurrent calls",
-                &transport.burst,
-                sequential,
-            )
+            ("bursts of concurrent calls", &transport.burst, sequential)
         };
         let transport_ns = samples.client_us() * 1e3;
         let transport_allocations = samples.allocations();
