@@ -43,7 +43,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use channel_core::transport::{BoxFuture, Stubs};
-use channel_core::{CallOptions, Client, CloudChannelService};
+use channel_core::{CallOptions, Client, CloudChannelService, RetryPolicy};
 use channel_grpc::GrpcTransport;
 use channel_http::HttpTransport;
 use channel_mock::{Emulator, EmulatorConfig};
@@ -387,6 +387,9 @@ struct Layer {
     rt: tokio::runtime::Runtime,
     double: Arc<dyn CloudChannelService>,
     client: Client,
+    /// A client whose retry policy allows one attempt: it never needs the
+    /// request again, so it sends it without a copy.
+    one_attempt: Client,
     name: Arc<str>,
 }
 
@@ -405,24 +408,27 @@ impl Layer {
                 .build()
                 .expect("a runtime"),
             client: Client::new(Stubs::default().with_channel(double.clone())),
+            one_attempt: Client::builder()
+                .default_retry(RetryPolicy::none())
+                .build_with_stubs(Stubs::default().with_channel(double.clone())),
             double,
             name: name.into(),
         }
     }
 
-    /// (a) The double called with the options a client would pass: its
+    /// (a) The double called with the options `client` would pass: its
     /// defaults and a deadline, as `through_transport_with_deadline` does.
-    fn direct(&self) -> impl Future<Output = ()> + use<> {
+    fn direct(&self, client: &Client) -> impl Future<Output = ()> + use<> {
         through_transport_with_deadline(
             self.double.clone(),
-            transport_options(&self.client),
+            transport_options(client),
             self.name.clone(),
         )
     }
 
-    /// (b) The same call through the `Client`.
-    fn through_client(&self) -> impl Future<Output = ()> + use<> {
-        through_client(self.client.clone(), self.name.clone())
+    /// (b) The same call through `client`.
+    fn through(&self, client: &Client) -> impl Future<Output = ()> + use<> {
+        through_client(client.clone(), self.name.clone())
     }
 
     /// `calls` calls one after another: CPU time and allocations per call,
@@ -803,18 +809,29 @@ fn spread(samples: &Samples, f: impl Fn(&PerCall) -> f64 + Copy) -> f64 {
 /// makes over each wire's transport as the ratio pass measured it.
 #[allow(clippy::print_stdout)]
 fn call_layer(layer: &Layer, transports: &Transports) {
+    let (default, one) = (&layer.client, &layer.one_attempt);
     // Warm: the runtime's timer, the allocator's caches.
-    layer.measure(LAYER_CALLS / 10, || layer.direct());
-    layer.measure(LAYER_CALLS / 10, || layer.through_client());
+    for client in [default, one] {
+        layer.measure(LAYER_CALLS / 10, || layer.direct(client));
+        layer.measure(LAYER_CALLS / 10, || layer.through(client));
+    }
     let started = Instant::now();
-    let (mut direct, mut client) = (Samples::default(), Samples::default());
+    let [mut direct, mut client, mut one_direct, mut one_client]: [Samples; 4] = Default::default();
     let mut rounds = 0;
     while rounds < LAYER_ROUNDS && started.elapsed() < LAYER_TIME_LIMIT {
         rounds += 1;
-        direct.0.push(layer.measure(LAYER_CALLS, || layer.direct()));
+        direct
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.direct(default)));
         client
             .0
-            .push(layer.measure(LAYER_CALLS, || layer.through_client()));
+            .push(layer.measure(LAYER_CALLS, || layer.through(default)));
+        one_direct
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.direct(one)));
+        one_client
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.through(one)));
     }
     let ns = |s: &Samples| s.median_of(|p| p.client_cpu.as_secs_f64() * 1e9);
     let layer_ns = ns(&client) - ns(&direct);
@@ -834,6 +851,12 @@ fn call_layer(layer: &Layer, transports: &Transports) {
         client.allocations()
     );
     println!("Call layer: {layer_ns:.0} ns CPU, {layer_allocations:.2} allocations per call");
+    println!(
+        "Call layer with one attempt allowed (RetryPolicy::none, no request copy): \
+         {:.0} ns CPU, {:.2} allocations per call",
+        ns(&one_client) - ns(&one_direct),
+        one_client.allocations() - one_direct.allocations()
+    );
     for (wire, transport) in [("REST", &transports.rest), ("gRPC", &transports.grpc)] {
         // The figures of whichever measurement of the transport varied less
         // between rounds.
@@ -915,10 +938,10 @@ fn latency(c: &mut Criterion, bench: &Bench, s: &Setup) {
 fn call_layer_latency(c: &mut Criterion, layer: &Layer) {
     let mut group = c.benchmark_group("call_layer");
     group.bench_function("double_directly", |b| {
-        b.iter(|| layer.rt.block_on(layer.direct()))
+        b.iter(|| layer.rt.block_on(layer.direct(&layer.client)))
     });
     group.bench_function("client_over_double", |b| {
-        b.iter(|| layer.rt.block_on(layer.through_client()))
+        b.iter(|| layer.rt.block_on(layer.through(&layer.client)))
     });
     group.finish();
 }

@@ -100,9 +100,10 @@ impl CloudChannelService for Scripted {
         request: GetCustomerRequest,
         _: CallOptions,
     ) -> BoxFuture<'_, Result<Customer>> {
-        let answer = self.0.lock().unwrap().pop_front().unwrap_or_else(|| {
-            Err(Error::rpc(Code::Internal, "the script ran out of answers"))
-        });
+        let answer =
+            self.0.lock().unwrap().pop_front().unwrap_or_else(|| {
+                Err(Error::rpc(Code::Internal, "the script ran out of answers"))
+            });
         Box::pin(std::future::ready(answer.map(|customer| Customer {
             name: request.name,
             ..customer
