@@ -10,7 +10,12 @@
 //!   transport (the `grpc-timeout` header) from what the `Call` layer costs;
 //! - REST server: an axum server answering every request with a fixed,
 //!   pre-encoded `Customer` (the floor), against the emulator's REST server
-//!   answering `GetCustomer` for real, both driven by the same bare client.
+//!   answering `GetCustomer` for real, both driven by the same bare client;
+//! - the `Call` layer alone: a service double answering at once (no I/O),
+//!   called directly and through a `Client`, one call after another on a
+//!   current-thread runtime. With no network and no other thread, the
+//!   difference is the layer's own CPU time and allocations, exactly enough
+//!   to tell what the noisy ratios over a real wire cannot.
 //!
 //! Client CPU and server CPU are told apart by running the servers and the
 //! clients on two separate tokio runtimes and reading each worker thread's
@@ -22,7 +27,9 @@
 //! contender alike; the run prints the ratios, then criterion times single
 //! calls (latency) of each contender.
 //!
-//! Run with `cargo bench -p channel-benches --bench overhead`.
+//! Run with `cargo bench -p channel-benches --bench overhead`; add
+//! `-- call_layer` to time only the `Call` layer's criterion group after the
+//! ratio pass.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -35,8 +42,8 @@ use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use channel_core::transport::Stubs;
-use channel_core::{CallOptions, Client, CloudChannelService};
+use channel_core::transport::{BoxFuture, Stubs};
+use channel_core::{CallOptions, Client, CloudChannelService, RetryPolicy};
 use channel_grpc::GrpcTransport;
 use channel_http::HttpTransport;
 use channel_mock::{Emulator, EmulatorConfig};
@@ -55,6 +62,12 @@ const ROUNDS: usize = 7;
 const SEQUENTIAL: usize = 400;
 /// The ratio pass stops after this long, whatever the rounds left.
 const TIME_LIMIT: Duration = Duration::from_secs(150);
+/// Calls per round of the `Call` layer measure: each takes a few µs.
+const LAYER_CALLS: usize = 20_000;
+/// Interleaved rounds of the `Call` layer measure.
+const LAYER_ROUNDS: usize = 9;
+/// The `Call` layer measure stops after this long, whatever the rounds left.
+const LAYER_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 const GET_CUSTOMER_PATH: &str = "/google.cloud.channel.v1.CloudChannelService/GetCustomer";
 
@@ -68,12 +81,19 @@ thread_local! {
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    /// The counted allocations of this thread alone: the `Call` layer
+    /// measure runs on one thread and must not see the idle runtimes'.
+    static THREAD_ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
 struct CountingAllocator;
 
 fn count_one() {
     // `try_with`: no panic while a thread's locals are being torn down.
     if COUNTED.try_with(Cell::get).unwrap_or(false) {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        let _ = THREAD_ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
     }
 }
 
@@ -344,6 +364,94 @@ async fn through_transport_with_deadline(
     through_transport(transport, options.with_deadline(deadline), name).await;
 }
 
+// ---------------------------------------------------------------------------
+// The `Call` layer alone.
+
+/// A service that answers `GetCustomer` at once with a fixed `Customer`: no
+/// I/O, so a call through it costs only what is above it.
+struct FixedCustomer(Customer);
+
+impl CloudChannelService for FixedCustomer {
+    fn get_customer(
+        &self,
+        _: GetCustomerRequest,
+        _: CallOptions,
+    ) -> BoxFuture<'_, channel_core::Result<Customer>> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+}
+
+/// The double, a client over it, and a current-thread runtime to call them
+/// on: every cycle and allocation of a call happens on the measuring thread.
+struct Layer {
+    rt: tokio::runtime::Runtime,
+    double: Arc<dyn CloudChannelService>,
+    client: Client,
+    /// A client whose retry policy allows one attempt: it never needs the
+    /// request again, so it sends it without a copy.
+    one_attempt: Client,
+    name: Arc<str>,
+}
+
+impl Layer {
+    fn new() -> Self {
+        let name = "accounts/A1/customers/C1";
+        let double: Arc<dyn CloudChannelService> = Arc::new(FixedCustomer(Customer {
+            name: name.into(),
+            org_display_name: "Overhead Bench".into(),
+            domain: "overhead.example".into(),
+            ..Default::default()
+        }));
+        Layer {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime"),
+            client: Client::new(Stubs::default().with_channel(double.clone())),
+            one_attempt: Client::builder()
+                .default_retry(RetryPolicy::none())
+                .build_with_stubs(Stubs::default().with_channel(double.clone())),
+            double,
+            name: name.into(),
+        }
+    }
+
+    /// (a) The double called with the options `client` would pass: its
+    /// defaults and a deadline, as `through_transport_with_deadline` does.
+    fn direct(&self, client: &Client) -> impl Future<Output = ()> + use<> {
+        through_transport_with_deadline(
+            self.double.clone(),
+            transport_options(client),
+            self.name.clone(),
+        )
+    }
+
+    /// (b) The same call through `client`.
+    fn through(&self, client: &Client) -> impl Future<Output = ()> + use<> {
+        through_client(client.clone(), self.name.clone())
+    }
+
+    /// `calls` calls one after another: CPU time and allocations per call,
+    /// both of this thread only.
+    fn measure<Fut: Future<Output = ()>>(&self, calls: usize, call: impl Fn() -> Fut) -> PerCall {
+        let allocations0 = THREAD_ALLOCATIONS.get();
+        let cpu0 = thread_cpu();
+        COUNTED.set(true);
+        self.rt.block_on(async {
+            for _ in 0..calls {
+                call().await;
+            }
+        });
+        COUNTED.set(false);
+        let cpu = thread_cpu() - cpu0;
+        PerCall {
+            client_cpu: cpu / calls as u32,
+            allocations: (THREAD_ALLOCATIONS.get() - allocations0) as f64 / calls as f64,
+            ..PerCall::default()
+        }
+    }
+}
+
 fn seed_request() -> CreateCustomerRequest {
     CreateCustomerRequest {
         parent: "accounts/C0emulator".into(),
@@ -539,8 +647,17 @@ fn client_table(title: &str, bare: &Contender, rest: &[&Contender]) {
     }
 }
 
+/// The transport of each wire called with the client's deadline, as the
+/// ratio pass measured it: what the `Call` layer's own cost is set against.
+struct Transports {
+    rest: Contender,
+    grpc: Contender,
+}
+
+/// Runs the ratio pass, prints its tables and hands back the transports'
+/// figures.
 #[allow(clippy::print_stdout)]
-fn ratios(bench: &Bench, s: &Setup) {
+fn ratios(bench: &Bench, s: &Setup) -> Transports {
     let started = Instant::now();
     let mut floor = Samples::default();
     let mut emulator_rest = Samples::default();
@@ -675,6 +792,98 @@ fn ratios(bench: &Bench, s: &Setup) {
     let [bare, transport, with_deadline, client] = &grpc;
     client_table("gRPC client", bare, &[transport, with_deadline, client]);
     println!();
+    let [_, _, rest, _] = rest;
+    let [_, _, grpc, _] = grpc;
+    Transports { rest, grpc }
+}
+
+/// How far apart a contender's rounds are: (highest - lowest) / median.
+fn spread(samples: &Samples, f: impl Fn(&PerCall) -> f64 + Copy) -> f64 {
+    let values: Vec<f64> = samples.0.iter().map(f).collect();
+    let highest = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
+    (highest - lowest) / samples.median_of(f)
+}
+
+/// Measures the `Call` layer alone, then prints its cost and the ratio it
+/// makes over each wire's transport as the ratio pass measured it.
+#[allow(clippy::print_stdout)]
+fn call_layer(layer: &Layer, transports: &Transports) {
+    let (default, one) = (&layer.client, &layer.one_attempt);
+    // Warm: the runtime's timer, the allocator's caches.
+    for client in [default, one] {
+        layer.measure(LAYER_CALLS / 10, || layer.direct(client));
+        layer.measure(LAYER_CALLS / 10, || layer.through(client));
+    }
+    let started = Instant::now();
+    let [mut direct, mut client, mut one_direct, mut one_client]: [Samples; 4] = Default::default();
+    let mut rounds = 0;
+    while rounds < LAYER_ROUNDS && started.elapsed() < LAYER_TIME_LIMIT {
+        rounds += 1;
+        direct
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.direct(default)));
+        client
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.through(default)));
+        one_direct
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.direct(one)));
+        one_client
+            .0
+            .push(layer.measure(LAYER_CALLS, || layer.through(one)));
+    }
+    let ns = |s: &Samples| s.median_of(|p| p.client_cpu.as_secs_f64() * 1e9);
+    let layer_ns = ns(&client) - ns(&direct);
+    let layer_allocations = client.allocations() - direct.allocations();
+    println!(
+        "Call layer alone: a CloudChannelService double answering GetCustomer at once, \
+         current-thread runtime, medians of {rounds} interleaved rounds of {LAYER_CALLS} calls"
+    );
+    println!(
+        "double called directly (defaults + deadline): {:.0} ns CPU, {:.2} allocations per call",
+        ns(&direct),
+        direct.allocations()
+    );
+    println!(
+        "Client over the double: {:.0} ns CPU, {:.2} allocations per call",
+        ns(&client),
+        client.allocations()
+    );
+    println!("Call layer: {layer_ns:.0} ns CPU, {layer_allocations:.2} allocations per call");
+    println!(
+        "Call layer with one attempt allowed (RetryPolicy::none, no request copy): \
+         {:.0} ns CPU, {:.2} allocations per call",
+        ns(&one_client) - ns(&one_direct),
+        one_client.allocations() - one_direct.allocations()
+    );
+    for (wire, transport) in [("REST", &transports.rest), ("gRPC", &transports.grpc)] {
+        // The figures of whichever measurement of the transport varied less
+        // between rounds.
+        let cpu = |p: &PerCall| p.client_cpu.as_secs_f64() * 1e6;
+        let (burst, sequential) = (
+            spread(&transport.burst, cpu),
+            spread(&transport.latency, cpu),
+        );
+        let (which, samples, other) = if sequential <= burst {
+            ("sequential calls", &transport.latency, burst)
+        } else {
+            ("bursts of concurrent calls", &transport.burst, sequential)
+        };
+        let transport_ns = samples.client_us() * 1e3;
+        let transport_allocations = samples.allocations();
+        println!(
+            "Call layer ratio over {wire} ({}, {which}: rounds spread {:.0}% against {:.0}%): \
+             client CPU ({transport_ns:.0} + {layer_ns:.0}) / {transport_ns:.0} ns = {:.3}x, \
+             allocations ({transport_allocations:.1} + {layer_allocations:.2}) / {transport_allocations:.1} = {:.3}x",
+            transport.label,
+            spread(samples, cpu) * 100.0,
+            other * 100.0,
+            (transport_ns + layer_ns) / transport_ns,
+            (transport_allocations + layer_allocations) / transport_allocations,
+        );
+    }
+    println!();
 }
 
 // ---------------------------------------------------------------------------
@@ -724,6 +933,19 @@ fn latency(c: &mut Criterion, bench: &Bench, s: &Setup) {
     group.finish();
 }
 
+/// Criterion: a single call through the double, directly and through the
+/// client.
+fn call_layer_latency(c: &mut Criterion, layer: &Layer) {
+    let mut group = c.benchmark_group("call_layer");
+    group.bench_function("double_directly", |b| {
+        b.iter(|| layer.rt.block_on(layer.direct(&layer.client)))
+    });
+    group.bench_function("client_over_double", |b| {
+        b.iter(|| layer.rt.block_on(layer.through(&layer.client)))
+    });
+    group.finish();
+}
+
 fn main() {
     // Only run under `cargo bench` (the test harness passes no --bench).
     if !std::env::args().any(|a| a == "--bench") {
@@ -731,12 +953,15 @@ fn main() {
     }
     let bench = Bench::new();
     let s = setup(&bench);
-    ratios(&bench, &s);
+    let transports = ratios(&bench, &s);
+    let layer = Layer::new();
+    call_layer(&layer, &transports);
     let mut criterion = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
     latency(&mut criterion, &bench, &s);
+    call_layer_latency(&mut criterion, &layer);
     criterion.final_summary();
     let Setup { emulator, .. } = s;
     bench
