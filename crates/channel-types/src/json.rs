@@ -370,17 +370,7 @@ fn read<T: DeserializeOwned>(source: &impl Source, mode: JsonMode) -> Result<T, 
                 let _pass = Enter::new(Pass::Strict, false);
                 source.plain::<T>()
             };
-            match first {
-                Ok(value) => Ok(value),
-                Err(e) if e.is_syntax() || e.is_eof() => Err(JsonError::Syntax(e)),
-                Err(e) => {
-                    let _pass = Enter::new(Pass::Strict, true);
-                    match source.tracked::<T>() {
-                        Err(tracked) => Err(to_error(tracked)),
-                        Ok(_) => Err(in_google_words(String::new(), strip_position(&e))),
-                    }
-                }
-            }
+            first.map_err(|e| refusal::<T>(source, Pass::Strict, e))
         }
         JsonMode::Lenient => {
             let first = {
@@ -394,17 +384,27 @@ fn read<T: DeserializeOwned>(source: &impl Source, mode: JsonMode) -> Result<T, 
                     }
                     Ok(value)
                 }
-                Err(e) if e.is_syntax() || e.is_eof() => Err(JsonError::Syntax(e)),
-                // Errors are rare: read again, tracking the path this time.
-                Err(e) => {
-                    let _pass = Enter::new(Pass::Lenient, true);
-                    match source.tracked::<T>() {
-                        Err(tracked) => Err(to_error(tracked)),
-                        Ok(_) => Err(in_google_words(String::new(), strip_position(&e))),
-                    }
-                }
+                Err(e) => Err(refusal::<T>(source, Pass::Lenient, e)),
             }
         }
+    }
+}
+
+/// The error of a plain read that failed: a syntax error as it is, any
+/// other read again in the same `pass`, tracking the path this time
+/// (errors are rare), to say where it failed.
+fn refusal<T: DeserializeOwned>(
+    source: &impl Source,
+    pass: Pass,
+    e: serde_json::Error,
+) -> JsonError {
+    if e.is_syntax() || e.is_eof() {
+        return JsonError::Syntax(e);
+    }
+    let _pass = Enter::new(pass, true);
+    match source.tracked::<T>() {
+        Err(tracked) => to_error(tracked),
+        Ok(_) => in_google_words(String::new(), strip_position(&e)),
     }
 }
 
