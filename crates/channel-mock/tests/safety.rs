@@ -856,3 +856,35 @@ async fn a_grpc_message_that_does_not_decode_is_invalid_argument_and_bad_framing
     }
     emulator.shutdown().await.unwrap();
 }
+
+/// A request with no body and no query parameter (most reads) is read
+/// straight from its URL path; it must be answered exactly as the same
+/// request with an empty JSON body, which is read through its JSON form.
+#[tokio::test]
+async fn a_request_that_is_only_its_path_is_read_as_its_json_form_would_be() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let mut compared = 0;
+    for method in channel_types::methods::ALL {
+        for binding in method.http {
+            // A body that sets nothing: `null` leaves a body field unset.
+            let empty = match binding.body {
+                Some("*") | None => "{}",
+                Some(_) => "null",
+            };
+            for segment in ["C0emulator", "x", "%00", "%2E%2E", "a%2Fb", "%E2%82%AC"] {
+                let target = render(binding.path, segment);
+                let verb = binding.verb.as_str();
+                let alone = raw_http(emulator.http_addr(), verb, &target, "").await;
+                let with_body = raw_http(emulator.http_addr(), verb, &target, empty).await;
+                let what = format!("{} {verb} {target}", method.name);
+                assert_eq!(status_of(&alone), status_of(&with_body), "{what}");
+                if status_of(&alone) != 200 {
+                    assert_eq!(envelope_of(&alone), envelope_of(&with_body), "{what}");
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 300, "{compared} requests");
+    emulator.shutdown().await.unwrap();
+}

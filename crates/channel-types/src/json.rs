@@ -251,6 +251,16 @@ pub fn from_value_strict<T: DeserializeOwned>(value: &Value) -> Result<T, JsonEr
     from_value(value, JsonMode::Strict)
 }
 
+/// Reads a request made of string members only, given as (JSON name,
+/// value) pairs, strictly: what [`from_value_strict`] reads from the object
+/// `{"name": "value", ...}`, without building it. A REST server reads a
+/// request that has nothing but its URL path's variables this way.
+pub fn from_string_members_strict<T: DeserializeOwned>(
+    members: &[(&str, &str)],
+) -> Result<T, JsonError> {
+    read(&Members(members), JsonMode::Strict)
+}
+
 // ---------------------------------------------------------------------------
 // The state of the read under way on this thread.
 
@@ -358,6 +368,35 @@ impl Source for Tree<'_> {
         &self,
     ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
         serde_path_to_error::deserialize(self.0)
+    }
+}
+
+/// String members, read as the object they make.
+struct Members<'a>(&'a [(&'a str, &'a str)]);
+
+impl<'a> Members<'a> {
+    fn deserializer(
+        &self,
+    ) -> de::value::MapDeserializer<'a, impl Iterator<Item = (&'a str, Value)>, serde_json::Error>
+    {
+        // Each value as a JSON string, so that it reads as the tree's would.
+        de::value::MapDeserializer::new(
+            self.0
+                .iter()
+                .map(|&(name, value)| (name, Value::String(value.to_string()))),
+        )
+    }
+}
+
+impl Source for Members<'_> {
+    fn plain<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(self.deserializer())
+    }
+
+    fn tracked<T: DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+        serde_path_to_error::deserialize(self.deserializer())
     }
 }
 
@@ -1010,6 +1049,38 @@ mod tests {
 
     fn double(json: &str) -> Option<f64> {
         serde_json::from_str::<Number<f64>>(json).ok().map(|n| n.0)
+    }
+
+    #[test]
+    fn string_members_read_as_the_object_they_make() {
+        use crate::model::{FetchReportResultsRequest, GetCustomerRequest};
+        let members = [("reportJob", "accounts/A/reportJobs/J")];
+        let read: FetchReportResultsRequest = from_string_members_strict(&members).unwrap();
+        assert_eq!(read.report_job, "accounts/A/reportJobs/J");
+        let tree: FetchReportResultsRequest =
+            from_value_strict(&serde_json::json!({"reportJob": "accounts/A/reportJobs/J"}))
+                .unwrap();
+        assert_eq!(read, tree);
+        // The proto name reads too, as it does from a tree.
+        let read: FetchReportResultsRequest =
+            from_string_members_strict(&[("report_job", "x")]).unwrap();
+        assert_eq!(read.report_job, "x");
+
+        // Refusals are the tree's, naming the member.
+        let members = [("name", "accounts/A/customers/C"), ("nmae", "x")];
+        let read = from_string_members_strict::<GetCustomerRequest>(&members).unwrap_err();
+        let tree = from_value_strict::<GetCustomerRequest>(
+            &serde_json::json!({"name": "accounts/A/customers/C", "nmae": "x"}),
+        )
+        .unwrap_err();
+        assert_eq!(read.to_string(), tree.to_string());
+        assert_eq!(read.field(), "nmae");
+        // A string where a number belongs is read as JSON reads it.
+        let read: FetchReportResultsRequest =
+            from_string_members_strict(&[("pageSize", "12")]).unwrap();
+        assert_eq!(read.page_size, 12);
+        let twice = [("name", "a"), ("name", "b")];
+        assert!(from_string_members_strict::<GetCustomerRequest>(&twice).is_err());
     }
 
     #[test]

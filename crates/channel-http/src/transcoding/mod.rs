@@ -330,6 +330,22 @@ impl RouteMatch {
             .zip(&self.values)
             .map(|(var, value)| (var.field.proto(), value.as_str()))
     }
+
+    /// The path variables as the members of a request's JSON form, each a
+    /// field's JSON name and its value; `None` when a variable binds a
+    /// nested field (`customer.name`), which is no member of its own.
+    pub fn json_members(&self) -> Option<Vec<(&str, &str)>> {
+        let variables = self.template.variables();
+        let mut members = Vec::with_capacity(variables.len());
+        for (var, value) in variables.iter().zip(&self.values) {
+            let name = var.field.json();
+            if name.contains('.') {
+                return None;
+            }
+            members.push((name, value.as_str()));
+        }
+        Some(members)
+    }
 }
 
 /// Finds the method and binding that serve `verb` on `path` (percent-encoded;

@@ -251,16 +251,13 @@ impl Template {
             }
             None => rest,
         };
-        // A path without escapes is its own decoding (and valid UTF-8 as a
-        // `str`): no segment needs to be looked at twice.
+        if !rest.contains('%') {
+            return self.match_plain(rest);
+        }
         // Sized at once: growing the vector cost more than the matching.
         let mut decoded: Vec<Cow<'_, str>> = Vec::with_capacity(1 + bytecount(rest, b'/'));
-        if rest.contains('%') {
-            for segment in rest.split('/') {
-                decoded.push(percent_decode_str(segment).decode_utf8().ok()?);
-            }
-        } else {
-            decoded.extend(rest.split('/').map(Cow::Borrowed));
+        for segment in rest.split('/') {
+            decoded.push(percent_decode_str(segment).decode_utf8().ok()?);
         }
         let mut values = vec![String::new(); self.variables.len()];
         let mut at = 0;
@@ -280,6 +277,64 @@ impl Template {
             }
         }
         (at == decoded.len()).then_some(values)
+    }
+}
+
+impl Template {
+    /// [`Template::match_path`] for a path without escapes (`rest`, after
+    /// the leading `/` and the verb): such a path is its own decoding, so
+    /// each variable's value is a run of it, taken as one piece.
+    fn match_plain(&self, rest: &str) -> Option<Vec<String>> {
+        let mut cursor = Cursor {
+            segments: rest.split('/'),
+            at: 0,
+        };
+        let fits = |s: &str| segment_problem(s).is_none();
+        let mut values = vec![String::new(); self.variables.len()];
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(literal) => {
+                    cursor.take(|s| s == literal)?;
+                }
+                Piece::Variable(i) => {
+                    let start = cursor.at;
+                    for segment in &self.variables[*i].pattern {
+                        match segment {
+                            Segment::Literal(literal) => cursor.take(|s| s == literal)?,
+                            Segment::Star => cursor.take(fits)?,
+                            // `**` only ever comes last: it takes every
+                            // segment left, at least one.
+                            Segment::DoubleStar => {
+                                cursor.take(fits)?;
+                                while cursor.at <= rest.len() {
+                                    cursor.take(fits)?;
+                                }
+                            }
+                        }
+                    }
+                    // `at` is one past the separator after the last segment.
+                    values[*i] = rest.get(start..cursor.at.checked_sub(1)?)?.to_string();
+                }
+            }
+        }
+        (cursor.at > rest.len()).then_some(values)
+    }
+}
+
+/// The segments of a path still to match, and where the next one starts.
+struct Cursor<'a> {
+    segments: std::str::Split<'a, char>,
+    /// The byte offset of the next segment; one past the end once all are
+    /// taken.
+    at: usize,
+}
+
+impl Cursor<'_> {
+    /// Takes the next segment if there is one and it passes `fits`.
+    fn take(&mut self, fits: impl Fn(&str) -> bool) -> Option<()> {
+        let segment = self.segments.next()?;
+        self.at += segment.len() + 1;
+        fits(segment).then_some(())
     }
 }
 
@@ -345,6 +400,87 @@ impl Variable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte but `/` escaped: the same path to a server, read the
+    /// slow way.
+    fn escaped(path: &str) -> String {
+        let (head, verb) = match path.rsplit_once(':') {
+            Some((head, verb)) if !verb.contains('/') => (head, Some(verb)),
+            _ => (path, None),
+        };
+        let mut out: String = head
+            .bytes()
+            .map(|b| match b {
+                b'/' => "/".to_string(),
+                b => format!("%{b:02X}"),
+            })
+            .collect();
+        if let Some(verb) = verb {
+            out.push(':');
+            out.push_str(verb);
+        }
+        out
+    }
+
+    #[test]
+    fn a_plain_path_matches_as_its_escaped_form_does() {
+        let templates = [
+            "/v1/{name=accounts/*/customers/*}",
+            "/v1/{parent=accounts/*}/customers",
+            "/v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer",
+            "/v1/{name=operations/**}",
+            "/v1/{name=operations/**}:cancel",
+            "/v1/{account=accounts/*}:listSubscribers",
+            "/v1/{a=x/*}/{b=y/*}",
+            "/v1/products",
+        ];
+        let paths = [
+            "/v1/accounts/A1/customers/C1",
+            "/v1/accounts/A1/customers/C1/",
+            "/v1/accounts/A1/customers",
+            "/v1/accounts//customers",
+            "/v1/accounts/A1/customers/..",
+            "/v1/accounts/./customers/C1",
+            "/v1/accounts/A1/customers/C\u{1}",
+            "/v1/accounts/A1/customers/C1/entitlements/E1:changeOffer",
+            "/v1/accounts/A1/customers/C1/entitlements/E1:changeoffer",
+            "/v1/accounts/A1:listSubscribers",
+            "/v1/operations/a",
+            "/v1/operations/a/b/c",
+            "/v1/operations/a/b:cancel",
+            "/v1/operations/",
+            "/v1/operations/a//b",
+            "/v1/operations/a/../b",
+            "/v1/operations",
+            "/v1/x/1/y/2",
+            "/v1/x/1/y",
+            "/v1/x/1/y/2/z",
+            "/v1/products",
+            "/v1/products/",
+            "/v1",
+            "/",
+        ];
+        for template in templates {
+            let t = Template::parse(template).unwrap();
+            for path in paths {
+                assert_eq!(
+                    t.match_path(path),
+                    t.match_path(&escaped(path)),
+                    "{template} on {path:?}"
+                );
+            }
+        }
+        let t = Template::parse("/v1/{name=operations/**}").unwrap();
+        assert_eq!(
+            t.match_path("/v1/operations/a/b"),
+            Some(vec!["operations/a/b".to_string()])
+        );
+        let t = Template::parse("/v1/{a=x/*}/{b=y/*}").unwrap();
+        assert_eq!(
+            t.match_path("/v1/x/1/y/2"),
+            Some(vec!["x/1".to_string(), "y/2".to_string()])
+        );
+    }
 
     #[test]
     fn parses_variables_verbs_and_patterns() {

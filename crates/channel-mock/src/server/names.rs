@@ -10,6 +10,7 @@
 //! An empty field is left to the engine, which knows what is required.
 
 use channel_core::Error;
+use channel_http::transcoding::RouteMatch;
 use channel_types::methods::Method;
 use serde_json::Value;
 
@@ -50,23 +51,40 @@ const ENTITLEMENT: &str = "accounts/*/customers/*/entitlements/*";
 /// INVALID_ARGUMENT naming the first field of `request` (its proto3 JSON
 /// form) that holds a malformed resource name.
 pub(crate) fn check(method: &Method, request: &Value) -> Result<(), Error> {
+    check_each(method, |field| first_malformed(request, Some(field)))
+}
+
+/// [`check`] for a request that is nothing but its URL path's variables.
+pub(crate) fn check_path(route: &RouteMatch) -> Result<(), Error> {
+    check_each(route.method(), |field| {
+        let (_, value) = route.variables().find(|(name, _)| *name == field)?;
+        malformed(value).map(|problem| (value, problem))
+    })
+}
+
+/// Checks each name field of `method`, finding the first malformed value
+/// of a field (proto names, dotted) with `first_malformed`.
+fn check_each<'a>(
+    method: &Method,
+    first_malformed: impl Fn(&str) -> Option<(&'a str, &'static str)>,
+) -> Result<(), Error> {
     // Every call comes here, so the form named in the error is only
     // written once a name is found wrong.
     for field in method.routing {
-        check_field(request, field, || url_pattern(method, field))?;
+        check_field(first_malformed(field), field, || url_pattern(method, field))?;
     }
     for (_, field, pattern) in BODY_NAMES.iter().filter(|(m, ..)| *m == method.name) {
-        check_field(request, field, || (*pattern).to_string())?;
+        check_field(first_malformed(field), field, || (*pattern).to_string())?;
     }
     Ok(())
 }
 
 fn check_field(
-    request: &Value,
+    malformed: Option<(&str, &'static str)>,
     field: &str,
     pattern: impl FnOnce() -> String,
 ) -> Result<(), Error> {
-    let Some((value, problem)) = first_malformed(request, Some(field)) else {
+    let Some((value, problem)) = malformed else {
         return Ok(());
     };
     let pattern = pattern();

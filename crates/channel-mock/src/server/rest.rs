@@ -141,9 +141,26 @@ fn decode_quoting_in_full<Req: DeserializeOwned>(
         };
         return Err(invalid_json(&e));
     }
+    if body.trim_ascii().is_empty()
+        && query.is_none_or(str::is_empty)
+        && let Some(members) = route.json_members()
+    {
+        return from_path_alone(route, &members);
+    }
     let input = decode_json(route, query, body)?;
     super::names::check(route.method(), &input)?;
     json::from_value_strict(&input).map_err(|e| invalid_json(&e))
+}
+
+/// A request that is nothing but its URL path's variables (most reads),
+/// read from them as it would be from its JSON form, with the same checks,
+/// without building that form.
+fn from_path_alone<Req: DeserializeOwned>(
+    route: &RouteMatch,
+    members: &[(&str, &str)],
+) -> Result<Req> {
+    super::names::check_path(route)?;
+    json::from_string_members_strict(members).map_err(|e| invalid_json(&e))
 }
 
 /// A request the strict JSON reader refused, as INVALID_ARGUMENT naming
