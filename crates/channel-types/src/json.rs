@@ -262,6 +262,34 @@ pub fn from_string_members_strict<T: DeserializeOwned>(
 }
 
 // ---------------------------------------------------------------------------
+// How enum values are written.
+
+thread_local! {
+    static ENUM_NUMBERS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `write` with every enum value written as its number instead of its
+/// name when `numbers` is set: the JSON a REST caller asking for
+/// `$alt=json;enum-encoding=int` gets (Google's generated REST clients ask
+/// for it on every call). The setting holds on this thread for the length
+/// of `write` only, then the one before it is back.
+pub fn with_enum_numbers<R>(numbers: bool, write: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ENUM_NUMBERS.with(|n| n.set(self.0));
+        }
+    }
+    let _restore = Restore(ENUM_NUMBERS.with(|n| n.replace(numbers)));
+    write()
+}
+
+/// Whether enum values are being written as numbers on this thread.
+pub(crate) fn enum_numbers() -> bool {
+    ENUM_NUMBERS.with(Cell::get)
+}
+
+// ---------------------------------------------------------------------------
 // The state of the read under way on this thread.
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1049,6 +1077,32 @@ mod tests {
 
     fn double(json: &str) -> Option<f64> {
         serde_json::from_str::<Number<f64>>(json).ok().map(|n| n.0)
+    }
+
+    #[test]
+    fn enum_numbers_are_written_only_inside_their_scope() {
+        use crate::model::Customer;
+        let customer = |state| Customer {
+            name: "accounts/A/customers/C".into(),
+            customer_attestation_state: state,
+            ..Default::default()
+        };
+        let write =
+            |c: &Customer| serde_json::to_value(c).unwrap()["customerAttestationState"].clone();
+        assert_eq!(write(&customer(1)), "EXEMPT");
+        let numbers = with_enum_numbers(true, || {
+            // An inner scope sets its own and gives the outer one back.
+            assert_eq!(with_enum_numbers(false, || write(&customer(1))), "EXEMPT");
+            write(&customer(1))
+        });
+        assert_eq!(numbers, 1);
+        assert_eq!(write(&customer(1)), "EXEMPT");
+        // A value newer than the schema is a number either way.
+        assert_eq!(write(&customer(99)), 99);
+        assert_eq!(with_enum_numbers(true, || write(&customer(99))), 99);
+        // The setting ends even when the writing panics.
+        let _ = std::panic::catch_unwind(|| with_enum_numbers(true, || panic!("in the write")));
+        assert_eq!(write(&customer(1)), "EXEMPT");
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! The shape of every message and enum of the API, read once from the
-//! descriptor set the types were generated from: what update masks are
-//! checked against, and what the REST server walks to print enums as
-//! numbers or to pick the fields of a partial response.
+//! The shape of every message of the API, read once from the descriptor
+//! set the types were generated from: what update masks are checked
+//! against, and what the REST server walks to pick the fields of a partial
+//! response.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -33,32 +33,16 @@ pub(crate) struct Field {
     pub(crate) repeated: bool,
 }
 
-/// Every message and enum of the API and of the types it uses.
+/// Every message of the API and of the types it uses.
 #[derive(Debug, Default)]
 pub(crate) struct Schema {
     messages: HashMap<String, Vec<Field>>,
-    enums: HashMap<String, Vec<(String, i32)>>,
-    map_entries: HashMap<String, ()>,
 }
 
 impl Schema {
     /// The fields of a message, by full name.
     pub(crate) fn fields(&self, message: &str) -> Option<&[Field]> {
         self.messages.get(message).map(Vec::as_slice)
-    }
-
-    /// The number of an enum value, by the enum's full name and the value's name.
-    pub(crate) fn enum_number(&self, enum_name: &str, value: &str) -> Option<i32> {
-        self.enums
-            .get(enum_name)?
-            .iter()
-            .find(|(name, _)| name == value)
-            .map(|(_, n)| *n)
-    }
-
-    /// Whether a message is the entry type of a map field.
-    pub(crate) fn is_map_entry(&self, message: &str) -> bool {
-        self.map_entries.contains_key(message)
     }
 }
 
@@ -77,21 +61,9 @@ pub(crate) fn schema() -> &'static Schema {
             for message in &file.message_type {
                 add_message(&mut schema, package, message);
             }
-            for e in &file.enum_type {
-                add_enum(&mut schema, package, e);
-            }
         }
         schema
     })
-}
-
-fn add_enum(schema: &mut Schema, scope: &str, e: &prost_types::EnumDescriptorProto) {
-    let values = e
-        .value
-        .iter()
-        .map(|v| (v.name().to_string(), v.number()))
-        .collect();
-    schema.enums.insert(format!("{scope}.{}", e.name()), values);
 }
 
 fn add_message(schema: &mut Schema, scope: &str, message: &prost_types::DescriptorProto) {
@@ -112,18 +84,8 @@ fn add_message(schema: &mut Schema, scope: &str, message: &prost_types::Descript
             repeated: f.label() == Label::Repeated,
         })
         .collect();
-    if message
-        .options
-        .as_ref()
-        .is_some_and(|o| o.map_entry.unwrap_or(false))
-    {
-        schema.map_entries.insert(name.clone(), ());
-    }
     for nested in &message.nested_type {
         add_message(schema, &name, nested);
-    }
-    for e in &message.enum_type {
-        add_enum(schema, &name, e);
     }
     schema.messages.insert(name, fields);
 }
@@ -133,21 +95,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_api_messages_and_enums_are_known() {
+    fn the_api_messages_are_known() {
         let s = schema();
         let customer = s.fields("google.cloud.channel.v1.Customer").unwrap();
         let domain = customer.iter().find(|f| f.name == "domain").unwrap();
         assert_eq!(domain.json_name, "domain");
+        let state = customer
+            .iter()
+            .find(|f| f.name == "customer_attestation_state")
+            .unwrap();
         assert_eq!(
-            s.enum_number("google.cloud.channel.v1.ChannelPartnerLinkState", "ACTIVE"),
-            Some(2)
-        );
-        assert_eq!(
-            s.enum_number(
-                "google.cloud.channel.v1.EntitlementChange.ChangeType",
-                "CREATED"
-            ),
-            Some(1)
+            state.field_type,
+            FieldType::Enum("google.cloud.channel.v1.Customer.CustomerAttestationState".into())
         );
         assert!(s.fields("google.longrunning.Operation").is_some());
     }

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use channel_core::{Error, Result};
+use channel_types::json;
 use channel_types::rpc::Code;
 use serde_json::Value;
 
@@ -205,8 +206,7 @@ impl SystemParams {
     /// Applies the parameters to a response of type `output` (a full
     /// message name, its `fields` already checked by
     /// [`SystemParams::check_fields`]) and writes it. The message goes
-    /// through a JSON tree only when `fields` or `enum-encoding=int`
-    /// rewrites it.
+    /// through a JSON tree only when `fields` rewrites it.
     pub(crate) fn render(&self, reply: Reply, output: &str) -> Result<Response> {
         let no_json_form = |e: serde_json::Error| {
             Error::rpc(
@@ -221,22 +221,22 @@ impl SystemParams {
             }
             return proto_response(value, output);
         }
-        let text = if self.fields.is_none() && !self.enums_as_numbers {
-            reply.to_bytes(self.pretty).map_err(no_json_form)?
-        } else {
-            let mut value = reply.to_value().map_err(no_json_form)?;
-            if let Some(fields) = &self.fields {
-                fields.apply(&mut value);
-            }
-            if self.enums_as_numbers {
-                enums_to_numbers(&mut value, output);
-            }
+        // Enum values are written as numbers by the message itself when
+        // asked for: no tree is needed for that.
+        let numbers = self.enums_as_numbers;
+        let text = if let Some(fields) = &self.fields {
+            let mut value =
+                json::with_enum_numbers(numbers, || reply.to_value()).map_err(no_json_form)?;
+            fields.apply(&mut value);
             if self.pretty {
                 serde_json::to_vec_pretty(&value)
             } else {
                 serde_json::to_vec(&value)
             }
             .map_err(no_json_form)?
+        } else {
+            json::with_enum_numbers(numbers, || reply.to_bytes(self.pretty))
+                .map_err(no_json_form)?
         };
         Ok(self.write(StatusCode::OK, text))
     }
@@ -292,73 +292,6 @@ fn proto_response(value: Value, output: &str) -> Result<Response> {
         any.value,
     )
         .into_response())
-}
-
-/// Rewrites every enum value of a message's JSON as its number, following
-/// nested messages, lists, maps and `Any`s.
-fn enums_to_numbers(value: &mut Value, message: &str) {
-    let schema = schema();
-    let Value::Object(members) = value else {
-        return;
-    };
-    if message == "google.protobuf.Any" {
-        let packed = members
-            .get("@type")
-            .and_then(Value::as_str)
-            .and_then(|t| t.rsplit('/').next())
-            .map(str::to_string);
-        if let Some(packed) = packed {
-            enums_to_numbers(value, &packed);
-        }
-        return;
-    }
-    let Some(fields) = schema.fields(message) else {
-        return;
-    };
-    for (key, member) in members.iter_mut() {
-        let Some(field) = fields
-            .iter()
-            .find(|f| f.json_name == *key || f.name == *key)
-        else {
-            continue;
-        };
-        match &field.field_type {
-            FieldType::Enum(e) => each(member, &mut |v| {
-                if let Some(number) = v.as_str().and_then(|name| schema.enum_number(e, name)) {
-                    *v = Value::from(number);
-                }
-            }),
-            FieldType::Message(m) if schema.is_map_entry(m) => {
-                let entry_value = schema
-                    .fields(m)
-                    .and_then(|f| f.iter().find(|f| f.name == "value"))
-                    .map(|f| f.field_type.clone());
-                if let (Value::Object(map), Some(entry_value)) = (member, entry_value) {
-                    for v in map.values_mut() {
-                        match &entry_value {
-                            FieldType::Enum(e) => {
-                                if let Some(n) = v.as_str().and_then(|s| schema.enum_number(e, s)) {
-                                    *v = Value::from(n);
-                                }
-                            }
-                            FieldType::Message(inner) => enums_to_numbers(v, inner),
-                            FieldType::Scalar => {}
-                        }
-                    }
-                }
-            }
-            FieldType::Message(m) => each(member, &mut |v| enums_to_numbers(v, m)),
-            FieldType::Scalar => {}
-        }
-    }
-}
-
-/// Runs `f` on a value, or on each item of a list.
-fn each(value: &mut Value, f: &mut dyn FnMut(&mut Value)) {
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(f),
-        other => f(other),
-    }
 }
 
 /// A `fields` selection: each named field, with its own sub-selection
@@ -605,22 +538,70 @@ mod tests {
         );
     }
 
-    #[test]
-    fn enums_become_numbers_inside_lists_and_anys() {
-        let mut value = json!({
-            "channelPartnerLinks": [{"linkState": "ACTIVE"}],
-        });
-        enums_to_numbers(
-            &mut value,
-            "google.cloud.channel.v1.ListChannelPartnerLinksResponse",
+    /// The body of a rendered answer, as JSON.
+    async fn rendered(params: &SystemParams, reply: Reply, output: &str) -> Value {
+        let response = params.render(reply, output).unwrap();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    #[tokio::test]
+    async fn enums_become_numbers_inside_lists_and_anys_and_nowhere_else() {
+        use channel_types::model::{
+            ChannelPartnerLink, ListChannelPartnerLinksResponse, OperationMetadata,
+            operation_metadata::OperationType,
+        };
+        use channel_types::wkt::Any;
+        let links = || {
+            Reply::new(ListChannelPartnerLinksResponse {
+                channel_partner_links: vec![ChannelPartnerLink {
+                    name: "accounts/A/channelPartnerLinks/L".into(),
+                    link_state: 2,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            })
+        };
+        let list = "google.cloud.channel.v1.ListChannelPartnerLinksResponse";
+        let (_, ints) = split(Some("$alt=json;enum-encoding=int")).unwrap();
+        let (_, names) = split(None).unwrap();
+        let got = rendered(&ints, links(), list).await;
+        assert_eq!(got["channelPartnerLinks"][0]["linkState"], 2, "{got}");
+        // Strings that are no enum stay as they are.
+        assert_eq!(
+            got["channelPartnerLinks"][0]["name"],
+            "accounts/A/channelPartnerLinks/L"
         );
-        assert_eq!(value["channelPartnerLinks"][0]["linkState"], 2);
-        let mut op = json!({
-            "name": "operations/1",
-            "metadata": {"@type": "type.googleapis.com/google.cloud.channel.v1.OperationMetadata", "operationType": "CREATE_ENTITLEMENT"},
-        });
-        enums_to_numbers(&mut op, "google.longrunning.Operation");
-        assert!(op["metadata"]["operationType"].is_number(), "{op}");
+        let got = rendered(&names, links(), list).await;
+        assert_eq!(got["channelPartnerLinks"][0]["linkState"], "ACTIVE");
+
+        let metadata = OperationMetadata {
+            operation_type: OperationType::CreateEntitlement as i32,
+        };
+        let operation = || {
+            Reply::new(channel_types::longrunning::Operation {
+                name: "operations/1".into(),
+                metadata: Some(Any::from_msg(&metadata).unwrap()),
+                ..Default::default()
+            })
+        };
+        let output = "google.longrunning.Operation";
+        let got = rendered(&ints, operation(), output).await;
+        assert_eq!(
+            got["metadata"]["operationType"],
+            OperationType::CreateEntitlement as i32,
+            "{got}"
+        );
+        // With a partial response too.
+        let (_, partial) = split(Some("$alt=json;enum-encoding=int&fields=metadata")).unwrap();
+        let got = rendered(&partial, operation(), output).await;
+        assert!(got["metadata"]["operationType"].is_number(), "{got}");
+        assert!(got.get("name").is_none(), "{got}");
+        // The setting ends with the answer.
+        let got = rendered(&names, operation(), output).await;
+        assert_eq!(got["metadata"]["operationType"], "CREATE_ENTITLEMENT");
     }
 
     #[tokio::test]

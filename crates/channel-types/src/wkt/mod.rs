@@ -75,6 +75,9 @@ impl<E> OpenEnum<E> {
 
 impl<E: TryFrom<i32> + serde::Serialize> serde::Serialize for OpenEnum<E> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if crate::json::enum_numbers() {
+            return serializer.serialize_i32(self.value);
+        }
         match E::try_from(self.value) {
             Ok(known) => known.serialize(serializer),
             Err(_) => serializer.serialize_i32(self.value),
