@@ -618,8 +618,9 @@ pub(crate) enum ConfigAction {
     Get(String),
     /// `unset KEY`.
     Unset(String),
-    /// `list`.
-    List,
+    /// `list`: as `key: value` lines, or in the format `--format` names
+    /// when it is given.
+    List(Option<crate::output::Format>),
 }
 
 /// A method call a command line asks for.
@@ -710,7 +711,11 @@ where
                 ),
                 "get" => ConfigAction::Get(key()),
                 "unset" => ConfigAction::Unset(key()),
-                _ => ConfigAction::List,
+                _ => {
+                    let given =
+                        leaf.value_source("format") == Some(clap::parser::ValueSource::CommandLine);
+                    ConfigAction::List(given.then_some(globals.format))
+                }
             };
             return Ok(Parsed::Config(globals, action));
         }

@@ -141,10 +141,19 @@ fn configure(globals: &GlobalArgs, action: ConfigAction) -> Result<(), Failure> 
                 )));
             }
         },
-        ConfigAction::List => {
+        ConfigAction::List(None) => {
             for (key, value) in config.entries() {
                 writeln!(out, "{key}: {value}")?;
             }
+        }
+        ConfigAction::List(Some(format)) => {
+            let entries: serde_json::Map<String, serde_json::Value> = config
+                .entries()
+                .map(|(key, value)| (key.to_string(), value.into()))
+                .collect();
+            let mut out = Output::new(out, Style::new(format), None);
+            out.response(&entries, false)?;
+            return Ok(());
         }
     }
     out.flush()?;

@@ -1093,6 +1093,15 @@ fn config_keeps_defaults_that_flags_override() {
         stdout(&with(&["config", "list"])),
         format!("account: C0emulator\nendpoint: {http}\n")
     );
+    // `--format`, when given, is honoured.
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&with(&["config", "list", "--format", "json"]))).unwrap();
+    assert_eq!(
+        listed,
+        serde_json::json!({"account": "C0emulator", "endpoint": http})
+    );
+    let listed = stdout(&with(&["--format", "csv", "config", "list"]));
+    assert_eq!(listed.lines().next(), Some("account,endpoint"), "{listed}");
     // The account fills the positional, the endpoint the flag.
     let output = with(&["accounts", "customers-list", "--format", "table"]);
     assert!(output.status.success(), "{}", stderr(&output));
