@@ -30,6 +30,12 @@
 //! Run with `cargo bench -p channel-benches --bench overhead`; add
 //! `-- call_layer` to time only the `Call` layer's criterion group after the
 //! ratio pass.
+//!
+//! `OVERHEAD_SERVERS=SECONDS` runs the server comparison alone instead,
+//! alternating the two servers for that long (more rounds than the ratio
+//! pass gets, and no client-side measure between them); with
+//! `OVERHEAD_QUERY=...` (e.g. `?$alt=json;enum-encoding=int`, what Google's
+//! generated REST clients send) appended to the emulator's URL only.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -798,6 +804,32 @@ fn ratios(bench: &Bench, s: &Setup) -> Transports {
 }
 
 /// How far apart a contender's rounds are: (highest - lowest) / median.
+/// The server comparison alone: the same bare client against the floor and
+/// the emulator (its URL followed by `query`), alternately, for `time`.
+#[allow(clippy::print_stdout)]
+fn servers_alone(bench: &Bench, s: &Setup, time: Duration, query: &str) {
+    let emulator_url: Arc<str> = format!("{}{query}", s.emulator_url).into();
+    let (mut floor, mut emulator) = (Samples::default(), Samples::default());
+    let started = Instant::now();
+    while floor.0.is_empty() || started.elapsed() < time {
+        for (samples, url) in [(&mut floor, &s.fixed_url), (&mut emulator, &emulator_url)] {
+            let http = s.http.clone();
+            samples
+                .0
+                .push(bench.bursts(|| bare_rest(http.clone(), url.clone())));
+        }
+    }
+    let (floor_us, emulator_us) = (floor.server_us(), emulator.server_us());
+    println!(
+        "REST server CPU per GetCustomer{query}, medians of {} alternating rounds of {BURSTS} bursts x {CALLERS} callers",
+        floor.0.len()
+    );
+    println!(
+        "fixed-answer axum server: {floor_us:.2} µs; emulator: {emulator_us:.2} µs; ratio emulator / floor: {:.2}x",
+        emulator_us / floor_us
+    );
+}
+
 fn spread(samples: &Samples, f: impl Fn(&PerCall) -> f64 + Copy) -> f64 {
     let values: Vec<f64> = samples.0.iter().map(f).collect();
     let highest = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -953,6 +985,14 @@ fn main() {
     }
     let bench = Bench::new();
     let s = setup(&bench);
+    if let Some(seconds) = std::env::var("OVERHEAD_SERVERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        let query = std::env::var("OVERHEAD_QUERY").unwrap_or_default();
+        servers_alone(&bench, &s, Duration::from_secs(seconds), &query);
+        return;
+    }
     let transports = ratios(&bench, &s);
     let layer = Layer::new();
     call_layer(&layer, &transports);
