@@ -148,7 +148,10 @@ fn config_command() -> Command {
         )
         .subcommand(Command::new("get").about("Print a default").arg(key()))
         .subcommand(Command::new("unset").about("Remove a default").arg(key()))
-        .subcommand(Command::new("list").about("Print every default set"))
+        .subcommand(
+            Command::new("list")
+                .about("Print every default set: key: value lines, or in the --format given"),
+        )
         .after_help(
             "Examples:\n  cloudchannel config set account C012345\n  \
              cloudchannel config set credentials ~/keys/reseller.json\n  \
