@@ -906,12 +906,11 @@ async fn a_request_that_is_only_its_path_is_read_as_its_json_form_would_be() {
                 "?callback=cb",
                 "?$alt=proto",
             ];
-            let cases = segments
-                .iter()
-                .map(|s| (*s, ""))
-                .chain(["C0emulator", "%2E%2E", "a%2F%2Fb"].into_iter().flat_map(|s| {
-                    queries.iter().map(move |q| (s, *q))
-                }));
+            let cases = segments.iter().map(|s| (*s, "")).chain(
+                ["C0emulator", "%2E%2E", "a%2F%2Fb"]
+                    .into_iter()
+                    .flat_map(|s| queries.iter().map(move |q| (s, *q))),
+            );
             for (segment, query) in cases {
                 let target = format!("{}{query}", render(binding.path, segment));
                 let verb = binding.verb.as_str();
@@ -923,7 +922,8 @@ async fn a_request_that_is_only_its_path_is_read_as_its_json_form_would_be() {
                 assert_eq!(status_of(&alone), status_of(&with_body), "{what}");
                 assert_eq!(status_of(&blank), status_of(&with_body), "{what}");
                 let body = |answer: &str| answer.split_once("\r\n\r\n").map(|(_, b)| b.to_string());
-                if status_of(&alone) != 200 || binding.verb == channel_types::methods::HttpVerb::Get {
+                if status_of(&alone) != 200 || binding.verb == channel_types::methods::HttpVerb::Get
+                {
                     assert_eq!(body(&alone), body(&with_body), "{what}");
                     assert_eq!(body(&blank), body(&with_body), "{what}");
                 }
