@@ -1697,3 +1697,59 @@ fn debug_never_shows_a_customers_transfer_token_on_either_wire() {
         assert!(!log.contains("TransferSecret42"), "{log}");
     }
 }
+
+/// `config list` in each format, from an empty configuration and a full
+/// one, with `--format` on either side of the subcommand and to a file.
+#[test]
+fn config_list_prints_every_format_for_empty_and_set_configurations() {
+    let dir = scratch("config-formats");
+    let config_dir = dir.join("conf");
+    let config = config_dir.to_str().unwrap();
+    let list = |args: &[&str]| -> String {
+        let mut all = vec!["--config-dir", config];
+        all.extend(args);
+        let output = cloudchannel(&all);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        stdout(&output)
+    };
+    // Nothing set: nothing to print, or an empty object where the format has one.
+    assert_eq!(list(&["config", "list"]), "");
+    assert_eq!(list(&["config", "list", "--format", "json"]), "{}\n");
+    assert_eq!(list(&["config", "list", "--format", "yaml"]), "{}\n");
+    assert_eq!(list(&["config", "list", "--format", "table"]), "");
+    assert_eq!(list(&["config", "list", "--format", "csv"]), "");
+
+    list(&["config", "set", "account", "012345"]);
+    list(&["config", "set", "transport", "grpc"]);
+    assert_eq!(
+        list(&["config", "list"]),
+        "account: 012345\ntransport: grpc\n"
+    );
+    // A value that reads as a number stays a string.
+    assert_eq!(
+        list(&["config", "list", "--format", "yaml"]),
+        "account: '012345'\ntransport: grpc\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&list(&["--format", "json", "config", "list"])).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"account": "012345", "transport": "grpc"})
+    );
+    assert_eq!(
+        list(&["config", "list", "--format=table"]),
+        "account    012345\ntransport  grpc\n"
+    );
+    let file = dir.join("config.csv");
+    let path = file.to_str().unwrap();
+    assert_eq!(list(&["config", "list", "--format", "csv", "-o", path]), "");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "account,transport\n012345,grpc\n"
+    );
+    assert_eq!(list(&["--output", path, "config", "list"]), "");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "account: 012345\ntransport: grpc\n"
+    );
+}

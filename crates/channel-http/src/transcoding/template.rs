@@ -482,6 +482,107 @@ mod tests {
         );
     }
 
+    /// Paths made from each template of the API, its words and odd
+    /// segments, with and without its verb, each matched plainly and
+    /// escaped: the two readings must agree on every one.
+    #[test]
+    fn every_api_template_matches_any_plain_path_as_its_escaped_form_does() {
+        const ODD: [&str; 14] = [
+            "", ".", "..", "...", "x", "C1", "\u{1}", "a\u{7f}", "é", "€uro", "a:b", ":", "*", " ",
+        ];
+        // A fixed small generator: the same paths on every run.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |below: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % below
+        };
+        let mut agreed = 0usize;
+        let mut matched = 0usize;
+        for method in channel_types::methods::ALL {
+            for binding in method.http {
+                let t = Template::parse(binding.path).unwrap();
+                let head = binding.path.split(':').next().unwrap_or_default();
+                // The template's own words, wildcards put as names.
+                let words: Vec<&str> = head
+                    .split(['/', '{', '}', '='])
+                    .filter(|w| !w.is_empty() && !w.contains('.') && !w.contains('_'))
+                    .map(|w| if w.starts_with('*') { "n1" } else { w })
+                    .collect();
+                let verb = binding.path.rsplit_once(':').map(|(_, v)| v);
+                for _ in 0..400 {
+                    let mut path = String::new();
+                    for _ in 0..next(12) {
+                        path.push('/');
+                        path.push_str(if next(3) == 0 {
+                            ODD[next(ODD.len())]
+                        } else {
+                            words[next(words.len())]
+                        });
+                    }
+                    if path.is_empty() || next(8) == 0 {
+                        path.push('/');
+                    }
+                    match (verb, next(4)) {
+                        (Some(verb), 0..=2) => {
+                            path.push(':');
+                            path.push_str(verb);
+                        }
+                        (_, 3) => path.push_str(":cancel"),
+                        _ => {}
+                    }
+                    let plain = t.match_path(&path);
+                    matched += usize::from(plain.is_some());
+                    assert_eq!(
+                        plain,
+                        t.match_path(&escaped(&path)),
+                        "{} on {path:?}",
+                        binding.path
+                    );
+                    agreed += 1;
+                }
+                // The template's own rendering, with odd names in place.
+                for odd in ODD {
+                    let values: Vec<String> = t
+                        .variables()
+                        .iter()
+                        .map(|v| v.pattern_text.replace("**", "a/b").replace('*', odd))
+                        .collect();
+                    let path = {
+                        let mut p = String::new();
+                        for piece in &t.pieces {
+                            p.push('/');
+                            match piece {
+                                Piece::Literal(l) => p.push_str(l),
+                                Piece::Variable(i) => p.push_str(&values[*i]),
+                            }
+                        }
+                        if let Some(verb) = &t.verb {
+                            p.push(':');
+                            p.push_str(verb);
+                        }
+                        p
+                    };
+                    for path in [path.clone(), format!("{path}/"), format!("{path}/x")] {
+                        let plain = t.match_path(&path);
+                        matched += usize::from(plain.is_some());
+                        assert_eq!(plain, t.match_path(&escaped(&path)), "{path:?}");
+                    }
+                    let wild = t
+                        .variables()
+                        .iter()
+                        .any(|v| v.pattern.contains(&Segment::Star));
+                    if !odd.contains(':') && wild {
+                        let fine = segment_problem(odd).is_none();
+                        assert_eq!(t.match_path(&path).is_some(), fine, "{path:?}");
+                    }
+                }
+            }
+        }
+        assert!(agreed > 20_000 && matched > 300, "{agreed} {matched}");
+    }
+
     #[test]
     fn parses_variables_verbs_and_patterns() {
         let t = Template::parse("/v1/{name=accounts/*/customers/*/entitlements/*}:changeOffer")

@@ -1,10 +1,10 @@
 //! A REST response message on its way out.
 //!
-//! Most replies are written straight from the message to JSON bytes. Only
-//! when a system parameter rewrites the response (`fields`,
-//! `enum-encoding=int`) is the message first turned into a
-//! `serde_json::Value` to work on: building that tree cost several times
-//! the writing itself.
+//! Most replies are written straight from the message to JSON bytes, enums
+//! as numbers too when `enum-encoding=int` asks (the message writes them so
+//! itself). Only when `fields` picks parts of the response is the message
+//! first turned into a `serde_json::Value` to work on: building that tree
+//! cost several times the writing itself.
 
 use serde::Serialize;
 use serde_json::Value;

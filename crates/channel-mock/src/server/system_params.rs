@@ -605,6 +605,42 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn enums_are_names_again_after_an_answer_that_failed_to_write_as_numbers() {
+        use channel_types::model::ChannelPartnerLink;
+        /// A link, then a member that cannot be written.
+        #[derive(serde::Serialize)]
+        struct HalfWritten {
+            link: ChannelPartnerLink,
+            #[serde(serialize_with = "refuse")]
+            broken: (),
+        }
+        fn refuse<S: serde::Serializer>(_: &(), _: S) -> std::result::Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot be written"))
+        }
+        let link = ChannelPartnerLink {
+            link_state: 2,
+            ..Default::default()
+        };
+        let output = "google.cloud.channel.v1.ChannelPartnerLink";
+        for query in [
+            "$alt=json;enum-encoding=int",
+            "$alt=json;enum-encoding=int&fields=link",
+        ] {
+            let (_, ints) = split(Some(query)).unwrap();
+            let half = Reply::new(HalfWritten {
+                link: link.clone(),
+                broken: (),
+            });
+            let refused = ints.render(half, output).unwrap_err();
+            assert_eq!(refused.code(), Code::Internal, "{query}");
+            // The next answer on this thread is written as it asks.
+            let (_, names) = split(None).unwrap();
+            let got = rendered(&names, Reply::new(link.clone()), output).await;
+            assert_eq!(got["linkState"], "ACTIVE", "{query}");
+        }
+    }
+
+    #[tokio::test]
     async fn alt_proto_answers_the_binary_encoding_of_the_output_type() {
         use prost::Message;
         let (_, params) = split(Some("%24alt=proto")).unwrap();
