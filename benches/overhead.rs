@@ -665,8 +665,7 @@ struct Transports {
 #[allow(clippy::print_stdout)]
 fn ratios(bench: &Bench, s: &Setup) -> Transports {
     let started = Instant::now();
-    let mut floor = Samples::default();
-    let mut emulator_rest = Samples::default();
+    let mut servers = Servers::default();
     let mut rest = [
         Contender {
             label: "bare reqwest + our types",
@@ -709,14 +708,7 @@ fn ratios(bench: &Bench, s: &Setup) -> Transports {
     while rounds < ROUNDS && started.elapsed() < TIME_LIMIT {
         rounds += 1;
         // The server side: the same bare client against both servers.
-        let (http, url) = (s.http.clone(), s.fixed_url.clone());
-        floor
-            .0
-            .push(bench.bursts(|| bare_rest(http.clone(), url.clone())));
-        let (http, url) = (s.http.clone(), s.emulator_url.clone());
-        emulator_rest
-            .0
-            .push(bench.bursts(|| bare_rest(http.clone(), url.clone())));
+        servers.round(bench, s, &s.emulator_url);
 
         // The client side over REST.
         let run_rest = |i: usize, burst: bool| -> PerCall {
@@ -787,12 +779,7 @@ fn ratios(bench: &Bench, s: &Setup) -> Transports {
          (latency: {SEQUENTIAL} sequential calls)"
     );
     println!("\nREST server CPU per GetCustomer (same bare reqwest client, {CALLERS} callers)");
-    println!(
-        "fixed-answer axum server: {:.2} µs; emulator: {:.2} µs; ratio emulator / floor: {:.2}x",
-        floor.server_us(),
-        emulator_rest.server_us(),
-        emulator_rest.server_us() / floor.server_us(),
-    );
+    servers.print();
     let [bare, transport, with_deadline, client] = &rest;
     client_table("REST client", bare, &[transport, with_deadline, client]);
     let [bare, transport, with_deadline, client] = &grpc;
@@ -804,30 +791,53 @@ fn ratios(bench: &Bench, s: &Setup) -> Transports {
 }
 
 /// How far apart a contender's rounds are: (highest - lowest) / median.
-/// The server comparison alone: the same bare client against the floor and
-/// the emulator (its URL followed by `query`), alternately, for `time`.
-#[allow(clippy::print_stdout)]
-fn servers_alone(bench: &Bench, s: &Setup, time: Duration, query: &str) {
-    let emulator_url: Arc<str> = format!("{}{query}", s.emulator_url).into();
-    let (mut floor, mut emulator) = (Samples::default(), Samples::default());
-    let started = Instant::now();
-    while floor.0.is_empty() || started.elapsed() < time {
-        for (samples, url) in [(&mut floor, &s.fixed_url), (&mut emulator, &emulator_url)] {
+/// Server CPU samples of the fixed-answer floor and of the emulator, taken
+/// with the same bare client.
+#[derive(Default)]
+struct Servers {
+    floor: Samples,
+    emulator: Samples,
+}
+
+impl Servers {
+    /// One round: bursts against the floor, then against `emulator_url`.
+    fn round(&mut self, bench: &Bench, s: &Setup, emulator_url: &Arc<str>) {
+        for (samples, url) in [
+            (&mut self.floor, &s.fixed_url),
+            (&mut self.emulator, emulator_url),
+        ] {
             let http = s.http.clone();
             samples
                 .0
                 .push(bench.bursts(|| bare_rest(http.clone(), url.clone())));
         }
     }
-    let (floor_us, emulator_us) = (floor.server_us(), emulator.server_us());
+
+    #[allow(clippy::print_stdout)]
+    fn print(&self) {
+        let (floor, emulator) = (self.floor.server_us(), self.emulator.server_us());
+        println!(
+            "fixed-answer axum server: {floor:.2} µs; emulator: {emulator:.2} µs; ratio emulator / floor: {:.2}x",
+            emulator / floor
+        );
+    }
+}
+
+/// The server comparison alone: the same bare client against the floor and
+/// the emulator (its URL followed by `query`), alternately, for `time`.
+#[allow(clippy::print_stdout)]
+fn servers_alone(bench: &Bench, s: &Setup, time: Duration, query: &str) {
+    let emulator_url: Arc<str> = format!("{}{query}", s.emulator_url).into();
+    let mut servers = Servers::default();
+    let started = Instant::now();
+    while servers.floor.0.is_empty() || started.elapsed() < time {
+        servers.round(bench, s, &emulator_url);
+    }
     println!(
         "REST server CPU per GetCustomer{query}, medians of {} alternating rounds of {BURSTS} bursts x {CALLERS} callers",
-        floor.0.len()
+        servers.floor.0.len()
     );
-    println!(
-        "fixed-answer axum server: {floor_us:.2} µs; emulator: {emulator_us:.2} µs; ratio emulator / floor: {:.2}x",
-        emulator_us / floor_us
-    );
+    servers.print();
 }
 
 fn spread(samples: &Samples, f: impl Fn(&PerCall) -> f64 + Copy) -> f64 {

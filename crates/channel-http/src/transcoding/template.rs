@@ -278,9 +278,7 @@ impl Template {
         }
         (at == decoded.len()).then_some(values)
     }
-}
 
-impl Template {
     /// [`Template::match_path`] for a path without escapes (`rest`, after
     /// the leading `/` and the verb): such a path is its own decoding, so
     /// each variable's value is a run of it, taken as one piece.

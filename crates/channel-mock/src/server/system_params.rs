@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use channel_core::{Error, Result};
 use channel_types::json;
 use channel_types::rpc::Code;
@@ -287,11 +287,7 @@ fn proto_response(value: Value, output: &str) -> Result<Response> {
             format!("the response has no binary form: {e}"),
         )
     })?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/x-protobuf")],
-        any.value,
-    )
-        .into_response())
+    Ok(answer(StatusCode::OK, "application/x-protobuf", any.value))
 }
 
 /// A `fields` selection: each named field, with its own sub-selection

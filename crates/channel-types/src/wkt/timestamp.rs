@@ -224,6 +224,17 @@ impl Timestamp {
     }
 }
 
+/// The fraction of a second as written, and its number of digits: Google
+/// writes 0, 3, 6 or 9, the fewest that keep the value.
+fn fraction_digits(nanos: i32) -> (i64, usize) {
+    match i64::from(nanos) {
+        0 => (0, 0),
+        n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+        n if n % 1_000 == 0 => (n / 1_000, 6),
+        n => (n, 9),
+    }
+}
+
 /// The RFC 3339 text of a valid timestamp, held on the stack: JSON writes
 /// one for every time in a message, and going through the formatting
 /// machinery digit group by digit group cost several times this.
@@ -251,15 +262,7 @@ impl Rfc3339 {
         text.digits(11, secs / 3600, 2);
         text.digits(14, secs / 60 % 60, 2);
         text.digits(17, secs % 60, 2);
-        let nanos = i64::from(timestamp.nanos);
-        // Google writes 0, 3, 6 or 9 fraction digits: the fewest that
-        // keep the value.
-        let (fraction, width) = match nanos {
-            0 => (0, 0),
-            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
-            n if n % 1_000 == 0 => (n / 1_000, 6),
-            n => (n, 9),
-        };
+        let (fraction, width) = fraction_digits(timestamp.nanos);
         if width > 0 {
             text.digits(20, fraction, width);
             text.len = 20 + width;
@@ -299,15 +302,11 @@ impl fmt::Display for Timestamp {
             secs / 60 % 60,
             secs % 60
         )?;
-        let nanos = self.nanos;
-        if nanos != 0 {
-            if nanos % 1_000_000 == 0 {
-                write!(f, ".{:03}", nanos / 1_000_000)?;
-            } else if nanos % 1_000 == 0 {
-                write!(f, ".{:06}", nanos / 1_000)?;
-            } else {
-                write!(f, ".{nanos:09}")?;
-            }
+        // Outside the range Google writes: the same form, years past 9999
+        // in full.
+        let (fraction, width) = fraction_digits(self.nanos);
+        if width > 0 {
+            write!(f, ".{fraction:0width$}")?;
         }
         f.write_str("Z")
     }
@@ -388,15 +387,13 @@ impl From<Timestamp> for SystemTime {
 
 impl Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !self.is_valid() {
-            return Err(serde::ser::Error::custom(format!(
-                "timestamp out of range: {} s, {} ns",
-                self.seconds, self.nanos
-            )));
-        }
+        // Only a valid timestamp has a text.
         match Rfc3339::of(self) {
             Some(text) => serializer.serialize_str(text.as_str()),
-            None => serializer.collect_str(self),
+            None => Err(serde::ser::Error::custom(format!(
+                "timestamp out of range: {} s, {} ns",
+                self.seconds, self.nanos
+            ))),
         }
     }
 }
