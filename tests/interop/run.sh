@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interoperability test: Google's official Python clients (GAPIC over gRPC,
 # discovery over REST) run a reseller workflow, then a transfer from another
-# reseller, against channel-emulator seeded with the example scenario.
+# reseller, against channel-emulator seeded with the example scenario; then
+# PyYAML reads the CLI's YAML output back.
 #
 #   bash tests/interop/run.sh
 #
@@ -121,6 +122,18 @@ for wire in $WIRES; do
     fi
 done
 
-# --- (d) the summary ---------------------------------------------------------
+# --- (d) the CLI's YAML output, read by PyYAML (a YAML 1.1 reader) ----------
+log "=== cli yaml ==="
+if YAML11_PYTHON="$py" timeout "$BUILD_TIMEOUT_S" cargo test -q -p channel-cli --test cli \
+    yaml_output_parses_back_to_the_json_output >"$work/yaml.out" 2>&1; then
+    log "cli yaml: passed"
+    passed=$((passed + 1))
+else
+    log "cli yaml: FAILED"
+    sed 's/^/    /' "$work/yaml.out" >&2 || true
+    failed=$((failed + 1))
+fi
+
+# --- (e) the summary ---------------------------------------------------------
 echo "interop: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

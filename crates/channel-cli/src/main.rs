@@ -22,6 +22,7 @@ mod output;
 mod properties;
 mod request;
 mod schema;
+mod yaml;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;

@@ -21,7 +21,7 @@ pub(crate) enum Format {
     Json,
     /// A table: one row per item for list responses, key/value rows otherwise.
     Table,
-    /// YAML.
+    /// YAML, read back as the same values by YAML 1.1 and 1.2 readers.
     Yaml,
     /// CSV: one row per item of a list, nested fields as dotted columns.
     Csv,
@@ -143,7 +143,7 @@ impl Output {
         };
         let text = match self.style.format {
             Format::Json => self.json(&value)?,
-            Format::Yaml => yaml(&value)?,
+            Format::Yaml => yaml(&value),
             Format::Table if list && self.items_key.is_some() => {
                 let rows = rows();
                 let columns = columns(&rows);
@@ -185,7 +185,7 @@ impl Output {
             }
             Format::Yaml => {
                 for item in page {
-                    text.push_str(&yaml(&Value::Array(vec![item]))?);
+                    text.push_str(&yaml(&Value::Array(vec![item])));
                     self.streamed += 1;
                 }
             }
@@ -478,9 +478,10 @@ impl Drop for FileSink {
     }
 }
 
-/// A YAML document for a JSON value; it parses back to the same value.
-pub(crate) fn yaml(value: &Value) -> io::Result<String> {
-    serde_yaml_ng::to_string(value).map_err(io::Error::other)
+/// A YAML document for a JSON value; it parses back to the same value
+/// under YAML 1.1 and 1.2 readers alike (see [`crate::yaml`]).
+pub(crate) fn yaml(value: &Value) -> String {
+    crate::yaml::to_string(value)
 }
 
 #[cfg(test)]
@@ -552,7 +553,7 @@ mod tests {
             "number-like": "0x1F",
             "date": "2027-01-01T00:00:00Z",
         });
-        let text = yaml(&value).unwrap();
+        let text = yaml(&value);
         let back: Value = serde_yaml_ng::from_str(&text).unwrap();
         assert_eq!(back, value, "{text}");
         let keys: Vec<&String> = back.as_object().unwrap().keys().collect();
