@@ -146,7 +146,11 @@ fn config_command() -> Command {
                 .arg(key())
                 .arg(Arg::new("value").required(true).value_name("VALUE")),
         )
-        .subcommand(Command::new("get").about("Print a default").arg(key()))
+        .subcommand(
+            Command::new("get")
+                .about("Print a default: the value alone, or in the --format given")
+                .arg(key()),
+        )
         .subcommand(Command::new("unset").about("Remove a default").arg(key()))
         .subcommand(
             Command::new("list")
@@ -617,8 +621,9 @@ pub(crate) enum Parsed {
 pub(crate) enum ConfigAction {
     /// `set KEY VALUE`.
     Set(String, String),
-    /// `get KEY`.
-    Get(String),
+    /// `get KEY`: the value alone, or in the format `--format` names when
+    /// it is given.
+    Get(String, Option<crate::output::Format>),
     /// `unset KEY`.
     Unset(String),
     /// `list`: as `key: value` lines, or in the format `--format` names
@@ -707,18 +712,16 @@ where
         "config" => {
             let globals = globals_of(leaf)?;
             let key = || leaf.get_one::<String>("key").cloned().unwrap_or_default();
+            let given = leaf.value_source("format") == Some(clap::parser::ValueSource::CommandLine);
+            let format = given.then_some(globals.format);
             let action = match name {
                 "set" => ConfigAction::Set(
                     key(),
                     leaf.get_one::<String>("value").cloned().unwrap_or_default(),
                 ),
-                "get" => ConfigAction::Get(key()),
+                "get" => ConfigAction::Get(key(), format),
                 "unset" => ConfigAction::Unset(key()),
-                _ => {
-                    let given =
-                        leaf.value_source("format") == Some(clap::parser::ValueSource::CommandLine);
-                    ConfigAction::List(given.then_some(globals.format))
-                }
+                _ => ConfigAction::List(format),
             };
             return Ok(Parsed::Config(globals, action));
         }

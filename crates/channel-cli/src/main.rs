@@ -121,8 +121,16 @@ fn configure(globals: &GlobalArgs, action: ConfigAction) -> Result<(), Failure> 
                 .into(),
         )
     })?;
+    let properties = Properties::parse_output(&globals.properties).map_err(Failure::Usage)?;
     let mut config = Config::load(Some(&dir))?;
     let mut out = open_output(globals)?;
+    // A format given prints through the same writer as API responses, so
+    // `-p pretty-print`, `callback` and `fields` apply as they do there.
+    let formatted = |out, format, value: &serde_json::Value| -> Result<(), Failure> {
+        let style = style(format, &properties)?;
+        Output::new(out, style, None).response(value, false)?;
+        Ok(())
+    };
     match action {
         ConfigAction::Set(key, value) => {
             config.set(&key, &value)?;
@@ -133,8 +141,11 @@ fn configure(globals: &GlobalArgs, action: ConfigAction) -> Result<(), Failure> 
                 config.save(&dir)?;
             }
         }
-        ConfigAction::Get(key) => match config.get(&key) {
-            Some(value) => writeln!(out, "{value}")?,
+        ConfigAction::Get(key, format) => match config.get(&key) {
+            Some(value) => match format {
+                Some(format) => return formatted(out, format, &value.into()),
+                None => writeln!(out, "{value}")?,
+            },
             None => {
                 return Err(Failure::Usage(format!(
                     "config: {key} is not set (in {})",
@@ -152,9 +163,7 @@ fn configure(globals: &GlobalArgs, action: ConfigAction) -> Result<(), Failure> 
                 .entries()
                 .map(|(key, value)| (key.to_string(), value.into()))
                 .collect();
-            let mut out = Output::new(out, Style::new(format), None);
-            out.response(&entries, false)?;
-            return Ok(());
+            return formatted(out, format, &entries.into());
         }
     }
     out.flush()?;
@@ -163,6 +172,8 @@ fn configure(globals: &GlobalArgs, action: ConfigAction) -> Result<(), Failure> 
 
 /// `cloudchannel emulator ...`.
 fn control_emulator(mut globals: GlobalArgs, control: emulator::Control) -> Result<(), Failure> {
+    let properties = Properties::parse_output(&globals.properties).map_err(Failure::Usage)?;
+    let style = style(globals.format, &properties)?;
     let config = Config::load(config::directory(&globals).as_deref())?;
     config.apply(&mut globals, false);
     let base = emulator::base_url(globals.endpoint.as_deref())?;
@@ -171,7 +182,7 @@ fn control_emulator(mut globals: GlobalArgs, control: emulator::Control) -> Resu
         .unwrap_or(std::time::Duration::from_secs(30));
     let runtime = runtime()?;
     let answer = runtime.block_on(emulator::send(&base, &control, timeout))?;
-    let mut out = Output::new(open_output(&globals)?, Style::new(globals.format), None);
+    let mut out = Output::new(open_output(&globals)?, style, None);
     out.response(&answer, false)?;
     Ok(())
 }
@@ -199,7 +210,7 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
     let request = build_request(schema, entry, &invocation, &config, &properties)?;
     dispatch::check(entry.method, &request)?;
     connect::check(&invocation.globals)?;
-    let style = style(&invocation.globals, &properties)?;
+    let style = style(invocation.globals.format, &properties)?;
     let sink = open_output(&invocation.globals)?;
     let items = entry.method.paging.map(|paging| {
         schema
@@ -239,13 +250,13 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
 }
 
 /// How responses are printed: `--format` and the output properties.
-fn style(globals: &GlobalArgs, properties: &Properties) -> Result<Style, Failure> {
-    let mut style = Style::new(globals.format);
+fn style(format: Format, properties: &Properties) -> Result<Style, Failure> {
+    let mut style = Style::new(format);
     if let Some(pretty) = properties.pretty {
         style.pretty = pretty;
     }
     if let Some(callback) = &properties.callback {
-        if globals.format != Format::Json {
+        if format != Format::Json {
             return Err(Failure::Usage(
                 "-p callback wraps JSON: it cannot be used with --format other than json".into(),
             ));
@@ -410,7 +421,7 @@ mod tests {
     ) -> Result<Value, Failure> {
         let properties = Properties::parse(&invocation.globals.properties, entry.method)
             .map_err(Failure::Usage)?;
-        style(&invocation.globals, &properties)?;
+        style(invocation.globals.format, &properties)?;
         build_request(schema, entry, invocation, config, &properties)
     }
 

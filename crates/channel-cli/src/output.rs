@@ -375,6 +375,10 @@ fn flatten(
 
 /// Key/value rows of a response.
 fn key_values(value: &Value) -> String {
+    if !matches!(value, Value::Object(_) | Value::Array(_)) {
+        // A bare value (`config get`) has no key to set beside it.
+        return format!("{}\n", cell(value));
+    }
     let mut pairs = Vec::new();
     flatten("", value, cell, &mut pairs);
     let rows: Vec<Vec<String>> = pairs.into_iter().map(|(k, v)| vec![k, v]).collect();

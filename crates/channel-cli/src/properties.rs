@@ -77,9 +77,24 @@ fn squeeze(name: &str) -> String {
         .collect()
 }
 
+/// The general properties that only shape what is printed: the ones a
+/// command that makes no API call (`config`, `emulator`) takes.
+pub(crate) const OUTPUT_ONLY: [&str; 4] = ["alt", "callback", "fields", "pretty-print"];
+
 impl Properties {
     /// Reads the `-p` items given to `method`.
     pub(crate) fn parse(items: &[String], method: &Method) -> Result<Properties, String> {
+        Properties::parse_for(items, Some(method))
+    }
+
+    /// Reads the `-p` items of a command that makes no API call: only the
+    /// ones that shape what it prints ([`OUTPUT_ONLY`]) apply, and any
+    /// other is refused rather than silently dropped.
+    pub(crate) fn parse_output(items: &[String]) -> Result<Properties, String> {
+        Properties::parse_for(items, None)
+    }
+
+    fn parse_for(items: &[String], method: Option<&Method>) -> Result<Properties, String> {
         let mut properties = Properties::default();
         let mut seen: Vec<String> = Vec::new();
         for item in items {
@@ -101,7 +116,17 @@ impl Properties {
             let general = GENERAL
                 .iter()
                 .find(|g| squeeze(g) == wanted.replace('.', ""));
+            let no_call = || {
+                refuse(format!(
+                    "this command makes no API call; the properties it takes shape what \
+                     it prints: {}",
+                    OUTPUT_ONLY.join(", ")
+                ))
+            };
             if let Some(general) = general {
+                if method.is_none() && !OUTPUT_ONLY.contains(general) {
+                    return Err(no_call());
+                }
                 if seen.iter().any(|s| s == general) {
                     return Err(refuse(format!(
                         "{general} is given twice; it takes one value"
@@ -111,6 +136,9 @@ impl Properties {
                 properties.set_general(general, value).map_err(refuse)?;
                 continue;
             }
+            let Some(method) = method else {
+                return Err(no_call());
+            };
             let parameter = method.query.iter().find(|q| {
                 let name_parts: Vec<String> = name.split('.').map(squeeze).collect();
                 let field_parts: Vec<String> = q.field.split('.').map(squeeze).collect();

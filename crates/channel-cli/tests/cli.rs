@@ -1827,3 +1827,84 @@ fn config_list_prints_every_format_for_empty_and_set_configurations() {
         "account: 012345\ntransport: grpc\n"
     );
 }
+
+/// `config get` prints the value alone, or in the `--format` given; the
+/// output properties apply to `config` as to API responses, and any other
+/// `-p` is refused rather than dropped.
+#[test]
+fn config_commands_take_the_output_properties_and_refuse_the_others() {
+    let dir = scratch("config-properties");
+    let config_dir = dir.join("conf");
+    let config = config_dir.to_str().unwrap();
+    let run = |args: &[&str]| -> Output {
+        let mut all = vec!["--config-dir", config];
+        all.extend(args);
+        cloudchannel(&all)
+    };
+    let ok = |args: &[&str]| -> String {
+        let output = run(args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        stdout(&output)
+    };
+    ok(&["config", "set", "account", "NO"]);
+    assert_eq!(ok(&["config", "get", "account"]), "NO\n");
+    assert_eq!(
+        ok(&["config", "get", "account", "--format", "json"]),
+        "\"NO\"\n"
+    );
+    assert_eq!(
+        ok(&["config", "get", "account", "--format", "yaml"]),
+        "'NO'\n"
+    );
+    assert_eq!(
+        ok(&["config", "get", "account", "--format", "table"]),
+        "NO\n"
+    );
+    assert_eq!(
+        ok(&["config", "get", "account", "--format", "csv"]),
+        "value\nNO\n"
+    );
+
+    let list = ["config", "list", "--format", "json"];
+    assert_eq!(
+        ok(&[&list[..], &["-p", "pretty-print=false"]].concat()),
+        "{\"account\":\"NO\"}\n"
+    );
+    assert_eq!(
+        ok(&[&list[..], &["-p", "callback=cb", "-p", "prettyPrint=false"]].concat()),
+        "cb({\"account\":\"NO\"});\n"
+    );
+    ok(&["config", "set", "transport", "grpc"]);
+    assert_eq!(
+        ok(&[
+            &list[..],
+            &["-p", "fields=transport", "-p", "pretty-print=false"]
+        ]
+        .concat()),
+        "{\"transport\":\"grpc\"}\n"
+    );
+
+    for refused in ["page-size=3", "key=secret-key", "quota-user=me", "bogus=1"] {
+        for args in [
+            vec!["config", "list", "-p", refused],
+            vec!["config", "get", "account", "-p", refused],
+            vec!["config", "set", "account", "C1", "-p", refused],
+            vec!["emulator", "time", "get", "-p", refused],
+        ] {
+            let output = run(&args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            let err = stderr(&output);
+            assert!(err.contains("makes no API call"), "{args:?}: {err}");
+            assert!(!err.contains("secret-key"), "{err}");
+        }
+    }
+    // Nothing was changed by the refused `set`.
+    assert_eq!(ok(&["config", "get", "account"]), "NO\n");
+    let output = run(&[&list[..], &["-p", "pretty-print=maybe"]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("expected true or false"),
+        "{}",
+        stderr(&output)
+    );
+}
