@@ -1076,14 +1076,9 @@ fn config_keeps_defaults_that_flags_override() {
     let (_runtime, emulator) = emulator();
     let http = emulator.http_endpoint();
     create_customer(&http, "configured.example");
-    let dir = scratch("config");
+    let (dir, with) = in_config_dir("config");
     let config_dir = dir.join("conf");
     let config = config_dir.to_str().unwrap();
-    let with = |args: &[&str]| -> Output {
-        let mut all = vec!["--config-dir", config];
-        all.extend(args);
-        cloudchannel(&all)
-    };
     for (key, value) in [("account", "C0emulator"), ("endpoint", http.as_str())] {
         let output = with(&["config", "set", key, value]);
         assert!(output.status.success(), "{}", stderr(&output));
@@ -1772,20 +1767,31 @@ fn debug_never_shows_a_customers_transfer_token_on_either_wire() {
     }
 }
 
+/// The command line run with a configuration folder of its own, inside a
+/// fresh scratch folder named `name` (returned).
+fn in_config_dir(name: &str) -> (std::path::PathBuf, impl Fn(&[&str]) -> Output) {
+    let dir = scratch(name);
+    let config = dir.join("conf").to_str().unwrap().to_string();
+    let run = move |args: &[&str]| {
+        let mut all = vec!["--config-dir", config.as_str()];
+        all.extend(args);
+        cloudchannel(&all)
+    };
+    (dir, run)
+}
+
+/// The standard output of a run that must have succeeded.
+fn succeeded(args: &[&str], output: &Output) -> String {
+    assert!(output.status.success(), "{args:?}: {}", stderr(output));
+    stdout(output)
+}
+
 /// `config list` in each format, from an empty configuration and a full
 /// one, with `--format` on either side of the subcommand and to a file.
 #[test]
 fn config_list_prints_every_format_for_empty_and_set_configurations() {
-    let dir = scratch("config-formats");
-    let config_dir = dir.join("conf");
-    let config = config_dir.to_str().unwrap();
-    let list = |args: &[&str]| -> String {
-        let mut all = vec!["--config-dir", config];
-        all.extend(args);
-        let output = cloudchannel(&all);
-        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
-        stdout(&output)
-    };
+    let (dir, run) = in_config_dir("config-formats");
+    let list = |args: &[&str]| succeeded(args, &run(args));
     // Nothing set: nothing to print, or an empty object where the format has one.
     assert_eq!(list(&["config", "list"]), "");
     assert_eq!(list(&["config", "list", "--format", "json"]), "{}\n");
@@ -1833,19 +1839,8 @@ fn config_list_prints_every_format_for_empty_and_set_configurations() {
 /// `-p` is refused rather than dropped.
 #[test]
 fn config_commands_take_the_output_properties_and_refuse_the_others() {
-    let dir = scratch("config-properties");
-    let config_dir = dir.join("conf");
-    let config = config_dir.to_str().unwrap();
-    let run = |args: &[&str]| -> Output {
-        let mut all = vec!["--config-dir", config];
-        all.extend(args);
-        cloudchannel(&all)
-    };
-    let ok = |args: &[&str]| -> String {
-        let output = run(args);
-        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
-        stdout(&output)
-    };
+    let (_dir, run) = in_config_dir("config-properties");
+    let ok = |args: &[&str]| succeeded(args, &run(args));
     ok(&["config", "set", "account", "NO"]);
     assert_eq!(ok(&["config", "get", "account"]), "NO\n");
     assert_eq!(
