@@ -1843,22 +1843,15 @@ fn config_commands_take_the_output_properties_and_refuse_the_others() {
     let ok = |args: &[&str]| succeeded(args, &run(args));
     ok(&["config", "set", "account", "NO"]);
     assert_eq!(ok(&["config", "get", "account"]), "NO\n");
-    assert_eq!(
-        ok(&["config", "get", "account", "--format", "json"]),
-        "\"NO\"\n"
-    );
-    assert_eq!(
-        ok(&["config", "get", "account", "--format", "yaml"]),
-        "'NO'\n"
-    );
-    assert_eq!(
-        ok(&["config", "get", "account", "--format", "table"]),
-        "NO\n"
-    );
-    assert_eq!(
-        ok(&["config", "get", "account", "--format", "csv"]),
-        "value\nNO\n"
-    );
+    for (format, printed) in [
+        ("json", "\"NO\"\n"),
+        ("yaml", "'NO'\n"),
+        ("table", "NO\n"),
+        ("csv", "value\nNO\n"),
+    ] {
+        let args = ["config", "get", "account", "--format", format];
+        assert_eq!(ok(&args), printed, "{format}");
+    }
 
     let list = ["config", "list", "--format", "json"];
     assert_eq!(
