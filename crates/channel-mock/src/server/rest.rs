@@ -324,7 +324,9 @@ fn decompressed(
         )));
     }
     let mut inflated = Vec::new();
-    let read = flate2::read::GzDecoder::new(body.as_slice())
+    // Every member: gzip members end to end are one stream (RFC 1952),
+    // and bytes after the last one are no gzip data.
+    let read = flate2::read::MultiGzDecoder::new(body.as_slice())
         .take(limit as u64 + 1)
         .read_to_end(&mut inflated);
     match read {
