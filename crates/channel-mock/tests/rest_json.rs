@@ -151,3 +151,40 @@ async fn a_lowercase_t_or_z_in_a_request_timestamp_is_refused() {
     assert_eq!(violations(&envelope)[0].0, "customer.createTime");
     emulator.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_body_refused_before_it_is_read_is_answered_as_the_query_asks() {
+    let limit = 1024;
+    let emulator = Emulator::start(EmulatorConfig {
+        limits: channel_mock::ConnectionLimits {
+            max_request_bytes: limit,
+            ..Default::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let addr = emulator.http_addr();
+    let unknown_encoding = "Content-Encoding: br\r\n";
+    let too_large = "x".repeat(limit + 1);
+    for (headers, body, status) in [(unknown_encoding, "{}", 400), ("", too_large.as_str(), 413)] {
+        let compact = format!("{CUSTOMERS}?prettyPrint=false");
+        let (got, _, text) = support::http_call(addr, "POST", &compact, headers, body).await;
+        assert_eq!(got, status, "{text}");
+        assert!(
+            !text.contains('\n'),
+            "indented against prettyPrint=false: {text}"
+        );
+        let jsonp = format!("{CUSTOMERS}?callback=seen");
+        let (got, content_type, text) =
+            support::http_call(addr, "POST", &jsonp, headers, body).await;
+        assert_eq!(got, status, "{text}");
+        assert!(
+            content_type.starts_with("text/javascript"),
+            "{content_type}"
+        );
+        assert!(text.starts_with("// API callback\nseen({"), "{text}");
+        assert!(text.ends_with(");"), "{text}");
+    }
+    emulator.shutdown().await.unwrap();
+}

@@ -2140,6 +2140,40 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+#[tokio::test]
+async fn a_gzip_body_in_several_members_is_read_whole_and_trailing_bytes_are_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let path = "/v1/accounts/R1/customers";
+    let text = r#"{"orgDisplayName": "Streamed Inc", "orgPostalAddress": {"regionCode": "US"}, "domain": "streamed.example"}"#;
+    // Two gzip members end to end are one gzip stream (RFC 1952 2.2), as a
+    // compressor that flushes per chunk writes it.
+    let (head, tail) = text.split_at(40);
+    let mut members = gzip(head.as_bytes());
+    members.extend(gzip(tail.as_bytes()));
+    let (status, answer) = raw_post(&emulator, path, "gzip", members).await;
+    assert_eq!(status, 200, "{answer}");
+    let created: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(created["domain"], "streamed.example");
+
+    // Bytes after the last member are no gzip data: refused naming the
+    // header, and nothing is made.
+    let mut trailing = gzip(text.replace("streamed", "trailing").as_bytes());
+    trailing.extend_from_slice(b"not gzip");
+    let (status, answer) = raw_post(&emulator, path, "gzip", trailing).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("Content-Encoding"), "{answer}");
+    let listed = local(&emulator, "r1")
+        .list_customers(ListCustomersRequest {
+            parent: RESELLER.into(),
+            ..Default::default()
+        })
+        .collect_items()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    emulator.shutdown().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gzip_compressed_request_body_is_read_like_a_plain_one() {
     let emulator = Emulator::start(config()).await.unwrap();

@@ -307,7 +307,11 @@ fn write_name<const N: usize>(
             put(value);
         }
         // Whole strings joined end to end are UTF-8: this never fails.
-        return f.write_str(std::str::from_utf8(&buf[..at]).map_err(|_| fmt::Error)?);
+        return f.pad(std::str::from_utf8(&buf[..at]).map_err(|_| fmt::Error)?);
+    }
+    // A width or a precision applies to the whole name, as to any text.
+    if f.width().is_some() || f.precision().is_some() {
+        return f.pad(&join_name(collections, values).0);
     }
     for (i, (collection, value)) in collections.iter().zip(values).enumerate() {
         if i > 0 {
@@ -457,7 +461,7 @@ macro_rules! resource_name {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.text)
+                f.pad(&self.text)
             }
         }
 

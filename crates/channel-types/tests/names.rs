@@ -262,3 +262,32 @@ proptest! {
         prop_assert!(EntitlementName::new("x", "y", joined).is_err());
     }
 }
+
+#[test]
+fn names_print_with_a_width_and_a_precision_as_their_text_does() {
+    let long = "e".repeat(200);
+    let short = EntitlementName::new("A1", "C1", "E1").unwrap();
+    // Longer than the stack buffer the borrowed form is joined in.
+    let over_the_stack = EntitlementName::new("A1", "C1", long.as_str()).unwrap();
+    let partner = CustomerName::for_channel_partner("A1", "L1", "C1").unwrap();
+    let own = CustomerName::new("A1", "C1").unwrap();
+    let (short_ref, long_ref) = (short.as_borrowed(), over_the_stack.as_borrowed());
+    let (partner_ref, own_ref) = (partner.as_borrowed(), own.as_borrowed());
+    let names: [&dyn std::fmt::Display; 8] = [
+        &short,
+        &over_the_stack,
+        &partner,
+        &own,
+        &short_ref,
+        &long_ref,
+        &partner_ref,
+        &own_ref,
+    ];
+    for name in names {
+        let text = name.to_string();
+        assert_eq!(
+            format!("[{name:>300}|{name:<.12}|{name:^60}]"),
+            format!("[{text:>300}|{text:<.12}|{text:^60}]"),
+        );
+    }
+}

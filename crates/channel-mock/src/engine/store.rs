@@ -458,6 +458,84 @@ mod tests {
         assert_eq!(read.encode_to_vec(), e.encode_to_vec());
     }
 
+    /// `descriptor`'s message with every field set to a value other than
+    /// its default, nested messages too (to `depth`), the first member of
+    /// each oneof, and an enum number the schema may not know.
+    fn every_field_set(
+        descriptor: &prost_reflect::MessageDescriptor,
+        depth: usize,
+    ) -> prost_reflect::DynamicMessage {
+        use prost_reflect::{Kind, Value as Field};
+        let mut message = prost_reflect::DynamicMessage::new(descriptor.clone());
+        for field in descriptor.fields() {
+            let first_of_its_oneof = field
+                .containing_oneof()
+                .is_none_or(|oneof| oneof.fields().next().is_some_and(|f| f == field));
+            if !first_of_its_oneof {
+                continue;
+            }
+            let one = |n: i32| match field.kind() {
+                Kind::Double => Some(Field::F64(-0.5 - f64::from(n))),
+                Kind::Float => Some(Field::F32(0.25)),
+                Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Some(Field::I32(-7 - n)),
+                Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => Some(Field::I64(-(1 << 60) - 1)),
+                Kind::Uint32 | Kind::Fixed32 => Some(Field::U32(7)),
+                Kind::Uint64 | Kind::Fixed64 => Some(Field::U64(u64::MAX)),
+                Kind::Bool => Some(Field::Bool(true)),
+                Kind::String => Some(Field::String(format!("{} é/{n}", field.name()))),
+                Kind::Bytes => Some(Field::Bytes(bytes::Bytes::from_static(b"\0\xff"))),
+                Kind::Enum(_) => Some(Field::EnumNumber(if n == 0 { 1 } else { 99 })),
+                Kind::Message(inner) if depth > 0 => {
+                    Some(Field::Message(every_field_set(&inner, depth - 1)))
+                }
+                Kind::Message(_) => None,
+            };
+            let value = if field.is_map() {
+                None
+            } else if field.is_list() {
+                one(0).zip(one(1)).map(|(a, b)| Field::List(vec![a, b]))
+            } else {
+                one(0)
+            };
+            if let Some(value) = value {
+                message.set_field(&field, value);
+            }
+        }
+        message
+    }
+
+    #[test]
+    fn every_field_of_a_customer_and_an_entitlement_survives_the_store() {
+        let pool = prost_reflect::DescriptorPool::decode(channel_types::FILE_DESCRIPTOR_SET)
+            .expect("the schema");
+        let full = |name: &str| {
+            let descriptor = pool.get_message_by_name(name).expect("a message");
+            every_field_set(&descriptor, 4).encode_to_vec()
+        };
+        let customer_bytes = full("google.cloud.channel.v1.Customer");
+        let customer = Customer::decode(customer_bytes.as_slice()).unwrap();
+        // The typed message holds every field that was set.
+        assert_eq!(customer.encode_to_vec(), customer_bytes);
+        let entitlement_bytes = full("google.cloud.channel.v1.Entitlement");
+        let entitlement = Entitlement::decode(entitlement_bytes.as_slice()).unwrap();
+        assert_eq!(entitlement.encode_to_vec(), entitlement_bytes);
+        assert!(entitlement.association_info.is_some() && !entitlement.parameters.is_empty());
+
+        let mut customers = Customers::default();
+        customers.insert(&customer);
+        customers.insert_under("accounts/A/customers/elsewhere", &customer);
+        for key in [customer.name.as_str(), "accounts/A/customers/elsewhere"] {
+            let read = customers.get(key).expect("stored");
+            assert_eq!(read.encode_to_vec(), customer_bytes, "under {key}");
+        }
+        let mut entitlements = Records::<Entitlement>::default();
+        entitlements.insert(&entitlement);
+        let read = entitlements.get(&entitlement.name).expect("stored");
+        assert_eq!(read.encode_to_vec(), entitlement_bytes);
+        let (_, listed) = entitlements.iter().next().expect("listed");
+        assert_eq!(listed, entitlement);
+    }
+
     #[test]
     fn a_record_under_another_name_keeps_its_own_name() {
         let mut records = Records::<Customer>::default();

@@ -324,7 +324,9 @@ fn decompressed(
         )));
     }
     let mut inflated = Vec::new();
-    let read = flate2::read::GzDecoder::new(body.as_slice())
+    // Every member: gzip members end to end are one stream (RFC 1952),
+    // and bytes after the last one are no gzip data.
+    let read = flate2::read::MultiGzDecoder::new(body.as_slice())
         .take(limit as u64 + 1)
         .read_to_end(&mut inflated);
     match read {
@@ -373,7 +375,7 @@ async fn handle(rest: Rest, request: Request<Body>) -> Response {
     // large for the allocator's fast path.
     let (running, system, output) = {
         let (parts, body) = request.into_parts();
-        let body = match read_whole_body(&parts.headers, body, rest.max_body).await {
+        let body = match read_whole_body(&parts, body, rest.max_body).await {
             Ok(body) => body,
             Err(response) => return response,
         };
@@ -395,11 +397,11 @@ async fn handle(rest: Rest, request: Request<Body>) -> Response {
 }
 
 /// The body, read to its end and undone from its `Content-Encoding`, or
-/// the answer refusing it. A request without a body (most reads) reads
-/// nothing: the reading is boxed, so its state costs a call only when
-/// there is a body.
+/// the answer refusing it, written as the query's system parameters ask.
+/// A request without a body (most reads) reads nothing: the reading is
+/// boxed, so its state costs a call only when there is a body.
 async fn read_whole_body(
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
     max_body: usize,
 ) -> std::result::Result<Vec<u8>, Response> {
@@ -409,9 +411,17 @@ async fn read_whole_body(
     } else {
         Box::pin(read_body(body, max_body)).await
     };
-    match read.and_then(|body| decompressed(headers, body, max_body)) {
-        Ok(body) => Ok(body),
-        Err(BodyError::TooLarge(limit)) => {
+    let refused = match read.and_then(|body| decompressed(&parts.headers, body, max_body)) {
+        Ok(body) => return Ok(body),
+        Err(refused) => refused,
+    };
+    // A query refused whole still gives the parameters that were good.
+    let system = match system_params::split(parts.uri.query()) {
+        Ok((_, system)) => system,
+        Err(refused) => refused.params,
+    };
+    match refused {
+        BodyError::TooLarge(limit) => {
             let error = Error::rpc(
                 Code::ResourceExhausted,
                 format!("the request body is larger than the limit of {limit} bytes"),
@@ -422,14 +432,14 @@ async fn read_whole_body(
             Err(envelope_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 envelope,
-                &SystemParams::default(),
+                &system,
             ))
         }
-        Err(BodyError::Unreadable(e)) => Err(error_response(&Error::invalid_request(
-            "body",
-            format!("the request body could not be read: {e}"),
-        ))),
-        Err(BodyError::Encoding(error)) => Err(error_response(&error)),
+        BodyError::Unreadable(e) => Err(error_response_in(
+            &Error::invalid_request("body", format!("the request body could not be read: {e}")),
+            &system,
+        )),
+        BodyError::Encoding(error) => Err(error_response_in(&error, &system)),
     }
 }
 

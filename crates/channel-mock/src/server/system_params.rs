@@ -386,7 +386,9 @@ impl Selection {
         match value {
             Value::Array(items) => items.iter_mut().for_each(|v| self.apply(v)),
             Value::Object(members) => {
-                members.retain(|key, _| self.find(key).is_some());
+                // Part of an `Any` keeps its `@type`: without it the member
+                // is no `Any` a client can read, and has no binary form.
+                members.retain(|key, _| key == "@type" || self.find(key).is_some());
                 for (key, member) in members.iter_mut() {
                     if let Some(inner) = self.find(key) {
                         inner.apply(member);
@@ -660,6 +662,64 @@ mod tests {
         assert_eq!(customer.name, "accounts/A/customers/C");
         assert_eq!(customer.org_display_name, "Acme");
         assert_eq!(customer.customer_attestation_state, 1);
+    }
+
+    #[tokio::test]
+    async fn a_selection_inside_an_any_keeps_its_type_in_json_and_in_the_binary_form() {
+        use channel_types::longrunning::Operation;
+        use channel_types::model::{
+            Customer, OperationMetadata, operation_metadata::OperationType,
+        };
+        use channel_types::wkt::Any;
+        use prost::Message;
+        let operation = || {
+            let metadata = OperationMetadata {
+                operation_type: OperationType::ProvisionCloudIdentity as i32,
+            };
+            let customer = Customer {
+                name: "accounts/A/customers/C".into(),
+                domain: "example.com".into(),
+                ..Default::default()
+            };
+            Reply::new(Operation {
+                name: "operations/1".into(),
+                done: true,
+                metadata: Some(Any::from_msg(&metadata).unwrap()),
+                result: Some(channel_types::longrunning::operation::Result::Response(
+                    Any::from_msg(&customer).unwrap(),
+                )),
+            })
+        };
+        let output = "google.longrunning.Operation";
+        let selection = "fields=metadata(operationType),response(name)";
+        let (_, json) = split(Some(selection)).unwrap();
+        let got = rendered(&json, operation(), output).await;
+        assert_eq!(
+            got,
+            json!({
+                "metadata": {
+                    "@type": "type.googleapis.com/google.cloud.channel.v1.OperationMetadata",
+                    "operationType": "PROVISION_CLOUD_IDENTITY",
+                },
+                "response": {
+                    "@type": "type.googleapis.com/google.cloud.channel.v1.Customer",
+                    "name": "accounts/A/customers/C",
+                },
+            })
+        );
+        let (_, proto) = split(Some(&format!("alt=proto&{selection}"))).unwrap();
+        let response = proto.render(operation(), output).expect("a binary answer");
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let read = Operation::decode(body).unwrap();
+        assert_eq!(read.name, "");
+        let Some(channel_types::longrunning::operation::Result::Response(any)) = read.result else {
+            panic!("no response in {read:?}");
+        };
+        let customer: Customer = any.to_msg().unwrap();
+        assert_eq!(customer.name, "accounts/A/customers/C");
+        assert_eq!(customer.domain, "");
     }
 
     #[test]
