@@ -133,7 +133,20 @@ impl Duration {
 }
 
 impl fmt::Display for Duration {
+    /// Seconds with the fraction's digits in threes and an `s`: `1.500s`,
+    /// `-0.000001s`. A width or a precision applies to the whole text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.width().is_some() || f.precision().is_some() {
+            let mut text = String::new();
+            self.write_text(&mut text)?;
+            return f.pad(&text);
+        }
+        self.write_text(f)
+    }
+}
+
+impl Duration {
+    fn write_text(&self, f: &mut impl fmt::Write) -> fmt::Result {
         if self.seconds < 0 || self.nanos < 0 {
             f.write_str("-")?;
         }
@@ -210,6 +223,20 @@ impl<'de> Deserialize<'de> for Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_width_and_a_precision_apply_to_the_whole_text() {
+        let d = Duration {
+            seconds: -1,
+            nanos: -500_000_000,
+        };
+        let text = "-1.500s";
+        assert_eq!(
+            format!("[{d:>10}|{d:<9}|{d:.3}|{d:^11.5}]"),
+            format!("[{text:>10}|{text:<9}|{text:.3}|{text:^11.5}]")
+        );
+        assert_eq!(format!("{d}"), "-1.500s");
+    }
 
     #[test]
     fn text_forms() {

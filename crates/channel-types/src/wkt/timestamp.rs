@@ -288,10 +288,24 @@ impl Rfc3339 {
 
 impl fmt::Display for Timestamp {
     /// RFC 3339 in UTC: `2026-03-01T09:30:00Z`, `2026-03-01T09:30:00.250Z`.
+    /// A width or a precision applies to the whole text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(text) = Rfc3339::of(self) {
-            return f.write_str(text.as_str());
+            return f.pad(text.as_str());
         }
+        if f.width().is_some() || f.precision().is_some() {
+            let mut text = String::new();
+            self.write_out_of_range(&mut text)?;
+            return f.pad(&text);
+        }
+        self.write_out_of_range(f)
+    }
+}
+
+impl Timestamp {
+    /// The text of a timestamp outside the range Google writes: the same
+    /// form, years past 9999 in full.
+    fn write_out_of_range(&self, f: &mut impl fmt::Write) -> fmt::Result {
         let days = self.seconds.div_euclid(86_400);
         let secs = self.seconds.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
@@ -302,8 +316,6 @@ impl fmt::Display for Timestamp {
             secs / 60 % 60,
             secs % 60
         )?;
-        // Outside the range Google writes: the same form, years past 9999
-        // in full.
         let (fraction, width) = fraction_digits(self.nanos);
         if width > 0 {
             write!(f, ".{fraction:0width$}")?;
@@ -458,6 +470,33 @@ mod tests {
     use proptest::strategy::Strategy as _;
 
     use super::*;
+
+    #[test]
+    fn a_width_and_a_precision_apply_to_the_whole_text() {
+        // In the range Google writes, and past it (year 10000).
+        for (t, text) in [
+            (
+                Timestamp {
+                    seconds: 0,
+                    nanos: 250_000_000,
+                },
+                "1970-01-01T00:00:00.250Z",
+            ),
+            (
+                Timestamp {
+                    seconds: 253_402_300_800,
+                    nanos: 0,
+                },
+                "10000-01-01T00:00:00Z",
+            ),
+        ] {
+            assert_eq!(t.to_string(), text);
+            assert_eq!(
+                format!("[{t:>30}|{t:.10}|{t:^32.4}]"),
+                format!("[{text:>30}|{text:.10}|{text:^32.4}]")
+            );
+        }
+    }
 
     #[test]
     fn formats_utc_with_canonical_fractions() {
