@@ -92,6 +92,13 @@ fn check_repricing(
                 "required field is missing",
             ));
         }
+        // REQUIRED in the contract: an override applies under a condition.
+        if o.repricing_condition.is_none() {
+            return Err(invalid(
+                &format!("{here}.repricing_condition"),
+                "required field is missing; expected e.g. a sku_group_condition",
+            ));
+        }
     }
     let month_field = format!("{field}.effective_invoice_month");
     let date = config
@@ -140,6 +147,34 @@ fn effective_month(config: Option<&RepricingConfig>) -> (i32, i32) {
         .map_or((0, 0), |d| (d.year, d.month))
 }
 
+/// The most configs one entitlement (or channel partner) may have for the
+/// current month, as the reference of the create methods gives it.
+const CURRENT_MONTH_LIMIT: usize = 10;
+
+/// What a config reprices: the entitlement its granularity names, or else
+/// its whole parent (a channel partner's bill).
+fn repriced<'a>(parent: &'a str, config: Option<&'a RepricingConfig>) -> &'a str {
+    match config.and_then(|c| c.granularity.as_ref()) {
+        Some(repricing_config::Granularity::EntitlementGranularity(g))
+            if !g.entitlement.is_empty() =>
+        {
+            &g.entitlement
+        }
+        _ => parent,
+    }
+}
+
+/// Whether two configs set the same terms, whatever month each starts in.
+fn same_terms(a: Option<&RepricingConfig>, b: Option<&RepricingConfig>) -> bool {
+    let terms = |c: Option<&RepricingConfig>| {
+        c.cloned().map(|mut c| {
+            c.effective_invoice_month = None;
+            c
+        })
+    };
+    terms(a) == terms(b)
+}
+
 /// The repricing config lists filter on their parent only (`customer` or
 /// `channel_partner`, `=` joined by `OR`), and only across all parents
 /// (`.../customers/-`, `.../channelPartnerLinks/-`), as documented.
@@ -175,6 +210,8 @@ trait RepricingRecord: Clone + Sized {
     fn name(&self) -> &str;
     fn set_config(&mut self, config: Option<RepricingConfig>);
     fn config(&self) -> Option<&RepricingConfig>;
+    /// When it was last written, for ordering configs of one month.
+    fn written_at(&self) -> (i64, i32);
     fn map(state: &mut State) -> &mut BTreeMap<String, Self>;
     fn map_ref(state: &State) -> &BTreeMap<String, Self>;
 }
@@ -198,6 +235,9 @@ impl RepricingRecord for CustomerRepricingConfig {
     }
     fn config(&self) -> Option<&RepricingConfig> {
         self.repricing_config.as_ref()
+    }
+    fn written_at(&self) -> (i64, i32) {
+        self.update_time.map_or((0, 0), |t| (t.seconds, t.nanos))
     }
     fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
         &mut state.customer_repricing
@@ -227,6 +267,9 @@ impl RepricingRecord for ChannelPartnerRepricingConfig {
     fn config(&self) -> Option<&RepricingConfig> {
         self.repricing_config.as_ref()
     }
+    fn written_at(&self) -> (i64, i32) {
+        self.update_time.map_or((0, 0), |t| (t.seconds, t.nanos))
+    }
     fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
         &mut state.partner_repricing
     }
@@ -247,17 +290,77 @@ fn in_view(mut link: ChannelPartnerLink, view: ChannelPartnerLinkView) -> Channe
 }
 
 impl Engine {
-    /// Stores a new config under `parent` with a server-assigned id.
+    /// Stores a new config under `parent` with a server-assigned id, under
+    /// the create methods' documented rules: a future month takes one
+    /// config per entitlement (or channel partner); the current month, kept
+    /// for correcting a mistake, takes up to [`CURRENT_MONTH_LIMIT`], each
+    /// different from the config then in effect. (`check_repricing` has
+    /// refused past months already.)
     fn store_new_config<T: RepricingRecord>(
         &self,
         parent: &str,
+        field: &str,
         config: Option<RepricingConfig>,
-    ) -> T {
+    ) -> Result<T, Error> {
         let mut state = self.write();
+        let month = effective_month(config.as_ref());
+        let now = validate::current_month();
+        let target = repriced(parent, config.as_ref());
+        let prefix = format!("{parent}/{}/", T::COLLECTION);
+        let siblings: Vec<&T> = T::map_ref(&state)
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, c)| c)
+            .filter(|c| repriced(parent, c.config()) == target)
+            .collect();
+        let month_field = format!("{field}.effective_invoice_month");
+        let in_month = siblings
+            .iter()
+            .filter(|c| effective_month(c.config()) == month);
+        if month > now {
+            if let Some(existing) = in_month.clone().next() {
+                return Err(invalid(
+                    &month_field,
+                    format!(
+                        "{} already reprices {} from {}-{:02}; update or delete it instead",
+                        existing.name(),
+                        shorten(target),
+                        month.0,
+                        month.1
+                    ),
+                ));
+            }
+        } else {
+            if in_month.count() >= CURRENT_MONTH_LIMIT {
+                return Err(invalid(
+                    &month_field,
+                    format!(
+                        "{} has {CURRENT_MONTH_LIMIT} configs for {}-{:02} already, the most one month takes",
+                        shorten(target),
+                        month.0,
+                        month.1
+                    ),
+                ));
+            }
+            // In effect: the latest month up to now, its last config written.
+            let in_effect = siblings
+                .iter()
+                .filter(|c| effective_month(c.config()) <= now)
+                .max_by_key(|c| (effective_month(c.config()), c.written_at()));
+            if in_effect.is_some_and(|c| same_terms(c.config(), config.as_ref())) {
+                return Err(invalid(
+                    field,
+                    format!(
+                        "the config in effect for {} has the same terms; a config of the current month must change them",
+                        shorten(target)
+                    ),
+                ));
+            }
+        }
         let id = state.new_id('R');
-        let record = T::new(format!("{parent}/{}/{id}", T::COLLECTION), config);
+        let record = T::new(format!("{prefix}{id}"), config);
         T::map(&mut state).insert(record.name().to_string(), record.clone());
-        record
+        Ok(record)
     }
 
     fn stored_config<T: RepricingRecord>(&self, name: &str) -> Result<T, Error> {
@@ -346,10 +449,11 @@ impl Engine {
         request: ListChannelPartnerLinksRequest,
     ) -> Result<ListChannelPartnerLinksResponse, Error> {
         self.link_parent(caller, "ListChannelPartnerLinks", &request.parent)?;
+        // The reference: 25 when unspecified, at most 200.
         let size = page_size(
             request.page_size,
             PageLimits {
-                default: 50,
+                default: 25,
                 max: 200,
             },
         )?;
@@ -582,7 +686,11 @@ impl Engine {
             "customer_repricing_config.repricing_config",
             Some(&request.parent),
         )?;
-        Ok(self.store_new_config(&request.parent, input.repricing_config))
+        self.store_new_config(
+            &request.parent,
+            "customer_repricing_config.repricing_config",
+            input.repricing_config,
+        )
     }
 
     pub(super) fn update_customer_repricing_config(
@@ -737,7 +845,11 @@ impl Engine {
             "channel_partner_repricing_config.repricing_config",
             None,
         )?;
-        Ok(self.store_new_config(&request.parent, input.repricing_config))
+        self.store_new_config(
+            &request.parent,
+            "channel_partner_repricing_config.repricing_config",
+            input.repricing_config,
+        )
     }
 
     pub(super) fn update_channel_partner_repricing_config(

@@ -100,10 +100,11 @@ impl Engine {
         let account =
             AccountNameRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
         caller.check_account(account.account())?;
+        // The reference: 20 reports when unspecified, at most 100.
         let size = page_size(
             request.page_size,
             PageLimits {
-                default: 50,
+                default: 20,
                 max: 100,
             },
         )?;
