@@ -2940,3 +2940,42 @@ async fn channel_partner_links_list_twenty_five_to_a_page_unless_asked() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+// CancelEntitlement's reference (seeds/000): cancelling is for Google
+// Workspace add-ons and Google Cloud entitlements only; anything else is
+// DELETION_TYPE_NOT_ALLOWED.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_workspace_add_ons_and_google_cloud_entitlements_can_be_cancelled() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "cancel-kinds.example").await;
+    let chrome = buy_with(
+        &setup,
+        &customer.name,
+        "chrome-upgrade-flexible",
+        vec![units("max_units", 5)],
+    )
+    .await
+    .unwrap();
+    let maps = buy_with(&setup, &customer.name, "maps-usage", Vec::new())
+        .await
+        .unwrap();
+    for wire in wires(&emulator) {
+        for e in [&chrome, &maps] {
+            documented(
+                wire.name,
+                &format!("cancelling {}", e.offer),
+                wire.reseller
+                    .cancel_entitlement(CancelEntitlementRequest {
+                        name: e.name.clone(),
+                        request_id: String::new(),
+                    })
+                    .await
+                    .map(drop),
+                Code::FailedPrecondition,
+                "DELETION_TYPE_NOT_ALLOWED",
+            );
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
