@@ -997,14 +997,15 @@ mod tests {
             let plans: Vec<_> = catalog.offers_for_sku(&sku.sku.name).map(plan_of).collect();
             assert_eq!(plans, [PaymentPlan::Flexible]);
         }
-        // Only add-ons depend on another family, and only Workspace editions
-        // refuse cancellation.
+        // Only add-ons depend on another family, and only add-ons and
+        // Google Cloud may be cancelled (CancelEntitlement's reference).
         for sku in &catalog.skus {
             assert_eq!(
                 sku.requires_family.is_some(),
                 sku.family.starts_with("workspace-addon-")
             );
-            assert_eq!(sku.cancel_forbidden, sku.family == WORKSPACE_BASE);
+            let cancellable = sku.family.starts_with("workspace-addon-") || sku.family == "gcp";
+            assert_eq!(sku.cancel_forbidden, !cancellable, "{}", sku.sku.name);
         }
     }
 

@@ -2979,3 +2979,86 @@ async fn only_workspace_add_ons_and_google_cloud_entitlements_can_be_cancelled()
     }
     emulator.shutdown().await.unwrap();
 }
+
+// Update keeps Create's one config per entitlement and future month: moving
+// a config onto an entitlement that has one for its month is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_cannot_move_a_repricing_config_onto_a_month_its_entitlement_has() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "move-config.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let vault = buy(&setup, &customer.name, "ws-vault-flexible", 5).await;
+    for entitlement in [&e, &vault] {
+        setup
+            .create_customer_repricing_config(new_customer_config(
+                &customer.name,
+                repricing(&entitlement.name, month_from_now(2), "-5"),
+            ))
+            .await
+            .unwrap();
+    }
+    let listed = setup
+        .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
+            parent: customer.name.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .customer_repricing_configs;
+    let of_vault = listed
+        .iter()
+        .find(|c| {
+            matches!(
+                c.repricing_config.as_ref().and_then(|r| r.granularity.as_ref()),
+                Some(Granularity::EntitlementGranularity(g)) if g.entitlement == vault.name
+            )
+        })
+        .unwrap();
+    for wire in wires(&emulator) {
+        let update = |entitlement: &str| {
+            wire.reseller
+                .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        name: of_vault.name.clone(),
+                        repricing_config: Some(repricing(entitlement, month_from_now(2), "-6")),
+                        ..Default::default()
+                    }),
+                })
+        };
+        refused(
+            wire.name,
+            update(&e.name).await,
+            Code::InvalidArgument,
+            "customer_repricing_config.repricing_config.effective_invoice_month",
+        );
+        update(&vault.name).await.unwrap();
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// The emulator's clock (moved ahead through the control surface) decides
+// which months are past for repricing, as it does for trials and renewals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repricing_months_are_judged_on_the_emulators_clock() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "clock-month.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    // 45 days on: the emulator's month is at least the next one.
+    emulator.engine().advance_clock(45 * 86_400).unwrap();
+    for wire in wires(&emulator) {
+        refused(
+            wire.name,
+            wire.reseller
+                .create_customer_repricing_config(new_customer_config(
+                    &customer.name,
+                    repricing(&e.name, month_from_now(0), "1"),
+                ))
+                .await,
+            Code::InvalidArgument,
+            "customer_repricing_config.repricing_config.effective_invoice_month",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}

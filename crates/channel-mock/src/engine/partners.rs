@@ -74,6 +74,7 @@ fn check_repricing(
     config: Option<&RepricingConfig>,
     field: &str,
     customer_name: Option<&str>,
+    now: (i32, i32),
 ) -> Result<(i32, i32), Error> {
     let config = config.ok_or_else(|| invalid(field, "required field is missing"))?;
     check_adjustment(config.adjustment.as_ref(), &format!("{field}.adjustment"))?;
@@ -106,7 +107,6 @@ fn check_repricing(
         .as_ref()
         .ok_or_else(|| invalid(&month_field, "required field is missing"))?;
     let month = validate::year_month(&month_field, date)?;
-    let now = validate::current_month();
     if month < now {
         return Err(invalid(
             &month_field,
@@ -290,6 +290,12 @@ fn in_view(mut link: ChannelPartnerLink, view: ChannelPartnerLinkView) -> Channe
 }
 
 impl Engine {
+    /// The month on the emulator's clock (which a test may move ahead):
+    /// what "past", "current" and "future" mean for a config's month.
+    fn current_month(&self) -> (i32, i32) {
+        validate::month_of(self.now())
+    }
+
     /// Stores a new config under `parent` with a server-assigned id, under
     /// the create methods' documented rules: a future month takes one
     /// config per entitlement (or channel partner); the current month, kept
@@ -304,7 +310,7 @@ impl Engine {
     ) -> Result<T, Error> {
         let mut state = self.write();
         let month = effective_month(config.as_ref());
-        let now = validate::current_month();
+        let now = self.current_month();
         let target = repriced(parent, config.as_ref());
         let prefix = format!("{parent}/{}/", T::COLLECTION);
         let siblings: Vec<&T> = T::map_ref(&state)
@@ -379,11 +385,11 @@ impl Engine {
         config: Option<RepricingConfig>,
     ) -> Result<T, Error> {
         let mut state = self.write();
-        let stored = T::map(&mut state)
-            .get_mut(name)
+        let stored = T::map_ref(&state)
+            .get(name)
             .ok_or_else(|| not_found(T::WHAT, name))?;
         let current = effective_month(stored.config());
-        if current <= validate::current_month() {
+        if current <= self.current_month() {
             return Err(invalid(
                 &format!("{field}.effective_invoice_month"),
                 format!(
@@ -398,6 +404,35 @@ impl Engine {
                 "the effective month of a config cannot be changed; delete it and create another",
             ));
         }
+        // A new entitlement in the granularity may not take a month another
+        // config of that entitlement holds: Create's one-per-month rule.
+        let separator = format!("/{}/", T::COLLECTION);
+        let parent = name.rsplit_once(&separator).map_or(name, |(p, _)| p);
+        let target = repriced(parent, config.as_ref());
+        let prefix = format!("{parent}{separator}");
+        let taken = T::map_ref(&state)
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .find(|(k, c)| {
+                k.as_str() != name
+                    && effective_month(c.config()) == current
+                    && repriced(parent, c.config()) == target
+            })
+            .map(|(k, _)| k.clone());
+        if let Some(other) = taken {
+            return Err(invalid(
+                &format!("{field}.effective_invoice_month"),
+                format!(
+                    "{other} already reprices {} from {}-{:02}",
+                    shorten(target),
+                    current.0,
+                    current.1
+                ),
+            ));
+        }
+        let stored = T::map(&mut state)
+            .get_mut(name)
+            .ok_or_else(|| not_found(T::WHAT, name))?;
         stored.set_config(config);
         Ok(stored.clone())
     }
@@ -408,7 +443,7 @@ impl Engine {
         let map = T::map(&mut state);
         let stored = map.get(name).ok_or_else(|| not_found(T::WHAT, name))?;
         let month = effective_month(stored.config());
-        if month <= validate::current_month() {
+        if month <= self.current_month() {
             return Err(Error::rpc(
                 channel_types::rpc::Code::FailedPrecondition,
                 format!(
@@ -685,6 +720,7 @@ impl Engine {
             input.repricing_config.as_ref(),
             "customer_repricing_config.repricing_config",
             Some(&request.parent),
+            self.current_month(),
         )?;
         self.store_new_config(
             &request.parent,
@@ -708,6 +744,7 @@ impl Engine {
             input.repricing_config.as_ref(),
             "customer_repricing_config.repricing_config",
             Some(&customer_name),
+            self.current_month(),
         )?;
         self.replace_config(
             &input.name,
@@ -844,6 +881,7 @@ impl Engine {
             input.repricing_config.as_ref(),
             "channel_partner_repricing_config.repricing_config",
             None,
+            self.current_month(),
         )?;
         self.store_new_config(
             &request.parent,
@@ -868,6 +906,7 @@ impl Engine {
             input.repricing_config.as_ref(),
             "channel_partner_repricing_config.repricing_config",
             None,
+            self.current_month(),
         )?;
         self.replace_config(
             &input.name,
