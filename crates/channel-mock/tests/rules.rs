@@ -3062,3 +3062,51 @@ async fn repricing_months_are_judged_on_the_emulators_clock() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+// A customer config reprices one of the customer's entitlements: a name
+// under the customer that no entitlement has is refused, on create and on
+// update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repricing_config_of_an_entitlement_the_customer_lacks_is_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "no-such-entitlement.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let missing = format!("{}/entitlements/nothing", customer.name);
+    let stored = setup
+        .create_customer_repricing_config(new_customer_config(
+            &customer.name,
+            repricing(&e.name, month_from_now(2), "-5"),
+        ))
+        .await
+        .unwrap();
+    let field = "customer_repricing_config.repricing_config.entitlement_granularity.entitlement";
+    for wire in wires(&emulator) {
+        refused(
+            wire.name,
+            wire.reseller
+                .create_customer_repricing_config(new_customer_config(
+                    &customer.name,
+                    repricing(&missing, month_from_now(1), "-5"),
+                ))
+                .await,
+            Code::InvalidArgument,
+            field,
+        );
+        refused(
+            wire.name,
+            wire.reseller
+                .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        name: stored.name.clone(),
+                        repricing_config: Some(repricing(&missing, month_from_now(2), "-5")),
+                        ..Default::default()
+                    }),
+                })
+                .await,
+            Code::InvalidArgument,
+            field,
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}

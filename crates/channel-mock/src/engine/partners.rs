@@ -636,6 +636,27 @@ impl Engine {
         Ok(link.clone())
     }
 
+    /// A customer config reprices an entitlement the customer has: one
+    /// that does not exist is an invalid argument (`check_repricing` has
+    /// checked it is named under the customer).
+    fn check_repriced_entitlement(&self, config: Option<&RepricingConfig>) -> Result<(), Error> {
+        let Some(repricing_config::Granularity::EntitlementGranularity(g)) =
+            config.and_then(|c| c.granularity.as_ref())
+        else {
+            return Ok(());
+        };
+        if self.read().entitlements.contains(&g.entitlement) {
+            return Ok(());
+        }
+        Err(invalid(
+            "customer_repricing_config.repricing_config.entitlement_granularity.entitlement",
+            format!(
+                "{} is not an entitlement of the customer",
+                shorten(&g.entitlement)
+            ),
+        ))
+    }
+
     fn customer_config_parent(
         &self,
         caller: &Caller,
@@ -722,6 +743,7 @@ impl Engine {
             Some(&request.parent),
             self.current_month(),
         )?;
+        self.check_repriced_entitlement(input.repricing_config.as_ref())?;
         self.store_new_config(
             &request.parent,
             "customer_repricing_config.repricing_config",
@@ -746,6 +768,7 @@ impl Engine {
             Some(&customer_name),
             self.current_month(),
         )?;
+        self.check_repriced_entitlement(input.repricing_config.as_ref())?;
         self.replace_config(
             &input.name,
             "customer_repricing_config.repricing_config",
