@@ -3110,3 +3110,51 @@ async fn a_repricing_config_of_an_entitlement_the_customer_lacks_is_refused() {
     }
     emulator.shutdown().await.unwrap();
 }
+
+// RegisterSubscriber, UnregisterSubscriber and ListSubscribers take
+// `account` or `integrator`: one is required, and the other left unset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriber_calls_need_an_account_or_an_integrator_but_not_both() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let service_account = "events@project.iam.gserviceaccount.com";
+    for wire in wires(&emulator) {
+        let (w, r) = (wire.name, &wire.reseller);
+        let register = |account: &str, integrator: Option<&str>| {
+            r.register_subscriber(RegisterSubscriberRequest {
+                account: account.into(),
+                service_account: service_account.into(),
+                integrator: integrator.map(str::to_string),
+            })
+        };
+        refused(
+            w,
+            register("", None).await,
+            Code::InvalidArgument,
+            "account",
+        );
+        refused(
+            w,
+            register(RESELLER, Some("integrators/I1")).await,
+            Code::InvalidArgument,
+            "integrator",
+        );
+        refused(
+            w,
+            r.list_subscribers(ListSubscribersRequest::default()).await,
+            Code::InvalidArgument,
+            "account",
+        );
+        refused(
+            w,
+            r.unregister_subscriber(UnregisterSubscriberRequest {
+                service_account: service_account.into(),
+                ..Default::default()
+            })
+            .await,
+            Code::InvalidArgument,
+            "account",
+        );
+        register(RESELLER, None).await.unwrap();
+    }
+    emulator.shutdown().await.unwrap();
+}
