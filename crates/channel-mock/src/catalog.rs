@@ -322,7 +322,9 @@ impl Catalog {
             description: "Enterprise management for one ChromeOS device.",
             family: "chrome",
             requires_family: None,
-            cancel_forbidden: false,
+            // CancelEntitlement's reference: only Workspace add-ons and
+            // Google Cloud entitlements may be cancelled.
+            cancel_forbidden: true,
             needs_billing_account: false,
             provisioned_product_id: "Google-Chrome-Device-Management",
             provisioned_sku_id: "Google-Chrome-Device-Management",
@@ -356,7 +358,8 @@ impl Catalog {
             description: "Maps, Routes and Places APIs, billed for usage.",
             family: "maps",
             requires_family: None,
-            cancel_forbidden: false,
+            // Not a Workspace add-on, not Google Cloud: see add_chrome.
+            cancel_forbidden: true,
             needs_billing_account: false,
             provisioned_product_id: "Google-Maps-Platform",
             provisioned_sku_id: "1010410001",
@@ -994,14 +997,15 @@ mod tests {
             let plans: Vec<_> = catalog.offers_for_sku(&sku.sku.name).map(plan_of).collect();
             assert_eq!(plans, [PaymentPlan::Flexible]);
         }
-        // Only add-ons depend on another family, and only Workspace editions
-        // refuse cancellation.
+        // Only add-ons depend on another family, and only add-ons and
+        // Google Cloud may be cancelled (CancelEntitlement's reference).
         for sku in &catalog.skus {
             assert_eq!(
                 sku.requires_family.is_some(),
                 sku.family.starts_with("workspace-addon-")
             );
-            assert_eq!(sku.cancel_forbidden, sku.family == WORKSPACE_BASE);
+            let cancellable = sku.family.starts_with("workspace-addon-") || sku.family == "gcp";
+            assert_eq!(sku.cancel_forbidden, !cancellable, "{}", sku.sku.name);
         }
     }
 

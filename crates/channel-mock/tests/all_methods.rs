@@ -91,13 +91,22 @@ fn seats(n: i64) -> Vec<Parameter> {
     }]
 }
 
+/// Next month: configs can be updated only before their month begins, so
+/// a fixed date would stop working once it arrived.
+fn next_month() -> Date {
+    let now = channel_types::wkt::Timestamp::now().to_string();
+    let year: i32 = now[..4].parse().unwrap();
+    let month: i32 = now[5..7].parse().unwrap();
+    Date {
+        year: year + month / 12,
+        month: month % 12 + 1,
+        day: 0,
+    }
+}
+
 fn repricing(entitlement: Option<&str>) -> RepricingConfig {
     RepricingConfig {
-        effective_invoice_month: Some(Date {
-            year: 2027,
-            month: 1,
-            day: 0,
-        }),
+        effective_invoice_month: Some(next_month()),
         adjustment: Some(RepricingAdjustment {
             adjustment: Some(repricing_adjustment::Adjustment::PercentageAdjustment(
                 PercentageAdjustment {

@@ -2668,3 +2668,527 @@ async fn a_refused_system_parameter_is_written_as_the_other_parameters_ask() {
     assert!(body.contains("handle({") && body.ends_with(");"), "{body}");
     emulator.shutdown().await.unwrap();
 }
+
+/// A customer repricing config request for `customer` with `config`.
+fn new_customer_config(
+    customer: &str,
+    config: RepricingConfig,
+) -> CreateCustomerRepricingConfigRequest {
+    CreateCustomerRepricingConfigRequest {
+        parent: customer.into(),
+        customer_repricing_config: Some(CustomerRepricingConfig {
+            repricing_config: Some(config),
+            ..Default::default()
+        }),
+    }
+}
+
+// The reference of customerRepricingConfigs.create and
+// channelPartnerRepricingConfigs.create: a future month takes no second
+// config; the current month takes at most ten per entitlement, each
+// different from the config in effect. Refusals are INVALID_ARGUMENT, the
+// only code the reference lists for a request the rules refuse.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repricing_configs_take_one_per_future_month_and_ten_new_ones_in_the_current_month() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "one-a-month.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let vault = buy(&setup, &customer.name, "ws-vault-flexible", 5).await;
+    let field = "customer_repricing_config.repricing_config";
+    let month_field = format!("{field}.effective_invoice_month");
+    setup
+        .create_customer_repricing_config(new_customer_config(
+            &customer.name,
+            repricing(&e.name, month_from_now(2), "-5"),
+        ))
+        .await
+        .unwrap();
+    setup
+        .create_customer_repricing_config(new_customer_config(
+            &customer.name,
+            repricing(&e.name, month_from_now(0), "1"),
+        ))
+        .await
+        .unwrap();
+    let distributor = local(&emulator, "d1");
+    let link = distributor
+        .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+            parent: DISTRIBUTOR.into(),
+            channel_partner_link: Some(ChannelPartnerLink {
+                reseller_cloud_identity_id: "one-a-month".into(),
+                link_state: ChannelPartnerLinkState::Invited as i32,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let partner_config = || CreateChannelPartnerRepricingConfigRequest {
+        parent: link.name.clone(),
+        channel_partner_repricing_config: Some(ChannelPartnerRepricingConfig {
+            repricing_config: Some(RepricingConfig {
+                granularity: None,
+                ..repricing("", month_from_now(1), "3")
+            }),
+            ..Default::default()
+        }),
+    };
+    distributor
+        .create_channel_partner_repricing_config(partner_config())
+        .await
+        .unwrap();
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        refused(
+            w,
+            wire.reseller
+                .create_customer_repricing_config(new_customer_config(
+                    &customer.name,
+                    repricing(&e.name, month_from_now(2), "-7"),
+                ))
+                .await,
+            Code::InvalidArgument,
+            &month_field,
+        );
+        refused(
+            w,
+            wire.distributor
+                .create_channel_partner_repricing_config(partner_config())
+                .await,
+            Code::InvalidArgument,
+            "channel_partner_repricing_config.repricing_config.effective_invoice_month",
+        );
+        refused(
+            w,
+            wire.reseller
+                .create_customer_repricing_config(new_customer_config(
+                    &customer.name,
+                    repricing(&e.name, month_from_now(0), "1"),
+                ))
+                .await,
+            Code::InvalidArgument,
+            field,
+        );
+    }
+    // Another entitlement of the same customer has months of its own.
+    setup
+        .create_customer_repricing_config(new_customer_config(
+            &customer.name,
+            repricing(&vault.name, month_from_now(2), "-5"),
+        ))
+        .await
+        .unwrap();
+    for n in 2..=10 {
+        setup
+            .create_customer_repricing_config(new_customer_config(
+                &customer.name,
+                repricing(&e.name, month_from_now(0), &n.to_string()),
+            ))
+            .await
+            .unwrap();
+    }
+    for wire in wires(&emulator) {
+        refused(
+            wire.name,
+            wire.reseller
+                .create_customer_repricing_config(new_customer_config(
+                    &customer.name,
+                    repricing(&e.name, month_from_now(0), "11"),
+                ))
+                .await,
+            Code::InvalidArgument,
+            &month_field,
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// ConditionalOverride.repricing_condition is REQUIRED in the contract.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conditional_override_without_its_condition_is_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "override.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let with_override = |condition: Option<RepricingCondition>| {
+        let mut config = repricing(&e.name, month_from_now(1), "2");
+        config.conditional_overrides = vec![ConditionalOverride {
+            adjustment: config.adjustment.clone(),
+            rebilling_basis: RebillingBasis::DirectCustomerCost as i32,
+            repricing_condition: condition,
+        }];
+        new_customer_config(&customer.name, config)
+    };
+    for wire in wires(&emulator) {
+        refused(
+            wire.name,
+            wire.reseller
+                .create_customer_repricing_config(with_override(None))
+                .await,
+            Code::InvalidArgument,
+            "customer_repricing_config.repricing_config.conditional_overrides[0].repricing_condition",
+        );
+    }
+    let condition = RepricingCondition {
+        condition: Some(repricing_condition::Condition::SkuGroupCondition(
+            SkuGroupCondition {
+                sku_group: format!("{RESELLER}/skuGroups/workspace"),
+            },
+        )),
+    };
+    setup
+        .create_customer_repricing_config(with_override(Some(condition)))
+        .await
+        .unwrap();
+    emulator.shutdown().await.unwrap();
+}
+
+// ListPurchasableSkus and ListPurchasableOffers check the caller's access
+// on `customer` (PERMISSION_DENIED when it is another reseller's): the
+// entitlement of a change purchase must be that customer's, or the
+// request is invalid and reads nothing of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_purchase_names_an_entitlement_of_the_customer_it_lists_for() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "mine.example").await;
+    let other = customer_with_identity(&setup, "theirs.example").await;
+    let theirs = buy(&setup, &other.name, "ws-business-standard-flexible", 5).await;
+    for wire in wires(&emulator) {
+        let w = wire.name;
+        refused(
+            w,
+            wire.reseller
+                .list_purchasable_skus(ListPurchasableSkusRequest {
+                    customer: customer.name.clone(),
+                    purchase_option: Some(PurchaseOption::ChangeOfferPurchase(
+                        ChangeOfferPurchase {
+                            entitlement: theirs.name.clone(),
+                            change_type: ChangeType::Upgrade as i32,
+                        },
+                    )),
+                    ..Default::default()
+                })
+                .await,
+            Code::InvalidArgument,
+            "change_offer_purchase.entitlement",
+        );
+        refused(
+            w,
+            wire.reseller
+                .list_purchasable_offers(ListPurchasableOffersRequest {
+                    customer: customer.name.clone(),
+                    purchase_option: Some(
+                        list_purchasable_offers_request::PurchaseOption::ChangeOfferPurchase(
+                            list_purchasable_offers_request::ChangeOfferPurchase {
+                                entitlement: theirs.name.clone(),
+                                ..Default::default()
+                            },
+                        ),
+                    ),
+                    ..Default::default()
+                })
+                .await,
+            Code::InvalidArgument,
+            "change_offer_purchase.entitlement",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// AIP-158: a page token continues the request it came from; with other
+// request fields it is refused, not read as the start of another list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purchasable_offers_page_token_is_refused_for_another_sku() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "token-scope.example").await;
+    let request = |sku: &str, page_token: String| ListPurchasableOffersRequest {
+        customer: customer.name.clone(),
+        purchase_option: Some(
+            list_purchasable_offers_request::PurchaseOption::CreateEntitlementPurchase(
+                list_purchasable_offers_request::CreateEntitlementPurchase {
+                    sku: format!("products/google-workspace/skus/{sku}"),
+                    ..Default::default()
+                },
+            ),
+        ),
+        page_size: 1,
+        page_token,
+        ..Default::default()
+    };
+    for wire in wires(&emulator) {
+        let first = wire
+            .reseller
+            .list_purchasable_offers(request("business-standard", String::new()))
+            .await
+            .unwrap();
+        assert!(!first.next_page_token.is_empty(), "{}", wire.name);
+        wire.reseller
+            .list_purchasable_offers(request("business-standard", first.next_page_token.clone()))
+            .await
+            .unwrap();
+        refused(
+            wire.name,
+            wire.reseller
+                .list_purchasable_offers(request("business-plus", first.next_page_token))
+                .await,
+            Code::InvalidArgument,
+            "page_token",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// ListChannelPartnerLinksRequest.page_size: 25 when unspecified, at most 200.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channel_partner_links_list_twenty_five_to_a_page_unless_asked() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let distributor = local(&emulator, "d1");
+    for i in 0..26 {
+        distributor
+            .create_channel_partner_link(CreateChannelPartnerLinkRequest {
+                parent: DISTRIBUTOR.into(),
+                channel_partner_link: Some(ChannelPartnerLink {
+                    reseller_cloud_identity_id: format!("page-{i}"),
+                    link_state: ChannelPartnerLinkState::Invited as i32,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+    }
+    for wire in wires(&emulator) {
+        let list = |page_size: i32| {
+            wire.distributor
+                .list_channel_partner_links(ListChannelPartnerLinksRequest {
+                    parent: DISTRIBUTOR.into(),
+                    page_size,
+                    ..Default::default()
+                })
+        };
+        let page = list(0).await.unwrap();
+        assert_eq!(page.channel_partner_links.len(), 25, "{}", wire.name);
+        assert!(!page.next_page_token.is_empty(), "{}", wire.name);
+        assert_eq!(list(500).await.unwrap().channel_partner_links.len(), 26);
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// CancelEntitlement's reference (seeds/000): cancelling is for Google
+// Workspace add-ons and Google Cloud entitlements only; anything else is
+// DELETION_TYPE_NOT_ALLOWED.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_workspace_add_ons_and_google_cloud_entitlements_can_be_cancelled() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "cancel-kinds.example").await;
+    let chrome = buy_with(
+        &setup,
+        &customer.name,
+        "chrome-upgrade-flexible",
+        vec![units("max_units", 5)],
+    )
+    .await
+    .unwrap();
+    let maps = buy_with(&setup, &customer.name, "maps-usage", Vec::new())
+        .await
+        .unwrap();
+    for wire in wires(&emulator) {
+        for e in [&chrome, &maps] {
+            documented(
+                wire.name,
+                &format!("cancelling {}", e.offer),
+                wire.reseller
+                    .cancel_entitlement(CancelEntitlementRequest {
+                        name: e.name.clone(),
+                        request_id: String::new(),
+                    })
+                    .await
+                    .map(drop),
+                Code::FailedPrecondition,
+                "DELETION_TYPE_NOT_ALLOWED",
+            );
+        }
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// Update keeps Create's one config per entitlement and future month: moving
+// a config onto an entitlement that has one for its month is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_cannot_move_a_repricing_config_onto_a_month_its_entitlement_has() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "move-config.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let vault = buy(&setup, &customer.name, "ws-vault-flexible", 5).await;
+    for entitlement in [&e, &vault] {
+        setup
+            .create_customer_repricing_config(new_customer_config(
+                &customer.name,
+                repricing(&entitlement.name, month_from_now(2), "-5"),
+            ))
+            .await
+            .unwrap();
+    }
+    let listed = setup
+        .list_customer_repricing_configs(ListCustomerRepricingConfigsRequest {
+            parent: customer.name.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .customer_repricing_configs;
+    let of_vault = listed
+        .iter()
+        .find(|c| {
+            matches!(
+                c.repricing_config.as_ref().and_then(|r| r.granularity.as_ref()),
+                Some(Granularity::EntitlementGranularity(g)) if g.entitlement == vault.name
+            )
+        })
+        .unwrap();
+    for wire in wires(&emulator) {
+        let update = |entitlement: &str| {
+            wire.reseller
+                .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        name: of_vault.name.clone(),
+                        repricing_config: Some(repricing(entitlement, month_from_now(2), "-6")),
+                        ..Default::default()
+                    }),
+                })
+        };
+        refused(
+            wire.name,
+            update(&e.name).await,
+            Code::InvalidArgument,
+            "customer_repricing_config.repricing_config.effective_invoice_month",
+        );
+        update(&vault.name).await.unwrap();
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// The emulator's clock (moved ahead through the control surface) decides
+// which months are past for repricing, as it does for trials and renewals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repricing_months_are_judged_on_the_emulators_clock() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "clock-month.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    // 45 days on: the emulator's month is at least the next one.
+    emulator.engine().advance_clock(45 * 86_400).unwrap();
+    for wire in wires(&emulator) {
+        refused(
+            wire.name,
+            wire.reseller
+                .create_customer_repricing_config(new_customer_config(
+                    &customer.name,
+                    repricing(&e.name, month_from_now(0), "1"),
+                ))
+                .await,
+            Code::InvalidArgument,
+            "customer_repricing_config.repricing_config.effective_invoice_month",
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// A customer config reprices one of the customer's entitlements: a name
+// under the customer that no entitlement has is refused, on create and on
+// update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repricing_config_of_an_entitlement_the_customer_lacks_is_refused() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let setup = local(&emulator, "r1");
+    let customer = customer_with_identity(&setup, "no-such-entitlement.example").await;
+    let e = buy(&setup, &customer.name, "ws-business-standard-flexible", 5).await;
+    let missing = format!("{}/entitlements/nothing", customer.name);
+    let stored = setup
+        .create_customer_repricing_config(new_customer_config(
+            &customer.name,
+            repricing(&e.name, month_from_now(2), "-5"),
+        ))
+        .await
+        .unwrap();
+    let field = "customer_repricing_config.repricing_config.entitlement_granularity.entitlement";
+    for wire in wires(&emulator) {
+        refused(
+            wire.name,
+            wire.reseller
+                .create_customer_repricing_config(new_customer_config(
+                    &customer.name,
+                    repricing(&missing, month_from_now(1), "-5"),
+                ))
+                .await,
+            Code::InvalidArgument,
+            field,
+        );
+        refused(
+            wire.name,
+            wire.reseller
+                .update_customer_repricing_config(UpdateCustomerRepricingConfigRequest {
+                    customer_repricing_config: Some(CustomerRepricingConfig {
+                        name: stored.name.clone(),
+                        repricing_config: Some(repricing(&missing, month_from_now(2), "-5")),
+                        ..Default::default()
+                    }),
+                })
+                .await,
+            Code::InvalidArgument,
+            field,
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
+
+// RegisterSubscriber, UnregisterSubscriber and ListSubscribers take
+// `account` or `integrator`: one is required, and the other left unset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriber_calls_need_an_account_or_an_integrator_but_not_both() {
+    let emulator = Emulator::start(config()).await.unwrap();
+    let service_account = "events@project.iam.gserviceaccount.com";
+    for wire in wires(&emulator) {
+        let (w, r) = (wire.name, &wire.reseller);
+        let register = |account: &str, integrator: Option<&str>| {
+            r.register_subscriber(RegisterSubscriberRequest {
+                account: account.into(),
+                service_account: service_account.into(),
+                integrator: integrator.map(str::to_string),
+            })
+        };
+        refused(
+            w,
+            register("", None).await,
+            Code::InvalidArgument,
+            "account",
+        );
+        refused(
+            w,
+            register(RESELLER, Some("integrators/I1")).await,
+            Code::InvalidArgument,
+            "integrator",
+        );
+        refused(
+            w,
+            r.list_subscribers(ListSubscribersRequest::default()).await,
+            Code::InvalidArgument,
+            "account",
+        );
+        refused(
+            w,
+            r.unregister_subscriber(UnregisterSubscriberRequest {
+                service_account: service_account.into(),
+                ..Default::default()
+            })
+            .await,
+            Code::InvalidArgument,
+            "account",
+        );
+        register(RESELLER, None).await.unwrap();
+    }
+    emulator.shutdown().await.unwrap();
+}

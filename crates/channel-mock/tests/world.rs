@@ -2008,3 +2008,63 @@ async fn control_requests_that_do_not_parse_are_explained_in_googles_words() {
         assert!(!message.contains("expected value at line"), "{message}");
     }
 }
+
+// AIP-158: a page token continues the request it came from; the same token
+// for another customer is refused, not read as a place in that customer's
+// list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transferable_pages_are_bound_to_the_customer_they_list() {
+    let emulator = start().await;
+    for (wire, c) in wires(&emulator) {
+        fresh_world(&emulator).await;
+        let skus = |identity: &str, token: &str, page_token: String| ListTransferableSkusRequest {
+            page_size: 1,
+            page_token,
+            ..skus_of(identity, token)
+        };
+        let first = c
+            .list_transferable_skus(skus("C-rival", "rival-admin-token", String::new()))
+            .await
+            .unwrap();
+        assert!(!first.next_page_token.is_empty(), "{wire}");
+        c.list_transferable_skus(skus("C-direct", "direct-admin-token", String::new()))
+            .await
+            .unwrap();
+        let error = refused(
+            wire,
+            c.list_transferable_skus(skus(
+                "C-direct",
+                "direct-admin-token",
+                first.next_page_token,
+            ))
+            .await,
+            Code::InvalidArgument,
+        );
+        assert!(error.message().contains("page_token"), "{wire}: {error:?}");
+        let offers = |identity: &str, page_token: String| ListTransferableOffersRequest {
+            parent: ME.into(),
+            sku: STANDARD.into(),
+            transferred_customer_identity: Some(
+                list_transferable_offers_request::TransferredCustomerIdentity::CloudIdentityId(
+                    identity.into(),
+                ),
+            ),
+            page_size: 1,
+            page_token,
+            ..Default::default()
+        };
+        let first = c
+            .list_transferable_offers(offers("C-rival", String::new()))
+            .await
+            .unwrap();
+        assert!(!first.next_page_token.is_empty(), "{wire}");
+        let error = refused(
+            wire,
+            c.list_transferable_offers(offers("C-direct", first.next_page_token))
+                .await,
+            Code::InvalidArgument,
+        );
+        assert!(error.message().contains("page_token"), "{wire}: {error:?}");
+    }
+    emulator.shutdown().await.unwrap();
+}

@@ -63,6 +63,25 @@ const CATALOG_LIMITS: PageLimits = PageLimits {
     max: 1000,
 };
 
+/// A change purchase names an entitlement of the request's customer: the
+/// customer is what the caller's access was checked on, so an entitlement
+/// of any other customer (or account) is an invalid argument, never read.
+fn owned_entitlement(customer: &str, entitlement: &str) -> Result<(), Error> {
+    let field = "change_offer_purchase.entitlement";
+    let parsed =
+        EntitlementNameRef::parse(entitlement).map_err(|e| invalid(field, e.to_string()))?;
+    if parsed.parent().to_string() != customer {
+        return Err(invalid(
+            field,
+            format!(
+                "{} is not an entitlement of {customer}",
+                super::validate::shorten(entitlement)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn account_id<'a>(caller: &Caller, field: &str, account: &'a str) -> Result<&'a str, Error> {
     require(&[(field, account)])?;
     let parsed = AccountNameRef::parse(account).map_err(|e| invalid(field, e.to_string()))?;
@@ -258,8 +277,7 @@ impl Engine {
                         ));
                     }
                 };
-                EntitlementNameRef::parse(&p.entitlement)
-                    .map_err(|e| invalid("change_offer_purchase.entitlement", e.to_string()))?;
+                owned_entitlement(&request.customer, &p.entitlement)?;
                 let e = state
                     .entitlements
                     .get(&p.entitlement)
@@ -334,6 +352,7 @@ impl Engine {
             }
             Some(offers_purchase::PurchaseOption::ChangeOfferPurchase(p)) => {
                 require(&[("change_offer_purchase.entitlement", &p.entitlement)])?;
+                owned_entitlement(&request.customer, &p.entitlement)?;
                 let e = state
                     .entitlements
                     .get(&p.entitlement)
@@ -363,7 +382,7 @@ impl Engine {
         let (offers, next_page_token) = self.offers_page(
             caller,
             offers,
-            &format!("poffer:{}", request.customer),
+            &format!("poffer:{}:{:?}", request.customer, request.purchase_option),
             &request.page_token,
             request.page_size,
         )?;
@@ -434,7 +453,10 @@ impl Engine {
         let (transferable_skus, next_page_token) = page_vec(
             &keyed,
             self.inner.tokens,
-            &format!("tsku:{}", request.parent),
+            &format!(
+                "tsku:{}:{:?}",
+                request.parent, request.transferred_customer_identity
+            ),
             &request.page_token,
             size,
         )?;
@@ -471,7 +493,10 @@ impl Engine {
         let (offers, next_page_token) = self.offers_page(
             caller,
             offers,
-            &format!("toffer:{}", request.sku),
+            &format!(
+                "toffer:{}:{:?}",
+                request.sku, request.transferred_customer_identity
+            ),
             &request.page_token,
             request.page_size,
         )?;

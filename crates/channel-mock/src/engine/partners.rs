@@ -74,6 +74,7 @@ fn check_repricing(
     config: Option<&RepricingConfig>,
     field: &str,
     customer_name: Option<&str>,
+    now: (i32, i32),
 ) -> Result<(i32, i32), Error> {
     let config = config.ok_or_else(|| invalid(field, "required field is missing"))?;
     check_adjustment(config.adjustment.as_ref(), &format!("{field}.adjustment"))?;
@@ -92,6 +93,13 @@ fn check_repricing(
                 "required field is missing",
             ));
         }
+        // REQUIRED in the contract: an override applies under a condition.
+        if o.repricing_condition.is_none() {
+            return Err(invalid(
+                &format!("{here}.repricing_condition"),
+                "required field is missing; expected e.g. a sku_group_condition",
+            ));
+        }
     }
     let month_field = format!("{field}.effective_invoice_month");
     let date = config
@@ -99,7 +107,6 @@ fn check_repricing(
         .as_ref()
         .ok_or_else(|| invalid(&month_field, "required field is missing"))?;
     let month = validate::year_month(&month_field, date)?;
-    let now = validate::current_month();
     if month < now {
         return Err(invalid(
             &month_field,
@@ -140,6 +147,34 @@ fn effective_month(config: Option<&RepricingConfig>) -> (i32, i32) {
         .map_or((0, 0), |d| (d.year, d.month))
 }
 
+/// The most configs one entitlement (or channel partner) may have for the
+/// current month, as the reference of the create methods gives it.
+const CURRENT_MONTH_LIMIT: usize = 10;
+
+/// What a config reprices: the entitlement its granularity names, or else
+/// its whole parent (a channel partner's bill).
+fn repriced<'a>(parent: &'a str, config: Option<&'a RepricingConfig>) -> &'a str {
+    match config.and_then(|c| c.granularity.as_ref()) {
+        Some(repricing_config::Granularity::EntitlementGranularity(g))
+            if !g.entitlement.is_empty() =>
+        {
+            &g.entitlement
+        }
+        _ => parent,
+    }
+}
+
+/// Whether two configs set the same terms, whatever month each starts in.
+fn same_terms(a: Option<&RepricingConfig>, b: Option<&RepricingConfig>) -> bool {
+    let terms = |c: Option<&RepricingConfig>| {
+        c.cloned().map(|mut c| {
+            c.effective_invoice_month = None;
+            c
+        })
+    };
+    terms(a) == terms(b)
+}
+
 /// The repricing config lists filter on their parent only (`customer` or
 /// `channel_partner`, `=` joined by `OR`), and only across all parents
 /// (`.../customers/-`, `.../channelPartnerLinks/-`), as documented.
@@ -175,6 +210,8 @@ trait RepricingRecord: Clone + Sized {
     fn name(&self) -> &str;
     fn set_config(&mut self, config: Option<RepricingConfig>);
     fn config(&self) -> Option<&RepricingConfig>;
+    /// When it was last written, for ordering configs of one month.
+    fn written_at(&self) -> (i64, i32);
     fn map(state: &mut State) -> &mut BTreeMap<String, Self>;
     fn map_ref(state: &State) -> &BTreeMap<String, Self>;
 }
@@ -198,6 +235,9 @@ impl RepricingRecord for CustomerRepricingConfig {
     }
     fn config(&self) -> Option<&RepricingConfig> {
         self.repricing_config.as_ref()
+    }
+    fn written_at(&self) -> (i64, i32) {
+        self.update_time.map_or((0, 0), |t| (t.seconds, t.nanos))
     }
     fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
         &mut state.customer_repricing
@@ -227,6 +267,9 @@ impl RepricingRecord for ChannelPartnerRepricingConfig {
     fn config(&self) -> Option<&RepricingConfig> {
         self.repricing_config.as_ref()
     }
+    fn written_at(&self) -> (i64, i32) {
+        self.update_time.map_or((0, 0), |t| (t.seconds, t.nanos))
+    }
     fn map(state: &mut State) -> &mut BTreeMap<String, Self> {
         &mut state.partner_repricing
     }
@@ -247,17 +290,83 @@ fn in_view(mut link: ChannelPartnerLink, view: ChannelPartnerLinkView) -> Channe
 }
 
 impl Engine {
-    /// Stores a new config under `parent` with a server-assigned id.
+    /// The month on the emulator's clock (which a test may move ahead):
+    /// what "past", "current" and "future" mean for a config's month.
+    fn current_month(&self) -> (i32, i32) {
+        validate::month_of(self.now())
+    }
+
+    /// Stores a new config under `parent` with a server-assigned id, under
+    /// the create methods' documented rules: a future month takes one
+    /// config per entitlement (or channel partner); the current month, kept
+    /// for correcting a mistake, takes up to [`CURRENT_MONTH_LIMIT`], each
+    /// different from the config then in effect. (`check_repricing` has
+    /// refused past months already.)
     fn store_new_config<T: RepricingRecord>(
         &self,
         parent: &str,
+        field: &str,
         config: Option<RepricingConfig>,
-    ) -> T {
+    ) -> Result<T, Error> {
         let mut state = self.write();
+        let month = effective_month(config.as_ref());
+        let now = self.current_month();
+        let target = repriced(parent, config.as_ref());
+        let prefix = format!("{parent}/{}/", T::COLLECTION);
+        let siblings: Vec<&T> = T::map_ref(&state)
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, c)| c)
+            .filter(|c| repriced(parent, c.config()) == target)
+            .collect();
+        let month_field = format!("{field}.effective_invoice_month");
+        let in_month = siblings
+            .iter()
+            .filter(|c| effective_month(c.config()) == month);
+        if month > now {
+            if let Some(existing) = in_month.clone().next() {
+                return Err(invalid(
+                    &month_field,
+                    format!(
+                        "{} already reprices {} from {}-{:02}; update or delete it instead",
+                        existing.name(),
+                        shorten(target),
+                        month.0,
+                        month.1
+                    ),
+                ));
+            }
+        } else {
+            if in_month.count() >= CURRENT_MONTH_LIMIT {
+                return Err(invalid(
+                    &month_field,
+                    format!(
+                        "{} has {CURRENT_MONTH_LIMIT} configs for {}-{:02} already, the most one month takes",
+                        shorten(target),
+                        month.0,
+                        month.1
+                    ),
+                ));
+            }
+            // In effect: the latest month up to now, its last config written.
+            let in_effect = siblings
+                .iter()
+                .filter(|c| effective_month(c.config()) <= now)
+                .max_by_key(|c| (effective_month(c.config()), c.written_at()));
+            if in_effect.is_some_and(|c| same_terms(c.config(), config.as_ref())) {
+                return Err(invalid(
+                    field,
+                    format!(
+                        "the config in effect for {} has the same terms; a config of the current month must change them",
+                        shorten(target)
+                    ),
+                ));
+            }
+        }
         let id = state.new_id('R');
-        let record = T::new(format!("{parent}/{}/{id}", T::COLLECTION), config);
+        let record = T::new(format!("{prefix}{id}"), config);
         T::map(&mut state).insert(record.name().to_string(), record.clone());
-        record
+        Ok(record)
     }
 
     fn stored_config<T: RepricingRecord>(&self, name: &str) -> Result<T, Error> {
@@ -276,11 +385,11 @@ impl Engine {
         config: Option<RepricingConfig>,
     ) -> Result<T, Error> {
         let mut state = self.write();
-        let stored = T::map(&mut state)
-            .get_mut(name)
+        let stored = T::map_ref(&state)
+            .get(name)
             .ok_or_else(|| not_found(T::WHAT, name))?;
         let current = effective_month(stored.config());
-        if current <= validate::current_month() {
+        if current <= self.current_month() {
             return Err(invalid(
                 &format!("{field}.effective_invoice_month"),
                 format!(
@@ -295,6 +404,35 @@ impl Engine {
                 "the effective month of a config cannot be changed; delete it and create another",
             ));
         }
+        // A new entitlement in the granularity may not take a month another
+        // config of that entitlement holds: Create's one-per-month rule.
+        let separator = format!("/{}/", T::COLLECTION);
+        let parent = name.rsplit_once(&separator).map_or(name, |(p, _)| p);
+        let target = repriced(parent, config.as_ref());
+        let prefix = format!("{parent}{separator}");
+        let taken = T::map_ref(&state)
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .find(|(k, c)| {
+                k.as_str() != name
+                    && effective_month(c.config()) == current
+                    && repriced(parent, c.config()) == target
+            })
+            .map(|(k, _)| k.clone());
+        if let Some(other) = taken {
+            return Err(invalid(
+                &format!("{field}.effective_invoice_month"),
+                format!(
+                    "{other} already reprices {} from {}-{:02}",
+                    shorten(target),
+                    current.0,
+                    current.1
+                ),
+            ));
+        }
+        let stored = T::map(&mut state)
+            .get_mut(name)
+            .ok_or_else(|| not_found(T::WHAT, name))?;
         stored.set_config(config);
         Ok(stored.clone())
     }
@@ -305,7 +443,7 @@ impl Engine {
         let map = T::map(&mut state);
         let stored = map.get(name).ok_or_else(|| not_found(T::WHAT, name))?;
         let month = effective_month(stored.config());
-        if month <= validate::current_month() {
+        if month <= self.current_month() {
             return Err(Error::rpc(
                 channel_types::rpc::Code::FailedPrecondition,
                 format!(
@@ -346,10 +484,11 @@ impl Engine {
         request: ListChannelPartnerLinksRequest,
     ) -> Result<ListChannelPartnerLinksResponse, Error> {
         self.link_parent(caller, "ListChannelPartnerLinks", &request.parent)?;
+        // The reference: 25 when unspecified, at most 200.
         let size = page_size(
             request.page_size,
             PageLimits {
-                default: 50,
+                default: 25,
                 max: 200,
             },
         )?;
@@ -497,6 +636,27 @@ impl Engine {
         Ok(link.clone())
     }
 
+    /// A customer config reprices an entitlement the customer has: one
+    /// that does not exist is an invalid argument (`check_repricing` has
+    /// checked it is named under the customer).
+    fn check_repriced_entitlement(&self, config: Option<&RepricingConfig>) -> Result<(), Error> {
+        let Some(repricing_config::Granularity::EntitlementGranularity(g)) =
+            config.and_then(|c| c.granularity.as_ref())
+        else {
+            return Ok(());
+        };
+        if self.read().entitlements.contains(&g.entitlement) {
+            return Ok(());
+        }
+        Err(invalid(
+            "customer_repricing_config.repricing_config.entitlement_granularity.entitlement",
+            format!(
+                "{} is not an entitlement of the customer",
+                shorten(&g.entitlement)
+            ),
+        ))
+    }
+
     fn customer_config_parent(
         &self,
         caller: &Caller,
@@ -581,8 +741,14 @@ impl Engine {
             input.repricing_config.as_ref(),
             "customer_repricing_config.repricing_config",
             Some(&request.parent),
+            self.current_month(),
         )?;
-        Ok(self.store_new_config(&request.parent, input.repricing_config))
+        self.check_repriced_entitlement(input.repricing_config.as_ref())?;
+        self.store_new_config(
+            &request.parent,
+            "customer_repricing_config.repricing_config",
+            input.repricing_config,
+        )
     }
 
     pub(super) fn update_customer_repricing_config(
@@ -600,7 +766,9 @@ impl Engine {
             input.repricing_config.as_ref(),
             "customer_repricing_config.repricing_config",
             Some(&customer_name),
+            self.current_month(),
         )?;
+        self.check_repriced_entitlement(input.repricing_config.as_ref())?;
         self.replace_config(
             &input.name,
             "customer_repricing_config.repricing_config",
@@ -736,8 +904,13 @@ impl Engine {
             input.repricing_config.as_ref(),
             "channel_partner_repricing_config.repricing_config",
             None,
+            self.current_month(),
         )?;
-        Ok(self.store_new_config(&request.parent, input.repricing_config))
+        self.store_new_config(
+            &request.parent,
+            "channel_partner_repricing_config.repricing_config",
+            input.repricing_config,
+        )
     }
 
     pub(super) fn update_channel_partner_repricing_config(
@@ -756,6 +929,7 @@ impl Engine {
             input.repricing_config.as_ref(),
             "channel_partner_repricing_config.repricing_config",
             None,
+            self.current_month(),
         )?;
         self.replace_config(
             &input.name,

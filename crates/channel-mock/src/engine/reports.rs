@@ -100,10 +100,11 @@ impl Engine {
         let account =
             AccountNameRef::parse(&request.parent).map_err(|e| invalid("parent", e.to_string()))?;
         caller.check_account(account.account())?;
+        // The reference: 20 reports when unspecified, at most 100.
         let size = page_size(
             request.page_size,
             PageLimits {
-                default: 50,
+                default: 20,
                 max: 100,
             },
         )?;
@@ -230,10 +231,28 @@ impl Engine {
         })
     }
 
-    /// The account a subscriber call is about (the caller's when empty).
-    fn subscriber_account(&self, caller: &Caller, account: &str) -> Result<String, Error> {
-        if account.is_empty() {
-            return Ok(caller.account.clone());
+    /// The account a subscriber call is about. The reference asks for
+    /// `account` or `integrator`, one and not both; the emulator keeps no
+    /// integrators, so a call naming one alone is about the caller's account.
+    fn subscriber_account(
+        &self,
+        caller: &Caller,
+        account: &str,
+        integrator: Option<&str>,
+    ) -> Result<String, Error> {
+        let integrator = integrator.filter(|i| !i.is_empty());
+        match (account.is_empty(), integrator) {
+            (true, None) => {
+                return Err(invalid(
+                    "account",
+                    "required unless integrator is set; expected accounts/{account}",
+                ));
+            }
+            (false, Some(_)) => {
+                return Err(invalid("integrator", "set account or integrator, not both"));
+            }
+            (true, Some(_)) => return Ok(caller.account.clone()),
+            (false, None) => {}
         }
         let parsed =
             AccountNameRef::parse(account).map_err(|e| invalid("account", e.to_string()))?;
@@ -251,7 +270,8 @@ impl Engine {
         request: RegisterSubscriberRequest,
     ) -> Result<RegisterSubscriberResponse, Error> {
         require(&[("service_account", &request.service_account)])?;
-        let account = self.subscriber_account(caller, &request.account)?;
+        let account =
+            self.subscriber_account(caller, &request.account, request.integrator.as_deref())?;
         if !validate::is_email(&request.service_account) {
             return Err(invalid(
                 "service_account",
@@ -277,7 +297,8 @@ impl Engine {
         request: UnregisterSubscriberRequest,
     ) -> Result<UnregisterSubscriberResponse, Error> {
         require(&[("service_account", &request.service_account)])?;
-        let account = self.subscriber_account(caller, &request.account)?;
+        let account =
+            self.subscriber_account(caller, &request.account, request.integrator.as_deref())?;
         let mut state = self.write();
         let removed = state
             .subscribers
@@ -296,7 +317,8 @@ impl Engine {
         caller: &Caller,
         request: ListSubscribersRequest,
     ) -> Result<ListSubscribersResponse, Error> {
-        let account = self.subscriber_account(caller, &request.account)?;
+        let account =
+            self.subscriber_account(caller, &request.account, request.integrator.as_deref())?;
         let size = page_size(
             request.page_size,
             PageLimits {

@@ -203,10 +203,10 @@ pub(crate) fn email(field: &str, value: &str) -> Result<(), Error> {
     }
 }
 
-/// The current month, UTC, as (year, month).
-pub(crate) fn current_month() -> (i32, i32) {
+/// The month of `at`, UTC, as (year, month).
+pub(crate) fn month_of(at: Timestamp) -> (i32, i32) {
     // RFC 3339 text starts with YYYY-MM.
-    let now = Timestamp::now().to_string();
+    let now = at.to_string();
     let year = now.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970);
     let month = now.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
     (year, month)
