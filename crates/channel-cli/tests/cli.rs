@@ -1896,3 +1896,26 @@ fn config_commands_take_the_output_properties_and_refuse_the_others() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_closed_stderr_does_not_stop_debug_output_or_change_the_exit_status() {
+    // `cloudchannel ... --debug 2>&1 | head -1`: the wire events and the
+    // error meet a pipe nobody reads any more.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudchannel"))
+        .args([
+            "--emulator",
+            "--debug",
+            "accounts",
+            "customers-get",
+            "accounts/C0emulator/customers/S404",
+        ])
+        .env_remove("CHANNEL_EMULATOR_HOST")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(4), "NOT_FOUND, not a panic: {status}");
+}
