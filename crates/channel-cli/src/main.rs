@@ -279,8 +279,7 @@ fn build_request(
 ) -> Result<Value, Failure> {
     let mut builder = RequestBuilder::new(schema, entry.method.input).map_err(Failure::Other)?;
     if let Some(text) = &invocation.json {
-        let body = serde_json::from_str(text)
-            .map_err(|e| Failure::Usage(format!("--json: not valid JSON: {e}")))?;
+        let body = request::parse_body("--json", text).map_err(Failure::Usage)?;
         builder = builder.with_body("--json", body).map_err(Failure::Usage)?;
     } else if let Some(path) = &invocation.json_file {
         let flag = format!("--json-file {}", path.display());
@@ -291,8 +290,7 @@ fn build_request(
             std::fs::read_to_string(path).map(|t| text = t)
         };
         read.map_err(|e| Failure::Usage(format!("{flag}: cannot read it: {e}")))?;
-        let body = serde_json::from_str(&text)
-            .map_err(|e| Failure::Usage(format!("{flag}: not valid JSON: {e}")))?;
+        let body = request::parse_body(&flag, &text).map_err(Failure::Usage)?;
         builder = builder.with_body(&flag, body).map_err(Failure::Usage)?;
     }
     for item in &invocation.settings {

@@ -648,9 +648,124 @@ fn normalize(
             }
             (_, value) => value,
         };
+        if out.contains_key(&field.json_name) {
+            return Err(format!(
+                "duplicate name {:?} in {}: {} is given twice (as snake_case and camelCase?); \
+                 a field may be set once",
+                field.json_name,
+                if at.is_empty() {
+                    "the request".to_string()
+                } else {
+                    format!("'{at}'")
+                },
+                field.name
+            ));
+        }
         out.insert(field.json_name.clone(), value);
     }
     Ok(Value::Object(out))
+}
+
+/// Parses the text of `--json` or `--json-file` (named by `flag`) into a
+/// JSON value, refusing a name given twice in one object: a plain JSON
+/// reader keeps the last and silently drops the others. A leading byte
+/// order mark, which some editors write, is skipped.
+pub(crate) fn parse_body(flag: &str, text: &str) -> Result<Value, Refusal> {
+    use serde::de::DeserializeSeed;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let parsed = Strict { at: "" }
+        .deserialize(&mut reader)
+        .and_then(|value| reader.end().map(|()| value));
+    parsed.map_err(|e| match e.classify() {
+        // The one error of our own: the name given twice.
+        serde_json::error::Category::Data => format!("{flag}: {e}"),
+        _ => format!("{flag}: not valid JSON: {e}"),
+    })
+}
+
+/// Reads one JSON value at `at` (a path such as `customer.addressLines[1]`)
+/// like `serde_json::Value`'s own reader, with the duplicate check.
+struct Strict<'a> {
+    at: &'a str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, reader: D) -> Result<Value, D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = items.next_element_seed(Strict {
+            at: &format!("{}[{}]", self.at, out.len()),
+        })? {
+            out.push(item);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = entries.next_key::<String>()? {
+            if out.contains_key(&key) {
+                let within = if self.at.is_empty() {
+                    "the request".to_string()
+                } else {
+                    format!("'{}'", self.at)
+                };
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate name {key:?} in {within}: a field, or one member of a oneof, may be set once"
+                )));
+            }
+            let at = if self.at.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", self.at)
+            };
+            let value = entries.next_value_seed(Strict { at: &at })?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// `an object`, `a string`...: for messages about JSON values.
@@ -841,6 +956,54 @@ mod tests {
             .with_body("--json", json!([1]))
             .unwrap_err();
         assert!(e.contains("expected a JSON object"), "{e}");
+    }
+
+    #[test]
+    fn a_name_given_twice_in_a_json_body_is_refused_not_dropped() {
+        let e = parse_body(
+            "--json",
+            r#"{"customer": {"orgDisplayName": "a", "orgDisplayName": "b"}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with(
+                "--json: duplicate name \"orgDisplayName\" in 'customer': a field, or one member of a oneof, may be set once"
+            ),
+            "{e}"
+        );
+        let e = parse_body("--json-file f", r#"{"a": [{}, {"b": 1, "b": 1}]}"#).unwrap_err();
+        assert!(e.contains("duplicate name \"b\" in 'a[1]'"), "{e}");
+        let e = parse_body("--json", r#"{"parent": "x", "parent": "x"}"#).unwrap_err();
+        assert!(e.contains("in the request"), "{e}");
+
+        // The same field under its two spellings.
+        let schema = Schema::load().unwrap();
+        let body = parse_body(
+            "--json",
+            r#"{"entitlement": {"purchase_order_id": "a", "purchaseOrderId": "b"}}"#,
+        )
+        .unwrap();
+        let e = RequestBuilder::new(&schema, CREATE_ENTITLEMENT)
+            .unwrap()
+            .with_body("--json", body)
+            .unwrap_err();
+        assert!(
+            e.starts_with("--json: duplicate name \"purchaseOrderId\" in 'entitlement'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_bodies_keep_every_value_and_may_start_with_a_byte_order_mark() {
+        let text = "\u{feff}{\"a\": [1, -2, 18446744073709551615, 1.5, \"s\", null, true, {}]}";
+        assert_eq!(
+            parse_body("--json", text).unwrap(),
+            json!({"a": [1, -2, 18446744073709551615u64, 1.5, "s", null, true, {}]})
+        );
+        let e = parse_body("--json", "{} x").unwrap_err();
+        assert!(e.starts_with("--json: not valid JSON: trailing characters"), "{e}");
+        let e = parse_body("--json", "{").unwrap_err();
+        assert!(e.starts_with("--json: not valid JSON: EOF"), "{e}");
     }
 
     #[test]
