@@ -361,14 +361,16 @@ fn method_command(entry: &Entry, schema: &Schema) -> Command {
                 Arg::new("limit")
                     .long("limit")
                     .value_name("N")
-                    .value_parser(clap::value_parser!(u64).range(1..))
+                    .value_parser(positive::<u64>)
+                    .allow_negative_numbers(true)
                     .help("Print at most N items, fetching pages as needed"),
             )
             .arg(
                 Arg::new("page_size")
                     .long("page-size")
                     .value_name("N")
-                    .value_parser(clap::value_parser!(i32).range(1..))
+                    .value_parser(positive::<i32>)
+                    .allow_negative_numbers(true)
                     .help("Ask for pages of N items (the server may cap it)"),
             );
         let has_filter = schema
@@ -795,6 +797,20 @@ where
 }
 
 /// The method call of a command line, for tests.
+/// `--limit` and `--page-size`: a whole number from 1 up. Negative numbers
+/// reach this parser (rather than being taken for a flag) so that they get
+/// the same message as 0.
+fn positive<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+{
+    text.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= T::from(1))
+        .ok_or_else(|| format!("expected a whole number from 1 up, e.g. 20, got '{text}'"))
+}
+
 #[cfg(test)]
 pub(crate) fn parse_call<I, T>(
     entries: &[Entry],

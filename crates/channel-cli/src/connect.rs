@@ -66,7 +66,13 @@ pub(crate) struct GlobalArgs {
 
     /// Seconds each call may take, retries included (default 60); also
     /// bounds the wait for a long-running operation
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        value_parser = parse_seconds,
+        allow_negative_numbers = true
+    )]
     pub(crate) timeout: Option<Duration>,
 
     /// How to print responses (csv: one row per item of a list)

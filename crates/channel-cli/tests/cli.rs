@@ -1919,3 +1919,36 @@ fn a_closed_stderr_does_not_stop_debug_output_or_change_the_exit_status() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(4), "NOT_FOUND, not a panic: {status}");
 }
+
+#[test]
+fn a_negative_limit_page_size_or_timeout_is_refused_naming_the_flag_and_the_form() {
+    let list = ["--emulator", "accounts", "offers-list", ACCOUNT];
+    for (flag, value, expected) in [
+        (
+            "--limit",
+            "-1",
+            "invalid value '-1' for '--limit <N>': expected a whole number from 1 up, e.g. 20, got '-1'",
+        ),
+        (
+            "--limit",
+            "0",
+            "invalid value '0' for '--limit <N>': expected a whole number from 1 up, e.g. 20, got '0'",
+        ),
+        (
+            "--page-size",
+            "-5",
+            "invalid value '-5' for '--page-size <N>': expected a whole number from 1 up, e.g. 20, got '-5'",
+        ),
+        (
+            "--timeout",
+            "-1",
+            "invalid value '-1' for '--timeout <SECONDS>': expected a positive number of seconds",
+        ),
+    ] {
+        let mut args = list.to_vec();
+        args.extend([flag, value]);
+        let message = fails(&args, 2);
+        assert!(message.contains(expected), "{flag} {value}: {message}");
+        assert!(!message.contains("use '--"), "{message}");
+    }
+}
