@@ -374,13 +374,16 @@ const SECRET_FIELDS: [&str; 1] = ["authtoken"];
 
 /// Whether the last field of a `-r` key (any spelling) holds a secret.
 fn is_secret(key: &str) -> bool {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    let squeezed: String = last
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    SECRET_FIELDS.contains(&squeezed.as_str())
+    // Any step of the path: a mistyped `auth_token.x=...` still carries
+    // the token as its value.
+    key.split('.').any(|step| {
+        let squeezed: String = step
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        SECRET_FIELDS.contains(&squeezed.as_str())
+    })
 }
 
 /// The field `name` of `message`, or an error listing the fields there are.
@@ -1092,6 +1095,10 @@ mod tests {
             assert!(e.contains("is already set to '<redacted>'"), "{e}");
             assert!(!e.contains("Secret"), "{e}");
         }
+        // A path through the token (a mistake) still hides the value.
+        let e = build(root, &["auth-token.x=ThirdSecret"]).unwrap_err();
+        assert!(e.starts_with("-r 'auth-token.x=<redacted>': "), "{e}");
+        assert!(!e.contains("Secret"), "{e}");
         // Other fields still show what was given, which helps.
         let e = build(root, &["domain=a.example", "domain=b.example"]).unwrap_err();
         assert!(e.contains("already set to 'a.example'"), "{e}");
