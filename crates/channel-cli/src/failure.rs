@@ -141,9 +141,16 @@ impl fmt::Display for Failure {
                         write!(f, "\n  {}: {}", violation.field, violation.description)?;
                     }
                 }
+                // Wrappers often repeat their source's words as their own:
+                // a line the same as the one before adds nothing.
                 let mut source = std::error::Error::source(error);
+                let mut previous = String::new();
                 while let Some(cause) = source {
-                    write!(f, "\n  caused by: {cause}")?;
+                    let text = cause.to_string();
+                    if text != previous {
+                        write!(f, "\n  caused by: {text}")?;
+                    }
+                    previous = text;
                     source = cause.source();
                 }
                 Ok(())
@@ -193,6 +200,42 @@ mod tests {
         assert_eq!(Failure::Credentials("x".into()).exit_status(), 5);
         let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
         assert_eq!(Failure::from(pipe).exit_status(), 0);
+    }
+
+    /// An error that says `text` and has `source` as its cause.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    #[test]
+    fn a_cause_that_repeats_the_one_before_is_printed_once() {
+        let chain = Layer(
+            "transport error",
+            Some(Box::new(Layer(
+                "tcp connect error",
+                Some(Box::new(Layer(
+                    "tcp connect error",
+                    Some(Box::new(Layer("Connection refused", None))),
+                ))),
+            ))),
+        );
+        let error = Error::transport("could not connect", chain);
+        assert_eq!(
+            Failure::Api(error).to_string(),
+            "error: UNAVAILABLE: could not connect\n  caused by: transport error\n  \
+             caused by: tcp connect error\n  caused by: Connection refused"
+        );
     }
 
     #[test]
