@@ -259,13 +259,33 @@ fn columns(rows: &[Value]) -> Vec<String> {
     columns
 }
 
-/// A scalar as a table cell (strings without quotes, on one line).
+/// A scalar as a table cell (strings without quotes, on one line). A table
+/// goes to a terminal: line breaks and tabs become spaces, and the other
+/// control characters and the bidirectional overrides are shown as
+/// `\u001b`, so that a value cannot move the cursor, recolor the screen or
+/// reorder the text around it.
 fn cell(value: &Value) -> String {
     let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => s.as_str(),
+        other => return other.to_string(),
     };
-    text.replace(['\n', '\r', '\t'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The columns `text` takes on a terminal (wide East Asian characters and
+/// most emoji take two, combining marks none).
+fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 /// A scalar as a CSV field: exactly its text, line breaks included (the
@@ -294,7 +314,7 @@ fn header(key: &str) -> String {
 fn render(rows: &[Vec<String>], widths: &mut Vec<usize>) -> String {
     for row in rows {
         for (i, text) in row.iter().enumerate() {
-            let width = text.chars().count();
+            let width = width(text);
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(width),
                 None => widths.push(width),
@@ -307,7 +327,7 @@ fn render(rows: &[Vec<String>], widths: &mut Vec<usize>) -> String {
         for (i, text) in row.iter().enumerate() {
             line.push_str(text);
             if i + 1 < row.len() {
-                let pad = widths[i] - text.chars().count() + 2;
+                let pad = widths[i] - width(text) + 2;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -585,6 +605,31 @@ mod tests {
             key_values(&single),
             "name         c\ninfo.domain  d\ntags[0]      a\n"
         );
+    }
+
+    #[test]
+    fn table_cells_escape_control_characters_and_align_wide_ones() {
+        let page = json!({"customers": [
+            {"name": "c1", "orgDisplayName": "日本語😀", "domain": "a"},
+            {"name": "c2", "orgDisplayName": "\u{1b}[31mred\u{7f}\u{9b}\u{202e}x", "domain": "b"},
+            {"name": "c3", "orgDisplayName": "e\u{301}\tz", "domain": "c"},
+        ]});
+        let text = capture(Format::Table, Some("customers"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        // The last column starts at the same terminal column on each line.
+        let starts: Vec<usize> = text
+            .lines()
+            .map(|line| width(&line[..line.rfind(' ').unwrap() + 1]))
+            .collect();
+        assert_eq!(starts, [40, 40, 40, 40], "{text}");
+        assert!(text.contains("c1    日本語😀      "), "{text}");
+        assert!(
+            text.contains("c2    \\u001b[31mred\\u007f\\u009b\\u202ex  b\n"),
+            "{text}"
+        );
+        assert!(text.contains("c3    e\u{301} z   "), "{text}");
+        assert!(!text.contains(['\u{1b}', '\u{7f}', '\u{9b}', '\u{202e}', '\t']), "{text}");
     }
 
     #[test]
