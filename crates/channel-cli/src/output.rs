@@ -233,25 +233,55 @@ fn is_scalar(value: &Value) -> bool {
 }
 
 /// The columns of a table of `rows`: the top-level keys holding scalars,
-/// in order of appearance but `name` first and times (`createTime`) last,
-/// at most six.
+/// in order of appearance but names first and times (`createTime`) last,
+/// at most six. Items named only inside a field (`{"sku": {"name": ...}}`)
+/// get that name (`sku.name`); items with no scalar at the top at all (a
+/// report row's `values`) get their nested scalars (`values[0].stringValue`),
+/// so that no list prints as an empty table.
 fn columns(rows: &[Value]) -> Vec<String> {
     const MAX: usize = 6;
     let mut columns: Vec<String> = Vec::new();
+    let mut add = |columns: &mut Vec<String>, key: String| {
+        if !columns.contains(&key) {
+            columns.push(key);
+        }
+    };
     if rows.iter().any(|r| !r.is_object()) {
         columns.push("value".into());
     }
-    for row in rows {
-        if let Value::Object(fields) = row {
+    let objects = || {
+        rows.iter().filter_map(|row| match row {
+            Value::Object(fields) => Some(fields),
+            _ => None,
+        })
+    };
+    for fields in objects() {
+        for (key, value) in fields {
+            if is_scalar(value) {
+                add(&mut columns, key.clone());
+            }
+        }
+    }
+    if !columns.iter().any(|c| c == "name") {
+        for fields in objects() {
             for (key, value) in fields {
-                if is_scalar(value) && !columns.contains(key) {
-                    columns.push(key.clone());
+                if value.get("name").is_some_and(is_scalar) {
+                    add(&mut columns, format!("{key}.name"));
                 }
             }
         }
     }
+    if columns.is_empty() {
+        for row in rows {
+            let mut pairs = Vec::new();
+            flatten("", row, cell, &mut pairs);
+            for (key, _) in pairs {
+                add(&mut columns, key);
+            }
+        }
+    }
     columns.sort_by_key(|c| match c.as_str() {
-        "name" => 0,
+        c if c == "name" || c.ends_with(".name") => 0,
         c if c.ends_with("Time") => 2,
         _ => 1,
     });
@@ -351,7 +381,20 @@ fn table(columns: &[String], rows: &[Value], with_header: bool, widths: &mut Vec
             columns
                 .iter()
                 .map(|c| match row {
-                    Value::Object(fields) => fields.get(c).map(cell).unwrap_or_default(),
+                    Value::Object(fields) => match fields.get(c) {
+                        Some(value) => cell(value),
+                        // A nested column (`sku.name`, `values[0].intValue`).
+                        None if c.contains(['.', '[']) => {
+                            let mut pairs = Vec::new();
+                            flatten("", row, cell, &mut pairs);
+                            pairs
+                                .into_iter()
+                                .find(|(key, _)| key == c)
+                                .map(|(_, text)| text)
+                                .unwrap_or_default()
+                        }
+                        None => String::new(),
+                    },
                     scalar if c == "value" => cell(scalar),
                     _ => String::new(),
                 })
@@ -604,6 +647,43 @@ mod tests {
         assert_eq!(
             key_values(&single),
             "name         c\ninfo.domain  d\ntags[0]      a\n"
+        );
+    }
+
+    #[test]
+    fn items_without_a_scalar_at_the_top_still_fill_a_table() {
+        // ListPurchasableSkus: each item holds only a message.
+        let page = json!({"purchasableSkus": [
+            {"sku": {"name": "s1", "marketingInfo": {"displayName": "One"}}},
+            {"sku": {"name": "s2"}},
+        ]});
+        let text = capture(Format::Table, Some("purchasableSkus"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        assert_eq!(text, "SKU.NAME\ns1\ns2\n");
+        // ListPurchasableOffers: the name sits in the offer, beside a scalar.
+        let page = json!({"purchasableOffers": [
+            {"offer": {"name": "o1"}, "priceReferenceId": "p1"},
+        ]});
+        let text = capture(Format::Table, Some("purchasableOffers"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        assert_eq!(text, "OFFER.NAME  PRICE_REFERENCE_ID\no1          p1\n");
+        // FetchReportResults: rows of values, streamed page by page.
+        let rows = [
+            json!({"values": [{"stringValue": "e1"}, {"intValue": "7"}]}),
+            json!({"values": [{"stringValue": "e2"}, {"intValue": "12"}]}),
+        ];
+        let text = capture(Format::Table, None, |out| {
+            out.items(&rows[..1]).unwrap();
+            out.items(&rows[1..]).unwrap();
+            out.end_items().unwrap();
+        });
+        assert_eq!(
+            text,
+            "VALUES[0].STRING_VALUE  VALUES[1].INT_VALUE\n\
+             e1                      7\n\
+             e2                      12\n"
         );
     }
 
