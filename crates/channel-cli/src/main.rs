@@ -315,7 +315,11 @@ fn build_request(
     }
     let mut positionals = invocation.positionals.clone();
     for var in &entry.vars {
-        if !positionals.iter().any(|(f, _)| *f == var.field) && cli::is_account(entry, var) {
+        // The configured account fills only a field nothing else set.
+        if !positionals.iter().any(|(f, _)| *f == var.field)
+            && builder.string_at(var.field).is_none()
+            && cli::is_account(entry, var)
+        {
             let account = config.account().ok_or_else(|| {
                 Failure::Usage(format!(
                     "<{}>: expected the reseller account, e.g. accounts/C012345 (or set a \
@@ -327,16 +331,18 @@ fn build_request(
         }
     }
     for (field, value) in &positionals {
+        let arg = format!("<{}>", field.replace('.', "_").to_ascii_uppercase());
         let patterns = entry.patterns(field);
         if !patterns.iter().any(|p| p.matches(value)) {
             let expected: Vec<&str> = patterns.iter().map(|p| p.pattern).collect();
             return Err(Failure::Usage(format!(
-                "<{}>: expected a name like {}, got '{value}'",
-                field.replace('.', "_").to_ascii_uppercase(),
+                "{arg}: expected a name like {}, got '{value}'",
                 expected.join(" or ")
             )));
         }
-        builder.set_path(field, value).map_err(Failure::Usage)?;
+        builder
+            .set_positional(&arg, field, value)
+            .map_err(Failure::Usage)?;
     }
     let mut body = builder.finish();
     // `products list` and the like name the reseller in an `account` field.

@@ -303,7 +303,9 @@ fn cell(value: &Value) -> String {
     for c in text.chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') => {
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
                 out.push_str(&format!("\\u{:04x}", u32::from(c)));
             }
             c => out.push(c),
@@ -709,7 +711,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("c3    e\u{301} z   "), "{text}");
-        assert!(!text.contains(['\u{1b}', '\u{7f}', '\u{9b}', '\u{202e}', '\t']), "{text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7f}', '\u{9b}', '\u{202e}', '\t']),
+            "{text}"
+        );
     }
 
     #[test]

@@ -124,6 +124,40 @@ impl<'s> RequestBuilder<'s> {
         outcome
     }
 
+    /// The string at a dotted path of proto names from the top (a path
+    /// variable such as `parent` or `customer.name`), if `--json` or `-r`
+    /// set one.
+    pub(crate) fn string_at(&self, path: &str) -> Option<&str> {
+        let mut value = &self.body;
+        for part in path.split('.') {
+            value = value.get(json_name(part))?;
+        }
+        value.as_str().filter(|s| !s.is_empty())
+    }
+
+    /// Sets a path variable from its positional argument `<ARG>`: refused
+    /// when `-r` set the same field to something else, as one of the two
+    /// would be dropped. (`--json` is a base that positionals override.)
+    pub(crate) fn set_positional(
+        &mut self,
+        arg: &str,
+        path: &str,
+        value: &str,
+    ) -> Result<(), Refusal> {
+        let location: String = path
+            .split('.')
+            .map(|p| format!(".{}", json_name(p)))
+            .collect();
+        if let Some((_, given)) = self.assigned.iter().find(|(at, _)| *at == location) {
+            if given != value {
+                return Err(format!(
+                    "{arg} is '{value}', but -r set {path} to '{given}'; give it once"
+                ));
+            }
+        }
+        self.set_path(path, value)
+    }
+
     /// Sets a field at a dotted path of proto names from the top, like a
     /// `-r .path=value` (a singular field set twice is refused).
     pub(crate) fn set_field(&mut self, path: &str, value: &str) -> Result<(), Refusal> {
@@ -1004,7 +1038,10 @@ mod tests {
             json!({"a": [1, -2, 18446744073709551615u64, 1.5, "s", null, true, {}]})
         );
         let e = parse_body("--json", "{} x").unwrap_err();
-        assert!(e.starts_with("--json: not valid JSON: trailing characters"), "{e}");
+        assert!(
+            e.starts_with("--json: not valid JSON: trailing characters"),
+            "{e}"
+        );
         let e = parse_body("--json", "{").unwrap_err();
         assert!(e.starts_with("--json: not valid JSON: EOF"), "{e}");
     }

@@ -1952,3 +1952,49 @@ fn a_negative_limit_page_size_or_timeout_is_refused_naming_the_flag_and_the_form
         assert!(!message.contains("use '--"), "{message}");
     }
 }
+
+#[test]
+fn a_field_set_with_r_or_json_wins_over_the_configured_account_and_conflicts_with_a_positional() {
+    let (dir, run) = in_config_dir("account-vs-r");
+    succeeded(
+        &["config", "set", "account", "C999"],
+        &run(&["config", "set", "account", "C999"]),
+    );
+    // The configured account would be refused by the emulator: the request
+    // must go to the parent given with -r or --json instead.
+    for body in [
+        ["-r", "parent=accounts/C0emulator"],
+        ["--json", r#"{"parent": "accounts/C0emulator"}"#],
+    ] {
+        let mut args = vec!["--emulator", "accounts", "customers-list"];
+        args.extend(body);
+        let printed = succeeded(&args, &run(&args));
+        assert_eq!(printed.trim(), "{}", "{args:?}");
+    }
+    // A positional and -r naming two different resources: one would be lost.
+    let output = run(&[
+        "--emulator",
+        "accounts",
+        "customers-get",
+        "accounts/C0emulator/customers/S1",
+        "-r",
+        "name=accounts/C0emulator/customers/S2",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: <NAME> is 'accounts/C0emulator/customers/S1', but -r set name to \
+         'accounts/C0emulator/customers/S2'; give it once"
+    );
+    // The same value twice is no conflict.
+    let output = run(&[
+        "--emulator",
+        "accounts",
+        "customers-list",
+        ACCOUNT,
+        "-r",
+        "parent=accounts/C0emulator",
+    ]);
+    assert_eq!(stdout(&output).trim(), "{}", "{}", stderr(&output));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
