@@ -210,14 +210,16 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
     let request = build_request(schema, entry, &invocation, &config, &properties)?;
     dispatch::check(entry.method, &request)?;
     connect::check(&invocation.globals)?;
-    if let Some((_, selection)) = &properties.fields {
+    if let Some((selector, selection)) = &properties.fields {
         // What is printed: the operation's result once it is done, unless
         // --no-wait prints the operation itself.
         let printed = match entry.method.lro {
             Some(lro) if !invocation.no_wait => lro.response,
             _ => entry.method.output,
         };
-        selection.check(schema, printed).map_err(Failure::Usage)?;
+        selection
+            .check(schema, printed)
+            .map_err(|e| Failure::Usage(format!("-p 'fields={selector}': {e}")))?;
     }
     let style = style(invocation.globals.format, &properties)?;
     let sink = open_output(&invocation.globals)?;

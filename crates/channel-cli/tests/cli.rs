@@ -1998,3 +1998,22 @@ fn a_field_set_with_r_or_json_wins_over_the_configured_account_and_conflicts_wit
     assert_eq!(stdout(&output).trim(), "{}", "{}", stderr(&output));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_fields_selector_naming_no_field_is_refused_naming_the_property() {
+    let message = fails(
+        &[
+            "--emulator",
+            "accounts",
+            "customers-list",
+            ACCOUNT,
+            "-p",
+            "fields=customers(name,domian)",
+        ],
+        2,
+    );
+    assert_eq!(
+        message.trim(),
+        "error: -p 'fields=customers(name,domian)': fields: Invalid field selection customers/domian"
+    );
+}
