@@ -241,7 +241,7 @@ fn is_scalar(value: &Value) -> bool {
 fn columns(rows: &[Value]) -> Vec<String> {
     const MAX: usize = 6;
     let mut columns: Vec<String> = Vec::new();
-    let mut add = |columns: &mut Vec<String>, key: String| {
+    let add = |columns: &mut Vec<String>, key: String| {
         if !columns.contains(&key) {
             columns.push(key);
         }

@@ -148,12 +148,12 @@ impl<'s> RequestBuilder<'s> {
             .split('.')
             .map(|p| format!(".{}", json_name(p)))
             .collect();
-        if let Some((_, given)) = self.assigned.iter().find(|(at, _)| *at == location) {
-            if given != value {
-                return Err(format!(
-                    "{arg} is '{value}', but -r set {path} to '{given}'; give it once"
-                ));
-            }
+        if let Some((_, given)) = self.assigned.iter().find(|(at, _)| *at == location)
+            && given != value
+        {
+            return Err(format!(
+                "{arg} is '{value}', but -r set {path} to '{given}'; give it once"
+            ));
         }
         self.set_path(path, value)
     }
