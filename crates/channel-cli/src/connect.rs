@@ -180,6 +180,17 @@ pub(crate) fn check(args: &GlobalArgs) -> Result<(), Failure> {
             )));
         }
     }
+    // `--access-token "$(gcloud auth print-access-token)"` when that
+    // command failed: an empty bearer token only fails later, less clearly.
+    if args
+        .access_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(Failure::Usage(
+            "--access-token: expected a bearer token, got nothing".into(),
+        ));
+    }
     if !args.scopes.is_empty() && args.access_token.is_some() {
         return Err(conflict(
             "--scope",

@@ -2017,3 +2017,24 @@ fn a_fields_selector_naming_no_field_is_refused_naming_the_property() {
         "error: -p 'fields=customers(name,domian)': fields: Invalid field selection customers/domian"
     );
 }
+
+#[test]
+fn an_empty_access_token_is_refused_before_anything_is_sent() {
+    for token in ["", "  "] {
+        let message = fails(
+            &[
+                "--endpoint",
+                "http://127.0.0.1:9",
+                "--access-token",
+                token,
+                "operations",
+                "list",
+            ],
+            2,
+        );
+        assert_eq!(
+            message.trim(),
+            "error: --access-token: expected a bearer token, got nothing"
+        );
+    }
+}
