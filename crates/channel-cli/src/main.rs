@@ -249,6 +249,14 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
             );
         }
         let mut out = Output::new(sink, style, items);
+        if invocation
+            .globals
+            .output
+            .as_ref()
+            .is_some_and(|path| path.as_os_str() != "-")
+        {
+            out = out.whole_or_nothing();
+        }
         let mut run = dispatch::Run {
             method: entry.method,
             all: invocation.all,

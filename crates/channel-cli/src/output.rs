@@ -63,6 +63,9 @@ pub(crate) struct Output {
     columns: Option<Vec<String>>,
     widths: Vec<usize>,
     rows: Vec<Value>,
+    /// Whether each page of a list is flushed as it comes; see
+    /// [`Output::whole_or_nothing`].
+    flush_pages: bool,
 }
 
 impl std::fmt::Debug for Output {
@@ -90,7 +93,17 @@ impl Output {
             columns: None,
             widths: Vec::new(),
             rows: Vec::new(),
+            flush_pages: true,
         }
+    }
+
+    /// Flushes a list printed page by page only at its end: for `-o FILE`,
+    /// whose first flush puts the output in FILE's place, so that a list
+    /// that fails after some pages leaves FILE as it was instead of a
+    /// truncated list in its place.
+    pub(crate) fn whole_or_nothing(mut self) -> Self {
+        self.flush_pages = false;
+        self
     }
 
     fn select(&self, value: Value) -> Value {
@@ -206,7 +219,10 @@ impl Output {
             }
         }
         self.sink.write_all(text.as_bytes())?;
-        self.sink.flush()
+        if self.flush_pages {
+            self.sink.flush()?;
+        }
+        Ok(())
     }
 
     /// Ends a list printed item by item.

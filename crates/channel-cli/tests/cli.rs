@@ -2038,3 +2038,103 @@ fn an_empty_access_token_is_refused_before_anything_is_sent() {
         );
     }
 }
+
+/// A server answering ListCustomers: the first page, then a refusal for
+/// the page after it. Serves at most 20 requests.
+fn server_failing_on_the_second_page() -> String {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut served = 0;
+        for stream in listener.incoming().take(20) {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut stream = stream;
+            while served < 20 {
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    head.push_str(&line);
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                if head.is_empty() {
+                    break;
+                }
+                served += 1;
+                let (status, body) = if head.lines().next().unwrap_or("").contains("pageToken") {
+                    (
+                        "400 Bad Request",
+                        r#"{"error":{"code":400,"message":"bad page","status":"INVALID_ARGUMENT"}}"#,
+                    )
+                } else {
+                    (
+                        "200 OK",
+                        r#"{"customers":[{"name":"accounts/C1/customers/S1"}],"nextPageToken":"t2"}"#,
+                    )
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn a_list_that_fails_after_its_first_page_leaves_the_output_file_as_it_was() {
+    let endpoint = server_failing_on_the_second_page();
+    let dir = scratch("keep-pages");
+    let file = dir.join("customers.out");
+    for format in ["json", "yaml", "table", "csv"] {
+        std::fs::write(&file, "kept\n").unwrap();
+        let output = cloudchannel_env(
+            &[
+                "--endpoint",
+                &endpoint,
+                "-o",
+                "customers.out",
+                "--format",
+                format,
+                "accounts",
+                "customers-list",
+                "accounts/C1",
+                "--all",
+            ],
+            &[],
+            Some(&dir),
+        );
+        assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+        assert!(stderr(&output).contains("bad page"), "{}", stderr(&output));
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            "kept\n",
+            "{format}"
+        );
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["customers.out"], "{format}");
+    }
+    // To stdout, the pages already printed stay printed.
+    let output = cloudchannel(&[
+        "--endpoint",
+        &endpoint,
+        "accounts",
+        "customers-list",
+        "accounts/C1",
+        "--all",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stdout(&output).contains("accounts/C1/customers/S1"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
