@@ -82,6 +82,7 @@ pub(crate) fn command(entries: &[Entry], schema: &Schema) -> Command {
             .about("Print a shell completion script")
             .arg(
                 clap::Arg::new("shell")
+                    .value_name("SHELL")
                     .required(true)
                     .value_parser(["bash", "zsh", "fish"])
                     .help("The shell to complete for"),
@@ -616,6 +617,8 @@ pub(crate) enum Parsed {
     Config(GlobalArgs, ConfigAction),
     /// `emulator ...`.
     Emulator(GlobalArgs, crate::emulator::Control),
+    /// `completions SHELL`: `bash`, `zsh` or `fish`.
+    Completions(GlobalArgs, String),
 }
 
 /// A `config` subcommand.
@@ -698,7 +701,6 @@ where
         .try_get_matches_from(args.clone())?;
     let missing = || clap::Error::new(clap::error::ErrorKind::MissingSubcommand);
     let (group, group_matches) = matches.subcommand().ok_or_else(missing)?;
-    let (name, leaf) = group_matches.subcommand().ok_or_else(missing)?;
     // clap keeps, for a repeatable global flag given on several levels,
     // only the values of the deepest level: read them from the command
     // line itself, which clap has just accepted.
@@ -710,6 +712,14 @@ where
         globals.scopes.clone_from(&scopes);
         Ok(globals)
     };
+    if group == "completions" {
+        let shell = group_matches
+            .get_one::<String>("shell")
+            .cloned()
+            .unwrap_or_default();
+        return Ok(Parsed::Completions(globals_of(group_matches)?, shell));
+    }
+    let (name, leaf) = group_matches.subcommand().ok_or_else(missing)?;
     match group {
         "config" => {
             let globals = globals_of(leaf)?;

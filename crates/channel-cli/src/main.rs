@@ -46,9 +46,6 @@ fn main() -> ExitCode {
     };
     let entries = naming::entries();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if args.get(1).is_some_and(|a| a == "completions") {
-        return completions(&entries, &schema, args.get(2));
-    }
     let parsed = match cli::parse(&entries, &schema, args) {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -58,7 +55,9 @@ fn main() -> ExitCode {
     };
     let globals = match &parsed {
         Parsed::Call(invocation) => &invocation.globals,
-        Parsed::Config(globals, _) | Parsed::Emulator(globals, _) => globals,
+        Parsed::Config(globals, _)
+        | Parsed::Emulator(globals, _)
+        | Parsed::Completions(globals, _) => globals,
     };
     let ansi = match globals.color.as_str() {
         "always" => true,
@@ -75,6 +74,7 @@ fn main() -> ExitCode {
         Parsed::Call(invocation) => run(&entries, &schema, invocation),
         Parsed::Config(globals, action) => configure(&globals, action),
         Parsed::Emulator(globals, control) => control_emulator(globals, control),
+        Parsed::Completions(globals, shell) => completions(&entries, &schema, &globals, &shell),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -82,19 +82,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// `cloudchannel completions bash|zsh|fish`: the completion script on stdout.
-fn completions(entries: &[Entry], schema: &Schema, shell: Option<&std::ffi::OsString>) -> ExitCode {
+/// `cloudchannel completions bash|zsh|fish`: the completion script on
+/// stdout, or in the file of `-o`.
+fn completions(
+    entries: &[Entry],
+    schema: &Schema,
+    globals: &GlobalArgs,
+    shell: &str,
+) -> Result<(), Failure> {
     use clap_complete::Shell;
-    let shell = match shell.and_then(|s| s.to_str()) {
-        Some("bash") => Shell::Bash,
-        Some("zsh") => Shell::Zsh,
-        Some("fish") => Shell::Fish,
+    let shell = match shell {
+        "bash" => Shell::Bash,
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
         other => {
-            failure::note!(
-                "error: completions: expected bash, zsh or fish, got {}\n",
-                other.unwrap_or("nothing")
-            );
-            return ExitCode::from(failure::exit::USAGE);
+            return Err(Failure::Usage(format!(
+                "completions: expected bash, zsh or fish, got '{other}'"
+            )));
         }
     };
     let mut command = cli::command(entries, schema);
@@ -102,14 +106,10 @@ fn completions(entries: &[Entry], schema: &Schema, shell: Option<&std::ffi::OsSt
     // closed pipe (`| head`) is not worth one.
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "cloudchannel", &mut script);
-    match std::io::stdout().write_all(&script) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            failure::note!("error: completions: {e}\n");
-            ExitCode::FAILURE
-        }
-    }
+    let mut out = open_output(globals)?;
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// `cloudchannel config ...`.

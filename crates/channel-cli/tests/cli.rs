@@ -2138,3 +2138,21 @@ fn a_list_that_fails_after_its_first_page_leaves_the_output_file_as_it_was() {
     assert!(stdout(&output).contains("accounts/C1/customers/S1"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn completions_go_to_the_output_file_and_take_flags_before_the_group() {
+    let dir = scratch("completions-file");
+    let output = cloudchannel_env(
+        &["completions", "bash", "-o", "cloudchannel.bash"],
+        &[],
+        Some(&dir),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let script = std::fs::read_to_string(dir.join("cloudchannel.bash")).unwrap();
+    assert!(script.contains("complete -F"), "{script}");
+    let output = cloudchannel(&["--color", "never", "completions", "zsh"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("#compdef cloudchannel"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
