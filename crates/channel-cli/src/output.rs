@@ -519,11 +519,14 @@ pub(crate) struct FileSink {
 impl FileSink {
     /// Opens the output for `path`.
     pub(crate) fn create(path: &Path) -> io::Result<FileSink> {
-        let in_place = match std::fs::symlink_metadata(path) {
-            Ok(metadata) => !metadata.file_type().is_file(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        let existing = match std::fs::symlink_metadata(path) {
+            Ok(metadata) => Some(metadata),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(e),
         };
+        let in_place = existing
+            .as_ref()
+            .is_some_and(|metadata| !metadata.file_type().is_file());
         let name = path.file_name().filter(|_| !in_place);
         let temporary = name.map(|name| {
             let mut temporary = std::ffi::OsString::from(".");
@@ -532,6 +535,11 @@ impl FileSink {
             path.with_file_name(temporary)
         });
         let file = std::fs::File::create(temporary.as_deref().unwrap_or(path))?;
+        // The file that takes FILE's place keeps FILE's permissions: an
+        // output someone made private stays private.
+        if let (Some(metadata), Some(_)) = (&existing, &temporary) {
+            file.set_permissions(metadata.permissions())?;
+        }
         Ok(FileSink {
             file: io::BufWriter::new(file),
             temporary,
@@ -803,5 +811,23 @@ mod tests {
         assert_eq!(stream(compact), "show([{},{\"x\":1}]);\n");
         let empty = capture(Format::Json, None, |out| out.end_items().unwrap());
         assert_eq!(empty, "[]\n");
+    }
+
+    #[test]
+    fn a_replaced_output_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("cloudchannel-perm-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("private.json");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let mut sink = FileSink::create(&path).unwrap();
+        sink.write_all(b"new").unwrap();
+        sink.flush().unwrap();
+        drop(sink);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
