@@ -217,9 +217,23 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
             Some(lro) if !invocation.no_wait => lro.response,
             _ => entry.method.output,
         };
-        selection
-            .check(schema, printed)
-            .map_err(|e| Failure::Usage(format!("-p 'fields={selector}': {e}")))?;
+        selection.check(schema, printed).map_err(|e| {
+            let mut message = format!("-p 'fields={selector}': {e}");
+            // `--all -p fields=name` means the items' names: say how.
+            if let Some(paging) = entry.method.paging
+                && let Some(item) = schema
+                    .message(entry.method.output)
+                    .and_then(|m| m.field(paging.items))
+                && let Some(item_type) = item.message_type()
+                && selection.check(schema, item_type).is_ok()
+            {
+                message.push_str(&format!(
+                    "; a selector names fields of the whole response, e.g. {}({selector})",
+                    item.json_name
+                ));
+            }
+            Failure::Usage(message)
+        })?;
     }
     let style = style(invocation.globals.format, &properties)?;
     let sink = open_output(&invocation.globals)?;

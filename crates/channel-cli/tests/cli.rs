@@ -2016,6 +2016,24 @@ fn a_fields_selector_naming_no_field_is_refused_naming_the_property() {
         message.trim(),
         "error: -p 'fields=customers(name,domian)': fields: Invalid field selection customers/domian"
     );
+    // Fields of the items, without the list around them: the way is shown.
+    let message = fails(
+        &[
+            "--emulator",
+            "accounts",
+            "customers-list",
+            ACCOUNT,
+            "--all",
+            "-p",
+            "fields=name,domain",
+        ],
+        2,
+    );
+    assert_eq!(
+        message.trim(),
+        "error: -p 'fields=name,domain': fields: Invalid field selection name; a selector \
+         names fields of the whole response, e.g. customers(name,domain)"
+    );
 }
 
 #[test]
