@@ -837,6 +837,26 @@ where
     }
 }
 
+/// A value after `-r` that looks like a resource name (a `/`, no `=`): a
+/// positional argument that `-r`, which takes every value up to the next
+/// flag, took as a cursor move.
+pub(crate) fn positional_taken_by_r(args: &[OsString]) -> Option<String> {
+    let mut after_r = false;
+    for word in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+        if word == "--" {
+            break;
+        }
+        if word.starts_with('-') {
+            after_r = word == "-r";
+            continue;
+        }
+        if after_r && word.contains('/') && !word.contains('=') {
+            return Some(word.into_owned());
+        }
+    }
+    None
+}
+
 /// The values of a flag (`-p V`, `-pV`, `-p=V`, `-vp V`, `--long V`,
 /// `--long=V`) in a command line clap accepted, in order, up to `--`.
 fn flag_values(args: &[OsString], short: char, long: &str) -> Vec<String> {

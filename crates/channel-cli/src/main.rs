@@ -46,10 +46,20 @@ fn main() -> ExitCode {
     };
     let entries = naming::entries();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let swallowed = cli::positional_taken_by_r(&args);
     let parsed = match cli::parse(&entries, &schema, args) {
         Ok(parsed) => parsed,
         Err(error) => {
             let _ = error.print();
+            if error.kind() == clap::error::ErrorKind::MissingRequiredArgument
+                && let Some(value) = swallowed
+            {
+                failure::note!(
+                    "\nhint: -r took '{}' as a setting, as it takes every value up to the \
+                     next flag: put positional arguments before -r, or after `--`\n",
+                    failure::printable(&value)
+                );
+            }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(failure::exit::USAGE));
         }
     };

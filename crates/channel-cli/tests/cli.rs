@@ -2174,3 +2174,27 @@ fn completions_go_to_the_output_file_and_take_flags_before_the_group() {
     assert!(stdout(&output).contains("#compdef cloudchannel"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_positional_after_r_values_gets_a_hint_to_move_it() {
+    let message = fails(
+        &[
+            "--emulator",
+            "accounts",
+            "customers-entitlements-create",
+            "-r",
+            ".entitlement",
+            "offer=accounts/C0emulator/offers/o",
+            "accounts/C0emulator/customers/S1",
+        ],
+        2,
+    );
+    assert!(message.contains("<PARENT>"), "{message}");
+    assert!(
+        message.contains(
+            "hint: -r took 'accounts/C0emulator/customers/S1' as a setting, as it takes every \
+             value up to the next flag: put positional arguments before -r, or after `--`"
+        ),
+        "{message}"
+    );
+}
