@@ -82,6 +82,7 @@ pub(crate) fn command(entries: &[Entry], schema: &Schema) -> Command {
             .about("Print a shell completion script")
             .arg(
                 clap::Arg::new("shell")
+                    .value_name("SHELL")
                     .required(true)
                     .value_parser(["bash", "zsh", "fish"])
                     .help("The shell to complete for"),
@@ -361,14 +362,16 @@ fn method_command(entry: &Entry, schema: &Schema) -> Command {
                 Arg::new("limit")
                     .long("limit")
                     .value_name("N")
-                    .value_parser(clap::value_parser!(u64).range(1..))
+                    .value_parser(positive::<u64>)
+                    .allow_negative_numbers(true)
                     .help("Print at most N items, fetching pages as needed"),
             )
             .arg(
                 Arg::new("page_size")
                     .long("page-size")
                     .value_name("N")
-                    .value_parser(clap::value_parser!(i32).range(1..))
+                    .value_parser(positive::<i32>)
+                    .allow_negative_numbers(true)
                     .help("Ask for pages of N items (the server may cap it)"),
             );
         let has_filter = schema
@@ -614,6 +617,8 @@ pub(crate) enum Parsed {
     Config(GlobalArgs, ConfigAction),
     /// `emulator ...`.
     Emulator(GlobalArgs, crate::emulator::Control),
+    /// `completions SHELL`: `bash`, `zsh` or `fish`.
+    Completions(GlobalArgs, String),
 }
 
 /// A `config` subcommand.
@@ -696,7 +701,6 @@ where
         .try_get_matches_from(args.clone())?;
     let missing = || clap::Error::new(clap::error::ErrorKind::MissingSubcommand);
     let (group, group_matches) = matches.subcommand().ok_or_else(missing)?;
-    let (name, leaf) = group_matches.subcommand().ok_or_else(missing)?;
     // clap keeps, for a repeatable global flag given on several levels,
     // only the values of the deepest level: read them from the command
     // line itself, which clap has just accepted.
@@ -708,6 +712,14 @@ where
         globals.scopes.clone_from(&scopes);
         Ok(globals)
     };
+    if group == "completions" {
+        let shell = group_matches
+            .get_one::<String>("shell")
+            .cloned()
+            .unwrap_or_default();
+        return Ok(Parsed::Completions(globals_of(group_matches)?, shell));
+    }
+    let (name, leaf) = group_matches.subcommand().ok_or_else(missing)?;
     match group {
         "config" => {
             let globals = globals_of(leaf)?;
@@ -795,6 +807,20 @@ where
 }
 
 /// The method call of a command line, for tests.
+/// `--limit` and `--page-size`: a whole number from 1 up. Negative numbers
+/// reach this parser (rather than being taken for a flag) so that they get
+/// the same message as 0.
+fn positive<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+{
+    text.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= T::from(1))
+        .ok_or_else(|| format!("expected a whole number from 1 up, e.g. 20, got '{text}'"))
+}
+
 #[cfg(test)]
 pub(crate) fn parse_call<I, T>(
     entries: &[Entry],
@@ -809,6 +835,26 @@ where
         Parsed::Call(invocation) => Ok(invocation),
         _ => Err(clap::Error::new(clap::error::ErrorKind::InvalidSubcommand)),
     }
+}
+
+/// A value after `-r` that looks like a resource name (a `/`, no `=`): a
+/// positional argument that `-r`, which takes every value up to the next
+/// flag, took as a cursor move.
+pub(crate) fn positional_taken_by_r(args: &[OsString]) -> Option<String> {
+    let mut after_r = false;
+    for word in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+        if word == "--" {
+            break;
+        }
+        if word.starts_with('-') {
+            after_r = word == "-r";
+            continue;
+        }
+        if after_r && word.contains('/') && !word.contains('=') {
+            return Some(word.into_owned());
+        }
+    }
+    None
 }
 
 /// The values of a flag (`-p V`, `-pV`, `-p=V`, `-vp V`, `--long V`,

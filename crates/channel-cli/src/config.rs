@@ -66,13 +66,17 @@ impl Config {
         let values: BTreeMap<String, String> = if text.trim().is_empty() {
             BTreeMap::new()
         } else {
-            serde_yaml_ng::from_str(&text).map_err(|e| {
-                Failure::Usage(format!(
-                    "the configuration {}: expected KEY: VALUE lines ({e}); fix it or set \
+            // A mapping refuses a key given twice, which a map of strings
+            // would take silently, keeping the last.
+            serde_yaml_ng::from_str::<serde_yaml_ng::Mapping>(&text)
+                .and_then(|_| serde_yaml_ng::from_str(&text))
+                .map_err(|e| {
+                    Failure::Usage(format!(
+                        "the configuration {}: expected KEY: VALUE lines ({e}); fix it or set \
                      the keys again with `cloudchannel config set`",
-                    path.display()
-                ))
-            })?
+                        path.display()
+                    ))
+                })?
         };
         for (key, value) in &values {
             check(key, value).map_err(|problem| {
@@ -256,6 +260,23 @@ mod tests {
         std::fs::write(dir.join(FILE), "account: [1, 2]\n").unwrap();
         let e = Config::load(Some(&dir)).unwrap_err().to_string();
         assert!(e.contains("expected KEY: VALUE lines"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_key_written_twice_in_the_file_is_refused_not_resolved_silently() {
+        let dir = std::env::temp_dir().join(format!("cloudchannel-twice-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(FILE), "account: C1\naccount: C2\n").unwrap();
+        let e = Config::load(Some(&dir)).unwrap_err().to_string();
+        assert!(
+            e.contains("expected KEY: VALUE lines (duplicate entry with key \"account\""),
+            "{e}"
+        );
+        // A value that YAML reads as a number is still taken as its text.
+        std::fs::write(dir.join(FILE), "account: 12345\n").unwrap();
+        let config = Config::load(Some(&dir)).unwrap();
+        assert_eq!(config.account().as_deref(), Some("accounts/12345"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

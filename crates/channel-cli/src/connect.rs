@@ -66,7 +66,13 @@ pub(crate) struct GlobalArgs {
 
     /// Seconds each call may take, retries included (default 60); also
     /// bounds the wait for a long-running operation
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        value_parser = parse_seconds,
+        allow_negative_numbers = true
+    )]
     pub(crate) timeout: Option<Duration>,
 
     /// How to print responses (csv: one row per item of a list)
@@ -173,6 +179,17 @@ pub(crate) fn check(args: &GlobalArgs) -> Result<(), Failure> {
                  https://www.googleapis.com/auth/apps.order, got '{scope}'"
             )));
         }
+    }
+    // `--access-token "$(gcloud auth print-access-token)"` when that
+    // command failed: an empty bearer token only fails later, less clearly.
+    if args
+        .access_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(Failure::Usage(
+            "--access-token: expected a bearer token, got nothing".into(),
+        ));
     }
     if !args.scopes.is_empty() && args.access_token.is_some() {
         return Err(conflict(

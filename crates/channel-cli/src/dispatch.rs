@@ -126,7 +126,7 @@ where
         return Ok(());
     }
     let result = if std::io::stderr().is_terminal() {
-        let name = operation.name().to_string();
+        let name = crate::failure::printable(operation.name()).into_owned();
         let started = Instant::now();
         let mut updates = Box::pin(operation.updates());
         let mut outcome = None;

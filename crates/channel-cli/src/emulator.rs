@@ -41,6 +41,9 @@ impl Control {
     }
 }
 
+/// The longest duration the API's `Duration` holds, in seconds.
+const MAX_DURATION_SECONDS: u64 = 315_576_000_000;
+
 /// `30d`, `12h`, `90m`, `45s`, `2w`, `1d12h`: seconds.
 pub(crate) fn parse_duration(text: &str) -> Result<u64, String> {
     let expected = "expected a duration such as 30d, 12h, 90m, 45s or 1d12h \
@@ -79,6 +82,13 @@ pub(crate) fn parse_duration(text: &str) -> Result<u64, String> {
             .and_then(|s| total.checked_add(s))
             .ok_or_else(|| format!("DURATION: '{text}' is too long"))?;
         rest = &rest[digits + unit_len..];
+    }
+    // What a google.protobuf.Duration can hold; the emulator's own bound
+    // (its clock stops at the end of year 9998) is checked there.
+    if total > MAX_DURATION_SECONDS {
+        return Err(format!(
+            "DURATION: '{text}' is too long: at most {MAX_DURATION_SECONDS}s (about 10,000 years)"
+        ));
     }
     Ok(total)
 }
@@ -220,6 +230,16 @@ mod tests {
             );
         }
         assert!(parse_duration("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn a_duration_longer_than_the_api_can_hold_is_refused_before_it_is_sent() {
+        assert_eq!(parse_duration("315576000000s"), Ok(315_576_000_000));
+        let e = parse_duration("99999999999w").unwrap_err();
+        assert_eq!(
+            e,
+            "DURATION: '99999999999w' is too long: at most 315576000000s (about 10,000 years)"
+        );
     }
 
     #[test]

@@ -88,10 +88,33 @@ impl Failure {
     pub(crate) fn report(self) -> ExitCode {
         let status = self.exit_status();
         if !matches!(self, Failure::Quiet) {
-            note!("{self}\n");
+            note!("{}\n", printable(&self.to_string()));
         }
         ExitCode::from(status)
     }
+}
+
+/// `text` as it may go to a terminal: the words of an error come partly
+/// from the server (its message, a field's description), so control
+/// characters other than line breaks, and the bidirectional overrides, are
+/// shown as `\u001b` instead of moving the cursor or clearing the screen.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The exit status of an API error, by kind and then by code.
@@ -141,9 +164,16 @@ impl fmt::Display for Failure {
                         write!(f, "\n  {}: {}", violation.field, violation.description)?;
                     }
                 }
+                // Wrappers often repeat their source's words as their own:
+                // a line the same as the one before adds nothing.
                 let mut source = std::error::Error::source(error);
+                let mut previous = String::new();
                 while let Some(cause) = source {
-                    write!(f, "\n  caused by: {cause}")?;
+                    let text = cause.to_string();
+                    if text != previous {
+                        write!(f, "\n  caused by: {text}")?;
+                    }
+                    previous = text;
                     source = cause.source();
                 }
                 Ok(())
@@ -193,6 +223,54 @@ mod tests {
         assert_eq!(Failure::Credentials("x".into()).exit_status(), 5);
         let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
         assert_eq!(Failure::from(pipe).exit_status(), 0);
+    }
+
+    /// An error that says `text` and has `source` as its cause.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    #[test]
+    fn a_cause_that_repeats_the_one_before_is_printed_once() {
+        let chain = Layer(
+            "transport error",
+            Some(Box::new(Layer(
+                "tcp connect error",
+                Some(Box::new(Layer(
+                    "tcp connect error",
+                    Some(Box::new(Layer("Connection refused", None))),
+                ))),
+            ))),
+        );
+        let error = Error::transport("could not connect", chain);
+        assert_eq!(
+            Failure::Api(error).to_string(),
+            "error: UNAVAILABLE: could not connect\n  caused by: transport error\n  \
+             caused by: tcp connect error\n  caused by: Connection refused"
+        );
+    }
+
+    #[test]
+    fn errors_reach_the_terminal_with_control_characters_escaped() {
+        assert_eq!(
+            printable("nope \u{1b}[2J\u{7}\r\u{202e}\nsecond line\ttab"),
+            "nope \\u001b[2J\\u0007\\u000d\\u202e\nsecond line\\u0009tab"
+        );
+        assert!(matches!(
+            printable("plain"),
+            std::borrow::Cow::Borrowed("plain")
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::schema::json_name;
+use crate::schema::{Kind, Schema, json_name};
 
 /// What to keep of a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,59 @@ impl Selection {
             }
             (_, scalar) => scalar,
         }
+    }
+}
+
+impl Selection {
+    /// Checks that each name the selection uses is a field of the message
+    /// `message` (full name) at that place, as Google's front end does
+    /// before it answers: a misspelt name would otherwise print an empty
+    /// result. Below a field whose content has no fixed schema (`Any`,
+    /// `Struct`, `Value`) any name is taken.
+    pub(crate) fn check(&self, schema: &Schema, message: &str) -> Result<(), String> {
+        self.check_at(schema, message, "")
+    }
+
+    fn check_at(&self, schema: &Schema, message: &str, at: &str) -> Result<(), String> {
+        let Selection::Members(members) = self else {
+            return Ok(());
+        };
+        let Some(fields) = schema.message(message) else {
+            return Ok(());
+        };
+        for (name, inner) in members {
+            if name == "*" {
+                continue;
+            }
+            let path = if at.is_empty() {
+                name.clone()
+            } else {
+                format!("{at}/{name}")
+            };
+            let invalid = || format!("fields: Invalid field selection {path}");
+            let field = fields.field(name).ok_or_else(invalid)?;
+            let open = matches!(
+                &field.kind,
+                Kind::Message(t) if matches!(
+                    t.as_str(),
+                    "google.protobuf.Any"
+                        | "google.protobuf.Struct"
+                        | "google.protobuf.Value"
+                        | "google.protobuf.ListValue"
+                )
+            );
+            match (field.message_type(), inner) {
+                (_, Selection::All) => {}
+                _ if open => {}
+                (Some(inner_type), inner) => inner.check_at(schema, inner_type, &path)?,
+                // A sub-selection on a scalar (or a map of scalars).
+                (None, Selection::Members(m)) => {
+                    let below = m.first().map_or(String::new(), |(n, _)| n.clone());
+                    return Err(format!("fields: Invalid field selection {path}/{below}"));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -208,6 +261,39 @@ mod tests {
                    "nextPageToken": "t"})
         );
         assert_eq!(keep("*"), page);
+    }
+
+    #[test]
+    fn a_selector_naming_no_field_of_the_response_is_refused() {
+        let schema = Schema::load().unwrap();
+        let list = "google.cloud.channel.v1.ListCustomersResponse";
+        let check = |s: &str, message: &str| Selection::parse(s).unwrap().check(&schema, message);
+        for good in [
+            "customers(name,org_display_name),nextPageToken",
+            "customers/orgPostalAddress/regionCode",
+            "customers/cloudIdentityInfo(*)",
+            "*",
+        ] {
+            assert_eq!(check(good, list), Ok(()), "{good}");
+        }
+        for (bad, expected) in [
+            ("bogus", "fields: Invalid field selection bogus"),
+            (
+                "customers(name,domian)",
+                "fields: Invalid field selection customers/domian",
+            ),
+            (
+                "customers/name/x",
+                "fields: Invalid field selection customers/name/x",
+            ),
+        ] {
+            assert_eq!(check(bad, list), Err(expected.to_string()), "{bad}");
+        }
+        // An operation's response is an Any: its fields are not known here.
+        assert_eq!(
+            check("name,response/anything", "google.longrunning.Operation"),
+            Ok(())
+        );
     }
 
     #[test]

@@ -78,17 +78,22 @@ fn redact(text: &str) -> Cow<'_, str> {
 
 /// Standard error, with secret request fields redacted (see [`redact`]).
 /// The formatter hands over each event in one write.
+///
+/// Write errors are dropped: a closed stderr (`2>&1 | head -1`) must not
+/// change the outcome, and the formatter reports a failed write with
+/// `eprintln!`, which panics on that same closed stderr.
 struct Stderr;
 
 impl Write for Stderr {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        std::io::stderr().write_all(redact(&text).as_bytes())?;
+        let _ = std::io::stderr().write_all(redact(&text).as_bytes());
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stderr().flush()
+        let _ = std::io::stderr().flush();
+        Ok(())
     }
 }
 

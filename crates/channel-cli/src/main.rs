@@ -46,19 +46,28 @@ fn main() -> ExitCode {
     };
     let entries = naming::entries();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if args.get(1).is_some_and(|a| a == "completions") {
-        return completions(&entries, &schema, args.get(2));
-    }
+    let swallowed = cli::positional_taken_by_r(&args);
     let parsed = match cli::parse(&entries, &schema, args) {
         Ok(parsed) => parsed,
         Err(error) => {
             let _ = error.print();
+            if error.kind() == clap::error::ErrorKind::MissingRequiredArgument
+                && let Some(value) = swallowed
+            {
+                failure::note!(
+                    "\nhint: -r took '{}' as a setting, as it takes every value up to the \
+                     next flag: put positional arguments before -r, or after `--`\n",
+                    failure::printable(&value)
+                );
+            }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(failure::exit::USAGE));
         }
     };
     let globals = match &parsed {
         Parsed::Call(invocation) => &invocation.globals,
-        Parsed::Config(globals, _) | Parsed::Emulator(globals, _) => globals,
+        Parsed::Config(globals, _)
+        | Parsed::Emulator(globals, _)
+        | Parsed::Completions(globals, _) => globals,
     };
     let ansi = match globals.color.as_str() {
         "always" => true,
@@ -75,6 +84,7 @@ fn main() -> ExitCode {
         Parsed::Call(invocation) => run(&entries, &schema, invocation),
         Parsed::Config(globals, action) => configure(&globals, action),
         Parsed::Emulator(globals, control) => control_emulator(globals, control),
+        Parsed::Completions(globals, shell) => completions(&entries, &schema, &globals, &shell),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -82,19 +92,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// `cloudchannel completions bash|zsh|fish`: the completion script on stdout.
-fn completions(entries: &[Entry], schema: &Schema, shell: Option<&std::ffi::OsString>) -> ExitCode {
+/// `cloudchannel completions bash|zsh|fish`: the completion script on
+/// stdout, or in the file of `-o`.
+fn completions(
+    entries: &[Entry],
+    schema: &Schema,
+    globals: &GlobalArgs,
+    shell: &str,
+) -> Result<(), Failure> {
     use clap_complete::Shell;
-    let shell = match shell.and_then(|s| s.to_str()) {
-        Some("bash") => Shell::Bash,
-        Some("zsh") => Shell::Zsh,
-        Some("fish") => Shell::Fish,
+    let shell = match shell {
+        "bash" => Shell::Bash,
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
         other => {
-            failure::note!(
-                "error: completions: expected bash, zsh or fish, got {}\n",
-                other.unwrap_or("nothing")
-            );
-            return ExitCode::from(failure::exit::USAGE);
+            return Err(Failure::Usage(format!(
+                "completions: expected bash, zsh or fish, got '{other}'"
+            )));
         }
     };
     let mut command = cli::command(entries, schema);
@@ -102,14 +116,10 @@ fn completions(entries: &[Entry], schema: &Schema, shell: Option<&std::ffi::OsSt
     // closed pipe (`| head`) is not worth one.
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "cloudchannel", &mut script);
-    match std::io::stdout().write_all(&script) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            failure::note!("error: completions: {e}\n");
-            ExitCode::FAILURE
-        }
-    }
+    let mut out = open_output(globals)?;
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// `cloudchannel config ...`.
@@ -210,6 +220,31 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
     let request = build_request(schema, entry, &invocation, &config, &properties)?;
     dispatch::check(entry.method, &request)?;
     connect::check(&invocation.globals)?;
+    if let Some((selector, selection)) = &properties.fields {
+        // What is printed: the operation's result once it is done, unless
+        // --no-wait prints the operation itself.
+        let printed = match entry.method.lro {
+            Some(lro) if !invocation.no_wait => lro.response,
+            _ => entry.method.output,
+        };
+        selection.check(schema, printed).map_err(|e| {
+            let mut message = format!("-p 'fields={selector}': {e}");
+            // `--all -p fields=name` means the items' names: say how.
+            if let Some(paging) = entry.method.paging
+                && let Some(item) = schema
+                    .message(entry.method.output)
+                    .and_then(|m| m.field(paging.items))
+                && let Some(item_type) = item.message_type()
+                && selection.check(schema, item_type).is_ok()
+            {
+                message.push_str(&format!(
+                    "; a selector names fields of the whole response, e.g. {}({selector})",
+                    item.json_name
+                ));
+            }
+            Failure::Usage(message)
+        })?;
+    }
     let style = style(invocation.globals.format, &properties)?;
     let sink = open_output(&invocation.globals)?;
     let items = entry.method.paging.map(|paging| {
@@ -238,6 +273,14 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
             );
         }
         let mut out = Output::new(sink, style, items);
+        if invocation
+            .globals
+            .output
+            .as_ref()
+            .is_some_and(|path| path.as_os_str() != "-")
+        {
+            out = out.whole_or_nothing();
+        }
         let mut run = dispatch::Run {
             method: entry.method,
             all: invocation.all,
@@ -279,8 +322,7 @@ fn build_request(
 ) -> Result<Value, Failure> {
     let mut builder = RequestBuilder::new(schema, entry.method.input).map_err(Failure::Other)?;
     if let Some(text) = &invocation.json {
-        let body = serde_json::from_str(text)
-            .map_err(|e| Failure::Usage(format!("--json: not valid JSON: {e}")))?;
+        let body = request::parse_body("--json", text).map_err(Failure::Usage)?;
         builder = builder.with_body("--json", body).map_err(Failure::Usage)?;
     } else if let Some(path) = &invocation.json_file {
         let flag = format!("--json-file {}", path.display());
@@ -291,8 +333,7 @@ fn build_request(
             std::fs::read_to_string(path).map(|t| text = t)
         };
         read.map_err(|e| Failure::Usage(format!("{flag}: cannot read it: {e}")))?;
-        let body = serde_json::from_str(&text)
-            .map_err(|e| Failure::Usage(format!("{flag}: not valid JSON: {e}")))?;
+        let body = request::parse_body(&flag, &text).map_err(Failure::Usage)?;
         builder = builder.with_body(&flag, body).map_err(Failure::Usage)?;
     }
     for item in &invocation.settings {
@@ -317,7 +358,11 @@ fn build_request(
     }
     let mut positionals = invocation.positionals.clone();
     for var in &entry.vars {
-        if !positionals.iter().any(|(f, _)| *f == var.field) && cli::is_account(entry, var) {
+        // The configured account fills only a field nothing else set.
+        if !positionals.iter().any(|(f, _)| *f == var.field)
+            && builder.string_at(var.field).is_none()
+            && cli::is_account(entry, var)
+        {
             let account = config.account().ok_or_else(|| {
                 Failure::Usage(format!(
                     "<{}>: expected the reseller account, e.g. accounts/C012345 (or set a \
@@ -329,16 +374,18 @@ fn build_request(
         }
     }
     for (field, value) in &positionals {
+        let arg = format!("<{}>", field.replace('.', "_").to_ascii_uppercase());
         let patterns = entry.patterns(field);
         if !patterns.iter().any(|p| p.matches(value)) {
             let expected: Vec<&str> = patterns.iter().map(|p| p.pattern).collect();
             return Err(Failure::Usage(format!(
-                "<{}>: expected a name like {}, got '{value}'",
-                field.replace('.', "_").to_ascii_uppercase(),
+                "{arg}: expected a name like {}, got '{value}'",
                 expected.join(" or ")
             )));
         }
-        builder.set_path(field, value).map_err(Failure::Usage)?;
+        builder
+            .set_positional(&arg, field, value)
+            .map_err(Failure::Usage)?;
     }
     let mut body = builder.finish();
     // `products list` and the like name the reseller in an `account` field.

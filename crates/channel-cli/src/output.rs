@@ -63,6 +63,9 @@ pub(crate) struct Output {
     columns: Option<Vec<String>>,
     widths: Vec<usize>,
     rows: Vec<Value>,
+    /// Whether each page of a list is flushed as it comes; see
+    /// [`Output::whole_or_nothing`].
+    flush_pages: bool,
 }
 
 impl std::fmt::Debug for Output {
@@ -90,7 +93,17 @@ impl Output {
             columns: None,
             widths: Vec::new(),
             rows: Vec::new(),
+            flush_pages: true,
         }
+    }
+
+    /// Flushes a list printed page by page only at its end: for `-o FILE`,
+    /// whose first flush puts the output in FILE's place, so that a list
+    /// that fails after some pages leaves FILE as it was instead of a
+    /// truncated list in its place.
+    pub(crate) fn whole_or_nothing(mut self) -> Self {
+        self.flush_pages = false;
+        self
     }
 
     fn select(&self, value: Value) -> Value {
@@ -206,7 +219,10 @@ impl Output {
             }
         }
         self.sink.write_all(text.as_bytes())?;
-        self.sink.flush()
+        if self.flush_pages {
+            self.sink.flush()?;
+        }
+        Ok(())
     }
 
     /// Ends a list printed item by item.
@@ -233,25 +249,55 @@ fn is_scalar(value: &Value) -> bool {
 }
 
 /// The columns of a table of `rows`: the top-level keys holding scalars,
-/// in order of appearance but `name` first and times (`createTime`) last,
-/// at most six.
+/// in order of appearance but names first and times (`createTime`) last,
+/// at most six. Items named only inside a field (`{"sku": {"name": ...}}`)
+/// get that name (`sku.name`); items with no scalar at the top at all (a
+/// report row's `values`) get their nested scalars (`values[0].stringValue`),
+/// so that no list prints as an empty table.
 fn columns(rows: &[Value]) -> Vec<String> {
     const MAX: usize = 6;
     let mut columns: Vec<String> = Vec::new();
+    let add = |columns: &mut Vec<String>, key: String| {
+        if !columns.contains(&key) {
+            columns.push(key);
+        }
+    };
     if rows.iter().any(|r| !r.is_object()) {
         columns.push("value".into());
     }
-    for row in rows {
-        if let Value::Object(fields) = row {
+    let objects = || {
+        rows.iter().filter_map(|row| match row {
+            Value::Object(fields) => Some(fields),
+            _ => None,
+        })
+    };
+    for fields in objects() {
+        for (key, value) in fields {
+            if is_scalar(value) {
+                add(&mut columns, key.clone());
+            }
+        }
+    }
+    if !columns.iter().any(|c| c == "name") {
+        for fields in objects() {
             for (key, value) in fields {
-                if is_scalar(value) && !columns.contains(key) {
-                    columns.push(key.clone());
+                if value.get("name").is_some_and(is_scalar) {
+                    add(&mut columns, format!("{key}.name"));
                 }
             }
         }
     }
+    if columns.is_empty() {
+        for row in rows {
+            let mut pairs = Vec::new();
+            flatten("", row, cell, &mut pairs);
+            for (key, _) in pairs {
+                add(&mut columns, key);
+            }
+        }
+    }
     columns.sort_by_key(|c| match c.as_str() {
-        "name" => 0,
+        c if c == "name" || c.ends_with(".name") => 0,
         c if c.ends_with("Time") => 2,
         _ => 1,
     });
@@ -259,13 +305,35 @@ fn columns(rows: &[Value]) -> Vec<String> {
     columns
 }
 
-/// A scalar as a table cell (strings without quotes, on one line).
+/// A scalar as a table cell (strings without quotes, on one line). A table
+/// goes to a terminal: line breaks and tabs become spaces, and the other
+/// control characters and the bidirectional overrides are shown as
+/// `\u001b`, so that a value cannot move the cursor, recolor the screen or
+/// reorder the text around it.
 fn cell(value: &Value) -> String {
     let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => s.as_str(),
+        other => return other.to_string(),
     };
-    text.replace(['\n', '\r', '\t'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The columns `text` takes on a terminal (wide East Asian characters and
+/// most emoji take two, combining marks none).
+fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 /// A scalar as a CSV field: exactly its text, line breaks included (the
@@ -294,7 +362,7 @@ fn header(key: &str) -> String {
 fn render(rows: &[Vec<String>], widths: &mut Vec<usize>) -> String {
     for row in rows {
         for (i, text) in row.iter().enumerate() {
-            let width = text.chars().count();
+            let width = width(text);
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(width),
                 None => widths.push(width),
@@ -307,7 +375,7 @@ fn render(rows: &[Vec<String>], widths: &mut Vec<usize>) -> String {
         for (i, text) in row.iter().enumerate() {
             line.push_str(text);
             if i + 1 < row.len() {
-                let pad = widths[i] - text.chars().count() + 2;
+                let pad = widths[i] - width(text) + 2;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -331,7 +399,20 @@ fn table(columns: &[String], rows: &[Value], with_header: bool, widths: &mut Vec
             columns
                 .iter()
                 .map(|c| match row {
-                    Value::Object(fields) => fields.get(c).map(cell).unwrap_or_default(),
+                    Value::Object(fields) => match fields.get(c) {
+                        Some(value) => cell(value),
+                        // A nested column (`sku.name`, `values[0].intValue`).
+                        None if c.contains(['.', '[']) => {
+                            let mut pairs = Vec::new();
+                            flatten("", row, cell, &mut pairs);
+                            pairs
+                                .into_iter()
+                                .find(|(key, _)| key == c)
+                                .map(|(_, text)| text)
+                                .unwrap_or_default()
+                        }
+                        None => String::new(),
+                    },
                     scalar if c == "value" => cell(scalar),
                     _ => String::new(),
                 })
@@ -438,11 +519,14 @@ pub(crate) struct FileSink {
 impl FileSink {
     /// Opens the output for `path`.
     pub(crate) fn create(path: &Path) -> io::Result<FileSink> {
-        let in_place = match std::fs::symlink_metadata(path) {
-            Ok(metadata) => !metadata.file_type().is_file(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        let existing = match std::fs::symlink_metadata(path) {
+            Ok(metadata) => Some(metadata),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(e),
         };
+        let in_place = existing
+            .as_ref()
+            .is_some_and(|metadata| !metadata.file_type().is_file());
         let name = path.file_name().filter(|_| !in_place);
         let temporary = name.map(|name| {
             let mut temporary = std::ffi::OsString::from(".");
@@ -451,6 +535,11 @@ impl FileSink {
             path.with_file_name(temporary)
         });
         let file = std::fs::File::create(temporary.as_deref().unwrap_or(path))?;
+        // The file that takes FILE's place keeps FILE's permissions: an
+        // output someone made private stays private.
+        if let (Some(metadata), Some(_)) = (&existing, &temporary) {
+            file.set_permissions(metadata.permissions())?;
+        }
         Ok(FileSink {
             file: io::BufWriter::new(file),
             temporary,
@@ -588,6 +677,71 @@ mod tests {
     }
 
     #[test]
+    fn items_without_a_scalar_at_the_top_still_fill_a_table() {
+        // ListPurchasableSkus: each item holds only a message.
+        let page = json!({"purchasableSkus": [
+            {"sku": {"name": "s1", "marketingInfo": {"displayName": "One"}}},
+            {"sku": {"name": "s2"}},
+        ]});
+        let text = capture(Format::Table, Some("purchasableSkus"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        assert_eq!(text, "SKU.NAME\ns1\ns2\n");
+        // ListPurchasableOffers: the name sits in the offer, beside a scalar.
+        let page = json!({"purchasableOffers": [
+            {"offer": {"name": "o1"}, "priceReferenceId": "p1"},
+        ]});
+        let text = capture(Format::Table, Some("purchasableOffers"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        assert_eq!(text, "OFFER.NAME  PRICE_REFERENCE_ID\no1          p1\n");
+        // FetchReportResults: rows of values, streamed page by page.
+        let rows = [
+            json!({"values": [{"stringValue": "e1"}, {"intValue": "7"}]}),
+            json!({"values": [{"stringValue": "e2"}, {"intValue": "12"}]}),
+        ];
+        let text = capture(Format::Table, None, |out| {
+            out.items(&rows[..1]).unwrap();
+            out.items(&rows[1..]).unwrap();
+            out.end_items().unwrap();
+        });
+        assert_eq!(
+            text,
+            "VALUES[0].STRING_VALUE  VALUES[1].INT_VALUE\n\
+             e1                      7\n\
+             e2                      12\n"
+        );
+    }
+
+    #[test]
+    fn table_cells_escape_control_characters_and_align_wide_ones() {
+        let page = json!({"customers": [
+            {"name": "c1", "orgDisplayName": "日本語😀", "domain": "a"},
+            {"name": "c2", "orgDisplayName": "\u{1b}[31mred\u{7f}\u{9b}\u{202e}x", "domain": "b"},
+            {"name": "c3", "orgDisplayName": "e\u{301}\tz", "domain": "c"},
+        ]});
+        let text = capture(Format::Table, Some("customers"), |out| {
+            out.response(&page, true).unwrap()
+        });
+        // The last column starts at the same terminal column on each line.
+        let starts: Vec<usize> = text
+            .lines()
+            .map(|line| width(&line[..line.rfind(' ').unwrap() + 1]))
+            .collect();
+        assert_eq!(starts, [40, 40, 40, 40], "{text}");
+        assert!(text.contains("c1    日本語😀      "), "{text}");
+        assert!(
+            text.contains("c2    \\u001b[31mred\\u007f\\u009b\\u202ex  b\n"),
+            "{text}"
+        );
+        assert!(text.contains("c3    e\u{301} z   "), "{text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7f}', '\u{9b}', '\u{202e}', '\t']),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn csv_has_one_row_per_item_and_a_column_per_nested_field() {
         let page = json!({"customers": [
             {"name": "c1", "orgDisplayName": "Org, Inc.", "orgPostalAddress": {"regionCode": "US"}},
@@ -657,5 +811,23 @@ mod tests {
         assert_eq!(stream(compact), "show([{},{\"x\":1}]);\n");
         let empty = capture(Format::Json, None, |out| out.end_items().unwrap());
         assert_eq!(empty, "[]\n");
+    }
+
+    #[test]
+    fn a_replaced_output_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("cloudchannel-perm-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("private.json");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let mut sink = FileSink::create(&path).unwrap();
+        sink.write_all(b"new").unwrap();
+        sink.flush().unwrap();
+        drop(sink);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

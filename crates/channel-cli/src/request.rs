@@ -124,6 +124,40 @@ impl<'s> RequestBuilder<'s> {
         outcome
     }
 
+    /// The string at a dotted path of proto names from the top (a path
+    /// variable such as `parent` or `customer.name`), if `--json` or `-r`
+    /// set one.
+    pub(crate) fn string_at(&self, path: &str) -> Option<&str> {
+        let mut value = &self.body;
+        for part in path.split('.') {
+            value = value.get(json_name(part))?;
+        }
+        value.as_str().filter(|s| !s.is_empty())
+    }
+
+    /// Sets a path variable from its positional argument `<ARG>`: refused
+    /// when `-r` set the same field to something else, as one of the two
+    /// would be dropped. (`--json` is a base that positionals override.)
+    pub(crate) fn set_positional(
+        &mut self,
+        arg: &str,
+        path: &str,
+        value: &str,
+    ) -> Result<(), Refusal> {
+        let location: String = path
+            .split('.')
+            .map(|p| format!(".{}", json_name(p)))
+            .collect();
+        if let Some((_, given)) = self.assigned.iter().find(|(at, _)| *at == location)
+            && given != value
+        {
+            return Err(format!(
+                "{arg} is '{value}', but -r set {path} to '{given}'; give it once"
+            ));
+        }
+        self.set_path(path, value)
+    }
+
     /// Sets a field at a dotted path of proto names from the top, like a
     /// `-r .path=value` (a singular field set twice is refused).
     pub(crate) fn set_field(&mut self, path: &str, value: &str) -> Result<(), Refusal> {
@@ -374,13 +408,16 @@ const SECRET_FIELDS: [&str; 1] = ["authtoken"];
 
 /// Whether the last field of a `-r` key (any spelling) holds a secret.
 fn is_secret(key: &str) -> bool {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    let squeezed: String = last
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    SECRET_FIELDS.contains(&squeezed.as_str())
+    // Any step of the path: a mistyped `auth_token.x=...` still carries
+    // the token as its value.
+    key.split('.').any(|step| {
+        let squeezed: String = step
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        SECRET_FIELDS.contains(&squeezed.as_str())
+    })
 }
 
 /// The field `name` of `message`, or an error listing the fields there are.
@@ -648,9 +685,124 @@ fn normalize(
             }
             (_, value) => value,
         };
+        if out.contains_key(&field.json_name) {
+            return Err(format!(
+                "duplicate name {:?} in {}: {} is given twice (as snake_case and camelCase?); \
+                 a field may be set once",
+                field.json_name,
+                if at.is_empty() {
+                    "the request".to_string()
+                } else {
+                    format!("'{at}'")
+                },
+                field.name
+            ));
+        }
         out.insert(field.json_name.clone(), value);
     }
     Ok(Value::Object(out))
+}
+
+/// Parses the text of `--json` or `--json-file` (named by `flag`) into a
+/// JSON value, refusing a name given twice in one object: a plain JSON
+/// reader keeps the last and silently drops the others. A leading byte
+/// order mark, which some editors write, is skipped.
+pub(crate) fn parse_body(flag: &str, text: &str) -> Result<Value, Refusal> {
+    use serde::de::DeserializeSeed;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let parsed = Strict { at: "" }
+        .deserialize(&mut reader)
+        .and_then(|value| reader.end().map(|()| value));
+    parsed.map_err(|e| match e.classify() {
+        // The one error of our own: the name given twice.
+        serde_json::error::Category::Data => format!("{flag}: {e}"),
+        _ => format!("{flag}: not valid JSON: {e}"),
+    })
+}
+
+/// Reads one JSON value at `at` (a path such as `customer.addressLines[1]`)
+/// like `serde_json::Value`'s own reader, with the duplicate check.
+struct Strict<'a> {
+    at: &'a str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, reader: D) -> Result<Value, D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = items.next_element_seed(Strict {
+            at: &format!("{}[{}]", self.at, out.len()),
+        })? {
+            out.push(item);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = entries.next_key::<String>()? {
+            if out.contains_key(&key) {
+                let within = if self.at.is_empty() {
+                    "the request".to_string()
+                } else {
+                    format!("'{}'", self.at)
+                };
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate name {key:?} in {within}: a field, or one member of a oneof, may be set once"
+                )));
+            }
+            let at = if self.at.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", self.at)
+            };
+            let value = entries.next_value_seed(Strict { at: &at })?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// `an object`, `a string`...: for messages about JSON values.
@@ -844,6 +996,57 @@ mod tests {
     }
 
     #[test]
+    fn a_name_given_twice_in_a_json_body_is_refused_not_dropped() {
+        let e = parse_body(
+            "--json",
+            r#"{"customer": {"orgDisplayName": "a", "orgDisplayName": "b"}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with(
+                "--json: duplicate name \"orgDisplayName\" in 'customer': a field, or one member of a oneof, may be set once"
+            ),
+            "{e}"
+        );
+        let e = parse_body("--json-file f", r#"{"a": [{}, {"b": 1, "b": 1}]}"#).unwrap_err();
+        assert!(e.contains("duplicate name \"b\" in 'a[1]'"), "{e}");
+        let e = parse_body("--json", r#"{"parent": "x", "parent": "x"}"#).unwrap_err();
+        assert!(e.contains("in the request"), "{e}");
+
+        // The same field under its two spellings.
+        let schema = Schema::load().unwrap();
+        let body = parse_body(
+            "--json",
+            r#"{"entitlement": {"purchase_order_id": "a", "purchaseOrderId": "b"}}"#,
+        )
+        .unwrap();
+        let e = RequestBuilder::new(&schema, CREATE_ENTITLEMENT)
+            .unwrap()
+            .with_body("--json", body)
+            .unwrap_err();
+        assert!(
+            e.starts_with("--json: duplicate name \"purchaseOrderId\" in 'entitlement'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_bodies_keep_every_value_and_may_start_with_a_byte_order_mark() {
+        let text = "\u{feff}{\"a\": [1, -2, 18446744073709551615, 1.5, \"s\", null, true, {}]}";
+        assert_eq!(
+            parse_body("--json", text).unwrap(),
+            json!({"a": [1, -2, 18446744073709551615u64, 1.5, "s", null, true, {}]})
+        );
+        let e = parse_body("--json", "{} x").unwrap_err();
+        assert!(
+            e.starts_with("--json: not valid JSON: trailing characters"),
+            "{e}"
+        );
+        let e = parse_body("--json", "{").unwrap_err();
+        assert!(e.starts_with("--json: not valid JSON: EOF"), "{e}");
+    }
+
+    #[test]
     fn up_then_into_and_runs_of_dots() {
         let body = build(
             CREATE_ENTITLEMENT,
@@ -929,6 +1132,10 @@ mod tests {
             assert!(e.contains("is already set to '<redacted>'"), "{e}");
             assert!(!e.contains("Secret"), "{e}");
         }
+        // A path through the token (a mistake) still hides the value.
+        let e = build(root, &["auth-token.x=ThirdSecret"]).unwrap_err();
+        assert!(e.starts_with("-r 'auth-token.x=<redacted>': "), "{e}");
+        assert!(!e.contains("Secret"), "{e}");
         // Other fields still show what was given, which helps.
         let e = build(root, &["domain=a.example", "domain=b.example"]).unwrap_err();
         assert!(e.contains("already set to 'a.example'"), "{e}");

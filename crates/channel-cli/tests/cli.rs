@@ -1896,3 +1896,305 @@ fn config_commands_take_the_output_properties_and_refuse_the_others() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_closed_stderr_does_not_stop_debug_output_or_change_the_exit_status() {
+    // `cloudchannel ... --debug 2>&1 | head -1`: the wire events and the
+    // error meet a pipe nobody reads any more.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudchannel"))
+        .args([
+            "--emulator",
+            "--debug",
+            "accounts",
+            "customers-get",
+            "accounts/C0emulator/customers/S404",
+        ])
+        .env_remove("CHANNEL_EMULATOR_HOST")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(4), "NOT_FOUND, not a panic: {status}");
+}
+
+#[test]
+fn a_negative_limit_page_size_or_timeout_is_refused_naming_the_flag_and_the_form() {
+    let list = ["--emulator", "accounts", "offers-list", ACCOUNT];
+    for (flag, value, expected) in [
+        (
+            "--limit",
+            "-1",
+            "invalid value '-1' for '--limit <N>': expected a whole number from 1 up, e.g. 20, got '-1'",
+        ),
+        (
+            "--limit",
+            "0",
+            "invalid value '0' for '--limit <N>': expected a whole number from 1 up, e.g. 20, got '0'",
+        ),
+        (
+            "--page-size",
+            "-5",
+            "invalid value '-5' for '--page-size <N>': expected a whole number from 1 up, e.g. 20, got '-5'",
+        ),
+        (
+            "--timeout",
+            "-1",
+            "invalid value '-1' for '--timeout <SECONDS>': expected a positive number of seconds",
+        ),
+    ] {
+        let mut args = list.to_vec();
+        args.extend([flag, value]);
+        let message = fails(&args, 2);
+        assert!(message.contains(expected), "{flag} {value}: {message}");
+        assert!(!message.contains("use '--"), "{message}");
+    }
+}
+
+#[test]
+fn a_field_set_with_r_or_json_wins_over_the_configured_account_and_conflicts_with_a_positional() {
+    let (dir, run) = in_config_dir("account-vs-r");
+    succeeded(
+        &["config", "set", "account", "C999"],
+        &run(&["config", "set", "account", "C999"]),
+    );
+    // The configured account would be refused by the emulator: the request
+    // must go to the parent given with -r or --json instead.
+    for body in [
+        ["-r", "parent=accounts/C0emulator"],
+        ["--json", r#"{"parent": "accounts/C0emulator"}"#],
+    ] {
+        let mut args = vec!["--emulator", "accounts", "customers-list"];
+        args.extend(body);
+        let printed = succeeded(&args, &run(&args));
+        assert_eq!(printed.trim(), "{}", "{args:?}");
+    }
+    // A positional and -r naming two different resources: one would be lost.
+    let output = run(&[
+        "--emulator",
+        "accounts",
+        "customers-get",
+        "accounts/C0emulator/customers/S1",
+        "-r",
+        "name=accounts/C0emulator/customers/S2",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: <NAME> is 'accounts/C0emulator/customers/S1', but -r set name to \
+         'accounts/C0emulator/customers/S2'; give it once"
+    );
+    // The same value twice is no conflict.
+    let output = run(&[
+        "--emulator",
+        "accounts",
+        "customers-list",
+        ACCOUNT,
+        "-r",
+        "parent=accounts/C0emulator",
+    ]);
+    assert_eq!(stdout(&output).trim(), "{}", "{}", stderr(&output));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_fields_selector_naming_no_field_is_refused_naming_the_property() {
+    let message = fails(
+        &[
+            "--emulator",
+            "accounts",
+            "customers-list",
+            ACCOUNT,
+            "-p",
+            "fields=customers(name,domian)",
+        ],
+        2,
+    );
+    assert_eq!(
+        message.trim(),
+        "error: -p 'fields=customers(name,domian)': fields: Invalid field selection customers/domian"
+    );
+    // Fields of the items, without the list around them: the way is shown.
+    let message = fails(
+        &[
+            "--emulator",
+            "accounts",
+            "customers-list",
+            ACCOUNT,
+            "--all",
+            "-p",
+            "fields=name,domain",
+        ],
+        2,
+    );
+    assert_eq!(
+        message.trim(),
+        "error: -p 'fields=name,domain': fields: Invalid field selection name; a selector \
+         names fields of the whole response, e.g. customers(name,domain)"
+    );
+}
+
+#[test]
+fn an_empty_access_token_is_refused_before_anything_is_sent() {
+    for token in ["", "  "] {
+        let message = fails(
+            &[
+                "--endpoint",
+                "http://127.0.0.1:9",
+                "--access-token",
+                token,
+                "operations",
+                "list",
+            ],
+            2,
+        );
+        assert_eq!(
+            message.trim(),
+            "error: --access-token: expected a bearer token, got nothing"
+        );
+    }
+}
+
+/// A server answering ListCustomers: the first page, then a refusal for
+/// the page after it. Serves at most 20 requests.
+fn server_failing_on_the_second_page() -> String {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut served = 0;
+        for stream in listener.incoming().take(20) {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut stream = stream;
+            while served < 20 {
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    head.push_str(&line);
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                if head.is_empty() {
+                    break;
+                }
+                served += 1;
+                let (status, body) = if head.lines().next().unwrap_or("").contains("pageToken") {
+                    (
+                        "400 Bad Request",
+                        r#"{"error":{"code":400,"message":"bad page","status":"INVALID_ARGUMENT"}}"#,
+                    )
+                } else {
+                    (
+                        "200 OK",
+                        r#"{"customers":[{"name":"accounts/C1/customers/S1"}],"nextPageToken":"t2"}"#,
+                    )
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn a_list_that_fails_after_its_first_page_leaves_the_output_file_as_it_was() {
+    let endpoint = server_failing_on_the_second_page();
+    let dir = scratch("keep-pages");
+    let file = dir.join("customers.out");
+    for format in ["json", "yaml", "table", "csv"] {
+        std::fs::write(&file, "kept\n").unwrap();
+        let output = cloudchannel_env(
+            &[
+                "--endpoint",
+                &endpoint,
+                "-o",
+                "customers.out",
+                "--format",
+                format,
+                "accounts",
+                "customers-list",
+                "accounts/C1",
+                "--all",
+            ],
+            &[],
+            Some(&dir),
+        );
+        assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+        assert!(stderr(&output).contains("bad page"), "{}", stderr(&output));
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            "kept\n",
+            "{format}"
+        );
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["customers.out"], "{format}");
+    }
+    // To stdout, the pages already printed stay printed.
+    let output = cloudchannel(&[
+        "--endpoint",
+        &endpoint,
+        "accounts",
+        "customers-list",
+        "accounts/C1",
+        "--all",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stdout(&output).contains("accounts/C1/customers/S1"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn completions_go_to_the_output_file_and_take_flags_before_the_group() {
+    let dir = scratch("completions-file");
+    let output = cloudchannel_env(
+        &["completions", "bash", "-o", "cloudchannel.bash"],
+        &[],
+        Some(&dir),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let script = std::fs::read_to_string(dir.join("cloudchannel.bash")).unwrap();
+    assert!(script.contains("complete -F"), "{script}");
+    let output = cloudchannel(&["--color", "never", "completions", "zsh"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("#compdef cloudchannel"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_positional_after_r_values_gets_a_hint_to_move_it() {
+    let message = fails(
+        &[
+            "--emulator",
+            "accounts",
+            "customers-entitlements-create",
+            "-r",
+            ".entitlement",
+            "offer=accounts/C0emulator/offers/o",
+            "accounts/C0emulator/customers/S1",
+        ],
+        2,
+    );
+    assert!(message.contains("<PARENT>"), "{message}");
+    assert!(
+        message.contains(
+            "hint: -r took 'accounts/C0emulator/customers/S1' as a setting, as it takes every \
+             value up to the next flag: put positional arguments before -r, or after `--`"
+        ),
+        "{message}"
+    );
+}
