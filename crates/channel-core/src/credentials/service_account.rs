@@ -301,7 +301,7 @@ fn check_key(json: &str) -> Result<KeyFields, CredentialsError> {
             "field `private_key` is not a PEM-encoded PKCS#8 private key",
         ));
     }
-    required_string(&object, "token_uri")?;
+    check_token_uri(required_string(&object, "token_uri")?)?;
     let project_id = match object.get("project_id") {
         None | Some(Value::Null) => None,
         Some(Value::String(id)) => Some(id.clone()),
@@ -329,6 +329,33 @@ fn check_key(json: &str) -> Result<KeyFields, CredentialsError> {
         project_id,
         universe_domain,
     })
+}
+
+/// Refuses a `token_uri` the signed assertion must not be sent to: one
+/// that is not a URL, or plaintext `http://` to another machine. The
+/// assertion is a credential in its own right (it buys tokens for an hour),
+/// so it crosses the network only inside TLS; a token server on this
+/// machine (a test's, say) may be plaintext.
+fn check_token_uri(uri: &str) -> Result<(), CredentialsError> {
+    // Parsed as endpoints are, so the host checked is the host connected to.
+    let parsed = crate::EndpointUrl::parse(uri, None).map_err(|_| {
+        malformed(
+            "token_uri",
+            "field `token_uri` must be an https:// URL without user information, such as \
+             `https://oauth2.googleapis.com/token`",
+        )
+    })?;
+    if parsed.is_tls() || parsed.is_loopback() {
+        return Ok(());
+    }
+    Err(malformed(
+        "token_uri",
+        format!(
+            "field `token_uri` must use https:// (plaintext http:// is taken only for this \
+             machine), but it names http://{}",
+            parsed.host()
+        ),
+    ))
 }
 
 fn required_string<'a>(
@@ -580,6 +607,42 @@ pub(super) mod tests {
             Some("token_uri"),
             "missing field `token_uri`",
         );
+    }
+
+    #[test]
+    fn a_token_uri_without_tls_to_another_machine_is_refused_so_the_assertion_stays_private() {
+        for uri in [
+            "http://oauth2.googleapis.com/token",
+            "http://localhost:@192.0.2.1/token",
+            "ftp://oauth2.googleapis.com/token",
+            "not a url",
+        ] {
+            assert_malformed(
+                &key_json_with("token_uri", Value::from(uri)),
+                Some("token_uri"),
+                "field `token_uri` must",
+            );
+        }
+        let err = ServiceAccount::from_json(&key_json_with(
+            "token_uri",
+            Value::from("http://oauth2.googleapis.com/token"),
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("http://oauth2.googleapis.com"),
+            "{err}"
+        );
+        for uri in [
+            "https://oauth2.googleapis.com/token",
+            "http://127.0.0.1:8080/token",
+            "http://localhost/token",
+            "http://[::1]:9/token",
+        ] {
+            assert!(
+                ServiceAccount::from_json(&key_json_with("token_uri", Value::from(uri))).is_ok(),
+                "{uri}"
+            );
+        }
     }
 
     #[test]
