@@ -66,6 +66,17 @@ pub trait Credentials: Send + Sync + fmt::Debug {
     fn is_anonymous(&self) -> bool {
         false
     }
+
+    /// Hears that the server refused `token` as invalid (HTTP 401, gRPC
+    /// `UNAUTHENTICATED`): revoked, say, or expired before the time it
+    /// gave. Credentials that fetch their tokens forget it, so that the
+    /// next [`token`](Self::token) fetches another, and return `true`: the
+    /// refused request is worth sending once more. The default, for
+    /// credentials that have no other token to give, returns `false`.
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        let _ = token;
+        false
+    }
 }
 
 impl<T: Credentials + ?Sized> Credentials for Arc<T> {
@@ -84,6 +95,10 @@ impl<T: Credentials + ?Sized> Credentials for Arc<T> {
     fn is_anonymous(&self) -> bool {
         (**self).is_anonymous()
     }
+
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        (**self).token_rejected(token)
+    }
 }
 
 impl<T: Credentials + ?Sized> Credentials for Box<T> {
@@ -101,6 +116,10 @@ impl<T: Credentials + ?Sized> Credentials for Box<T> {
 
     fn is_anonymous(&self) -> bool {
         (**self).is_anonymous()
+    }
+
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        (**self).token_rejected(token)
     }
 }
 
@@ -136,6 +155,12 @@ impl AccessToken {
     /// When the token expires, if known.
     pub fn expires_at(&self) -> Option<Instant> {
         self.expires_at
+    }
+
+    /// Whether `other` is this very token (a clone of it), not merely one
+    /// with the same text.
+    pub(crate) fn is_same(&self, other: &AccessToken) -> bool {
+        Arc::ptr_eq(&self.token, &other.token)
     }
 }
 
@@ -435,6 +460,11 @@ impl Credentials for ApplicationDefault {
 
     fn quota_project(&self) -> Option<&str> {
         self.quota_project.as_deref()
+    }
+
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        self.cache.forget(token);
+        true
     }
 
     /// The key file's universe when the credentials came from one; unknown

@@ -116,6 +116,11 @@ impl Credentials for ServiceAccount {
         self.quota_project.as_deref()
     }
 
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        self.cache.forget(token);
+        true
+    }
+
     /// The key's `universe_domain`, or `googleapis.com` for a key without
     /// one (keys of Google's public cloud predate the field).
     fn universe_domain(&self) -> Option<&str> {
