@@ -112,7 +112,10 @@ impl GrpcTransport {
         Resp: prost::Message + std::fmt::Debug + Default + Send + Sync + 'static,
     {
         let token = self.credentials.token().await.map_err(|err| {
-            Error::authentication("the credentials could not produce an access token", err)
+            Error::authentication(
+                format!("the credentials could not produce an access token: {err}"),
+                err,
+            )
         })?;
         let Some(sent_with) = token else {
             return self
@@ -136,7 +139,10 @@ impl GrpcTransport {
                     "the server refused the access token; sending again with a new one"
                 );
                 let token = self.credentials.token().await.map_err(|err| {
-                    Error::authentication("the credentials could not produce an access token", err)
+                    Error::authentication(
+                        format!("the credentials could not produce an access token: {err}"),
+                        err,
+                    )
                 })?;
                 let (request, request_params) = again;
                 self.send_once(method, request, request_params, token.as_ref(), options)

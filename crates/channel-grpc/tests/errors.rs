@@ -281,7 +281,7 @@ impl Credentials for BrokenCredentials {
 }
 
 #[tokio::test]
-async fn failing_credentials_are_an_authentication_error_and_send_nothing() {
+async fn failing_credentials_are_an_authentication_error_that_says_why_and_send_nothing() {
     let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
     let config = ClientBuilder::new()
         .endpoint(server.endpoint())
@@ -293,6 +293,10 @@ async fn failing_credentials_are_an_authentication_error_and_send_nothing() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert!(
+        err.to_string().contains("the token endpoint said no"),
+        "{err}"
+    );
     assert!(server.calls().is_empty());
 }
 

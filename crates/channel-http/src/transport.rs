@@ -460,11 +460,11 @@ impl HttpTransport {
         let body = body.map(bytes::Bytes::from);
         let mut token_refused = false;
         let (response, http_status) = loop {
-            let token = inner
-                .credentials
-                .token()
-                .await
-                .map_err(|e| Error::authentication("could not get an access token", e))?;
+            let token = inner.credentials.token().await.map_err(|e| {
+                // The credentials' own words (a key file, the token
+                // endpoint's refusal) are what the caller can act on.
+                Error::authentication(format!("could not get an access token: {e}"), e)
+            })?;
             let headers = self.headers(token.as_ref(), options)?;
             tracing::trace!(
                 target: WIRE_TARGET,

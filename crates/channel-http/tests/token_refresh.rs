@@ -1,12 +1,14 @@
-//! A token the server refuses (HTTP 401): credentials that fetch their
-//! tokens get a new one and the request goes once more, as with Google's
-//! clients; fixed tokens, and a new token refused again, end the call.
+//! A service account's tokens end to end. A token the server refuses (HTTP
+//! 401): credentials that fetch their tokens get a new one and the request
+//! goes once more, as with Google's clients; fixed tokens, and a new token
+//! refused again, end the call. The token request: what its assertion
+//! claims, and a refusal reported in the token endpoint's words.
 //!
 //! The service account runs end to end: a real key (made for these tests
 //! only, `support/service_account_test_key.pem`) signs its assertion for a
 //! token server on 127.0.0.1, whose tokens the API server takes or refuses.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +32,10 @@ const TEST_KEY: &str = include_str!("support/service_account_test_key.pem");
 struct Seen {
     /// Token requests the token server answered.
     token_requests: usize,
+    /// The form of each token request.
+    token_forms: Vec<String>,
+    /// Answers the token server gives before its usual ones.
+    token_replies: VecDeque<(StatusCode, serde_json::Value)>,
     /// The bearer token of each API request, in order.
     authorizations: Vec<String>,
     refused: HashSet<String>,
@@ -46,8 +52,13 @@ fn json_reply(status: StatusCode, body: serde_json::Value) -> impl IntoResponse 
 }
 
 /// Answers `tok-1`, `tok-2`, ... in turn, each for an hour.
-async fn token(State(seen): State<Shared>) -> impl IntoResponse {
+async fn token(State(seen): State<Shared>, form: axum::body::Bytes) -> impl IntoResponse {
     let mut seen = seen.lock().unwrap();
+    seen.token_forms
+        .push(String::from_utf8_lossy(&form).into_owned());
+    if let Some((status, body)) = seen.token_replies.pop_front() {
+        return json_reply(status, body);
+    }
     seen.token_requests += 1;
     json_reply(
         StatusCode::OK,
@@ -209,4 +220,99 @@ async fn calls_refused_together_share_one_new_token() {
         seen.authorizations.iter().filter(|t| *t == "tok-2").count(),
         CALLS
     );
+}
+
+const UNAUTHORIZED_CLIENT: &str = "Client is unauthorized to retrieve access tokens using this \
+                                   method, or client not authorized for any of the scopes \
+                                   requested.";
+
+#[tokio::test]
+async fn a_refused_token_request_says_why_in_the_endpoints_words_and_is_not_repeated() {
+    let (addr, seen) = start(&[]).await;
+    seen.lock().unwrap().token_replies.push_back((
+        StatusCode::UNAUTHORIZED,
+        json!({"error": "unauthorized_client", "error_description": UNAUTHORIZED_CLIENT}),
+    ));
+    let client = client(
+        addr,
+        service_account(addr).with_subject("admin@reseller.example"),
+    );
+
+    let err = client.get_customer(get_customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication, "{err}");
+    let shown = err.to_string();
+    assert!(
+        shown.contains(&format!("unauthorized_client: {UNAUTHORIZED_CLIENT}")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("channel@reseller-project.iam.gserviceaccount.com"),
+        "{shown}"
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.token_forms.len(), 1, "a refusal is final");
+    assert!(seen.authorizations.is_empty());
+    // Neither the assertion nor the key is in the error.
+    let assertion = seen.token_forms[0].split("assertion=").nth(1).unwrap();
+    assert!(!shown.contains(assertion));
+    assert!(!format!("{err:?}").contains(assertion));
+    assert!(!format!("{err:?}").contains("PRIVATE KEY"));
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_answers_503_is_asked_again() {
+    let (addr, seen) = start(&[]).await;
+    seen.lock().unwrap().token_replies.push_back((
+        StatusCode::SERVICE_UNAVAILABLE,
+        json!({"error": "temporarily_unavailable"}),
+    ));
+    let client = client(addr, service_account(addr));
+    client.get_customer(get_customer()).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.token_forms.len(), 2);
+    assert_eq!(seen.authorizations, ["tok-1"]);
+}
+
+#[tokio::test]
+async fn the_assertion_names_the_account_the_subject_the_scope_and_the_token_uri() {
+    use base64::Engine as _;
+    let (addr, seen) = start(&[]).await;
+    let client = client(
+        addr,
+        service_account(addr).with_subject("admin@reseller.example"),
+    );
+    client.get_customer(get_customer()).await.unwrap();
+
+    let form = seen.lock().unwrap().token_forms[0].clone();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(form.as_bytes())
+        .into_owned()
+        .collect();
+    assert_eq!(pairs[0].0, "grant_type");
+    assert_eq!(pairs[0].1, "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    let jwt = &pairs[1].1;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    assert_eq!(parts.len(), 3, "{jwt}");
+    let decode = |part: &str| -> serde_json::Value {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part.trim_end_matches('='))
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    assert_eq!(decode(parts[0])["alg"], "RS256");
+    let claims = decode(parts[1]);
+    assert_eq!(
+        claims["iss"],
+        "channel@reseller-project.iam.gserviceaccount.com"
+    );
+    assert_eq!(claims["sub"], "admin@reseller.example");
+    assert_eq!(claims["aud"], format!("http://{addr}/token"));
+    assert_eq!(
+        claims["scope"],
+        "https://www.googleapis.com/auth/apps.order"
+    );
+    // A 2048-bit RSA signature.
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(parts[2].trim_end_matches('='))
+        .unwrap();
+    assert_eq!(signature.len(), 256);
 }

@@ -24,6 +24,7 @@ use crate::future::BoxFuture;
 
 mod cache;
 mod service_account;
+mod token_endpoint;
 
 use cache::{TokenCache, TokenSource};
 pub use service_account::ServiceAccount;
