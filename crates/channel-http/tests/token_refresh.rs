@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
-use channel_core::credentials::{Credentials, ServiceAccount, StaticToken};
+use channel_core::credentials::{ApplicationDefault, Credentials, ServiceAccount, StaticToken};
 use channel_core::{Client, ErrorKind, RetryPolicy};
 use channel_http::HttpTransport;
 use channel_types::model::{Customer, GetCustomerRequest, ProvisionCloudIdentityRequest};
@@ -38,6 +38,8 @@ struct Seen {
     token_replies: VecDeque<(StatusCode, serde_json::Value)>,
     /// The bearer token of each API request, in order.
     authorizations: Vec<String>,
+    /// The `x-goog-user-project` of each API request.
+    quota_projects: Vec<String>,
     refused: HashSet<String>,
 }
 
@@ -80,6 +82,11 @@ async fn api(State(seen): State<Shared>, headers: HeaderMap) -> impl IntoRespons
         .to_string();
     let mut seen = seen.lock().unwrap();
     seen.authorizations.push(bearer.clone());
+    let quota_project = headers
+        .get("x-goog-user-project")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    seen.quota_projects.push(quota_project.to_string());
     if seen.refused.contains(&bearer) {
         let body = json!({"error": {
             "code": 401,
@@ -315,4 +322,45 @@ async fn the_assertion_names_the_account_the_subject_the_scope_and_the_token_uri
         .decode(parts[2].trim_end_matches('='))
         .unwrap();
     assert_eq!(signature.len(), 256);
+}
+
+#[tokio::test]
+async fn gcloud_user_credentials_refresh_their_token_and_bill_their_quota_project() {
+    let (addr, seen) = start(&["tok-1"]).await;
+    let file = std::env::temp_dir().join(format!(
+        "channel-user-credentials-{}.json",
+        std::process::id()
+    ));
+    let user = json!({
+        "type": "authorized_user",
+        "client_id": "client-1.apps.googleusercontent.com",
+        "client_secret": "secret-1",
+        "refresh_token": "refresh-1",
+        "quota_project_id": "billing-project",
+        "token_uri": format!("http://{addr}/token"),
+    });
+    std::fs::write(&file, user.to_string()).unwrap();
+    let credentials = ApplicationDefault::from_file(&file);
+    let _ = std::fs::remove_file(&file);
+    let client = client(addr, credentials.unwrap());
+
+    client.get_customer(get_customer()).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.authorizations, ["tok-1", "tok-2"]);
+    assert_eq!(seen.quota_projects, ["billing-project", "billing-project"]);
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(seen.token_forms[0].as_bytes())
+        .into_owned()
+        .collect();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(field("grant_type"), Some("refresh_token"));
+    assert_eq!(
+        field("client_id"),
+        Some("client-1.apps.googleusercontent.com")
+    );
+    assert_eq!(field("client_secret"), Some("secret-1"));
+    assert_eq!(field("refresh_token"), Some("refresh-1"));
 }

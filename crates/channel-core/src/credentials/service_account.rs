@@ -278,7 +278,7 @@ fn account_setup_error(err: gcp_auth::Error) -> CredentialsError {
     }
 }
 
-fn malformed(field: &'static str, message: impl Into<String>) -> CredentialsError {
+pub(super) fn malformed(field: &'static str, message: impl Into<String>) -> CredentialsError {
     CredentialsError::new(CredentialsErrorKind::MalformedKey, message).with_field(field)
 }
 
@@ -374,7 +374,7 @@ fn check_key(json: &str) -> Result<KeyFields, CredentialsError> {
 /// assertion is a credential in its own right (it buys tokens for an hour),
 /// so it crosses the network only inside TLS; a token server on this
 /// machine (a test's, say) may be plaintext.
-fn check_token_uri(uri: &str) -> Result<(), CredentialsError> {
+pub(super) fn check_token_uri(uri: &str) -> Result<(), CredentialsError> {
     // Parsed as endpoints are, so the host checked is the host connected to.
     let parsed = crate::EndpointUrl::parse(uri, None).map_err(|_| {
         malformed(
@@ -396,7 +396,7 @@ fn check_token_uri(uri: &str) -> Result<(), CredentialsError> {
     ))
 }
 
-fn optional_string(
+pub(super) fn optional_string(
     object: &Map<String, Value>,
     field: &'static str,
 ) -> Result<Option<String>, CredentialsError> {
@@ -410,7 +410,7 @@ fn optional_string(
     }
 }
 
-fn required_string<'a>(
+pub(super) fn required_string<'a>(
     object: &'a Map<String, Value>,
     field: &'static str,
 ) -> Result<&'a str, CredentialsError> {

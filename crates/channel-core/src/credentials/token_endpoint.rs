@@ -1,6 +1,6 @@
-//! A service account's token endpoint: the signed JWT assertion of the key
-//! exchanged for an access token (the OAuth 2.0 JWT bearer grant), with the
-//! endpoint's refusals reported in its own words.
+//! The token endpoint: a service account key's signed JWT assertion (the
+//! OAuth 2.0 JWT bearer grant), or a user's refresh token, exchanged for an
+//! access token, with the endpoint's refusals reported in its own words.
 //!
 //! The exchange is ours rather than the token library's because a refusal
 //! is where users of domain-wide delegation most need the reason:
@@ -122,11 +122,28 @@ pub(super) async fn exchange(
         .append_pair("grant_type", GRANT_TYPE)
         .append_pair("assertion", assertion)
         .finish();
+    request_token(
+        client,
+        token_uri,
+        form,
+        &format!("service account {account}"),
+    )
+    .await
+}
+
+/// Posts `form` (a grant, URL-encoded) to `token_uri` for an access token;
+/// `whose` names the credentials in errors (`service account ...`).
+pub(super) async fn request_token(
+    client: &HttpClient,
+    token_uri: &str,
+    form: String,
+    whose: &str,
+) -> Result<AccessToken, CredentialsError> {
     let form = Bytes::from(form);
     let mut backoff = FIRST_BACKOFF;
     let mut attempt = 1;
     loop {
-        match once(client, token_uri, form.clone(), account).await {
+        match once(client, token_uri, form.clone(), whose).await {
             Err(Failure::Transient(err)) if attempt < ATTEMPTS => {
                 tracing::debug!(attempt, error = %err, "the token endpoint failed; asking again");
                 tokio::time::sleep(backoff).await;
@@ -151,7 +168,7 @@ async fn once(
     client: &HttpClient,
     token_uri: &str,
     form: Bytes,
-    account: &str,
+    whose: &str,
 ) -> Result<AccessToken, Failure> {
     let request = http::Request::post(token_uri)
         .header(
@@ -168,7 +185,7 @@ async fn once(
         })?;
     let response = client.request(request).await.map_err(|err| {
         Failure::Transient(CredentialsError::token_request(
-            format!("the token endpoint could not be reached for service account {account}"),
+            format!("the token endpoint could not be reached for {whose}"),
             err,
         ))
     })?;
@@ -179,17 +196,15 @@ async fn once(
         .map(|collected| collected.to_bytes())
         .map_err(|err| {
             Failure::Transient(CredentialsError::token_request(
-                format!(
-                    "the token endpoint's answer for service account {account} could not be read"
-                ),
+                format!("the token endpoint's answer for {whose} could not be read"),
                 err,
             ))
         })?;
     if status.is_success() {
         return parse_token(&body)
-            .map_err(|problem| Failure::Final(token_answer_error(account, status, problem)));
+            .map_err(|problem| Failure::Final(token_answer_error(whose, status, problem)));
     }
-    let err = refusal(account, status, &body);
+    let err = refusal(whose, status, &body);
     if status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS {
         Err(Failure::Transient(err))
     } else {
@@ -218,13 +233,13 @@ fn parse_token(body: &[u8]) -> Result<AccessToken, &'static str> {
 }
 
 fn token_answer_error(
-    account: &str,
+    whose: &str,
     status: http::StatusCode,
     problem: &'static str,
 ) -> CredentialsError {
     CredentialsError::token_request(
         format!(
-            "the token endpoint's answer for service account {account} (HTTP {}) {problem}",
+            "the token endpoint's answer for {whose} (HTTP {}) {problem}",
             status.as_u16()
         ),
         problem,
@@ -235,7 +250,7 @@ fn token_answer_error(
 /// `error` code and `error_description` (`{"error": "invalid_grant",
 /// "error_description": "Invalid JWT Signature."}`), or the HTTP status
 /// when the body is not that.
-fn refusal(account: &str, status: http::StatusCode, body: &[u8]) -> CredentialsError {
+fn refusal(whose: &str, status: http::StatusCode, body: &[u8]) -> CredentialsError {
     let answer: Option<Value> = serde_json::from_slice(body).ok();
     let text = |name: &str| {
         answer
@@ -253,8 +268,7 @@ fn refusal(account: &str, status: http::StatusCode, body: &[u8]) -> CredentialsE
     };
     CredentialsError::token_request(
         format!(
-            "the token endpoint refused a token for service account {account} (HTTP {}): \
-             {reason}",
+            "the token endpoint refused a token for {whose} (HTTP {}): {reason}",
             status.as_u16()
         ),
         format!("HTTP {}", status.as_u16()),
@@ -295,7 +309,7 @@ mod tests {
     #[test]
     fn a_refusal_is_reported_in_the_endpoints_words() {
         let err = refusal(
-            "sa@p.iam.gserviceaccount.com",
+            "service account sa@p.iam.gserviceaccount.com",
             http::StatusCode::UNAUTHORIZED,
             br#"{"error":"unauthorized_client","error_description":"Client is unauthorized to retrieve access tokens using this method."}"#,
         );
