@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use channel_core::credentials::AccessToken;
-use channel_core::{CallOptions, Error, Result};
+use channel_core::{CallOptions, Error, ErrorKind, Result};
 use channel_types::methods::Method;
+use channel_types::rpc::Code;
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::metadata::{
     AsciiMetadataKey, AsciiMetadataValue, BinaryMetadataKey, BinaryMetadataValue, MetadataMap,
@@ -60,7 +61,7 @@ impl GrpcTransport {
         options: CallOptions,
     ) -> Result<Resp>
     where
-        Req: prost::Message + std::fmt::Debug + Send + Sync + 'static,
+        Req: prost::Message + Clone + std::fmt::Debug + Send + Sync + 'static,
         Resp: prost::Message + std::fmt::Debug + Default + Send + Sync + 'static,
     {
         // Too large for the server to take: refused here, never sent.
@@ -94,6 +95,11 @@ impl GrpcTransport {
         result
     }
 
+    /// Sends the request with a token of the credentials; when the server
+    /// refuses that token (`UNAUTHENTICATED`) and the credentials can
+    /// fetch another, sends it once more with the new one. The refusal
+    /// comes before the request is looked at, so a second sending cannot
+    /// apply it twice; a new token refused again is final.
     async fn send<Req, Resp>(
         &self,
         method: &'static Method,
@@ -102,19 +108,70 @@ impl GrpcTransport {
         options: &CallOptions,
     ) -> Result<Resp>
     where
-        Req: prost::Message + std::fmt::Debug + Send + Sync + 'static,
+        Req: prost::Message + Clone + std::fmt::Debug + Send + Sync + 'static,
         Resp: prost::Message + std::fmt::Debug + Default + Send + Sync + 'static,
     {
         let token = self.credentials.token().await.map_err(|err| {
-            Error::authentication("the credentials could not produce an access token", err)
+            Error::authentication(
+                format!("the credentials could not produce an access token: {err}"),
+                err,
+            )
         })?;
+        let Some(sent_with) = token else {
+            return self
+                .send_once(method, request, request_params, None, options)
+                .await;
+        };
+        // Kept for a second sending; only calls that carry a token can
+        // have it refused.
+        let again = (request.clone(), request_params.clone());
+        let first = self
+            .send_once(method, request, request_params, Some(&sent_with), options)
+            .await;
+        match first {
+            Err(err)
+                if err.kind() == ErrorKind::Rpc
+                    && err.code() == Code::Unauthenticated
+                    && self.credentials.token_rejected(&sent_with) =>
+            {
+                tracing::debug!(
+                    method = method.grpc_path,
+                    "the server refused the access token; sending again with a new one"
+                );
+                let token = self.credentials.token().await.map_err(|err| {
+                    Error::authentication(
+                        format!("the credentials could not produce an access token: {err}"),
+                        err,
+                    )
+                })?;
+                let (request, request_params) = again;
+                self.send_once(method, request, request_params, token.as_ref(), options)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// One sending of the request, with `token` if there is one.
+    async fn send_once<Req, Resp>(
+        &self,
+        method: &'static Method,
+        request: Req,
+        request_params: Option<String>,
+        token: Option<&AccessToken>,
+        options: &CallOptions,
+    ) -> Result<Resp>
+    where
+        Req: prost::Message + Clone + std::fmt::Debug + Send + Sync + 'static,
+        Resp: prost::Message + std::fmt::Debug + Default + Send + Sync + 'static,
+    {
         let mut request = tonic::Request::new(request);
         if let Some(key) = &self.api_key {
             request.metadata_mut().insert("x-goog-api-key", key.clone());
         }
         set_metadata(
             request.metadata_mut(),
-            token.as_ref(),
+            token,
             &self.api_client,
             request_params,
             options.headers(),

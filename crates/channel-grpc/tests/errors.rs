@@ -281,7 +281,7 @@ impl Credentials for BrokenCredentials {
 }
 
 #[tokio::test]
-async fn failing_credentials_are_an_authentication_error_and_send_nothing() {
+async fn failing_credentials_are_an_authentication_error_that_says_why_and_send_nothing() {
     let server = TestServer::start(|_| Reply::Message(Vec::new())).await;
     let config = ClientBuilder::new()
         .endpoint(server.endpoint())
@@ -293,7 +293,122 @@ async fn failing_credentials_are_an_authentication_error_and_send_nothing() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert!(
+        err.to_string().contains("the token endpoint said no"),
+        "{err}"
+    );
     assert!(server.calls().is_empty());
+}
+
+/// Credentials that hand out `tok-1`, `tok-2`, ...: a new one each time
+/// the server refuses the current one, as a token cache does.
+#[derive(Debug, Default)]
+struct Rotating {
+    current: std::sync::Mutex<Option<AccessToken>>,
+    fetches: AtomicUsize,
+}
+
+impl Credentials for Rotating {
+    fn token(&self) -> BoxFuture<'_, Result<Option<AccessToken>, CredentialsError>> {
+        let mut current = self.current.lock().unwrap();
+        let token = current.get_or_insert_with(|| {
+            let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+            AccessToken::new(format!("tok-{n}"), None)
+        });
+        let token = token.clone();
+        Box::pin(async move { Ok(Some(token)) })
+    }
+
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        let mut current = self.current.lock().unwrap();
+        if current
+            .as_ref()
+            .is_some_and(|t| t.secret() == token.secret())
+        {
+            *current = None;
+        }
+        true
+    }
+}
+
+/// A server that refuses the bearer tokens listed, answering a customer
+/// to any other.
+async fn refusing(tokens: &'static [&'static str]) -> TestServer {
+    let customer = model::Customer {
+        name: "accounts/A1/customers/C1".into(),
+        ..Default::default()
+    }
+    .encode_to_vec();
+    TestServer::start(move |call| {
+        let bearer = call.header("authorization").unwrap_or_default();
+        if tokens.iter().any(|t| bearer == format!("Bearer {t}")) {
+            Reply::status(
+                Code::Unauthenticated as i32,
+                "Request had invalid authentication credentials.",
+                None,
+            )
+        } else {
+            Reply::Message(customer.clone())
+        }
+    })
+    .await
+}
+
+fn authorizations(server: &TestServer) -> Vec<String> {
+    server
+        .calls()
+        .iter()
+        .map(|call| call.header("authorization").unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_refused_token_is_replaced_and_the_call_sent_once_more() {
+    let server = refusing(&["tok-1"]).await;
+    let credentials = Arc::new(Rotating::default());
+    let config = ClientBuilder::new()
+        .endpoint(server.endpoint())
+        .credentials(credentials.clone())
+        .transport_config();
+    let customer = GrpcTransport::new(&config)
+        .unwrap()
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(customer.name, "accounts/A1/customers/C1");
+    assert_eq!(authorizations(&server), ["Bearer tok-1", "Bearer tok-2"]);
+    // The message went both times, the same.
+    let calls = server.calls();
+    assert_eq!(calls[0].message, calls[1].message);
+    assert_eq!(
+        calls[0].header("x-goog-request-params"),
+        calls[1].header("x-goog-request-params")
+    );
+    assert_eq!(credentials.fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_new_token_refused_again_ends_the_call_unauthenticated_and_a_static_one_is_not_resent() {
+    let server = refusing(&["tok-1", "tok-2", "tok-3", "ya29.secret-token"]).await;
+    let config = ClientBuilder::new()
+        .endpoint(server.endpoint())
+        .credentials(Rotating::default())
+        .transport_config();
+    let err = GrpcTransport::new(&config)
+        .unwrap()
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated, "{err}");
+    assert_eq!(authorizations(&server), ["Bearer tok-1", "Bearer tok-2"]);
+
+    let server = refusing(&["ya29.secret-token"]).await;
+    let err = transport(server.endpoint())
+        .get_customer(get_customer(), CallOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated, "{err}");
+    assert_eq!(server.calls().len(), 1);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use channel_core::credentials::Credentials;
+use channel_core::credentials::{AccessToken, Credentials};
 use channel_core::transport::ClientConfig;
 use channel_core::{CallOptions, EndpointUrl, Error, Result};
 use channel_types::methods::{HttpVerb, Method};
@@ -456,62 +456,57 @@ impl HttpTransport {
         remaining: Option<Duration>,
     ) -> Result<Resp> {
         let inner = &*self.inner;
-        let token = inner
-            .credentials
-            .token()
-            .await
-            .map_err(|e| Error::authentication("could not get an access token", e))?;
-
-        let mut headers = HeaderMap::new();
-        headers.insert(API_CLIENT, inner.api_client.clone());
-        headers.insert(USER_AGENT, inner.user_agent.clone());
-        if let Some(key) = &inner.api_key {
-            headers.insert(API_KEY, key.clone());
-        }
-        if let Some(token) = token {
-            let mut value = HeaderValue::from_str(&token.header_value()).map_err(|_| {
-                Error::authentication(
-                    "the access token is not a valid header value",
-                    "invalid characters in the token",
-                )
+        // Shared, not copied, by a second sending after a refused token.
+        let body = body.map(bytes::Bytes::from);
+        let mut token_refused = false;
+        let (response, http_status) = loop {
+            let token = inner.credentials.token().await.map_err(|e| {
+                // The credentials' own words (a key file, the token
+                // endpoint's refusal) are what the caller can act on.
+                Error::authentication(format!("could not get an access token: {e}"), e)
             })?;
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
-        }
-        // Call options come last: a header set there replaces a default.
-        for (name, value) in options.headers() {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::invalid_request(name, "not a valid HTTP header name"))?;
-            let mut value = HeaderValue::from_str(value).map_err(|_| {
-                Error::invalid_request(name.as_str(), "not a valid HTTP header value")
-            })?;
-            value.set_sensitive(true);
-            headers.insert(name, value);
-        }
-
-        tracing::trace!(
-            target: WIRE_TARGET,
-            "> {} {}{}\n\n{}",
-            verb.as_str(),
-            redacted_url(&url),
-            redacted_headers(&headers),
-            body.as_deref().map(String::from_utf8_lossy).unwrap_or_default()
-        );
-        let mut builder = inner
-            .http
-            .request(reqwest_method(verb), url)
-            .headers(headers);
-        if let Some(bytes) = body {
-            builder = builder
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(bytes);
-        }
-
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| send_error(method, remaining, e))?;
-        let http_status = response.status();
+            let headers = self.headers(token.as_ref(), options)?;
+            tracing::trace!(
+                target: WIRE_TARGET,
+                "> {} {}{}\n\n{}",
+                verb.as_str(),
+                redacted_url(&url),
+                redacted_headers(&headers),
+                body.as_deref().map(String::from_utf8_lossy).unwrap_or_default()
+            );
+            let mut builder = inner
+                .http
+                .request(reqwest_method(verb), url.as_str())
+                .headers(headers);
+            if let Some(bytes) = &body {
+                builder = builder
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(bytes.clone());
+            }
+            let response = builder
+                .send()
+                .await
+                .map_err(|e| send_error(method, remaining, e))?;
+            let http_status = response.status();
+            // A 401 says the token was refused before the request was
+            // looked at, so sending it again cannot apply it twice. As
+            // Google's clients do, credentials that can fetch another token
+            // get one chance to; a new token refused again is final.
+            if http_status == reqwest::StatusCode::UNAUTHORIZED
+                && !token_refused
+                && token
+                    .as_ref()
+                    .is_some_and(|token| inner.credentials.token_rejected(token))
+            {
+                tracing::debug!(
+                    method = method.name,
+                    "the server refused the access token; sending again with a new one"
+                );
+                token_refused = true;
+                continue;
+            }
+            break (response, http_status);
+        };
         tracing::debug!(
             method = method.name,
             status = http_status.as_u16(),
@@ -567,6 +562,40 @@ impl HttpTransport {
             String::from_utf8_lossy(&bytes)
         );
         body::decode_response(method, http_status.as_u16(), &bytes)
+    }
+}
+
+impl HttpTransport {
+    /// The headers of one sending: the client's, the token's, then the
+    /// call's own (a header set there replaces a default).
+    fn headers(&self, token: Option<&AccessToken>, options: &CallOptions) -> Result<HeaderMap> {
+        let inner = &*self.inner;
+        let mut headers = HeaderMap::new();
+        headers.insert(API_CLIENT, inner.api_client.clone());
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Some(key) = &inner.api_key {
+            headers.insert(API_KEY, key.clone());
+        }
+        if let Some(token) = token {
+            let mut value = HeaderValue::from_str(&token.header_value()).map_err(|_| {
+                Error::authentication(
+                    "the access token is not a valid header value",
+                    "invalid characters in the token",
+                )
+            })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        for (name, value) in options.headers() {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid_request(name, "not a valid HTTP header name"))?;
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid_request(name.as_str(), "not a valid HTTP header value")
+            })?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        Ok(headers)
     }
 }
 

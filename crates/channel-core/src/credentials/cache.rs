@@ -151,6 +151,22 @@ impl<S: TokenSource> TokenCache<S> {
         }
     }
 
+    /// Forgets `rejected` if it is still the cached token, so that the
+    /// next caller fetches a new one. A token the cache has already
+    /// replaced is left alone: when several calls are refused with the
+    /// same token at once, one fetch serves them all.
+    pub(crate) fn forget(&self, rejected: &AccessToken) {
+        let mut state = self.state();
+        if state
+            .current
+            .as_ref()
+            .is_some_and(|cached| cached.token.is_same(rejected))
+        {
+            tracing::debug!("the server refused the cached access token; forgetting it");
+            state.current = None;
+        }
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -368,6 +384,26 @@ mod tests {
         assert!(cache.token().await.is_err());
         assert_eq!(cache.token().await.unwrap().secret(), "token-3");
         assert_eq!(cache.source().fetches(), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_token_is_forgotten_once_however_many_calls_report_it() {
+        let cache = cache(&[Step::Ok(Some(HOUR))]);
+        let refused = cache.token().await.unwrap();
+        assert_eq!(refused.secret(), "token-1");
+
+        // Another token with the same text is not the cached one.
+        cache.forget(&AccessToken::new("token-1", None));
+        assert_eq!(cache.token().await.unwrap().secret(), "token-1");
+        assert_eq!(cache.source().fetches(), 1);
+
+        // Sixteen calls refused with it: one new token for all of them.
+        cache.forget(&refused);
+        for _ in 0..16 {
+            cache.forget(&refused);
+            assert_eq!(cache.token().await.unwrap().secret(), "token-2");
+        }
+        assert_eq!(cache.source().fetches(), 2);
     }
 
     #[tokio::test(start_paused = true)]

@@ -22,9 +22,12 @@ use tokio::time::Instant;
 
 use crate::future::BoxFuture;
 
+mod authorized_user;
 mod cache;
 mod service_account;
+mod token_endpoint;
 
+use authorized_user::AuthorizedUserSource;
 use cache::{TokenCache, TokenSource};
 pub use service_account::ServiceAccount;
 use service_account::ServiceAccountSource;
@@ -38,6 +41,13 @@ const CREDENTIALS_ENV: &str = "GOOGLE_APPLICATION_CREDENTIALS";
 
 /// Environment variable naming the project billed for quota.
 const QUOTA_PROJECT_ENV: &str = "GOOGLE_CLOUD_QUOTA_PROJECT";
+
+/// Environment variable naming gcloud's configuration folder.
+const CLOUDSDK_CONFIG_ENV: &str = "CLOUDSDK_CONFIG";
+
+/// The file `gcloud auth application-default login` writes in gcloud's
+/// configuration folder.
+const GCLOUD_ADC_FILE: &str = "application_default_credentials.json";
 
 /// A source of bearer tokens for outgoing calls.
 ///
@@ -66,6 +76,17 @@ pub trait Credentials: Send + Sync + fmt::Debug {
     fn is_anonymous(&self) -> bool {
         false
     }
+
+    /// Hears that the server refused `token` as invalid (HTTP 401, gRPC
+    /// `UNAUTHENTICATED`): revoked, say, or expired before the time it
+    /// gave. Credentials that fetch their tokens forget it, so that the
+    /// next [`token`](Self::token) fetches another, and return `true`: the
+    /// refused request is worth sending once more. The default, for
+    /// credentials that have no other token to give, returns `false`.
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        let _ = token;
+        false
+    }
 }
 
 impl<T: Credentials + ?Sized> Credentials for Arc<T> {
@@ -84,6 +105,10 @@ impl<T: Credentials + ?Sized> Credentials for Arc<T> {
     fn is_anonymous(&self) -> bool {
         (**self).is_anonymous()
     }
+
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        (**self).token_rejected(token)
+    }
 }
 
 impl<T: Credentials + ?Sized> Credentials for Box<T> {
@@ -101,6 +126,10 @@ impl<T: Credentials + ?Sized> Credentials for Box<T> {
 
     fn is_anonymous(&self) -> bool {
         (**self).is_anonymous()
+    }
+
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        (**self).token_rejected(token)
     }
 }
 
@@ -136,6 +165,12 @@ impl AccessToken {
     /// When the token expires, if known.
     pub fn expires_at(&self) -> Option<Instant> {
         self.expires_at
+    }
+
+    /// Whether `other` is this very token (a clone of it), not merely one
+    /// with the same text.
+    pub(crate) fn is_same(&self, other: &AccessToken) -> bool {
+        Arc::ptr_eq(&self.token, &other.token)
     }
 }
 
@@ -375,13 +410,17 @@ impl Credentials for StaticToken {
 
 /// Google's Application Default Credentials.
 ///
-/// Looked up in this order: the key file named by
-/// `GOOGLE_APPLICATION_CREDENTIALS`, the user credentials written by
-/// `gcloud auth application-default login`, the metadata server of the
-/// Google Cloud machine running the program, and the `gcloud` CLI. Tokens
-/// are cached and refreshed before they expire.
+/// Looked up as Google's clients look: the file named by
+/// `GOOGLE_APPLICATION_CREDENTIALS` (unless empty), else the user
+/// credentials written by `gcloud auth application-default login` (in
+/// `CLOUDSDK_CONFIG`, or gcloud's usual configuration folder), else the
+/// metadata server of the Google Cloud machine running the program, else
+/// the `gcloud` CLI. A file may hold a service account key
+/// (`service_account`) or user credentials (`authorized_user`). Tokens are
+/// cached and refreshed before they expire.
 ///
-/// The quota project is `GOOGLE_CLOUD_QUOTA_PROJECT` when set, unless
+/// The quota project is `GOOGLE_CLOUD_QUOTA_PROJECT` when set, else the
+/// user credentials' `quota_project_id`, unless
 /// [`with_quota_project`](Self::with_quota_project) overrides it.
 #[derive(Debug)]
 pub struct ApplicationDefault {
@@ -395,14 +434,43 @@ impl ApplicationDefault {
     /// or with a key file error when `GOOGLE_APPLICATION_CREDENTIALS` names
     /// a bad file.
     pub async fn new() -> Result<Self, CredentialsError> {
-        let key_path = std::env::var_os(CREDENTIALS_ENV);
-        let quota_project = std::env::var(QUOTA_PROJECT_ENV)
-            .ok()
-            .filter(|id| !id.is_empty());
-        let source = match key_path {
-            Some(path) => DefaultSource::key_file(path)?,
-            None => DefaultSource::discover().await?,
+        Self::from_environment(&|name| std::env::var_os(name)).await
+    }
+
+    /// Reads the credentials in `path`, a file such as
+    /// `GOOGLE_APPLICATION_CREDENTIALS` names: a service account key or
+    /// gcloud's user credentials. The environment is not read; the quota
+    /// project is the file's `quota_project_id`, if any.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, CredentialsError> {
+        let source = DefaultSource::file(path.as_ref())?;
+        let quota_project = source.quota_project_id().map(str::to_owned);
+        Ok(ApplicationDefault {
+            cache: TokenCache::new(source),
+            quota_project,
+        })
+    }
+
+    /// [`new`](Self::new), with the environment read through `env`.
+    async fn from_environment(
+        env: &dyn Fn(&str) -> Option<OsString>,
+    ) -> Result<Self, CredentialsError> {
+        let set = |name: &str| env(name).filter(|value| !value.is_empty());
+        let source = match set(CREDENTIALS_ENV) {
+            Some(path) => {
+                tracing::debug!(path = %Path::new(&path).display(), "using the file named by {CREDENTIALS_ENV}");
+                DefaultSource::file(Path::new(&path))?
+            }
+            None => match gcloud_adc_file(&set).filter(|path| path.is_file()) {
+                Some(path) => {
+                    tracing::debug!(path = %path.display(), "using gcloud's application default credentials");
+                    DefaultSource::file(&path)?
+                }
+                None => DefaultSource::discover().await?,
+            },
         };
+        let quota_project = set(QUOTA_PROJECT_ENV)
+            .and_then(|id| id.into_string().ok())
+            .or_else(|| source.quota_project_id().map(str::to_owned));
         Ok(ApplicationDefault {
             cache: TokenCache::new(source),
             quota_project,
@@ -437,11 +505,17 @@ impl Credentials for ApplicationDefault {
         self.quota_project.as_deref()
     }
 
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        self.cache.forget(token);
+        true
+    }
+
     /// The key file's universe when the credentials came from one; unknown
     /// for credentials found otherwise (gcloud, metadata server).
     fn universe_domain(&self) -> Option<&str> {
         match self.cache.source() {
             DefaultSource::KeyFile(source) => Some(source.universe_domain()),
+            DefaultSource::UserFile(source) => Some(source.universe_domain()),
             DefaultSource::Discovered { .. } => None,
         }
     }
@@ -452,12 +526,24 @@ pub async fn from_env() -> Result<Arc<dyn Credentials>, CredentialsError> {
     Ok(Arc::new(ApplicationDefault::new().await?))
 }
 
+/// gcloud's application default credentials file: in `CLOUDSDK_CONFIG`,
+/// else `%APPDATA%\gcloud` on Windows and `~/.config/gcloud` elsewhere.
+fn gcloud_adc_file(env: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let folder = match env(CLOUDSDK_CONFIG_ENV) {
+        Some(folder) => PathBuf::from(folder),
+        None if cfg!(windows) => PathBuf::from(env("APPDATA")?).join("gcloud"),
+        None => PathBuf::from(env("HOME")?).join(".config").join("gcloud"),
+    };
+    Some(folder.join(GCLOUD_ADC_FILE))
+}
+
 /// Where [`ApplicationDefault`] gets its tokens.
 enum DefaultSource {
-    /// A service account key file named by the environment.
+    /// A service account key file.
     KeyFile(ServiceAccountSource),
-    /// Whatever gcp_auth found (gcloud user credentials, metadata server,
-    /// gcloud CLI).
+    /// A user credentials file (`authorized_user`).
+    UserFile(AuthorizedUserSource),
+    /// What gcp_auth found on the machine (metadata server, gcloud CLI).
     Discovered {
         provider: Arc<dyn gcp_auth::TokenProvider>,
         scopes: Vec<String>,
@@ -465,37 +551,85 @@ enum DefaultSource {
 }
 
 impl DefaultSource {
-    fn key_file(path: OsString) -> Result<Self, CredentialsError> {
-        let path = PathBuf::from(path);
-        tracing::debug!(path = %path.display(), "using the key file named by {CREDENTIALS_ENV}");
-        let text = service_account::read_key_file(&path)?;
-        let source = ServiceAccountSource::from_json(&text).map_err(|e| e.with_path(&path))?;
-        Ok(DefaultSource::KeyFile(source))
+    /// The credentials of a file, by its `type`.
+    fn file(path: &Path) -> Result<Self, CredentialsError> {
+        let text = service_account::read_key_file(path)?;
+        Self::from_json(&text).map_err(|e| e.with_path(path))
     }
 
+    fn from_json(text: &str) -> Result<Self, CredentialsError> {
+        // The type decides; the service account's own check reports the rest.
+        let value: Option<serde_json::Value> = serde_json::from_str(text).ok();
+        let object = value.as_ref().and_then(serde_json::Value::as_object);
+        let kind = object
+            .and_then(|object| object.get("type"))
+            .and_then(serde_json::Value::as_str);
+        match (kind, object) {
+            (Some("authorized_user"), Some(object)) => Ok(DefaultSource::UserFile(
+                AuthorizedUserSource::from_object(object)?,
+            )),
+            (Some(other), Some(_)) if other != "service_account" => {
+                Err(service_account::malformed(
+                    "type",
+                    format!(
+                        "field `type` is `{}`: credentials of that type are not supported; use a \
+                     service account key (`service_account`) or gcloud's user credentials \
+                     (`authorized_user`)",
+                        if other.len() <= 40 && other.bytes().all(|b| b.is_ascii_graphic()) {
+                            other
+                        } else {
+                            "?"
+                        }
+                    ),
+                ))
+            }
+            _ => Ok(DefaultSource::KeyFile(ServiceAccountSource::from_json(
+                text,
+            )?)),
+        }
+    }
+
+    /// The project billed for quota that the credentials carry.
+    fn quota_project_id(&self) -> Option<&str> {
+        match self {
+            DefaultSource::UserFile(source) => source.quota_project_id(),
+            DefaultSource::KeyFile(_) | DefaultSource::Discovered { .. } => None,
+        }
+    }
+
+    /// The metadata server, then the gcloud CLI (the files were looked
+    /// at before).
     async fn discover() -> Result<Self, CredentialsError> {
-        let provider = gcp_auth::provider().await.map_err(|err| {
-            let kind = match err {
-                gcp_auth::Error::NoAuthMethod(..) => CredentialsErrorKind::NoDefaultCredentials,
-                _ => CredentialsErrorKind::TokenRequest,
-            };
-            CredentialsError::new(
-                kind,
-                "no Application Default Credentials found (looked for a key file in \
-                 GOOGLE_APPLICATION_CREDENTIALS, gcloud user credentials, the metadata \
-                 server and the gcloud CLI)",
-            )
-            .with_source(err)
-        })?;
-        Ok(DefaultSource::Discovered {
+        let metadata = match gcp_auth::MetadataServiceAccount::new().await {
+            Ok(provider) => return Ok(Self::discovered(Arc::new(provider))),
+            Err(err) => err,
+        };
+        let gcloud = match gcp_auth::GCloudAuthorizedUser::new().await {
+            Ok(provider) => return Ok(Self::discovered(Arc::new(provider))),
+            Err(err) => err,
+        };
+        tracing::debug!(%metadata, %gcloud, "no Application Default Credentials");
+        Err(CredentialsError::new(
+            CredentialsErrorKind::NoDefaultCredentials,
+            "no Application Default Credentials found (looked for a file named by \
+             GOOGLE_APPLICATION_CREDENTIALS, gcloud's application default credentials, the \
+             metadata server and the gcloud CLI)",
+        )
+        .with_source(metadata))
+    }
+
+    fn discovered(provider: Arc<dyn gcp_auth::TokenProvider>) -> Self {
+        DefaultSource::Discovered {
             provider,
             scopes: vec![DEFAULT_SCOPE.to_owned()],
-        })
+        }
     }
 
     fn set_scopes(&mut self, new: Vec<String>) {
         match self {
             DefaultSource::KeyFile(source) => source.set_scopes(new),
+            // User credentials carry the scopes they were granted.
+            DefaultSource::UserFile(_) => {}
             DefaultSource::Discovered { scopes, .. } => *scopes = new,
         }
     }
@@ -505,6 +639,7 @@ impl fmt::Debug for DefaultSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DefaultSource::KeyFile(source) => f.debug_tuple("KeyFile").field(source).finish(),
+            DefaultSource::UserFile(source) => f.debug_tuple("UserFile").field(source).finish(),
             DefaultSource::Discovered { scopes, .. } => f
                 .debug_struct("Discovered")
                 .field("scopes", scopes)
@@ -517,6 +652,7 @@ impl TokenSource for DefaultSource {
     fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, CredentialsError>> {
         match self {
             DefaultSource::KeyFile(source) => source.fetch(),
+            DefaultSource::UserFile(source) => source.fetch(),
             DefaultSource::Discovered { provider, scopes } => Box::pin(async move {
                 let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
                 let token = provider.token(&scopes).await.map_err(|err| {
@@ -639,13 +775,126 @@ mod tests {
         assert!(left > Duration::from_secs(3590) && left <= Duration::from_secs(3600));
     }
 
+    /// A folder of its own holding gcloud's user credentials file, with
+    /// these extra members.
+    fn gcloud_folder(name: &str, extra: serde_json::Value) -> PathBuf {
+        let folder =
+            std::env::temp_dir().join(format!("channel-adc-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut file = serde_json::json!({
+            "type": "authorized_user",
+            "client_id": "client-1.apps.googleusercontent.com",
+            "client_secret": "secret-1",
+            "refresh_token": "refresh-1",
+        });
+        for (name, value) in extra.as_object().unwrap() {
+            file[name] = value.clone();
+        }
+        std::fs::write(folder.join(GCLOUD_ADC_FILE), file.to_string()).unwrap();
+        folder
+    }
+
+    async fn from_env_map(
+        vars: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<ApplicationDefault, CredentialsError> {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_os_string()))
+            .collect();
+        ApplicationDefault::from_environment(&move |name| {
+            vars.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, value)| value.clone())
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn an_empty_google_application_credentials_is_taken_as_unset() {
+        let folder = gcloud_folder("empty-env", serde_json::json!({}));
+        let adc = from_env_map(&[
+            (CREDENTIALS_ENV, "".as_ref()),
+            (CLOUDSDK_CONFIG_ENV, folder.as_os_str()),
+        ])
+        .await
+        .unwrap();
+        let _ = std::fs::remove_dir_all(&folder);
+        assert!(
+            matches!(adc.cache.source(), DefaultSource::UserFile(_)),
+            "{adc:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn gcloud_user_credentials_bring_their_quota_project_unless_the_environment_names_one() {
+        let folder = gcloud_folder(
+            "quota",
+            serde_json::json!({"quota_project_id": "from-gcloud"}),
+        );
+        let adc = from_env_map(&[(CLOUDSDK_CONFIG_ENV, folder.as_os_str())])
+            .await
+            .unwrap();
+        assert_eq!(adc.quota_project(), Some("from-gcloud"));
+        assert_eq!(adc.universe_domain(), Some("googleapis.com"));
+        let adc = from_env_map(&[
+            (CLOUDSDK_CONFIG_ENV, folder.as_os_str()),
+            (QUOTA_PROJECT_ENV, "from-env".as_ref()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(adc.quota_project(), Some("from-env"));
+        // Found through HOME as well.
+        let home = std::env::temp_dir().join(format!("channel-adc-{}-home", std::process::id()));
+        let config = home.join(".config");
+        std::fs::create_dir_all(&config).unwrap();
+        let _ = std::fs::remove_dir_all(config.join("gcloud"));
+        std::fs::rename(&folder, config.join("gcloud")).unwrap();
+        let adc = from_env_map(&[("HOME", home.as_os_str())]).await;
+        let _ = std::fs::remove_dir_all(&home);
+        if !cfg!(windows) {
+            assert_eq!(adc.unwrap().quota_project(), Some("from-gcloud"));
+        }
+    }
+
+    #[tokio::test]
+    async fn google_application_credentials_may_name_user_credentials() {
+        let folder = gcloud_folder("named", serde_json::json!({"quota_project_id": "q"}));
+        let file = folder.join(GCLOUD_ADC_FILE);
+        let adc = from_env_map(&[(CREDENTIALS_ENV, file.as_os_str())]).await;
+        let from_file = ApplicationDefault::from_file(&file);
+        let _ = std::fs::remove_dir_all(&folder);
+        let adc = adc.unwrap();
+        assert!(
+            matches!(adc.cache.source(), DefaultSource::UserFile(_)),
+            "{adc:?}"
+        );
+        assert_eq!(adc.quota_project(), Some("q"));
+        assert!(!format!("{adc:?}").contains("secret-1"));
+        assert!(!format!("{adc:?}").contains("refresh-1"));
+        assert_eq!(from_file.unwrap().quota_project(), Some("q"));
+    }
+
+    #[test]
+    fn a_file_of_another_credential_type_is_refused_naming_it() {
+        let path = service_account::tests::temp_file(
+            "external",
+            r#"{"type":"external_account","audience":"//iam.googleapis.com/x"}"#,
+        );
+        let err = ApplicationDefault::from_file(&path).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(err.kind(), CredentialsErrorKind::MalformedKey);
+        assert_eq!(err.field(), Some("type"));
+        assert!(err.to_string().contains("`external_account`"), "{err}");
+        assert_eq!(err.path(), Some(path.as_path()));
+    }
+
     #[test]
     fn key_file_in_environment_is_validated() {
         let path = service_account::tests::temp_file(
             "adc-missing-email",
             &service_account::tests::key_json_without("client_email"),
         );
-        let err = DefaultSource::key_file(path.clone().into_os_string()).unwrap_err();
+        let err = DefaultSource::file(&path).unwrap_err();
         let _ = std::fs::remove_file(&path);
         assert_eq!(err.kind(), CredentialsErrorKind::MalformedKey);
         assert_eq!(err.field(), Some("client_email"));

@@ -3,14 +3,14 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use gcp_auth::TokenProvider as _;
 use serde_json::{Map, Value};
 
 use super::cache::{TokenCache, TokenSource};
+use super::token_endpoint::{self, Assertion, HttpClient};
 use super::{
     AccessToken, BoxFuture, Credentials, CredentialsError, CredentialsErrorKind, DEFAULT_SCOPE,
-    from_gcp_token,
 };
 
 /// Credentials from a service account key file.
@@ -116,6 +116,11 @@ impl Credentials for ServiceAccount {
         self.quota_project.as_deref()
     }
 
+    fn token_rejected(&self, token: &AccessToken) -> bool {
+        self.cache.forget(token);
+        true
+    }
+
     /// The key's `universe_domain`, or `googleapis.com` for a key without
     /// one (keys of Google's public cloud predate the field).
     fn universe_domain(&self) -> Option<&str> {
@@ -140,10 +145,22 @@ pub(super) fn read_key_file(path: &Path) -> Result<String, CredentialsError> {
 pub(super) struct ServiceAccountSource {
     key: KeyText,
     client_email: String,
+    private_key_id: Option<String>,
+    token_uri: String,
     project_id: Option<String>,
     scopes: Vec<String>,
     subject: Option<String>,
     universe_domain: Option<String>,
+    /// The signer and the HTTPS client, made at the first fetch (making
+    /// them parses the private key and loads the root certificates).
+    prepared: Mutex<Option<Arc<Prepared>>>,
+}
+
+/// What every fetch of one key uses.
+struct Prepared {
+    /// Holds the parsed private key; only its signer is used.
+    account: gcp_auth::CustomServiceAccount,
+    http: HttpClient,
 }
 
 /// The key file's text; it holds the private key, so `Debug` hides it.
@@ -162,11 +179,30 @@ impl ServiceAccountSource {
         Ok(ServiceAccountSource {
             key: KeyText(json.to_owned()),
             client_email: fields.client_email,
+            private_key_id: fields.private_key_id,
+            token_uri: fields.token_uri,
             project_id: fields.project_id,
             scopes: vec![DEFAULT_SCOPE.to_owned()],
             subject: None,
             universe_domain: fields.universe_domain,
+            prepared: Mutex::new(None),
         })
+    }
+
+    /// The signer and client, made once.
+    fn prepared(&self) -> Result<Arc<Prepared>, CredentialsError> {
+        let mut prepared = self.prepared.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(ready) = &*prepared {
+            return Ok(Arc::clone(ready));
+        }
+        let account =
+            gcp_auth::CustomServiceAccount::from_json(&self.key.0).map_err(account_setup_error)?;
+        let ready = Arc::new(Prepared {
+            account,
+            http: token_endpoint::http_client()?,
+        });
+        *prepared = Some(Arc::clone(&ready));
+        Ok(ready)
     }
 
     pub(super) fn universe_domain(&self) -> &str {
@@ -193,25 +229,30 @@ impl fmt::Debug for ServiceAccountSource {
 impl TokenSource for ServiceAccountSource {
     fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, CredentialsError>> {
         Box::pin(async move {
-            // A fresh gcp_auth account per fetch: its own cache would hand
-            // back the old token until seconds before expiry, defeating the
-            // earlier refresh of ours.
-            let mut account = gcp_auth::CustomServiceAccount::from_json(&self.key.0)
-                .map_err(account_setup_error)?;
-            if let Some(subject) = &self.subject {
-                account = account.with_subject(subject.clone());
+            let prepared = self.prepared()?;
+            let assertion = Assertion {
+                client_email: &self.client_email,
+                private_key_id: self.private_key_id.as_deref(),
+                token_uri: &self.token_uri,
+                scopes: &self.scopes,
+                subject: self.subject.as_deref(),
             }
-            let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
-            let token = account.token(&scopes).await.map_err(|err| {
-                CredentialsError::token_request(
-                    format!(
-                        "requesting a token for service account {} failed",
-                        self.client_email
-                    ),
-                    err,
-                )
+            .sign(|input| {
+                // The signer's error is not attached: it could echo the key.
+                prepared.account.signer().sign(input).map_err(|_| {
+                    malformed(
+                        "private_key",
+                        "field `private_key` could not sign the token request",
+                    )
+                })
             })?;
-            Ok(from_gcp_token(&token))
+            token_endpoint::exchange(
+                &prepared.http,
+                &self.token_uri,
+                &assertion,
+                &self.client_email,
+            )
+            .await
         })
     }
 }
@@ -237,7 +278,7 @@ fn account_setup_error(err: gcp_auth::Error) -> CredentialsError {
     }
 }
 
-fn malformed(field: &'static str, message: impl Into<String>) -> CredentialsError {
+pub(super) fn malformed(field: &'static str, message: impl Into<String>) -> CredentialsError {
     CredentialsError::new(CredentialsErrorKind::MalformedKey, message).with_field(field)
 }
 
@@ -245,6 +286,8 @@ fn malformed(field: &'static str, message: impl Into<String>) -> CredentialsErro
 #[derive(Debug)]
 struct KeyFields {
     client_email: String,
+    private_key_id: Option<String>,
+    token_uri: String,
     project_id: Option<String>,
     universe_domain: Option<String>,
 }
@@ -301,17 +344,10 @@ fn check_key(json: &str) -> Result<KeyFields, CredentialsError> {
             "field `private_key` is not a PEM-encoded PKCS#8 private key",
         ));
     }
-    required_string(&object, "token_uri")?;
-    let project_id = match object.get("project_id") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(id)) => Some(id.clone()),
-        Some(_) => {
-            return Err(malformed(
-                "project_id",
-                "field `project_id` must be a string",
-            ));
-        }
-    };
+    let token_uri = required_string(&object, "token_uri")?;
+    check_token_uri(token_uri)?;
+    let project_id = optional_string(&object, "project_id")?;
+    let private_key_id = optional_string(&object, "private_key_id")?;
 
     let universe_domain = match object.get("universe_domain") {
         None | Some(Value::Null) => None,
@@ -326,12 +362,55 @@ fn check_key(json: &str) -> Result<KeyFields, CredentialsError> {
 
     Ok(KeyFields {
         client_email: client_email.to_owned(),
+        private_key_id,
+        token_uri: token_uri.to_owned(),
         project_id,
         universe_domain,
     })
 }
 
-fn required_string<'a>(
+/// Refuses a `token_uri` the signed assertion must not be sent to: one
+/// that is not a URL, or plaintext `http://` to another machine. The
+/// assertion is a credential in its own right (it buys tokens for an hour),
+/// so it crosses the network only inside TLS; a token server on this
+/// machine (a test's, say) may be plaintext.
+pub(super) fn check_token_uri(uri: &str) -> Result<(), CredentialsError> {
+    // Parsed as endpoints are, so the host checked is the host connected to.
+    let parsed = crate::EndpointUrl::parse(uri, None).map_err(|_| {
+        malformed(
+            "token_uri",
+            "field `token_uri` must be an https:// URL without user information, such as \
+             `https://oauth2.googleapis.com/token`",
+        )
+    })?;
+    if parsed.is_tls() || parsed.is_loopback() {
+        return Ok(());
+    }
+    Err(malformed(
+        "token_uri",
+        format!(
+            "field `token_uri` must use https:// (plaintext http:// is taken only for this \
+             machine), but it names http://{}",
+            parsed.host()
+        ),
+    ))
+}
+
+pub(super) fn optional_string(
+    object: &Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<String>, CredentialsError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(malformed(
+            field,
+            format!("field `{field}` must be a string"),
+        )),
+    }
+}
+
+pub(super) fn required_string<'a>(
     object: &'a Map<String, Value>,
     field: &'static str,
 ) -> Result<&'a str, CredentialsError> {
@@ -580,6 +659,42 @@ pub(super) mod tests {
             Some("token_uri"),
             "missing field `token_uri`",
         );
+    }
+
+    #[test]
+    fn a_token_uri_without_tls_to_another_machine_is_refused_so_the_assertion_stays_private() {
+        for uri in [
+            "http://oauth2.googleapis.com/token",
+            "http://localhost:@192.0.2.1/token",
+            "ftp://oauth2.googleapis.com/token",
+            "not a url",
+        ] {
+            assert_malformed(
+                &key_json_with("token_uri", Value::from(uri)),
+                Some("token_uri"),
+                "field `token_uri` must",
+            );
+        }
+        let err = ServiceAccount::from_json(&key_json_with(
+            "token_uri",
+            Value::from("http://oauth2.googleapis.com/token"),
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("http://oauth2.googleapis.com"),
+            "{err}"
+        );
+        for uri in [
+            "https://oauth2.googleapis.com/token",
+            "http://127.0.0.1:8080/token",
+            "http://localhost/token",
+            "http://[::1]:9/token",
+        ] {
+            assert!(
+                ServiceAccount::from_json(&key_json_with("token_uri", Value::from(uri))).is_ok(),
+                "{uri}"
+            );
+        }
     }
 
     #[test]
