@@ -42,6 +42,12 @@ pub enum DurationError {
         /// See `seconds`.
         nanos: i32,
     },
+    /// The text is a duration, but one too long for any `i64` of seconds
+    /// to hold, let alone the spec's range.
+    TextOutOfRange {
+        /// The start of the rejected text.
+        text: String,
+    },
     /// A negative duration has no `std::time::Duration` equivalent.
     Negative,
 }
@@ -56,6 +62,10 @@ impl fmt::Display for DurationError {
             Self::OutOfRange { seconds, nanos } => write!(
                 f,
                 "duration out of range ({seconds} s, {nanos} ns): it must be within -315576000000s to 315576000000s, with seconds and nanos of the same sign"
+            ),
+            Self::TextOutOfRange { text } => write!(
+                f,
+                "duration {text:?} out of range: it must be within -315576000000s to 315576000000s"
             ),
             Self::Negative => f.write_str("a negative duration cannot be used here"),
         }
@@ -103,9 +113,8 @@ impl Duration {
         // value: count the significant digits before parsing.
         let significant = whole.trim_start_matches('0');
         if significant.len() > 12 {
-            return Err(DurationError::OutOfRange {
-                seconds: if negative { i64::MIN } else { i64::MAX },
-                nanos: 0,
+            return Err(DurationError::TextOutOfRange {
+                text: super::timestamp::excerpt(text),
             });
         }
         let seconds: i64 = significant.parse().unwrap_or(0);
@@ -225,6 +234,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_text_too_long_for_any_seconds_is_quoted_in_its_error() {
+        for text in [
+            "99999999999999999999s",
+            "-1234567890123s",
+            "0001234567890123.5s",
+        ] {
+            let error = Duration::parse(text).unwrap_err();
+            assert_eq!(
+                error,
+                DurationError::TextOutOfRange {
+                    text: text.to_string()
+                }
+            );
+            assert!(error.to_string().contains(text), "{error}");
+        }
+        // Twelve significant digits still parse, and are judged by value.
+        assert!(matches!(
+            Duration::parse("999999999999s"),
+            Err(DurationError::OutOfRange {
+                seconds: 999_999_999_999,
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn a_width_and_a_precision_apply_to_the_whole_text() {
         let d = Duration {
             seconds: -1,
@@ -318,7 +353,7 @@ mod tests {
         );
         assert!(matches!(
             Duration::parse("18446744073709551615s"),
-            Err(DurationError::OutOfRange { .. })
+            Err(DurationError::TextOutOfRange { .. })
         ));
         for bad in [
             "1\u{20ac}s",
