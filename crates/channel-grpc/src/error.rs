@@ -32,6 +32,25 @@ use channel_core::Error;
 use prost::Message;
 use tonic::{Code, Status};
 
+/// A status kept as the cause of an error. tonic's own `Display` of a
+/// `Status` lists its fields and its source's `Debug` form, which a cause
+/// chain printed for people would show; this shows the status's message,
+/// and the status's source comes next in the chain.
+#[derive(Debug)]
+struct StatusCause(Status);
+
+impl std::fmt::Display for StatusCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.message())
+    }
+}
+
+impl StdError for StatusCause {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        StdError::source(&self.0)
+    }
+}
+
 /// Converts the status of a failed call. `deadline_passed` tells whether
 /// the call's own deadline is over by now; `receive_limit` is this side's
 /// limit on a response message.
@@ -42,7 +61,7 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool, receive_limit: 
         }
         if caused_by::<prost::DecodeError>(source) {
             let message = status.message().to_string();
-            return Error::decode(message, status);
+            return Error::decode(message, StatusCause(status));
         }
         let root = root_cause(source).to_string();
         let message = if root == status.message() {
@@ -53,12 +72,12 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool, receive_limit: 
         if caused_by::<tonic::ConnectError>(source) {
             return Error::transport(
                 format!("could not connect to the server: {message}"),
-                status,
+                StatusCause(status),
             );
         }
         return Error::outcome_unknown(
             format!("the connection to the server failed before it answered: {message}"),
-            status,
+            StatusCause(status),
         );
     }
     if is_broken_answer(&status) {
@@ -66,7 +85,7 @@ pub(crate) fn from_status(status: Status, deadline_passed: bool, receive_limit: 
     }
     if is_own_size_refusal(&status, receive_limit) {
         let message = format!("response refused: {}", status.message());
-        return Error::decode(message, status);
+        return Error::decode(message, StatusCause(status));
     }
     if status.code() == Code::DeadlineExceeded && deadline_passed {
         return Error::timeout(format!("deadline exceeded: {}", status.message()));
@@ -192,6 +211,29 @@ mod tests {
                 })
                 .unwrap(),
             ],
+        }
+    }
+
+    #[test]
+    fn a_failed_connection_s_causes_read_as_sentences_not_field_dumps() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let status = Status::from_error(Box::new(io));
+        let err = from_status(status, false, LIMIT);
+        let mut causes = Vec::new();
+        let mut cause = StdError::source(&err);
+        while let Some(c) = cause {
+            causes.push(c.to_string());
+            cause = c.source();
+        }
+        assert!(
+            causes.iter().any(|c| c == "Connection refused"),
+            "{causes:?}"
+        );
+        for c in &causes {
+            assert!(
+                !c.contains("source:") && !c.contains("message:"),
+                "{causes:?}"
+            );
         }
     }
 
