@@ -111,13 +111,7 @@ impl GrpcTransport {
         Req: prost::Message + Clone + std::fmt::Debug + Send + Sync + 'static,
         Resp: prost::Message + std::fmt::Debug + Default + Send + Sync + 'static,
     {
-        let token = self.credentials.token().await.map_err(|err| {
-            Error::authentication(
-                format!("the credentials could not produce an access token: {err}"),
-                err,
-            )
-        })?;
-        let Some(sent_with) = token else {
+        let Some(sent_with) = self.token().await? else {
             return self
                 .send_once(method, request, request_params, None, options)
                 .await;
@@ -138,18 +132,24 @@ impl GrpcTransport {
                     method = method.grpc_path,
                     "the server refused the access token; sending again with a new one"
                 );
-                let token = self.credentials.token().await.map_err(|err| {
-                    Error::authentication(
-                        format!("the credentials could not produce an access token: {err}"),
-                        err,
-                    )
-                })?;
+                let token = self.token().await?;
                 let (request, request_params) = again;
                 self.send_once(method, request, request_params, token.as_ref(), options)
                     .await
             }
             other => other,
         }
+    }
+
+    /// A token of the credentials (`None` for anonymous ones), or why there
+    /// is none in the credentials' own words.
+    async fn token(&self) -> Result<Option<AccessToken>> {
+        self.credentials.token().await.map_err(|err| {
+            Error::authentication(
+                format!("the credentials could not produce an access token: {err}"),
+                err,
+            )
+        })
     }
 
     /// One sending of the request, with `token` if there is one.

@@ -145,17 +145,12 @@ impl fmt::Display for Duration {
     /// Seconds with the fraction's digits in threes and an `s`: `1.500s`,
     /// `-0.000001s`. A width or a precision applies to the whole text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if f.width().is_some() || f.precision().is_some() {
-            let mut text = String::new();
-            self.write_text(&mut text)?;
-            return f.pad(&text);
-        }
-        self.write_text(f)
+        super::pad_whole(f, |w| self.write_text(w))
     }
 }
 
 impl Duration {
-    fn write_text(&self, f: &mut impl fmt::Write) -> fmt::Result {
+    fn write_text(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         if self.seconds < 0 || self.nanos < 0 {
             f.write_str("-")?;
         }

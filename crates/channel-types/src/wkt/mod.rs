@@ -17,6 +17,21 @@ mod structs;
 mod timestamp;
 mod wrappers;
 
+/// Writes the text `write` produces to `f`, with `f`'s width and precision
+/// applied to the whole of it, as they are to any text; the text is built
+/// apart first only when one of them is set.
+fn pad_whole(
+    f: &mut std::fmt::Formatter<'_>,
+    write: impl Fn(&mut dyn std::fmt::Write) -> std::fmt::Result,
+) -> std::fmt::Result {
+    if f.width().is_none() && f.precision().is_none() {
+        return write(f);
+    }
+    let mut text = String::new();
+    write(&mut text)?;
+    f.pad(&text)
+}
+
 pub use any::{Any, AnyError};
 pub use duration::{Duration, DurationError};
 pub use empty::Empty;

@@ -293,19 +293,14 @@ impl fmt::Display for Timestamp {
         if let Some(text) = Rfc3339::of(self) {
             return f.pad(text.as_str());
         }
-        if f.width().is_some() || f.precision().is_some() {
-            let mut text = String::new();
-            self.write_out_of_range(&mut text)?;
-            return f.pad(&text);
-        }
-        self.write_out_of_range(f)
+        super::pad_whole(f, |w| self.write_out_of_range(w))
     }
 }
 
 impl Timestamp {
     /// The text of a timestamp outside the range Google writes: the same
     /// form, years past 9999 in full.
-    fn write_out_of_range(&self, f: &mut impl fmt::Write) -> fmt::Result {
+    fn write_out_of_range(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let days = self.seconds.div_euclid(86_400);
         let secs = self.seconds.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
