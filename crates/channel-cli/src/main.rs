@@ -221,29 +221,7 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
     dispatch::check(entry.method, &request)?;
     connect::check(&invocation.globals)?;
     if let Some((selector, selection)) = &properties.fields {
-        // What is printed: the operation's result once it is done, unless
-        // --no-wait prints the operation itself.
-        let printed = match entry.method.lro {
-            Some(lro) if !invocation.no_wait => lro.response,
-            _ => entry.method.output,
-        };
-        selection.check(schema, printed).map_err(|e| {
-            let mut message = format!("-p 'fields={selector}': {e}");
-            // `--all -p fields=name` means the items' names: say how.
-            if let Some(paging) = entry.method.paging
-                && let Some(item) = schema
-                    .message(entry.method.output)
-                    .and_then(|m| m.field(paging.items))
-                && let Some(item_type) = item.message_type()
-                && selection.check(schema, item_type).is_ok()
-            {
-                message.push_str(&format!(
-                    "; a selector names fields of the whole response, e.g. {}({selector})",
-                    item.json_name
-                ));
-            }
-            Failure::Usage(message)
-        })?;
+        check_selection(schema, entry, invocation.no_wait, selector, selection)?;
     }
     let style = style(invocation.globals.format, &properties)?;
     let sink = open_output(&invocation.globals)?;
@@ -289,6 +267,40 @@ fn run(entries: &[Entry], schema: &Schema, mut invocation: Invocation) -> Result
             out: &mut out,
         };
         dispatch::call(&connection.client, request, &mut run).await
+    })
+}
+
+/// Refuses a `-p fields` selector that names no field of what the command
+/// prints, as Google's front end refuses it, before anything is sent.
+fn check_selection(
+    schema: &Schema,
+    entry: &Entry,
+    no_wait: bool,
+    selector: &str,
+    selection: &crate::fields::Selection,
+) -> Result<(), Failure> {
+    // What is printed: the operation's result once it is done, unless
+    // --no-wait prints the operation itself.
+    let printed = match entry.method.lro {
+        Some(lro) if !no_wait => lro.response,
+        _ => entry.method.output,
+    };
+    selection.check(schema, printed).map_err(|e| {
+        let mut message = format!("-p 'fields={selector}': {e}");
+        // `--all -p fields=name` means the items' names: say how.
+        if let Some(paging) = entry.method.paging
+            && let Some(item) = schema
+                .message(entry.method.output)
+                .and_then(|m| m.field(paging.items))
+            && let Some(item_type) = item.message_type()
+            && selection.check(schema, item_type).is_ok()
+        {
+            message.push_str(&format!(
+                "; a selector names fields of the whole response, e.g. {}({selector})",
+                item.json_name
+            ));
+        }
+        Failure::Usage(message)
     })
 }
 
