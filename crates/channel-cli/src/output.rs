@@ -395,29 +395,31 @@ fn table(columns: &[String], rows: &[Value], with_header: bool, widths: &mut Vec
         lines.push(columns.iter().map(|c| header(c)).collect());
     }
     for row in rows {
-        lines.push(
-            columns
-                .iter()
-                .map(|c| match row {
-                    Value::Object(fields) => match fields.get(c) {
-                        Some(value) => cell(value),
-                        // A nested column (`sku.name`, `values[0].intValue`).
-                        None if c.contains(['.', '[']) => {
+        // The row's nested scalars, flattened once for all its nested
+        // columns (`sku.name`, `values[0].intValue`).
+        let mut nested: Option<Vec<(String, String)>> = None;
+        let mut line = Vec::with_capacity(columns.len());
+        for c in columns {
+            line.push(match row {
+                Value::Object(fields) => match fields.get(c) {
+                    Some(value) => cell(value),
+                    None if c.contains(['.', '[']) => nested
+                        .get_or_insert_with(|| {
                             let mut pairs = Vec::new();
                             flatten("", row, cell, &mut pairs);
                             pairs
-                                .into_iter()
-                                .find(|(key, _)| key == c)
-                                .map(|(_, text)| text)
-                                .unwrap_or_default()
-                        }
-                        None => String::new(),
-                    },
-                    scalar if c == "value" => cell(scalar),
-                    _ => String::new(),
-                })
-                .collect(),
-        );
+                        })
+                        .iter()
+                        .find(|(key, _)| key == c)
+                        .map(|(_, text)| text.clone())
+                        .unwrap_or_default(),
+                    None => String::new(),
+                },
+                scalar if c == "value" => cell(scalar),
+                _ => String::new(),
+            });
+        }
+        lines.push(line);
     }
     render(&lines, widths)
 }
